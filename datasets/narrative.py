@@ -1,0 +1,216 @@
+"""Extracting numeric claims from the narrative.
+
+A claim is a subject with up to three figures and a percentage, as disclosures write
+them: ``<label> <current>，较上年[<prior>]<增加|减少><change>（<pct>）``. Figures are
+paired within a sentence, carrying the subject across commas; a clause that opens with
+较上年/比上年 continues the previous subject rather than starting a base figure. A number
+directly followed by 年 is a year, never money; a number followed by 人/辆/项/… is a
+count, never money.
+"""
+
+from __future__ import annotations
+
+import re
+
+from datasets.numbers import NUMBER, parse_number, to_yuan
+from datasets.text import Paragraph
+from datasets.vocabulary import item_of
+
+TOKEN = re.compile(
+    r"(?P<basis>(?:较|比|同比|与)\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年)度?(?:年初)?"
+    r"(?:预算数|决算数|预算|决算|执行数|同期)?(?:相比|比较)?)"
+    r"|(?P<year>(?<![\d.])(?:19|20)\d{2}\s*年度?)"
+    r"|(?P<code>\(\s*(?:\d{3}|\d{5}|\d{7})\s*\))"
+    rf"|(?P<pct>(?<![\d.,])(?:{NUMBER})\s*%)"
+    rf"|(?P<num>(?<![\d.,])(?:{NUMBER}))(?P<unit>\s*(?:亿元|万元|千元|元))?"
+    r"|(?P<dir>增加|增长|上升|提高|减少|下降|降低|持平|无变动|无变化|没有变化|未发生变化|无增减|保持不变)"
+    r"|(?P<stop>[;。!?])|(?P<comma>[,:、])"
+)
+DIRECTION = {
+    "增加": "increase", "增长": "increase", "上升": "increase", "提高": "increase",
+    "减少": "decrease", "下降": "decrease", "降低": "decrease",
+}  # everything else in the dir group means no change
+# A unit-less number followed by one of these is a count, an ordinal or a threshold.
+_COUNT_AFTER = re.compile(r"\s*(?:[人名辆台套个项条次家所户间天月日年号期级层亩吨部本份场批届岁倍MGKkm\.、)]|以上|以下|及以上)")
+_MONEY_THRESHOLD = re.compile(r"\s*(?:以上|以下|及以上|以内)")
+_LEADS_TO_CHANGE = re.compile(r"\s*,?\s*(?:较|比|同比|增加|增长|上升|减少|下降|降低|持平|无变动)")
+_LABEL_NOISE = re.compile(
+    r"^(?:[-*#\s]*)(?:\(\s*\d{1,2}\s*\)|\d{1,2}[、.]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))?"
+    r"|\(\s*\d{3,7}\s*\)|(?:19|20)\d{2}\s*年度?|^\s*其中\s*[:：]?|\s+|^[:、,]+|[:、,为是共计达]+$"
+)
+
+
+def clean_label(raw: str) -> str:
+    label = _LABEL_NOISE.sub("", raw)
+    label = re.sub(r"^其中", "", label)
+    return label.strip(":,、 ")
+
+
+def _new_claim(label_raw: str, start: int) -> dict:
+    return {"label_raw": label_raw, "start": start, "end": start, "code": None, "basis": None,
+            "current": None, "prior": None, "change": None, "direction_word": None, "pct": None}
+
+
+def claims_of(par: Paragraph, section: str | None) -> list[dict]:
+    """The claims in one paragraph, as dicts with figures as (value, decimals, unit, offset)."""
+    text = par.text
+    claims: list[dict] = []
+    open_: dict | None = None
+    expect: str | None = None
+    label_start = 0
+    code: str | None = None
+    for m in TOKEN.finditer(text):
+        kind = m.lastgroup if m.lastgroup != "unit" else "num"
+        if kind == "stop":
+            open_, expect, label_start, code = None, None, m.end(), None
+        elif kind == "comma":
+            label_start, code = m.end(), None
+            if expect == "prior":
+                expect = None
+        elif kind == "year":
+            continue
+        elif kind == "code":
+            code = re.sub(r"\D", "", m.group())
+        elif kind == "basis":
+            named = clean_label(text[label_start : m.start()])  # a new subject named before 较上年
+            if open_ is None or open_["basis"] or open_["direction_word"] or open_["change"] or named:
+                open_ = _new_claim(text[label_start : m.start()], label_start)
+                open_["code"] = code
+                claims.append(open_)
+            open_["basis"] = re.sub(r"\s+", "", m.group())
+            open_["end"] = m.end()
+            expect = "prior"
+        elif kind == "dir":
+            word = m.group()
+            if open_ is not None and open_["direction_word"] is None and (open_["current"] or open_["basis"]):
+                open_["direction_word"] = word
+                open_["end"] = m.end()
+                open_["dir_at"] = m.start()
+                expect = "change" if word in DIRECTION else None
+            elif open_ is not None and open_["change"] is not None and open_["pct"] is None:
+                expect = "pct"  # 增加X万元，增长Y%
+            else:
+                expect = None
+        elif kind == "pct":
+            if open_ is not None and open_["pct"] is None and (open_["direction_word"] or expect == "pct"):
+                value, dec = parse_number(m.group().rstrip("% \t"))
+                open_["pct"] = (value, dec, "%", m.start())
+                open_["end"] = m.end() + (text[m.end() : m.end() + 1] == ")")
+            expect = None
+        else:  # a number, with or without a money unit
+            unit = (m.group("unit") or "").strip() or None
+            after = text[m.end() : m.end() + 4]
+            if unit is None and _COUNT_AFTER.match(after):
+                expect = None
+                continue
+            if unit is not None and _MONEY_THRESHOLD.match(after):
+                continue
+            value, dec = parse_number(m.group("num"))
+            figure = (value, dec, unit, m.start())
+            if expect == "prior" and open_ is not None:
+                open_["prior"], expect = figure, None
+                open_["end"] = m.end()
+            elif expect == "change" and open_ is not None:
+                open_["change"], expect = figure, "pct"
+                open_["end"] = m.end()
+            elif unit is not None or _LEADS_TO_CHANGE.match(text, m.end()):
+                open_ = _new_claim(text[label_start : m.start()], label_start)
+                open_["code"], open_["current"], open_["end"] = code, figure, m.end()
+                claims.append(open_)
+                expect, code = None, None
+                label_start = m.end()
+    return _merge_changes([c for c in claims if c["current"] or c["change"] or c["direction_word"]], section)
+
+
+def _merge_changes(claims: list[dict], section: str | None) -> list[dict]:
+    """Attach a change-only claim (本单位预算收入较上年减少…) to the earlier claim of the
+    same subject in the paragraph that states the figure but no change."""
+    out: list[dict] = []
+    for c in claims:
+        c["label"] = clean_label(c["label_raw"])
+        c["item"] = item_of(c["label"])
+        c["section"] = section
+        if c["current"] is None and c["label"]:
+            base = next(
+                (b for b in reversed(out) if b["label"] == c["label"] and b["current"] and not b["direction_word"] and not b["basis"]),
+                None,
+            )
+            if base is not None:
+                for k in ("basis", "prior", "change", "direction_word", "pct", "dir_at"):
+                    if k in c:
+                        base[k] = c[k]
+                base["change_span"] = (c["start"], c["end"])
+                continue
+        out.append(c)
+    return out
+
+
+STAFF_PATTERNS = [
+    ("staff_authorized", re.compile(r"(?<![政业勤])编制(?:人数|总数|数)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
+    ("staff_authorized_admin", re.compile(r"行政编制\s*(?:为)?\s*(\d+)\s*[人名]")),
+    ("staff_authorized_inst", re.compile(r"事业编制\s*(?:为)?\s*(\d+)\s*[人名]")),
+    ("staff_actual", re.compile(r"实有(?:人员|人数)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
+    ("retirees", re.compile(r"离退休(?:人员)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
+    ("vehicles", re.compile(r"(?<!购置)(?<!购买)(?<!更新)车辆(?:共|总数|数|合计)?\s*(?:为|共|共计)?\s*(\d+)\s*辆")),
+]
+# Parts of the actual staff: "实有人员 26 人，其中行政 19 人、事业 7 人".
+_ACTUAL_PARTS = re.compile(r"[^;。]*?行政(?:人员)?\s*(\d+)\s*[人名][^;。]*?事业(?:人员)?\s*(\d+)\s*[人名]")
+
+
+def counts_of(par: Paragraph) -> list[dict]:
+    """Staff and vehicle counts in a paragraph, as claims with unit 人 / 辆."""
+    out = []
+    text = par.text
+    for item, pattern in STAFF_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            out.append(_count_claim(item, m, "辆" if item == "vehicles" else "人"))
+    actual = STAFF_PATTERNS[3][1].search(text)
+    if actual:
+        m = _ACTUAL_PARTS.match(text, actual.end())
+        if m:
+            for i, item in ((1, "staff_actual_admin"), (2, "staff_actual_inst")):
+                out.append(_count_claim(item, m, "人", group=i, start=actual.end()))
+    return out
+
+
+def _count_claim(item: str, m: re.Match, unit: str, group: int = 1, start: int | None = None) -> dict:
+    c = _new_claim("", m.start() if start is None else start)
+    c.update(label=item, item=item, section="staff", end=m.end(group) + 1)
+    c["current"] = (float(m.group(group)), 0, unit, m.start(group))
+    return c
+
+
+def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
+    """A claims-frame row (without unit_id and claim_id) for a claim dict."""
+    # The unit printed on the change (or current) is the context for unit-less figures.
+    figures = [c.get(k) for k in ("change", "current", "prior")]
+    context = next((f[2] for f in figures if f and f[2]), None)
+    start = c["start"] + len(c["label_raw"]) - len(c["label_raw"].lstrip(" ,:、"))
+    text = par.quote(start, c["end"], original)
+    if "change_span" in c:
+        text = par.quote(start, _figure_end(par.text, c["current"]), original) + " … " + par.quote(*c["change_span"], original)
+    row = {
+        "section": c["section"], "line": par.line_at(start) + 1, "text": text, "label": c["label"],
+        "code": c["code"], "item": c["item"], "basis": c["basis"],
+        "direction_word": c["direction_word"],
+        "direction": DIRECTION.get(c["direction_word"], "flat") if c["direction_word"] else None,
+    }
+    for k in ("current", "prior", "change"):
+        f = c[k]
+        if f is None:
+            row.update({k: None, f"{k}_dec": None, f"{k}_unit": None, f"{k}_yuan": None})
+        else:
+            row.update({k: f[0], f"{k}_dec": f[1], f"{k}_unit": f[2], f"{k}_yuan": to_yuan(f[0], f[2] or context)})
+    row["pct"], row["pct_dec"] = (c["pct"][0], c["pct"][1]) if c["pct"] else (None, None)
+    row["current_line"] = par.line_at(c["current"][3]) + 1 if c["current"] else None
+    anchor = c["change"] or c["pct"]
+    row["change_line"] = par.line_at(anchor[3]) + 1 if anchor else (par.line_at(c["dir_at"]) + 1 if "dir_at" in c else None)
+    return row
+
+
+def _figure_end(text: str, figure: tuple | None) -> int:
+    if figure is None:
+        return 0
+    m = TOKEN.match(text, figure[3])
+    return m.end() if m else figure[3] + 1

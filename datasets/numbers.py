@@ -1,0 +1,35 @@
+"""Numbers as printed: value, decimals and unit, and their conversion to 元."""
+
+from __future__ import annotations
+
+import re
+
+# A number as printed: thousands separators allowed, optional decimals. Spaces may sit
+# between a number and its unit, never inside the number.
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3}
+
+_CELL_NUMBER = re.compile(rf"^\s*(-)?\s*({NUMBER})\s*(亿元|万元|千元|元)?\s*$")
+
+
+def parse_number(s: str) -> tuple[float, int]:
+    """(value, decimals) of a printed number such as '6,106,713.00'."""
+    s = s.replace(",", "")
+    dot = s.find(".")
+    return float(s), (0 if dot < 0 else len(s) - dot - 1)
+
+
+def to_yuan(value: float | None, unit: str | None) -> float | None:
+    if value is None or unit not in MONEY_UNITS:
+        return None
+    return value * MONEY_UNITS[unit]
+
+
+def parse_cell(text: str) -> tuple[float, int, str | None] | None:
+    """(value, decimals, unit) for a cell that is a number (optionally with a money
+    unit), or None for a text cell. A label is text, never 0."""
+    m = _CELL_NUMBER.match(text)
+    if not m:
+        return None
+    value, dec = parse_number(m.group(2))
+    return (-value if m.group(1) else value), dec, m.group(3)

@@ -1,0 +1,203 @@
+"""One disclosure's text into rows of the frames (see datasets.frames)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from datasets import narrative, tables
+from datasets.numbers import to_yuan
+from datasets.reading import UnreadableFile, decode
+from datasets.text import is_table_row, normalize_line, paragraphs, split_lines
+from datasets.vocabulary import SECTIONS
+
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
+_NAME_LINE = re.compile(r"^(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
+_SUFFIX = re.compile(r"\s*\((?:本级|机关|汇总)\)\s*$")
+_SPACES = re.compile(r"\s+")
+
+
+def parse_bytes(data: bytes) -> dict:
+    """Parse a file's bytes. Returns {"unit": {...}, "claims": [...], "cells": [...],
+    "toc": [...], "marks": [...]}; undecodable input gives parse_status failed."""
+    try:
+        text, encoding = decode(data)
+    except UnreadableFile as exc:
+        return {"unit": {"parse_status": "failed", "parse_error": str(exc), "encoding": None}, "claims": [], "cells": [], "toc": [], "marks": []}
+    doc = parse_text(text)
+    doc["unit"]["encoding"] = encoding
+    return doc
+
+
+def parse_text(text: str) -> dict:
+    original = split_lines(text)
+    norm = [normalize_line(s) for s in original]
+    is_row = [is_table_row(s) for s in norm]
+
+    # Tables first: they decide which lines are prose.
+    cells: list[dict] = []
+    toc: list[dict] = []
+    pending: list[dict] = []  # tables without an id, matched to the 目录 by title
+    prose = [not r for r in is_row]
+    prev_end = 0
+    for start, end in tables.blocks(norm, is_row):
+        line_idx = [k for k in range(start, end) if is_row[k] and not tables._MD_RULE.match(norm[k])]
+        rows = [tables.split_row(norm[k]) for k in line_idx]
+        raw_rows = [tables.split_row(original[k]) for k in line_idx]
+        tid, title, unit = tables.context_of(norm, start, prev_end)
+        prev_end = end
+        declared = tables.toc_rows(rows)
+        if declared:
+            for d in declared:
+                d["line"] = line_idx[d.pop("row")] + 1
+            toc.extend(declared)
+            continue
+        # Lines used as the table's id and title are not prose.
+        for k in range(max(0, start - 6), start):
+            if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
+                prose[k] = False
+        table_cells = tables.cells_of(rows, line_idx, unit or tables.header_unit(rows, title))
+        for c in table_cells:
+            c["text"] = raw_rows[c["row"]][c["col"]] if c["col"] < len(raw_rows[c["row"]]) else c["text"]
+        entry = {"table_id": tid, "table_title": title, "cells": table_cells}
+        pending.append(entry)
+
+    by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
+    n_unnamed = 0
+    for entry in pending:
+        tid = entry["table_id"]
+        if tid is None:
+            key = tables.title_key(entry["table_title"])
+            tid = by_title.get(key) or next((v for k, v in by_title.items() if key and k and (k.endswith(key) or key.endswith(k))), None)
+        if tid is None:
+            n_unnamed += 1
+            tid = f"表?{n_unnamed}"
+        for c in entry["cells"]:
+            c["table_id"], c["table_title"] = tid, entry["table_title"]
+        cells.extend(entry["cells"])
+
+    # Narrative.
+    claims: list[dict] = []
+    marks: list[dict] = []
+    section = None
+    for par in paragraphs(norm, prose):
+        head = par.text[:40]
+        if _HEADING.match(par.text) and len(par.text) <= 40:
+            section = _SPACES.sub("", par.text)
+            for key, pattern in SECTIONS:
+                if pattern.search(par.text):
+                    marks.append({"kind": "section", "key": key, "text": par.quote(0, len(par.text), original), "line": par.lines[0] + 1})
+            continue
+        if head.startswith("第") and "部分" in head[:6]:
+            section = _SPACES.sub("", par.text)
+        found = narrative.claims_of(par, section)
+        if "编制" in par.text or "实有" in par.text or "离退休" in par.text or "车辆" in par.text:
+            found += narrative.counts_of(par)
+        for c in found:
+            claims.append(narrative.claim_row(c, par, original))
+        if len(par.text) >= 30 and any(ch.isdigit() for ch in par.text):
+            digest = hashlib.blake2b(_SPACES.sub("", par.text).encode(), digest_size=8).hexdigest()
+            marks.append({"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1})
+
+    for i, line in enumerate(norm):
+        if "X" in line or "x" in line or "×" in line or "待" in line or "*" in line or "_" in line or "○" in line or "请" in line:
+            for m in _PLACEHOLDER.finditer(line):
+                lo, hi = max(0, m.start() - 12), min(len(line), m.end() + 12)
+                marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
+
+    unit = _headline(original, norm, claims, cells)
+    unit.update(n_lines=len(original), n_claims=len(claims), n_cells=len(cells), n_tables=len({c["table_id"] for c in cells}))
+    _status(unit, claims, cells, toc, marks)
+    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks}
+
+
+def _headline(original: list[str], norm: list[str], claims: list[dict], cells: list[dict]) -> dict:
+    name = year = None
+    for i, line in enumerate(norm[:400]):
+        m = _NAME_LINE.match(line.strip())
+        if m:
+            name = _SUFFIX.sub("", m.group(1))
+            break
+    for i, line in enumerate(norm[:30]):
+        s = line.strip()
+        m = _TITLE_YEAR.search(s)
+        if m:
+            year = int(m.group(1))
+            if name is None:
+                before = s[: m.start()].strip()
+                if not before:  # the name is on the line above the title
+                    before = next((norm[k].strip() for k in range(i - 1, -1, -1) if norm[k].strip()), "")
+                name = _SUFFIX.sub("", before) or None
+            break
+
+    def first(item: str, field: str = "current"):
+        return next((c[field] for c in claims if c["item"] == item and c[field] is not None), None)
+
+    def first_yuan(item: str, field: str):
+        return next((c[f"{field}_yuan"] for c in claims if c["item"] == item and c[f"{field}_yuan"] is not None), None)
+
+    total = _table_total(cells)
+    if total is None:
+        total = first_yuan("income_total", "current") or first_yuan("expenditure_total", "current")
+    return {
+        "unit_name": name, "year": year, "total_budget_yuan": total,
+        "staff_authorized": _int(first("staff_authorized")), "staff_actual": _int(first("staff_actual")),
+        "retirees": _int(first("retirees")), "vehicles": _int(first("vehicles")),
+        "sangong_total_yuan": first_yuan("sangong", "current"), "sangong_prior_yuan": first_yuan("sangong", "prior"),
+    }
+
+
+def _int(v: float | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _table_total(cells: list[dict]) -> float | None:
+    """本年收入合计 (else 收入总计) of 表1's income group, in 元."""
+    for label in ("本年收入合计", "收入总计", "收入合计"):
+        for c in cells:
+            if c["table_id"] == "表1" and c["value"] is not None and c["group_index"] in (0, None) and _SPACES.sub("", c["row_label"]) == label:
+                return c["value_yuan"] if c["value_yuan"] is not None else to_yuan(c["value"], "元")
+    return None
+
+
+def _status(unit: dict, claims: list, cells: list, toc: list, marks: list) -> None:
+    """ok / partial / failed, with what could not be read."""
+    missing = []
+    if unit["unit_name"] is None:
+        missing.append("单位名称 unit name")
+    if unit["year"] is None:
+        missing.append("预算年度 year")
+    if unit["staff_authorized"] is None and unit["staff_actual"] is None:
+        missing.append("人员情况 staff")
+    if not any(c["item"] in ("income_total", "expenditure_total", "fiscal_income", "gpb_expenditure") for c in claims):
+        missing.append("收支总体情况 budget totals")
+    if unit["sangong_total_yuan"] is None:
+        missing.append("三公经费 sangong")
+    if not any(c["table_id"] == "表1" for c in cells):
+        missing.append("表1 收支总表 table 1")
+    if not toc:
+        missing.append("目录 table of contents")
+    found = len(claims) + len(cells) + len(toc)
+    if found == 0 or (len(missing) >= 6 and unit["year"] is None):
+        unit["parse_status"] = "failed"
+        unit["parse_error"] = "不是预算公开文件：未找到预算数字或报表 / not a budget disclosure: no budget figures or tables found"
+    elif missing:
+        unit["parse_status"] = "partial"
+        unit["parse_error"] = "未能读取 / not found: " + "; ".join(missing)
+    else:
+        unit["parse_status"], unit["parse_error"] = "ok", None
+
+
+def parse_path(path: Path) -> dict:
+    """Parse one file; an unreadable path gives a failed row, never an exception."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return {"unit": {"parse_status": "failed", "parse_error": f"无法读取文件 / cannot read file: {exc.strerror or exc}", "encoding": None},
+                "claims": [], "cells": [], "toc": [], "marks": [], "sha1": None}
+    doc = parse_bytes(data)
+    doc["sha1"] = hashlib.sha1(data).hexdigest()
+    return doc

@@ -1,0 +1,283 @@
+"""The exact budget model of one synthetic unit.
+
+All amounts are integers in 元. The unit's spending is a list of allocations
+(功能 item × 部门经济 class × basic/project × source); every table and every
+narrative figure is an aggregate of that list, so all identities hold exactly
+before printing. Printing only rounds, which the checks' rounding intervals absorb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from datasets.synthetic_kinds import (
+    ANNUITY, HOUSING_FUND, KINDS, MED_ADMIN, MED_INST, PENSION, Kind, gov_econ,
+)
+
+SANGONG_PARTS = ("abroad", "reception", "car_buy", "car_run")
+
+
+@dataclass
+class Alloc:
+    code: str  # 7-digit 功能 item
+    name: str
+    econ: str  # 部门经济 class: 301 302 303 310
+    basic: bool  # 基本支出 (else 专项/项目)
+    fiscal: bool  # 财政拨款 (else 事业收入)
+    cur: int
+    prior: int
+
+
+@dataclass
+class Project:
+    name: str
+    code: str
+    fiscal: int
+    other: int
+    prior: int
+
+    @property
+    def total(self) -> int:
+        return self.fiscal + self.other
+
+
+@dataclass
+class Unit:
+    county: str
+    name: str
+    kind: Kind
+    year: int
+    auth_admin: int
+    auth_inst: int
+    act_admin: int
+    act_inst: int
+    retirees: int
+    vehicles: int
+    equipment: int
+    buy_vehicles: int
+    buy_equipment: int
+    allocs: list[Alloc]
+    projects: list[Project]
+    sangong: dict[str, tuple[int, int]]  # part -> (current, prior)
+    meeting: tuple[int, int]
+    training: tuple[int, int]
+    procurement: int
+    offices: int  # 内设机构
+    extra: dict = field(default_factory=dict)
+
+    # --- aggregates -------------------------------------------------------
+    @property
+    def staff_authorized(self) -> int:
+        return self.auth_admin + self.auth_inst
+
+    @property
+    def staff_actual(self) -> int:
+        return self.act_admin + self.act_inst
+
+    def total(self, fiscal: bool | None = None, prior: bool = False) -> int:
+        return sum(a.prior if prior else a.cur for a in self.allocs if fiscal is None or a.fiscal == fiscal)
+
+    def func_items(self, fiscal: bool | None = None) -> list[tuple[str, str, int, int, int, int]]:
+        """(code, name, current, prior, basic, project) per 7-digit item, in code order."""
+        acc: dict[str, list] = {}
+        for a in self.allocs:
+            if fiscal is not None and a.fiscal != fiscal:
+                continue
+            r = acc.setdefault(a.code, [a.name, 0, 0, 0, 0])
+            r[1] += a.cur
+            r[2] += a.prior
+            r[3 if a.basic else 4] += a.cur
+        return [(c, r[0], r[1], r[2], r[3], r[4]) for c, r in sorted(acc.items())]
+
+    def func_classes(self, fiscal: bool | None = None) -> dict[str, int]:
+        acc: dict[str, int] = {}
+        for a in self.allocs:
+            if fiscal is None or a.fiscal == fiscal:
+                acc[a.code[:3]] = acc.get(a.code[:3], 0) + a.cur
+        return acc
+
+    def dept_econ(self, fiscal: bool | None = None, basic: bool | None = None, prior: bool = False) -> dict[str, int]:
+        acc: dict[str, int] = {}
+        for a in self.allocs:
+            if (fiscal is None or a.fiscal == fiscal) and (basic is None or a.basic == basic):
+                acc[a.econ] = acc.get(a.econ, 0) + (a.prior if prior else a.cur)
+        return acc
+
+    def gov_econ(self, fiscal: bool | None = None, prior: bool = False) -> dict[str, int]:
+        acc: dict[str, int] = {}
+        for a in self.allocs:
+            if fiscal is None or a.fiscal == fiscal:
+                g = gov_econ(a.econ, self.kind.admin)
+                acc[g] = acc.get(g, 0) + (a.prior if prior else a.cur)
+        return acc
+
+    def public_funds(self) -> tuple[int, int]:
+        """公用经费: 财政拨款 basic 302, current and prior."""
+        cur = sum(a.cur for a in self.allocs if a.fiscal and a.basic and a.econ == "302")
+        pri = sum(a.prior for a in self.allocs if a.fiscal and a.basic and a.econ == "302")
+        return cur, pri
+
+    def sangong_total(self) -> tuple[int, int]:
+        return sum(v[0] for v in self.sangong.values()), sum(v[1] for v in self.sangong.values())
+
+
+def _r100(x: float) -> int:
+    """Round to whole hundreds of 元 (exact at 万元 with 2 decimals)."""
+    return int(round(x / 100.0)) * 100
+
+
+def _prior(rng, cur: int, round100: bool = False, flat: float = 0.15) -> int:
+    """Last year's figure: mostly within ±15%, sometimes identical."""
+    u = rng.random()
+    if u < flat:
+        return cur
+    p = cur * rng.uniform(0.82, 1.18)
+    return _r100(p) if round100 else int(p)
+
+
+PROJECT_WORDS = [
+    "专项工作经费", "业务运行经费", "信息化运维经费", "专项整治经费", "能力提升项目", "宣传培训经费",
+    "设备购置项目", "日常监管经费", "应急保障经费", "普查调查经费", "督查考核经费", "服务保障经费",
+]
+
+
+def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
+    """A fully consistent unit of the given kind, drawn from rng."""
+    k = KINDS[kind_key]
+    auth = rng.randint(*k.staff)
+    if k.admin:
+        auth_admin = max(1, int(auth * rng.uniform(0.6, 0.95)))
+    else:
+        auth_admin = 0
+    auth_inst = auth - auth_admin
+    act_admin = auth_admin - int(auth_admin * rng.uniform(0.0, 0.2))
+    act_inst = auth_inst - int(auth_inst * rng.uniform(0.0, 0.25))
+    if act_admin + act_inst == 0:
+        act_inst = auth_inst or 1
+        auth_inst = max(auth_inst, act_inst)
+    actual = act_admin + act_inst
+    retirees = int(actual * rng.uniform(0.05, 0.6))
+
+    has_income = rng.random() < k.income_prob
+    income_share = rng.uniform(*k.income_share) if has_income else 0.0
+
+    # Personnel cost, split over the staff-related 功能 items.
+    personnel = int(actual * rng.uniform(*k.cost) * 10000)
+    fiscal_personnel = personnel if income_share < 1.0 else int(personnel * rng.uniform(0.3, 0.6))
+    run_code, run_name = k.run
+    med = MED_ADMIN if k.admin else MED_INST
+    allocs: list[Alloc] = []
+
+    def add(code, nm, econ, basic, fiscal, cur, round100=False, flat=0.15):
+        if cur > 0:
+            allocs.append(Alloc(code, nm, econ, basic, fiscal, cur, _prior(rng, cur, round100, flat)))
+
+    shares = [(PENSION, 0.12), (ANNUITY, 0.06), (med, 0.05), (HOUSING_FUND, 0.07)]
+    rest = fiscal_personnel
+    for (code, nm), s in shares:
+        v = int(fiscal_personnel * s * rng.uniform(0.9, 1.1))
+        add(code, nm, "301", True, True, v)
+        rest -= v
+    add(run_code, run_name, "301", True, True, rest)
+    add(run_code, run_name, "303", True, True, int(retirees * rng.uniform(300, 3000)), flat=0.4)
+    public = _r100(actual * rng.uniform(4000, 14000))
+    add(run_code, run_name, "302", True, True, public, round100=True)
+
+    basic_fiscal = sum(a.cur for a in allocs)
+    # Projects: a share of the basic budget, amounts in whole hundreds of 元.
+    n_proj = rng.randint(*k.projects)
+    proj_total = basic_fiscal * rng.uniform(0.08, 0.6)
+    weights = [rng.uniform(0.3, 1.0) for _ in range(n_proj)]
+    words = rng.sample(PROJECT_WORDS, n_proj)
+    short = name.replace(county, "")[:4] if name.startswith(county) else county
+    projects: list[Project] = []
+    for w, word in zip(weights, words):
+        amount = max(_r100(proj_total * w / sum(weights)), 10000)
+        pcode, pname = k.proj if rng.random() < 0.75 else k.run
+        other = 0
+        if income_share > 0 and rng.random() < 0.4:
+            other = _r100(amount * rng.uniform(0.1, 0.5))
+        fiscal_part = amount - other
+        capital = _r100(fiscal_part * rng.uniform(0.1, 0.4)) if rng.random() < 0.2 else 0
+        prior_total = 0 if rng.random() < 0.12 else _prior(rng, amount, round100=True)
+        # Split the prior over the allocations in proportion (so sums stay exact).
+        parts = [(True, "302", fiscal_part - capital), (True, "310", capital), (False, "302", other)]
+        left = prior_total
+        nonzero = [p for p in parts if p[2] > 0]
+        for j, (fis, econ, v) in enumerate(nonzero):
+            pv = left if j == len(nonzero) - 1 else int(prior_total * v / amount)
+            left -= pv
+            allocs.append(Alloc(pcode, pname, econ, False, fis, v, pv))
+        projects.append(Project(f"{short}{word}", pcode, fiscal_part, other, prior_total))
+
+    # 事业收入 pays part of running costs (and, for hospitals, part of salaries).
+    if income_share > 0:
+        fiscal_total = sum(a.cur for a in allocs if a.fiscal)
+        income = int(fiscal_total * income_share) - sum(p.other for p in projects)
+        if income > 0:
+            if income_share >= 1.0:
+                sal = personnel - fiscal_personnel
+                add(run_code, run_name, "301", True, False, min(sal, income))
+                income -= min(sal, income)
+            add(run_code, run_name, "302", True, False, income)
+
+    # 三公, meetings, training (whole hundreds of 元, like most disclosures).
+    vehicles = rng.randint(*k.vehicles)
+    car_run = _r100(vehicles * rng.uniform(8000, 25000))
+    car_buy = _r100(rng.uniform(150000, 250000)) if vehicles and rng.random() < 0.06 else 0
+    reception = _r100(rng.uniform(3000, 30000) * (1 + actual / 150))
+    abroad = _r100(rng.uniform(20000, 60000)) if rng.random() < 0.08 else 0
+    sangong = {
+        "abroad": (abroad, abroad if abroad == 0 or rng.random() < 0.3 else _prior(rng, abroad, True, 0)),
+        "reception": (reception, _prior(rng, reception, True)),
+        "car_buy": (car_buy, 0),
+        "car_run": (car_run, _prior(rng, car_run, True) if car_run else 0),
+    }
+    meeting = _r100(rng.uniform(5000, 50000))
+    training = _r100(rng.uniform(3000, 50000))
+    equipment = rng.randint(*k.equipment)
+    procurement = _r100(sum(p.total for p in projects) * rng.uniform(0.1, 0.6)) if rng.random() < 0.5 else 0
+    return Unit(
+        county=county, name=name, kind=k, year=year,
+        auth_admin=auth_admin, auth_inst=auth_inst, act_admin=act_admin, act_inst=act_inst,
+        retirees=retirees, vehicles=vehicles, equipment=equipment,
+        buy_vehicles=1 if car_buy else 0, buy_equipment=rng.randint(0, 2) if equipment else 0,
+        allocs=allocs, projects=projects, sangong=sangong,
+        meeting=(meeting, _prior(rng, meeting, True)), training=(training, _prior(rng, training, True)),
+        procurement=procurement, offices=rng.randint(3, 9),
+    )
+
+
+def make_outlier(rng, u: Unit, feature: str) -> None:
+    """Push one peer feature far out while keeping the document consistent."""
+    if feature == "car_run_per_vehicle":
+        if u.vehicles == 0:
+            u.vehicles = 1
+        cur = _r100(u.vehicles * rng.uniform(90000, 120000))
+        u.sangong["car_run"] = (cur, _r100(cur * rng.uniform(0.9, 1.1)))
+    elif feature == "sangong_share":
+        total = u.total()
+        rec = _r100(total * rng.uniform(0.10, 0.14))
+        u.sangong["reception"] = (rec, _r100(rec * rng.uniform(0.9, 1.1)))
+    elif feature == "budget_per_staff":
+        # A very large project on a small staff: budget per staff about four times the peers'.
+        extra = _r100(u.total() * rng.uniform(3.0, 3.5))
+        p = u.projects[0]
+        p.fiscal += extra
+        u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra))
+        p.prior += extra
+    elif feature == "reception_share":
+        rec = _r100(rng.uniform(150000, 250000))
+        u.sangong["reception"] = (rec, _r100(rec * rng.uniform(0.9, 1.1)))
+        u.sangong["car_run"] = (min(u.sangong["car_run"][0], 5000), min(u.sangong["car_run"][1], 5000))
+        u.sangong["abroad"] = (0, 0)
+        u.sangong["car_buy"] = (0, 0)
+    else:  # pragma: no cover
+        raise ValueError(feature)
+
+
+def _proj_item_name(u: Unit, code: str) -> str:
+    return u.kind.proj[1] if code == u.kind.proj[0] else u.kind.run[1]
+
+
+OUTLIER_FEATURES = ("car_run_per_vehicle", "sangong_share", "budget_per_staff", "reception_share")

@@ -1,0 +1,148 @@
+"""Tables: blocks of tab-separated or markdown-pipe rows, into long-form cells.
+
+A table's identity comes from the lines just above it (表N, its title, 单位：元); a
+table printed without its 表N (the 整体支出绩效目标表 often is) is matched to the 目录
+by title. Column groups come from the last header row: in 表1 the label columns
+(项目, 支出功能科目, 部门经济分类, 政府经济分类) each head a group whose amounts sit to
+their right.
+"""
+
+from __future__ import annotations
+
+import re
+
+from datasets.numbers import parse_cell, to_yuan
+
+_TABLE_ID = re.compile(r"^[#*\s]*表\s*(\d+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
+_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)")
+_TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
+_VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+def split_row(line: str) -> list[str]:
+    s = line.strip("\n")
+    if s.lstrip().startswith("|"):
+        s = s.strip()
+        if s.endswith("|"):
+            s = s[:-1]
+        return [c.strip() for c in s[1:].split("|")]
+    return [c.strip() for c in s.split("\t")]
+
+
+def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
+    """(first, last+1) line ranges of table blocks; a single blank line inside is allowed."""
+    out = []
+    i, n = 0, len(norm)
+    while i < n:
+        if not is_row[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (is_row[j] or (not norm[j].strip() and j + 1 < n and is_row[j + 1])):
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str | None, str | None]:
+    """(table id, title, unit) from the lines above a block, looking back to `stop`."""
+    tid = title = unit = None
+    seen = 0
+    for k in range(start - 1, stop - 1, -1):
+        s = norm[k].strip()
+        if not s:
+            continue
+        seen += 1
+        if seen > 5:
+            break
+        m = _TABLE_ID.match(s)
+        if m:
+            tid = "表" + re.sub(r"\s+", "", m.group(1))
+            if m.group(2) and title is None:
+                title = m.group(2)
+            break
+        u = _UNIT_LINE.search(s)
+        if u:
+            unit = unit or u.group(1)
+            continue
+        if title is None and _TITLE.search(s) and len(s) <= 60:
+            title = s
+            continue
+        if title is not None:
+            break
+    return tid, title, unit
+
+
+def toc_rows(rows: list[list[str]]) -> list[dict] | None:
+    """The 目录's declarations if these rows are a contents table, else None."""
+    out = []
+    for r, cells in enumerate(rows):
+        ids = [i for i, c in enumerate(cells) if _TABLE_ID.match(c) and len(c) <= 8]
+        flags = [i for i, c in enumerate(cells) if c in ("是", "否")]
+        if ids and flags and flags[0] > ids[0]:
+            i, f = ids[0], flags[0]
+            title = " ".join(c for c in cells[i + 1 : f] if c)
+            reason = " ".join(c for c in cells[f + 1 :] if c) or None
+            out.append({"row": r, "table_id": "表" + re.sub(r"\s+", "", _TABLE_ID.match(cells[i]).group(1)),
+                        "title": title, "declared_empty": cells[f] == "是", "reason": reason})
+    return out if len(out) >= 3 else None
+
+
+def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) -> list[dict]:
+    """Long-form cells of one table (row/col 0-based; lines 1-based)."""
+    parsed = [[parse_cell(c) if c else None for c in cells] for cells in rows]
+    first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
+    header = next((rows[r] for r in range(first_numeric - 1, -1, -1) if sum(1 for c in rows[r] if c) >= 2), [])
+    # Carry merged header cells to the right, then mark the label columns.
+    col_header: list[str] = []
+    for c in header:
+        col_header.append(c if c else (col_header[-1] if col_header else ""))
+    label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(re.sub(r"\s+", "", h))]
+    out = []
+    row_head = ""
+    for r, cells in enumerate(rows):
+        if cells and cells[0]:
+            row_head = cells[0]
+        last_label = ""
+        for j, text in enumerate(cells):
+            if not text:
+                continue
+            p = parsed[r][j]
+            if p is None:
+                last_label = text
+            g = sum(1 for lc in label_cols if lc <= j) - 1
+            unit = None
+            if p is not None:
+                unit = p[2] or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
+            out.append({
+                "row": r, "col": j, "header": r < first_numeric, "row_head": row_head, "row_label": last_label if p is not None else text,
+                "group_index": g if g >= 0 else None,
+                "col_group": re.sub(r"\s+", "", col_header[label_cols[g]]) if g >= 0 else None,
+                "text": text, "value": p[0] if p else None, "decimals": p[1] if p else None,
+                "unit": unit, "value_yuan": to_yuan(p[0], unit) if p else None, "line": lines[r] + 1,
+            })
+    return out
+
+
+def header_unit(rows: list[list[str]], title: str | None) -> str | None:
+    """万元 when the title or a header cell says so (表13 资金金额（万元）is per row)."""
+    for cells in rows[:3]:
+        for c in cells:
+            u = _UNIT_LINE.search(c)
+            if u:
+                return u.group(1)
+            if "万元" in c and len(c) <= 12:  # a header such as 预算金额（万元）
+                return "万元"
+    if title and "万元" in title:
+        return "万元"
+    return None
+
+
+def title_key(title: str | None) -> str:
+    """A title stripped of year, spaces and punctuation, for matching the 目录."""
+    if not title:
+        return ""
+    t = re.sub(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]", "", title)
+    return t.replace("单位", "").replace("部门", "")

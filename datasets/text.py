@@ -1,0 +1,131 @@
+"""Normalising disclosure text while keeping a map back to the original lines.
+
+Normalisation is length-preserving on every line: full-width characters become their
+half-width forms one for one, and residue (LaTeX, HTML tags, markdown emphasis) is
+replaced by a symbol padded with spaces. So a column in a normalised line is the same
+column in the original line, and evidence can always be quoted from the original text
+with its true line number.
+
+Soft line breaks (a sentence wrapped by a PDF conversion, often with a blank line in
+between) are merged into paragraphs; each paragraph keeps its segments so that an
+offset in it maps back to (line, column).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Full-width ASCII (！ .. ～) to half-width, the ideographic space to a space, and the
+# minus-like characters to '-'. One character for one character.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x2212: 0x2D, 0x2014: 0x2D, 0x2013: 0x2D, 0x00A0: 0x20, 0x2267: 0x2265, 0x2266: 0x2264})
+# Keep the Chinese comma-like marks distinct from ASCII ones only where it matters:
+# nothing here depends on the difference, so ，：；（） all become , : ; ( ).
+WIDTH_TABLE = str.maketrans(_WIDTH)
+
+_RESIDUE = re.compile(
+    r"\\geq?|\\leq?|\\%|\\times|\$|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&nbsp;|&lt;|&gt;|&amp;|\*\*|&#?\w+;"
+)
+_RESIDUE_SYMBOL = {"\\geq": "≥", "\\ge": "≥", "\\leq": "≤", "\\le": "≤", "\\%": "%", "\\times": "×", "&lt;": "<", "&gt;": ">", "&amp;": "&"}
+
+
+def _residue(m: re.Match) -> str:
+    s = m.group(0)
+    sym = _RESIDUE_SYMBOL.get(s, "")
+    return sym + " " * (len(s) - len(sym))
+
+
+def normalize_line(line: str) -> str:
+    """The line with half-width characters and residue blanked, same length."""
+    line = line.translate(WIDTH_TABLE)
+    if "\\" in line or "$" in line or "<" in line or "&" in line or "**" in line:
+        line = _RESIDUE.sub(_residue, line)
+    return line
+
+
+def split_lines(text: str) -> list[str]:
+    """Original lines, for any line ending (LF, CRLF, CR). Form feeds stay in the line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def is_table_row(line: str) -> bool:
+    s = line.strip()
+    return "\t" in line.strip("\n") and len(s) > 0 or (s.startswith("|") and s.count("|") >= 2)
+
+
+# A line that starts a new item: enumerators, headings, table markers, notes.
+_STARTS_ITEM = re.compile(
+    r"^\s*(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}(?:[、]|\.(?!\d))|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)]"
+    r"|第[一二三四五六七八九十]+部分|表\s*\d|-\s|[*#]|目\s*录|单位\s*[:：]|备注|注\s*[:：]|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+_ENDS_SENTENCE = re.compile(r"[。;!?:：；！？]\s*$")
+_PROSE_MARK = re.compile(r"[,、。;，；]")
+_TABLE_MARKER = re.compile(r"^\s*表\s*\d")
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_ENUMERATOR = re.compile(r"^\s*(?:[-*#]\s*)?(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}[、.]|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)])")
+
+
+def continues(prev: str, nxt: str) -> bool:
+    """Whether `nxt` continues the sentence that `prev` broke off (a soft line break)."""
+    if _ENDS_SENTENCE.search(prev) or _STARTS_ITEM.match(nxt) or _TABLE_MARKER.match(prev) or "\f" in prev or "\f" in nxt:
+        return False
+    p = _ENUMERATOR.sub("", prev.rstrip())
+    if _HEADING.match(prev.lstrip()) and not re.search(r"[,，;；]", p) and len(p) <= 40:
+        return False  # a heading such as 五、“三公”经费及会议费、培训费情况说明
+    return bool(_PROSE_MARK.search(p) or p[-1:].isdigit() or len(p) >= 25)
+
+
+@dataclass
+class Paragraph:
+    """Prose merged across soft line breaks, with the map back to the original lines."""
+
+    text: str  # normalised
+    starts: list[int]  # offset in text where each segment starts
+    lines: list[int]  # 0-based original line index of each segment
+    cols: list[int]  # column in that line where the segment starts
+
+    def line_at(self, offset: int) -> int:
+        """0-based original line of a text offset."""
+        return self.lines[bisect_right(self.starts, offset) - 1]
+
+    def quote(self, a: int, b: int, original: list[str]) -> str:
+        """The original text of [a, b), joined across the segments it spans."""
+        parts = []
+        for i, start in enumerate(self.starts):
+            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                line, col = self.lines[i], self.cols[i]
+                parts.append(original[line][col + lo - start : col + hi - start])
+        return "".join(parts).strip()
+
+
+def paragraphs(norm: list[str], prose: list[bool]) -> list[Paragraph]:
+    """Merge prose lines into paragraphs across soft breaks (at most two blank lines)."""
+    out: list[Paragraph] = []
+    cur: Paragraph | None = None
+    last_text = ""
+    blanks = 0
+    for i, line in enumerate(norm):
+        if not prose[i]:
+            cur, blanks = None, 0
+            continue
+        s = line.strip()
+        if not s:
+            blanks += 1
+            if blanks > 2:
+                cur = None
+            continue
+        col = len(line) - len(line.lstrip())
+        if cur is not None and continues(last_text, s):
+            cur.starts.append(len(cur.text))
+            cur.lines.append(i)
+            cur.cols.append(col)
+            cur.text += s
+        else:
+            cur = Paragraph(s, [0], [i], [col])
+            out.append(cur)
+        last_text, blanks = s, 0
+    return out

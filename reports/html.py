@@ -1,0 +1,257 @@
+"""report.html: one self-contained page (inline CSS, JS and SVG; no network).
+
+The data is embedded once, as JSON in a ``<script type="application/json">``
+block, and the page renders the ranked list (paged) and one unit at a time on
+demand, so a run of 10,000 units stays a file of a few MB that opens quickly.
+``#unit=<unit_id>`` in the address opens that unit directly.
+
+Disclosure text is untrusted: in the JSON ``<``, ``>`` and ``&`` are written as
+``\\u003c`` etc. so nothing can close the script block, and the script renders
+every data string with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from reports.files import write_atomic
+from reports.i18n import COLUMNS, FAMILIES, FEATURES, STRINGS, lang_of, t
+from reports.model import (
+    COVERAGE_COLUMNS,
+    FEATURES_COLUMNS,
+    FINDINGS_COLUMNS,
+    OUTCOMES,
+    RANKING_COLUMNS,
+    SEVERITIES,
+    UNITS_COLUMNS,
+    ReportInput,
+    conform,
+)
+
+TOP_FEATURES = 4  # charts per unit
+DIST_POINTS = 41  # peer values kept per (peer group, feature): all of them, or this many quantiles
+FIGURE_COLUMNS = [
+    "total_budget_yuan", "staff_authorized", "staff_actual", "retirees", "vehicles",
+    "sangong_total_yuan", "sangong_prior_yuan",
+]
+_SEV_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def write_html(path: Path, run: ReportInput) -> None:
+    """Write the self-contained report page for ``run`` to ``path`` (atomically)."""
+    page = render_html(run)
+    write_atomic(Path(path), lambda tmp: tmp.write_text(page, encoding="utf-8"))
+
+
+def render_html(run: ReportInput) -> str:
+    """The page as a string."""
+    lang = lang_of(run.lang)
+    css = _asset("report.css")
+    js = _asset("report.js")
+    data = safe_json(build_payload(run))
+    meta = run.manifest or {}
+    generated = t(lang, "generated", started_at=meta.get("started_at", "?"),
+                  elapsed_s=meta.get("elapsed_s", "?"), version=meta.get("version", "?"))
+    esc = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>{esc(t(lang, "title"))}</title>
+<style>
+{css}
+</style>
+</head>
+<body>
+<header class="top">
+<h1>{esc(t(lang, "title"))}</h1>
+<span class="meta">{esc(generated)}</span>
+<nav><a href="#overview">{esc(t(lang, "overview"))}</a><a href="#ranking">{esc(t(lang, "ranking"))}</a><a href="#failed">{esc(t(lang, "failed_units"))}</a></nav>
+</header>
+<main id="app"><noscript>JavaScript is required to view this report.</noscript></main>
+<script type="application/json" id="report-data">{data}</script>
+<script>
+{js}
+</script>
+</body>
+</html>
+"""
+
+
+def _asset(name: str) -> str:
+    text = resources.files("reports").joinpath("assets", name).read_text(encoding="utf-8")
+    assert "</script" not in text.lower(), name  # would end the inline block
+    return text
+
+
+def safe_json(data: object) -> str:
+    """JSON that is safe inside a <script> block: no <, >, & or line separators in clear."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _clean_floats(frame: pl.DataFrame, digits: int = 6) -> pl.DataFrame:
+    """NaN/inf become null (JSON has neither); floats are cut to ``digits`` significant digits."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(digits)).otherwise(None).alias(c)
+        for c in floats
+    )
+
+
+def build_payload(run: ReportInput) -> dict:
+    """Everything the page shows, as compact JSON-ready lists (rows as arrays)."""
+    lang = lang_of(run.lang)
+    units_in = conform(run.units, UNITS_COLUMNS)
+    findings = conform(run.findings, FINDINGS_COLUMNS)
+    ranking = conform(run.ranking, RANKING_COLUMNS)
+    coverage = conform(run.coverage, COVERAGE_COLUMNS)
+    features = conform(run.features, FEATURES_COLUMNS)
+
+    units = _unit_rows(units_in, findings, ranking, coverage, features)
+    uidx = units.select("unit_id", pl.col("order").alias("uidx"))
+
+    # Findings, grouped by unit in rank order, errors first within a unit.
+    has_title = "title" in findings.columns
+    f = findings.join(uidx, on="unit_id", how="inner").with_columns(
+        sev_order=pl.col("severity").replace_strict(_SEV_ORDER, default=len(_SEV_ORDER), return_dtype=pl.Int64)
+    ).sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
+    f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "stated", "expected"]
+    f = f.select(*f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"))
+    f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
+
+    feature_rows, feature_names, dists = _feature_rows(features, uidx, lang)
+
+    fam_counts = findings.group_by("family").len().sort(["len", "family"], descending=[True, False])
+    sev_counts = findings.group_by("severity").len()
+    cov_counts = coverage.group_by("outcome").len()
+    status_counts = units.group_by("parse_status").len()
+
+    unit_cols = units.columns
+    return {
+        "lang": lang,
+        "t": STRINGS[lang],
+        "cols": COLUMNS[lang],
+        "families": FAMILIES[lang],
+        "feature_names": feature_names,
+        "figure_cols": FIGURE_COLUMNS,
+        "overview": {
+            "units": units.height,
+            "status": dict(status_counts.rows()),
+            "findings": findings.height,
+            "families": [list(r) for r in fam_counts.rows()],
+            "severity": dict(sev_counts.rows()),
+            "coverage": dict(cov_counts.rows()),
+        },
+        "units": {"cols": unit_cols, "rows": _clean_floats(units).rows()},
+        "findings": {"cols": f.columns, "rows": f.rows()},
+        "features": {"rows": feature_rows},
+        "dists": dists,
+    }
+
+
+def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
+    """One row per unit (every unit seen anywhere), in rank order, with counts and coverage."""
+    ids = pl.concat([units.select("unit_id"), ranking.select("unit_id"), findings.select("unit_id")]).unique(
+        maintain_order=True
+    )
+    rank_cols = ranking.select(
+        "unit_id", "rank", "score", "outlier_score", "errors", "warnings", "reasons",
+        pl.col("unit_name").alias("_r_name"), pl.col("source_path").alias("_r_path"),
+        *(["peer_group"] if "peer_group" in ranking.columns else []),
+    ).unique("unit_id", keep="first")
+    if "peer_group" not in rank_cols.columns:
+        rank_cols = rank_cols.with_columns(peer_group=pl.lit(None, pl.String))
+    u = units.select(*UNITS_COLUMNS).unique("unit_id", keep="first")
+    counts = findings.group_by("unit_id").agg(
+        _n_err=(pl.col("severity") == "error").sum().cast(pl.Int64),
+        _n_warn=(pl.col("severity") == "warning").sum().cast(pl.Int64),
+    )
+    peers = features.filter(pl.col("peer_group").is_not_null()).group_by("unit_id").agg(
+        _f_peer=pl.col("peer_group").first()
+    )
+    cov = coverage.group_by("unit_id").agg(
+        (pl.col("outcome") == o).sum().cast(pl.Int64).alias(f"cov_{o}") for o in OUTCOMES
+    )
+    out = (
+        ids.join(u, on="unit_id", how="left")
+        .join(rank_cols, on="unit_id", how="left")
+        .join(counts, on="unit_id", how="left")
+        .join(peers, on="unit_id", how="left")
+        .join(cov, on="unit_id", how="left")
+        .with_columns(
+            unit_name=pl.coalesce("unit_name", "_r_name"),
+            source_path=pl.coalesce("source_path", "_r_path"),
+            parse_status=pl.col("parse_status").fill_null("ok"),
+            errors=pl.coalesce("errors", "_n_err", pl.lit(0)).cast(pl.Int64),
+            warnings=pl.coalesce("warnings", "_n_warn", pl.lit(0)).cast(pl.Int64),
+            peer_group=pl.coalesce("peer_group", "_f_peer"),
+            rank=pl.col("rank").cast(pl.Int64),
+        )
+        .with_columns(pl.col(f"cov_{o}").fill_null(0) for o in OUTCOMES)
+        .sort(["rank", "unit_id"], nulls_last=True)
+        .with_row_index("order")
+        .with_columns(pl.col("order").cast(pl.Int64))
+    )
+    keep = [
+        "order", "unit_id", "unit_name", "source_path", "rank", "score", "outlier_score", "errors", "warnings",
+        "reasons", "peer_group", "parse_status", "parse_error", "year", *FIGURE_COLUMNS,
+        *(f"cov_{o}" for o in OUTCOMES),
+    ]
+    return out.select(keep)
+
+
+def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, lang: str):
+    """Each unit's top features by |robust_z|, and the peer distributions they are drawn against.
+
+    Returns (rows, feature labels, dists): a row is [uidx, feature index, value,
+    peer median, peer MAD, robust z, dist index]; a dist is [n peers, sorted values]
+    with at most DIST_POINTS values (evenly spaced quantiles for large groups).
+    """
+    feats = _clean_floats(features.select(*FEATURES_COLUMNS))
+    if feats.height == 0:
+        return [], [], []
+    top = (
+        feats.filter(pl.col("robust_z").is_not_null() & pl.col("value").is_not_null())
+        .with_columns(_r=pl.col("robust_z").abs().rank("ordinal", descending=True).over("unit_id"))
+        .filter(pl.col("_r") <= TOP_FEATURES)
+        .join(uidx, on="unit_id", how="inner")
+        .sort(["uidx", "_r"])
+    )
+    names = sorted(top["feature"].unique().to_list())
+    labels = [FEATURES[lang].get(n, n) for n in names]
+    needed = top.select("peer_group", "feature").unique()
+    groups = (
+        feats.join(needed, on=["peer_group", "feature"], how="semi", nulls_equal=True)
+        .filter(pl.col("value").is_not_null())
+        .group_by("peer_group", "feature")
+        .agg(pl.col("value").sort().alias("values"))
+        .sort("peer_group", "feature", nulls_last=True)
+    )
+    dists, dist_index = [], {}
+    for group, feature, values in groups.rows():
+        n = len(values)
+        if n > DIST_POINTS:
+            values = [values[round(i * (n - 1) / (DIST_POINTS - 1))] for i in range(DIST_POINTS)]
+        dist_index[(group, feature)] = len(dists)
+        dists.append([n, [float(f"{v:.4g}") for v in values]])
+    name_index = {n: i for i, n in enumerate(names)}
+    rows = [
+        [u, name_index[f], v, med, mad, z, dist_index.get((g, f))]
+        for u, f, v, med, mad, z, g in top.select(
+            "uidx", "feature", "value", "peer_median", "peer_mad", "robust_z", "peer_group"
+        ).rows()
+    ]
+    return rows, labels, dists
