@@ -32,9 +32,15 @@ def parse_one(path: Path) -> dict:
     return doc
 
 
+CHUNK = 256  # documents per batch of rows turned into frames; keeps Python objects few
+
+
 def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
-    """Frames from parsed documents (streamed: only the rows are kept)."""
-    cols: dict[str, dict[str, list]] = {name: {k: [] for k in schema} for name, schema in frames.SCHEMAS.items()}
+    """Frames from parsed documents, streamed: rows become columnar frames every CHUNK
+    documents, so memory holds frames, not millions of Python dicts."""
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in frames.SCHEMAS}
+    cols = _empty_columns()
+    n = 0
     for doc in docs:
         uid = doc["unit"]["unit_id"]
         _append(cols["units"], [doc["unit"]])
@@ -48,7 +54,18 @@ def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
             for r in rows:
                 r["unit_id"] = uid
             _append(cols[name], rows)
-    return {name: frames.from_columns(name, c) for name, c in cols.items()}
+        n += 1
+        if n % CHUNK == 0:
+            for name, c in cols.items():
+                parts[name].append(frames.from_columns(name, c))
+            cols = _empty_columns()
+    for name, c in cols.items():
+        parts[name].append(frames.from_columns(name, c))
+    return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
+
+
+def _empty_columns() -> dict[str, dict[str, list]]:
+    return {name: {k: [] for k in schema} for name, schema in frames.SCHEMAS.items()}
 
 
 def _append(columns: dict[str, list], rows: list[dict]) -> None:

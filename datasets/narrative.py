@@ -24,7 +24,7 @@ TOKEN = re.compile(
     rf"|(?P<pct>(?<![\d.,])(?:{NUMBER})\s*%)"
     rf"|(?P<num>(?<![\d.,])(?:{NUMBER}))(?P<unit>\s*(?:亿元|万元|千元|元))?"
     r"|(?P<dir>增加|增长|上升|提高|减少|下降|降低|持平|无变动|无变化|没有变化|未发生变化|无增减|保持不变)"
-    r"|(?P<stop>[;。!?])|(?P<comma>[,:、])"
+    r"|(?P<stop>[;。!?])"
 )
 DIRECTION = {
     "增加": "increase", "增长": "increase", "上升": "increase", "提高": "increase",
@@ -40,9 +40,22 @@ _LABEL_NOISE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_LAST_COMMA = re.compile(r".*[,:、]", re.S)
+
+
+def _clause_start(text: str, a: int, b: int) -> int:
+    """Start of the clause that ends at b: after the last comma-like mark in [a, b)."""
+    m = _LAST_COMMA.match(text, a, b)
+    return m.end() if m else a
+_NON_DIGIT = re.compile(r"\D")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_label(raw: str) -> str:
     label = _LABEL_NOISE.sub("", raw)
-    label = re.sub(r"^其中", "", label)
+    if label.startswith("其中"):
+        label = label[2:]
     return label.strip(":,、 ")
 
 
@@ -54,30 +67,29 @@ def _new_claim(label_raw: str, start: int) -> dict:
 def claims_of(par: Paragraph, section: str | None) -> list[dict]:
     """The claims in one paragraph, as dicts with figures as (value, decimals, unit, offset)."""
     text = par.text
+    if not _DIGIT.search(text):
+        return []
     claims: list[dict] = []
     open_: dict | None = None
     expect: str | None = None
-    label_start = 0
+    label_start = code_at = 0
     code: str | None = None
     for m in TOKEN.finditer(text):
         kind = m.lastgroup if m.lastgroup != "unit" else "num"
         if kind == "stop":
             open_, expect, label_start, code = None, None, m.end(), None
-        elif kind == "comma":
-            label_start, code = m.end(), None
-            if expect == "prior":
-                expect = None
         elif kind == "year":
             continue
         elif kind == "code":
-            code = re.sub(r"\D", "", m.group())
+            code, code_at = _NON_DIGIT.sub("", m.group()), m.start()
         elif kind == "basis":
-            named = clean_label(text[label_start : m.start()])  # a new subject named before 较上年
+            a = _clause_start(text, label_start, m.start())
+            named = clean_label(text[a : m.start()])  # a new subject named before 较上年
             if open_ is None or open_["basis"] or open_["direction_word"] or open_["change"] or named:
-                open_ = _new_claim(text[label_start : m.start()], label_start)
-                open_["code"] = code
+                open_ = _new_claim(text[a : m.start()], a)
+                open_["code"] = code if code_at >= a else None
                 claims.append(open_)
-            open_["basis"] = re.sub(r"\s+", "", m.group())
+            open_["basis"] = _SPACES.sub("", m.group())
             open_["end"] = m.end()
             expect = "prior"
         elif kind == "dir":
@@ -114,8 +126,9 @@ def claims_of(par: Paragraph, section: str | None) -> list[dict]:
                 open_["change"], expect = figure, "pct"
                 open_["end"] = m.end()
             elif unit is not None or _LEADS_TO_CHANGE.match(text, m.end()):
-                open_ = _new_claim(text[label_start : m.start()], label_start)
-                open_["code"], open_["current"], open_["end"] = code, figure, m.end()
+                a = _clause_start(text, label_start, m.start())
+                open_ = _new_claim(text[a : m.start()], a)
+                open_["code"], open_["current"], open_["end"] = (code if code_at >= a else None), figure, m.end()
                 claims.append(open_)
                 expect, code = None, None
                 label_start = m.end()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from datasets import narrative, tables
 from datasets.numbers import to_yuan
 from datasets.reading import UnreadableFile, decode
-from datasets.text import is_table_row, normalize_line, paragraphs, split_lines
+from datasets.text import WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS
 
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
-_NAME_LINE = re.compile(r"^(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
+_NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
-_SUFFIX = re.compile(r"\s*\((?:本级|机关|汇总)\)\s*$")
+_SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 
 
@@ -34,7 +35,7 @@ def parse_bytes(data: bytes) -> dict:
 
 def parse_text(text: str) -> dict:
     original = split_lines(text)
-    norm = [normalize_line(s) for s in original]
+    norm = split_lines(normalize(text))
     is_row = [is_table_row(s) for s in norm]
 
     # Tables first: they decide which lines are prose.
@@ -102,11 +103,17 @@ def parse_text(text: str) -> dict:
             digest = hashlib.blake2b(_SPACES.sub("", par.text).encode(), digest_size=8).hexdigest()
             marks.append({"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1})
 
-    for i, line in enumerate(norm):
-        if "X" in line or "x" in line or "×" in line or "待" in line or "*" in line or "_" in line or "○" in line or "请" in line:
-            for m in _PLACEHOLDER.finditer(line):
-                lo, hi = max(0, m.start() - 12), min(len(line), m.end() + 12)
-                marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
+    # Placeholders, in one pass over the whole normalised text.
+    joined = "\n".join(norm)
+    if _PLACEHOLDER.search(joined):
+        starts = [0]
+        for line in norm:
+            starts.append(starts[-1] + len(line) + 1)
+        for m in _PLACEHOLDER.finditer(joined):
+            i = bisect_right(starts, m.start()) - 1
+            col = m.start() - starts[i]
+            lo, hi = max(0, col - 12), col + len(m.group()) + 12
+            marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
 
     unit = _headline(original, norm, claims, cells)
     unit.update(n_lines=len(original), n_claims=len(claims), n_cells=len(cells), n_tables=len({c["table_id"] for c in cells}))
@@ -115,22 +122,24 @@ def parse_text(text: str) -> dict:
 
 
 def _headline(original: list[str], norm: list[str], claims: list[dict], cells: list[dict]) -> dict:
+    # Names are matched on the normalised line but taken from the original (same columns):
+    # an analyst sees the name as printed, markup included.
     name = year = None
     for i, line in enumerate(norm[:400]):
-        m = _NAME_LINE.match(line.strip())
+        m = _NAME_LINE.match(line)
         if m:
-            name = _SUFFIX.sub("", m.group(1))
+            name = _SUFFIX.sub("", original[i][m.start(1) : m.end(1)].strip())
             break
     for i, line in enumerate(norm[:30]):
-        s = line.strip()
-        m = _TITLE_YEAR.search(s)
+        m = _TITLE_YEAR.search(line)
         if m:
             year = int(m.group(1))
             if name is None:
-                before = s[: m.start()].strip()
+                k, before = i, original[i][: m.start()].strip()
                 if not before:  # the name is on the line above the title
-                    before = next((norm[k].strip() for k in range(i - 1, -1, -1) if norm[k].strip()), "")
-                name = _SUFFIX.sub("", before) or None
+                    k = next((k for k in range(i - 1, -1, -1) if norm[k].strip()), -1)
+                    before = original[k].strip() if k >= 0 else ""
+                name = _SUFFIX.sub("", before.translate(WIDTH_TABLE)) or None
             break
 
     def first(item: str, field: str = "current"):

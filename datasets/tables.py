@@ -18,6 +18,8 @@ _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
 _VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_SPACE = re.compile(r"\s+")
+_KEEP_TEXT = re.compile(r"[\d%≥≤×]|[Xx]{2}|待|_{2}")
 
 
 def split_row(line: str) -> list[str]:
@@ -77,6 +79,8 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
 
 def toc_rows(rows: list[list[str]]) -> list[dict] | None:
     """The 目录's declarations if these rows are a contents table, else None."""
+    if sum(1 for cells in rows if cells and cells[0].lstrip("#* ").startswith("表")) < 3:
+        return None
     out = []
     for r, cells in enumerate(rows):
         ids = [i for i, c in enumerate(cells) if _TABLE_ID.match(c) and len(c) <= 8]
@@ -85,7 +89,7 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
             i, f = ids[0], flags[0]
             title = " ".join(c for c in cells[i + 1 : f] if c)
             reason = " ".join(c for c in cells[f + 1 :] if c) or None
-            out.append({"row": r, "table_id": "表" + re.sub(r"\s+", "", _TABLE_ID.match(cells[i]).group(1)),
+            out.append({"row": r, "table_id": "表" + _SPACE.sub("", _TABLE_ID.match(cells[i]).group(1)),
                         "title": title, "declared_empty": cells[f] == "是", "reason": reason})
     return out if len(out) >= 3 else None
 
@@ -99,27 +103,34 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
     col_header: list[str] = []
     for c in header:
         col_header.append(c if c else (col_header[-1] if col_header else ""))
-    label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(re.sub(r"\s+", "", h))]
+    label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(_SPACE.sub("", h))]
+    width = max((len(c) for c in rows), default=0)
+    group = [sum(1 for lc in label_cols if lc <= j) - 1 for j in range(width)]
+    group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
     out = []
     row_head = ""
     for r, cells in enumerate(rows):
         if cells and cells[0]:
             row_head = cells[0]
         last_label = ""
+        is_header = r < first_numeric
         for j, text in enumerate(cells):
             if not text:
                 continue
             p = parsed[r][j]
             if p is None:
                 last_label = text
-            g = sum(1 for lc in label_cols if lc <= j) - 1
+                # Label cells survive as the row_label of the amounts beside them; keep
+                # only the text cells that carry something a check reads.
+                if not is_header and not _KEEP_TEXT.search(text):
+                    continue
             unit = None
             if p is not None:
                 unit = p[2] or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
+            g = group[j]
             out.append({
-                "row": r, "col": j, "header": r < first_numeric, "row_head": row_head, "row_label": last_label if p is not None else text,
-                "group_index": g if g >= 0 else None,
-                "col_group": re.sub(r"\s+", "", col_header[label_cols[g]]) if g >= 0 else None,
+                "row": r, "col": j, "header": is_header, "row_head": row_head, "row_label": last_label if p is not None else text,
+                "group_index": g if g >= 0 else None, "col_group": group_name[j],
                 "text": text, "value": p[0] if p else None, "decimals": p[1] if p else None,
                 "unit": unit, "value_yuan": to_yuan(p[0], unit) if p else None, "line": lines[r] + 1,
             })

@@ -26,7 +26,7 @@ _WIDTH.update({0x3000: 0x20, 0x2212: 0x2D, 0x2014: 0x2D, 0x2013: 0x2D, 0x00A0: 0
 WIDTH_TABLE = str.maketrans(_WIDTH)
 
 _RESIDUE = re.compile(
-    r"\\geq?|\\leq?|\\%|\\times|\$|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&nbsp;|&lt;|&gt;|&amp;|\*\*|&#?\w+;"
+    r"\\geq?|\\leq?|\\%|\\times|\$|</?[a-zA-Z][a-zA-Z0-9]*(?:[ \t][^<>\n]*)?/?>|&nbsp;|&lt;|&gt;|&amp;|\*\*|&#?\w+;"
 )
 _RESIDUE_SYMBOL = {"\\geq": "≥", "\\ge": "≥", "\\leq": "≤", "\\le": "≤", "\\%": "%", "\\times": "×", "&lt;": "<", "&gt;": ">", "&amp;": "&"}
 
@@ -37,12 +37,13 @@ def _residue(m: re.Match) -> str:
     return sym + " " * (len(s) - len(sym))
 
 
-def normalize_line(line: str) -> str:
-    """The line with half-width characters and residue blanked, same length."""
-    line = line.translate(WIDTH_TABLE)
-    if "\\" in line or "$" in line or "<" in line or "&" in line or "**" in line:
-        line = _RESIDUE.sub(_residue, line)
-    return line
+def normalize(text: str) -> str:
+    """The text with half-width characters and residue blanked; every line keeps its
+    length (no replacement spans a line end)."""
+    text = text.translate(WIDTH_TABLE)
+    if "\\" in text or "$" in text or "<" in text or "&" in text or "**" in text:
+        text = _RESIDUE.sub(_residue, text)
+    return text
 
 
 def split_lines(text: str) -> list[str]:

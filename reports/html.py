@@ -55,8 +55,8 @@ def render_html(run: ReportInput) -> str:
     js = _asset("report.js")
     data = safe_json(build_payload(run))
     meta = run.manifest or {}
-    generated = t(lang, "generated", started_at=meta.get("started_at", "?"),
-                  elapsed_s=meta.get("elapsed_s", "?"), version=meta.get("version", "?"))
+    generated = t(lang, "generated", started_at=meta.get("started_at", "—"),
+                  elapsed_s=meta.get("elapsed_s", "—"), version=meta.get("version", "—"))
     esc = html.escape
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
@@ -75,7 +75,7 @@ def render_html(run: ReportInput) -> str:
 <span class="meta">{esc(generated)}</span>
 <nav><a href="#overview">{esc(t(lang, "overview"))}</a><a href="#ranking">{esc(t(lang, "ranking"))}</a><a href="#failed">{esc(t(lang, "failed_units"))}</a></nav>
 </header>
-<main id="app"><noscript>JavaScript is required to view this report.</noscript></main>
+<main id="app"><noscript>{esc(t(lang, "noscript"))}</noscript></main>
 <script type="application/json" id="report-data">{data}</script>
 <script>
 {js}
@@ -174,7 +174,9 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
     ).unique("unit_id", keep="first")
     if "peer_group" not in rank_cols.columns:
         rank_cols = rank_cols.with_columns(peer_group=pl.lit(None, pl.String))
-    u = units.select(*UNITS_COLUMNS).unique("unit_id", keep="first")
+    u = units.select(
+        *UNITS_COLUMNS, pl.col("peer_group").alias("_u_peer") if "peer_group" in units.columns else pl.lit(None, pl.String).alias("_u_peer")
+    ).unique("unit_id", keep="first")
     counts = findings.group_by("unit_id").agg(
         _n_err=(pl.col("severity") == "error").sum().cast(pl.Int64),
         _n_warn=(pl.col("severity") == "warning").sum().cast(pl.Int64),
@@ -197,7 +199,7 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
             parse_status=pl.col("parse_status").fill_null("ok"),
             errors=pl.coalesce("errors", "_n_err", pl.lit(0)).cast(pl.Int64),
             warnings=pl.coalesce("warnings", "_n_warn", pl.lit(0)).cast(pl.Int64),
-            peer_group=pl.coalesce("peer_group", "_f_peer"),
+            peer_group=pl.coalesce("peer_group", "_u_peer", "_f_peer").cast(pl.String),
             rank=pl.col("rank").cast(pl.Int64),
         )
         .with_columns(pl.col(f"cov_{o}").fill_null(0) for o in OUTCOMES)

@@ -64,7 +64,6 @@ def main() -> None:
     browser = find_chromium()
     size = f"1400,{args.height}"
     screenshot(browser, url, args.out / f"overview_{args.lang}.png", size)
-    screenshot(browser, url + "#ranking", args.out / f"ranking_{args.lang}.png", size)
     if unit:
         screenshot(browser, f"{url}#unit={unit}", args.out / f"unit_{args.lang}.png", size)
 

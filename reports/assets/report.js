@@ -1,5 +1,5 @@
 /* Renders the screening report from the JSON embedded in #report-data.
- * All data text goes through textContent / createTextNode: never innerHTML. */
+ * All data text goes through textContent / createTextNode, never through HTML parsing. */
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("report-data").textContent);
@@ -48,6 +48,12 @@
   }
   function unitHref(id) { return "#unit=" + encodeURIComponent(id); }
   function badge(kind, label) { return el("span", { cls: "badge " + kind, text: label }); }
+  function unitLabel(u) {
+    // A failed file has no unit name: show its file name, which the analyst can find.
+    if (u[UC.unit_name]) return u[UC.unit_name];
+    var p = u[UC.source_path] || "";
+    return p ? p.split(/[\\/]/).pop() : u[UC.unit_id];
+  }
   function famLabel(f) { return FAM[f] ? f + " " + FAM[f] : f; }
 
   // ---- data indexes --------------------------------------------------------
@@ -159,7 +165,8 @@
 
   function renderFailed() {
     var bad = [];
-    units.forEach(function (u, i) { if (u[UC.parse_status] !== "ok") bad.push(i); });
+    units.forEach(function (u, i) { if (u[UC.parse_status] === "failed") bad.push(i); });
+    units.forEach(function (u, i) { if (u[UC.parse_status] !== "ok" && u[UC.parse_status] !== "failed") bad.push(i); });
     if (!bad.length) return null;
     var sec = el("section", { id: "failed" }, el("h2", { text: t("failed_units") + " (" + bad.length + ")" }),
       el("p", { cls: "note", text: t("failed_units_note") }));
@@ -172,7 +179,7 @@
       bad.slice(0, n).forEach(function (i) {
         var u = units[i], st = u[UC.parse_status];
         add(tbody, el("tr", { cls: "lead", onclick: function () { location.hash = unitHref(u[UC.unit_id]); } },
-          el("td", null, el("a", { href: unitHref(u[UC.unit_id]), text: u[UC.unit_name] || u[UC.unit_id] })),
+          el("td", null, el("a", { href: unitHref(u[UC.unit_id]), text: unitLabel(u) })),
           el("td", { cls: "mono", text: u[UC.source_path] || "" }),
           el("td", null, badge("st-" + st, t(st))),
           el("td", { text: u[UC.parse_error] || t("none") })));
@@ -255,12 +262,12 @@
       var errs = u[UC.errors], warns = u[UC.warnings];
       add(listBody, el("tr", { cls: "lead", onclick: function (e) { if (e.target.tagName !== "A") location.hash = unitHref(id); } },
         el("td", { cls: "num", text: u[UC.rank] === null ? t("none") : u[UC.rank] }),
-        el("td", null, el("a", { href: unitHref(id), text: u[UC.unit_name] || id })),
+        el("td", null, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id })),
         el("td", { cls: "num", text: fmt(u[UC.score], 3) }),
         el("td", { cls: "num", text: fmt(u[UC.outlier_score], 3) }),
         el("td", { cls: "num" + (errs ? " count-err" : ""), text: fmt(errs) }),
         el("td", { cls: "num" + (warns ? " count-warn" : ""), text: fmt(warns) }),
-        el("td", { text: u[UC.peer_group] || t("none") }),
+        el("td", { cls: "nowrap", text: u[UC.peer_group] || t("none") }),
         el("td", null, badge("st-" + st, t(st))),
         el("td", { cls: "reasons", text: u[UC.reasons] || "" })));
     });
@@ -308,9 +315,9 @@
       s.appendChild(svg("line", { x1: vx, x2: vx, y1: Y - 14, y2: Y + 14, stroke: "#c62828", "stroke-width": 2.5 }));
       s.appendChild(svg("path", { d: "M" + (vx - 5) + " " + (Y - 20) + " L" + (vx + 5) + " " + (Y - 20) + " L" + vx + " " + (Y - 13) + " Z", fill: "#c62828" }));
     }
-    var axisLo = pts.length ? pts[0] : lo, axisHi = pts.length ? pts[pts.length - 1] : hi;
-    s.appendChild(svg("text", { x: L, y: H - 4, "font-size": 10, fill: "#5f6b7a" }, fmt(axisLo, 3)));
-    s.appendChild(svg("text", { x: R, y: H - 4, "font-size": 10, fill: "#5f6b7a", "text-anchor": "end" }, fmt(axisHi, 3)));
+    // Axis ends: the smallest and largest value drawn (peers and this unit).
+    s.appendChild(svg("text", { x: L, y: H - 4, "font-size": 10, fill: "#5f6b7a" }, fmt(lo + pad, 3)));
+    s.appendChild(svg("text", { x: R, y: H - 4, "font-size": 10, fill: "#5f6b7a", "text-anchor": "end" }, fmt(hi - pad, 3)));
     var z = r[5];
     return el("div", { cls: "feature" },
       el("div", { cls: "fname", text: FEAT[r[1]] }),
@@ -327,14 +334,15 @@
     if (f[FC.stated] !== null || f[FC.expected] !== null) {
       compare = el("div", { cls: "compare" },
         el("span", { cls: "k", text: t("stated") }), el("span", { cls: "stated", text: f[FC.stated] === null ? t("none") : f[FC.stated] }),
+        el("span", { cls: "arrow", text: "→" }),
         el("span", { cls: "k", text: t("expected") }), el("span", { cls: "expected", text: f[FC.expected] === null ? t("none") : f[FC.expected] }));
     }
     return el("div", { cls: "finding " + sev },
       el("div", { cls: "head" }, badge("sev-" + sev, t(sev)), el("span", { cls: "rule", text: f[FC.rule] }),
-        el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") })),
-      el("div", { text: f[FC.message] || "" }),
+        el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") }),
+        el("span", { cls: "msg", text: f[FC.message] || "" }),
+        el("span", { cls: "lineno", text: line === null ? t("line_unknown") : t("line", { line: line }) })),
       f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
-      el("div", { cls: "lineno", text: line === null ? t("line_unknown") : t("line", { line: line }) }),
       compare);
   }
 
@@ -352,28 +360,31 @@
     var cov = { pass: u[UC.cov_pass], fail: u[UC.cov_fail], na: u[UC.cov_not_applicable], insufficient: u[UC.cov_insufficient_data], error: u[UC.cov_error] };
     var covTotal = cov.pass + cov.fail + cov.na + cov.insufficient + cov.error;
     var head = el("section", { cls: "unithead", id: "unit-" + i },
-      el("h2", null, u[UC.rank] === null ? "" : "#" + u[UC.rank] + "  ", u[UC.unit_name] || id, "  ", badge("st-" + st, t(st))),
+      el("h2", null, u[UC.rank] === null ? "" : "#" + u[UC.rank] + "  ", unitLabel(u), "  ", badge("st-" + st, t(st))),
       el("div", { cls: "kv" },
-        el("span", null, t("source") + "：", el("span", { cls: "mono", text: u[UC.source_path] || t("none") })),
-        el("span", null, COLS.unit_id + "：", el("span", { cls: "mono", text: id })),
-        el("span", { text: t("year") + "：" + (u[UC.year] === null ? t("none") : u[UC.year]) }),
-        el("span", { text: t("peer_group") + "：" + (u[UC.peer_group] || t("none")) }),
-        el("span", { text: COLS.score + "：" + fmt(u[UC.score], 3) }),
-        el("span", { text: COLS.outlier_score + "：" + fmt(u[UC.outlier_score], 3) })),
-      u[UC.parse_error] ? el("div", { cls: "error-box", text: t("parse_error") + "：" + u[UC.parse_error] }) : null,
-      u[UC.reasons] ? el("p", { cls: "note", style: "margin-top:8px", text: COLS.reasons + "：" + u[UC.reasons] }) : null,
+        el("span", null, t("source") + t("colon"), el("span", { cls: "mono", text: u[UC.source_path] || t("none") })),
+        el("span", null, COLS.unit_id + t("colon"), el("span", { cls: "mono", text: id })),
+        el("span", { text: t("year") + t("colon") + (u[UC.year] === null ? t("none") : u[UC.year]) }),
+        el("span", { text: t("peer_group") + t("colon") + (u[UC.peer_group] || t("none")) }),
+        el("span", { text: COLS.score + t("colon") + fmt(u[UC.score], 3) }),
+        el("span", { text: COLS.outlier_score + t("colon") + fmt(u[UC.outlier_score], 3) })),
+      u[UC.parse_error] ? el("div", { cls: "error-box", text: t("parse_error") + t("colon") + u[UC.parse_error] }) : null,
+      u[UC.reasons] ? el("p", { cls: "note", style: "margin-top:8px", text: COLS.reasons + t("colon") + u[UC.reasons] }) : null,
       covTotal ? el("p", { text: t("checked", { checked: covTotal - cov.na - cov.insufficient - cov.error, total: covTotal, fail: cov.fail, na: cov.na, insufficient: cov.insufficient }) }) : null,
+      el("div", { cls: "jumps" },
+        el("button", { text: t("unit_findings") + " (" + unitFindings[i].length + ")", onclick: function () { document.getElementById("unit-findings").scrollIntoView(); } }),
+        el("button", { text: t("top_features"), onclick: function () { document.getElementById("unit-features").scrollIntoView(); } })),
       el("h3", { text: t("figures") }),
       el("div", { cls: "kv" }, D.figure_cols.map(function (c) {
-        return el("span", null, (COLS[c] || c) + "：", el("b", { text: fmt(u[UC[c]]) }));
+        return el("span", null, (COLS[c] || c) + t("colon"), el("b", { text: fmt(u[UC[c]]) }));
       })));
     add(root, head);
 
     var fs = unitFindings[i];
-    add(root, el("section", null, el("h2", { text: t("unit_findings") + " (" + fs.length + ")" }),
-      fs.length ? fs.map(renderFinding) : el("p", { cls: "empty", text: t("no_findings") })));
+    add(root, el("section", { id: "unit-findings" }, el("h2", { text: t("unit_findings") + " (" + fs.length + ")" }),
+      fs.length ? fs.map(renderFinding) : el("p", { cls: st === "failed" ? "error-box" : "empty", text: t(st === "failed" ? "not_checked" : "no_findings") })));
     var feats = unitFeatures[i];
-    add(root, el("section", null, el("h2", { text: t("top_features") }),
+    add(root, el("section", { id: "unit-features" }, el("h2", { text: t("top_features") }),
       feats.length ? el("div", { cls: "features" }, feats.map(featureChart)) : el("p", { cls: "empty", text: t("no_features") })));
     return root;
   }

@@ -1,0 +1,265 @@
+"""The rule engine: a catalog of checks, run over all units at once.
+
+A rule is a function from a :class:`Context` (the parsed frames plus shared derived
+frames) to a :class:`Result`: the failing rows (one per finding) and the outcome of every
+unit it could judge. The engine turns that into the contract's two frames:
+
+* ``findings``: one row per finding (CONTRACT.md columns first, then ``title``,
+  ``fingerprint`` and extras);
+* ``coverage``: exactly one row per (unit, selected rule) with outcome ``pass``, ``fail``,
+  ``not_applicable``, ``insufficient_data`` or ``error``.
+
+A unit with a finding of the rule is ``fail``; otherwise it takes the outcome the rule
+reported for it; a unit the rule did not mention is ``insufficient_data`` (the figures it
+needs were not found). A failed parse is always ``insufficient_data``. A rule that raises
+gives ``error`` for every unit and the run goes on.
+
+Rules are registered with :func:`rule` in the modules of :mod:`anomaly.rules`; each
+carries a bad and a good example (small disclosure texts run through the real parser),
+from which ``tests/test_rules_examples.py`` is generated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import textwrap
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT")
+SEVERITIES = ("error", "warning", "info")
+OUTCOMES = ("pass", "fail", "not_applicable", "insufficient_data", "error")
+
+FINDING_COLUMNS = {
+    "unit_id": pl.String, "source_path": pl.String, "rule": pl.String, "family": pl.String,
+    "severity": pl.String, "message": pl.String, "evidence": pl.String, "line": pl.Int64,
+    "stated": pl.String, "expected": pl.String,
+    "title": pl.String, "fingerprint": pl.String,
+}
+COVERAGE_COLUMNS = {"unit_id": pl.String, "rule": pl.String, "outcome": pl.String}
+
+# What a rule's check returns for its findings (messages in both languages).
+HIT_COLUMNS = {
+    "unit_id": pl.String, "line": pl.Int64, "evidence": pl.String, "stated": pl.String,
+    "expected": pl.String, "message_zh": pl.String, "message_en": pl.String,
+}
+STATUS_COLUMNS = {"unit_id": pl.String, "outcome": pl.String}
+
+
+@dataclass
+class Example:
+    """A disclosure snippet the rule must flag (bad) or must not flag (good)."""
+
+    text: str
+    note: str = ""
+
+
+@dataclass
+class Rule:
+    code: str
+    severity: str
+    title_zh: str
+    title_en: str
+    doc: str
+    check: Callable[[Context], Result] | None  # None: metadata only (computed elsewhere)
+    bad: Example | None = None
+    good: Example | None = None
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    def title(self, lang: str = "zh") -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+
+@dataclass
+class Result:
+    hits: list[dict] = field(default_factory=list)  # rows with HIT_COLUMNS keys
+    status: pl.DataFrame | None = None  # unit_id, outcome for units judged (not failing)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, title_zh: str, title_en: str, bad: str | Example | None = None,
+         good: str | Example | None = None, metadata_only: bool = False):
+    """Register a check. The decorated function's docstring is the rule's documentation."""
+    assert re.fullmatch(r"[A-Z]{3}\d{3}", code) and code[:3] in FAMILIES, code
+    assert severity in SEVERITIES, severity
+
+    def wrap(fn: Callable[[Context], Result]):
+        doc = textwrap.dedent(fn.__doc__ or "").strip()
+        if fn.__doc__ and "\n" in fn.__doc__:
+            first, _, rest = fn.__doc__.partition("\n")
+            doc = (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+        _REGISTRY[code] = Rule(
+            code, severity, title_zh, title_en, doc, None if metadata_only else fn,
+            Example(bad) if isinstance(bad, str) else bad, Example(good) if isinstance(good, str) else good,
+        )
+        return fn
+
+    return wrap
+
+
+def _load() -> None:
+    import anomaly.rules  # noqa: F401  (registers the rules)
+
+
+def catalog() -> list[Rule]:
+    """Every rule, checks and metadata-only entries, sorted by code."""
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def get(code: str) -> Rule:
+    _load()
+    return _REGISTRY[code.upper()]
+
+
+def selected(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
+    """Rules matching `select` (codes or family prefixes; all when None) minus `ignore`."""
+    def norm(xs):
+        return [x.strip().upper() for x in (xs or []) for x in x.split(",") if x.strip()]
+
+    sel, ign = norm(select), norm(ignore)
+    out = []
+    for r in catalog():
+        if sel and not any(r.code.startswith(s) for s in sel):
+            continue
+        if any(r.code.startswith(s) for s in ign):
+            continue
+        out.append(r)
+    return out
+
+
+def describe(code: str, lang: str = "zh") -> str:
+    """The rule's documentation with its bad and good examples, as plain text."""
+    r = get(code)
+    head = f"{r.code} [{r.severity}] {r.title_zh} / {r.title_en}"
+    parts = [head, "=" * min(len(head) * 2, 78), "", r.doc]
+    if r.check is None:
+        parts += ["", "（由评分/跨单位比对模块计算，不在 run_rules 中执行）" if lang == "zh"
+                  else "(computed by the scoring / cross-unit module, not by run_rules)"]
+    for ex, zh, en in ((r.bad, "会被标记的例子", "Flagged example"), (r.good, "不会被标记的例子", "Passing example")):
+        if ex is None:
+            continue
+        parts += ["", (zh if lang == "zh" else en) + (f"（{ex.note}）" if ex.note and lang == "zh" else f" ({ex.note})" if ex.note else "") + ":", ""]
+        parts += ["    " + line for line in ex.text.strip("\n").splitlines()]
+    return "\n".join(parts) + "\n"
+
+
+class Context:
+    """The frames, plus derived frames shared between rules (computed once, on demand)."""
+
+    def __init__(self, frames: dict[str, pl.DataFrame]):
+        from datasets import frames as schemas
+
+        self.frames = {k: frames.get(k, schemas.empty(k)) if frames.get(k) is not None else schemas.empty(k) for k in schemas.SCHEMAS}
+        units = self.frames["units"]
+        self.units = units
+        ok = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
+        self.unit_ids = ok["unit_id"]
+        self._cache: dict[str, object] = {}
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.frames[name]
+
+    def cached(self, key: str, build: Callable[[], object]):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def status(self, unit_ids, outcome: str) -> pl.DataFrame:
+        ids = unit_ids if isinstance(unit_ids, pl.Series) else pl.Series(list(unit_ids), dtype=pl.String)
+        return pl.DataFrame({"unit_id": ids.cast(pl.String).unique(), "outcome": outcome}, schema=STATUS_COLUMNS)
+
+
+def statuses(*parts: pl.DataFrame | None) -> pl.DataFrame:
+    """Concatenate status frames; for a unit listed more than once, pass beats
+    not_applicable beats insufficient_data."""
+    frames = [p.select(list(STATUS_COLUMNS)).cast(STATUS_COLUMNS) for p in parts if p is not None and p.height]
+    if not frames:
+        return pl.DataFrame(schema=STATUS_COLUMNS)
+    rank = {"pass": 0, "not_applicable": 1, "insufficient_data": 2}
+    df = pl.concat(frames).with_columns(pl.col("outcome").replace_strict(rank, default=3, return_dtype=pl.Int64).alias("_r"))
+    return df.sort("_r").unique("unit_id", keep="first").drop("_r")
+
+
+_WS = re.compile(r"\s+")
+
+
+def fingerprint(code: str, evidence: str | None, stated: str | None, expected: str | None) -> str:
+    """Stable across runs and re-flowed text: rule, whitespace-free evidence, stated, expected."""
+    key = "\x1f".join([code, _WS.sub("", evidence or ""), stated or "", expected or ""])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, ignore: list[str] | None = None,
+              lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Run the selected checks over every unit. Returns (findings, coverage)."""
+    ctx = Context(frames)
+    units = ctx.units
+    all_ids = units["unit_id"].cast(pl.String)
+    paths = dict(zip(units["unit_id"].to_list(), units["source_path"].to_list())) if "source_path" in units.columns else {}
+    finding_rows: list[dict] = []
+    coverage_parts: list[pl.DataFrame] = []
+    for r in selected(select, ignore):
+        if r.check is None:
+            continue
+        try:
+            res = r.check(ctx)
+            hits = [h for h in res.hits if h.get("unit_id") is not None]
+            status = statuses(res.status)
+        except Exception:  # a broken rule must not stop the run
+            detail = traceback.format_exc(limit=3)
+            coverage_parts.append(pl.DataFrame({"unit_id": all_ids, "rule": r.code, "outcome": "error"}, schema=COVERAGE_COLUMNS))
+            import warnings
+
+            warnings.warn(f"rule {r.code} raised: {detail}", RuntimeWarning, stacklevel=1)
+            continue
+        failing = {h["unit_id"] for h in hits}
+        for h in hits:
+            msg = h.get("message_en") if lang == "en" else h.get("message_zh")
+            finding_rows.append({
+                "unit_id": h["unit_id"], "source_path": paths.get(h["unit_id"]), "rule": r.code, "family": r.family,
+                "severity": h.get("severity") or r.severity, "message": msg, "evidence": h.get("evidence"),
+                "line": h.get("line"), "stated": h.get("stated"), "expected": h.get("expected"),
+                "title": r.title(lang), "fingerprint": fingerprint(r.code, h.get("evidence"), h.get("stated"), h.get("expected")),
+            })
+        cov = (
+            pl.DataFrame({"unit_id": all_ids}, schema={"unit_id": pl.String})
+            .join(status, on="unit_id", how="left")
+            .with_columns(
+                pl.when(pl.col("unit_id").is_in(pl.Series(sorted(failing), dtype=pl.String).implode()))
+                .then(pl.lit("fail"))
+                .otherwise(pl.col("outcome").fill_null("insufficient_data"))
+                .alias("outcome"),
+                pl.lit(r.code).alias("rule"),
+            )
+        )
+        if "parse_status" in units.columns:
+            failed = units.filter(pl.col("parse_status") == "failed")["unit_id"].cast(pl.String)
+            cov = cov.with_columns(
+                pl.when(pl.col("unit_id").is_in(failed.implode())).then(pl.lit("insufficient_data")).otherwise(pl.col("outcome")).alias("outcome")
+            )
+        coverage_parts.append(cov.select(list(COVERAGE_COLUMNS)))
+    findings = pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
+    if findings.height:
+        findings = findings.sort(["unit_id", "line", "rule"], nulls_last=True)
+    coverage = pl.concat(coverage_parts) if coverage_parts else pl.DataFrame(schema=COVERAGE_COLUMNS)
+    return findings, coverage
+
+
+def frames_from_text(text: str, unit_id: str = "example", source_path: str = "<example>") -> dict[str, pl.DataFrame]:
+    """Frames for one disclosure text, through the real parser (for examples and tests)."""
+    from datasets.corpus import collect
+    from datasets.parse import parse_text
+
+    doc = parse_text(text)
+    doc["unit"].update(unit_id=unit_id, source_path=source_path, encoding="utf-8")
+    return collect([doc])

@@ -1,0 +1,502 @@
+"""Synthetic county corpus with ground truth.
+
+``generate_corpus`` writes one disclosure per unit for a fictional province (several
+invented counties, about 35 kinds of unit) plus ``labels.json`` with the printed
+headline figures and every injected anomaly with its line (format: docs/labels.md).
+
+How it is built: datasets.synthetic_model draws an exact, fully consistent budget
+model per unit (integers in 元); datasets.synthetic_render prints it with a per-document
+style. Anomalies are instructions to the renderer that change what one figure or
+word prints, so a clean document is consistent by construction and an anomalous
+one differs from it only where the label says.
+
+Everything is drawn from ``random.Random`` instances seeded from (seed, document
+index), so the same arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+from datasets.synthetic_kinds import FUNC_CLASS_NAME, county_roster, county_names
+from datasets.synthetic_model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
+from datasets.synthetic_render import Renderer, Style, draw_style, finalize, pct_text, round_div, wan
+
+VERSION = 1
+FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
+OUT_SHARE = 0.03
+CPY_SHARE = 0.02
+UNITS_PER_COUNTY = 110
+
+
+def _r100(x: float) -> int:
+    return int(round(x / 100.0)) * 100
+
+
+# --- anomaly injection ----------------------------------------------------------
+# Each injector returns (kind, detail) after writing its instruction into `an`, or
+# None when it does not apply to this unit. `taken` holds the narrative slots already
+# used by another anomaly of the same document, so two never overlap.
+
+SG_SLOTS = ("sg_total", "abroad", "reception", "car_run", "car_buy")
+
+
+def _slot_figures(u: Unit, st: Style) -> dict[str, tuple[int, int, bool]]:
+    """slot -> (current, prior, percentage printed) for the clauses that print a prior."""
+    tot = u.sangong_total()
+    out = {"sg_total": (tot[0], tot[1], True)}
+    for k in SG_SLOTS[1:]:
+        out[k] = (u.sangong[k][0], u.sangong[k][1], True)
+    out["meeting"] = (*u.meeting, st.meeting_pct)
+    out["training"] = (*u.training, st.meeting_pct)
+    out["gongyong"] = (*u.public_funds(), False)
+    return out
+
+
+def _free(rng, candidates, taken) -> str | None:
+    c = [s for s in candidates if s not in taken]
+    if not c:
+        return None
+    s = rng.choice(c)
+    taken.add(s)
+    return s
+
+
+def inject_ari(u, st, an, rng, taken):
+    total = u.total()
+    delta = _r100(max(total * rng.uniform(0.02, 0.06), 30000)) * rng.choice((1, -1))
+    if rng.random() < 0.5:
+        group = rng.randint(1, 3)
+        an["ari_total"] = {"group": group, "delta": delta, "key": "ARI"}
+        names = {1: "支出功能分类", 2: "部门预算经济分类", 3: "政府预算经济分类"}
+        return "table1_group_total", (f"表1 {names[group]} column: 本年支出合计 printed {wan(total + delta)}万元 "
+                                      f"but its parts sum to {wan(total)}万元")
+    basic = sum(u.dept_econ(None, True).values())
+    if basic + delta <= 0:
+        delta = abs(delta)
+    an["ari_subtotal"] = {"delta": delta, "also_t4": u.total(False) == 0, "key": "ARI"}
+    return "table1_subtotal", (f"表1 人员经费和公用经费支出 printed {wan(basic + delta)}万元 but its sub-rows sum to "
+                               f"{wan(basic)}万元" + (" (same in 表4)" if u.total(False) == 0 else ""))
+
+
+def inject_xtb(u, st, an, rng, taken):
+    classes = u.func_classes(True)
+    main = u.kind.func_class
+    others = [c for c, v in classes.items() if c != main and v > 60000]
+    if u.total(False) == 0 and others and rng.random() < 0.6:
+        b = rng.choice(others)
+        delta = _r100(min(classes[b] * 0.5, max(classes[b] * 0.2, 30000)))
+        an["xtb_t4"] = {"a": main, "b": b, "delta": delta, "key": "XTB"}
+        return "table4_vs_table1", (f"表4 {FUNC_CLASS_NAME[main]} is {wan(delta)}万元 higher and {FUNC_CLASS_NAME[b]} "
+                                    f"{wan(delta)}万元 lower than in 表1 (all income is 财政拨款)")
+    delta = _r100(max(u.total() * rng.uniform(0.03, 0.1), 30000))
+    an["xtb_t2"] = {"delta": delta, "key": "XTB"}
+    return "table2_vs_table1", f"表2 合计 and 一般公共预算拨款 exceed 表1's income by {wan(delta)}万元"
+
+
+def inject_nar(u, st, an, rng, taken):
+    r = rng.random()
+    if r < 0.35 and "total" not in taken:
+        taken.add("total")
+        total = u.total()
+        delta = _r100(max(total * rng.uniform(0.03, 0.1), 50000)) * rng.choice((1, -1))
+        an["nar_total"] = {"delta": delta, "key": "NAR"}
+        return "total_income", f"narrative 预算收入 {wan(total + delta)}万元 but 表1 收入总计 is {wan(total)}万元"
+    if r < 0.7:
+        items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
+        if items:
+            code, name, cur = rng.choice(items)[:3]
+            taken.add("item:" + code)
+            delta = _r100(max(cur * rng.uniform(0.1, 0.3), 20000))
+            an["nar_func"] = {"code": code, "delta": delta, "key": "NAR"}
+            return "function_item", f"narrative {name}({code}) {wan(cur + delta)}万元 but 表5 shows {wan(cur)}万元"
+    if "gongyong" in taken:
+        return None
+    taken.add("gongyong")
+    pf = u.public_funds()[0]
+    delta = _r100(max(pf * rng.uniform(0.2, 0.5), 10000))
+    an["nar_gongyong"] = {"delta": delta, "key": "NAR"}
+    return "public_funds", f"narrative 公用经费 {wan(pf + delta)}万元 but 表8 商品和服务支出 (basic) is {wan(pf)}万元"
+
+
+def inject_yoy(u, st, an, rng, taken):
+    figs = _slot_figures(u, st)
+    r = rng.random()
+    if r < 0.35:
+        slot = _free(rng, [s for s in ("meeting", "training", "gongyong") if figs[s][0] != figs[s][1]], taken)
+        if slot:
+            cur, pri, _ = figs[slot]
+            delta = _r100(max(abs(cur - pri) * rng.uniform(0.5, 2.0), 5000))
+            an["yoy_change"] = {"slot": slot, "delta": delta, "key": "YOY"}
+            return "change_arithmetic", (f"{slot}: current {wan(cur)} and prior {wan(pri)} differ by "
+                                         f"{wan(abs(cur - pri))}万元 but the stated change is {wan(abs(cur - pri) + delta)}万元")
+    if r < 0.7:
+        slot = _free(rng, [s for s, (c, p, _) in figs.items() if c != p and p > 0], taken)
+        if slot:
+            cur, pri, _ = figs[slot]
+            an["yoy_dir"] = {"slot": slot, "key": "YOY"}
+            right = "increase" if cur > pri else "decrease"
+            return "direction_word", f"{slot}: {wan(cur)} vs prior {wan(pri)} is an {right} but the word says the opposite"
+    items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
+    fis, fis_p = u.total(True), u.total(True, prior=True)
+    code, name, cur, pri = rng.choice(items)[:4]
+    taken.add("item:" + code)
+    delta = _r100(max(abs(fis - fis_p) * rng.uniform(0.3, 0.8), 50000))
+    an["yoy_items"] = {"code": code, "delta": delta, "key": "YOY"}
+    return "items_vs_total_change", (f"{name}({code}) stated change {wan(abs(cur - pri) + delta)}万元 instead of "
+                                     f"{wan(abs(cur - pri))}万元, so the itemised changes no longer add up to the total change")
+
+
+def inject_pct(u, st, an, rng, taken):
+    figs = _slot_figures(u, st)
+    cands = [s for s, (c, p, shown) in figs.items() if shown and p > 0 and c != p and s not in taken]
+    rng.shuffle(cands)
+    d = st.pct_dec
+    for slot in cands:
+        cur, pri, _ = figs[slot]
+        diff = abs(cur - pri)
+        true = diff * 100 / pri
+        kinds = ["wrong_value", "ratio_as_change", "wrong_base"]
+        rng.shuffle(kinds)
+        for kind in kinds:
+            if kind == "ratio_as_change":
+                if cur > pri:
+                    continue
+                text = pct_text(cur, pri, d)
+            elif kind == "wrong_base":
+                text = pct_text(diff, cur, d) if cur else None
+            else:
+                text = pct_text(diff * rng.choice((2, 3, 5)) + pri // 20, pri, d)
+            if text is None or abs(float(text) - true) < 2.0:
+                continue
+            taken.add(slot)
+            an["pct"] = {"slot": slot, "text": text, "key": "PCT"}
+            return kind, f"{slot}: change {wan(diff)} / prior {wan(pri)} is {true:.2f}% but the text says {text}%"
+    return None
+
+
+def inject_unt(u, st, an, rng, taken):
+    figs = _slot_figures(u, st)
+    if rng.random() < 0.5:
+        slot = _free(rng, [s for s, (c, p, _) in figs.items() if c >= 10000 and s != "gongyong"], taken)
+        if slot:
+            an["unt_yuan"] = {"slot": slot, "key": "UNT"}
+            return "yuan_for_wan", f"{slot}: {wan(figs[slot][0])}元 printed among 万元 figures (means 万元)"
+    slot = _free(rng, [s for s, (c, p, _) in figs.items() if c != p and p > 0], taken)
+    if slot:
+        an["unt_missing"] = {"slot": slot, "key": "UNT"}
+        return "missing_unit", f"{slot}: prior figure {wan(figs[slot][1])} printed without a unit"
+    return None
+
+
+def inject_plh(u, st, an, rng, taken):
+    kind = rng.choice(("xx_equipment", "cross_marks", "to_fill"))
+    an["plh"] = {"kind": kind, "index": rng.randint(1, len(u.projects)), "key": "PLH"}
+    return kind, {"xx_equipment": "设备XX台（套） left in the 国有资产 section",
+                  "cross_marks": "内设机构 count printed as ××",
+                  "to_fill": "performance target value 待填 in a 表13 project table"}[kind]
+
+
+def inject_cmp(u, st, an, rng, taken):
+    empty = ["表9", "表15"] + ([] if u.procurement else ["表11"])
+    r = rng.random()
+    if r < 0.45:
+        table = rng.choice(["表2", "表3", "表5", "表6", "表7", "表8", "表10", "表12"])
+        an["cmp"] = {"kind": "declared_table_absent", "table": table, "key": "CMP"}
+        return "declared_table_absent", f"目录 declares {table} non-empty but the table is not in the document"
+    if r < 0.8:
+        table = rng.choice(empty)
+        an["cmp"] = {"kind": "empty_without_reason", "table": table, "key": "CMP"}
+        return "empty_without_reason", f"目录 declares {table} empty (是) without a 公开空表理由"
+    an["cmp"] = {"kind": "section_missing", "table": None, "key": "CMP"}
+    return "section_missing", "section 七、政府采购情况说明 is listed in the contents but missing"
+
+
+def inject_stf(u, st, an, rng, taken):
+    r = rng.random()
+    delta = rng.choice((1, 2, 3, 5, -1, -2, -3))
+    if r < 0.35:
+        an["stf"] = {"kind": "authorized_parts", "delta": delta, "key": "STF"}
+        return "authorized_parts", f"编制 total printed {u.staff_authorized + delta} but 行政 {u.auth_admin} + 事业 {u.auth_inst}"
+    if r < 0.7 and u.staff_actual + delta > 0:
+        an["stf"] = {"kind": "actual_parts", "delta": delta, "key": "STF"}
+        return "actual_parts", f"实有 total printed {u.staff_actual + delta} but 行政 {u.act_admin} + 事业 {u.act_inst}"
+    extra = rng.randint(2, 6) + (u.staff_authorized - u.staff_actual)
+    if u.auth_inst:
+        u.act_inst += extra
+    else:
+        u.act_admin += extra
+    an["stf"] = {"kind": "actual_above_authorized", "key": "STF"}
+    return "actual_above_authorized", f"实有 {u.staff_actual} exceeds 编制 {u.staff_authorized}"
+
+
+def inject_san(u, st, an, rng, taken):
+    parts = [p for p in ("abroad", "car_buy") if u.sangong[p][0] == u.sangong[p][1] and p not in taken]
+    if not parts:
+        return None
+    part = rng.choice(parts)
+    taken.add(part)
+    delta = _r100(rng.uniform(10000, 60000))
+    an["san"] = {"part": part, "delta": delta, "key": "SAN"}
+    tot = u.sangong_total()[0]
+    return "total_vs_parts", (f"三公 total {wan(tot)}万元 but the four parts sum to {wan(tot + delta)}万元 "
+                              f"({part} printed {wan(u.sangong[part][0] + delta)}万元 in text and 表12)")
+
+
+def inject_prf(u, st, an, rng, taken):
+    r = rng.random()
+    if r < 0.4:
+        i = rng.randint(1, len(u.projects))
+        p = u.projects[i - 1]
+        delta = _r100(max(p.total * rng.uniform(0.1, 0.5), 20000))
+        an["prf_proj"] = {"index": i, "delta": delta, "key": "PRF"}
+        return "project_sum", (f"表13-{i} 年度资金总额 {wan(p.total + delta)}万元: the project tables sum to "
+                               f"{wan(sum(q.total for q in u.projects) + delta)}万元, not 专项业务经费支出 "
+                               f"{wan(sum(q.total for q in u.projects))}万元")
+    if r < 0.7:
+        total = u.total()
+        delta = _r100(max(total * rng.uniform(0.1, 0.3), 50000))
+        an["prf_overall"] = {"delta": delta, "key": "PRF"}
+        return "overall_total", f"整体支出绩效目标表 金额合计 {wan(total + delta)}万元 but the unit total is {wan(total)}万元"
+    value = rng.choice((110, 120, 150, 200))
+    an["prf_target"] = {"index": rng.randint(1, len(u.projects)), "value": value, "key": "PRF"}
+    return "impossible_target", f"满意度 target ≥{value}% in a 表13 project table"
+
+
+INJECTORS = {
+    "ARI": inject_ari, "XTB": inject_xtb, "NAR": inject_nar, "YOY": inject_yoy, "PCT": inject_pct,
+    "UNT": inject_unt, "PLH": inject_plh, "CMP": inject_cmp, "STF": inject_stf, "SAN": inject_san,
+    "PRF": inject_prf,
+}
+
+
+class FamilyDeck:
+    """Hands out families in shuffled rounds so every family is drawn about equally."""
+
+    def __init__(self, rng):
+        self.rng, self.cards = rng, []
+
+    def draw(self, exclude: set[str]) -> list[str]:
+        """Families in the order to try (the next card first, then the rest)."""
+        if not self.cards:
+            self.cards = list(FAMILIES)
+            self.rng.shuffle(self.cards)
+        for i, f in enumerate(self.cards):
+            if f not in exclude:
+                first = self.cards.pop(i)
+                rest = [x for x in FAMILIES if x != first and x not in exclude]
+                self.rng.shuffle(rest)
+                return [first] + rest
+        return [f for f in FAMILIES if f not in exclude]
+
+
+# --- documents -----------------------------------------------------------------------
+
+def render_document(u: Unit, st: Style, an: dict, render_seed: str) -> tuple[str, dict[str, int], Renderer]:
+    """Final text (with soft breaks placed), evidence lines by key, and the renderer."""
+    rng = random.Random(render_seed)
+    r = Renderer(u, st, an, rng)
+    text, lines = finalize(r.render(), st, rng)
+    return text, lines, r
+
+
+def truth_of(u: Unit, st: Style, r: Renderer) -> dict:
+    total = u.total()
+    printed_total = round_div(total, 100) * 100 if st.table_unit == "wan" else total
+    sg, sg_p = r.printed_sangong
+    return {
+        "total_budget_yuan": float(printed_total),
+        "staff_authorized": r.printed_staff[0],
+        "staff_actual": r.printed_staff[1],
+        "retirees": u.retirees,
+        "vehicles": u.vehicles,
+        "sangong_total_yuan": float(sg),
+        "sangong_prior_yuan": float(sg_p),
+    }
+
+
+def _encode(text: str, rng) -> tuple[bytes, str]:
+    x = rng.random()
+    enc = "utf-8" if x < 0.7 else "utf-8-sig" if x < 0.85 else "gb18030"
+    if rng.random() < 0.2:
+        text = text.replace("\n", "\r\n")
+    return text.encode(enc), enc
+
+
+def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
+    """Document index -> 'anomaly' | 'out' | 'cpy' (absent: clean)."""
+    rng = random.Random(f"{seed}:plan")
+    order = list(range(units))
+    rng.shuffle(order)
+    n_an = round(units * anomaly_share)
+    n_out = round(units * OUT_SHARE) if anomaly_share > 0 else 0
+    n_cpy = round(units * CPY_SHARE) if anomaly_share > 0 else 0
+    plan = {}
+    for i in order[:n_an]:
+        plan[i] = "anomaly"
+    for i in order[n_an:n_an + n_out]:
+        plan[i] = "out"
+    for i in order[n_an + n_out:n_an + n_out + n_cpy]:
+        plan[i] = "cpy"
+    return plan
+
+
+def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None):
+    """Yield (relative path, bytes, label) for every document, in order."""
+    if counties is None:
+        counties = max(1, round(units / UNITS_PER_COUNTY))
+    master = random.Random(f"{seed}:corpus")
+    names = county_names(counties, master)
+    sizes = [units // counties + (1 if c < units % counties else 0) for c in range(counties)]
+    plan = _plan(units, seed, anomaly_share)
+    deck = FamilyDeck(random.Random(f"{seed}:deck"))
+    index = 0
+    for county, size in zip(names, sizes):
+        roster = county_roster(county, size, random.Random(f"{seed}:roster:{county}"))
+        random.Random(f"{seed}:order:{county}").shuffle(roster)
+        sources: list[tuple[Unit, Style, str, str]] = []  # clean documents a CPY may copy
+        for name, kind in roster:
+            i = index
+            index += 1
+            rng = random.Random(f"{seed}:{i}")
+            year = 2025 if rng.random() < 0.15 else 2024
+            role = plan.get(i)
+            render_seed = f"{seed}:{i}:render"
+            anomalies: list[dict] = []
+            an: dict = {}
+            if role == "cpy" and sources:
+                src_u, src_st, src_seed, src_file = rng.choice(sources)
+                u = copy.deepcopy(src_u)
+                u.name, u.county = name, county
+                if rng.random() < 0.5:
+                    st, render_seed, how = src_st, src_seed, "paragraphs"
+                    detail = f"收支说明 paragraphs and all figures repeated verbatim from {src_file}"
+                else:
+                    st, how = draw_style(rng, u.year), "figures"
+                    detail = f"whole figure set repeated from {src_file}"
+                anomalies.append({"family": "CPY", "kind": how, "line": None, "detail": detail, "_key": "CPY"})
+                an = {"cpy": {"key": "CPY"}}
+            else:
+                u = build_unit(rng, county, name, kind, year)
+                st = draw_style(rng, year)
+                if role == "out":
+                    feature = rng.choice(OUTLIER_FEATURES)
+                    make_outlier(rng, u, feature)
+                    anomalies.append({"family": "OUT", "kind": feature, "line": None,
+                                      "detail": f"consistent document with an extreme {feature.replace('_', ' ')}",
+                                      "_key": None})
+                elif role == "anomaly":
+                    want = rng.choice((1, 1, 1, 2, 2, 3))
+                    used: set[str] = set()
+                    taken: set[str] = set()
+                    while len(used) < want:
+                        for fam in deck.draw(used):
+                            got = INJECTORS[fam](u, st, an, rng, taken)
+                            used.add(fam)
+                            if got:
+                                anomalies.append({"family": fam, "kind": got[0], "line": None, "detail": got[1],
+                                                  "_key": fam})
+                                break
+                        else:
+                            break
+            text, lines, r = render_document(u, st, an, render_seed)
+            if an.get("cpy"):
+                lines["CPY"] = _first_line(text, "收支预算总体情况")
+            for a in anomalies:
+                key = a.pop("_key")
+                if key:
+                    a["line"] = lines[key]
+            data, enc = _encode(text, rng)
+            fname = (name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]) + ".txt"
+            rel = f"{county}/{fname}"
+            label = {
+                "file": rel, "unit_name": name, "year": u.year, "county": county, "kind": u.kind.key,
+                "encoding": enc, "clean": not anomalies, "truth": truth_of(u, st, r), "anomalies": anomalies,
+            }
+            if role is None:
+                sources.append((u, st, render_seed, rel))
+            yield rel, data, label
+
+
+def _first_line(text: str, needle: str) -> int:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+
+
+def generate_corpus(out_dir: Path, units: int, seed: int, anomaly_share: float = 1 / 3,
+                    counties: int | None = None) -> dict:
+    """Write `units` disclosures and out_dir/labels.json; return the labels dict.
+
+    counties: how many counties to spread the units over (default: about one per
+    110 units). Same arguments, byte-identical output.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = []
+    made: set[str] = set()
+    for rel, data, label in iter_documents(units, seed, anomaly_share, counties):
+        folder = rel.split("/", 1)[0]
+        if folder not in made:
+            (out_dir / folder).mkdir(exist_ok=True)
+            made.add(folder)
+        with open(out_dir / rel, "wb") as f:
+            f.write(data)
+        docs.append(label)
+    labels = {
+        "generator": {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION},
+        "documents": docs,
+    }
+    tmp = out_dir / "labels.json.tmp"
+    tmp.write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, out_dir / "labels.json")
+    return labels
+
+
+# --- bundled demo ---------------------------------------------------------------------
+
+DEMO_UNITS = 150
+DEMO_SEED = 2024
+
+
+def demo_corpus(dest: Path | None = None) -> Path:
+    """Path of the demo corpus (one county, 150 units, seed 2024), generating it if needed.
+
+    Without dest it lives in $XDG_CACHE_HOME/anomaly/demo-<version> (default
+    ~/.cache). It is written to a temporary folder and renamed, so an interrupted
+    run never leaves a half corpus; an incomplete folder is regenerated.
+    """
+    if dest is None:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        dest = base / "anomaly" / f"demo-{VERSION}"
+    dest = Path(dest)
+    if _demo_complete(dest):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=dest.parent))
+    try:
+        generate_corpus(tmp, units=DEMO_UNITS, seed=DEMO_SEED, counties=1)
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def _demo_complete(dest: Path) -> bool:
+    try:
+        labels = json.loads((dest / "labels.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    g = labels.get("generator", {})
+    if g.get("version") != VERSION or g.get("units") != DEMO_UNITS or g.get("seed") != DEMO_SEED:
+        return False
+    return all((dest / d["file"]).is_file() for d in labels.get("documents", []))

@@ -1,0 +1,187 @@
+"""Per-unit features from the parsed frames, as Polars expressions (no row loops).
+
+Where figures come from (first source that has the figure wins):
+
+- total budget: ``units.total_budget_yuan``
+- staff and vehicles: ``units.staff_authorized`` / ``staff_actual`` / ``vehicles``
+- 三公: ``units.sangong_total_yuan`` / ``sangong_prior_yuan``, else the ``sangong`` claim
+- 三公 parts, 会议费, 培训费, 公用经费: the first claim of the item (claims.item)
+- personnel cost (工资福利支出): 表1 部门经济 column (group 2) rows ``工资福利支出``
+  summed, else the narrative 301 item, else 501
+- 公用经费 fallback: 表1 group 2 ``商品和服务支出`` above the ``专项业务经费支出`` row
+- project share: 表1 group 2 ``专项业务经费支出`` (or 项目支出) / total
+- total change: the first of income_total / expenditure_total / gpb_expenditure /
+  fiscal_income claims stating a prior or a change: signed change / prior
+- error rates: PCT findings per stated percentage (claims.pct), and failed
+  ARI/YOY/SAN/XTB/NAR checks per such check run (coverage plus findings)
+
+A figure that is missing, or a denominator that is missing or zero, gives a null
+feature; the unit keeps its other features.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from features.labels import FEATURES
+from features.peers import LEVELS, MIN_PEERS, peer_levels
+
+ARITH_FAMILIES = ("ARI", "YOY", "SAN", "XTB", "NAR")
+TOTAL_ITEMS = ("income_total", "expenditure_total", "gpb_expenditure", "fiscal_income")
+CLAIM_ITEMS = ("reception", "vehicle_running", "vehicle_purchase", "sangong_abroad", "meeting", "training",
+               "public_funds", "sangong")
+
+
+def _ratio(num: str | pl.Expr, den: str | pl.Expr) -> pl.Expr:
+    """num / den, null where the denominator is null or not positive."""
+    n = pl.col(num) if isinstance(num, str) else num
+    d = pl.col(den) if isinstance(den, str) else den
+    return pl.when(d > 0).then(n / d).otherwise(None)
+
+
+def _claim_figures(claims: pl.LazyFrame) -> pl.LazyFrame:
+    """unit_id + one column per item in CLAIM_ITEMS (first stated current amount, 元)."""
+    firsts = (
+        claims.filter(pl.col("item").is_in(CLAIM_ITEMS) & pl.col("current_yuan").is_not_null())
+        .sort("unit_id", "claim_id")
+        .group_by("unit_id", "item", maintain_order=True)
+        .agg(pl.col("current_yuan").first())
+    )
+    return firsts.group_by("unit_id").agg(
+        [pl.col("current_yuan").filter(pl.col("item") == it).first().alias(it) for it in CLAIM_ITEMS]
+    )
+
+
+def _code_figures(claims: pl.LazyFrame) -> pl.LazyFrame:
+    """unit_id, econ_301, econ_501: the narrative 工资福利支出 items."""
+    return (
+        claims.filter(pl.col("code").is_in(["301", "501"]) & pl.col("current_yuan").is_not_null())
+        .sort("unit_id", "claim_id")
+        .group_by("unit_id")
+        .agg(
+            econ_301=pl.col("current_yuan").filter(pl.col("code") == "301").first(),
+            econ_501=pl.col("current_yuan").filter(pl.col("code") == "501").first(),
+        )
+    )
+
+
+def _table1_figures(cells: pl.LazyFrame) -> pl.LazyFrame:
+    """unit_id, t1_personnel, t1_project, t1_public from 表1's 部门经济 column (group 2)."""
+    g2 = cells.filter(
+        (pl.col("table_id") == "表1") & (pl.col("group_index") == 2) & pl.col("value_yuan").is_not_null()
+    ).with_columns(label=pl.col("row_label").fill_null("").str.replace_all(r"\s", ""))
+    is_project = pl.col("label").str.contains(r"专项业务经费支出|^[0-9一二三四五六七八九十]+[、.．]?项目支出")
+    project_row = pl.col("row").filter(is_project).min().over("unit_id")
+    g2 = g2.with_columns(project_row=project_row)
+    personnel = pl.col("label").str.contains(r"工资福利支出$") & ~pl.col("label").str.contains("机关")
+    goods = pl.col("label").str.contains(r"商品和服务支出$") & ~pl.col("label").str.contains("机关")
+    basic = pl.col("project_row").is_null() | (pl.col("row") < pl.col("project_row"))
+    return g2.group_by("unit_id").agg(
+        t1_personnel=pl.when(personnel.any()).then(pl.col("value_yuan").filter(personnel).sum()),
+        t1_project=pl.col("value_yuan").filter(is_project).first(),
+        t1_public=pl.col("value_yuan").filter(goods & basic).first(),
+    )
+
+
+def _total_change(claims: pl.LazyFrame) -> pl.LazyFrame:
+    """unit_id, total_yoy: signed change / prior of the first stated total with a comparison."""
+    prio = {k: i for i, k in enumerate(TOTAL_ITEMS)}
+    sign = pl.col("direction").replace_strict({"increase": 1.0, "decrease": -1.0, "flat": 0.0}, default=None,
+                                                return_dtype=pl.Float64)
+    signed = pl.when(pl.col("direction") == "flat").then(0.0).otherwise(pl.col("change_yuan") * sign)
+    prior = pl.coalesce(pl.col("prior_yuan"), pl.col("current_yuan") - signed)
+    change = pl.coalesce(signed, pl.col("current_yuan") - pl.col("prior_yuan"))
+    return (
+        claims.filter(pl.col("item").is_in(TOTAL_ITEMS) & pl.col("current_yuan").is_not_null())
+        .with_columns(prio=pl.col("item").replace_strict(prio, return_dtype=pl.Int64), prior_=prior, change_=change)
+        .filter(pl.col("prior_").is_not_null() & pl.col("change_").is_not_null())
+        .sort("unit_id", "prio", "claim_id")
+        .group_by("unit_id", maintain_order=True)
+        .agg(total_yoy=_ratio(pl.col("change_").first(), pl.col("prior_").first()))
+    )
+
+
+def _error_rates(claims: pl.LazyFrame, findings: pl.DataFrame | None, coverage: pl.DataFrame | None) -> pl.LazyFrame | None:
+    """unit_id, pct_error_rate, arith_error_rate (null where nothing was checked)."""
+    if findings is None and coverage is None:
+        return None
+    if findings is None:
+        findings = pl.DataFrame(schema={"unit_id": pl.String, "rule": pl.String, "family": pl.String})
+    f = findings.lazy().select("unit_id", "rule", family=pl.col("rule").str.slice(0, 3) if "family" not in findings.columns else pl.col("family"))
+    stated = claims.filter(pl.col("pct").is_not_null()).group_by("unit_id").agg(n_pct=pl.len())
+    pct_err = f.filter(pl.col("family") == "PCT").group_by("unit_id").agg(n_pct_err=pl.len())
+    pct = stated.join(pct_err, on="unit_id", how="full", coalesce=True).select(
+        "unit_id", pct_error_rate=_ratio(pl.col("n_pct_err").fill_null(0), pl.col("n_pct").cast(pl.Float64)).clip(upper_bound=1.0)
+    )
+    if coverage is None:
+        return pct.with_columns(arith_error_rate=pl.lit(None, dtype=pl.Float64))
+    cov = coverage.lazy().filter(pl.col("rule").str.slice(0, 3).is_in(ARITH_FAMILIES))
+    weight = pl.col("count") if "count" in coverage.columns else pl.lit(1)
+    passes = cov.filter(pl.col("outcome") == "pass").group_by("unit_id").agg(n_pass=weight.sum())
+    failed = pl.concat([
+        cov.filter(pl.col("outcome") == "fail").select("unit_id", "rule"),
+        f.filter(pl.col("family").is_in(ARITH_FAMILIES)).select("unit_id", "rule"),
+    ]).unique().group_by("unit_id").agg(n_fail=pl.len())
+    arith = passes.join(failed, on="unit_id", how="full", coalesce=True).select(
+        "unit_id",
+        arith_error_rate=_ratio(pl.col("n_fail").fill_null(0).cast(pl.Float64),
+                                (pl.col("n_pass").fill_null(0) + pl.col("n_fail").fill_null(0)).cast(pl.Float64)),
+    )
+    return pct.join(arith, on="unit_id", how="full", coalesce=True)
+
+
+def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
+          coverage: pl.DataFrame | None = None, *, min_peers: int = MIN_PEERS,
+          kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """Wide per-unit features: unit_id, one column per FEATURES name, peer_group
+    (plus peer_kind, peer_class and the fallback levels peer_l0..peer_l3).
+
+    Every unit of ``frames["units"]`` has a row (failed ones with null features).
+    """
+    units = frames["units"]
+    claims = frames["claims"].lazy()
+    cells = frames["cells"].lazy()
+
+    base = units.lazy().select(
+        "unit_id", "total_budget_yuan", "sangong_total_yuan", "sangong_prior_yuan",
+        pl.col("staff_authorized", "staff_actual", "vehicles").cast(pl.Float64),
+    )
+    wide = (
+        base.join(_claim_figures(claims), on="unit_id", how="left")
+        .join(_code_figures(claims), on="unit_id", how="left")
+        .join(_table1_figures(cells), on="unit_id", how="left")
+        .join(_total_change(claims), on="unit_id", how="left")
+    )
+    rates = _error_rates(claims, findings, coverage)
+    if rates is not None:
+        wide = wide.join(rates, on="unit_id", how="left")
+    else:
+        wide = wide.with_columns(pct_error_rate=pl.lit(None, dtype=pl.Float64), arith_error_rate=pl.lit(None, dtype=pl.Float64))
+
+    total, actual, auth = pl.col("total_budget_yuan"), pl.col("staff_actual"), pl.col("staff_authorized")
+    sangong = pl.coalesce("sangong_total_yuan", "sangong")
+    personnel = pl.coalesce("t1_personnel", "econ_301", "econ_501")
+    public = pl.coalesce("public_funds", "t1_public")
+    wide = wide.with_columns(
+        budget_per_authorized=_ratio(total, auth),
+        budget_per_staff=_ratio(total, actual),
+        personnel_cost_per_staff=_ratio(personnel, actual),
+        vacancy_rate=pl.when(auth > 0).then(1.0 - actual / auth),
+        sangong_share=_ratio(sangong, total),
+        sangong_per_staff=_ratio(sangong, actual),
+        vehicle_cost_per_vehicle=_ratio("vehicle_running", "vehicles"),
+        reception_share=_ratio("reception", sangong),
+        public_funds_per_staff=_ratio(public, actual),
+        meeting_per_staff=_ratio("meeting", actual),
+        training_per_staff=_ratio("training", actual),
+        project_share=_ratio("t1_project", total),
+        sangong_yoy=_ratio(sangong - pl.col("sangong_prior_yuan"), "sangong_prior_yuan"),
+    )
+    peers = peer_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules, min_peers=min_peers)
+    out = (
+        wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES])
+        .collect()
+        .with_columns(pl.all().exclude("unit_id").fill_nan(None))
+        .join(peers, on="unit_id", how="left", maintain_order="left")
+    )
+    return out.select("unit_id", *FEATURES, "peer_group", "peer_kind", "peer_class", *LEVELS)

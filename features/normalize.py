@@ -1,0 +1,101 @@
+"""Robust normalisation of features within peer groups (median and MAD).
+
+For each feature and unit, the peer group is the finest level (peer_l0 … peer_l3,
+see features.peers) in which at least ``min_peers`` units state that feature; the
+coarsest level (all units) is the last resort whatever its size.
+
+    robust_z = (value − peer_median) / scale
+    scale    = 1.4826 · MAD                                (MAD = median |x − median|)
+             → 1.2533 · mean |x − median|    where MAD = 0  (most peers identical)
+             → z = 0                         where both are 0 (all peers identical)
+
+``peer_mad`` is the unscaled MAD as computed (it may be 0); ``peer_scale`` is the
+divisor actually used.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from features.labels import FEATURES
+from features.peers import ALL_GROUP, LEVELS, MIN_PEERS
+
+MAD_SCALE = 1.4826  # MAD of a normal distribution → its standard deviation
+MEAN_AD_SCALE = 1.2533  # mean absolute deviation of a normal → its standard deviation
+_EPS = 1e-12
+
+LONG_COLUMNS = ["unit_id", "feature", "value", "peer_group", "peer_median", "peer_mad", "robust_z", "peer_n", "peer_scale"]
+
+
+def robust_z(value: pl.Expr, median: pl.Expr, mad: pl.Expr, mean_ad: pl.Expr) -> pl.Expr:
+    """The guarded robust z of ``value`` (expressions)."""
+    scale = pl.when(mad * MAD_SCALE > _EPS).then(mad * MAD_SCALE).when(mean_ad * MEAN_AD_SCALE > _EPS).then(mean_ad * MEAN_AD_SCALE)
+    return pl.when(value.is_null()).then(None).when(scale.is_null()).then(0.0).otherwise((value - median) / scale)
+
+
+def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
+    """Long features: unit_id, feature, value, peer_group, peer_median, peer_mad, robust_z
+    (+ peer_n: units in the group stating the feature; peer_scale: the divisor used).
+
+    ``wide`` is ``features.build``'s output. Without the peer_l* columns (a hand-made
+    frame), ``peer_group`` alone defines the groups.
+    """
+    feats = [f for f in FEATURES if f in wide.columns] + [
+        c for c in wide.columns if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", *LEVELS)
+    ]
+    levels = [lvl for lvl in LEVELS if lvl in wide.columns]
+    if not levels:
+        wide = wide.with_columns(peer_l0=pl.col("peer_group").fill_null(ALL_GROUP))
+        levels = ["peer_l0"]
+    long = (
+        wide.lazy()
+        .select("unit_id", *levels, *[pl.col(f).cast(pl.Float64) for f in feats])
+        .unpivot(index=["unit_id", *levels], on=feats, variable_name="feature", value_name="value")
+    )
+    stats = []
+    for i, lvl in enumerate(levels):
+        keys = [lvl, "feature"]
+        s = (
+            long.filter(pl.col("value").is_not_null() & pl.col(lvl).is_not_null())
+            .group_by(keys)
+            .agg(**{f"n{i}": pl.len(), f"med{i}": pl.col("value").median()})
+        )
+        dev = (
+            long.join(s, on=keys, how="inner")
+            .filter(pl.col("value").is_not_null())
+            .with_columns(d=(pl.col("value") - pl.col(f"med{i}")).abs())
+            .group_by(keys)
+            .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean()})
+        )
+        stats.append((lvl, keys, s.join(dev, on=keys, how="left")))
+    for lvl, keys, s in stats:
+        long = long.join(s, on=keys, how="left")
+
+    # The finest level with enough peers; the coarsest one regardless.
+    last = len(levels) - 1
+
+    def pick(col: str) -> pl.Expr:
+        expr = pl.col(f"{col}{last}") if col != "grp" else pl.col(levels[last])
+        for i in reversed(range(last)):
+            ok = pl.col(levels[i]).is_not_null() & (pl.col(f"n{i}").fill_null(0) >= min_peers)
+            expr = pl.when(ok).then(pl.col(f"{col}{i}") if col != "grp" else pl.col(levels[i])).otherwise(expr)
+        return expr
+
+    long = long.with_columns(
+        peer_group=pick("grp"), peer_median=pick("med"), peer_mad=pick("mad"), mean_ad=pick("mean"),
+        peer_n=pick("n").cast(pl.Int64),
+    )
+    scale = (
+        pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS).then(pl.col("peer_mad") * MAD_SCALE)
+        .when(pl.col("mean_ad") * MEAN_AD_SCALE > _EPS).then(pl.col("mean_ad") * MEAN_AD_SCALE)
+    )
+    long = long.with_columns(peer_scale=scale).with_columns(
+        robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad"))
+    )
+    order = {f: i for i, f in enumerate(feats)}
+    return (
+        long.with_columns(_o=pl.col("feature").replace_strict(order, return_dtype=pl.Int64))
+        .sort("unit_id", "_o")
+        .select(LONG_COLUMNS)
+        .collect()
+    )

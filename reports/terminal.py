@@ -1,0 +1,81 @@
+"""The closing summary the CLI prints after a run: plain lines, no colour codes."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import polars as pl
+
+from reports.i18n import lang_of, t
+from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def truncate(text: str, width: int, ellipsis: str = "…") -> str:
+    """``text`` cut to at most ``width`` terminal columns, with an ellipsis if cut."""
+    if display_width(text) <= width:
+        return text
+    out, used, room = [], 0, max(0, width - display_width(ellipsis))
+    for ch in text:
+        w = display_width(ch)
+        if used + w > room:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + ellipsis if width > 0 else ""
+
+
+def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int | None = None) -> list[str]:
+    """Files by outcome, findings by severity, the top leads and where the report is.
+
+    ``width`` is the terminal width used to cut long lines (default: the current
+    terminal's, or 100 when there is none).
+    """
+    lang = lang_of(run.lang)
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    units = conform(run.units, UNITS_COLUMNS)
+    findings = conform(run.findings, FINDINGS_COLUMNS)
+    ranking = conform(run.ranking, RANKING_COLUMNS)
+
+    status = dict(units.group_by("parse_status").len().rows())
+    manifest = run.manifest or {}
+    n_files = manifest.get("inputs_seen", units.height)
+    sev = dict(findings.group_by("severity").len().rows())
+    report_dir = Path(report_dir)
+
+    lines = [
+        t(lang, "summary_title"),
+        t(lang, "summary_files", n=n_files, ok=manifest.get("ok", status.get("ok", 0)),
+          partial=manifest.get("partial", status.get("partial", 0)), failed=manifest.get("failed", status.get("failed", 0))),
+        t(lang, "summary_findings", n=findings.height, error=sev.get("error", 0), warning=sev.get("warning", 0),
+          info=sev.get("info", 0)),
+    ]
+    leads = (
+        ranking.sort("rank", nulls_last=True)
+        .head(top)
+        .select(
+            "rank",
+            pl.coalesce("unit_name", "unit_id").alias("name"),
+            pl.col("errors").fill_null(0),
+            pl.col("warnings").fill_null(0),
+            pl.col("reasons").fill_null(""),
+        )
+    )
+    if top > 0 and leads.height:
+        lines.append(t(lang, "summary_top", n=leads.height))
+        rows = [(r, truncate(n, 30), e, w, why) for r, n, e, w, why in leads.rows()]
+        name_w = max(display_width(r[1]) for r in rows)
+        for rank, name, errors, warnings, reasons in rows:
+            name = name + " " * (name_w - display_width(name))  # align the counts
+            head = t(lang, "summary_top_row", rank="-" if rank is None else rank, name=name,
+                     errors=errors, warnings=warnings, reasons="")
+            lines.append(head + truncate(reasons.replace("\n", " "), max(0, width - display_width(head) - 1)))
+    lines.append(t(lang, "summary_report", html=report_dir / "report.html"))
+    lines.append(t(lang, "summary_tables", xlsx=report_dir / "report.xlsx", dir=report_dir))
+    return lines

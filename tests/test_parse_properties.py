@@ -1,0 +1,78 @@
+"""Property tests: figures written in any of the formats disclosures use parse back exactly."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from datasets.parse import parse_text
+
+FULL = str.maketrans("0123456789.,%()", "０１２３４５６７８９．，％（）")
+
+
+@st.composite
+def printed_amounts(draw):
+    """(printed text, value, decimals) of an amount as a disclosure may print it."""
+    decimals = draw(st.integers(0, 2))
+    cents = draw(st.integers(0, 10**9))
+    value = cents / 100 if decimals else float(cents // 100)
+    digits = f"{value:,.{decimals}f}" if draw(st.booleans()) else f"{value:.{decimals}f}"
+    space = draw(st.sampled_from(["", " ", "\u3000"]))
+    unit = draw(st.sampled_from(["万元", "元"]))
+    text = digits + space + unit
+    if draw(st.booleans()):
+        text = text.translate(FULL)
+    return text, round(value, decimals), decimals, unit
+
+
+def claims_of(text: str):
+    return parse_text(text)["claims"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(printed_amounts(), printed_amounts(), st.sampled_from(["减少", "下降", "降低", "增加", "增长"]))
+def test_amounts_parse_back(cur, chg, word):
+    text = f"本单位当年公用经费预算安排{cur[0]}，较上年{word}{chg[0]}。"
+    (claim,) = claims_of(text)
+    assert (claim["current"], claim["current_dec"], claim["current_unit"]) == (cur[1], cur[2], cur[3])
+    assert (claim["change"], claim["change_dec"], claim["change_unit"]) == (chg[1], chg[2], chg[3])
+    assert claim["direction"] == ("decrease" if word in "减少下降降低" else "increase")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100000), st.integers(0, 3), st.booleans(), st.booleans())
+def test_percentages_parse_back(n, decimals, fullwidth, parens):
+    value = n / 10**decimals
+    pct = f"{value:.{decimals}f}%"
+    pct = f"({pct})" if parens else pct
+    if fullwidth:
+        pct = pct.translate(FULL)
+    (claim,) = claims_of(f"会议费2.68万元，较上年2.70万元减少0.02万元{pct}。")
+    assert claim["pct"] == round(value, decimals) and claim["pct_dec"] == decimals
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2000, 2099), st.sampled_from(["", " ", "\n\n"]), printed_amounts())
+def test_a_year_is_never_money(year, gap, amount):
+    text = f"{year}{gap}年本单位预算收入{amount[0]}，较上年增加1.00万元。"
+    claims = claims_of(text)
+    assert [c["current"] for c in claims] == [amount[1]]
+
+
+SENTENCE = "2024年本单位当年一般公共预算三公经费预算支出33.96万元，较上年预算35.38万元减少1.42万元（4.01%），主要原因是压减支出。"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(25, len(SENTENCE) - 1), st.sampled_from(["\n", "\n\n", "\r\n\r\n", "\n \n"]))
+def test_soft_line_break_never_splits_a_number(cut, brk):
+    text = SENTENCE[:cut] + brk + SENTENCE[cut:]
+    (claim,) = claims_of(text)
+    assert (claim["current"], claim["prior"], claim["change"], claim["pct"]) == (33.96, 35.38, 1.42, 4.01)
+    assert claim["item"] == "sangong"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["$\\geq 90\\%$", "<p>≥90%</p>", "≥９０％", "**≥90%**"]))
+def test_residue_is_blanked_and_quotes_stay_original(residue):
+    text = f"满意度指标{residue}。公务接待费2.00万元，较上年3.00万元减少1.00万元（33.3%）。"
+    (claim,) = claims_of(text)
+    assert claim["current"] == 2.0 and claim["pct"] == 33.3
+    assert claim["text"] in text
