@@ -155,8 +155,41 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: l
         "unit_name": name, "year": year, "total_budget_yuan": total,
         "staff_authorized": _int(first("staff_authorized")), "staff_actual": _int(first("staff_actual")),
         "retirees": _int(first("retirees")), "vehicles": _int(first("vehicles")),
-        "sangong_total_yuan": first_yuan("sangong", "current"), "sangong_prior_yuan": first_yuan("sangong", "prior"),
+        "sangong_total_yuan": _meant_yuan(claims, "sangong"), "sangong_prior_yuan": _prior_yuan(claims, "sangong"),
     }
+
+
+def _meant_yuan(claims: list[dict], item: str) -> float | None:
+    """The item's current figure in 元, read at the scale its paragraph uses.
+
+    A 三公 total printed as 4.45元 among 万元 figures means 4.45万元: the claim keeps the
+    figure as printed (and a UNT check reports the slip); the headline keeps the reading
+    an analyst would, so that the slip is not counted again as an outlier.
+    """
+    c = next((c for c in claims if c["item"] == item and c["current_yuan"] is not None), None)
+    if c is None:
+        return None
+    if c["current_unit"] == "元":
+        units = [u for k in claims if k["line"] == c["line"] for u in (k["current_unit"], k["prior_unit"], k["change_unit"]) if u]
+        if units.count("万元") > units.count("元"):
+            return c["current"] * 1e4
+    return c["current_yuan"]
+
+
+def _prior_yuan(claims: list[dict], item: str) -> float | None:
+    """Last year's figure: as printed, else implied by the change (较上年减少X) or 持平."""
+    c = next((c for c in claims if c["item"] == item and c["current_yuan"] is not None), None)
+    if c is None:
+        return None
+    if c["prior_yuan"] is not None:
+        return c["prior_yuan"]
+    current = _meant_yuan(claims, item)
+    if c["direction"] == "flat" and c["change"] in (None, 0):
+        return current
+    if c["change_yuan"] is not None and c["direction"] in ("increase", "decrease"):
+        sign = -1 if c["direction"] == "increase" else 1
+        return round(current + sign * c["change_yuan"], 2)
+    return None
 
 
 def _int(v: float | None) -> int | None:

@@ -96,6 +96,9 @@ def inject_xtb(u, st, an, rng, taken):
         an["xtb_t4"] = {"a": main, "b": b, "delta": delta, "key": "XTB"}
         return "table4_vs_table1", (f"表4 {FUNC_CLASS_NAME[main]} is {wan(delta)}万元 higher and {FUNC_CLASS_NAME[b]} "
                                     f"{wan(delta)}万元 lower than in 表1 (all income is 财政拨款)")
+    if "absent:表2" in taken:
+        return None
+    taken.add("uses:表2")
     delta = _r100(max(u.total() * rng.uniform(0.03, 0.1), 30000))
     an["xtb_t2"] = {"delta": delta, "key": "XTB"}
     return "table2_vs_table1", f"表2 合计 and 一般公共预算拨款 exceed 表1's income by {wan(delta)}万元"
@@ -117,9 +120,9 @@ def inject_nar(u, st, an, rng, taken):
             delta = _r100(max(cur * rng.uniform(0.1, 0.3), 20000))
             an["nar_func"] = {"code": code, "delta": delta, "key": "NAR"}
             return "function_item", f"narrative {name}({code}) {wan(cur + delta)}万元 but 表5 shows {wan(cur)}万元"
-    if "gongyong" in taken:
+    if "gongyong" in taken or "absent:表8" in taken:
         return None
-    taken.add("gongyong")
+    taken |= {"gongyong", "uses:表8"}
     pf = u.public_funds()[0]
     delta = _r100(max(pf * rng.uniform(0.2, 0.5), 10000))
     an["nar_gongyong"] = {"delta": delta, "key": "NAR"}
@@ -208,7 +211,9 @@ def inject_cmp(u, st, an, rng, taken):
     empty = ["表9", "表15"] + ([] if u.procurement else ["表11"])
     r = rng.random()
     if r < 0.45:
-        table = rng.choice(["表2", "表3", "表5", "表6", "表7", "表8", "表10", "表12"])
+        table = rng.choice([t for t in ("表2", "表3", "表5", "表6", "表7", "表8", "表10", "表12")
+                            if "uses:" + t not in taken])
+        taken.add("absent:" + table)
         an["cmp"] = {"kind": "declared_table_absent", "table": table, "key": "CMP"}
         return "declared_table_absent", f"目录 declares {table} non-empty but the table is not in the document"
     if r < 0.8:

@@ -189,7 +189,7 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
     proj_total = basic_fiscal * rng.uniform(0.08, 0.6)
     weights = [rng.uniform(0.3, 1.0) for _ in range(n_proj)]
     words = rng.sample(PROJECT_WORDS, n_proj)
-    short = name.replace(county, "")[:4] if name.startswith(county) else county
+    short = k.suffix.replace("人民政府", "").replace("办公室", "") if rng.random() < 0.5 else ""
     projects: list[Project] = []
     for w, word in zip(weights, words):
         amount = max(_r100(proj_total * w / sum(weights)), 10000)
@@ -224,7 +224,9 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
     # 三公, meetings, training (whole hundreds of 元, like most disclosures).
     vehicles = rng.randint(*k.vehicles)
     car_run = _r100(vehicles * rng.uniform(8000, 25000))
-    car_buy = _r100(rng.uniform(150000, 250000)) if vehicles and rng.random() < 0.06 else 0
+    # A car purchase only in larger units, so it never dwarfs the budget.
+    big = sum(a.cur for a in allocs) > 5_000_000
+    car_buy = _r100(rng.uniform(150000, 250000)) if vehicles >= 2 and big and rng.random() < 0.08 else 0
     reception = _r100(rng.uniform(3000, 30000) * (1 + actual / 150))
     abroad = _r100(rng.uniform(20000, 60000)) if rng.random() < 0.08 else 0
     sangong = {

@@ -1,0 +1,7 @@
+"""The rule catalog: importing this package registers every rule with anomaly.engine.
+
+One module per family; each rule is a function decorated with ``@rule`` whose docstring
+is its documentation and whose bad/good examples are the data its tests are built from.
+"""
+
+from anomaly.rules import ari  # noqa: F401
