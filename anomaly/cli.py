@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the Parquet frames.")
-def parse(inputs: tuple[Path, ...], out_dir: Path) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None) -> None:
     """Parse disclosures into the frames units, claims, cells, toc and marks (Parquet)."""
     from datasets.corpus import parse_files
     from datasets.reading import discover
@@ -35,7 +37,7 @@ def parse(inputs: tuple[Path, ...], out_dir: Path) -> None:
     files = discover(inputs)
     if not files:
         raise click.UsageError("no input files found / 未找到输入文件")
-    frames = parse_files(files)
+    frames = parse_files(files, workers=workers or os.cpu_count() or 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         write_atomic(out_dir / f"{name}.parquet", frame.write_parquet)
@@ -79,7 +81,8 @@ class _Progress:
 @click.option("--select", help="Only these rules: codes or families, comma-separated (PCT,YOY).")
 @click.option("--ignore", help="Skip these rules: codes or families, comma-separated (UNT002).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages and the report.")
-def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str, workers: int | None) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
     INPUTS are files or folders (searched recursively for .txt and .md). With no INPUTS,
@@ -101,7 +104,7 @@ def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: 
     files = discover(inputs)
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
-    options = Options(select=_codes(select), ignore=_codes(ignore), lang=lang,
+    options = Options(select=_codes(select), ignore=_codes(ignore), lang=lang, workers=workers or os.cpu_count() or 1,
                       extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)})
     run = run_screen(files, out_dir, options, progress=_Progress(len(files), lang))
     for line in summary_lines(run, out_dir):

@@ -242,11 +242,6 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
                 pl.lit(r.code).alias("rule"),
             )
         )
-        if "parse_status" in units.columns:
-            failed = units.filter(pl.col("parse_status") == "failed")["unit_id"].cast(pl.String)
-            cov = cov.with_columns(
-                pl.when(pl.col("unit_id").is_in(failed.implode())).then(pl.lit("insufficient_data")).otherwise(pl.col("outcome")).alias("outcome")
-            )
         coverage_parts.append(cov.select(list(COVERAGE_COLUMNS)))
     findings = pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
     if findings.height:

@@ -27,6 +27,7 @@ class Options:
     select: list[str] | None = None
     ignore: list[str] | None = None
     lang: str = "zh"
+    workers: int = 1
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
 
@@ -41,7 +42,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         stages[name] = round(now - since, 3)
         return now
 
-    frames = parse_files(files, progress)
+    frames = parse_files(files, progress, workers=options.workers)
     t = lap("parse", t0)
     findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
     t = lap("checks", t)
@@ -63,7 +64,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         "partial": counts.get("partial", 0),
         "failed": counts.get("failed", 0),
         "findings": findings.height,
-        "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, **options.extra},
+        "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, "workers": options.workers, **options.extra},
         "files": units.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
     }
     run = ReportInput(units=units, findings=findings, ranking=ranking, coverage=coverage, features=features,

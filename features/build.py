@@ -4,7 +4,9 @@ Where figures come from (first source that has the figure wins):
 
 - total budget: ``units.total_budget_yuan``
 - staff and vehicles: ``units.staff_authorized`` / ``staff_actual`` / ``vehicles``
-- 三公: ``units.sangong_total_yuan`` / ``sangong_prior_yuan``, else the ``sangong`` claim
+- 三公: ``units.sangong_total_yuan`` / ``sangong_prior_yuan``, else the ``sangong`` claim;
+  sangong_share and sangong_per_staff use recurring 三公 (less 公务用车购置, a one-off)
+- shares (reception, 三公, project) above 1 are impossible → null (a slip for the checks)
 - 三公 parts, 会议费, 培训费, 公用经费: the first claim of the item (claims.item)
 - personnel cost (工资福利支出): 表1 部门经济 column (group 2) rows ``工资福利支出``
   summed, else the narrative 301 item, else 501
@@ -37,6 +39,13 @@ def _ratio(num: str | pl.Expr, den: str | pl.Expr) -> pl.Expr:
     n = pl.col(num) if isinstance(num, str) else num
     d = pl.col(den) if isinstance(den, str) else den
     return pl.when(d > 0).then(n / d).otherwise(None)
+
+
+def _share(part: str | pl.Expr, whole: str | pl.Expr) -> pl.Expr:
+    """part / whole, null where it exceeds 1: a part larger than its whole is a unit slip
+    or a misread figure (the UNT/SAN checks' business), not a peer comparison."""
+    r = _ratio(part, whole)
+    return pl.when(r <= 1.0 + 1e-9).then(r)
 
 
 def _claim_figures(claims: pl.LazyFrame) -> pl.LazyFrame:
@@ -160,6 +169,9 @@ def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
 
     total, actual, auth = pl.col("total_budget_yuan"), pl.col("staff_actual"), pl.col("staff_authorized")
     sangong = pl.coalesce("sangong_total_yuan", "sangong")
+    # Recurring 三公 (出国 + 接待 + 用车运行): a car purchase is a one-off capital item
+    # that makes 三公 jump in the year it happens; peers are compared without it.
+    recurring = sangong - pl.col("vehicle_purchase").fill_null(0.0)
     personnel = pl.coalesce("t1_personnel", "econ_301", "econ_501")
     public = pl.coalesce("public_funds", "t1_public")
     wide = wide.with_columns(
@@ -167,14 +179,14 @@ def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
         budget_per_staff=_ratio(total, actual),
         personnel_cost_per_staff=_ratio(personnel, actual),
         vacancy_rate=pl.when(auth > 0).then(1.0 - actual / auth),
-        sangong_share=_ratio(sangong, total),
-        sangong_per_staff=_ratio(sangong, actual),
+        sangong_share=_share(recurring, total),
+        sangong_per_staff=_ratio(recurring, actual),
         vehicle_cost_per_vehicle=_ratio("vehicle_running", "vehicles"),
-        reception_share=_ratio("reception", sangong),
+        reception_share=_share("reception", sangong),
         public_funds_per_staff=_ratio(public, actual),
         meeting_per_staff=_ratio("meeting", actual),
         training_per_staff=_ratio("training", actual),
-        project_share=_ratio("t1_project", total),
+        project_share=_share("t1_project", total),
         sangong_yoy=_ratio(sangong - pl.col("sangong_prior_yuan"), "sangong_prior_yuan"),
     )
     peers = peer_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules, min_peers=min_peers)

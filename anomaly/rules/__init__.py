@@ -5,3 +5,4 @@ is its documentation and whose bad/good examples are the data its tests are buil
 """
 
 from anomaly.rules import ari  # noqa: F401
+from anomaly.rules import yoy  # noqa: F401

@@ -122,25 +122,21 @@ def grid(ctx: Context, table_prefixes: tuple[str, ...] = ("表1", "表4")) -> pl
 
     Columns: unit_id, table_id, group_index, kind, row, label, base (label without its
     enumerator), level (0 一、 / 1 1、 / 2 (1) / 9 total / 8 grand total / -1 other),
-    value_yuan, lo, hi (rounding interval in 元), text, line.
+    value_yuan, lo, hi (rounding interval in 元), text, line. Only rows with an amount.
     """
 
     def build():
-        cells = ctx["cells"].filter(pl.col("table_id").is_in(list(table_prefixes)) & ~pl.col("header").fill_null(False))
-        labels = (
-            cells.filter(pl.col("value").is_null() & pl.col("group_index").is_not_null())
-            .sort("col")
+        # Label cells are kept by the parser only as the row_label of the amounts beside
+        # them, so a row is known by its amount: an empty amount is 0 and has no row here.
+        cells = ctx["cells"].filter(pl.col("table_id").is_in(list(table_prefixes)) & ~pl.col("header").fill_null(False)
+                                    & pl.col("value").is_not_null() & pl.col("group_index").is_not_null())
+        g = (
+            cells.sort("col")
             .group_by("unit_id", "table_id", "group_index", "row", maintain_order=True)
-            .agg(pl.col("text").first().alias("label_raw"), pl.col("col_group").first(), pl.col("line").first().alias("label_line"))
+            .agg(pl.col("row_label").first().alias("label_raw"), pl.col("col_group").first(), pl.col("value").first(),
+                 pl.col("decimals").first(), pl.col("unit").first(), pl.col("value_yuan").first(),
+                 pl.col("text").first().alias("value_text"), pl.col("line").first())
         )
-        values = (
-            cells.filter(pl.col("value").is_not_null() & pl.col("group_index").is_not_null())
-            .sort("col")
-            .group_by("unit_id", "table_id", "group_index", "row", maintain_order=True)
-            .agg(pl.col("value").first(), pl.col("decimals").first(), pl.col("unit").first(), pl.col("value_yuan").first(),
-                 pl.col("text").first().alias("value_text"), pl.col("line").first().alias("value_line"))
-        )
-        g = labels.join(values, on=["unit_id", "table_id", "group_index", "row"], how="left")
         lab = norm_label(pl.col("label_raw"))
         g = g.with_columns(lab.alias("label"))
         g = g.with_columns(
@@ -152,14 +148,13 @@ def grid(ctx: Context, table_prefixes: tuple[str, ...] = ("表1", "表4")) -> pl
             .when(pl.col("label").str.contains(_L2.pattern)).then(2)
             .otherwise(-1).alias("level"),
             group_kind(pl.col("col_group"), pl.col("group_index")).alias("kind"),
-            pl.coalesce("value_line", "label_line").alias("line"),
             factor(pl.col("unit").fill_null("元")).alias("_fac"),
         )
         iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac"))
         g = g.with_columns(iv.lo.alias("lo"), iv.hi.alias("hi"))
         # Label + amount as an analyst reads the row.
         g = g.with_columns(
-            pl.when(pl.col("value_text").is_not_null()).then(pl.col("label_raw") + "\t" + pl.col("value_text")).otherwise(pl.col("label_raw")).alias("text")
+            (pl.col("label_raw").fill_null("") + "\t" + pl.col("value_text")).alias("text")
         )
         return g.drop("_fac").sort("unit_id", "table_id", "group_index", "row")
 
