@@ -19,6 +19,7 @@ _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|
 _VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
+_NUMBER_START = set("0123456789-")
 _KEEP_TEXT = re.compile(r"[\d%≥≤×]|[Xx]{2}|待|_{2}")
 
 
@@ -96,7 +97,8 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
 
 def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) -> list[dict]:
     """Long-form cells of one table (row/col 0-based; lines 1-based)."""
-    parsed = [[parse_cell(c) if c else None for c in cells] for cells in rows]
+    # Most cells are labels; only a cell that starts like a number can be one.
+    parsed = [[parse_cell(c) if c and (c[0] in _NUMBER_START) else None for c in cells] for cells in rows]
     first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
     header = next((rows[r] for r in range(first_numeric - 1, -1, -1) if sum(1 for c in rows[r] if c) >= 2), [])
     # Carry merged header cells to the right, then mark the label columns.

@@ -125,8 +125,8 @@ def _error_rates(claims: pl.LazyFrame, findings: pl.DataFrame | None, coverage: 
     if coverage is None:
         return pct.with_columns(arith_error_rate=pl.lit(None, dtype=pl.Float64))
     cov = coverage.lazy().filter(pl.col("rule").str.slice(0, 3).is_in(ARITH_FAMILIES))
-    weight = pl.col("count") if "count" in coverage.columns else pl.lit(1)
-    passes = cov.filter(pl.col("outcome") == "pass").group_by("unit_id").agg(n_pass=weight.sum())
+    n_pass = pl.col("count").sum() if "count" in coverage.columns else pl.len()
+    passes = cov.filter(pl.col("outcome") == "pass").group_by("unit_id").agg(n_pass=n_pass)
     failed = pl.concat([
         cov.filter(pl.col("outcome") == "fail").select("unit_id", "rule"),
         f.filter(pl.col("family").is_in(ARITH_FAMILIES)).select("unit_id", "rule"),

@@ -6,3 +6,8 @@ is its documentation and whose bad/good examples are the data its tests are buil
 
 from anomaly.rules import ari  # noqa: F401
 from anomaly.rules import yoy  # noqa: F401
+from anomaly.rules import pct  # noqa: F401
+from anomaly.rules import unt  # noqa: F401
+from anomaly.rules import san  # noqa: F401
+from anomaly.rules import nar  # noqa: F401
+from anomaly.rules import docs  # noqa: F401

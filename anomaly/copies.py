@@ -1,0 +1,221 @@
+"""Cross-unit copy detection (family CPY): a template copied without being updated.
+
+CPY001 — the unit's main figures repeat another unit's exactly. The figure vector
+is: total budget, 编制, 实有, 离退休, vehicles, 三公 this year and last, the 三公
+parts, 会议费, 培训费, 公用经费 and every 7-digit 功能 item (code=amount). Amounts
+are rounded to 100 元 (what a figure printed in 万元 with 2 decimals keeps), so the
+same figures printed in 元 in one document and in 万元 in another still match.
+Vectors with fewer than ``MIN_FIGURES`` non-zero figures are skipped: two empty or
+nearly empty templates look alike without anyone copying anything.
+
+CPY002 — the unit shares at least ``MIN_SHARED_PARAGRAPHS`` substantial paragraphs
+that carry figures (marks kind "paragraph": a hash of the whole paragraph; its quote
+must show an amount, a count or a percentage) with one other unit of a different
+name, and those paragraphs show at least ``MIN_SHARED_FIGURES`` distinct figures
+(years and zeros aside): one total that happens to round to the same 万元 in two
+units repeats in three short sentences, which is a coincidence, not a copy. A paragraph printed verbatim by more than ``MAX_HOLDERS`` units is common
+template text (a glossary entry, a table note), not a copy of one unit, and is ignored.
+
+Both units of a pair get the finding (each naming the other): which one copied is
+not knowable from the text, and the analyst needs both. Units with the same name
+(the same disclosure stored twice) are not copies of each other.
+
+Near-linear: figure vectors are grouped by their text key; paragraphs are grouped by
+hash and only hashes held by 2..MAX_HOLDERS units form pairs (at most
+MAX_HOLDERS² per hash). No all-pairs comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+MIN_FIGURES = 8
+MIN_SHARED_PARAGRAPHS = 3
+MAX_HOLDERS = 5
+MIN_SHARED_FIGURES = 3  # distinct figures (not years, not zero) across the shared paragraphs
+# A quote that shows a figure: an amount with its unit, a count, a percentage or a decimal.
+FIGURE_PATTERN = r"\d\s*(?:万元|亿元|元|人|辆|台|%|％)|\d\.\d"
+
+TITLES = {
+    "CPY001": {"zh": "主要数字与其他单位完全相同", "en": "Figures repeat another unit's"},
+    "CPY002": {"zh": "多段含数字的文字与其他单位相同", "en": "Paragraphs repeat another unit's"},
+}
+FINDING_COLUMNS = {
+    "unit_id": pl.String, "source_path": pl.String, "rule": pl.String, "family": pl.String,
+    "severity": pl.String, "message": pl.String, "evidence": pl.String, "line": pl.Int64,
+    "stated": pl.String, "expected": pl.String, "title": pl.String, "fingerprint": pl.String,
+}
+_HEADLINE = ["total_budget_yuan", "staff_authorized", "staff_actual", "retirees", "vehicles",
+             "sangong_total_yuan", "sangong_prior_yuan"]
+_ITEMS = ["reception", "vehicle_running", "vehicle_purchase", "sangong_abroad", "meeting", "training", "public_funds"]
+_AMOUNTS = {"total_budget_yuan", "sangong_total_yuan", "sangong_prior_yuan", *_ITEMS}
+
+
+def _sha(expr: pl.Expr) -> pl.Expr:
+    return expr.map_elements(lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String)
+
+
+def figure_vectors(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """unit_id, vector (text key of the normalised figures), n_figures (non-zero ones)."""
+    units = frames["units"].lazy()
+    claims = frames["claims"].lazy()
+    items = (
+        claims.filter(pl.col("item").is_in(_ITEMS) & pl.col("current_yuan").is_not_null())
+        .sort("unit_id", "claim_id")
+        .group_by("unit_id")
+        .agg([pl.col("current_yuan").filter(pl.col("item") == it).first().alias(it) for it in _ITEMS])
+    )
+    func = (
+        claims.filter(pl.col("code").str.contains(r"^\d{7}$") & pl.col("current_yuan").is_not_null())
+        .group_by("unit_id", "code").agg(pl.col("current_yuan").first())
+        .with_columns(v=(pl.col("current_yuan") / 100).round(0).cast(pl.Int64))
+        .sort("unit_id", "code")
+        .group_by("unit_id", maintain_order=True)
+        .agg(func_key=pl.format("{}={}", pl.col("code"), pl.col("v")).str.join(";"), n_func=(pl.col("v") != 0).sum())
+    )
+    cols = _HEADLINE + _ITEMS
+    norm = [
+        ((pl.col(c) / 100).round(0) if c in _AMOUNTS else pl.col(c)).cast(pl.Int64).alias(c)
+        for c in cols
+    ]
+    frame = (
+        units.select("unit_id", *_HEADLINE)
+        .join(items, on="unit_id", how="left")
+        .join(func, on="unit_id", how="left")
+        .with_columns(norm)
+        .with_columns(
+            vector=pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).cast(pl.String).fill_null("-")) for c in cols]
+                                 + [pl.col("func_key").fill_null("")], separator="|"),
+            n_figures=pl.sum_horizontal([(pl.col(c).fill_null(0) != 0).cast(pl.Int64) for c in cols])
+            + pl.col("n_func").fill_null(0),
+        )
+    )
+    return frame.select("unit_id", "vector", "n_figures").collect()
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDING_COLUMNS)
+
+
+def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
+    return (
+        frame.with_columns(
+            rule=pl.lit(rule), family=pl.lit("CPY"), severity=pl.lit("warning"),
+            title=pl.lit(TITLES[rule].get(lang, TITLES[rule]["zh"])),
+            fingerprint=_sha(pl.format("{}|{}|{}", pl.lit(rule), pl.col("unit_id"), pl.col("other_path"))),
+        )
+        .select(list(FINDING_COLUMNS))
+        .sort("unit_id")
+    )
+
+
+def _other(frame: pl.DataFrame, group: str) -> pl.DataFrame:
+    """For each unit of a group (sorted by name, path): the first member with another name."""
+    frame = frame.sort(group, "unit_name", "source_path", "unit_id", nulls_last=True)
+    name0 = pl.col("unit_name").first().over(group)
+    differs = pl.col("unit_name") != name0
+    alt_name = pl.col("unit_name").filter(differs).first().over(group)
+    alt_path = pl.col("source_path").filter(differs).first().over(group)
+    return frame.with_columns(
+        other_name=pl.when(differs).then(name0).otherwise(alt_name),
+        other_path=pl.when(differs).then(pl.col("source_path").first().over(group)).otherwise(alt_path),
+        n_others=(pl.col("unit_name").n_unique().over(group) - 1),
+    ).filter(pl.col("other_name").is_not_null())
+
+
+def cpy001(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
+    """Units whose figure vector equals another unit's (of a different name)."""
+    units = frames["units"].filter(pl.col("parse_status") != "failed")
+    vec = figure_vectors({**frames, "units": units}).filter(pl.col("n_figures") >= MIN_FIGURES)
+    dup = (
+        vec.join(units.select("unit_id", "unit_name", "source_path", "total_budget_yuan", "staff_actual", "sangong_total_yuan"),
+                 on="unit_id")
+        .filter(pl.len().over("vector") > 1)
+        .with_columns(pl.col("unit_name").fill_null(""))
+    )
+    if dup.height == 0:
+        return _empty()
+    dup = _other(dup, "vector")
+    if dup.height == 0:
+        return _empty()
+    wan = lambda c: (pl.col(c) / 1e4).round(2).cast(pl.String)  # noqa: E731
+    if lang == "en":
+        summary = pl.format("total {} wan yuan, {} staff, 三公 {} wan yuan", wan("total_budget_yuan"),
+                            pl.col("staff_actual"), wan("sangong_total_yuan"))
+        msg = pl.format("Its {} main figures are identical to those of {}{}: a template not updated?",
+                        pl.col("n_figures"), pl.col("other_name"),
+                        pl.when(pl.col("n_others") > 1).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")))
+        ev = pl.format("same figures as 「{}」 ({}): {}", pl.col("other_name"), pl.col("other_path"), summary)
+    else:
+        summary = pl.format("预算总额 {}万元、实有 {} 人、三公 {}万元", wan("total_budget_yuan"),
+                            pl.col("staff_actual"), wan("sangong_total_yuan"))
+        msg = pl.format("{} 项主要数字与「{}」{}完全相同，疑为套用模板未更新",
+                        pl.col("n_figures"), pl.col("other_name"),
+                        pl.when(pl.col("n_others") > 1).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")))
+        ev = pl.format("与「{}」（{}）数字相同：{}", pl.col("other_name"), pl.col("other_path"), summary)
+    out = dup.with_columns(message=msg, evidence=ev, line=pl.lit(None, dtype=pl.Int64), stated=summary,
+                           expected=pl.lit("other units' own figures" if lang == "en" else "本单位自己的数字"))
+    return _finish(out, "CPY001", lang)
+
+
+def cpy002(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
+    """Units sharing at least MIN_SHARED_PARAGRAPHS figure paragraphs with another unit."""
+    units = frames["units"].select("unit_id", "unit_name", "source_path")
+    paras = (
+        frames["marks"].lazy()
+        .filter((pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN))
+        .group_by("unit_id", "key").agg(pl.col("line").min(), pl.col("text").first())
+        .with_columns(figs=pl.col("text").str.extract_all(r"\d+(?:\.\d+)?").list.eval(
+            pl.element().filter(~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$"))))
+        .join(units.lazy(), on="unit_id")
+        .with_columns(holders=pl.len().over("key"))
+        .filter((pl.col("holders") >= 2) & (pl.col("holders") <= MAX_HOLDERS))
+        .collect()
+    )
+    if paras.height == 0:
+        return _empty()
+    right = paras.select("key", other_id="unit_id", other_name="unit_name", other_path="source_path")
+    pairs = (
+        paras.join(right, on="key")
+        .filter((pl.col("unit_id") != pl.col("other_id"))
+                & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b")))
+        .sort("unit_id", "other_id", "line")
+        .group_by("unit_id", "other_id", maintain_order=True)
+        .agg(shared=pl.len(), n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique(), line=pl.col("line").first(), text=pl.col("text").first(),
+             other_name=pl.col("other_name").first(), other_path=pl.col("other_path").first(),
+             source_path=pl.col("source_path").first())
+        .filter((pl.col("shared") >= MIN_SHARED_PARAGRAPHS) & (pl.col("n_figs") >= MIN_SHARED_FIGURES))
+    )
+    if pairs.height == 0:
+        return _empty()
+    best = (
+        pairs.sort(["unit_id", "shared", "other_name", "other_path"], descending=[False, True, False, False], nulls_last=True)
+        .group_by("unit_id", maintain_order=True)
+        .agg(pl.all().first(), n_others=pl.len())
+    )
+    more = pl.col("n_others") > 1
+    if lang == "en":
+        msg = pl.format("{} paragraphs with figures are word for word the same as in {}{}: a template not updated?",
+                        pl.col("shared"), pl.col("other_name").fill_null("?"),
+                        pl.when(more).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")))
+        ev = pl.format("same as 「{}」 ({}), e.g. line {}: 「{}」", pl.col("other_name").fill_null("?"), pl.col("other_path"),
+                       pl.col("line"), pl.col("text"))
+        stated = pl.format("{} identical paragraphs", pl.col("shared"))
+        expected = pl.lit("the unit's own text")
+    else:
+        msg = pl.format("有 {} 段含数字的文字与「{}」{}逐字相同，疑为套用模板未更新",
+                        pl.col("shared"), pl.col("other_name").fill_null("?"),
+                        pl.when(more).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")))
+        ev = pl.format("与「{}」（{}）相同，如第 {} 行：「{}」", pl.col("other_name").fill_null("?"), pl.col("other_path"),
+                       pl.col("line"), pl.col("text"))
+        stated = pl.format("{} 段相同", pl.col("shared"))
+        expected = pl.lit("本单位自己的文字")
+    out = best.with_columns(message=msg, evidence=ev, stated=stated, expected=expected)
+    return _finish(out, "CPY002", lang)
+
+
+def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
+    """CPY001 and CPY002 findings (findings columns + title, fingerprint)."""
+    return pl.concat([cpy001(frames, lang), cpy002(frames, lang)]).sort("unit_id", "rule")

@@ -1,0 +1,181 @@
+"""PCT: stated percentages of a change — wrong value, ratio stated as change, wrong base.
+
+All three rules share one classification of every claim that prints a percentage after
+增加/减少, so a claim gets at most one PCT finding: consistent (change/prior) → pass;
+else current/prior → PCT002; else change/current → PCT003; else PCT001.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.intervals import Interval, magnitude, overlaps, printed, ratio, signed
+from anomaly.rules.common import fig, fmt, hit, money_claims
+
+# A percentage that is a share (占…%), not a change, is not judged.
+_SHARE = r"(?:增加|减少|增长|下降|降低|上升)[^%％]*(?:占|比重|比例)[^%％]*[%％]"
+
+
+def _prior(rd: str) -> Interval:
+    """Prior as printed, else derived from current and the signed change."""
+    p = fig("prior", rd)
+    sign = pl.when(pl.col("direction") == "decrease").then(1.0).otherwise(-1.0)
+    derived = fig("current", rd) + signed(fig("change", rd), sign)
+    has = pl.col("prior").is_not_null()
+    return Interval(pl.when(has).then(p.lo).otherwise(derived.lo), pl.when(has).then(p.hi).otherwise(derived.hi))
+
+
+def classified(ctx: Context) -> pl.DataFrame:
+    def build():
+        c = money_claims(ctx).filter(
+            pl.col("pct").is_not_null() & pl.col("direction").is_in(["increase", "decrease"])
+            & ~pl.col("text").fill_null("").str.contains(_SHARE)
+        )
+        q = printed(pl.col("pct"), pl.col("pct_dec").fill_null(0))
+        tests = {"ok": [], "ratio": [], "base": []}
+        for rd in ("yuan", "ctx"):
+            pri, cur, chg = _prior(rd), fig("current", rd), fig("change", rd)
+            pos_p = pri.lo > 0
+            pos_c = cur.lo > 0
+            has_chg = pl.col("change").is_not_null()
+            has_both = pl.col("current").is_not_null() & pl.col("prior").is_not_null()
+            diff = magnitude(cur - fig("prior", rd))
+            # Where the stated change agrees with current − prior, the true change lies in
+            # both intervals: judge against their intersection (0.12 and 31.89 − 31.77 give
+            # [0.115, 0.125], so 0.3% is wrong although 0.11/31.895 alone would round to 0.3).
+            joint = Interval(pl.max_horizontal(chg.lo, diff.lo), pl.min_horizontal(chg.hi, diff.hi))
+            agree = has_chg & has_both & (joint.lo <= joint.hi + 1e-9)
+            either = (has_chg & overlaps(q, ratio(chg, pri).scale(100.0))) | (has_both & overlaps(q, ratio(diff, pri).scale(100.0)))
+            tests["ok"].append((pos_p & pl.when(agree).then(overlaps(q, ratio(joint, pri).scale(100.0))).otherwise(either)).fill_null(False))
+            tests["ratio"].append((pos_p & pl.col("current").is_not_null() & overlaps(q, ratio(cur, pri).scale(100.0))).fill_null(False))
+            # Wrong base is named only where the change it divides is sound: the joint
+            # change where stated and computed agree, else current − prior, else as stated.
+            base_chg = Interval(
+                pl.when(agree).then(joint.lo).when(has_both).then(diff.lo).otherwise(chg.lo),
+                pl.when(agree).then(joint.hi).when(has_both).then(diff.hi).otherwise(chg.hi))
+            tests["base"].append((pos_c & (has_chg | has_both) & overlaps(q, ratio(base_chg, cur).scale(100.0))).fill_null(False))
+        judgeable = (_prior("yuan").lo > 0).fill_null(False) & (pl.col("change").is_not_null() | pl.col("prior").is_not_null())
+        c = c.with_columns(
+            judgeable.alias("judgeable"),
+            pl.any_horizontal(tests["ok"]).alias("t_ok"), pl.any_horizontal(tests["ratio"]).alias("t_ratio"),
+            pl.any_horizontal(tests["base"]).alias("t_base"),
+        )
+        verdict = (
+            pl.when(~pl.col("judgeable")).then(pl.lit("insufficient_data"))
+            .when(pl.col("t_ok")).then(pl.lit("pass"))
+            .when(pl.col("t_ratio")).then(pl.lit("PCT002"))
+            .when(pl.col("t_base")).then(pl.lit("PCT003"))
+            .otherwise(pl.lit("PCT001"))
+        )
+        # What the percentage should be, in the sentence's own unit (context reading).
+        pri, cur, chg = _prior("ctx"), fig("current", "ctx"), fig("change", "ctx")
+        chg_or_diff = pl.when(pl.col("change").is_not_null()).then(chg.mid).otherwise(magnitude(cur - fig("prior", "ctx")).mid)
+        return c.with_columns(
+            verdict.alias("verdict"),
+            (100 * chg_or_diff / pri.mid).alias("exp_pct"),
+            (100 * cur.mid / pri.mid).alias("ratio_pct"),
+            (100 * chg.mid / cur.mid).alias("base_pct"),
+            (100 * magnitude(cur - fig("prior", "ctx")).mid / pri.mid).alias("diff_pct"),
+            (pri.mid / pl.col("ctx_fac")).alias("prior_shown"),
+        )
+
+    return ctx.cached("pct_classified", build)
+
+
+def _status(ctx: Context, c: pl.DataFrame, code: str) -> pl.DataFrame:
+    judged = c.filter(pl.col("verdict") != "insufficient_data")
+    return pl.concat([ctx.status(judged.filter(pl.col("verdict") != code)["unit_id"], "pass"),
+                      ctx.status(c["unit_id"], "insufficient_data")])
+
+
+def _pct(v: float, d: int) -> str:
+    return f"{v:.{max(1, d)}f}%"
+
+
+def _stated(r: dict) -> str:
+    return f"{fmt(r['pct'], r['pct_dec'])}%"
+
+
+def _changeword(r: dict) -> str:
+    return "减少额" if r["direction"] == "decrease" else "增加额"
+
+
+_SG = "2024年本单位当年一般公共预算“三公”经费预算支出33.96万元，较上年预算35.38万元减少1.41万元（{pct}）。"
+
+
+@rule("PCT001", "warning", "增减百分比数值错误", "Percentage change has the wrong value",
+      bad="公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.3%）。",
+      good="公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.4%）。")
+def pct001(ctx: Context) -> Result:
+    """增减百分比应等于增减额除以上年数（按印刷位数的舍入区间比较）。
+
+    Catches: a percentage printed after 增加/减少 that is not change / prior, and is not
+    one of the named mistakes PCT002 (current/prior) or PCT003 (change/current): seed
+    公务用车运行维护费 减少0.12万元（0.3%） where 0.12/31.89 = 0.38% (0.3 printed with one
+    decimal stands for [0.25, 0.35], which 0.38 does not meet). Where the stated change
+    itself is wrong (YOY001), a percentage matching either the stated change or
+    current − prior passes. Why it matters: percentages are what summaries quote.
+    """
+    c = classified(ctx)
+    hits = []
+    for r in c.filter(pl.col("verdict") == "PCT001").iter_rows(named=True):
+        d = r["pct_dec"] or 0
+        also = ""
+        if r["change"] is not None and r["prior"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
+            also = f"；按本年与上年之差为{_pct(r['diff_pct'], d)}"
+        hits.append(hit(
+            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
+            f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
+            f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
+        ))
+    return Result(hits, _status(ctx, c, "PCT001"))
+
+
+@rule("PCT002", "error", "把本年/上年比率当作增减百分比", "Ratio current/prior stated as the percentage change",
+      bad=_SG.format(pct="96%"), good=_SG.format(pct="4.0%"))
+def pct002(ctx: Context) -> Result:
+    """增减后括注的百分比等于本年数/上年数（如减少1.41万元却写96%），而增减率应为增减额/上年数。
+
+    Catches: 三公…33.96万元，较上年预算35.38万元减少1.41万元（96%）: 96% is 33.96/35.38,
+    the ratio of the two years, printed where the change (1.41/35.38 = 4.0%) belongs.
+    Named separately from a plain wrong value because it is a systematic misunderstanding
+    (often repeated across a unit's paragraphs and across units filled from one template).
+    Why it matters: 96% reads as "cut by 96%", a wildly wrong message.
+    """
+    c = classified(ctx)
+    hits = []
+    for r in c.filter(pl.col("verdict") == "PCT002").iter_rows(named=True):
+        d = r["pct_dec"] or 0
+        hits.append(hit(
+            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
+        ))
+    return Result(hits, _status(ctx, c, "PCT002"))
+
+
+@rule("PCT003", "warning", "增减百分比以本年数为基数", "Percentage change computed on the wrong base (change/current)",
+      bad="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（25.0%）。",
+      good="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（20.0%）。")
+def pct003(ctx: Context) -> Result:
+    """增减率应以上年数为基数；以本年数为基数（增减额/本年数）是常见错误。
+
+    Catches: a percentage equal to change / current instead of change / prior (减少5.00
+    from 25.00 to 20.00 printed as 25.0% instead of 20.0%). Why it matters: the base
+    decides the size of the reported cut or growth; on the wrong base decreases look
+    larger and increases smaller.
+    """
+    c = classified(ctx)
+    hits = []
+    for r in c.filter(pl.col("verdict") == "PCT003").iter_rows(named=True):
+        d = r["pct_dec"] or 0
+        hits.append(hit(
+            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.",
+        ))
+    return Result(hits, _status(ctx, c, "PCT003"))

@@ -1,0 +1,200 @@
+"""SAN: the 三公 total against the sum of its parts; STF: staff counts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.rules.common import fmt, hit, money_claims
+
+PARTS = ["sangong_abroad", "reception", "vehicle_purchase", "vehicle_running"]
+
+_SAN = ("2024年本单位当年一般公共预算“三公”经费预算支出33.96万元，较上年预算35.38万元减少1.42万元（4.0%）。"
+        "其中：因公出国（境）经费0.00万元，较上年无变动；公务接待费{rec}万元，较上年3.49万元减少1.30万元（37.2%）；"
+        "公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.4%）；公务用车购置费0.00万元，较上年无变动。")
+
+
+def _half(dec: pl.Expr) -> pl.Expr:
+    return 0.5 * pl.lit(10.0).pow(-dec.fill_null(0).cast(pl.Float64))
+
+
+@rule("SAN001", "error", "“三公”经费合计与各项之和不符", "三公 total differs from the sum of its four parts",
+      bad=_SAN.format(rec="3.19"), good=_SAN.format(rec="2.19"))
+def san001(ctx: Context) -> Result:
+    """“三公”经费合计应等于因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费之和（本年与上年分别核对）。
+
+    Catches: the 三公 total of the year (and of last year, where every part states it or
+    says 无变动) that is not the sum of its four parts within rounding (n parts, n half
+    units). A part printed in the wrong unit (the seed's 公务接待费2.19元 among 万元) is
+    read in the paragraph's unit here, so the slip is reported once, by UNT001. A combined
+    公务用车购置及运行费 stands for both vehicle parts. If a part is missing, only a sum of
+    the present parts above the total is flagged. Why it matters: 三公 is the most
+    scrutinised figure of a disclosure; parts that do not add up mean one is misreported.
+    """
+    c = money_claims(ctx)
+    tot = (c.filter((pl.col("item") == "sangong") & pl.col("current").is_not_null())
+           .sort("claim_id").unique("unit_id", keep="first")
+           .select("unit_id", pl.col("claim_id").alias("t_id"), pl.col("section").alias("t_section"), pl.col("ctx_fac").alias("t_fac"),
+                   pl.col("ctx_unit").alias("t_unit"), "current", "current_dec", "prior", "prior_dec", "text", "line", "change_line",
+                   pl.col("direction").alias("t_dir")))
+    parts = c.filter(pl.col("item").is_in(PARTS) & pl.col("current").is_not_null()).join(tot.select("unit_id", "t_id", "t_fac"), on="unit_id")
+    parts = parts.filter((pl.col("claim_id") > pl.col("t_id")) & (pl.col("claim_id") <= pl.col("t_id") + 12))
+    combined = pl.col("label").str.contains("购置及运行|购置和运行|购置及运维")
+    parts = parts.with_columns(pl.when(combined).then(pl.lit("vehicle_both")).otherwise(pl.col("item")).alias("part"))
+    parts = parts.sort("claim_id").unique(["unit_id", "part"], keep="first")
+    # Each part in the total's unit where its own unit disagrees (see UNT001), with
+    # prior = current for a part that says 无变动.
+    flat = pl.col("direction") == "flat"
+    cols, aggs = [], [pl.col("part").alias("parts")]
+    for rd, fac in (("t", pl.col("t_fac")), ("y", pl.col("current_fac"))):
+        pfac = pl.col("t_fac") if rd == "t" else pl.col("prior_fac")
+        cols += [
+            (pl.col("current") * fac).alias(f"p_cur_{rd}"), (_half(pl.col("current_dec")) * fac).alias(f"p_cur_h_{rd}"),
+            pl.when(pl.col("prior").is_not_null()).then(pl.col("prior") * pfac).when(flat).then(pl.col("current") * fac).alias(f"p_pri_{rd}"),
+            pl.when(pl.col("prior").is_not_null()).then(_half(pl.col("prior_dec")) * pfac).when(flat).then(_half(pl.col("current_dec")) * fac).alias(f"p_pri_h_{rd}"),
+        ]
+        sep = pl.col("part") != "vehicle_both"
+        comb = ~pl.col("part").is_in(["vehicle_purchase", "vehicle_running"])
+        aggs += [
+            pl.col(f"p_cur_{rd}").filter(sep).sum().alias(f"sep_cur_{rd}"), pl.col(f"p_cur_h_{rd}").filter(sep).sum().alias(f"sep_cur_h_{rd}"),
+            pl.col(f"p_cur_{rd}").filter(comb).sum().alias(f"comb_cur_{rd}"), pl.col(f"p_cur_h_{rd}").filter(comb).sum().alias(f"comb_cur_h_{rd}"),
+            pl.col(f"p_pri_{rd}").filter(sep).sum().alias(f"sep_pri_{rd}"), pl.col(f"p_pri_h_{rd}").filter(sep).sum().alias(f"sep_pri_h_{rd}"),
+        ]
+    aggs.append(pl.col("p_pri_t").filter(pl.col("part") != "vehicle_both").is_null().any().alias("sep_pri_missing"))
+    parts = parts.with_columns(cols)
+    agg = parts.group_by("unit_id").agg(aggs)
+    j = tot.join(agg, on="unit_id", how="inner").with_columns(
+        (pl.col("current") * pl.col("t_fac")).alias("t_cur"), (_half(pl.col("current_dec")) * pl.col("t_fac")).alias("t_cur_h"),
+        (pl.col("prior") * pl.col("t_fac")).alias("t_pri"), (_half(pl.col("prior_dec")) * pl.col("t_fac")).alias("t_pri_h"),
+    )
+    rows = j.to_dicts()
+    hits, passed, insufficient = [], [], []
+    for r in rows:
+        ps = set(r["parts"])
+        complete_sep = {"sangong_abroad", "reception", "vehicle_purchase", "vehicle_running"} <= ps
+        complete_comb = {"sangong_abroad", "reception", "vehicle_both"} <= ps
+        tol = 1e-6
+        readings = []
+        for rd in ("t", "y"):
+            if complete_sep:
+                readings.append((r[f"sep_cur_{rd}"], r[f"sep_cur_h_{rd}"]))
+            if complete_comb:
+                readings.append((r[f"comb_cur_{rd}"], r[f"comb_cur_h_{rd}"]))
+        if readings:
+            ok_cur = any(abs(v - r["t_cur"]) <= h + r["t_cur_h"] + tol for v, h in readings)
+        elif "vehicle_both" not in ps and min(r["sep_cur_t"] - r["sep_cur_h_t"], r["sep_cur_y"] - r["sep_cur_h_y"]) > r["t_cur"] + r["t_cur_h"] + tol:
+            readings, ok_cur = [(r["sep_cur_t"], 0.0)], False  # the present parts alone exceed the total
+        else:
+            insufficient.append(r["unit_id"])
+            continue
+        ok_pri = True
+        if complete_sep and r["t_pri"] is not None and not r["sep_pri_missing"] and ok_cur:
+            ok_pri = any(abs(r[f"sep_pri_{rd}"] - r["t_pri"]) <= r[f"sep_pri_h_{rd}"] + r["t_pri_h"] + tol for rd in ("t", "y"))
+        if ok_cur and ok_pri:
+            passed.append(r["unit_id"])
+            continue
+        unit, f = r["t_unit"] or "", r["t_fac"] or 1.0
+        if not ok_cur:
+            s = readings[0][0] / f
+            hits.append(hit(
+                r["unit_id"], r["line"], r["text"], f"合计 {fmt(r['current'], r['current_dec'])}{unit}",
+                f"各项之和 {fmt(s, r['current_dec'])}{unit}",
+                f"“三公”经费本年合计{fmt(r['current'], r['current_dec'])}{unit}，但各项之和为{fmt(s, r['current_dec'])}{unit}。",
+                f"The 三公 total this year is {fmt(r['current'], r['current_dec'])} {unit}, but its parts add up to {fmt(s, r['current_dec'])} {unit}.",
+            ))
+        else:
+            s = r["sep_pri_t"] / f
+            hits.append(hit(
+                r["unit_id"], r["line"], r["text"], f"上年合计 {fmt(r['prior'], r['prior_dec'])}{unit}",
+                f"上年各项之和 {fmt(s, r['prior_dec'])}{unit}",
+                f"“三公”经费上年合计{fmt(r['prior'], r['prior_dec'])}{unit}，但各项上年数之和为{fmt(s, r['prior_dec'])}{unit}。",
+                f"The 三公 total last year is {fmt(r['prior'], r['prior_dec'])} {unit}, but its parts' prior figures add up to {fmt(s, r['prior_dec'])} {unit}.",
+            ))
+    status = pl.concat([ctx.status(passed, "pass"), ctx.status(insufficient, "insufficient_data")])
+    return Result(hits, status)
+
+
+_STAFF = "截止上年底，本单位人员编制 30 人，其中行政编制 {a} 人、事业编制 9 人；实有人员 26 人，其中行政 19 人、事业 7 人。"
+_STAFF2 = "截止上年底，本单位人员编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 26 人，其中行政 {a} 人、事业 7 人。"
+_STAFF3 = "截止上年底，本单位人员编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 {n} 人。"
+
+
+def _staff(ctx: Context) -> pl.DataFrame:
+    def build():
+        c = ctx["claims"].filter(pl.col("section") == "staff").filter(pl.col("current").is_not_null())
+        c = c.sort("claim_id").unique(["unit_id", "item"], keep="first")
+        return c.pivot(on="item", index="unit_id", values="current", aggregate_function="first").join(
+            c.pivot(on="item", index="unit_id", values="line", aggregate_function="first"), on="unit_id", suffix="_line").join(
+            c.pivot(on="item", index="unit_id", values="text", aggregate_function="first"), on="unit_id", suffix="_text")
+    return ctx.cached("staff", build)
+
+
+def _parts_rule(ctx: Context, total: str, a: str, b: str, zh: str, en: str) -> Result:
+    s = _staff(ctx)
+    for col in (total, a, b):
+        if col not in s.columns:
+            return Result([], None)
+    s = s.filter(pl.col(total).is_not_null() & pl.col(a).is_not_null() & pl.col(b).is_not_null())
+    # Parts above the total are always wrong. Parts below it may be a third, unextracted
+    # part (工勤编制 …): the parser keeps only 行政 and 事业, so that is not judged.
+    s = s.with_columns((pl.col(a) + pl.col(b)).alias("sum"))
+    over = s.filter(pl.col("sum") > pl.col(total))
+    equal = s.filter(pl.col("sum") == pl.col(total))
+    hits = []
+    for r in over.iter_rows(named=True):
+        hits.append(hit(
+            r["unit_id"], r[f"{total}_line"], f"{r[f'{total}_text']} … {r[f'{a}_text']} … {r[f'{b}_text']}",
+            f"{zh} {int(r[total])}人", f"{int(r[a])} + {int(r[b])} = {int(r['sum'])}人",
+            f"{zh}{int(r[total])}人，但其中各项之和为{int(r[a])}+{int(r[b])}={int(r['sum'])}人。",
+            f"{en} is {int(r[total])}, but its parts add up to {int(r[a])} + {int(r[b])} = {int(r['sum'])}.",
+        ))
+    status = pl.concat([ctx.status(equal["unit_id"], "pass"), ctx.status(s["unit_id"], "insufficient_data")])
+    return Result(hits, status)
+
+
+@rule("STF001", "error", "编制数与行政、事业编制之和不符", "Authorised staff differs from 行政 + 事业 parts",
+      bad=_STAFF.format(a="23"), good=_STAFF.format(a="21"))
+def stf001(ctx: Context) -> Result:
+    """人员编制总数应等于行政编制与事业编制之和。
+
+    Catches: 编制 30 人，其中行政编制 23 人、事业编制 9 人 (23 + 9 = 32 > 30). Only parts
+    that exceed the total are judged: a total above 行政 + 事业 may hold a third part
+    (工勤编制) that the parser does not extract, so it is reported as insufficient data,
+    never as a finding. Why it matters: staff numbers drive per-capita budgets.
+    """
+    return _parts_rule(ctx, "staff_authorized", "staff_authorized_admin", "staff_authorized_inst", "人员编制", "Authorised staff")
+
+
+@rule("STF002", "error", "实有人数与行政、事业实有人数之和不符", "Actual staff differs from 行政 + 事业 parts",
+      bad=_STAFF2.format(a="22"), good=_STAFF2.format(a="19"))
+def stf002(ctx: Context) -> Result:
+    """实有人员总数应等于行政与事业实有人员之和。
+
+    Catches: 实有人员 26 人，其中行政 22 人、事业 7 人 (22 + 7 = 29 > 26). As for STF001,
+    only parts above the total are judged. Why it matters: actual staff is the base of
+    every per-staff comparison between units.
+    """
+    return _parts_rule(ctx, "staff_actual", "staff_actual_admin", "staff_actual_inst", "实有人员", "Actual staff")
+
+
+@rule("STF003", "warning", "实有人数超过编制数", "Actual staff above authorised staff",
+      bad=_STAFF3.format(n="33"), good=_STAFF3.format(n="26"))
+def stf003(ctx: Context) -> Result:
+    """实有人员多于人员编制（超编），或数字填反。
+
+    Catches: 实有人员 above 人员编制 (超编). Why it matters: over-staffing is itself a
+    finding for budget review, and more often the two numbers are swapped or mistyped.
+    """
+    s = _staff(ctx)
+    if "staff_actual" not in s.columns or "staff_authorized" not in s.columns:
+        return Result([], None)
+    s = s.filter(pl.col("staff_actual").is_not_null() & pl.col("staff_authorized").is_not_null())
+    hits = []
+    for r in s.filter(pl.col("staff_actual") > pl.col("staff_authorized")).iter_rows(named=True):
+        hits.append(hit(
+            r["unit_id"], r["staff_actual_line"], f"{r['staff_authorized_text']} … {r['staff_actual_text']}",
+            f"实有 {int(r['staff_actual'])}人", f"≤ 编制 {int(r['staff_authorized'])}人",
+            f"实有人员{int(r['staff_actual'])}人多于人员编制{int(r['staff_authorized'])}人。",
+            f"Actual staff ({int(r['staff_actual'])}) exceeds authorised staff ({int(r['staff_authorized'])}).",
+        ))
+    return Result(hits, ctx.status(s.filter(pl.col("staff_actual") <= pl.col("staff_authorized"))["unit_id"], "pass"))

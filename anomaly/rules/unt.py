@@ -1,0 +1,97 @@
+"""UNT: unit slips (元 for 万元) and amounts printed without a unit."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.intervals import magnitude, overlaps
+from anomaly.rules.common import FIGS, MONEY, UNIT_FACTOR, fig, fmt, hit, money_claims
+
+_NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), "change": ("增减额", "change")}
+
+
+@rule("UNT001", "error", "金额单位错误（如万元误写为元）", "Unit slip: an amount in the wrong unit (元 for 万元)",
+      bad="公务接待费2.19元，较上年3.49万元减少1.29万元。",
+      good="公务接待费2.19万元，较上年3.49万元减少1.29万元。")
+def unt001(ctx: Context) -> Result:
+    """同一句中各金额单位不一致、且只有按上下文单位理解时数字才自洽，说明单位写错。
+
+    Catches: a figure printed in a unit that its own sentence contradicts: seed
+    公务接待费2.19元，较上年3.49减少1.29万元 — read in 万元, 3.49 − 2.19 = 1.30 ≈ 1.29 holds;
+    read as printed, 2.19元 is 10^4 off. Also flagged without a change to confirm it: two
+    figures of one subject whose printed numbers are of the same size but whose units
+    put them 1,000× or more apart. Mixed units that are right as printed (5000元 …
+    0.80万元 … 0.30万元) pass. Why it matters: a 万元/元 slip understates or overstates
+    the item 10,000-fold in every total built from it.
+    """
+    c = money_claims(ctx).filter(pl.col("mixed"))
+    n_present = sum(pl.col(f).is_not_null().cast(pl.Int32) for f in FIGS)
+    c = c.filter(n_present >= 2)
+    full = pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("change").is_not_null()
+    ctx_ok = overlaps(magnitude(fig("current", "ctx") - fig("prior", "ctx")), fig("change", "ctx"))
+    yuan_ok = overlaps(magnitude(fig("current", "yuan") - fig("prior", "yuan")), fig("change", "yuan"))
+    # Same-size printed numbers whose units put them >= 1000x apart (two figures of one subject).
+    apart = pl.lit(False)
+    for a, b in (("current", "prior"), ("current", "change"), ("prior", "change")):
+        both = pl.col(a).is_not_null() & pl.col(b).is_not_null() & (pl.col(a) > 0) & (pl.col(b) > 0)
+        printed_ratio = pl.col(a) / pl.col(b)
+        yuan_ratio = (pl.col(a) * pl.col(f"{a}_fac")) / (pl.col(b) * pl.col(f"{b}_fac"))
+        near = (printed_ratio > 0.05) & (printed_ratio < 20)
+        far = (yuan_ratio > 1000) | (yuan_ratio < 1e-3)
+        if b == "change":  # a decrease's change can be far below both figures legitimately; only flag change far ABOVE
+            far = (yuan_ratio < 1e-3)
+        apart = apart | (both & near & far)
+    c = c.with_columns(
+        pl.when(full).then(ctx_ok & ~yuan_ok).otherwise(apart).fill_null(False).alias("slip"),
+    )
+    hits = []
+    for r in c.filter("slip").iter_rows(named=True):
+        bad = [f for f in FIGS if r[f"{f}_unit"] in MONEY and r[f"{f}_unit"] != r["ctx_unit"]]
+        if not bad:
+            continue
+        f = bad[0]
+        zh, en = _NAMES[f]
+        line = r["current_line"] if f == "current" else r["change_line"] if f == "change" else r["line"]
+        hits.append(hit(
+            r["unit_id"], line or r["line"], r["text"], f"{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}",
+            f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}（同句其他金额的单位）",
+            f"{r['label']}的{zh}写作{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}，但同句金额以{r['ctx_unit']}计且只有按{r['ctx_unit']}理解才自洽，疑为单位错误。",
+            f"{r['label']}: the {en} is printed as {fmt(r[f], r[f + '_dec'])} {r[f + '_unit']}, but the sentence's figures are in {r['ctx_unit']} and only agree when read so: a unit slip.",
+        ))
+    judged = money_claims(ctx).filter(n_present >= 2)
+    return Result(hits, ctx.status(judged["unit_id"], "pass"))
+
+
+@rule("UNT002", "info", "金额缺少单位", "Amount printed without a unit",
+      bad="公务接待费2.19万元，较上年3.49减少1.30万元。",
+      good="公务接待费2.19万元，较上年3.49万元减少1.30万元。")
+def unt002(ctx: Context) -> Result:
+    """与带单位的金额同句出现、自身却没有单位的金额（如“较上年3.49减少1.29万元”）。
+
+    Catches: a figure of a money sentence printed without 元/万元 while the others carry
+    one (seed: 较上年3.49). The checks read it in the sentence's unit, so this is a
+    presentation defect, reported at low severity. Why it matters: a bare number invites
+    exactly the 元/万元 confusion UNT001 catches, and a reader cannot tell which is meant.
+    """
+    c = money_claims(ctx)
+    bare = pl.lit(False)
+    for f in FIGS:
+        bare = bare | (pl.col(f).is_not_null() & pl.col(f"{f}_unit").is_null())
+    hits = []
+    for r in c.filter(bare).iter_rows(named=True):
+        for f in FIGS:
+            if r[f] is not None and r[f"{f}_unit"] is None:
+                zh, en = _NAMES[f]
+                line = r["current_line"] if f == "current" else r["change_line"] if f == "change" else r["line"]
+                hits.append(hit(
+                    r["unit_id"], line or r["line"], r["text"], fmt(r[f], r[f + "_dec"]),
+                    f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}",
+                    f"{r['label']}的{zh}{fmt(r[f], r[f + '_dec'])}没有写单位（同句按{r['ctx_unit']}计）。",
+                    f"{r['label']}: the {en} {fmt(r[f], r[f + '_dec'])} has no unit (the sentence uses {r['ctx_unit']}).",
+                ))
+                break
+    return Result(hits, ctx.status(c["unit_id"], "pass"))
+
+
+__all__ = ["unt001", "unt002", "UNIT_FACTOR"]
