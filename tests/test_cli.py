@@ -77,7 +77,9 @@ def test_select_ignore_and_english(corpus, tmp_path):
     assert r.exit_code == 0, r.output
     findings = pl.read_parquet(out / "findings.parquet")
     assert set(findings["family"]) <= {"PCT", "YOY"} and "PCT002" not in set(findings["rule"])
-    assert not findings["message"].str.contains(r"[\u4e00-\u9fff]{6,}").any() or findings.height == 0
+    assert findings.height > 0
+    # English sentences (they may quote the disclosure's Chinese labels).
+    assert findings["message"].str.contains(r"[A-Za-z]{3,} [A-Za-z]{2,}").all()
 
 
 def test_exit_status(tmp_path):

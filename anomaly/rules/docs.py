@@ -382,7 +382,7 @@ _TARGET = """表13-1
 项目名称		机构运转补助		
 资金金额 (万元)		年度资金总额:		95.01
 绩效指标	一级指标	二级指标	指标内容	指标值
-	满意度指标	服务对象满意度指标	群众满意度	{v}
+	满意度指标	服务对象满意度指标	指标1: 群众满意度	{v}
 """
 
 
@@ -395,14 +395,22 @@ def prf003(ctx: Context) -> Result:
     合格率, 覆盖率, 完成率, 到位率 …), e.g. 满意度 ≥120%. ≥100% is fine; growth rates
     (增长率) and other ratios that can exceed 100% are not judged. Why it matters: an
     impossible target shows the targets were not thought through, and cannot be
-    evaluated.
+    evaluated. The indicator's words must be readable from the table: the parser keeps a
+    label cell only when it holds a digit (指标1: …), so rows such as 服务对象满意度 | ≥200%
+    are insufficient data until it keeps every label.
     """
     cells = ctx["cells"]
     perf = cells.filter(pl.col("table_id").str.starts_with("表13") | pl.col("table_id").is_in(["表14", "表15"])
                         | pl.col("table_title").fill_null("").str.contains("绩效"))
     # The indicator's words are the target cell's row_label (the nearest text to its left).
-    targets = perf.filter(pl.col("text").str.contains(r"\d\s*(?:\\?%|％)")).with_columns(
-        pl.when(pl.col("row_label") != pl.col("text")).then(pl.col("row_label")).otherwise(pl.lit("")).fill_null("").alias("words"))
+    # The parser keeps a text cell only when it holds a digit, %, ≥ …, and a text cell's
+    # row_label is itself; so the words are the row's other kept cells (指标1: …满意度).
+    pct = r"\d\s*(?:\\?%|％)"
+    targets = perf.filter(pl.col("text").str.contains(pct))
+    others = perf.filter(~pl.col("text").str.contains(pct)).group_by("unit_id", "table_id", "row").agg(pl.col("text").str.join(" ").alias("row_words"))
+    targets = targets.join(others, on=["unit_id", "table_id", "row"], how="left").with_columns(
+        pl.concat_str([pl.when(pl.col("row_label") != pl.col("text")).then(pl.col("row_label")), pl.col("row_words")], separator=" ", ignore_nulls=True)
+        .fill_null("").alias("words"))
     judged = targets.filter(pl.col("words").str.contains(_RATE_WORDS) & ~pl.col("words").str.contains("增长率|增长|提升率|提高率|增幅"))
     hits = []
     for r in judged.iter_rows(named=True):

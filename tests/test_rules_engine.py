@@ -1,0 +1,75 @@
+"""The engine's contract: columns, coverage rows, select/ignore, errors contained."""
+
+import polars as pl
+
+from anomaly import engine
+from anomaly.engine import COVERAGE_COLUMNS, FINDING_COLUMNS, Result, frames_from_text, run_rules, selected
+
+TEXT = "公务接待费2.19元，较上年3.49减少1.29万元（62.84%）。"
+
+
+def _two_units():
+    a = frames_from_text(TEXT, unit_id="a", source_path="a.txt")
+    b = frames_from_text("本单位当年公用经费预算安排5.40万元，较上年7.20万元减少1.80万元。", unit_id="b", source_path="b.txt")
+    failed = pl.DataFrame({"unit_id": ["c"], "source_path": ["c.txt"], "parse_status": ["failed"]})
+    units = pl.concat([a["units"], b["units"], failed], how="diagonal_relaxed")
+    return {k: (units if k == "units" else pl.concat([a[k], b[k]])) for k in a}
+
+
+def test_columns_and_coverage():
+    frames = _two_units()
+    findings, coverage = run_rules(frames)
+    assert findings.columns[:10] == list(FINDING_COLUMNS)[:10]
+    assert {"title", "fingerprint"} <= set(findings.columns)
+    assert coverage.columns == list(COVERAGE_COLUMNS)
+    n_rules = len([r for r in selected() if r.check is not None])
+    assert coverage.height == 3 * n_rules
+    assert coverage.group_by("unit_id", "rule").len()["len"].max() == 1
+    assert set(coverage["outcome"]) <= {"pass", "fail", "not_applicable", "insufficient_data", "error"}
+    assert set(coverage.filter(pl.col("unit_id") == "c")["outcome"]) == {"insufficient_data"}
+    fails = coverage.filter(pl.col("outcome") == "fail").select("unit_id", "rule").unique().sort("unit_id", "rule")
+    assert fails.equals(findings.select("unit_id", "rule").unique().sort("unit_id", "rule"))
+    assert set(findings["unit_id"]) == {"a"}
+    assert set(findings["source_path"]) == {"a.txt"}
+
+
+def test_select_ignore_and_lang():
+    frames = _two_units()
+    f, cov = run_rules(frames, select=["PCT", "UNT"], ignore=["UNT002"])
+    assert set(cov["rule"]) == {"PCT001", "PCT002", "PCT003", "UNT001"}
+    assert set(f["rule"]) == {"PCT002", "UNT001"}
+    en, _ = run_rules(frames, select=["PCT002"], lang="en")
+    assert "current/prior" in en["message"][0]
+
+
+def test_fingerprint_ignores_unit_and_line():
+    a = run_rules(frames_from_text(TEXT, unit_id="x"), select=["PCT002"])[0]
+    b = run_rules(frames_from_text("\n\n\n" + TEXT, unit_id="y"), select=["PCT002"])[0]
+    assert a["line"][0] != b["line"][0]
+    assert a["fingerprint"][0] == b["fingerprint"][0]
+
+
+def test_a_failing_rule_is_contained(monkeypatch):
+    def boom(ctx):
+        raise RuntimeError("broken")
+
+    rule = engine.get("PCT001")
+    monkeypatch.setattr(rule, "check", boom)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f, cov = run_rules(frames_from_text(TEXT), select=["PCT"])
+    assert cov.filter(pl.col("rule") == "PCT001")["outcome"].to_list() == ["error"]
+    assert "PCT002" in set(f["rule"])
+
+
+def test_empty_frames():
+    from datasets import frames as schemas
+
+    f, cov = run_rules({k: schemas.empty(k) for k in schemas.SCHEMAS})
+    assert f.height == 0 and cov.height == 0
+
+
+def test_result_default():
+    assert Result().hits == []
