@@ -206,6 +206,11 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
     units = ctx.units
     all_ids = units["unit_id"].cast(pl.String)
     paths = dict(zip(units["unit_id"].to_list(), units["source_path"].to_list())) if "source_path" in units.columns else {}
+    # A failed parse with nothing extracted is insufficient data for every rule, even
+    # for rules that judge "nothing found" as a pass (placeholders, templates).
+    have = pl.concat([ctx[k].select("unit_id") for k in ("claims", "cells", "toc")]).unique()["unit_id"]
+    failed = units.filter(pl.col("parse_status") == "failed") if "parse_status" in units.columns else units.clear()
+    no_data = failed.filter(~pl.col("unit_id").is_in(have.implode()))["unit_id"].cast(pl.String)
     finding_rows: list[dict] = []
     coverage_parts: list[pl.DataFrame] = []
     for r in selected(select, ignore):
@@ -242,6 +247,10 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
                 pl.lit(r.code).alias("rule"),
             )
         )
+        if no_data.len():
+            cov = cov.with_columns(
+                pl.when(pl.col("unit_id").is_in(no_data.implode()) & (pl.col("outcome") != "fail"))
+                .then(pl.lit("insufficient_data")).otherwise(pl.col("outcome")).alias("outcome"))
         coverage_parts.append(cov.select(list(COVERAGE_COLUMNS)))
     findings = pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
     if findings.height:

@@ -360,3 +360,49 @@ def xtb002(ctx: Context) -> Result:
 
 
 __all__ = ["table_total"]
+
+
+_X3 = _X1.format(e="1000000.00") + """
+表2
+
+2024年单位综合预算收入总表
+
+单位：元
+
+| 单位名称 | 合计 | 一般公共预算拨款 | 事业收入 |
+|---|---|---|---|
+| 某某局 | {v} | {v} |  |
+"""
+
+
+@rule("XTB003", "error", "收入总表合计与收支总表收入不符", "表2 income total differs from 表1's income",
+      bad=_X3.format(v="1100000.00"), good=_X3.format(v="1000000.00"))
+def xtb003(ctx: Context) -> Result:
+    """表2（收入总表）的合计应等于表1的本年收入合计（或收入总计）。
+
+    Catches: the 合计 column of 表2 (its 合计 row, or its single unit row) that matches
+    neither 表1's 本年收入合计 nor its 收入总计. Why it matters: 表2 breaks the same income
+    down by source; a different total means one table was not updated.
+    """
+    cells = ctx["cells"].filter(pl.col("table_id") == "表2")
+    head = cells.filter(pl.col("header").fill_null(False) & (pl.col("text").str.replace_all(r"\s+", "") == "合计")).group_by("unit_id").agg(pl.col("col").min().alias("sum_col"))
+    vals = cells.filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null()).join(head, on="unit_id").filter(pl.col("col") == pl.col("sum_col"))
+    vals = vals.with_columns(pl.col("row_label").fill_null("").str.replace_all(r"\s+", "").str.contains("^(?:合计|总计)$").alias("is_total"))
+    n_rows = vals.group_by("unit_id").agg(pl.len().alias("n"), pl.col("is_total").any().alias("has_total"))
+    vals = vals.join(n_rows, on="unit_id").filter(pl.col("is_total") | ((pl.col("n") == 1) & ~pl.col("has_total")))
+    vals = vals.sort("row").unique("unit_id", keep="first")
+    fac = pl.col("unit").fill_null("元").replace_strict({"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}, default=1.0, return_dtype=pl.Float64)
+    from anomaly.intervals import printed
+
+    iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), fac)
+    vals = vals.select("unit_id", iv.lo.alias("a_lo"), iv.hi.alias("a_hi"), (pl.col("value") * fac).alias("a_val"), pl.col("text").alias("a_text"), "line")
+    g = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("kind") == "income") & pl.col("level").is_in([8, 9]))
+    j = vals.join(g.select("unit_id", "lo", "hi", "value_yuan", "level"), on="unit_id").with_columns(_tol("a_lo", "a_hi", "lo", "hi").alias("ok"))
+    per = j.group_by("unit_id", maintain_order=True).agg(
+        pl.col("ok").any(), pl.col("a_val").first(), pl.col("a_text").first(), pl.col("line").first(),
+        pl.col("value_yuan").sort_by("level", descending=True).first().alias("t_val"))
+    hits = [hit(r["unit_id"], r["line"], f"表2 合计：{r['a_text']}", f"表2 合计 {wan(r['a_val'])}", f"表1 本年收入合计 {wan(r['t_val'])}",
+                f"表2收入合计为{wan(r['a_val'])}，与表1本年收入合计{wan(r['t_val'])}不符。",
+                f"表2's income total is {wan(r['a_val'])}, but 表1's income total is {wan(r['t_val'])}.")
+            for r in per.filter(~pl.col("ok")).iter_rows(named=True)]
+    return Result(hits, ctx.status(per.filter("ok")["unit_id"], "pass"))

@@ -21,7 +21,8 @@ def unt001(ctx: Context) -> Result:
     公务接待费2.19元，较上年3.49减少1.29万元 — read in 万元, 3.49 − 2.19 = 1.30 ≈ 1.29 holds;
     read as printed, 2.19元 is 10^4 off. Also flagged without a change to confirm it: two
     figures of one subject whose printed numbers are of the same size but whose units
-    put them 1,000× or more apart. Mixed units that are right as printed (5000元 …
+    put them 1,000× or more apart; and a lone amount of a few 元 (会议费3.05元，较上年持平)
+    among same-sized 万元 figures on its line. Mixed units that are right as printed (5000元 …
     0.80万元 … 0.30万元) pass. Why it matters: a 万元/元 slip understates or overstates
     the item 10,000-fold in every total built from it.
     """
@@ -45,7 +46,7 @@ def unt001(ctx: Context) -> Result:
     c = c.with_columns(
         pl.when(full).then(ctx_ok & ~yuan_ok).otherwise(apart).fill_null(False).alias("slip"),
     )
-    hits = []
+    hits = _lone_yuan(ctx)
     for r in c.filter("slip").iter_rows(named=True):
         bad = [f for f in FIGS if r[f"{f}_unit"] in MONEY and r[f"{f}_unit"] != r["ctx_unit"]]
         if not bad:
@@ -59,8 +60,31 @@ def unt001(ctx: Context) -> Result:
             f"{r['label']}的{zh}写作{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}，但同句金额以{r['ctx_unit']}计且只有按{r['ctx_unit']}理解才自洽，疑为单位错误。",
             f"{r['label']}: the {en} is printed as {fmt(r[f], r[f + '_dec'])} {r[f + '_unit']}, but the sentence's figures are in {r['ctx_unit']} and only agree when read so: a unit slip.",
         ))
-    judged = money_claims(ctx).filter(n_present >= 2)
+    judged = money_claims(ctx)
     return Result(hits, ctx.status(judged["unit_id"], "pass"))
+
+
+def _lone_yuan(ctx: Context) -> list[dict]:
+    """A claim whose only amount is a few 元 (0 < v < 100, e.g. 会议费3.05元，较上年持平)
+    among claims of the same line printed in 万元 at the same printed size: a budget
+    line of a few yuan is not plausible, a few 万元 is."""
+    c = money_claims(ctx)
+    n_money = sum(pl.col(f"{f}_unit").is_in(MONEY).fill_null(False).cast(pl.Int32) for f in FIGS)
+    lone = c.filter((n_money == 1) & (pl.col("current_unit") == "元") & (pl.col("current") > 0) & (pl.col("current") < 100))
+    wan = c.filter((pl.col("ctx_unit") == "万元") & pl.col("current").is_not_null() & (pl.col("current") > 0)).select(
+        "unit_id", pl.col("line").alias("w_line"), pl.col("current").alias("w_cur"))
+    j = lone.join(wan, on="unit_id").filter(
+        ((pl.col("w_line") - pl.col("line")).abs() <= 2) & (pl.col("w_cur") / pl.col("current")).is_between(0.05, 20))
+    j = j.group_by("unit_id", "claim_id", maintain_order=True).agg(pl.all().first(), pl.len().alias("n_near"))
+    hits = []
+    for r in j.filter(pl.col("n_near") >= 2).iter_rows(named=True):
+        hits.append(hit(
+            r["unit_id"], r["current_line"] or r["line"], r["text"], f"{fmt(r['current'], r['current_dec'])}元",
+            f"{fmt(r['current'], r['current_dec'])}万元（相邻金额的单位）",
+            f"{r['label']}写作{fmt(r['current'], r['current_dec'])}元，而相邻同类金额均以万元计、数量级相同，疑为万元误写为元。",
+            f"{r['label']} is printed as {fmt(r['current'], r['current_dec'])} yuan among neighbouring figures of the same size in 万元: a unit slip.",
+        ))
+    return hits
 
 
 @rule("UNT002", "info", "金额缺少单位", "Amount printed without a unit",

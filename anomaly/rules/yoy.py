@@ -69,11 +69,18 @@ def yoy002(ctx: Context) -> Result:
     conds = []
     for rd in ("yuan", "ctx"):
         cur, pri = fig("current", rd), fig("prior", rd)
-        conds.append(
+        basic = (
             pl.when(pl.col("direction") == "increase").then(cur.hi >= pri.lo)
             .when(pl.col("direction") == "decrease").then(cur.lo <= pri.hi)
             .otherwise(overlaps(cur, pri))
         )
+        # With a stated change, the signed difference must meet it for the stated
+        # direction (0.60 vs 0.61 "增加0.01" is a decrease, although 0.605 = 0.605).
+        chg = fig("change", rd)
+        up, down = overlaps(cur - pri, chg), overlaps(pri - cur, chg)
+        contra = (pl.col("change").is_not_null() & (pl.col("change") > 0) & (
+            ((pl.col("direction") == "increase") & ~up & down) | ((pl.col("direction") == "decrease") & ~down & up))).fill_null(False)
+        conds.append(basic & ~contra)
     c = c.with_columns(pl.any_horizontal(conds).alias("ok"))
     hits = []
     for r in c.filter(~pl.col("ok")).iter_rows(named=True):
