@@ -78,10 +78,11 @@ CELLS = {
     "row": pl.Int64,  # 0-based row within the table
     "col": pl.Int64,  # 0-based column
     "header": pl.Boolean,  # part of the header block (above the first numeric row)
-    "row_head": pl.String,  # first label cell of the row, carried down over merged cells
+    "row_head": pl.String,  # first cell of the row (a code such as 2050203 in 表5), carried down over merged cells
     "row_label": pl.String,  # nearest text cell to the left of this cell in the row
     "group_index": pl.Int64,  # column group: number of label columns to the left - 1
     "col_group": pl.String,  # header text of the group's label column
+    "col_header": pl.String,  # header text of this column (合计, 基本支出, 公用经费 …)
     "text": pl.String,  # the cell as printed
     "value": pl.Float64,  # numeric value as printed, null for text cells
     "decimals": pl.Int64,

@@ -160,37 +160,55 @@ def _merge_changes(claims: list[dict], section: str | None) -> list[dict]:
 
 STAFF_PATTERNS = [
     ("staff_authorized", re.compile(r"(?<![政业勤])编制(?:人数|总数|数)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
-    ("staff_authorized_admin", re.compile(r"行政编制\s*(?:为)?\s*(\d+)\s*[人名]")),
-    ("staff_authorized_inst", re.compile(r"事业编制\s*(?:为)?\s*(\d+)\s*[人名]")),
     ("staff_actual", re.compile(r"实有(?:人员|人数)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
     ("retirees", re.compile(r"离退休(?:人员)?\s*(?:为|共|共计)?\s*(\d+)\s*[人名]")),
     ("vehicles", re.compile(r"(?<!购置)(?<!购买)(?<!更新)车辆(?:共|总数|数|合计)?\s*(?:为|共|共计)?\s*(\d+)\s*辆")),
 ]
-# Parts of the actual staff: "实有人员 26 人，其中行政 19 人、事业 7 人".
-_ACTUAL_PARTS = re.compile(r"[^;。]*?行政(?:人员)?\s*(\d+)\s*[人名][^;。]*?事业(?:人员)?\s*(\d+)\s*[人名]")
+# The parts listed after a total, up to the next total or the end of the sentence:
+# "编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 26 人，其中行政 19 人、事业 7 人".
+_PART = re.compile(r"([\u4e00-\u9fff]{1,8}?)\s*(\d+)\s*[人名]")
+_PART_KIND = (("行政", "admin"), ("事业", "inst"), ("工勤", "worker"))
+_PARTS_END = re.compile(r"[;。]|实有|离退休")
+_SENTENCE_END = re.compile(r"[;。]")
 
 
 def counts_of(par: Paragraph) -> list[dict]:
-    """Staff and vehicle counts in a paragraph, as claims with unit 人 / 辆."""
+    """Staff and vehicle counts in a paragraph, as claims with unit 人 / 辆.
+
+    Parts (行政, 事业, 工勤) are items such as staff_authorized_admin; each count quotes
+    its whole sentence, so an analyst sees the total and its parts together.
+    """
     out = []
     text = par.text
     for item, pattern in STAFF_PATTERNS:
         m = pattern.search(text)
-        if m:
-            out.append(_count_claim(item, m, "辆" if item == "vehicles" else "人"))
-    actual = STAFF_PATTERNS[3][1].search(text)
-    if actual:
-        m = _ACTUAL_PARTS.match(text, actual.end())
-        if m:
-            for i, item in ((1, "staff_actual_admin"), (2, "staff_actual_inst")):
-                out.append(_count_claim(item, m, "人", group=i, start=actual.end()))
+        if not m:
+            continue
+        out.append(_count_claim(item, m, "辆" if item == "vehicles" else "人", text))
+        if item in ("staff_authorized", "staff_actual"):
+            stop = _PARTS_END.search(text, m.end())
+            region_end = stop.start() if stop else len(text)
+            other = None
+            for pm in _PART.finditer(text, m.end(), region_end):
+                part = next((k for word, k in _PART_KIND if word in pm.group(1)), "other")
+                claim = _count_claim(f"{item}_{part}", pm, "人", text, group=2)
+                if part != "other":
+                    out.append(claim)
+                elif other is None:  # parts of no known kind are summed into one
+                    other = claim
+                    out.append(other)
+                else:
+                    other["current"] = (other["current"][0] + float(pm.group(2)),) + other["current"][1:]
     return out
 
 
-def _count_claim(item: str, m: re.Match, unit: str, group: int = 1, start: int | None = None) -> dict:
-    c = _new_claim("", m.start() if start is None else start)
-    c.update(label=item, item=item, section="staff", end=m.end(group) + 1)
+def _count_claim(item: str, m: re.Match, unit: str, text: str, group: int = 1) -> dict:
+    c = _new_claim("", m.start(group))
+    c.update(label=item, item=item, section="staff", end=m.end())
     c["current"] = (float(m.group(group)), 0, unit, m.start(group))
+    begin = max(text.rfind("。", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    stop = _SENTENCE_END.search(text, m.end())
+    c["quote_span"] = (begin, stop.end() if stop else len(text))
     return c
 
 
@@ -200,7 +218,7 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     figures = [c.get(k) for k in ("change", "current", "prior")]
     context = next((f[2] for f in figures if f and f[2]), None)
     start = c["start"] + len(c["label_raw"]) - len(c["label_raw"].lstrip(" ,:、"))
-    text = par.quote(start, c["end"], original)
+    text = par.quote(*c["quote_span"], original) if "quote_span" in c else par.quote(start, c["end"], original)
     if "change_span" in c:
         text = par.quote(start, _figure_end(par.text, c["current"]), original) + " … " + par.quote(*c["change_span"], original)
     row = {

@@ -16,10 +16,12 @@ from datasets.numbers import parse_cell, to_yuan
 _TABLE_ID = re.compile(r"^[#*\s]*表\s*(\d+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)")
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
-_VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
+_VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
+                           r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
 _NUMBER_START = set("0123456789-")
+_CODE_HEADER = re.compile(r"编码|代码|编号|序号")
 _KEEP_TEXT = re.compile(r"[\d%≥≤×]|[Xx]{2}|待|_{2}")
 
 
@@ -105,6 +107,12 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
     col_header: list[str] = []
     for c in header:
         col_header.append(c if c else (col_header[-1] if col_header else ""))
+    # A code column (科目编码 2050203) holds labels, not amounts.
+    for j, h in enumerate(col_header):
+        if _CODE_HEADER.search(h):
+            for p in parsed:
+                if j < len(p):
+                    p[j] = None
     label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(_SPACE.sub("", h))]
     width = max((len(c) for c in rows), default=0)
     group = [sum(1 for lc in label_cols if lc <= j) - 1 for j in range(width)]
@@ -120,6 +128,7 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
             if not text:
                 continue
             p = parsed[r][j]
+            left = last_label  # a cell's label is the nearest text to its left
             if p is None:
                 last_label = text
                 # Label cells survive as the row_label of the amounts beside them; keep
@@ -131,8 +140,9 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
                 unit = p[2] or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
             g = group[j]
             out.append({
-                "row": r, "col": j, "header": is_header, "row_head": row_head, "row_label": last_label if p is not None else text,
+                "row": r, "col": j, "header": is_header, "row_head": row_head, "row_label": left or text if p is None else last_label,
                 "group_index": g if g >= 0 else None, "col_group": group_name[j],
+                "col_header": _SPACE.sub("", col_header[j]) if j < len(col_header) else None,
                 "text": text, "value": p[0] if p else None, "decimals": p[1] if p else None,
                 "unit": unit, "value_yuan": to_yuan(p[0], unit) if p else None, "line": lines[r] + 1,
             })

@@ -120,5 +120,9 @@ def test_evidence_quotes_original_text(seed_file, seed_frames):
     lines = seed_file.read_text(encoding="utf-8").splitlines()
     for row in seed_frames["claims"].iter_rows(named=True):
         first = row["text"].split(" … ")[0]
-        # The start of every quote is on the line the claim names.
-        assert first[:6] in lines[row["line"] - 1], (row["line"], first)
+        # Every quote starts in the original text at or just above the claim's line…
+        assert any(first[:6] in lines[k] for k in range(max(0, row["line"] - 3), row["line"])), (row["line"], first)
+        # …and the figure it is about is printed on the line the claim gives for it.
+        if row["current"] is not None:
+            printed = f"{row['current']:.{row['current_dec']}f}"
+            assert printed in lines[row["current_line"] - 1].replace(" ", ""), (row["current_line"], printed)

@@ -129,52 +129,54 @@ def _staff(ctx: Context) -> pl.DataFrame:
     return ctx.cached("staff", build)
 
 
-def _parts_rule(ctx: Context, total: str, a: str, b: str, zh: str, en: str) -> Result:
+_PART_NAMES = {"admin": "行政", "inst": "事业", "worker": "工勤", "other": "其他"}
+
+
+def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
+    """The total against every part listed after it (其中行政…、事业…、工勤…)."""
     s = _staff(ctx)
-    for col in (total, a, b):
-        if col not in s.columns:
-            return Result([], None)
-    s = s.filter(pl.col(total).is_not_null() & pl.col(a).is_not_null() & pl.col(b).is_not_null())
-    # Parts above the total are always wrong. Parts below it may be a third, unextracted
-    # part (工勤编制 …): the parser keeps only 行政 and 事业, so that is not judged.
-    s = s.with_columns((pl.col(a) + pl.col(b)).alias("sum"))
-    over = s.filter(pl.col("sum") > pl.col(total))
-    equal = s.filter(pl.col("sum") == pl.col(total))
+    parts = [f"{total}_{k}" for k in _PART_NAMES if f"{total}_{k}" in s.columns]
+    if total not in s.columns or len(parts) < 2:
+        return Result([], None)
+    listed = pl.sum_horizontal([pl.col(p).is_not_null().cast(pl.Int32) for p in parts])
+    s = s.filter(pl.col(total).is_not_null() & (listed >= 2)).with_columns(
+        pl.sum_horizontal([pl.col(p).fill_null(0) for p in parts]).alias("sum"))
     hits = []
-    for r in over.iter_rows(named=True):
+    for r in s.filter(pl.col("sum") != pl.col(total)).iter_rows(named=True):
+        present = [p for p in parts if r[p] is not None]
+        terms = " + ".join(f"{_PART_NAMES[p.rsplit('_', 1)[1]]} {int(r[p])}" for p in present)
         hits.append(hit(
-            r["unit_id"], r[f"{total}_line"], f"{r[f'{total}_text']} … {r[f'{a}_text']} … {r[f'{b}_text']}",
-            f"{zh} {int(r[total])}人", f"{int(r[a])} + {int(r[b])} = {int(r['sum'])}人",
-            f"{zh}{int(r[total])}人，但其中各项之和为{int(r[a])}+{int(r[b])}={int(r['sum'])}人。",
-            f"{en} is {int(r[total])}, but its parts add up to {int(r[a])} + {int(r[b])} = {int(r['sum'])}.",
+            r["unit_id"], r[f"{total}_line"], r[f"{total}_text"],
+            f"{zh} {int(r[total])}人", f"{terms} = {int(r['sum'])}人",
+            f"{zh}{int(r[total])}人，但其中各项之和为{terms} = {int(r['sum'])}人。",
+            f"{en} is {int(r[total])}, but its parts add up to {terms} = {int(r['sum'])}.",
         ))
-    status = pl.concat([ctx.status(equal["unit_id"], "pass"), ctx.status(s["unit_id"], "insufficient_data")])
-    return Result(hits, status)
+    return Result(hits, ctx.status(s.filter(pl.col("sum") == pl.col(total))["unit_id"], "pass"))
 
 
-@rule("STF001", "error", "编制数与行政、事业编制之和不符", "Authorised staff differs from 行政 + 事业 parts",
+@rule("STF001", "error", "编制数与所列各类编制之和不符", "Authorised staff differs from the sum of its parts",
       bad=_STAFF.format(a="23"), good=_STAFF.format(a="21"))
 def stf001(ctx: Context) -> Result:
     """人员编制总数应等于行政编制与事业编制之和。
 
-    Catches: 编制 30 人，其中行政编制 23 人、事业编制 9 人 (23 + 9 = 32 > 30). Only parts
-    that exceed the total are judged: a total above 行政 + 事业 may hold a third part
-    (工勤编制) that the parser does not extract, so it is reported as insufficient data,
-    never as a finding. Why it matters: staff numbers drive per-capita budgets.
+    Catches: 编制 30 人，其中行政编制 23 人、事业编制 9 人 (23 + 9 = 32 ≠ 30). Every part
+    listed after the total counts (行政, 事业, 工勤, and any other 人 figure before the next
+    total), since a 其中 list is complete by convention; the rule needs at least two
+    parts. Why it matters: staff numbers drive per-capita budgets.
     """
-    return _parts_rule(ctx, "staff_authorized", "staff_authorized_admin", "staff_authorized_inst", "人员编制", "Authorised staff")
+    return _parts_rule(ctx, "staff_authorized", "人员编制", "Authorised staff")
 
 
-@rule("STF002", "error", "实有人数与行政、事业实有人数之和不符", "Actual staff differs from 行政 + 事业 parts",
+@rule("STF002", "error", "实有人数与所列各类人数之和不符", "Actual staff differs from the sum of its parts",
       bad=_STAFF2.format(a="22"), good=_STAFF2.format(a="19"))
 def stf002(ctx: Context) -> Result:
     """实有人员总数应等于行政与事业实有人员之和。
 
-    Catches: 实有人员 26 人，其中行政 22 人、事业 7 人 (22 + 7 = 29 > 26). As for STF001,
-    only parts above the total are judged. Why it matters: actual staff is the base of
-    every per-staff comparison between units.
+    Catches: 实有人员 26 人，其中行政 22 人、事业 7 人 (22 + 7 = 29 ≠ 26), parts counted as
+    for STF001. Why it matters: actual staff is the base of every per-staff comparison
+    between units.
     """
-    return _parts_rule(ctx, "staff_actual", "staff_actual_admin", "staff_actual_inst", "实有人员", "Actual staff")
+    return _parts_rule(ctx, "staff_actual", "实有人员", "Actual staff")
 
 
 @rule("STF003", "warning", "实有人数超过编制数", "Actual staff above authorised staff",
