@@ -82,7 +82,11 @@ class _Progress:
 @click.option("--ignore", help="Skip these rules: codes or families, comma-separated (UNT002).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages and the report.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
-def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str, workers: int | None) -> None:
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again (the cache is neither read nor written).")
+def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str, workers: int | None,
+           cache_dir: Path | None, no_cache: bool) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
     INPUTS are files or folders (searched recursively for .txt and .md). With no INPUTS,
@@ -105,6 +109,7 @@ def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: 
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
     options = Options(select=_codes(select), ignore=_codes(ignore), lang=lang, workers=workers or os.cpu_count() or 1,
+                      cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"),
                       extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)})
     run = run_screen(files, out_dir, options, progress=_Progress(len(files), lang))
     for line in summary_lines(run, out_dir):

@@ -15,6 +15,7 @@ from anomaly.copies import copy_findings
 from anomaly.engine import run_rules
 from anomaly.ranking import rank
 from anomaly.scoring import score_units
+from datasets.cache import ParseCache
 from datasets.corpus import parse_files
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -28,6 +29,7 @@ class Options:
     ignore: list[str] | None = None
     lang: str = "zh"
     workers: int = 1
+    cache_dir: Path | None = None
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
 
@@ -42,7 +44,8 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         stages[name] = round(now - since, 3)
         return now
 
-    frames = parse_files(files, progress, workers=options.workers)
+    cache = ParseCache(options.cache_dir) if options.cache_dir else None
+    frames = parse_files(files, progress, workers=options.workers, cache=cache)
     t = lap("parse", t0)
     findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
     t = lap("checks", t)
@@ -64,7 +67,8 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         "partial": counts.get("partial", 0),
         "failed": counts.get("failed", 0),
         "findings": findings.height,
-        "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, "workers": options.workers, **options.extra},
+        "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, "workers": options.workers,
+                    "cache": str(options.cache_dir) if options.cache_dir else None, **options.extra},
         "files": units.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
     }
     run = ReportInput(units=units, findings=findings, ranking=ranking, coverage=coverage, features=features,

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
+if False:  # typing only
+    from datasets.cache import ParseCache
+
 from datasets import frames
 from datasets.parse import parse_path
 
@@ -80,10 +83,37 @@ def _parse_batch(files: list[Path]) -> dict[str, pl.DataFrame]:
     return collect(parse_one(f) for f in files)
 
 
-def parse_files(files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1) -> dict[str, pl.DataFrame]:
-    """Parse files into frames, in order. With workers > 1 the files are parsed in
-    batches by worker processes that hand back compact frames, not Python rows."""
+def parse_files(files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1,
+                cache: "ParseCache | None" = None) -> dict[str, pl.DataFrame]:
+    """Parse files into frames, in file order. With a cache, only content not seen
+    before is parsed; the rest is loaded. The frames are the same either way."""
     files = list(files)
+    if cache is None:
+        return _parse(files, progress, workers)
+    from datasets.cache import content_hashes
+
+    mapping = pl.DataFrame({
+        "unit_id": [unit_id_of(f) for f in files],
+        "source_path": [str(f) for f in files],
+        "content_sha1": content_hashes(files),
+    }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
+    hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
+    cached = set(hits["unit_id"])
+    misses = [f for f, uid in zip(files, mapping["unit_id"]) if uid not in cached]
+    parsed = _parse(misses, progress, workers)
+    cache.store(parsed)
+    loaded = cache.load(hits) if hits.height else {name: frames.empty(name) for name in frames.SCHEMAS}
+    order = mapping.select("unit_id").with_row_index("_order")
+    out = {}
+    for name in frames.SCHEMAS:
+        both = pl.concat([parsed[name], loaded[name]], how="vertical_relaxed")
+        out[name] = both.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
+    return out
+
+
+def _parse(files: list[Path], progress: Callable[[int], None] | None, workers: int) -> dict[str, pl.DataFrame]:
+    """Parse files in order; with workers > 1 in batches by worker processes that hand
+    back compact frames, not Python rows."""
     if workers <= 1 or len(files) <= BATCH:
         def docs():
             for i, f in enumerate(files):
