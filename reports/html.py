@@ -20,7 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from reports.files import write_atomic
-from reports.i18n import COLUMNS, FAMILIES, FEATURES, STRINGS, lang_of, t
+from features.labels import label as feature_label
+from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, t
 from reports.model import (
     COVERAGE_COLUMNS,
     FEATURES_COLUMNS,
@@ -233,7 +234,7 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, lang: str):
         .sort(["uidx", "_r"])
     )
     names = sorted(top["feature"].unique().to_list())
-    labels = [FEATURES[lang].get(n, n) for n in names]
+    labels = [feature_label(n, lang) for n in names]
     needed = top.select("peer_group", "feature").unique()
     groups = (
         feats.join(needed, on=["peer_group", "feature"], how="semi", nulls_equal=True)

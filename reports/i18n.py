@@ -198,29 +198,6 @@ FAMILIES: dict[str, dict[str, str]] = {
     },
 }
 
-# Known feature keys; an unknown key is shown as is.
-FEATURES: dict[str, dict[str, str]] = {
-    "zh": {
-        "budget_per_staff": "人均预算（按编制）", "budget_per_actual_staff": "人均预算（按实有）",
-        "personnel_cost_per_staff": "人均人员经费", "vacancy_rate": "空编率", "sangong_share": "三公经费占比",
-        "sangong_per_staff": "人均三公经费", "vehicle_cost_per_vehicle": "每车运行维护费",
-        "reception_share": "公务接待占三公比例", "public_funds_per_staff": "人均公用经费",
-        "meeting_training_per_staff": "人均会议培训费", "project_share": "项目支出占比",
-        "total_yoy": "预算总额同比变化", "sangong_yoy": "三公经费同比变化",
-        "pct_error_rate": "百分比错误率", "arith_error_rate": "算术错误率",
-    },
-    "en": {
-        "budget_per_staff": "budget per authorized staff", "budget_per_actual_staff": "budget per actual staff",
-        "personnel_cost_per_staff": "personnel cost per staff", "vacancy_rate": "vacancy rate",
-        "sangong_share": "sangong share of budget", "sangong_per_staff": "sangong per staff",
-        "vehicle_cost_per_vehicle": "running cost per vehicle", "reception_share": "reception share of sangong",
-        "public_funds_per_staff": "public funds per staff", "meeting_training_per_staff": "meetings and training per staff",
-        "project_share": "project share", "total_yoy": "total budget change", "sangong_yoy": "sangong change",
-        "pct_error_rate": "percentage error rate", "arith_error_rate": "arithmetic error rate",
-    },
-}
-
-
 def lang_of(lang: str | None) -> str:
     """A supported language code; anything unknown falls back to Chinese."""
     return lang if lang in LANGS else "zh"
