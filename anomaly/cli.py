@@ -21,6 +21,8 @@ def main() -> None:
     anomaly parse FOLDER --out DIR    write the parsed frames only
     anomaly generate --units N --out DIR   write a synthetic corpus with labels
     anomaly rules [CODE]              list the checks, or show one rule's docs
+    anomaly triage DIR ID --dismiss   remember an analyst's decision on a finding
+    anomaly evaluate DIR --labels L   recall, false alarms and outlier precision
     """
 
 
@@ -85,8 +87,10 @@ class _Progress:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.")
 @click.option("--no-cache", is_flag=True, help="Parse every file again (the cache is neither read nor written).")
+@click.option("--triage", "triage_db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Analysts' decisions (default: OUT/triage.sqlite; see `anomaly triage`).")
 def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str, workers: int | None,
-           cache_dir: Path | None, no_cache: bool) -> None:
+           cache_dir: Path | None, no_cache: bool, triage_db: Path | None) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
     INPUTS are files or folders (searched recursively for .txt and .md). With no INPUTS,
@@ -109,13 +113,55 @@ def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: 
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
     options = Options(select=_codes(select), ignore=_codes(ignore), lang=lang, workers=workers or os.cpu_count() or 1,
-                      cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"),
+                      cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"), triage_db=triage_db,
                       extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)})
     run = run_screen(files, out_dir, options, progress=_Progress(len(files), lang))
     for line in summary_lines(run, out_dir):
         click.echo(line)
     if run.manifest["failed"] == run.manifest["inputs_seen"]:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("finding_ids", nargs=-1)
+@click.option("--dismiss", "decision", flag_value="dismissed", help="Not a problem: drop it from the leads on later runs.")
+@click.option("--confirm", "decision", flag_value="confirmed", help="A real problem: keep it, marked as confirmed.")
+@click.option("--reset", "decision", flag_value="reset", help="Forget the decision.")
+@click.option("--note", help="Why (shown in the report).")
+@click.option("--by", "by", help="Who decided (default: the login name).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Decision file (default: OUT_DIR/triage.sqlite).")
+@click.option("--list", "list_all", is_flag=True, help="List the remembered decisions.")
+def triage(out_dir: Path, finding_ids: tuple[str, ...], decision: str | None, note: str | None, by: str | None,
+           db_path: Path | None, list_all: bool) -> None:
+    """Remember an analyst's decision on findings (ids from the report, findings.csv or report.xlsx).
+
+    \b
+    anomaly triage OUT 3f9a1c2b7d --dismiss --note "已核实，系口径差异"
+    anomaly triage OUT --list
+
+    Decisions are keyed by unit, year, rule and a fingerprint of the evidence, never the
+    line number: they survive re-flowed text and expire when the evidence changes. A
+    dismissed finding stays in the report, marked, but no longer counts in the ranking.
+    """
+    import polars as pl
+
+    from anomaly import triage as memory
+
+    db = db_path or out_dir / "triage.sqlite"
+    if list_all:
+        for r in memory.decisions(db).iter_rows(named=True):
+            click.echo(f"{r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}")
+        return
+    if not finding_ids or decision is None:
+        raise click.UsageError("give finding ids and one of --dismiss, --confirm, --reset (or --list)")
+    findings = pl.read_parquet(out_dir / "findings.parquet")
+    chosen = findings.filter(pl.col("finding_id").is_in(list(finding_ids)))
+    unknown = sorted(set(finding_ids) - set(chosen["finding_id"]))
+    if unknown:
+        raise click.UsageError("unknown finding ids / 未找到问题编号: " + ", ".join(unknown))
+    n = memory.record(db, chosen, None if decision == "reset" else decision, note=note, by=by)
+    click.echo(f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.")
 
 
 @main.command()

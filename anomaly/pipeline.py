@@ -12,7 +12,10 @@ import polars as pl
 
 from anomaly import __version__
 from anomaly.copies import copy_findings
-from anomaly.engine import run_rules
+from anomaly import history
+from anomaly.engine import run_rules, selected
+from anomaly.triage import apply as apply_triage
+from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_units
 from datasets.cache import ParseCache
@@ -30,6 +33,7 @@ class Options:
     lang: str = "zh"
     workers: int = 1
     cache_dir: Path | None = None
+    triage_db: Path | None = None  # default OUT/triage.sqlite
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
 
@@ -50,10 +54,18 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
     t = lap("checks", t)
     scores, features, out_findings = score_units(frames, findings, coverage, lang=options.lang)
-    cross = [f for f in (out_findings, copy_findings(frames, lang=options.lang)) if f.height]
-    cross = [f.filter(_selected(f["rule"], options)) for f in cross]
-    findings = pl.concat([findings, *cross], how="diagonal_relaxed") if cross else findings
-    ranking = rank(frames["units"], findings, scores, lang=options.lang)
+    # Cross-unit findings (OUT, CPY) obey --select/--ignore like the catalog's checks.
+    wanted = [r.code for r in selected(options.select, options.ignore)]
+    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copy_findings(frames, lang=options.lang))]
+    findings = pl.concat([findings, *cross], how="diagonal_relaxed")
+
+    # Remembered decisions and the previous run: dismissed findings stay in the outputs,
+    # marked, but no longer count towards a unit's rank.
+    findings = with_keys(findings, frames["units"])
+    findings = apply_triage(findings, decisions(options.triage_db or out_dir / "triage.sqlite"))
+    findings, changes = history.compare(findings, frames["units"], history.previous(out_dir))
+    active = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
+    ranking = rank(frames["units"], active, scores, lang=options.lang)
     t = lap("scoring", t)
 
     units = frames["units"]
@@ -67,6 +79,8 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         "partial": counts.get("partial", 0),
         "failed": counts.get("failed", 0),
         "findings": findings.height,
+        "dismissed": findings.height - active.height,
+        "changes": changes,
         "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, "workers": options.workers,
                     "cache": str(options.cache_dir) if options.cache_dir else None, **options.extra},
         "files": units.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
@@ -81,14 +95,5 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     lap("reports", t)
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_tables(out_dir, run)
+    history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
     return run
-
-
-def _selected(rules: pl.Series, options: Options) -> pl.Series:
-    """Cross-unit findings obey --select/--ignore like the rule catalog does."""
-    keep = pl.Series([True] * len(rules))
-    if options.select:
-        keep = keep & pl.Series([any(r.startswith(s) for s in options.select) for r in rules])
-    if options.ignore:
-        keep = keep & ~pl.Series([any(r.startswith(s) for s in options.ignore) for r in rules])
-    return keep

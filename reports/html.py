@@ -130,7 +130,11 @@ def build_payload(run: ReportInput) -> dict:
         sev_order=pl.col("severity").replace_strict(_SEV_ORDER, default=len(_SEV_ORDER), return_dtype=pl.Int64)
     ).sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
     f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "stated", "expected"]
-    f = f.select(*f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"))
+    # Triage and run-history columns, where the pipeline added them.
+    extra = [pl.col(c) if c in f.columns else pl.lit(None, pl.String).alias(c)
+             for c in ("finding_id", "triage", "triage_note", "triage_by", "triage_at")]
+    extra.append(pl.col("is_new") if "is_new" in f.columns else pl.lit(None, pl.Boolean).alias("is_new"))
+    f = f.select(*f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra)
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
 
     feature_rows, feature_names, dists = _feature_rows(features, uidx, lang)

@@ -56,6 +56,12 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         t(lang, "summary_findings", n=findings.height, error=sev.get("error", 0), warning=sev.get("warning", 0),
           info=sev.get("info", 0)),
     ]
+    changes = manifest.get("changes") or {}
+    if changes.get("previous_run"):
+        lines.append(t(lang, "summary_changes", prev=changes["previous_run"], new_units=changes["new_units"],
+                       new_findings=changes["new_findings"], gone_findings=changes["gone_findings"]))
+    if manifest.get("dismissed"):
+        lines.append(t(lang, "summary_dismissed", n=manifest["dismissed"]))
     leads = (
         ranking.sort("rank", nulls_last=True)
         .head(top)

@@ -10,4 +10,5 @@ from anomaly.rules import pct  # noqa: F401
 from anomaly.rules import unt  # noqa: F401
 from anomaly.rules import san  # noqa: F401
 from anomaly.rules import nar  # noqa: F401
+from anomaly.rules import nar_detail  # noqa: F401
 from anomaly.rules import docs  # noqa: F401

@@ -6,6 +6,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.rules.common import all_fiscal, fig, grid, hit, money_claims, table_total, wan
+from anomaly.rules.nar_detail import deferred
 
 # 功能 classes (类, the first 3 digits of a 7-digit code) by the words of their name.
 FUNCTION_CLASSES = [
@@ -62,7 +63,11 @@ def _table_classes(ctx: Context, kind: str, level: int, table: list[tuple[str, s
 
 
 def _narrative_vs_table(ctx: Context, claims: pl.DataFrame, key: pl.Expr, kind: str, level: int,
-                        table: list[tuple[str, str]], what_zh: str, what_en: str) -> Result:
+                        table: list[tuple[str, str]], what_zh: str, what_en: str,
+                        defer: pl.DataFrame | None = None) -> Result:
+    """`defer`: (unit_id, cls) flagged item by item by a detail-table rule (NAR006 /
+    NAR009); those classes are not reported again here (outcome not_applicable when
+    nothing else of the unit is judged)."""
     fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")
     good, sums = _table_classes(ctx, kind, level, table)
     cur = fig("current")
@@ -74,6 +79,12 @@ def _narrative_vs_table(ctx: Context, claims: pl.DataFrame, key: pl.Expr, kind: 
     cmp = per.join(sums, on=["unit_id", "cls"], how="left").with_columns(
         pl.col("tb_lo").fill_null(0.0), pl.col("tb_hi").fill_null(0.0), pl.col("tb_val").fill_null(0.0))
     cmp = cmp.with_columns(_tol("n_lo", "n_hi", "tb_lo", "tb_hi").alias("ok"))
+    left = cmp.clear().select("unit_id")
+    if defer is not None and defer.height:
+        drop = cmp.filter(~pl.col("ok")).join(defer, on=["unit_id", "cls"], how="semi").select("unit_id", "cls")
+        left = drop.select("unit_id")
+        cmp = cmp.join(drop, on=["unit_id", "cls"], how="anti")
+        per = per.join(drop, on=["unit_id", "cls"], how="anti")
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         tb = r["tb_text"] or "（表1无此类金额）"
@@ -84,7 +95,7 @@ def _narrative_vs_table(ctx: Context, claims: pl.DataFrame, key: pl.Expr, kind: 
             f"The text gives {what_en} {r['cls']} as {wan(r['n_val'])}, but 表1 shows {wan(r['tb_val'])}.",
         ))
     judged = per.select("unit_id")
-    na = all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id")
+    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
     return Result(hits, pl.concat([ctx.status(judged["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
 
 
@@ -162,7 +173,7 @@ def nar002(ctx: Context) -> Result:
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 7) & pl.col("current").is_not_null())
     return _narrative_vs_table(ctx, c, pl.col("code").str.slice(0, 3), "function", 1, FUNCTION_CLASSES,
-                               "功能科目（类）", "functional class")
+                               "功能科目（类）", "functional class", defer=deferred(ctx, "function"))
 
 
 _ECON = _T1.format(inc="100.00") + """
@@ -184,7 +195,8 @@ def nar003(ctx: Context) -> Result:
     matters: the economic classes tell what the money buys; 302 is where 公用经费 sits.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("3") & pl.col("current").is_not_null())
-    return _narrative_vs_table(ctx, c, pl.col("code"), "dept_econ", 2, DEPT_ECON, "部门经济分类科目", "economic class")
+    return _narrative_vs_table(ctx, c, pl.col("code"), "dept_econ", 2, DEPT_ECON, "部门经济分类科目", "economic class",
+                               defer=deferred(ctx, "econ"))
 
 
 _GOV = """2024 年本单位预算收入 100.00 万元，较上年减少 10.00 万元。
@@ -218,7 +230,8 @@ def nar004(ctx: Context) -> Result:
     all 财政拨款 and 表1's recognised classes add up to the group total.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("5") & pl.col("current").is_not_null())
-    return _narrative_vs_table(ctx, c, pl.col("code"), "gov_econ", 1, GOV_ECON, "政府经济分类科目", "government economic class")
+    return _narrative_vs_table(ctx, c, pl.col("code"), "gov_econ", 1, GOV_ECON, "政府经济分类科目", "government economic class",
+                               defer=deferred(ctx, "econ"))
 
 
 _PF = _T1.format(inc="100.00") + "\n本单位当年公用经费预算安排{pf}万元，较上年{pr}万元减少2.00万元。\n"
@@ -254,6 +267,9 @@ def nar005(ctx: Context) -> Result:
         pl.col("k_lo").fill_null(0.0), pl.col("k_hi").fill_null(0.0))
     j = j.with_columns((pl.col("g_lo") + pl.col("k_lo")).alias("gk_lo"), (pl.col("g_hi") + pl.col("k_hi")).alias("gk_hi"))
     j = j.with_columns((_tol("n_lo", "n_hi", "g_lo", "g_hi") | _tol("n_lo", "n_hi", "gk_lo", "gk_hi")).alias("ok"))
+    # A 公用经费 claim NAR007 flags against 表7/表8 is reported there only.
+    left = j.filter(~pl.col("ok")).join(deferred(ctx, "public_funds"), on="unit_id", how="semi").select("unit_id")
+    j = j.join(left, on="unit_id", how="anti")
     hits = []
     for r in j.filter(~pl.col("ok")).iter_rows(named=True):
         hits.append(hit(
@@ -262,7 +278,7 @@ def nar005(ctx: Context) -> Result:
             f"文中公用经费为{wan(r['current_yuan'])}，表1人员经费和公用经费支出中的商品和服务支出为{wan(r['g_val'])}。",
             f"The text gives 公用经费 as {wan(r['current_yuan'])}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {wan(r['g_val'])}.",
         ))
-    na = all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id")
+    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
     return Result(hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
 
 

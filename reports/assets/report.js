@@ -337,13 +337,21 @@
         el("span", { cls: "arrow", text: "→" }),
         el("span", { cls: "k", text: t("expected") }), el("span", { cls: "expected", text: f[FC.expected] === null ? t("none") : f[FC.expected] }));
     }
-    return el("div", { cls: "finding " + sev },
+    var triage = f[FC.triage], decided = null;
+    if (triage) {
+      decided = el("div", { cls: "decided", text: t("decided", { by: f[FC.triage_by] || "", at: f[FC.triage_at] || "", decision: t(triage) })
+        + (f[FC.triage_note] ? "：" + f[FC.triage_note] : "") });
+    }
+    return el("div", { cls: "finding " + sev + (triage ? " " + triage : "") },
       el("div", { cls: "head" }, badge("sev-" + sev, t(sev)), el("span", { cls: "rule", text: f[FC.rule] }),
+        f[FC.is_new] === true ? badge("new", t("new")) : null,
+        triage ? badge("tr-" + triage, t(triage)) : null,
         el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") }),
         el("span", { cls: "msg", text: f[FC.message] || "" }),
-        el("span", { cls: "lineno", text: line === null ? t("line_unknown") : t("line", { line: line }) })),
+        el("span", { cls: "lineno", text: (line === null ? t("line_unknown") : t("line", { line: line }))
+          + (f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : "") })),
       f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
-      compare);
+      compare, decided);
   }
 
   function renderUnit(id) {

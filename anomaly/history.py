@@ -1,0 +1,56 @@
+"""Run history: each run's findings and ranking kept by run time, and what changed since the last run.
+
+OUT/history/<UTC time>/ holds findings.parquet and ranking.csv of one run. A finding is
+the same finding in two runs when its finding_id (unit, year, rule, evidence
+fingerprint) is the same, so re-flowed text does not make it "new".
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+KEEP = 60  # runs kept; older ones are removed
+
+
+def previous(out_dir: Path) -> Path | None:
+    """The most recent archived run, if any."""
+    root = Path(out_dir) / "history"
+    runs = sorted(p for p in root.glob("*") if p.is_dir() and (p / "findings.parquet").is_file()) if root.is_dir() else []
+    return runs[-1] if runs else None
+
+
+def compare(findings: pl.DataFrame, units: pl.DataFrame, prev: Path | None) -> tuple[pl.DataFrame, dict]:
+    """Findings with is_new, and a summary of the changes since the previous run."""
+    if prev is None:
+        return findings.with_columns(is_new=pl.lit(None, pl.Boolean)), {"previous_run": None}
+    old = pl.read_parquet(prev / "findings.parquet", columns=["finding_id", "unit_id"])
+    old_units = pl.read_csv(prev / "ranking.csv", columns=["unit_id"], schema_overrides={"unit_id": pl.String})
+    out = findings.with_columns(is_new=~pl.col("finding_id").is_in(old["finding_id"].implode()))
+    gone = old.filter(~pl.col("finding_id").is_in(findings["finding_id"].implode()))
+    new_units = units.filter(~pl.col("unit_id").is_in(old_units["unit_id"].implode()))
+    return out, {
+        "previous_run": prev.name,
+        "new_units": new_units.height,
+        "new_findings": int(out["is_new"].sum()),
+        "gone_findings": gone.height,
+        "gone_units": old_units.filter(~pl.col("unit_id").is_in(units["unit_id"].implode())).height,
+    }
+
+
+def archive(out_dir: Path, stamp: str) -> None:
+    """Copy this run's findings and ranking into the history, then prune old runs."""
+    root = Path(out_dir) / "history"
+    dest = root / stamp
+    tmp = root / f".{stamp}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name in ("ranking.csv", "findings.parquet"):
+        shutil.copy2(Path(out_dir) / name, tmp / name)
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    runs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in runs[:-KEEP]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,463 @@
+"""NAR: narrative figures against the detail tables (表5–表8 by code, 表12 by column).
+
+表1 only has class totals, and only for units funded entirely by 财政拨款 are they
+comparable with the narrative's 一般公共预算 items (NAR002–NAR005). The detail tables are
+一般公共预算 tables, so they are comparable for every unit that prints them:
+
+* 表5 一般公共预算支出明细表（按支出功能分类科目）: one row per 功能 code → NAR006;
+* 表6 一般公共预算支出明细表（按支出经济分类科目）: one row per 经济 code → NAR009;
+* 表7 一般公共预算基本支出明细表（按功能）: 合计 row × 公用经费 column → NAR007;
+* 表8 一般公共预算基本支出明细表（按经济）: 302 商品和服务支出 row → NAR007;
+* 表12 “三公”经费及会议费、培训费支出预算表: one column per item → NAR008.
+
+Tables are recognised by their title (the numbering differs between regions); the
+table id (表5 …) is used only for a table printed without a title.
+
+Outcomes: ``not_applicable`` when the unit prints no such table (or prints it empty),
+``insufficient_data`` when it does but no narrative figure finds its row or column,
+``pass`` / ``fail`` otherwise.
+
+No double reporting: when a narrative item is flagged here, the coarser 表1 check of the
+same claim (NAR002 for its class, NAR003 for its economic class, NAR005 for 公用经费)
+leaves that class / claim to this rule (see ``deferred`` below, used by nar.py).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.intervals import printed
+from anomaly.rules.common import factor, fig, fmt, hit, money_claims, norm_label, wan
+
+# Kinds of detail table by the words of the title; the first match wins.
+_KIND_BY_TITLE = [
+    ("t7", r"基本支出.*功能"),
+    ("t8", r"基本支出.*经济"),
+    ("t5", r"一般公共预算.*支出.*功能"),
+    ("t6", r"一般公共预算.*支出.*经济"),
+    ("t12", r"三公"),
+]
+_KIND_BY_ID = {"表5": "t5", "表6": "t6", "表7": "t7", "表8": "t8", "表12": "t12"}
+# Column headers of a row's amount, in order of preference.
+TOTAL_HEADERS = ["合计", "小计", "总计", "预算数", "本年预算数", "本年预算", "预算金额", "金额"]
+_TOTAL_ROW = r"^(?:合计|总计|支出合计|本年支出合计)$"
+_CODE = r"^\d{3}(?:\d{2}){0,2}$"
+_T = 1e-6
+
+
+def _kind(title: pl.Expr, table_id: pl.Expr) -> pl.Expr:
+    t = norm_label(title.fill_null(""))
+    e = pl.lit(None, dtype=pl.String)
+    for k, pat in reversed(_KIND_BY_TITLE):
+        e = pl.when(t.str.contains(pat)).then(pl.lit(k)).otherwise(e)
+    by_id = table_id.replace_strict(_KIND_BY_ID, default=None, return_dtype=pl.String)
+    return pl.when(t == "").then(by_id).otherwise(e)
+
+
+def detail_cells(ctx: Context) -> pl.DataFrame:
+    """Value cells of the detail tables: unit_id, kind (t5 t6 t7 t8 t12), table_id, row,
+    col, code (the row's 科目编码, null when not a code), lab (row label), hdr (column
+    header), is_total_row, the cell's interval in 元 under two readings (lo1/hi1 in the
+    table's unit, lo2/hi2 the same but a table without a unit line read in 万元; equal
+    when the unit is known), val (in 元), text, line."""
+
+    def build():
+        c = ctx["cells"].with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
+        c = c.filter(pl.col("kind").is_not_null() & ~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
+        code = pl.col("row_head").fill_null("").str.replace_all(r"\s+", "")
+        c = c.with_columns(
+            pl.when(code.str.contains(_CODE)).then(code).otherwise(None).alias("code"),
+            norm_label(pl.col("row_label").fill_null("")).alias("lab"),
+            norm_label(pl.col("col_header").fill_null("")).alias("hdr"),
+            factor(pl.col("unit")).alias("_fac"),
+        )
+        one = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1.0))
+        two = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1e4))
+        return c.with_columns(
+            (pl.col("code").is_null() & pl.col("lab").str.contains(_TOTAL_ROW)).alias("is_total_row"),
+            one.lo.alias("lo1"), one.hi.alias("hi1"), two.lo.alias("lo2"), two.hi.alias("hi2"),
+            pl.coalesce(pl.col("value_yuan"), pl.col("value") * pl.col("_fac").fill_null(1.0)).alias("val"),
+        ).drop("_fac")
+
+    return ctx.cached("detail_cells", build)
+
+
+def _present(ctx: Context, kinds: list[str]) -> pl.DataFrame:
+    """unit_id of units printing (with figures) at least one table of the kinds."""
+    d = detail_cells(ctx)
+    return d.filter(pl.col("kind").is_in(kinds)).select("unit_id").unique()
+
+
+def row_amounts(ctx: Context, kind: str) -> pl.DataFrame:
+    """One amount per row of the tables of `kind`: the cell under the table's 合计 (小计,
+    预算数 …) column, or the only value column of a one-column table."""
+
+    def build():
+        d = detail_cells(ctx).filter(pl.col("kind") == kind)
+        key = ["unit_id", "table_id"]
+        named = d.filter(pl.col("hdr").is_in(TOTAL_HEADERS)).group_by(key).agg(pl.col("col").min().alias("tcol"))
+        single = d.group_by(key).agg(pl.col("col").n_unique().alias("n"), pl.col("col").min().alias("c0")) \
+            .filter(pl.col("n") == 1).select(*key, pl.col("c0").alias("tcol"))
+        tcol = pl.concat([named, single.join(named, on=key, how="anti")])
+        return d.join(tcol, on=key).filter(pl.col("col") == pl.col("tcol")).drop("tcol")
+
+    return ctx.cached("row_amounts:" + kind, build)
+
+
+def _meets(a_lo: str, a_hi: str, b_lo: str, b_hi: str) -> pl.Expr:
+    return ((pl.col(a_lo) <= pl.col(b_hi) + _T) & (pl.col(b_lo) <= pl.col(a_hi) + _T)).fill_null(False)
+
+
+def _narrative(ctx: Context, c: pl.DataFrame) -> pl.DataFrame:
+    """Claims with the current figure's interval in 元 under both readings (yuan, context)."""
+    y, x = fig("current"), fig("current", "ctx")
+    a, b = printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1.0), printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1e4)
+    slips = unit_slips(ctx)
+    c = c.join(slips.with_columns(pl.lit(True).alias("slip")), on=["unit_id", "text"], how="left")
+    return c.with_columns(y.lo.alias("n_lo"), y.hi.alias("n_hi"), x.lo.alias("x_lo"), x.hi.alias("x_hi"),
+                          a.lo.alias("a_lo"), a.hi.alias("a_hi"), b.lo.alias("b_lo"), b.hi.alias("b_hi"),
+                          pl.col("slip").fill_null(False))
+
+
+def unit_slips(ctx: Context) -> pl.DataFrame:
+    """(unit_id, text) of the claims UNT001 reports as a unit slip (元 for 万元 …). Such a
+    figure is compared with the table in either unit, so the slip is reported once, by
+    UNT001, and a slip UNT001 does not see is still reported here."""
+
+    def build():
+        from anomaly.rules.unt import unt001
+
+        hits = unt001(ctx).hits
+        return pl.DataFrame({"unit_id": [h["unit_id"] for h in hits], "text": [h["evidence"] for h in hits]},
+                            schema={"unit_id": pl.String, "text": pl.String}).unique()
+
+    return ctx.cached("unit_slips", build)
+
+
+def _consistent(lo: str, hi: str) -> pl.Expr:
+    """The narrative figure (either reading) meets the table interval [lo, hi]."""
+    slip = pl.col("slip") & (_meets("a_lo", "a_hi", lo, hi) | _meets("b_lo", "b_hi", lo, hi))
+    return _meets("n_lo", "n_hi", lo, hi) | _meets("x_lo", "x_hi", lo, hi) | slip
+
+
+def _cell_ok(prefix: str = "") -> pl.Expr:
+    """Narrative meets the table cell under either of its readings (元 / 万元 when the
+    table prints no unit)."""
+    return _consistent(f"{prefix}lo1", f"{prefix}hi1") | _consistent(f"{prefix}lo2", f"{prefix}hi2")
+
+
+def _stated(r: dict) -> str:
+    return f"{fmt(r['current'], r['current_dec'])}{r['current_unit'] or ''}"
+
+
+# ----------------------------------------------------------------- by code (表5, 表6)
+
+def code_comparison(ctx: Context, kind: str) -> pl.DataFrame:
+    """Per narrative claim with a code found in a table of `kind`: the claim, the table
+    row(s) with that code, and ok (the claim meets one of them)."""
+
+    def build():
+        first = {"t5": "2", "t6": "[35]"}[kind]
+        c = money_claims(ctx).filter(pl.col("code").is_not_null() & pl.col("current").is_not_null()
+                                     & pl.col("code").str.contains(f"^{first}") & pl.col("code").str.contains(_CODE))
+        # A 功能 item of the 政府性基金 / 国有资本 part is not in the 一般公共预算 table.
+        c = c.filter(~pl.col("section").fill_null("").str.contains("政府性基金|国有资本"))
+        c = _narrative(ctx, c)
+        rows = row_amounts(ctx, kind).filter(pl.col("code").is_not_null()).select(
+            "unit_id", "code", "table_id", "lo1", "hi1", "lo2", "hi2", pl.col("val").alias("t_val"),
+            pl.col("lab").alias("t_lab"), pl.col("text").alias("t_text"), pl.col("line").alias("t_line"), pl.col("row").alias("t_row"))
+        j = c.join(rows, on=["unit_id", "code"]).with_columns(_cell_ok().alias("ok"))
+        return j.sort("unit_id", "claim_id", "t_row").group_by("unit_id", "claim_id", maintain_order=True).agg(
+            pl.col("ok").any(), pl.all().exclude("ok").first())
+
+    return ctx.cached("code_comparison:" + kind, build)
+
+
+def _code_rule(ctx: Context, kind: str, name_zh: str, name_en: str) -> Result:
+    cmp = code_comparison(ctx, kind)
+    hits = []
+    for r in cmp.filter(~pl.col("ok")).sort("unit_id", "line").iter_rows(named=True):
+        exp = f"{r['table_id']} {r['code']} {wan(r['t_val'])}"
+        hits.append(hit(
+            r["unit_id"], r["line"], r["text"], f"{r['code']} {_stated(r)}", exp,
+            f"文中{r['label']}（{r['code']}）为{_stated(r)}，{r['table_id']}{name_zh}同一科目编码行（{r['t_lab']}）合计为{wan(r['t_val'])}。",
+            f"The text gives {r['label']} ({r['code']}) as {_stated(r)}, but the row of {r['table_id']} ({name_en}) "
+            f"with the same code totals {wan(r['t_val'])}.",
+        ))
+    present = _present(ctx, [kind])
+    absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
+    return Result(hits, pl.concat([ctx.status(cmp["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
+
+
+_HEAD = """2024 年本单位当年一般公共预算支出 100.00 万元，其中：
+
+(1) 行政运行（2010301）{a} 万元，较上年减少 5.00 万元。
+
+(2) 住房公积金（2210201）30.00 万元，较上年减少 5.00 万元。
+
+表5
+
+2024年单位综合预算一般公共预算支出明细表（按支出功能分类科目）
+
+单位：元
+
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+|---|---|---|---|---|
+|  | 合计 | 1,000,000 | 800,000 | 200,000 |
+| 2010301 | 行政运行 | 700,000 | 500,000 | 200,000 |
+| 2210201 | 住房公积金 | 300,000 | 300,000 |  |
+"""
+
+
+@rule("NAR006", "warning", "功能科目明细与一般公共预算支出明细表（按功能）不符",
+      "A functional item differs from its row in the 功能 detail table (表5)",
+      bad=_HEAD.format(a="61.12"), good=_HEAD.format(a="70.00"))
+def nar006(ctx: Context) -> Result:
+    """文中按功能科目列出的金额（如“事业单位医疗（2101102）61.12万元”）应等于表5（一般公共预算支出明细表（按支出功能分类科目））中同一科目编码行的合计。
+
+    Catches: a narrative 功能 item whose figure (万元, printed decimals) does not meet the
+    合计 of the 表5 row with the same 7-digit code (元 or 万元, its own decimals). 表5
+    covers 一般公共预算 only, so it is comparable for every unit, also those with 事业收入
+    for which the class check against 表1 (NAR002) is not applicable. A code absent from
+    表5 is not judged (insufficient data); a unit without 表5 is not applicable; items of
+    the 政府性基金 / 国有资本 parts are skipped. When this rule flags an item, NAR002 does
+    not report its class again. Why it matters: the narrative explains the table line by
+    line; an item that differs from its row misreports where the money goes.
+    """
+    return _code_rule(ctx, "t5", "（按功能分类）", "by function")
+
+
+_ECON6 = """2024 年本单位当年一般公共预算支出 100.00 万元。其中：工资福利支出（301）80.00 万元，较上年减少 5.00 万元。
+
+商品和服务支出（302）{b} 万元，较上年减少 5.00 万元。
+
+表6
+
+2024年单位综合预算一般公共预算支出明细表（按支出经济分类科目）
+
+单位：元
+
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+|---|---|---|---|---|
+|  | 合计 | 1,000,000 | 800,000 | 200,000 |
+| 301 | 工资福利支出 | 800,000 | 800,000 |  |
+| 302 | 商品和服务支出 | 200,000 |  | 200,000 |
+"""
+
+
+@rule("NAR009", "warning", "经济分类科目金额与一般公共预算支出明细表（按经济）不符",
+      "An economic class differs from its row in the economic detail table (表6)",
+      bad=_ECON6.format(b="25.00"), good=_ECON6.format(b="20.00"))
+def nar009(ctx: Context) -> Result:
+    """文中经济分类类级科目（301、302、303…或501、502…）的金额应等于表6（一般公共预算支出明细表（按支出经济分类科目））中同一编码行的合计。
+
+    Catches: 商品和服务支出（302）131.48万元 in the text while the 表6 row 302 totals
+    1,214,800元. Comparable for every unit that prints 表6 (it covers 一般公共预算 only). A
+    code absent from 表6 is not judged; a unit without 表6 is not applicable. When this
+    rule flags a class, NAR003 / NAR004 do not report it again.
+    """
+    return _code_rule(ctx, "t6", "（按经济分类）", "by economic class")
+
+
+# ------------------------------------------------------------- 公用经费 (表7, 表8)
+
+def public_funds_comparison(ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per unit comparison, units with a 表7/表8 but no usable figure) for the first
+    公用经费 claim. Candidates: 表7 合计 row × 公用经费 column (or the sum of its 7-digit
+    rows), 表8 合计 row × 公用经费 column, 表8 row 302 (and 302 + 310, capital items that
+    some units count as 公用经费)."""
+
+    def build():
+        d = detail_cells(ctx).filter(pl.col("kind").is_in(["t7", "t8"]))
+        cols = ["lo1", "hi1", "lo2", "hi2", "val"]
+
+        def agg(df: pl.DataFrame, src: str) -> pl.DataFrame:
+            return df.group_by("unit_id").agg(*[pl.col(c).sum() for c in cols], pl.col("table_id").first(),
+                                              pl.col("text").str.join("+").alias("t_text"), pl.col("line").min().alias("t_line")) \
+                .with_columns(pl.lit(src).alias("src"))
+
+        pf = d.filter(pl.col("hdr") == "公用经费")
+        tot = pf.filter(pl.col("is_total_row")).sort("row").unique(["unit_id", "kind"], keep="first")
+        leaves = pf.filter(pl.col("code").str.len_chars() == 7).join(tot.select("unit_id", "kind"), on=["unit_id", "kind"], how="anti")
+        r8 = row_amounts(ctx, "t8").filter(pl.col("code").is_in(["302", "310"]))
+        cands = [
+            agg(tot.filter(pl.col("kind") == "t7"), "表7 合计·公用经费"),
+            agg(leaves.filter(pl.col("kind") == "t7"), "表7 公用经费（各科目之和）"),
+            agg(tot.filter(pl.col("kind") == "t8"), "表8 合计·公用经费"),
+            agg(r8.filter(pl.col("code") == "302"), "表8 302 商品和服务支出"),
+            agg(r8, "表8 302+310"),
+        ]
+        cand = pl.concat([c.with_columns(pl.lit(i).alias("pref")) for i, c in enumerate(cands)], how="vertical_relaxed")
+        c = money_claims(ctx).filter((pl.col("item") == "public_funds") & pl.col("current").is_not_null()) \
+            .sort("claim_id").unique("unit_id", keep="first")
+        c = _narrative(ctx, c)
+        j = c.join(cand, on="unit_id").with_columns(_cell_ok().alias("ok"))
+        per = j.sort("unit_id", "pref").group_by("unit_id", maintain_order=True).agg(
+            pl.col("ok").any(), pl.all().exclude("ok").first())
+        return per
+
+    return ctx.cached("public_funds_comparison", build)
+
+
+_PF7 = """本单位当年公用经费预算安排{pf}万元，较上年预算无变动。
+
+表7
+
+2024年单位综合预算一般公共预算基本支出明细表（按支出功能分类科目）
+
+单位：元
+
+| 科目编码 | 科目名称 | 合计 | 人员经费 | 公用经费 |
+|---|---|---|---|---|
+|  | 合计 | 800,000 | 700,000 | 100,000 |
+| 2010301 | 行政运行 | 800,000 | 700,000 | 100,000 |
+
+表8
+
+2024年单位综合预算一般公共预算基本支出明细表（按支出经济分类科目）
+
+单位：元
+
+| 科目编码 | 科目名称 | 合计 |
+|---|---|---|
+|  | 合计 | 800,000 |
+| 301 | 工资福利支出 | 700,000 |
+| 302 | 商品和服务支出 | 100,000 |
+"""
+
+
+@rule("NAR007", "warning", "公用经费与基本支出明细表不符", "公用经费 differs from the basic-spending tables (表7/表8)",
+      bad=_PF7.format(pf="12.50"), good=_PF7.format(pf="10.00"))
+def nar007(ctx: Context) -> Result:
+    """文中公用经费应等于表7（一般公共预算基本支出明细表（按功能））合计行的公用经费，或表8（按经济分类）中302商品和服务支出行的金额。
+
+    Catches: 公用经费 in the text (本单位当年公用经费预算安排13.58万元) that matches none of:
+    表7's 合计 row in the 公用经费 column (or the sum of its 7-digit rows), 表8's 合计 row
+    in a 公用经费 column, 表8's row 302 商品和服务支出, or 302 plus 310 资本性支出. These
+    tables are 一般公共预算 basic spending, so every unit that prints them is judged (NAR005
+    against 表1 only applies to units funded entirely by 财政拨款, and does not repeat a
+    claim this rule flags). A unit without 表7 and 表8 is not applicable; one whose tables
+    have none of these figures is insufficient data.
+    """
+    per = public_funds_comparison(ctx)
+    hits = []
+    for r in per.filter(~pl.col("ok")).iter_rows(named=True):
+        hits.append(hit(
+            r["unit_id"], r["line"], r["text"], _stated(r), f"{r['src']} {wan(r['val'])}",
+            f"文中公用经费为{_stated(r)}，{r['src']}为{wan(r['val'])}。",
+            f"The text gives 公用经费 as {_stated(r)}, but {r['src']} is {wan(r['val'])}.",
+        ))
+    present = _present(ctx, ["t7", "t8"])
+    absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
+    return Result(hits, pl.concat([ctx.status(per["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
+
+
+# ------------------------------------------------------------------------ 三公 (表12)
+
+# Item of a 表12 column header / row label, and of a narrative label. The combined
+# vehicle column (购置及运行 / 小计) comes first: it contains the words of both parts.
+_SG_KEYS = [
+    ("vehicle_both", r"购置及运行|购置和运行|购置及运维|小计"),
+    ("sangong_abroad", r"因公出国|出国\(境\)"),
+    ("reception", r"公务接待"),
+    ("vehicle_purchase", r"公务用车购置|车辆购置"),
+    ("vehicle_running", r"运行维护|运行费|车辆运行"),
+    ("meeting", r"会议费"),
+    ("training", r"培训费"),
+    ("sangong", r"三公|^合计$|^总计$"),
+]
+SG_NAMES = {"sangong": "“三公”经费合计", "sangong_abroad": "因公出国（境）费", "reception": "公务接待费",
+            "vehicle_purchase": "公务用车购置费", "vehicle_running": "公务用车运行维护费", "vehicle_both": "公务用车购置及运行维护费",
+            "meeting": "会议费", "training": "培训费"}
+
+
+def _sg_key(e: pl.Expr) -> pl.Expr:
+    t = norm_label(e.fill_null(""))
+    out = pl.lit(None, dtype=pl.String)
+    for k, pat in reversed(_SG_KEYS):
+        out = pl.when(t.str.contains(pat)).then(pl.lit(k)).otherwise(out)
+    return out
+
+
+def sangong_comparison(ctx: Context) -> pl.DataFrame:
+    """Per unit and item: the first narrative claim of the item and the 表12 cell of the
+    item (its column, or its row in a table laid out as rows), ok when they meet."""
+
+    def build():
+        d = detail_cells(ctx).filter(pl.col("kind") == "t12")
+        d = d.with_columns(pl.coalesce(_sg_key(pl.col("hdr")), _sg_key(pl.col("lab"))).alias("key"))
+        d = d.filter(pl.col("key").is_not_null() & ~pl.col("lab").str.contains("上年"))
+        t = d.sort("row", "col").unique(["unit_id", "key"], keep="first").select(
+            "unit_id", "key", "table_id", "lo1", "hi1", "lo2", "hi2", "val", pl.col("text").alias("t_text"), pl.col("line").alias("t_line"))
+        items = list(SG_NAMES)
+        c = money_claims(ctx).filter(pl.col("item").is_in(items) & pl.col("current").is_not_null())
+        c = c.with_columns(pl.coalesce(
+            pl.when(pl.col("item").is_in(["vehicle_purchase", "vehicle_running"])).then(_sg_key(pl.col("label"))), pl.col("item")).alias("key"))
+        c = c.sort("claim_id").unique(["unit_id", "key"], keep="first")
+        c = _narrative(ctx, c)
+        return c.join(t, on=["unit_id", "key"]).with_columns(_cell_ok().alias("ok")).sort("unit_id", "claim_id")
+
+    return ctx.cached("sangong_comparison", build)
+
+
+_SG12 = """2024年本单位当年一般公共预算“三公”经费预算支出3.92万元，较上年预算3.59万元增加0.33万元。其中：因公出国（境）经费0.00万元，较上年预算无变动；公务接待费{rec}万元，较上年预算1.41万元增加0.26万元；公务用车运行维护费2.25万元，较上年预算2.18万元增加0.07万元；公务用车购置费0.00万元，较上年预算无变动。
+
+表12
+
+2024年单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表
+
+单位：元
+
+| 合计 | 因公出国（境）费 | 公务接待费 | 公务用车购置及运行维护费小计 | 公务用车购置费 | 公务用车运行维护费 | 会议费 | 培训费 |
+|---|---|---|---|---|---|---|---|
+| 39,200 | 0 | 16,700 | 22,500 | 0 | 22,500 | 29,200 | 45,000 |
+"""
+
+
+@rule("NAR008", "warning", "“三公”经费与“三公”经费预算表不符", "三公 figures differ from the 三公 table (表12)",
+      bad=_SG12.format(rec="1.76"), good=_SG12.format(rec="1.67"))
+def nar008(ctx: Context) -> Result:
+    """文中“三公”经费合计及因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费（及会议费、培训费）应等于表12对应栏目的金额。
+
+    Catches: a 三公 figure of the text (公务接待费1.76万元) that differs from the column of
+    the same name in 表12 (公务接待费 16,700元). The table is matched by its title (“三公”);
+    its columns (or rows, for a table laid out vertically) by their names; a combined
+    公务用车购置及运行维护费 is compared with the table's 小计. A unit without 表12 is not
+    applicable; a 表12 whose columns match no narrative item is insufficient data. The
+    sum of the parts against the total is SAN001's; this rule compares each figure with
+    the table. Why it matters: 三公 is the most scrutinised figure of a disclosure, and the
+    table is what is compiled into the government's totals.
+    """
+    cmp = sangong_comparison(ctx)
+    hits = []
+    for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
+        name = SG_NAMES[r["key"]]
+        hits.append(hit(
+            r["unit_id"], r["line"], r["text"], f"{name} {_stated(r)}", f"{r['table_id']} {name} {wan(r['val'])}",
+            f"文中{name}为{_stated(r)}，{r['table_id']}对应栏目为{wan(r['val'])}。",
+            f"The text gives {name} as {_stated(r)}, but {r['table_id']} shows {wan(r['val'])}.",
+        ))
+    present = _present(ctx, ["t12"])
+    absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
+    return Result(hits, pl.concat([ctx.status(cmp["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
+
+
+# ------------------------------------------------------------------- deduplication
+
+def deferred(ctx: Context, which: str) -> pl.DataFrame:
+    """What the 表1 checks leave to the detail-table checks (the claim was flagged there):
+
+    * ``function``: unit_id, cls (3-digit class) of 功能 items NAR006 flags (for NAR002);
+    * ``econ``: unit_id, cls (code) of economic classes NAR009 flags (for NAR003/NAR004);
+    * ``public_funds``: unit_id of units whose 公用经费 NAR007 flags (for NAR005).
+    """
+    if which == "function":
+        f = code_comparison(ctx, "t5").filter(~pl.col("ok"))
+        return f.select("unit_id", pl.col("code").str.slice(0, 3).alias("cls")).unique()
+    if which == "econ":
+        f = code_comparison(ctx, "t6").filter(~pl.col("ok"))
+        return f.select("unit_id", pl.col("code").alias("cls")).unique()
+    if which == "public_funds":
+        return public_funds_comparison(ctx).filter(~pl.col("ok")).select("unit_id").unique()
+    raise ValueError(which)

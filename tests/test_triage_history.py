@@ -1,0 +1,106 @@
+"""Nightly runs: what is new since the last run, and analysts' decisions that survive re-flowed text."""
+
+import json
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from anomaly.cli import main
+from datasets.reading import decode
+from datasets.synthetic import generate_corpus
+
+
+def rewrite(path, change):
+    """Apply `change` to the file's lines, keeping its encoding and line endings."""
+    text, encoding = decode(path.read_bytes())
+    lines = text.split("\n")
+    change(lines)
+    path.write_bytes("\n".join(lines).encode(encoding))
+
+
+def screen(inputs, out):
+    r = CliRunner().invoke(main, ["screen", str(inputs), "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    generate_corpus(tmp_path / "in", units=30, seed=4)
+    return tmp_path / "in"
+
+
+def a_finding_with_a_line(out):
+    """A finding whose evidence is quoted word for word from its line."""
+    f = pl.read_parquet(out / "findings.parquet").filter(pl.col("line").is_not_null()).sort("finding_id")
+    for row in f.iter_rows(named=True):
+        from pathlib import Path
+
+        text, _ = decode(Path(row["source_path"]).read_bytes())
+        if row["evidence"].split(" … ")[0][:6] in text.split("\n")[row["line"] - 1]:
+            return row
+    pytest.skip("no finding quotes its line in this corpus")
+
+
+def test_second_run_reports_changes_and_nothing_new(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert first["changes"]["previous_run"] is None
+    output = screen(corpus, out)
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["changes"]["new_findings"] == 0 and m["changes"]["gone_findings"] == 0
+    assert "与上次运行" in output
+    assert len(list((out / "history").iterdir())) == 2
+    assert not pl.read_parquet(out / "findings.parquet")["is_new"].any()
+
+
+def test_dismissed_finding_leaves_the_ranking_but_not_the_report(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    target = a_finding_with_a_line(out)
+    before = pl.read_csv(out / "ranking.csv").filter(pl.col("unit_id") == target["unit_id"]).row(0, named=True)
+    r = CliRunner().invoke(main, ["triage", str(out), target["finding_id"], "--dismiss", "--note", "口径差异", "--by", "审计一科"])
+    assert r.exit_code == 0, r.output
+
+    # Re-flow the source: break the evidence line in two. The decision must still apply.
+    path = next(p for p in corpus.rglob("*.txt") if str(p) == target["source_path"])
+    rewrite(path, lambda lines: lines.insert(0, ""))  # every line moves down by one
+    screen(corpus, out)
+
+    f = pl.read_parquet(out / "findings.parquet").filter(pl.col("finding_id") == target["finding_id"]).row(0, named=True)
+    assert f["line"] == target["line"] + 1
+    assert (f["triage"], f["triage_note"], f["triage_by"]) == ("dismissed", "口径差异", "审计一科")
+    after = pl.read_csv(out / "ranking.csv").filter(pl.col("unit_id") == target["unit_id"]).row(0, named=True)
+    key = "errors" if target["severity"] == "error" else "warnings"
+    assert after[key] == before[key] - 1
+    assert target["finding_id"] in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_decision_expires_when_the_evidence_changes(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    target = a_finding_with_a_line(out)
+    CliRunner().invoke(main, ["triage", str(out), target["finding_id"], "--dismiss"])
+    # Change the evidence line itself (a different figure in the quoted text).
+    path = next(p for p in corpus.rglob("*.txt") if str(p) == target["source_path"])
+    line = target["line"] - 1
+    quote = target["evidence"].split(" … ")[0][:6]
+
+    def edit(lines):
+        at = lines[line].find(quote)
+        assert at >= 0, (quote, lines[line])
+        lines[line] = lines[line][: at + 2] + "调整" + lines[line][at + 2 :]  # inside the quoted words
+
+    rewrite(path, edit)
+    screen(corpus, out)
+    now = pl.read_parquet(out / "findings.parquet").filter((pl.col("unit_id") == target["unit_id"]) & (pl.col("rule") == target["rule"]))
+    assert (now["triage"] == "dismissed").sum() == 0  # the old decision no longer applies
+
+
+def test_triage_rejects_unknown_ids(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    r = CliRunner().invoke(main, ["triage", str(out), "nope", "--dismiss"])
+    assert r.exit_code == 2 and "nope" in r.output
