@@ -97,11 +97,19 @@ def evaluate(labels: dict | str | Path, out_dir: Path) -> dict:
     serious = findings.filter(pl.col("severity").is_in(["error", "warning"]))
     clean = matched.filter("clean")
     clean_hits = serious.join(clean.select("unit_id"), on="unit_id", how="semi")
+    # A copy pair shares its figures: the CPY finding on the original (labelled clean,
+    # named at the end of the copy's CPY detail) is the other side of a true lead, not
+    # a false alarm. Counted apart.
+    sources = {a.get("detail", "").rsplit(" ", 1)[-1] for d in docs_list for a in d.get("anomalies", []) if a.get("family") == "CPY"}
+    source_units = docs.filter(pl.col("file").is_in(list(sources)) & pl.col("unit_id").is_not_null()).select("unit_id")
+    pair_side = clean_hits.filter((pl.col("family") == "CPY") & pl.col("unit_id").is_in(source_units["unit_id"].implode()))
+    clean_hits = clean_hits.join(pair_side.select("unit_id", "rule").unique(), on=["unit_id", "rule"], how="anti")
     flagged = clean_hits["unit_id"].n_unique()
     rules = clean_hits.group_by("rule").agg(n=pl.len(), units=pl.col("unit_id").n_unique()).sort(["units", "rule"], descending=[True, False])
     clean_metrics = {
         "documents": clean.height, "flagged": flagged, "share": flagged / clean.height if clean.height else None,
         "rules": {r["rule"]: int(r["units"]) for r in rules.iter_rows(named=True)},
+        "copy_sources_flagged": pair_side["unit_id"].n_unique(),
     }
 
     # OUT: average precision and precision@k of outlier_score.
@@ -143,6 +151,8 @@ def format_report(metrics: dict) -> str:
     lines += ["", f"clean documents with an error or warning: {c['flagged']} of {c['documents']} ({_pct(c['share']).strip()})"]
     if c["rules"]:
         lines.append("  rules behind them: " + ", ".join(f"{k} {v}" for k, v in list(c["rules"].items())[:10]))
+    if c.get("copy_sources_flagged"):
+        lines.append(f"  (not counted: {c['copy_sources_flagged']} originals of copied units, flagged CPY as the other side of the pair)")
     o = metrics["out"]
     ap = "—" if o["average_precision"] is None else f"{o['average_precision']:.3f}"
     lines += ["", f"OUT: {o['labelled']} labelled of {o['scored']} scored; average precision {ap}"]
