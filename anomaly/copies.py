@@ -125,10 +125,10 @@ def _other(frame: pl.DataFrame, group: str) -> pl.DataFrame:
     ).filter(pl.col("other_name").is_not_null())
 
 
-def cpy001(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
+def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     """Units whose figure vector equals another unit's (of a different name)."""
-    units = frames["units"].filter(pl.col("parse_status") != "failed")
-    vec = figure_vectors({**frames, "units": units}).filter(pl.col("n_figures") >= MIN_FIGURES)
+    units = units.filter(pl.col("parse_status") != "failed")
+    vec = vectors.join(units.select("unit_id"), on="unit_id", how="semi").filter(pl.col("n_figures") >= MIN_FIGURES)
     dup = (
         vec.join(units.select("unit_id", "unit_name", "source_path", "total_budget_yuan", "staff_actual", "sangong_total_yuan"),
                  on="unit_id")
@@ -160,12 +160,19 @@ def cpy001(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
     return _finish(out, "CPY001", lang)
 
 
-def cpy002(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
+def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
+    """unit_id, key, line, text of the paragraphs with figures (what CPY002 compares)."""
+    return (
+        marks.filter((pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN))
+        .select("unit_id", "key", "line", "text")
+    )
+
+
+def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     """Units sharing at least MIN_SHARED_PARAGRAPHS figure paragraphs with another unit."""
-    units = frames["units"].select("unit_id", "unit_name", "source_path")
+    units = units.select("unit_id", "unit_name", "source_path")
     paras = (
-        frames["marks"].lazy()
-        .filter((pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN))
+        paragraphs.lazy()
         .group_by("unit_id", "key").agg(pl.col("line").min(), pl.col("text").first())
         .with_columns(figs=pl.col("text").str.extract_all(r"\d+(?:\.\d+)?").list.eval(
             pl.element().filter(~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$"))))
@@ -218,4 +225,10 @@ def cpy002(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
 
 def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
     """CPY001 and CPY002 findings (findings columns + title, fingerprint)."""
-    return pl.concat([cpy001(frames, lang), cpy002(frames, lang)]).sort("unit_id", "rule")
+    return copies_from_keys(frames["units"], figure_vectors(frames), paragraph_keys(frames["marks"]), lang)
+
+
+def copies_from_keys(units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """CPY findings from the per-unit keys (figure_vectors, paragraph_keys), which a
+    batched run keeps instead of every unit's frames."""
+    return pl.concat([cpy001(units, vectors, lang), cpy002(units, paragraphs, lang)]).sort("unit_id", "rule")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_units
-from datasets.cache import ParseCache
+from datasets.cache import parse_cache
 from datasets.corpus import parse_files
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -43,12 +44,17 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     t0 = time.perf_counter()
     stages: dict[str, float] = {}
 
+    peaks: dict[str, float] = {}
+
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
         stages[name] = round(now - since, 3)
+        # Peak resident memory so far (MiB), of this process and of its worker processes.
+        peaks[name] = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)
         return now
 
-    cache = ParseCache(options.cache_dir) if options.cache_dir else None
+    cache = parse_cache(options.cache_dir) if options.cache_dir else None
     frames = parse_files(files, progress, workers=options.workers, cache=cache)
     t = lap("parse", t0)
     findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
@@ -89,6 +95,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
                       manifest=manifest, lang=options.lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages
+    manifest["peak_rss_mib"] = peaks
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_html(out_dir / "report.html", run)
     write_xlsx(out_dir / "report.xlsx", run)

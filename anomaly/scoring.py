@@ -242,8 +242,11 @@ def score_units(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None =
     max_abs_z, top_feature. features_long: see features.long_form. out_findings: OUT001
     rows with the findings columns (+ title, fingerprint).
     """
-    units = frames["units"]
-    wide = feats.build(frames, findings, coverage)
+    return score_wide(feats.build(frames, findings, coverage), frames["units"], lang)
+
+
+def score_wide(wide: pl.DataFrame, units: pl.DataFrame, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
     parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()
     outlier = score_features(long, parsed, lang)

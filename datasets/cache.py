@@ -1,15 +1,16 @@
-"""A parse cache keyed by file content, so a nightly run re-parses only what changed.
+"""Caches keyed by file content, so a nightly run redoes only what changed.
 
-A parsed document depends only on its bytes (and on the parser's code), so its rows are
-stored under the SHA-1 of its content. The cache is a folder of segments: each run
-that parses new content writes one segment (five Parquet files, one per frame) in
-which the unit_id column holds the content hash. Loading joins the rows back to the
-current files, so two files with the same content each get their own rows.
+What is computed from one file alone (its parsed frames; its findings, coverage and
+features) depends only on the file's bytes and on the code, so it is stored under the
+SHA-1 of the content. A cache is a folder of segments: each run that computes
+something new writes one segment (a Parquet file per frame) in which the unit_id
+column holds the content hash. Loading joins the rows back to the current files, so
+two files with the same content each get their own rows, and a moved file is a hit.
 
-A segment is written under temporary names and its units file is renamed into place
-last: a segment without a units file is incomplete (a killed run) and is never read.
-The cache folder carries a hash of the parser's source, so changing the parser starts
-a fresh cache instead of serving stale rows.
+A segment's "units" frame is renamed into place last: a segment without it is
+incomplete (a killed run) and is never read. The folder name carries a hash of the
+code the rows came from, so changing that code starts a fresh cache instead of
+serving stale rows.
 """
 
 from __future__ import annotations
@@ -21,81 +22,93 @@ from pathlib import Path
 
 import polars as pl
 
-from datasets import frames
+PARSER_SOURCES = [Path(__file__).parent / n for n in
+                  ("frames.py", "reading.py", "text.py", "numbers.py", "vocabulary.py", "narrative.py", "tables.py", "parse.py")]
 
-FRAMES = ("claims", "cells", "toc", "marks", "units")  # units last: it marks completion
 
-
-def parser_fingerprint() -> str:
-    """Hash of the source files the parse depends on."""
-    here = Path(__file__).parent
+def code_fingerprint(paths: list[Path], *extra: str) -> str:
+    """Hash of source files (and any extra strings such as options)."""
     h = hashlib.sha1()
-    for name in ("frames.py", "reading.py", "text.py", "numbers.py", "vocabulary.py", "narrative.py", "tables.py", "parse.py"):
-        h.update((here / name).read_bytes())
+    for p in sorted(paths):
+        h.update(p.read_bytes())
+    for e in extra:
+        h.update(e.encode())
     return h.hexdigest()[:12]
 
 
-class ParseCache:
-    def __init__(self, root: Path):
-        self.dir = Path(root) / f"parser-{parser_fingerprint()}"
+class ContentCache:
+    """Frames keyed by unit_id, stored by content hash. Every stored batch must hold a
+    "units" frame (unit_id, content_sha1 …) naming the documents it covers."""
 
-    def _segments(self) -> list[Path]:
-        """Complete segments (those whose units file exists), oldest first."""
+    def __init__(self, root: Path, namespace: str):
+        self.dir = Path(root) / namespace
+
+    def _segments(self) -> list[str]:
         if not self.dir.is_dir():
             return []
-        return sorted(p for p in self.dir.glob("seg-*.units.parquet"))
+        return sorted(p.name[: -len(".units.parquet")] for p in self.dir.glob("seg-*.units.parquet"))
 
     def known(self) -> pl.DataFrame:
-        """content_sha1 -> segment that holds it (the first one, if several do)."""
+        """content_sha1 -> the segment that holds it (the oldest, if several do)."""
         segs = self._segments()
         if not segs:
             return pl.DataFrame(schema={"content_sha1": pl.String, "_segment": pl.String})
         return (
-            pl.scan_parquet(segs).select(pl.col("unit_id").alias("content_sha1"), "_segment")
+            pl.scan_parquet([self.dir / f"{s}.units.parquet" for s in segs])
+            .select(pl.col("unit_id").alias("content_sha1"), "_segment")
             .unique("content_sha1", keep="first", maintain_order=True)
             .collect()
         )
 
-    def load(self, wanted: pl.DataFrame) -> dict[str, pl.DataFrame]:
-        """Rows for `wanted` (columns content_sha1, _segment, unit_id, source_path)."""
+    def load(self, wanted: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
+        """Frames for `wanted` (content_sha1, _segment, unit_id, source_path), in its order.
+
+        unit_id and source_path are put back in place, so the columns come out in the
+        order they were stored in."""
+        key = wanted.select(pl.col("content_sha1").alias("_sha"), "_segment").unique()
+        ids = wanted.select(pl.col("content_sha1").alias("_sha"), pl.col("unit_id").alias("_uid"),
+                            pl.col("source_path").alias("_path"))
+        segs = self._segments()
         out = {}
-        key = wanted.select("content_sha1", "_segment").unique()
-        for name in FRAMES:
-            files = [self.dir / f"{p.name.split('.')[0]}.{name}.parquet" for p in self._segments()]
-            lf = pl.scan_parquet(files)
-            if name == "units":
-                lf = lf.drop("content_sha1", "source_path")
-            lf = lf.rename({"unit_id": "content_sha1"})
-            rows = lf.join(key.lazy(), on=["content_sha1", "_segment"], how="semi", maintain_order="left").collect()
-            ids = wanted.select("content_sha1", "unit_id", *(["source_path"] if name == "units" else []))
-            rows = rows.join(ids, on="content_sha1", how="inner", maintain_order="left")
-            if name != "units":
-                rows = rows.drop("content_sha1")
-            out[name] = rows.drop("_segment").select(list(frames.SCHEMAS[name]))
+        for name in names:
+            rows = (
+                pl.scan_parquet([self.dir / f"{s}.{name}.parquet" for s in segs])
+                .with_columns(pl.col("unit_id").alias("_sha"))
+                .join(key.lazy(), on=["_sha", "_segment"], how="semi", maintain_order="left")
+                .drop("_segment")
+                .collect()
+            )
+            rows = ids.join(rows, on="_sha", how="inner", maintain_order="left").with_columns(unit_id=pl.col("_uid"))
+            if "source_path" in rows.columns:
+                rows = rows.with_columns(source_path=pl.col("_path"))
+            out[name] = rows.drop("_sha", "_uid", "_path")
         return out
 
-    def store(self, parsed: dict[str, pl.DataFrame]) -> None:
-        """Write newly parsed documents (those with a content hash) as one segment."""
-        units = parsed["units"].filter(pl.col("content_sha1").is_not_null())
+    def store(self, batch: dict[str, pl.DataFrame]) -> None:
+        """Write a batch (its "units" frame has unit_id and content_sha1) as one segment."""
+        units = batch["units"].filter(pl.col("content_sha1").is_not_null())
         if units.height == 0:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         seg = f"seg-{time.time_ns():020d}-{os.getpid()}"
         # One document per content: a copy of a file adds nothing to the cache.
-        to_sha = units.unique("content_sha1", keep="first", maintain_order=True).select("unit_id", "content_sha1")
-        tmp_paths = []
-        for name in FRAMES:
-            frame = parsed[name].join(to_sha, on="unit_id", how="inner", maintain_order="left")
-            if name != "units":
-                frame = frame.drop("unit_id").rename({"content_sha1": "unit_id"})
-            else:
-                frame = frame.with_columns(pl.col("content_sha1").alias("unit_id"))
-            frame = frame.with_columns(pl.lit(seg).alias("_segment"))
+        to_sha = units.unique("content_sha1", keep="first", maintain_order=True).select("unit_id", pl.col("content_sha1").alias("_sha"))
+        written = []
+        for name in sorted(batch, key=lambda n: n == "units"):  # units last: it marks completion
+            frame = batch[name].join(to_sha, on="unit_id", how="inner", maintain_order="left")
+            frame = frame.with_columns(unit_id=pl.col("_sha")).drop("_sha")
+            if "source_path" in frame.columns:  # where the file is now is not content
+                frame = frame.with_columns(source_path=pl.lit(None, pl.String))
             tmp = self.dir / f".{seg}.{name}.parquet.tmp"
-            frame.write_parquet(tmp)
-            tmp_paths.append((tmp, self.dir / f"{seg}.{name}.parquet"))
-        for tmp, final in tmp_paths:  # units last
+            frame.with_columns(_segment=pl.lit(seg)).write_parquet(tmp)
+            written.append((tmp, self.dir / f"{seg}.{name}.parquet"))
+        for tmp, final in written:
             os.replace(tmp, final)
+
+
+def parse_cache(root: Path) -> ContentCache:
+    """The cache of parsed frames, keyed by the parser's own source."""
+    return ContentCache(root, f"parser-{code_fingerprint(PARSER_SOURCES)}")
 
 
 def content_hashes(files: list[Path]) -> list[str | None]:

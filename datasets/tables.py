@@ -120,6 +120,8 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
     out = []
     row_head = ""
     for r, cells in enumerate(rows):
+        if r == first_numeric:
+            row_head = ""  # a header's text is not the first data row's label
         if cells and cells[0]:
             row_head = cells[0]
         last_label = ""

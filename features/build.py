@@ -26,7 +26,7 @@ from __future__ import annotations
 import polars as pl
 
 from features.labels import FEATURES
-from features.peers import LEVELS, MIN_PEERS, peer_levels
+from features.peers import LEVELS, MIN_PEERS, choose_group, unit_levels
 
 ARITH_FAMILIES = ("ARI", "YOY", "SAN", "XTB", "NAR")
 TOTAL_ITEMS = ("income_total", "expenditure_total", "gpb_expenditure", "fiscal_income")
@@ -147,6 +147,19 @@ def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
 
     Every unit of ``frames["units"]`` has a row (failed ones with null features).
     """
+    return assign_peers(unit_features(frames, findings, coverage, kind_rules=kind_rules), min_peers=min_peers)
+
+
+def assign_peers(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
+    """unit_features' rows (of every unit of the run) with their peer_group chosen."""
+    out = choose_group(wide, min_peers)
+    return out.select("unit_id", *FEATURES, "peer_group", "peer_kind", "peer_class", *LEVELS)
+
+
+def unit_features(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
+                  coverage: pl.DataFrame | None = None, *, kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """Per-unit features and peer levels: what one unit's document decides, so a run
+    can compute it batch by batch and choose peer groups once over all units."""
     units = frames["units"]
     claims = frames["claims"].lazy()
     cells = frames["cells"].lazy()
@@ -189,11 +202,10 @@ def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
         project_share=_share("t1_project", total),
         sangong_yoy=_ratio(sangong - pl.col("sangong_prior_yuan"), "sangong_prior_yuan"),
     )
-    peers = peer_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules, min_peers=min_peers)
-    out = (
+    levels = unit_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules)
+    return (
         wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES])
         .collect()
         .with_columns(pl.all().exclude("unit_id").fill_nan(None))
-        .join(peers, on="unit_id", how="left", maintain_order="left")
+        .join(levels, on="unit_id", how="left", maintain_order="left")
     )
-    return out.select("unit_id", *FEATURES, "peer_group", "peer_kind", "peer_class", *LEVELS)

@@ -105,16 +105,12 @@ def dominant_class(cells: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([from_table, from_items]).collect()
 
 
-def peer_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
-                kind_rules: list[tuple[str, str]] | None = None, min_peers: int = MIN_PEERS) -> pl.DataFrame:
-    """unit_id, peer_kind, peer_class, peer_l0..peer_l3 and peer_group.
-
-    ``peer_group`` is the finest level with at least ``min_peers`` parsed units; the
-    normalisation (features.long_form) may still fall back further for a figure that
-    few units of the group state.
-    """
+def unit_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
+                kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """unit_id, parse_status, peer_kind, peer_class and the levels peer_l0..peer_l3:
+    everything about a unit's peers that the unit's own document decides."""
     zh = {k: v[0] for k, v in KIND_LABELS.items()}
-    frame = (
+    return (
         units.select("unit_id", "unit_name", "parse_status")
         .join(dominant_class(cells, claims), on="unit_id", how="left")
         .with_columns(peer_kind=kind_expr(pl.col("unit_name"), kind_rules))
@@ -125,10 +121,24 @@ def peer_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
             peer_l2=pl.col("peer_class"),
             peer_l3=pl.lit(ALL_GROUP),
         )
+        .select("unit_id", "parse_status", "peer_kind", "peer_class", *LEVELS)
     )
+
+
+def choose_group(levels: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
+    """``levels`` (as unit_levels gives, over all units) with peer_group: the finest
+    level with at least ``min_peers`` parsed units. The normalisation (features.long_form)
+    may still fall back further for a figure that few units of the group state."""
     parsed = pl.col("parse_status") != "failed"
     choice = pl.lit(ALL_GROUP)
     for lvl in reversed(LEVELS[:-1]):
         n = parsed.sum().over(lvl)
         choice = pl.when(pl.col(lvl).is_not_null() & (n >= min_peers)).then(pl.col(lvl)).otherwise(choice)
-    return frame.with_columns(peer_group=choice).select("unit_id", "peer_kind", "peer_class", *LEVELS, "peer_group")
+    return levels.with_columns(peer_group=choice)
+
+
+def peer_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
+                kind_rules: list[tuple[str, str]] | None = None, min_peers: int = MIN_PEERS) -> pl.DataFrame:
+    """unit_id, peer_kind, peer_class, peer_l0..peer_l3 and peer_group."""
+    levels = choose_group(unit_levels(units, cells, claims, kind_rules), min_peers)
+    return levels.select("unit_id", "peer_kind", "peer_class", *LEVELS, "peer_group")

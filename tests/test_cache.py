@@ -7,7 +7,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from datasets import corpus
-from datasets.cache import ParseCache
+from datasets.cache import parse_cache
 from datasets.corpus import parse_files
 from datasets.reading import discover
 from datasets.synthetic import generate_corpus
@@ -36,7 +36,7 @@ def parsed_paths(monkeypatch):
 def test_cached_frames_equal_a_full_parse(folder):
     files = discover([folder / "in"])
     plain = parse_files(files)
-    cache = ParseCache(folder / "cache")
+    cache = parse_cache(folder / "cache")
     cold = parse_files(files, cache=cache)
     warm = parse_files(files, cache=cache)
     for name in plain:
@@ -47,7 +47,7 @@ def test_cached_frames_equal_a_full_parse(folder):
 
 def test_only_changed_content_is_parsed(folder, monkeypatch):
     files = discover([folder / "in"])
-    cache = ParseCache(folder / "cache")
+    cache = parse_cache(folder / "cache")
     parse_files(files, cache=cache)
     changed = files[3]
     changed.write_text(changed.read_text(encoding="utf-8", errors="replace") + "\n补充说明。\n", encoding="utf-8")
@@ -59,7 +59,7 @@ def test_only_changed_content_is_parsed(folder, monkeypatch):
 
 def test_an_incomplete_segment_is_ignored(folder, monkeypatch):
     files = discover([folder / "in"])
-    cache = ParseCache(folder / "cache")
+    cache = parse_cache(folder / "cache")
     parse_files(files, cache=cache)
     # A killed run leaves segment files without the units file that completes them.
     for p in cache.dir.glob("seg-*.units.parquet"):

@@ -1,4 +1,4 @@
-"""NAR: narrative figures against 表1; XTB: the same figure in two tables."""
+"""NAR: narrative figures against 表1 (the detail tables are in nar_detail); XTB: the same figure in two tables."""
 
 from __future__ import annotations
 
@@ -168,8 +168,10 @@ def nar002(ctx: Context) -> Result:
     Catches: the narrative's 功能 items (行政运行（2010301）239.14万元 …) summed by class
     (201 一般公共服务 …) that differ from 表1's class amounts. Judged only where comparable:
     the unit's income is all 财政拨款 (the narrative items are 一般公共预算 figures) and
-    表1's recognised classes add up to its total. Why it matters: the narrative explains
-    the tables; if they disagree, one of them misreports where the money goes.
+    表1's recognised classes add up to its total. A class with an item that NAR006 flags
+    against its 表5 row is left to NAR006 (one finding per wrong claim). Why it matters:
+    the narrative explains the tables; if they disagree, one of them misreports where the
+    money goes.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 7) & pl.col("current").is_not_null())
     return _narrative_vs_table(ctx, c, pl.col("code").str.slice(0, 3), "function", 1, FUNCTION_CLASSES,
@@ -191,8 +193,9 @@ def nar003(ctx: Context) -> Result:
     Catches: 商品和服务支出(302) 205.22万元 in the seed, while 表1's (2)商品和服务支出 rows
     (人员经费和公用经费 54,000.00 + 专项业务经费 1,951,872.92) add up to 200.59万元 (the text
     folded the 4.63万元 of 资本性支出（基本建设） into 302). Judged only where the unit's
-    income is all 财政拨款 and 表1's recognised sub-items add up to the group total. Why it
-    matters: the economic classes tell what the money buys; 302 is where 公用经费 sits.
+    income is all 财政拨款 and 表1's recognised sub-items add up to the group total. A class
+    NAR009 flags against its 表6 row is left to NAR009. Why it matters: the economic
+    classes tell what the money buys; 302 is where 公用经费 sits.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("3") & pl.col("current").is_not_null())
     return _narrative_vs_table(ctx, c, pl.col("code"), "dept_econ", 2, DEPT_ECON, "部门经济分类科目", "economic class",
@@ -227,7 +230,8 @@ def nar004(ctx: Context) -> Result:
     Catches: a 50x item of the narrative (机关商品和服务支出(502) 200.59万元) that differs from
     表1's class of the same name (2、机关商品和服务支出 2,005,872.92元). 504 is 机关资本性支出
     （二）, printed in 表1 as 机关资本性支出（基本建设）. Judged only where the unit's income is
-    all 财政拨款 and 表1's recognised classes add up to the group total.
+    all 财政拨款 and 表1's recognised classes add up to the group total. A class NAR009
+    flags against its 表6 row is left to NAR009.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("5") & pl.col("current").is_not_null())
     return _narrative_vs_table(ctx, c, pl.col("code"), "gov_econ", 1, GOV_ECON, "政府经济分类科目", "government economic class",
@@ -245,7 +249,8 @@ def nar005(ctx: Context) -> Result:
     Catches: 公用经费 in the text that matches neither 表1's (2)商品和服务支出 under
     1、人员经费和公用经费支出 (基本支出) nor that plus the class's 资本性支出. Judged only
     where the unit's income is all 财政拨款 (the narrative figure is 一般公共预算). Seed:
-    5.40万元 = 54,000.00元, consistent. Why it matters: 公用经费 is the running-cost line
+    5.40万元 = 54,000.00元, consistent. A claim NAR007 flags against 表7/表8 is left to
+    NAR007 (outcome not_applicable). Why it matters: 公用经费 is the running-cost line
     that oversight compares across units.
     """
     fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")

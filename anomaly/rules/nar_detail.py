@@ -63,8 +63,10 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
     when the unit is known), val (in 元), text, line."""
 
     def build():
-        c = ctx["cells"].with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
-        c = c.filter(pl.col("kind").is_not_null() & ~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
+        c = ctx["cells"].filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
+        # Classify each distinct (title, id) once, not every cell.
+        kinds = c.select("table_title", "table_id").unique().with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
+        c = c.join(kinds.filter(pl.col("kind").is_not_null()), on=["table_title", "table_id"], nulls_equal=True)
         code = pl.col("row_head").fill_null("").str.replace_all(r"\s+", "")
         c = c.with_columns(
             pl.when(code.str.contains(_CODE)).then(code).otherwise(None).alias("code"),
@@ -252,8 +254,8 @@ _ECON6 = """2024 年本单位当年一般公共预算支出 100.00 万元。其�
 def nar009(ctx: Context) -> Result:
     """文中经济分类类级科目（301、302、303…或501、502…）的金额应等于表6（一般公共预算支出明细表（按支出经济分类科目））中同一编码行的合计。
 
-    Catches: 商品和服务支出（302）131.48万元 in the text while the 表6 row 302 totals
-    1,214,800元. Comparable for every unit that prints 表6 (it covers 一般公共预算 only). A
+    Catches: 商品和服务支出（302）25.00万元 in the text while the 表6 row 302 totals
+    200,000元 (20.00万元). Comparable for every unit that prints 表6 (it covers 一般公共预算 only). A
     code absent from 表6 is not judged; a unit without 表6 is not applicable. When this
     rule flags a class, NAR003 / NAR004 do not report it again.
     """
