@@ -12,15 +12,16 @@ from pathlib import Path
 import polars as pl
 
 from anomaly import __version__
-from anomaly.copies import copy_findings
 from anomaly import history
+from anomaly.copies import copies_from_keys, figure_vectors, paragraph_keys
 from anomaly.engine import run_rules, selected
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
-from anomaly.scoring import score_units
-from datasets.cache import parse_cache
-from datasets.corpus import parse_files
+from anomaly.scoring import score_wide
+from datasets.cache import PARSER_SOURCES, ContentCache, code_fingerprint, parse_cache
+from datasets.corpus import cache_split, in_file_order, parse_files
+from features import assign_peers, unit_features
 from reports.excel import write_xlsx
 from reports.files import write_tables
 from reports.html import write_html
@@ -42,39 +43,39 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    stages: dict[str, float] = {}
-
+    stages: dict[str, float] = {"parse": 0.0, "checks": 0.0}
     peaks: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
-        stages[name] = round(now - since, 3)
+        stages[name] = round(stages.get(name, 0.0) + now - since, 3)
         # Peak resident memory so far (MiB), of this process and of its worker processes.
         peaks[name] = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)
         return now
 
-    cache = parse_cache(options.cache_dir) if options.cache_dir else None
-    frames = parse_files(files, progress, workers=options.workers, cache=cache)
-    t = lap("parse", t0)
-    findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
-    t = lap("checks", t)
-    scores, features, out_findings = score_units(frames, findings, coverage, lang=options.lang)
+    per_unit = unit_results(files, options, progress, lap)
+    units = per_unit["units"]
+    t = time.perf_counter()
+
+    wide = assign_peers(per_unit["wide"])
+    scores, features, out_findings = score_wide(wide, units, lang=options.lang)
+    copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
     # Cross-unit findings (OUT, CPY) obey --select/--ignore like the catalog's checks.
     wanted = [r.code for r in selected(options.select, options.ignore)]
-    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copy_findings(frames, lang=options.lang))]
-    findings = pl.concat([findings, *cross], how="diagonal_relaxed")
+    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies)]
+    findings = pl.concat([per_unit["findings"], *cross], how="diagonal_relaxed")
+    coverage = per_unit["coverage"]
 
     # Remembered decisions and the previous run: dismissed findings stay in the outputs,
     # marked, but no longer count towards a unit's rank.
-    findings = with_keys(findings, frames["units"])
+    findings = with_keys(findings, units)
     findings = apply_triage(findings, decisions(options.triage_db or out_dir / "triage.sqlite"))
-    findings, changes = history.compare(findings, frames["units"], history.previous(out_dir))
+    findings, changes = history.compare(findings, units, history.previous(out_dir))
     active = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
-    ranking = rank(frames["units"], active, scores, lang=options.lang)
+    ranking = rank(units, active, scores, lang=options.lang)
     t = lap("scoring", t)
 
-    units = frames["units"]
     counts = dict(units["parse_status"].value_counts().iter_rows())
     manifest = {
         "tool": "anomaly",
@@ -104,3 +105,55 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     write_tables(out_dir, run)
     history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
     return run
+
+
+BATCH = 2000  # files whose frames are held at once; memory stays flat as the corpus grows
+RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
+_HERE = Path(__file__).resolve().parent
+# The code a unit's results come from: a change to any of it recomputes them.
+RESULT_SOURCES = [*PARSER_SOURCES, _HERE / "engine.py", _HERE / "intervals.py", _HERE / "copies.py",
+                  *(_HERE / "rules").glob("*.py"), *(_HERE.parent / "features").glob("*.py")]
+
+
+def unit_results(files: list[Path], options: Options, progress: Callable[[int], None] | None,
+                 lap: Callable[[str, float], float]) -> dict[str, pl.DataFrame]:
+    """What each file decides on its own, for every file, in file order: its units row,
+    findings and coverage, features and peer levels, and the keys copy detection needs.
+
+    Files are processed in batches whose frames are dropped once their results are
+    taken, and the results are cached by content: a nightly run computes only what changed.
+    `lap(stage, since)` adds the time since `since` to a stage and returns now.
+    """
+    results_cache = parse_c = None
+    if options.cache_dir:
+        parse_c = parse_cache(options.cache_dir)
+        fp = code_fingerprint(RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang)
+        results_cache = ContentCache(options.cache_dir, f"results-{fp}")
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
+    todo = files
+    t = time.perf_counter()
+    if results_cache is not None:
+        hits, todo = cache_split(files, results_cache)
+        if hits.height:
+            for name, frame in results_cache.load(hits, RESULTS).items():
+                parts[name].append(frame)
+        t = lap("parse", t)
+    done = len(files) - len(todo)
+    for i in range(0, len(todo), BATCH):
+        batch = todo[i : i + BATCH]
+        frames = parse_files(batch, (lambda n, base=done: progress(base + n)) if progress else None,
+                             workers=options.workers, cache=parse_c)
+        t = lap("parse", t)
+        findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
+        result = {
+            "units": frames["units"], "findings": findings, "coverage": coverage,
+            "wide": unit_features(frames, findings, coverage),
+            "vectors": figure_vectors(frames), "paragraphs": paragraph_keys(frames["marks"]),
+        }
+        if results_cache is not None:
+            results_cache.store(result)
+        for name, frame in result.items():
+            parts[name].append(frame)
+        done += len(batch)
+        t = lap("checks", t)
+    return in_file_order(files, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})

@@ -49,7 +49,7 @@ def show(label: str, wall: float, m: dict) -> None:
     n = m["inputs_seen"]
     print(f"{label}: {n:,} documents in {wall:,.1f}s wall = {n / wall:,.0f} documents/s end to end")
     for stage, secs in m["stages_s"].items():
-        print(f"  {stage:<8} {secs:8.1f}s   peak memory so far {m['peak_rss_mib'][stage]:8,.0f} MiB")
+        print(f"  {stage:<8} {secs:8.1f}s   peak memory so far {m['peak_rss_mib'].get(stage, 0):8,.0f} MiB")
 
 
 def main() -> None:

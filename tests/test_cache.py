@@ -68,3 +68,21 @@ def test_an_incomplete_segment_is_ignored(folder, monkeypatch):
     frames = parse_files(files, cache=cache)
     assert len(seen) == len(files)
     assert frames["units"].filter(pl.col("parse_status") != "failed").height == len(files) - 1
+
+
+def test_screen_is_the_same_cold_warm_and_in_small_batches(folder, monkeypatch):
+    """Batching and the results cache change nothing in the outputs."""
+    from anomaly import pipeline
+    from anomaly.pipeline import Options, screen
+
+    files = discover([folder / "in"])
+    plain = screen(files, folder / "plain", Options(lang="zh"))
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    cached = Options(lang="zh", cache_dir=folder / "cache")
+    screen(files, folder / "cached", cached)  # cold, in batches of 7
+    warm = screen(files, folder / "cached", cached)  # warm: every unit from the cache
+    for a, b in ((plain.ranking, warm.ranking), (plain.units, warm.units), (plain.coverage, warm.coverage)):
+        assert_frame_equal(a, b)
+    cols = ["unit_id", "rule", "message", "evidence", "line", "stated", "expected", "finding_id"]
+    assert_frame_equal(plain.findings.select(cols), warm.findings.select(cols))
+    assert (folder / "plain" / "ranking.csv").read_bytes() == (folder / "cached" / "ranking.csv").read_bytes()
