@@ -19,7 +19,7 @@ from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
-from datasets.cache import PARSER_SOURCES, ContentCache, code_fingerprint, parse_cache
+from datasets.cache import PARSER_SOURCES, ContentCache, code_fingerprint
 from datasets.corpus import cache_split, in_file_order, parse_files
 from features import assign_peers, unit_features
 from reports.excel import write_xlsx
@@ -43,7 +43,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    stages: dict[str, float] = {"parse": 0.0, "checks": 0.0}
+    stages: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
     peaks: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
@@ -107,7 +107,8 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     return run
 
 
-BATCH = 2000  # files whose frames are held at once; memory stays flat as the corpus grows
+BATCH = 2000  # files whose results are gathered (and cached) at once
+TASK = 500  # files a worker parses and checks at a time; its frames are dropped after
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
 _HERE = Path(__file__).resolve().parent
 # The code a unit's results come from: a change to any of it recomputes them.
@@ -121,39 +122,66 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
     findings and coverage, features and peer levels, and the keys copy detection needs.
 
     Files are processed in batches whose frames are dropped once their results are
-    taken, and the results are cached by content: a nightly run computes only what changed.
+    taken (worker processes parse and check them and hand back only the results), and
+    the results are cached by content: a nightly run computes only what changed.
     `lap(stage, since)` adds the time since `since` to a stage and returns now.
     """
-    results_cache = parse_c = None
+    cache = None
     if options.cache_dir:
-        parse_c = parse_cache(options.cache_dir)
         fp = code_fingerprint(RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang)
-        results_cache = ContentCache(options.cache_dir, f"results-{fp}")
+        cache = ContentCache(options.cache_dir, f"results-{fp}")
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
     todo = files
     t = time.perf_counter()
-    if results_cache is not None:
-        hits, todo = cache_split(files, results_cache)
+    if cache is not None:
+        hits, todo = cache_split(files, cache)
         if hits.height:
-            for name, frame in results_cache.load(hits, RESULTS).items():
+            for name, frame in cache.load(hits, RESULTS).items():
                 parts[name].append(frame)
-        t = lap("parse", t)
+    t = lap("read", t)
     done = len(files) - len(todo)
-    for i in range(0, len(todo), BATCH):
-        batch = todo[i : i + BATCH]
-        frames = parse_files(batch, (lambda n, base=done: progress(base + n)) if progress else None,
-                             workers=options.workers, cache=parse_c)
-        t = lap("parse", t)
-        findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
-        result = {
-            "units": frames["units"], "findings": findings, "coverage": coverage,
-            "wide": unit_features(frames, findings, coverage),
-            "vectors": figure_vectors(frames), "paragraphs": paragraph_keys(frames["marks"]),
-        }
-        if results_cache is not None:
-            results_cache.store(result)
-        for name, frame in result.items():
-            parts[name].append(frame)
-        done += len(batch)
-        t = lap("checks", t)
+    args = (options.select, options.ignore, options.lang)
+    pool = None
+    if options.workers > 1 and len(todo) > TASK:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
+        pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i : i + BATCH]
+            if pool is None:
+                results = [results_of(batch, *args)]
+            else:
+                size = min(TASK, -(-len(batch) // options.workers))
+                tasks = [batch[k : k + size] for k in range(0, len(batch), size)]
+                results = []
+                for task, result in zip(tasks, pool.map(results_of, tasks, *[[a] * len(tasks) for a in args])):
+                    results.append(result)
+                    if progress:
+                        progress(done + sum(len(x) for x in tasks[: len(results)]))
+            result = {name: pl.concat([r[name] for r in results], how="vertical_relaxed") for name in RESULTS}
+            if cache is not None:
+                cache.store(result)
+            for name, frame in result.items():
+                parts[name].append(frame)
+            done += len(batch)
+            if progress:
+                progress(done)
+            t = lap("parse_check", t)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return in_file_order(files, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+
+
+def results_of(files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str) -> dict[str, pl.DataFrame]:
+    """Parse and check files, keeping only the per-unit results (runs in a worker)."""
+    frames = parse_files(files)
+    findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
+    return {
+        "units": frames["units"], "findings": findings, "coverage": coverage,
+        "wide": unit_features(frames, findings, coverage),
+        "vectors": figure_vectors(frames), "paragraphs": paragraph_keys(frames["marks"]),
+    }

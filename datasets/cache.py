@@ -106,11 +106,6 @@ class ContentCache:
             os.replace(tmp, final)
 
 
-def parse_cache(root: Path) -> ContentCache:
-    """The cache of parsed frames, keyed by the parser's own source."""
-    return ContentCache(root, f"parser-{code_fingerprint(PARSER_SOURCES)}")
-
-
 def content_hashes(files: list[Path]) -> list[str | None]:
     """SHA-1 of each file's bytes, None where the file cannot be read."""
     out = []

@@ -83,45 +83,10 @@ def _parse_batch(files: list[Path]) -> dict[str, pl.DataFrame]:
     return collect(parse_one(f) for f in files)
 
 
-def parse_files(files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1,
-                cache: "ContentCache | None" = None) -> dict[str, pl.DataFrame]:
-    """Parse files into frames, in file order. With a cache (datasets.cache.parse_cache),
-    only content not seen before is parsed; the rest is loaded. The frames are the
-    same either way."""
+def parse_files(files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1) -> dict[str, pl.DataFrame]:
+    """Parse files into frames, in file order; with workers > 1 in batches by worker
+    processes that hand back compact frames, not Python rows."""
     files = list(files)
-    if cache is None:
-        return _parse(files, progress, workers)
-    hits, misses = cache_split(files, cache)
-    parsed = _parse(misses, progress, workers)
-    cache.store(parsed)
-    loaded = cache.load(hits, list(frames.SCHEMAS)) if hits.height else {name: frames.empty(name) for name in frames.SCHEMAS}
-    return in_file_order(files, {name: pl.concat([parsed[name], loaded[name]], how="vertical_relaxed") for name in frames.SCHEMAS})
-
-
-def cache_split(files: list[Path], cache: "ContentCache") -> tuple[pl.DataFrame, list[Path]]:
-    """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it lacks)."""
-    from datasets.cache import content_hashes
-
-    mapping = pl.DataFrame({
-        "unit_id": [unit_id_of(f) for f in files],
-        "source_path": [str(f) for f in files],
-        "content_sha1": content_hashes(files),
-    }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
-    hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
-    cached = set(hits["unit_id"])
-    return hits, [f for f, uid in zip(files, mapping["unit_id"]) if uid not in cached]
-
-
-def in_file_order(files: list[Path], parts: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Frames sorted by the order of their unit's file (stable within a unit)."""
-    order = pl.DataFrame({"unit_id": [unit_id_of(f) for f in files]}).with_row_index("_order")
-    return {name: frame.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
-            for name, frame in parts.items()}
-
-
-def _parse(files: list[Path], progress: Callable[[int], None] | None, workers: int) -> dict[str, pl.DataFrame]:
-    """Parse files in order; with workers > 1 in batches by worker processes that hand
-    back compact frames, not Python rows."""
     if workers <= 1 or len(files) <= BATCH:
         def docs():
             for i, f in enumerate(files):
@@ -147,3 +112,24 @@ def _parse(files: list[Path], progress: Callable[[int], None] | None, workers: i
             if progress:
                 progress(done)
     return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
+
+
+def cache_split(files: list[Path], cache: "ContentCache") -> tuple[pl.DataFrame, list[Path]]:
+    """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it lacks)."""
+    from datasets.cache import content_hashes
+
+    mapping = pl.DataFrame({
+        "unit_id": [unit_id_of(f) for f in files],
+        "source_path": [str(f) for f in files],
+        "content_sha1": content_hashes(files),
+    }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
+    hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
+    cached = set(hits["unit_id"])
+    return hits, [f for f, uid in zip(files, mapping["unit_id"]) if uid not in cached]
+
+
+def in_file_order(files: list[Path], parts: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Frames sorted by the order of their unit's file (stable within a unit)."""
+    order = pl.DataFrame({"unit_id": [unit_id_of(f) for f in files]}).with_row_index("_order")
+    return {name: frame.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
+            for name, frame in parts.items()}

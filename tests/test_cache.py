@@ -1,15 +1,14 @@
-"""The parse cache: same frames as a full parse, re-parses only changed content, survives a killed run."""
+"""The results cache: the same outputs as a full run, recomputes only changed content,
+survives a killed run; and batching changes nothing."""
 
 import shutil
 
-import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from datasets import corpus
-from datasets.cache import parse_cache
-from datasets.corpus import parse_files
-from datasets.reading import discover
+from anomaly import pipeline
+from anomaly.pipeline import Options, screen
+from datasets.reading import decode, discover
 from datasets.synthetic import generate_corpus
 
 
@@ -21,68 +20,79 @@ def folder(tmp_path):
     return tmp_path
 
 
-def parsed_paths(monkeypatch):
+def computed(monkeypatch):
+    """Names of the files whose results are computed (not loaded from the cache)."""
     seen = []
-    real = corpus.parse_one
+    real = pipeline.results_of
 
-    def spy(path):
-        seen.append(path.name)
-        return real(path)
+    def spy(files, *args):
+        seen.extend(f.name for f in files)
+        return real(files, *args)
 
-    monkeypatch.setattr(corpus, "parse_one", spy)
+    monkeypatch.setattr(pipeline, "results_of", spy)
     return seen
 
 
-def test_cached_frames_equal_a_full_parse(folder):
-    files = discover([folder / "in"])
-    plain = parse_files(files)
-    cache = parse_cache(folder / "cache")
-    cold = parse_files(files, cache=cache)
-    warm = parse_files(files, cache=cache)
-    for name in plain:
-        assert_frame_equal(plain[name], cold[name])
-        assert_frame_equal(plain[name], warm[name])
-    assert warm["units"]["unit_id"].n_unique() == len(files)  # the copy keeps its own id
+def same(a, b):
+    for x, y in ((a.ranking, b.ranking), (a.units, b.units), (a.coverage, b.coverage)):
+        assert_frame_equal(x, y)
+    cols = ["unit_id", "rule", "message", "evidence", "line", "stated", "expected", "finding_id"]
+    assert_frame_equal(a.findings.select(cols), b.findings.select(cols))
 
 
-def test_only_changed_content_is_parsed(folder, monkeypatch):
+def test_cold_warm_and_small_batches_give_the_same_outputs(folder, monkeypatch):
     files = discover([folder / "in"])
-    cache = parse_cache(folder / "cache")
-    parse_files(files, cache=cache)
+    plain = screen(files, folder / "plain", Options())
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    cached = Options(cache_dir=folder / "cache")
+    cold = screen(files, folder / "cached", cached)  # in batches of 7
+    seen = computed(monkeypatch)
+    warm = screen(files, folder / "cached", cached)
+    assert seen == []  # every unit came from the cache
+    same(plain, cold)
+    same(plain, warm)
+    assert warm.units["unit_id"].n_unique() == len(files)  # the copy keeps its own id
+    assert (folder / "plain" / "ranking.csv").read_bytes() == (folder / "cached" / "ranking.csv").read_bytes()
+
+
+def test_only_changed_content_is_recomputed(folder, monkeypatch):
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    screen(files, folder / "out", cached)
     changed = files[3]
-    changed.write_text(changed.read_text(encoding="utf-8", errors="replace") + "\n补充说明。\n", encoding="utf-8")
-    seen = parsed_paths(monkeypatch)
-    again = parse_files(files, cache=cache)
+    text, encoding = decode(changed.read_bytes())
+    changed.write_bytes((text + "\n补充说明。\n").encode(encoding))
+    seen = computed(monkeypatch)
+    again = screen(files, folder / "out", cached)
     assert seen == [changed.name]
-    assert again["units"].height == len(files)
+    same(again, screen(files, folder / "plain", Options()))
 
 
 def test_an_incomplete_segment_is_ignored(folder, monkeypatch):
     files = discover([folder / "in"])
-    cache = parse_cache(folder / "cache")
-    parse_files(files, cache=cache)
+    cached = Options(cache_dir=folder / "cache")
+    first = screen(files, folder / "out", cached)
     # A killed run leaves segment files without the units file that completes them.
-    for p in cache.dir.glob("seg-*.units.parquet"):
+    for p in (folder / "cache").rglob("seg-*.units.parquet"):
         p.unlink()
-    seen = parsed_paths(monkeypatch)
-    frames = parse_files(files, cache=cache)
+    seen = computed(monkeypatch)
+    again = screen(files, folder / "out", cached)
     assert len(seen) == len(files)
-    assert frames["units"].filter(pl.col("parse_status") != "failed").height == len(files) - 1
+    same(first, again)
 
 
-def test_screen_is_the_same_cold_warm_and_in_small_batches(folder, monkeypatch):
-    """Batching and the results cache change nothing in the outputs."""
-    from anomaly import pipeline
-    from anomaly.pipeline import Options, screen
-
+def test_a_changed_option_does_not_reuse_results(folder, monkeypatch):
     files = discover([folder / "in"])
-    plain = screen(files, folder / "plain", Options(lang="zh"))
-    monkeypatch.setattr(pipeline, "BATCH", 7)
-    cached = Options(lang="zh", cache_dir=folder / "cache")
-    screen(files, folder / "cached", cached)  # cold, in batches of 7
-    warm = screen(files, folder / "cached", cached)  # warm: every unit from the cache
-    for a, b in ((plain.ranking, warm.ranking), (plain.units, warm.units), (plain.coverage, warm.coverage)):
-        assert_frame_equal(a, b)
-    cols = ["unit_id", "rule", "message", "evidence", "line", "stated", "expected", "finding_id"]
-    assert_frame_equal(plain.findings.select(cols), warm.findings.select(cols))
-    assert (folder / "plain" / "ranking.csv").read_bytes() == (folder / "cached" / "ranking.csv").read_bytes()
+    screen(files, folder / "out", Options(cache_dir=folder / "cache"))
+    seen = computed(monkeypatch)
+    en = screen(files, folder / "out", Options(cache_dir=folder / "cache", lang="en"))
+    assert len(seen) == len(files)
+    assert not en.findings["message"].str.contains("与上年").any()
+
+
+def test_worker_processes_give_the_same_outputs(folder, monkeypatch):
+    files = discover([folder / "in"])
+    plain = screen(files, folder / "plain", Options())
+    monkeypatch.setattr(pipeline, "TASK", 5)
+    parallel = screen(files, folder / "par", Options(workers=2))
+    same(plain, parallel)
