@@ -10,10 +10,9 @@ from pathlib import Path
 from datasets import narrative, tables
 from datasets.numbers import to_yuan
 from datasets.reading import UnreadableFile, decode
-from datasets.text import WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
+from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS
 
-_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
 _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
@@ -86,7 +85,7 @@ def parse_text(text: str) -> dict:
     section = None
     for par in paragraphs(norm, prose):
         head = par.text[:40]
-        if _HEADING.match(par.text) and len(par.text) <= 40:
+        if HEADING.match(par.text) and len(par.text) <= 40:
             section = _SPACES.sub("", par.text)
             for key, pattern in SECTIONS:
                 if pattern.search(par.text):

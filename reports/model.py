@@ -13,22 +13,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from datasets import frames
+
 # Contract columns, in contract order (CONTRACT.md). Extra columns may follow.
-UNITS_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
-    "unit_id": pl.String,
-    "source_path": pl.String,
-    "unit_name": pl.String,
-    "year": pl.Int64,
-    "parse_status": pl.String,
-    "parse_error": pl.String,
-    "total_budget_yuan": pl.Float64,
-    "staff_authorized": pl.Int64,
-    "staff_actual": pl.Int64,
-    "retirees": pl.Int64,
-    "vehicles": pl.Int64,
-    "sangong_total_yuan": pl.Float64,
-    "sangong_prior_yuan": pl.Float64,
-}
+UNITS_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = dict(list(frames.UNITS.items())[:13])  # the contract's
 FINDINGS_COLUMNS = {
     "unit_id": pl.String,
     "source_path": pl.String,
