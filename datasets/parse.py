@@ -59,7 +59,8 @@ def parse_text(text: str) -> dict:
         for k in range(max(0, start - 6), start):
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
-        table_cells = tables.cells_of(rows, line_idx, unit or tables.header_unit(rows, title))
+        performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
+        table_cells = tables.cells_of(rows, line_idx, unit or tables.header_unit(rows, title), keep_text=performance)
         for c in table_cells:
             c["text"] = raw_rows[c["row"]][c["col"]] if c["col"] < len(raw_rows[c["row"]]) else c["text"]
         entry = {"table_id": tid, "table_title": title, "cells": table_cells}

@@ -97,8 +97,10 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
     return out if len(out) >= 3 else None
 
 
-def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) -> list[dict]:
-    """Long-form cells of one table (row/col 0-based; lines 1-based)."""
+def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None, keep_text: bool = False) -> list[dict]:
+    """Long-form cells of one table (row/col 0-based; lines 1-based). Label cells of
+    amount tables survive as the row_label of their amounts; with keep_text (the
+    performance tables, whose targets are text) every cell is kept."""
     # Most cells are labels; only a cell that starts like a number can be one.
     parsed = [[parse_cell(c) if c and (c[0] in _NUMBER_START) else None for c in cells] for cells in rows]
     first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
@@ -135,7 +137,7 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None) ->
                 last_label = text
                 # Label cells survive as the row_label of the amounts beside them; keep
                 # only the text cells that carry something a check reads.
-                if not is_header and not _KEEP_TEXT.search(text):
+                if not is_header and not keep_text and not _KEEP_TEXT.search(text):
                     continue
             unit = None
             if p is not None:

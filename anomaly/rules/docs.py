@@ -78,9 +78,9 @@ def plh002(ctx: Context) -> Result:
     rows. Why it matters: targets that were never written cannot be assessed.
     """
     cells = ctx["cells"]
-    rows = cells.group_by("unit_id", "table_id", "row").agg(
-        pl.col("text").str.join("\t").alias("row_text"), pl.col("value").is_not_null().any().alias("has_value"), pl.col("line").min())
-    tmpl = rows.filter(pl.col("row_text").str.replace_all("\t", " ").str.contains(_TEMPLATE_ROW) & ~pl.col("has_value"))
+    # A template cell (指标1: / 目标1: 目标2:) with nothing to its right in its row.
+    tmpl = _last_in_row(cells, pl.col("text").str.contains(_TEMPLATE_ROW)).select(
+        "unit_id", "table_id", "row", pl.col("text").alias("row_text"), "line")
     declared = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
     tmpl = tmpl.join(declared, on=["unit_id", "table_id"], how="anti")
     per = tmpl.sort("line").group_by("unit_id", "table_id", maintain_order=True).agg(pl.len().alias("n"), pl.col("line").first(), pl.col("row_text").first())
@@ -90,6 +90,13 @@ def plh002(ctx: Context) -> Result:
             for r in per.iter_rows(named=True)]
     has_tables = cells.select("unit_id").unique()
     return Result(hits, ctx.status(has_tables["unit_id"], "pass"))
+
+
+def _last_in_row(cells: pl.DataFrame, which: pl.Expr) -> pl.DataFrame:
+    """Cells matching `which` that are the last non-empty cell of their table row."""
+    last = cells.group_by("unit_id", "table_id", "row").agg(pl.col("col").max().alias("_last"))
+    return (cells.filter(which).join(last, on=["unit_id", "table_id", "row"])
+            .filter(pl.col("col") == pl.col("_last")).drop("_last"))
 
 
 # ------------------------------------------------------------------------------- CMP
@@ -432,6 +439,36 @@ def prf003(ctx: Context) -> Result:
 
 
 # ------------------------------------------------------------------ metadata only
+
+_INDICATOR = r"^\s*指标\s*\d+\s*[:：]\s*\S"
+
+
+@rule("PRF004", "warning", "绩效指标缺少指标值", "Performance indicator without a target value",
+      bad=_PRJ.format(row="指标1: 督查调研经费。\t"), good=_PRJ.format(row="指标1: 督查调研经费。\t≤10万元"))
+def prf004(ctx: Context) -> Result:
+    """绩效目标表中写了指标内容（指标1: …）却没有填写指标值。
+
+    Catches: a row of a performance table (表13-x, 整体支出 and other 绩效 tables, not
+    declared empty) whose indicator (指标N: text) is the last cell of its row: no target
+    value was given. One finding per table, naming how many rows. Why it matters: an
+    indicator without a target cannot be assessed at the end of the year, which is the
+    point of the performance table.
+    """
+    cells = ctx["cells"]
+    perf = cells.filter(pl.col("table_id").str.contains(r"^表1[345]") | pl.col("table_title").fill_null("").str.contains("绩效"))
+    # Not the goals rows (年度总体目标: 指标1：… 指标2：…), which carry no values.
+    rows = _last_in_row(perf, pl.col("text").str.contains(_INDICATOR) & (pl.col("text").str.count_matches(r"指标\s*\d") == 1)
+                        & ~pl.col("row_head").fill_null("").str.contains("目标"))
+    declared = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
+    rows = rows.join(declared, on=["unit_id", "table_id"], how="anti")
+    per = rows.sort("line").group_by("unit_id", "table_id", maintain_order=True).agg(
+        pl.len().alias("n"), pl.col("line").first(), pl.col("text").first())
+    hits = [hit(r["unit_id"], r["line"], f"{r['table_id']}：{r['text'].strip()}", f"{r['n']}项指标无指标值", "每项指标填写可考核的指标值",
+                f"{r['table_id']}有{r['n']}项绩效指标（如“{r['text'].strip()[:30]}”）没有填写指标值。",
+                f"{r['table_id']} has {r['n']} indicators (e.g. '{r['text'].strip()[:30]}') without a target value.")
+            for r in per.iter_rows(named=True)]
+    return Result(hits, ctx.status(perf.select("unit_id").unique()["unit_id"], "pass"))
+
 
 @rule("OUT001", "warning", "与同类单位相比明显异常", "Unit far from its peers on named features", metadata_only=True)
 def out001(ctx: Context) -> Result:
