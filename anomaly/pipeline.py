@@ -107,7 +107,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
     return run
 
 
-BATCH = 2000  # files whose results are gathered (and cached) at once
+BATCH = 2000  # files whose results are gathered into one cache segment
 TASK = 500  # files a worker parses and checks at a time; its frames are dropped after
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
 _HERE = Path(__file__).resolve().parent
@@ -140,35 +140,31 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
                 parts[name].append(frame)
     t = lap("read", t)
     done = len(files) - len(todo)
-    args = (options.select, options.ignore, options.lang)
+    size = max(1, min(TASK, -(-len(todo) // max(1, options.workers))))
+    tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
+    args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     pool = None
-    if options.workers > 1 and len(todo) > TASK:
+    if options.workers > 1 and len(tasks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"))
     try:
-        for i in range(0, len(todo), BATCH):
-            batch = todo[i : i + BATCH]
-            if pool is None:
-                results = [results_of(batch, *args)]
-            else:
-                size = min(TASK, -(-len(batch) // options.workers))
-                tasks = [batch[k : k + size] for k in range(0, len(batch), size)]
-                results = []
-                for task, result in zip(tasks, pool.map(results_of, tasks, *[[a] * len(tasks) for a in args])):
-                    results.append(result)
-                    if progress:
-                        progress(done + sum(len(x) for x in tasks[: len(results)]))
-            result = {name: pl.concat([r[name] for r in results], how="vertical_relaxed") for name in RESULTS}
-            if cache is not None:
-                cache.store(result)
-            for name, frame in result.items():
-                parts[name].append(frame)
-            done += len(batch)
+        pending: list[dict[str, pl.DataFrame]] = []
+        results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
+        for n, (task, result) in enumerate(zip(tasks, results), 1):
+            pending.append(result)
+            done += len(task)
             if progress:
                 progress(done)
+            if sum(r["units"].height for r in pending) >= BATCH or n == len(tasks):
+                batch = {name: pl.concat([r[name] for r in pending], how="vertical_relaxed") for name in RESULTS}
+                if cache is not None:
+                    cache.store(batch)
+                for name, frame in batch.items():
+                    parts[name].append(frame)
+                pending = []
             t = lap("parse_check", t)
     finally:
         if pool is not None:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-if False:  # typing only
-    from datasets.cache import ContentCache
-
 from datasets import frames
+from datasets.cache import ContentCache, content_hashes
 from datasets.parse import parse_path
 
 
@@ -114,10 +112,8 @@ def parse_files(files: list[Path], progress: Callable[[int], None] | None = None
     return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
 
 
-def cache_split(files: list[Path], cache: "ContentCache") -> tuple[pl.DataFrame, list[Path]]:
+def cache_split(files: list[Path], cache: ContentCache) -> tuple[pl.DataFrame, list[Path]]:
     """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it lacks)."""
-    from datasets.cache import content_hashes
-
     mapping = pl.DataFrame({
         "unit_id": [unit_id_of(f) for f in files],
         "source_path": [str(f) for f in files],

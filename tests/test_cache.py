@@ -44,8 +44,9 @@ def test_cold_warm_and_small_batches_give_the_same_outputs(folder, monkeypatch):
     files = discover([folder / "in"])
     plain = screen(files, folder / "plain", Options())
     monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(pipeline, "TASK", 3)
     cached = Options(cache_dir=folder / "cache")
-    cold = screen(files, folder / "cached", cached)  # in batches of 7
+    cold = screen(files, folder / "cached", cached)  # in tasks of 3, cached in segments of 9
     seen = computed(monkeypatch)
     warm = screen(files, folder / "cached", cached)
     assert seen == []  # every unit came from the cache
