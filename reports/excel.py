@@ -1,16 +1,19 @@
 """report.xlsx: the ranking, the findings and the units as sheets, for spreadsheet users.
 
-Cells are written by type: numbers as numbers, everything else with
-``write_string``, so disclosure text starting with = + - @ never becomes a formula.
+The workbook is written directly as Office Open XML: each sheet's rows are built as
+XML text by polars expressions, a column at a time, so 100,000 units take a second
+or two rather than the minutes a cell-by-cell writer needs. Text is written as inline
+strings, never as formulas, so disclosure text starting with = + - @ stays text;
+characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
 
-import math
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
-import xlsxwriter
 
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
@@ -19,6 +22,8 @@ from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, Repo
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767
 MIN_WIDTH, MAX_WIDTH = 6, 60
+# Cell styles, as indexed in STYLES' cellXfs.
+HEADER, FLOAT, INT, NOTE = 1, 2, 3, 4
 
 
 def write_xlsx(path: Path, run: ReportInput) -> None:
@@ -69,20 +74,15 @@ def _widths(frame: pl.DataFrame, lang: str) -> list[int]:
 
 def _write_workbook(path: Path, run: ReportInput) -> None:
     lang = lang_of(run.lang)
-    options = {
-        "constant_memory": True,  # rows are streamed: memory stays flat for large runs
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "nan_inf_to_errors": False,
-    }
-    with xlsxwriter.Workbook(str(path), options) as book:
-        header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"})
-        note = book.add_format({"italic": True, "font_color": "#A33"})
-        formats = {"float": book.add_format({"num_format": "#,##0.00"}), "int": book.add_format({"num_format": "0"})}
-        for name, frame, full_file in _sheets(run):
-            sheet = book.add_worksheet(name)
-            _write_sheet(sheet, frame, lang, header, formats, note, full_file)
+    sheets = _sheets(run)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", _content_types(len(sheets)))
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", _workbook(sheets))
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        z.writestr("xl/styles.xml", STYLES)
+        for i, (_, frame, full_file) in enumerate(sheets, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", _write_sheet(frame, lang, full_file))
 
 
 def _localize(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -97,27 +97,135 @@ def _localize(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     )
 
 
-def _write_sheet(sheet, frame: pl.DataFrame, lang: str, header, formats, note, full_file: str) -> None:
+def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
+    """One worksheet's XML: frozen header row, column widths, autofilter, typed cells."""
     frame = _localize(frame, lang)
-    for col, width in enumerate(_widths(frame, lang)):
-        sheet.set_column(col, col, width)
-    kinds = []
-    for dtype in frame.schema.values():
-        kinds.append("float" if dtype.is_float() else "int" if dtype.is_integer() else "text")
     n_rows = min(frame.height, EXCEL_MAX_ROWS - 2)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(n_rows, 1), max(len(frame.columns) - 1, 0))
-    for col, name in enumerate(frame.columns):
-        sheet.write_string(0, col, column(lang, name), header)
-    for r, row in enumerate(frame.head(n_rows).iter_rows(), start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            kind = kinds[c]
-            if kind != "text" and isinstance(value, (int, float)) and math.isfinite(value):
-                sheet.write_number(r, c, value, formats[kind])
-            else:
-                text = value if isinstance(value, str) else str(value)
-                sheet.write_string(r, c, text[:EXCEL_MAX_CHARS])
+    cols = frame.columns
+    letters = [_letter(i) for i in range(len(cols))]
+    last = f"{letters[-1]}{n_rows + 1}" if cols else "A1"
+    header = "".join(f'<c r="{letters[i]}1" s="{HEADER}" t="inlineStr"><is><t>{escape(column(lang, c))}</t></is></c>'
+                     for i, c in enumerate(cols))
+    rows = ""
+    if n_rows and cols:
+        cells = [_cell(pl.col(c), frame.schema[c], letters[i]) for i, c in enumerate(cols)]
+        rows = (
+            frame.head(n_rows).with_row_index("_r", offset=2)
+            .select(pl.format('<row r="{}">{}</row>', pl.col("_r"), pl.concat_str(cells)))
+            .to_series().str.join("").item()
+        )
     if frame.height > n_rows:
-        sheet.write_string(n_rows + 1, 0, t(lang, "truncated", n=n_rows, file=full_file), note)
+        text = escape(t(lang, "truncated", n=n_rows, file=full_file))
+        rows += f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" s="{NOTE}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(_widths(frame, lang)))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{widths}</cols>" if widths else "")
+        + f'<sheetData><row r="1">{header}</row>{rows}</sheetData>'
+        + (f'<autoFilter ref="A1:{last}"/>' if cols else "")
+        + "</worksheet>"
+    )
+
+
+_ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+
+
+def _cell(col: pl.Expr, dtype: pl.DataType, letter: str) -> pl.Expr:
+    """A column's cells as XML text ("" for a null): numbers typed, the rest inline text."""
+    ref = pl.format(letter + "{}", pl.col("_r"))
+    if dtype.is_numeric() and dtype != pl.Boolean:
+        value = col.cast(pl.Float64)
+        style = INT if dtype.is_integer() else FLOAT
+        return pl.when(value.is_finite()).then(pl.format('<c r="{}" s="' + str(style) + '"><v>{}</v></c>', ref, col.cast(pl.String))).otherwise(pl.lit(""))
+    text = (col.cast(pl.String).str.slice(0, EXCEL_MAX_CHARS).str.replace_all(_ILLEGAL_XML, "")
+            .str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True))
+    return pl.when(col.is_not_null()).then(
+        pl.format('<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>', ref, text)).otherwise(pl.lit(""))
+
+
+def _letter(i: int) -> str:
+    """Column letters: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<styleSheet xmlns="{_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00"/></numFmts>'
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font>'
+    '<font><i/><sz val="11"/><color rgb="FFAA3333"/><name val="Calibri"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFE8EEF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _content_types(n: int) -> str:
+    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                     for i in range(1, n + 1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        f"{sheets}</Types>"
+    )
+
+
+def _workbook(sheets: list[tuple[str, pl.DataFrame, str]]) -> str:
+    names = "".join(f"<sheet name={quoteattr(name[:31])} sheetId=\"{i}\" r:id=\"rId{i}\"/>" for i, (name, _, _) in enumerate(sheets, 1))
+    # The autofilter ranges, as Excel itself records them.
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"{escape(_quoted(name[:31]))}!$A$1:${_letter(max(len(f.columns), 1) - 1)}${min(f.height, EXCEL_MAX_ROWS - 2) + 1}</definedName>"
+        for i, (name, f, _) in enumerate(sheets)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_NS}" xmlns:r="{_NS_R}"><bookViews><workbookView/></bookViews>'
+        f"<sheets>{names}</sheets><definedNames>{filters}</definedNames></workbook>"
+    )
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _workbook_rels(n: int) -> str:
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'{rels}<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+    )
