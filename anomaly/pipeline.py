@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -149,7 +150,8 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
         from concurrent.futures import ProcessPoolExecutor
 
         # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
-        pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_one_thread_each)
     try:
         pending: list[dict[str, pl.DataFrame]] = []
         results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
@@ -170,6 +172,12 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
         if pool is not None:
             pool.shutdown()
     return in_file_order(files, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+
+
+def _one_thread_each() -> None:
+    """Worker set-up: one polars thread per worker process (the processes already use
+    every core; more threads only contend). Runs before the worker imports polars."""
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
 def results_of(files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str) -> dict[str, pl.DataFrame]:

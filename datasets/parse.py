@@ -14,6 +14,7 @@ from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragra
 from datasets.vocabulary import SECTIONS
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
+_PLACEHOLDER_HINTS = ("XX", "xx", "Xx", "xX", "××", "***", "○○", "待填", "待补充", "请填写", "___")  # a fast pre-check
 _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
@@ -60,9 +61,7 @@ def parse_text(text: str) -> dict:
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
-        table_cells = tables.cells_of(rows, line_idx, unit or tables.header_unit(rows, title), keep_text=performance)
-        for c in table_cells:
-            c["text"] = raw_rows[c["row"]][c["col"]] if c["col"] < len(raw_rows[c["row"]]) else c["text"]
+        table_cells = tables.cells_of(rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), keep_text=performance)
         entry = {"table_id": tid, "table_title": title, "cells": table_cells}
         pending.append(entry)
 
@@ -105,7 +104,7 @@ def parse_text(text: str) -> dict:
 
     # Placeholders, in one pass over the whole normalised text.
     joined = "\n".join(norm)
-    if _PLACEHOLDER.search(joined):
+    if any(token in joined for token in _PLACEHOLDER_HINTS) and _PLACEHOLDER.search(joined):
         starts = [0]
         for line in norm:
             starts.append(starts[-1] + len(line) + 1)

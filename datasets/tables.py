@@ -97,10 +97,12 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
     return out if len(out) >= 3 else None
 
 
-def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None, keep_text: bool = False) -> list[dict]:
-    """Long-form cells of one table (row/col 0-based; lines 1-based). Label cells of
-    amount tables survive as the row_label of their amounts; with keep_text (the
-    performance tables, whose targets are text) every cell is kept."""
+def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int], table_unit: str | None,
+             keep_text: bool = False) -> list[dict]:
+    """Long-form cells of one table (row/col 0-based; lines 1-based). `rows` are the
+    normalised cells, `raw_rows` the same cells as printed (kept as the cell's text).
+    Label cells of amount tables survive as the row_label of their amounts; with
+    keep_text (the performance tables, whose targets are text) every cell is kept."""
     # Most cells are labels; only a cell that starts like a number can be one.
     parsed = [[parse_cell(c) if c and (c[0] in _NUMBER_START) else None for c in cells] for cells in rows]
     first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
@@ -119,6 +121,7 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None, ke
     width = max((len(c) for c in rows), default=0)
     group = [sum(1 for lc in label_cols if lc <= j) - 1 for j in range(width)]
     group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
+    header_name = [_SPACE.sub("", col_header[j]) if j < len(col_header) else None for j in range(width)]
     out = []
     row_head = ""
     for r, cells in enumerate(rows):
@@ -143,11 +146,12 @@ def cells_of(rows: list[list[str]], lines: list[int], table_unit: str | None, ke
             if p is not None:
                 unit = p[2] or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
             g = group[j]
+            raw = raw_rows[r]
             out.append({
-                "row": r, "col": j, "header": is_header, "row_head": row_head, "row_label": left or text if p is None else last_label,
-                "group_index": g if g >= 0 else None, "col_group": group_name[j],
-                "col_header": _SPACE.sub("", col_header[j]) if j < len(col_header) else None,
-                "text": text, "value": p[0] if p else None, "decimals": p[1] if p else None,
+                "row": r, "col": j, "header": is_header, "row_head": row_head,
+                "row_label": (left or text) if p is None else last_label,
+                "group_index": g if g >= 0 else None, "col_group": group_name[j], "col_header": header_name[j],
+                "text": raw[j] if j < len(raw) else text, "value": p[0] if p else None, "decimals": p[1] if p else None,
                 "unit": unit, "value_yuan": to_yuan(p[0], unit) if p else None, "line": lines[r] + 1,
             })
     return out
