@@ -21,7 +21,7 @@ from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from datasets.cache import PARSER_SOURCES, ContentCache, code_fingerprint
-from datasets.corpus import cache_split, in_file_order, parse_files
+from datasets.corpus import cache_split, in_file_order, parse_files, unit_id_of
 from features import assign_peers, unit_features
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -109,7 +109,7 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
 
 
 BATCH = 2000  # files whose results are gathered into one cache segment
-TASK = 500  # files a worker parses and checks at a time; its frames are dropped after
+TASK = 1000  # files a worker parses and checks at a time; its frames are dropped after
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
 _HERE = Path(__file__).resolve().parent
 # The code a unit's results come from: a change to any of it recomputes them.
@@ -132,10 +132,11 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
         fp = code_fingerprint(RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang)
         cache = ContentCache(options.cache_dir, f"results-{fp}")
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
+    ids = [unit_id_of(f) for f in files]
     todo = files
     t = time.perf_counter()
     if cache is not None:
-        hits, todo = cache_split(files, cache)
+        hits, todo = cache_split(files, ids, cache)
         if hits.height:
             for name, frame in cache.load(hits, RESULTS).items():
                 parts[name].append(frame)
@@ -171,7 +172,7 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
     finally:
         if pool is not None:
             pool.shutdown()
-    return in_file_order(files, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+    return in_file_order(ids, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
 
 
 def _one_thread_each() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,8 +16,9 @@ from datasets.parse import parse_path
 
 
 def unit_id_of(path: Path) -> str:
-    """Stable id: the same file at the same place gets the same id on every run."""
-    key = str(Path(path).resolve()).replace("\\", "/")
+    """Stable id: the same file at the same place gets the same id on every run.
+    (The absolute path, without resolving links: that costs a system call per folder.)"""
+    key = os.path.abspath(path).replace("\\", "/")
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
@@ -112,20 +114,21 @@ def parse_files(files: list[Path], progress: Callable[[int], None] | None = None
     return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
 
 
-def cache_split(files: list[Path], cache: ContentCache) -> tuple[pl.DataFrame, list[Path]]:
-    """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it lacks)."""
+def cache_split(files: list[Path], ids: list[str], cache: ContentCache) -> tuple[pl.DataFrame, list[Path]]:
+    """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it
+    lacks). `ids` are the files' unit ids."""
     mapping = pl.DataFrame({
-        "unit_id": [unit_id_of(f) for f in files],
+        "unit_id": ids,
         "source_path": [str(f) for f in files],
         "content_sha1": content_hashes(files),
     }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
     hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
     cached = set(hits["unit_id"])
-    return hits, [f for f, uid in zip(files, mapping["unit_id"]) if uid not in cached]
+    return hits, [f for f, uid in zip(files, ids) if uid not in cached]
 
 
-def in_file_order(files: list[Path], parts: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Frames sorted by the order of their unit's file (stable within a unit)."""
-    order = pl.DataFrame({"unit_id": [unit_id_of(f) for f in files]}).with_row_index("_order")
+def in_file_order(ids: list[str], parts: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Frames sorted by the order of their unit's id in `ids` (stable within a unit)."""
+    order = pl.DataFrame({"unit_id": ids}, schema={"unit_id": pl.String}).with_row_index("_order")
     return {name: frame.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
             for name, frame in parts.items()}
