@@ -135,7 +135,7 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
     ids = [unit_id_of(f) for f in files]
     todo = files
     t = time.perf_counter()
-    if cache is not None:
+    if cache is not None and cache.has_segments():  # an empty cache needs no hashing
         hits, todo = cache_split(files, ids, cache)
         if hits.height:
             for name, frame in cache.load(hits, RESULTS).items():

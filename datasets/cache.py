@@ -48,6 +48,9 @@ class ContentCache:
             return []
         return sorted(p.name[: -len(".units.parquet")] for p in self.dir.glob("seg-*.units.parquet"))
 
+    def has_segments(self) -> bool:
+        return bool(self._segments())
+
     def known(self) -> pl.DataFrame:
         """content_sha1 -> the segment that holds it (the oldest, if several do)."""
         segs = self._segments()

@@ -29,7 +29,7 @@ def parse_one(path: Path) -> dict:
     except Exception as exc:  # a parser bug must not stop the run: report it on the file
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         doc = {"unit": {"parse_status": "failed", "parse_error": f"解析出错 / parser error: {detail}"},
-               "claims": [], "cells": [], "toc": [], "marks": [], "sha1": None}
+               "claims": [], "cells": {}, "toc": [], "marks": [], "sha1": None}
     uid = unit_id_of(path)
     doc["unit"].update(unit_id=uid, source_path=str(path), content_sha1=doc.pop("sha1", None))
     return doc
@@ -47,7 +47,14 @@ def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
     for doc in docs:
         uid = doc["unit"]["unit_id"]
         _append(cols["units"], [doc["unit"]])
-        for name in ("claims", "cells", "toc", "marks"):
+        cells = doc["cells"]
+        if cells:  # column lists
+            n_cells = len(cells["row"])
+            target = cols["cells"]
+            for k, values in cells.items():
+                target[k].extend(values)
+            target["unit_id"].extend([uid] * n_cells)
+        for name in ("claims", "toc", "marks"):
             rows = doc[name]
             if not rows:
                 continue

@@ -11,6 +11,7 @@ count, never money.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from datasets.numbers import NUMBER, parse_number, to_yuan
 from datasets.text import Paragraph
@@ -52,6 +53,7 @@ _NON_DIGIT = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across documents
 def clean_label(raw: str) -> str:
     label = _LABEL_NOISE.sub("", raw)
     if label.startswith("其中"):

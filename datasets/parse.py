@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 from pathlib import Path
 
 from datasets import narrative, tables
@@ -19,15 +18,17 @@ _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名�
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
+_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": []}
 
 
 def parse_bytes(data: bytes) -> dict:
-    """Parse a file's bytes. Returns {"unit": {...}, "claims": [...], "cells": [...],
-    "toc": [...], "marks": [...]}; undecodable input gives parse_status failed."""
+    """Parse a file's bytes. Returns {"unit": {...}, "claims": [...], "cells": {column:
+    [...]}, "toc": [...], "marks": [...]}: rows as dicts, cells (the bulk) as column
+    lists. Undecodable input gives parse_status failed."""
     try:
         text, encoding = decode(data)
     except UnreadableFile as exc:
-        return {"unit": {"parse_status": "failed", "parse_error": str(exc), "encoding": None}, "claims": [], "cells": [], "toc": [], "marks": []}
+        return {"unit": {"parse_status": "failed", "parse_error": str(exc), "encoding": None}, **_NOTHING}
     doc = parse_text(text)
     doc["unit"]["encoding"] = encoding
     return doc
@@ -39,7 +40,7 @@ def parse_text(text: str) -> dict:
     is_row = [is_table_row(s) for s in norm]
 
     # Tables first: they decide which lines are prose.
-    cells: list[dict] = []
+    cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}
     toc: list[dict] = []
     pending: list[dict] = []  # tables without an id, matched to the 目录 by title
     prose = [not r for r in is_row]
@@ -61,12 +62,12 @@ def parse_text(text: str) -> dict:
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
-        table_cells = tables.cells_of(rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), keep_text=performance)
-        entry = {"table_id": tid, "table_title": title, "cells": table_cells}
-        pending.append(entry)
+        n = tables.cells_of(rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance)
+        pending.append({"table_id": tid, "table_title": title, "n": n})
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
+    cells["table_id"], cells["table_title"] = [], []
     for entry in pending:
         tid = entry["table_id"]
         if tid is None:
@@ -75,9 +76,8 @@ def parse_text(text: str) -> dict:
         if tid is None:
             n_unnamed += 1
             tid = f"表?{n_unnamed}"
-        for c in entry["cells"]:
-            c["table_id"], c["table_title"] = tid, entry["table_title"]
-        cells.extend(entry["cells"])
+        cells["table_id"].extend([tid] * entry["n"])
+        cells["table_title"].extend([entry["table_title"]] * entry["n"])
 
     # Narrative.
     claims: list[dict] = []
@@ -102,25 +102,28 @@ def parse_text(text: str) -> dict:
             digest = hashlib.blake2b(_SPACES.sub("", par.text).encode(), digest_size=8).hexdigest()
             marks.append({"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1})
 
-    # Placeholders, in one pass over the whole normalised text.
+    # Placeholders: substring tests find the few lines worth the regex.
     joined = "\n".join(norm)
-    if any(token in joined for token in _PLACEHOLDER_HINTS) and _PLACEHOLDER.search(joined):
-        starts = [0]
-        for line in norm:
-            starts.append(starts[-1] + len(line) + 1)
-        for m in _PLACEHOLDER.finditer(joined):
-            i = bisect_right(starts, m.start()) - 1
-            col = m.start() - starts[i]
-            lo, hi = max(0, col - 12), col + len(m.group()) + 12
+    hinted = set()
+    for token in _PLACEHOLDER_HINTS:
+        at = joined.find(token)
+        while at >= 0:
+            hinted.add(joined.count("\n", 0, at))
+            end = joined.find("\n", at)  # on to the next line
+            at = joined.find(token, end + 1) if end >= 0 else -1
+    for i in sorted(hinted):
+        line = norm[i]
+        for m in _PLACEHOLDER.finditer(line):
+            lo, hi = max(0, m.start() - 12), m.end() + 12
             marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
 
     unit = _headline(original, norm, claims, cells)
-    unit.update(n_lines=len(original), n_claims=len(claims), n_cells=len(cells), n_tables=len({c["table_id"] for c in cells}))
+    unit.update(n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"])))
     _status(unit, claims, cells, toc, marks)
     return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks}
 
 
-def _headline(original: list[str], norm: list[str], claims: list[dict], cells: list[dict]) -> dict:
+def _headline(original: list[str], norm: list[str], claims: list[dict], cells: dict[str, list]) -> dict:
     # Names are matched on the normalised line but taken from the original (same columns):
     # an analyst sees the name as printed, markup included.
     name = year = None
@@ -195,16 +198,17 @@ def _int(v: float | None) -> int | None:
     return None if v is None else int(v)
 
 
-def _table_total(cells: list[dict]) -> float | None:
+def _table_total(cells: dict[str, list]) -> float | None:
     """本年收入合计 (else 收入总计) of 表1's income group, in 元."""
+    rows = list(zip(cells["table_id"], cells["value"], cells["group_index"], cells["row_label"], cells["value_yuan"]))
     for label in ("本年收入合计", "收入总计", "收入合计"):
-        for c in cells:
-            if c["table_id"] == "表1" and c["value"] is not None and c["group_index"] in (0, None) and _SPACES.sub("", c["row_label"]) == label:
-                return c["value_yuan"] if c["value_yuan"] is not None else to_yuan(c["value"], "元")
+        for tid, value, group, row_label, yuan in rows:
+            if tid == "表1" and value is not None and group in (0, None) and _SPACES.sub("", row_label) == label:
+                return yuan if yuan is not None else to_yuan(value, "元")
     return None
 
 
-def _status(unit: dict, claims: list, cells: list, toc: list, marks: list) -> None:
+def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: list) -> None:
     """ok / partial / failed, with what could not be read."""
     missing = []
     if unit["unit_name"] is None:
@@ -217,11 +221,11 @@ def _status(unit: dict, claims: list, cells: list, toc: list, marks: list) -> No
         missing.append("收支总体情况 budget totals")
     if unit["sangong_total_yuan"] is None:
         missing.append("三公经费 sangong")
-    if not any(c["table_id"] == "表1" for c in cells):
+    if "表1" not in cells["table_id"]:
         missing.append("表1 收支总表 table 1")
     if not toc:
         missing.append("目录 table of contents")
-    found = len(claims) + len(cells) + len(toc)
+    found = len(claims) + len(cells["row"]) + len(toc)
     if found == 0 or (len(missing) >= 6 and unit["year"] is None):
         unit["parse_status"] = "failed"
         unit["parse_error"] = "不是预算公开文件：未找到预算数字或报表 / not a budget disclosure: no budget figures or tables found"
@@ -238,7 +242,7 @@ def parse_path(path: Path) -> dict:
         data = Path(path).read_bytes()
     except OSError as exc:
         return {"unit": {"parse_status": "failed", "parse_error": f"无法读取文件 / cannot read file: {exc.strerror or exc}", "encoding": None},
-                "claims": [], "cells": [], "toc": [], "marks": [], "sha1": None}
+                **_NOTHING, "sha1": None}
     doc = parse_bytes(data)
     doc["sha1"] = hashlib.sha1(data).hexdigest()
     return doc

@@ -97,12 +97,17 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
     return out if len(out) >= 3 else None
 
 
+CELL_FIELDS = ["row", "col", "header", "row_head", "row_label", "group_index", "col_group", "col_header",
+               "text", "value", "decimals", "unit", "value_yuan", "line"]
+
+
 def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int], table_unit: str | None,
-             keep_text: bool = False) -> list[dict]:
-    """Long-form cells of one table (row/col 0-based; lines 1-based). `rows` are the
-    normalised cells, `raw_rows` the same cells as printed (kept as the cell's text).
-    Label cells of amount tables survive as the row_label of their amounts; with
-    keep_text (the performance tables, whose targets are text) every cell is kept."""
+             out: dict[str, list], keep_text: bool = False) -> int:
+    """Append one table's cells in long form to the column lists `out` (CELL_FIELDS;
+    row/col 0-based, lines 1-based) and return how many. `rows` are the normalised
+    cells, `raw_rows` the same cells as printed (kept as the cell's text). Label cells of
+    amount tables survive as the row_label of their amounts; with keep_text (the
+    performance tables, whose targets are text) every cell is kept."""
     # Most cells are labels; only a cell that starts like a number can be one.
     parsed = [[parse_cell(c) if c and (c[0] in _NUMBER_START) else None for c in cells] for cells in rows]
     first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
@@ -120,9 +125,12 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
     label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(_SPACE.sub("", h))]
     width = max((len(c) for c in rows), default=0)
     group = [sum(1 for lc in label_cols if lc <= j) - 1 for j in range(width)]
+    group_index = [g if g >= 0 else None for g in group]
     group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
     header_name = [_SPACE.sub("", col_header[j]) if j < len(col_header) else None for j in range(width)]
-    out = []
+    (o_row, o_col, o_header, o_head, o_label, o_gi, o_group, o_colh, o_text, o_value, o_dec, o_unit, o_yuan,
+     o_line) = (out[k] for k in CELL_FIELDS)
+    n = 0
     row_head = ""
     for r, cells in enumerate(rows):
         if r == first_numeric:
@@ -131,30 +139,41 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
             row_head = cells[0]
         last_label = ""
         is_header = r < first_numeric
+        raw = raw_rows[r]
+        line = lines[r] + 1
         for j, text in enumerate(cells):
             if not text:
                 continue
             p = parsed[r][j]
-            left = last_label  # a cell's label is the nearest text to its left
             if p is None:
+                label = last_label or text  # a cell's label is the nearest text to its left
                 last_label = text
                 # Label cells survive as the row_label of the amounts beside them; keep
                 # only the text cells that carry something a check reads.
                 if not is_header and not keep_text and not _KEEP_TEXT.search(text):
                     continue
-            unit = None
-            if p is not None:
-                unit = p[2] or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
-            g = group[j]
-            raw = raw_rows[r]
-            out.append({
-                "row": r, "col": j, "header": is_header, "row_head": row_head,
-                "row_label": (left or text) if p is None else last_label,
-                "group_index": g if g >= 0 else None, "col_group": group_name[j], "col_header": header_name[j],
-                "text": raw[j] if j < len(raw) else text, "value": p[0] if p else None, "decimals": p[1] if p else None,
-                "unit": unit, "value_yuan": to_yuan(p[0], unit) if p else None, "line": lines[r] + 1,
-            })
-    return out
+                value = dec = unit = yuan = None
+            else:
+                label = last_label
+                value, dec, unit = p
+                unit = unit or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
+                yuan = to_yuan(value, unit)
+            o_row.append(r)
+            o_col.append(j)
+            o_header.append(is_header)
+            o_head.append(row_head)
+            o_label.append(label)
+            o_gi.append(group_index[j])
+            o_group.append(group_name[j])
+            o_colh.append(header_name[j])
+            o_text.append(raw[j] if j < len(raw) else text)
+            o_value.append(value)
+            o_dec.append(dec)
+            o_unit.append(unit)
+            o_yuan.append(yuan)
+            o_line.append(line)
+            n += 1
+    return n
 
 
 def header_unit(rows: list[list[str]], title: str | None) -> str | None:

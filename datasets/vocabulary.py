@@ -8,6 +8,7 @@ their labels often contain the totals' words (一般公共预算“三公”经�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ITEMS: list[tuple[str, re.Pattern]] = [
     (key, re.compile(pattern))
@@ -36,6 +37,7 @@ ITEMS: list[tuple[str, re.Pattern]] = [
 _QUALIFIED = re.compile(r"拨款|事业|经营|上级|附属|其他|结转|余额|基金")
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across documents
 def item_of(label: str) -> str | None:
     """Canonical item key of a printed label, or None."""
     if not label:
