@@ -20,7 +20,7 @@ from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
-from datasets.cache import PARSER_SOURCES, ContentCache, code_fingerprint
+from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, in_file_order, parse_files, unit_id_of
 from features import assign_peers, unit_features
 from reports.excel import write_xlsx
@@ -133,6 +133,7 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
         cache = ContentCache(options.cache_dir, f"results-{fp}")
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
     ids = [unit_id_of(f) for f in files]
+    stats = file_stats(files) if cache is not None else []
     todo = files
     t = time.perf_counter()
     if cache is not None and cache.has_segments():  # an empty cache needs no hashing
@@ -172,7 +173,10 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
     finally:
         if pool is not None:
             pool.shutdown()
-    return in_file_order(ids, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+    out = in_file_order(ids, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+    if cache is not None:  # so that tomorrow's run reads only the files that changed
+        save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
+    return out
 
 
 def _one_thread_each() -> None:

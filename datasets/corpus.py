@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from datasets import frames
-from datasets.cache import ContentCache, content_hashes
+from datasets.cache import STAT_INDEX, ContentCache, content_hashes
 from datasets.parse import parse_path
 
 
@@ -127,7 +127,7 @@ def cache_split(files: list[Path], ids: list[str], cache: ContentCache) -> tuple
     mapping = pl.DataFrame({
         "unit_id": ids,
         "source_path": [str(f) for f in files],
-        "content_sha1": content_hashes(files),
+        "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX),
     }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
     hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
     cached = set(hits["unit_id"])

@@ -97,3 +97,21 @@ def test_worker_processes_give_the_same_outputs(folder, monkeypatch):
     monkeypatch.setattr(pipeline, "TASK", 5)
     parallel = screen(files, folder / "par", Options(workers=2))
     same(plain, parallel)
+
+
+def test_a_same_size_edit_with_a_new_mtime_is_seen(folder, monkeypatch):
+    """The stat index skips hashing only where size and modification time are unchanged."""
+    import os
+
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    screen(files, folder / "out", cached)
+    target = files[5]
+    data = bytearray(target.read_bytes())
+    data[-2:] = b"\n\n" if data[-2:] != b"\n\n" else b" \n"  # same size, new content
+    stat = os.stat(target)
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    seen = computed(monkeypatch)
+    screen(files, folder / "out", cached)
+    assert seen == [target.name]
