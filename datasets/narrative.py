@@ -167,7 +167,7 @@ STAFF_PATTERNS = [
     ("vehicles", re.compile(r"(?<!购置)(?<!购买)(?<!更新)车辆(?:共|总数|数|合计)?\s*(?:为|共|共计)?\s*(\d+)\s*辆")),
 ]
 # The parts listed after a total, up to the next total or the end of the sentence:
-# "编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 26 人，其中行政 19 人、事业 7 人".
+# "编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 38 人，其中行政 29 人、事业 9 人".
 _PART = re.compile(r"([\u4e00-\u9fff]{1,8}?)\s*(\d+)\s*[人名]")
 _PART_KIND = (("行政", "admin"), ("事业", "inst"), ("工勤", "worker"))
 _PARTS_END = re.compile(r"[;。]|实有|离退休")

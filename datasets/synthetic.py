@@ -202,7 +202,7 @@ def inject_unt(u, st, an, rng, taken):
 def inject_plh(u, st, an, rng, taken):
     kind = rng.choice(("xx_equipment", "cross_marks", "to_fill"))
     an["plh"] = {"kind": kind, "index": rng.randint(1, len(u.projects)), "key": "PLH"}
-    return kind, {"xx_equipment": "设备XX台（套） left in the 国有资产 section",
+    return kind, {"xx_equipment": "equipment count left as XX in the 国有资产 section",
                   "cross_marks": "内设机构 count printed as ××",
                   "to_fill": "performance target value 待填 in a 表13 project table"}[kind]
 

@@ -73,7 +73,7 @@ _STARTS_ITEM = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[。;!?:：；！？]\s*$")
 _PROSE_MARK = re.compile(r"[,、。;，；]")
-# A line that stops on these words stops mid-sentence: 较上年减少 / 2.53万元.
+# A line that stops on these words stops mid-sentence: 较上年减少 / 3.08万元.
 _OPEN_END = re.compile(r"(?:增加|减少|增长|下降|降低|上升|较|比|上年|预算|为|共|其中|万元|元|%)$")
 _TABLE_MARKER = re.compile(r"^\s*表\s*\d")
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")

@@ -89,7 +89,7 @@ def synthetic_frames(n: int, seed: int = 0) -> tuple[dict[str, pl.DataFrame], pl
     src = np.where(np.isin(owner, cp), owner - 1, owner)
     key = np.where(slot < 3, np.char.add("boiler", slot.astype(str)), np.char.add(np.char.add(src.astype(str), ":"), slot.astype(str)))
     marks = _frame("marks", {"unit_id": ids[owner], "kind": np.full(owner.size, "paragraph"), "key": key,
-                             "text": np.full(owner.size, "本单位当年公用经费预算安排5.40万元，较上年7.20万元减少1.80万元。"),
+                             "text": np.full(owner.size, "本年度公用经费安排6.30万元，比上年8.15万元减少1.85万元。"),
                              "line": slot * 5 + 10})
     frames = {"units": units, "claims": claims, "cells": cells, "toc": F.empty("toc"), "marks": marks}
     m = max(1, n // 3)

@@ -5,12 +5,12 @@ import polars as pl
 from anomaly import engine
 from anomaly.engine import COVERAGE_COLUMNS, FINDING_COLUMNS, Result, frames_from_text, run_rules, selected
 
-TEXT = "公务接待费2.19元，较上年3.49减少1.29万元（62.84%）。"
+TEXT = "公务接待费3.74元，较上年5.12减少1.39万元（73.05%）。"
 
 
 def _two_units():
     a = frames_from_text(TEXT, unit_id="a", source_path="a.txt")
-    b = frames_from_text("本单位当年公用经费预算安排5.40万元，较上年7.20万元减少1.80万元。", unit_id="b", source_path="b.txt")
+    b = frames_from_text("本年度公用经费安排6.30万元，比上年8.15万元减少1.85万元。", unit_id="b", source_path="b.txt")
     failed = pl.DataFrame({"unit_id": ["c"], "source_path": ["c.txt"], "parse_status": ["failed"]})
     units = pl.concat([a["units"], b["units"], failed], how="diagonal_relaxed")
     return {k: (units if k == "units" else pl.concat([a[k], b[k]])) for k in a}

@@ -36,5 +36,5 @@ def test_catalog_shape():
 
 def test_describe_shows_examples():
     text = describe("PCT002")
-    assert "PCT002" in text and "96%" in text
+    assert "PCT002" in text and "96.2%" in text
     assert "Passing example" in describe("PCT002", lang="en")

@@ -148,17 +148,17 @@ _PROJECT = """表13-1
 
 2024年单位专项业务经费绩效目标表（1）
 
-项目名称		机构运转补助		
+项目名称		档案数字化经费		
 主管部门		某某局		
 资金金额 (万元)		年度资金总额:		{total}
-		其中: 财政拨款		95.01
+		其中: 财政拨款		86.40
 		其他资金		{other}
 总体目标	年度目标			
 """
 
 
 @rule("ARI003", "error", "项目绩效表资金总额与来源之和不符", "Project table: annual funds differ from fiscal + other funds",
-      bad=_PROJECT.format(total="95.01", other="5.00"), good=_PROJECT.format(total="100.01", other="5.00"))
+      bad=_PROJECT.format(total="86.40", other="3.60"), good=_PROJECT.format(total="90.00", other="3.60"))
 def ari003(ctx: Context) -> Result:
     """项目（专项业务经费）绩效目标表中，年度资金总额应等于“其中：财政拨款”加“其他资金”。
 

@@ -46,7 +46,7 @@ def money_claims(ctx: Context) -> pl.DataFrame:
       in the claim's context unit (what the parser's ``*_yuan`` does);
     * context reading (``ctx_fac``): every figure in the claim's context unit, i.e. the
       printed numbers compared as they stand, which is how a reader understands
-      ``公务接待费2.19元，较上年3.49减少1.29万元`` (a unit slip, reported by UNT).
+      ``公务接待费3.74元，较上年5.12减少1.39万元`` (a unit slip, reported by UNT).
 
     A check is consistent when either reading is; so a unit slip is never reported
     twice, and mixed but correct units (5000元 … 0.80万元) never alarm.

@@ -36,13 +36,13 @@ def _outside_empty_tables(ctx: Context, df: pl.DataFrame) -> pl.DataFrame:
 
 
 @rule("PLH001", "warning", "占位符未替换（XX、××、待填）", "Placeholder left in (XX, ××, 待填)",
-      bad="截止上年底，本单位共有车辆2辆，单价20万元以上的设备XX台（套）。",
-      good="截止上年底，本单位共有车辆2辆，单价20万元以上的设备0台（套）。")
+      bad="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备XX套。",
+      good="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备1套。")
 def plh001(ctx: Context) -> Result:
     """文中或表中留有模板占位符：XX、××、待填、请填写、连续下划线等。
 
-    Catches: template residue such as 设备XX台（套） (seed line 194), ××个内设机构, 待填 as
-    a target value. Placeholders inside a table the 目录 declares empty (a blank
+    Catches: template residue such as an equipment count left as XX (seed line 194),
+    ××个内设机构, 待填 as a target value. Placeholders inside a table the 目录 declares empty (a blank
     skeleton) are not reported. Why it matters: an unfilled template means a figure was
     never supplied; whatever stands there is not a disclosure.
     """
@@ -60,15 +60,15 @@ _PRJ = """表13-1
 
 2024年单位专项业务经费绩效目标表（1）
 
-项目名称		机构运转补助		
-资金金额 (万元)		年度资金总额:		95.01
+项目名称		档案数字化经费		
+资金金额 (万元)		年度资金总额:		86.40
 绩效指标	一级指标	二级指标	指标内容	指标值
 	产出指标	数量指标	{row}
 """
 
 
 @rule("PLH002", "warning", "绩效表留有未填写的模板行", "Unfilled template rows in a table",
-      bad=_PRJ.format(row="指标1:	"), good=_PRJ.format(row="指标1: 保障人员工资按时发放	≥100%"))
+      bad=_PRJ.format(row="指标1:	"), good=_PRJ.format(row="指标1: 完成档案扫描数量	≥12000卷"))
 def plh002(ctx: Context) -> Result:
     """未声明为空表的表格中出现只有“指标1:”“目标1:”而无内容的模板行。
 
@@ -226,7 +226,7 @@ _SECTIONS_DOC = """第一部分 单位概况
 
 九、公用经费情况说明
 
-本单位当年公用经费预算安排5.40万元，较上年无变动。
+本单位当年公用经费预算安排6.30万元，较上年无变动。
 """
 
 
@@ -282,7 +282,7 @@ _PRJ_SUM = """表1
 
 2024年单位专项业务经费绩效目标表（1）
 
-项目名称		机构运转补助		
+项目名称		档案数字化经费		
 资金金额 (万元)		年度资金总额:		30.00
 		其中: 财政拨款		30.00
 
@@ -290,7 +290,7 @@ _PRJ_SUM = """表1
 
 2024年单位专项业务经费绩效目标表（2）
 
-项目名称		督查调研经费		
+项目名称		业务培训补助		
 资金金额 (万元)		年度资金总额:		{b}
 		其中: 财政拨款		{b}
 """
@@ -311,10 +311,11 @@ def prf001(ctx: Context) -> Result:
     """各项目（专项业务经费）绩效目标表的年度资金总额之和，应等于表1的专项业务经费支出。
 
     Catches: the 年度资金总额 of the project tables (表13-1, 表13-2 …) not adding up to
-    表1's 专项业务经费支出 (n tables carry n half units: the seed's 95.01 + 10.00 + 5.00 +
-    45.00 + 44.80 = 199.81万元 against 1,998,194元 is consistent). Why it matters: every
-    project must carry performance targets; a shortfall means projects without targets,
-    an excess means project amounts that the budget does not contain.
+    表1's 专项业务经费支出 (n tables carry n half units: five project tables printed to
+    0.01万元 that add up to 173.31万元 are consistent with 1,733,186元, as the seed's five
+    are with its 表1). Why it matters: every project must carry performance targets; a
+    shortfall means projects without targets, an excess means project amounts that the
+    budget does not contain.
     """
     p = _projects(ctx)
     sums = p.group_by("unit_id").agg(pl.col("lo").sum(), pl.col("hi").sum(), pl.col("yuan").sum(), pl.len().alias("n"),
@@ -339,27 +340,27 @@ _OVERALL = """表1
 单位：元
 
 项 目	预算数	项 目	预算数
-本年收入合计	6106713.00	本年支出合计	6106713.00
+本年收入合计	5873362.00	本年支出合计	5873362.00
 
 2024年单位整体支出绩效目标表
 
 部门（单位）名称		某某局			
 年度 主要 任务	任务名称	主要内容	预算金额（万元）		
 			总额	财政拨款	其他资金
-	工资福利及专项业务经费	2024年度工资福利、专项业务经费等	{v}	{v}	
+	保障单位正常运转	人员支出、日常公用支出及项目支出	{v}	{v}	
 	金额合计		{v}	{v}	
 """
 
 
 @rule("PRF002", "warning", "整体支出绩效目标表金额与单位预算总额不符", "整体支出 performance table total differs from the unit's budget",
-      bad=_OVERALL.format(v="199.82"), good=_OVERALL.format(v="610.67"))
+      bad=_OVERALL.format(v="173.32"), good=_OVERALL.format(v="587.34"))
 def prf002(ctx: Context) -> Result:
     """整体支出绩效目标表覆盖单位全部支出，其金额合计应等于表1的本年支出合计。
 
     Catches: the 整体支出绩效目标表's 金额合计 that differs from the unit's total budget
-    (seed: 199.82万元, which is only the 专项业务经费, against 610.67万元). The largest
-    amount on the 合计 row is taken (columns of this table are often shifted in
-    conversion). Why it matters: the whole-unit targets must cover the whole budget; a
+    (e.g. 173.32万元, only the 专项业务经费, against a budget of 587.34万元; the seed's
+    表14 has this defect). The largest amount on the 合计 row is taken (columns of this
+    table are often shifted in conversion). Why it matters: the whole-unit targets must cover the whole budget; a
     table covering only projects leaves two thirds of the money without targets.
     """
     cells = ctx["cells"].filter(pl.col("value").is_not_null() & (pl.col("table_id").eq("表14") | pl.col("table_title").fill_null("").str.contains("整体支出")))
@@ -386,8 +387,8 @@ _TARGET = """表13-1
 
 2024年单位专项业务经费绩效目标表（1）
 
-项目名称		机构运转补助		
-资金金额 (万元)		年度资金总额:		95.01
+项目名称		档案数字化经费		
+资金金额 (万元)		年度资金总额:		86.40
 绩效指标	一级指标	二级指标	指标内容	指标值
 	满意度指标	服务对象满意度指标	指标1: 群众满意度	{v}
 """
@@ -444,7 +445,7 @@ _INDICATOR = r"^\s*指标\s*\d+\s*[:：]\s*\S"
 
 
 @rule("PRF004", "warning", "绩效指标缺少指标值", "Performance indicator without a target value",
-      bad=_PRJ.format(row="指标1: 督查调研经费。\t"), good=_PRJ.format(row="指标1: 督查调研经费。\t≤10万元"))
+      bad=_PRJ.format(row="指标1: 档案借阅服务。\t"), good=_PRJ.format(row="指标1: 档案借阅服务。\t≥300人次"))
 def prf004(ctx: Context) -> Result:
     """绩效目标表中写了指标内容（指标1: …）却没有填写指标值。
 

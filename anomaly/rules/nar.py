@@ -124,8 +124,8 @@ def nar001(ctx: Context) -> Result:
     """文中“本单位预算收入/支出”总额应等于表1的本年收入合计/本年支出合计（或收入总计）。
 
     Catches: the narrative's 本单位预算收入 / 预算支出 that matches neither 表1's 本年收入合计
-    (本年支出合计) nor its 收入总计 (支出总计), comparing 610.67万元 ([610.665, 610.675]万元)
-    with 6106713.00元 through the printed decimals. Why it matters: the headline figure
+    (本年支出合计) nor its 收入总计 (支出总计), comparing e.g. 587.34万元 ([587.335,
+    587.345]万元) with 5873362.00元 through the printed decimals. Why it matters: the headline figure
     of the disclosure must be the table's; a mismatch means one of them is stale.
     """
     c = money_claims(ctx).filter(pl.col("item").is_in(["income_total", "expenditure_total"]) & pl.col("current").is_not_null())
@@ -165,7 +165,7 @@ _FUNC = _T1.format(inc="100.00") + """
 def nar002(ctx: Context) -> Result:
     """文中按功能科目（7位编码）列出的金额，按类（前3位）汇总后应等于表1支出功能分类对应类级金额。
 
-    Catches: the narrative's 功能 items (行政运行（2010301）239.14万元 …) summed by class
+    Catches: the narrative's 功能 items (行政运行（2010301）… 万元, 住房公积金（2210201）…) summed by class
     (201 一般公共服务 …) that differ from 表1's class amounts. Judged only where comparable:
     the unit's income is all 财政拨款 (the narrative items are 一般公共预算 figures) and
     表1's recognised classes add up to its total. A class with an item that NAR006 flags
@@ -190,9 +190,9 @@ _ECON = _T1.format(inc="100.00") + """
 def nar003(ctx: Context) -> Result:
     """文中部门预算经济分类类级科目（301、302、303…）的金额应等于表1部门经济分类各明细之和。
 
-    Catches: 商品和服务支出(302) 205.22万元 in the seed, while 表1's (2)商品和服务支出 rows
-    (人员经费和公用经费 54,000.00 + 专项业务经费 1,951,872.92) add up to 200.59万元 (the text
-    folded the 4.63万元 of 资本性支出（基本建设） into 302). Judged only where the unit's
+    Catches: a narrative 商品和服务支出(302) that differs from the sum of 表1's
+    (2)商品和服务支出 rows (under 人员经费和公用经费 and under 专项业务经费); in the seed
+    (line 164) the text folds the 资本性支出（基本建设） amount into 302. Judged only where the unit's
     income is all 财政拨款 and 表1's recognised sub-items add up to the group total. A class
     NAR009 flags against its 表6 row is left to NAR009. Why it matters: the economic
     classes tell what the money buys; 302 is where 公用经费 sits.
@@ -227,8 +227,8 @@ _GOV = """2024 年本单位预算收入 100.00 万元，较上年减少 10.00 �
 def nar004(ctx: Context) -> Result:
     """文中政府预算经济分类类级科目（501、502、504…）的金额应等于表1政府经济分类对应类级金额。
 
-    Catches: a 50x item of the narrative (机关商品和服务支出(502) 200.59万元) that differs from
-    表1's class of the same name (2、机关商品和服务支出 2,005,872.92元). 504 is 机关资本性支出
+    Catches: a 50x item of the narrative (机关商品和服务支出(502) … 万元) that differs from
+    表1's class of the same name (2、机关商品和服务支出 … 元). 504 is 机关资本性支出
     （二）, printed in 表1 as 机关资本性支出（基本建设）. Judged only where the unit's income is
     all 财政拨款 and 表1's recognised classes add up to the group total. A class NAR009
     flags against its 表6 row is left to NAR009.
@@ -248,8 +248,8 @@ def nar005(ctx: Context) -> Result:
 
     Catches: 公用经费 in the text that matches neither 表1's (2)商品和服务支出 under
     1、人员经费和公用经费支出 (基本支出) nor that plus the class's 资本性支出. Judged only
-    where the unit's income is all 财政拨款 (the narrative figure is 一般公共预算). Seed:
-    5.40万元 = 54,000.00元, consistent. A claim NAR007 flags against 表7/表8 is left to
+    where the unit's income is all 财政拨款 (the narrative figure is 一般公共预算). The
+    seed's 公用经费 (line 206) agrees with its 表1. A claim NAR007 flags against 表7/表8 is left to
     NAR007 (outcome not_applicable). Why it matters: 公用经费 is the running-cost line
     that oversight compares across units.
     """

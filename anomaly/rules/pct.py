@@ -53,8 +53,8 @@ def classified(ctx: Context) -> pl.DataFrame:
             has_chg = pl.col("change").is_not_null()
             has_both = pl.col("current").is_not_null() & pl.col("prior").is_not_null()
             # Where the stated change agrees with current − prior, the true change lies in
-            # both intervals: judge against their intersection (0.12 and 31.89 − 31.77 give
-            # [0.115, 0.125], so 0.3% is wrong although 0.11/31.895 alone would round to 0.3).
+            # both intervals: judge against their intersection (0.15 and 24.21 − 24.06 give
+            # [0.145, 0.155], so 0.7% is wrong although 0.16/24.205 alone would round to 0.7).
             c, joint = _column(c, f"joint_{rd}", Interval(pl.max_horizontal(chg.lo, diff.lo), pl.min_horizontal(chg.hi, diff.hi)))
             agree = has_chg & has_both & (joint.lo <= joint.hi + 1e-9)
             either = (has_chg & overlaps(q, ratio(chg, pri).scale(100.0))) | (has_both & overlaps(q, ratio(diff, pri).scale(100.0)))
@@ -112,21 +112,22 @@ def _changeword(r: dict) -> str:
     return "减少额" if r["direction"] == "decrease" else "增加额"
 
 
-_SG = "2024年本单位当年一般公共预算“三公”经费预算支出33.96万元，较上年预算35.38万元减少1.41万元（{pct}）。"
+_SG = "本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（{pct}）。"
 
 
 @rule("PCT001", "warning", "增减百分比数值错误", "Percentage change has the wrong value",
-      bad="公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.3%）。",
-      good="公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.4%）。")
+      bad="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.7%）。",
+      good="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.6%）。")
 def pct001(ctx: Context) -> Result:
     """增减百分比应等于增减额除以上年数（按印刷位数的舍入区间比较）。
 
     Catches: a percentage printed after 增加/减少 that is not change / prior, and is not
-    one of the named mistakes PCT002 (current/prior) or PCT003 (change/current): seed
-    公务用车运行维护费 减少0.12万元（0.3%） where 0.12/31.89 = 0.38% (0.3 printed with one
-    decimal stands for [0.25, 0.35], which 0.38 does not meet). Where the stated change
-    itself is wrong (YOY001), a percentage matching either the stated change or
-    current − prior passes. Why it matters: percentages are what summaries quote.
+    one of the named mistakes PCT002 (current/prior) or PCT003 (change/current), e.g.
+    公务用车运行维护费 减少0.15万元（0.7%） where 0.15/24.21 = 0.62% (0.7 printed with one
+    decimal stands for [0.65, 0.75], which 0.62 does not meet; the seed has such a case in
+    its 三公 paragraph, line 190). Where the stated change itself is wrong (YOY001), a
+    percentage matching either the stated change or current − prior passes. Why it
+    matters: percentages are what summaries quote.
     """
     c = classified(ctx)
     hits = []
@@ -145,15 +146,16 @@ def pct001(ctx: Context) -> Result:
 
 
 @rule("PCT002", "error", "把本年/上年比率当作增减百分比", "Ratio current/prior stated as the percentage change",
-      bad=_SG.format(pct="96%"), good=_SG.format(pct="4.0%"))
+      bad=_SG.format(pct="96.2%"), good=_SG.format(pct="3.8%"))
 def pct002(ctx: Context) -> Result:
-    """增减后括注的百分比等于本年数/上年数（如减少1.41万元却写96%），而增减率应为增减额/上年数。
+    """增减后括注的百分比等于本年数/上年数（如下降1.85万元却写96.2%），而增减率应为增减额/上年数。
 
-    Catches: 三公…33.96万元，较上年预算35.38万元减少1.41万元（96%）: 96% is 33.96/35.38,
-    the ratio of the two years, printed where the change (1.41/35.38 = 4.0%) belongs.
-    Named separately from a plain wrong value because it is a systematic misunderstanding
-    (often repeated across a unit's paragraphs and across units filled from one template).
-    Why it matters: 96% reads as "cut by 96%", a wildly wrong message.
+    Catches: 三公…47.20万元，比上年预算49.05万元下降1.85万元（96.2%）: 96.2% is
+    47.20/49.05, the ratio of the two years, printed where the change (1.85/49.05 = 3.8%)
+    belongs (the seed's 三公 total, line 190, makes this mistake). Named separately from a
+    plain wrong value because it is a systematic misunderstanding (often repeated across
+    a unit's paragraphs and across units filled from one template). Why it matters:
+    96.2% reads as "cut by 96.2%", a wildly wrong message.
     """
     c = classified(ctx)
     hits = []

@@ -9,9 +9,9 @@ from anomaly.rules.common import fmt, hit, money_claims
 
 PARTS = ["sangong_abroad", "reception", "vehicle_purchase", "vehicle_running"]
 
-_SAN = ("2024年本单位当年一般公共预算“三公”经费预算支出33.96万元，较上年预算35.38万元减少1.42万元（4.0%）。"
-        "其中：因公出国（境）经费0.00万元，较上年无变动；公务接待费{rec}万元，较上年3.49万元减少1.30万元（37.2%）；"
-        "公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（0.4%）；公务用车购置费0.00万元，较上年无变动。")
+_SAN = ("本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（3.8%）。"
+        "分项为：公务用车购置费0.00万元，与上年持平；公务用车运行维护费43.46万元，比上年43.93万元下降0.47万元（1.1%）；"
+        "公务接待费{rec}万元，比上年5.12万元下降1.38万元（27.0%）；因公出国（境）经费0.00万元，与上年持平。")
 
 
 def _half(dec: pl.Expr) -> pl.Expr:
@@ -19,13 +19,13 @@ def _half(dec: pl.Expr) -> pl.Expr:
 
 
 @rule("SAN001", "error", "“三公”经费合计与各项之和不符", "三公 total differs from the sum of its four parts",
-      bad=_SAN.format(rec="3.19"), good=_SAN.format(rec="2.19"))
+      bad=_SAN.format(rec="4.74"), good=_SAN.format(rec="3.74"))
 def san001(ctx: Context) -> Result:
     """“三公”经费合计应等于因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费之和（本年与上年分别核对）。
 
     Catches: the 三公 total of the year (and of last year, where every part states it or
     says 无变动) that is not the sum of its four parts within rounding (n parts, n half
-    units). A part printed in the wrong unit (the seed's 公务接待费2.19元 among 万元) is
+    units). A part printed in the wrong unit (公务接待费 in 元 among 万元, as in the seed) is
     read in the paragraph's unit here, so the slip is reported once, by UNT001. A combined
     公务用车购置及运行费 stands for both vehicle parts. If a part is missing, only a sum of
     the present parts above the total is flagged. Why it matters: 三公 is the most
@@ -114,9 +114,9 @@ def san001(ctx: Context) -> Result:
     return Result(hits, status)
 
 
-_STAFF = "截止上年底，本单位人员编制 30 人，其中行政编制 {a} 人、事业编制 9 人；实有人员 26 人，其中行政 19 人、事业 7 人。"
-_STAFF2 = "截止上年底，本单位人员编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 26 人，其中行政 {a} 人、事业 7 人。"
-_STAFF3 = "截止上年底，本单位人员编制 30 人，其中行政编制 21 人、事业编制 9 人；实有人员 {n} 人。"
+_STAFF = "截至上年末，本单位人员编制 42 人，其中行政编制 {a} 人、事业编制 11 人；实有人员 38 人，其中行政 29 人、事业 9 人。"
+_STAFF2 = "截至上年末，本单位人员编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 38 人，其中行政 {a} 人、事业 9 人。"
+_STAFF3 = "截至上年末，本单位人员编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 {n} 人。"
 
 
 def _staff(ctx: Context) -> pl.DataFrame:
@@ -155,11 +155,11 @@ def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
 
 
 @rule("STF001", "error", "编制数与所列各类编制之和不符", "Authorised staff differs from the sum of its parts",
-      bad=_STAFF.format(a="23"), good=_STAFF.format(a="21"))
+      bad=_STAFF.format(a="34"), good=_STAFF.format(a="31"))
 def stf001(ctx: Context) -> Result:
     """人员编制总数应等于行政编制与事业编制之和。
 
-    Catches: 编制 30 人，其中行政编制 23 人、事业编制 9 人 (23 + 9 = 32 ≠ 30). Every part
+    Catches: 编制 42 人，其中行政编制 34 人、事业编制 11 人 (34 + 11 = 45 ≠ 42). Every part
     listed after the total counts (行政, 事业, 工勤, and any other 人 figure before the next
     total), since a 其中 list is complete by convention; the rule needs at least two
     parts. Why it matters: staff numbers drive per-capita budgets.
@@ -168,11 +168,11 @@ def stf001(ctx: Context) -> Result:
 
 
 @rule("STF002", "error", "实有人数与所列各类人数之和不符", "Actual staff differs from the sum of its parts",
-      bad=_STAFF2.format(a="22"), good=_STAFF2.format(a="19"))
+      bad=_STAFF2.format(a="32"), good=_STAFF2.format(a="29"))
 def stf002(ctx: Context) -> Result:
     """实有人员总数应等于行政与事业实有人员之和。
 
-    Catches: 实有人员 26 人，其中行政 22 人、事业 7 人 (22 + 7 = 29 ≠ 26), parts counted as
+    Catches: 实有人员 38 人，其中行政 32 人、事业 9 人 (32 + 9 = 41 ≠ 38), parts counted as
     for STF001. Why it matters: actual staff is the base of every per-staff comparison
     between units.
     """
@@ -180,7 +180,7 @@ def stf002(ctx: Context) -> Result:
 
 
 @rule("STF003", "warning", "实有人数超过编制数", "Actual staff above authorised staff",
-      bad=_STAFF3.format(n="33"), good=_STAFF3.format(n="26"))
+      bad=_STAFF3.format(n="47"), good=_STAFF3.format(n="38"))
 def stf003(ctx: Context) -> Result:
     """实有人员多于人员编制（超编），或数字填反。
 

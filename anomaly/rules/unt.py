@@ -12,18 +12,19 @@ _NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), 
 
 
 @rule("UNT001", "error", "金额单位错误（如万元误写为元）", "Unit slip: an amount in the wrong unit (元 for 万元)",
-      bad="公务接待费2.19元，较上年3.49万元减少1.29万元。",
-      good="公务接待费2.19万元，较上年3.49万元减少1.29万元。")
+      bad="公务接待费3.74元，较上年5.12万元减少1.39万元。",
+      good="公务接待费3.74万元，较上年5.12万元减少1.39万元。")
 def unt001(ctx: Context) -> Result:
     """同一句中各金额单位不一致、且只有按上下文单位理解时数字才自洽，说明单位写错。
 
-    Catches: a figure printed in a unit that its own sentence contradicts: seed
-    公务接待费2.19元，较上年3.49减少1.29万元 — read in 万元, 3.49 − 2.19 = 1.30 ≈ 1.29 holds;
-    read as printed, 2.19元 is 10^4 off. Also flagged without a change to confirm it: two
-    figures of one subject whose printed numbers are of the same size but whose units
-    put them 1,000× or more apart; and a lone amount of a few 元 (会议费3.05元，较上年持平)
-    among same-sized 万元 figures on its line. Mixed units that are right as printed (5000元 …
-    0.80万元 … 0.30万元) pass. Why it matters: a 万元/元 slip understates or overstates
+    Catches: a figure printed in a unit that its own sentence contradicts (the seed's
+    公务接待费, line 190), e.g. 公务接待费3.74元，较上年5.12万元减少1.39万元 — read in 万元,
+    5.12 − 3.74 = 1.38 ≈ 1.39 holds within rounding; read as printed, 3.74元 is 10^4 off.
+    Also flagged without a change to confirm it: two figures of one subject whose printed
+    numbers are of the same size but whose units put them 1,000× or more apart; and a
+    lone amount of a few 元 (会议费3.05元，较上年持平) among same-sized 万元 figures on
+    its line. Mixed units that are right as printed (5000元 … 0.80万元 … 0.30万元) pass.
+    Why it matters: a 万元/元 slip understates or overstates
     the item 10,000-fold in every total built from it.
     """
     c = money_claims(ctx).filter(pl.col("mixed"))
@@ -88,13 +89,13 @@ def _lone_yuan(ctx: Context) -> list[dict]:
 
 
 @rule("UNT002", "info", "金额缺少单位", "Amount printed without a unit",
-      bad="公务接待费2.19万元，较上年3.49减少1.30万元。",
-      good="公务接待费2.19万元，较上年3.49万元减少1.30万元。")
+      bad="公务接待费3.74万元，较上年5.12减少1.38万元。",
+      good="公务接待费3.74万元，较上年5.12万元减少1.38万元。")
 def unt002(ctx: Context) -> Result:
-    """与带单位的金额同句出现、自身却没有单位的金额（如“较上年3.49减少1.29万元”）。
+    """与带单位的金额同句出现、自身却没有单位的金额（如“较上年5.12减少1.38万元”）。
 
     Catches: a figure of a money sentence printed without 元/万元 while the others carry
-    one (seed: 较上年3.49). The checks read it in the sentence's unit, so this is a
+    one (the seed's 三公 paragraph has one, line 190). The checks read it in the sentence's unit, so this is a
     presentation defect, reported at low severity. Why it matters: a bare number invites
     exactly the 元/万元 confusion UNT001 catches, and a reader cannot tell which is meant.
     """

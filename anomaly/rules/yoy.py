@@ -8,7 +8,7 @@ from anomaly.engine import Context, Result, rule
 from anomaly.intervals import magnitude, overlaps, printed, signed
 from anomaly.rules.common import fig, fmt, hit, money_claims
 
-_MEETING = "本单位当年一般公共预算会议费预算支出{cur}万元，较上年{pri}万元减少{chg}万元。"
+_MEETING = "本年度会议费安排{cur}万元，比上年{pri}万元下降{chg}万元。"
 
 
 def _u(r: dict, f: str) -> str:
@@ -23,15 +23,15 @@ def change_consistent() -> pl.Expr:
 
 
 @rule("YOY001", "error", "增减额与本年数、上年数之差不符", "Stated change differs from current − prior",
-      bad=_MEETING.format(cur="2.68", pri="2.70", chg="0.19"), good=_MEETING.format(cur="2.68", pri="2.70", chg="0.02"))
+      bad=_MEETING.format(cur="3.15", pri="3.42", chg="0.72"), good=_MEETING.format(cur="3.15", pri="3.42", chg="0.27"))
 def yoy001(ctx: Context) -> Result:
     """文中写明本年数、上年数和增减额时，增减额应等于两者之差（按印刷位数的舍入区间比较）。
 
     Catches: a sentence that gives this year's figure, last year's figure and the change,
-    where the change is not current − prior: 会议费2.68万元，较上年2.70万元减少0.19万元
-    (2.70 − 2.68 = 0.02). Compared with rounding intervals (33.96 vs 35.38 with a change
-    of 1.41 is consistent), and with the figures read in the sentence's own unit, so a
-    unit slip (2.19元 among 万元) is left to UNT. Why it matters: the change is what
+    where the change is not current − prior: 会议费3.15万元，比上年3.42万元下降0.72万元
+    (3.42 − 3.15 = 0.27). Compared with rounding intervals (47.20 vs 49.05 with a change
+    of 1.84 is consistent), and with the figures read in the sentence's own unit, so a
+    unit slip (3.74元 among 万元) is left to UNT. Why it matters: the change is what
     readers and reviewers quote; a wrong change misstates the year's decision.
     """
     c = money_claims(ctx).filter(pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("change").is_not_null())
@@ -53,7 +53,7 @@ def yoy001(ctx: Context) -> Result:
     return Result(hits, ctx.status(c.filter(pl.col("ok"))["unit_id"], "pass"))
 
 
-_DIR = "本单位当年公用经费预算安排5.40万元，较上年7.20万元{word}1.80万元。"
+_DIR = "本年度公用经费安排6.30万元，比上年8.15万元{word}1.85万元。"
 
 
 @rule("YOY002", "error", "增减方向与数字相反", "Direction word contradicts the figures",
@@ -157,7 +157,8 @@ def yoy003(ctx: Context) -> Result:
 
     Catches: the items of a breakdown (功能 items with 7-digit codes, 部门经济 30x, 政府经济
     50x) whose signed changes do not add up to the stated change of the total they break
-    down (seed: nine 功能 items add up to +97.32万元 while the total fell by 84.61万元).
+    down (the seed's nine 功能 items, lines 138 ff., add up to an increase while the total
+    fell).
     Compared only where the items' current figures add up to that total, i.e. the
     breakdown is complete, and every item states its change (无变动 counts as 0). Why it
     matters: an itemisation that does not reconcile means at least one item's change (or
