@@ -42,6 +42,7 @@ _LABEL_NOISE = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+_MONEYISH = re.compile(r"[元较比增减降升持变]")
 _LAST_COMMA = re.compile(r".*[,:、]", re.S)
 
 
@@ -69,8 +70,8 @@ def _new_claim(label_raw: str, start: int) -> dict:
 def claims_of(par: Paragraph, section: str | None) -> list[dict]:
     """The claims in one paragraph, as dicts with figures as (value, decimals, unit, offset)."""
     text = par.text
-    if not _DIGIT.search(text):
-        return []
+    if not _DIGIT.search(text) or not _MONEYISH.search(text):
+        return []  # no figure, or nothing a claim could be made of (元, 较/比, 增/减 …)
     claims: list[dict] = []
     open_: dict | None = None
     expect: str | None = None

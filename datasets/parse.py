@@ -48,7 +48,8 @@ def parse_text(text: str) -> dict:
     for start, end in tables.blocks(norm, is_row):
         line_idx = [k for k in range(start, end) if is_row[k] and not tables._MD_RULE.match(norm[k])]
         rows = [tables.split_row(norm[k]) for k in line_idx]
-        raw_rows = [tables.split_row(original[k]) for k in line_idx]
+        # The printed cells; most rows need no second split (nothing was normalised).
+        raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]
         tid, title, unit = tables.context_of(norm, start, prev_end)
         prev_end = end
         declared = tables.toc_rows(rows)

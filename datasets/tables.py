@@ -128,8 +128,9 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
     group_index = [g if g >= 0 else None for g in group]
     group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
     header_name = [_SPACE.sub("", col_header[j]) if j < len(col_header) else None for j in range(width)]
-    (o_row, o_col, o_header, o_head, o_label, o_gi, o_group, o_colh, o_text, o_value, o_dec, o_unit, o_yuan,
-     o_line) = (out[k] for k in CELL_FIELDS)
+    # Bound appends: this loop runs for every cell of every table.
+    (a_row, a_col, a_header, a_head, a_label, a_gi, a_group, a_colh, a_text, a_value, a_dec, a_unit, a_yuan,
+     a_line) = (out[k].append for k in CELL_FIELDS)
     n = 0
     row_head = ""
     for r, cells in enumerate(rows):
@@ -139,18 +140,18 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
             row_head = cells[0]
         last_label = ""
         is_header = r < first_numeric
+        keep_all = is_header or keep_text
         raw = raw_rows[r]
         line = lines[r] + 1
-        for j, text in enumerate(cells):
+        for j, (text, p) in enumerate(zip(cells, parsed[r])):
             if not text:
                 continue
-            p = parsed[r][j]
             if p is None:
                 label = last_label or text  # a cell's label is the nearest text to its left
                 last_label = text
                 # Label cells survive as the row_label of the amounts beside them; keep
                 # only the text cells that carry something a check reads.
-                if not is_header and not keep_text and not _KEEP_TEXT.search(text):
+                if not keep_all and not _KEEP_TEXT.search(text):
                     continue
                 value = dec = unit = yuan = None
             else:
@@ -158,20 +159,20 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
                 value, dec, unit = p
                 unit = unit or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
                 yuan = to_yuan(value, unit)
-            o_row.append(r)
-            o_col.append(j)
-            o_header.append(is_header)
-            o_head.append(row_head)
-            o_label.append(label)
-            o_gi.append(group_index[j])
-            o_group.append(group_name[j])
-            o_colh.append(header_name[j])
-            o_text.append(raw[j] if j < len(raw) else text)
-            o_value.append(value)
-            o_dec.append(dec)
-            o_unit.append(unit)
-            o_yuan.append(yuan)
-            o_line.append(line)
+            a_row(r)
+            a_col(j)
+            a_header(is_header)
+            a_head(row_head)
+            a_label(label)
+            a_gi(group_index[j])
+            a_group(group_name[j])
+            a_colh(header_name[j])
+            a_text(raw[j] if j < len(raw) else text)
+            a_value(value)
+            a_dec(dec)
+            a_unit(unit)
+            a_yuan(yuan)
+            a_line(line)
             n += 1
     return n
 
