@@ -100,6 +100,17 @@ def _status(ctx: Context, c: pl.DataFrame, code: str) -> pl.DataFrame:
                       ctx.status(c["unit_id"], "insufficient_data")])
 
 
+def _verdict_result(ctx: Context, code: str, words) -> Result:
+    """Findings for the claims classified as `code`; words(row, decimals) gives
+    (expected, Chinese message, English message)."""
+    c = classified(ctx)
+    hits = []
+    for r in c.filter(pl.col("verdict") == code).iter_rows(named=True):
+        expected, zh, en = words(r, r["pct_dec"] or 0)
+        hits.append(hit(r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r), expected, zh, en))
+    return Result(hits, _status(ctx, c, code))
+
+
 def _pct(v: float, d: int) -> str:
     return f"{v:.{max(1, d)}f}%"
 
@@ -129,20 +140,15 @@ def pct001(ctx: Context) -> Result:
     percentage matching either the stated change or current − prior passes. Why it
     matters: percentages are what summaries quote.
     """
-    c = classified(ctx)
-    hits = []
-    for r in c.filter(pl.col("verdict") == "PCT001").iter_rows(named=True):
-        d = r["pct_dec"] or 0
+    def words(r: dict, d: int) -> tuple[str, str, str]:
         also = ""
         if r["change"] is not None and r["prior"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
             also = f"；按本年与上年之差为{_pct(r['diff_pct'], d)}"
-        hits.append(hit(
-            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
-            f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
-            f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
-        ))
-    return Result(hits, _status(ctx, c, "PCT001"))
+        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
+                f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
+                f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.")
+
+    return _verdict_result(ctx, "PCT001", words)
 
 
 @rule("PCT002", "error", "把本年/上年比率当作增减百分比", "Ratio current/prior stated as the percentage change",
@@ -157,17 +163,12 @@ def pct002(ctx: Context) -> Result:
     a unit's paragraphs and across units filled from one template). Why it matters:
     96.2% reads as "cut by 96.2%", a wildly wrong message.
     """
-    c = classified(ctx)
-    hits = []
-    for r in c.filter(pl.col("verdict") == "PCT002").iter_rows(named=True):
-        d = r["pct_dec"] or 0
-        hits.append(hit(
-            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
-            f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
-            f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
-        ))
-    return Result(hits, _status(ctx, c, "PCT002"))
+    def words(r: dict, d: int) -> tuple[str, str, str]:
+        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+                f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
+                f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.")
+
+    return _verdict_result(ctx, "PCT002", words)
 
 
 @rule("PCT003", "warning", "增减百分比以本年数为基数", "Percentage change computed on the wrong base (change/current)",
@@ -181,14 +182,9 @@ def pct003(ctx: Context) -> Result:
     decides the size of the reported cut or growth; on the wrong base decreases look
     larger and increases smaller.
     """
-    c = classified(ctx)
-    hits = []
-    for r in c.filter(pl.col("verdict") == "PCT003").iter_rows(named=True):
-        d = r["pct_dec"] or 0
-        hits.append(hit(
-            r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r),
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
-            f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
-            f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.",
-        ))
-    return Result(hits, _status(ctx, c, "PCT003"))
+    def words(r: dict, d: int) -> tuple[str, str, str]:
+        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+                f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
+                f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.")
+
+    return _verdict_result(ctx, "PCT003", words)
