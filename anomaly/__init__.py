@@ -1,2 +1,3 @@
 """anomaly: screen budget disclosures across units."""
+
 __version__ = "0.1.0"

@@ -33,7 +33,7 @@ def main() -> None:
 def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None) -> None:
     """Parse disclosures into the frames units, claims, cells, toc and marks (Parquet)."""
     from datasets.corpus import parse_files
-    from datasets.reading import discover
+    from datasets.read import discover
     from reports.files import write_atomic
 
     files = discover(inputs)
@@ -78,19 +78,50 @@ class _Progress:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="anomaly-out", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for the outputs (units, findings, ranking, report.html, report.xlsx, manifest.json).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="anomaly-out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the outputs (units, findings, ranking, report.html, report.xlsx, manifest.json).",
+)
 @click.option("--select", help="Only these rules: codes or families, comma-separated (PCT,YOY).")
 @click.option("--ignore", help="Skip these rules: codes or families, comma-separated (UNT002).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages and the report.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of messages and the report.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.",
+)
 @click.option("--no-cache", is_flag=True, help="Parse every file again (the cache is neither read nor written).")
-@click.option("--triage", "triage_db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Analysts' decisions (default: OUT/triage.sqlite; see `anomaly triage`).")
-def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: str | None, lang: str, workers: int | None,
-           cache_dir: Path | None, no_cache: bool, triage_db: Path | None) -> None:
+@click.option(
+    "--triage",
+    "triage_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Analysts' decisions (default: OUT/triage.sqlite; see `anomaly triage`).",
+)
+def screen(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    select: str | None,
+    ignore: str | None,
+    lang: str,
+    workers: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    triage_db: Path | None,
+) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
     INPUTS are files or folders (searched recursively for .txt and .md). With no INPUTS,
@@ -99,22 +130,36 @@ def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: 
     Exit status: 0 when the run completed, whatever it found; 1 when not a single input
     could be read; 2 for usage errors.
     """
-    from anomaly.pipeline import Options, screen as run_screen
-    from datasets.reading import discover
+    from anomaly.pipeline import Options
+    from anomaly.pipeline import screen as run_screen
+    from datasets.read import discover
     from reports.terminal import summary_lines
 
     if not inputs:
         from datasets.synthetic import demo_corpus
 
         demo = demo_corpus()
-        click.echo(("未指定输入，使用内置演示语料：" if lang == "zh" else "No input given; screening the bundled demo corpus: ") + str(demo))
+        click.echo(
+            (
+                "未指定输入，使用内置演示语料："
+                if lang == "zh"
+                else "No input given; screening the bundled demo corpus: "
+            )
+            + str(demo)
+        )
         inputs = (demo,)
     files = discover(inputs)
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
-    options = Options(select=_codes(select), ignore=_codes(ignore), lang=lang, workers=workers or os.cpu_count() or 1,
-                      cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"), triage_db=triage_db,
-                      extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)})
+    options = Options(
+        select=_codes(select),
+        ignore=_codes(ignore),
+        lang=lang,
+        workers=workers or os.cpu_count() or 1,
+        cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"),
+        triage_db=triage_db,
+        extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)},
+    )
     run = run_screen(files, out_dir, options, progress=_Progress(len(files), lang))
     for line in summary_lines(run, out_dir):
         click.echo(line)
@@ -125,15 +170,29 @@ def screen(inputs: tuple[Path, ...], out_dir: Path, select: str | None, ignore: 
 @main.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("finding_ids", nargs=-1)
-@click.option("--dismiss", "decision", flag_value="dismissed", help="Not a problem: drop it from the leads on later runs.")
+@click.option(
+    "--dismiss", "decision", flag_value="dismissed", help="Not a problem: drop it from the leads on later runs."
+)
 @click.option("--confirm", "decision", flag_value="confirmed", help="A real problem: keep it, marked as confirmed.")
 @click.option("--reset", "decision", flag_value="reset", help="Forget the decision.")
 @click.option("--note", help="Why (shown in the report).")
 @click.option("--by", "by", help="Who decided (default: the login name).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Decision file (default: OUT_DIR/triage.sqlite).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Decision file (default: OUT_DIR/triage.sqlite).",
+)
 @click.option("--list", "list_all", is_flag=True, help="List the remembered decisions.")
-def triage(out_dir: Path, finding_ids: tuple[str, ...], decision: str | None, note: str | None, by: str | None,
-           db_path: Path | None, list_all: bool) -> None:
+def triage(
+    out_dir: Path,
+    finding_ids: tuple[str, ...],
+    decision: str | None,
+    note: str | None,
+    by: str | None,
+    db_path: Path | None,
+    list_all: bool,
+) -> None:
     """Remember an analyst's decision on findings (ids from the report, findings.csv or report.xlsx).
 
     \b
@@ -151,7 +210,9 @@ def triage(out_dir: Path, finding_ids: tuple[str, ...], decision: str | None, no
     db = db_path or out_dir / "triage.sqlite"
     if list_all:
         for r in memory.decisions(db).iter_rows(named=True):
-            click.echo(f"{r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}")
+            click.echo(
+                f"{r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
+            )
         return
     if not finding_ids or decision is None:
         raise click.UsageError("give finding ids and one of --dismiss, --confirm, --reset (or --list)")
@@ -184,13 +245,19 @@ def rules(code: str | None, lang: str) -> None:
 
 @main.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--labels", "labels_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="labels.json of a labelled corpus (as `anomaly generate` writes).")
+@click.option(
+    "--labels",
+    "labels_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="labels.json of a labelled corpus (as `anomaly generate` writes).",
+)
 def evaluate(out_dir: Path, labels_path: Path) -> None:
     """Measure a screen run against labels: recall per family, false alarms, outlier precision."""
     import json
 
-    from anomaly.evaluate import evaluate as run_evaluate, format_report
+    from anomaly.evaluate import evaluate as run_evaluate
+    from anomaly.evaluate import format_report
 
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
     click.echo(format_report(run_evaluate(labels, out_dir)))
@@ -211,7 +278,9 @@ def generate(n_units: int, seed: int, anomaly_share: float, out_dir: Path) -> No
     labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share)
     dt = time.perf_counter() - t0
     n = len(labels["documents"])
-    click.echo(f"{n} documents -> {out_dir} in {dt:.1f}s ({n / max(dt, 1e-9):.0f}/s); labels in {out_dir / 'labels.json'}")
+    click.echo(
+        f"{n} documents -> {out_dir} in {dt:.1f}s ({n / max(dt, 1e-9):.0f}/s); labels in {out_dir / 'labels.json'}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,12 +43,28 @@ TITLES = {
     "CPY002": {"zh": "多段含数字的文字与其他单位相同", "en": "Paragraphs repeat another unit's"},
 }
 FINDING_COLUMNS = {
-    "unit_id": pl.String, "source_path": pl.String, "rule": pl.String, "family": pl.String,
-    "severity": pl.String, "message": pl.String, "evidence": pl.String, "line": pl.Int64,
-    "stated": pl.String, "expected": pl.String, "title": pl.String, "fingerprint": pl.String,
+    "unit_id": pl.String,
+    "source_path": pl.String,
+    "rule": pl.String,
+    "family": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+    "evidence": pl.String,
+    "line": pl.Int64,
+    "stated": pl.String,
+    "expected": pl.String,
+    "title": pl.String,
+    "fingerprint": pl.String,
 }
-_HEADLINE = ["total_budget_yuan", "staff_authorized", "staff_actual", "retirees", "vehicles",
-             "sangong_total_yuan", "sangong_prior_yuan"]
+_HEADLINE = [
+    "total_budget_yuan",
+    "staff_authorized",
+    "staff_actual",
+    "retirees",
+    "vehicles",
+    "sangong_total_yuan",
+    "sangong_prior_yuan",
+]
 _ITEMS = ["reception", "vehicle_running", "vehicle_purchase", "sangong_abroad", "meeting", "training", "public_funds"]
 _AMOUNTS = {"total_budget_yuan", "sangong_total_yuan", "sangong_prior_yuan", *_ITEMS}
 
@@ -69,25 +85,26 @@ def figure_vectors(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
     func = (
         claims.filter(pl.col("code").str.contains(r"^\d{7}$") & pl.col("current_yuan").is_not_null())
-        .group_by("unit_id", "code").agg(pl.col("current_yuan").first())
+        .group_by("unit_id", "code")
+        .agg(pl.col("current_yuan").first())
         .with_columns(v=(pl.col("current_yuan") / 100).round(0).cast(pl.Int64))
         .sort("unit_id", "code")
         .group_by("unit_id", maintain_order=True)
         .agg(func_key=pl.format("{}={}", pl.col("code"), pl.col("v")).str.join(";"), n_func=(pl.col("v") != 0).sum())
     )
     cols = _HEADLINE + _ITEMS
-    norm = [
-        ((pl.col(c) / 100).round(0) if c in _AMOUNTS else pl.col(c)).cast(pl.Int64).alias(c)
-        for c in cols
-    ]
+    norm = [((pl.col(c) / 100).round(0) if c in _AMOUNTS else pl.col(c)).cast(pl.Int64).alias(c) for c in cols]
     frame = (
         units.select("unit_id", *_HEADLINE)
         .join(items, on="unit_id", how="left")
         .join(func, on="unit_id", how="left")
         .with_columns(norm)
         .with_columns(
-            vector=pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).cast(pl.String).fill_null("-")) for c in cols]
-                                 + [pl.col("func_key").fill_null("")], separator="|"),
+            vector=pl.concat_str(
+                [pl.format(f"{c}={{}}", pl.col(c).cast(pl.String).fill_null("-")) for c in cols]
+                + [pl.col("func_key").fill_null("")],
+                separator="|",
+            ),
             n_figures=pl.sum_horizontal([(pl.col(c).fill_null(0) != 0).cast(pl.Int64) for c in cols])
             + pl.col("n_func").fill_null(0),
         )
@@ -102,7 +119,9 @@ def _empty() -> pl.DataFrame:
 def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
     return (
         frame.with_columns(
-            rule=pl.lit(rule), family=pl.lit("CPY"), severity=pl.lit("warning"),
+            rule=pl.lit(rule),
+            family=pl.lit("CPY"),
+            severity=pl.lit("warning"),
             title=pl.lit(TITLES[rule].get(lang, TITLES[rule]["zh"])),
             fingerprint=_sha(pl.format("{}|{}|{}", pl.lit(rule), pl.col("unit_id"), pl.col("other_path"))),
         )
@@ -130,8 +149,12 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
     units = units.filter(pl.col("parse_status") != "failed")
     vec = vectors.join(units.select("unit_id"), on="unit_id", how="semi").filter(pl.col("n_figures") >= MIN_FIGURES)
     dup = (
-        vec.join(units.select("unit_id", "unit_name", "source_path", "total_budget_yuan", "staff_actual", "sangong_total_yuan"),
-                 on="unit_id")
+        vec.join(
+            units.select(
+                "unit_id", "unit_name", "source_path", "total_budget_yuan", "staff_actual", "sangong_total_yuan"
+            ),
+            on="unit_id",
+        )
         .filter(pl.len().over("vector") > 1)
         .with_columns(pl.col("unit_name").fill_null(""))
     )
@@ -142,30 +165,50 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
         return _empty()
     wan = lambda c: (pl.col(c) / 1e4).round(2).cast(pl.String)  # noqa: E731
     if lang == "en":
-        summary = pl.format("total {} wan yuan, {} staff, 三公 {} wan yuan", wan("total_budget_yuan"),
-                            pl.col("staff_actual"), wan("sangong_total_yuan"))
-        msg = pl.format("Its {} main figures are identical to those of {}{}: a template not updated?",
-                        pl.col("n_figures"), pl.col("other_name"),
-                        pl.when(pl.col("n_others") > 1).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")))
+        summary = pl.format(
+            "total {} wan yuan, {} staff, 三公 {} wan yuan",
+            wan("total_budget_yuan"),
+            pl.col("staff_actual"),
+            wan("sangong_total_yuan"),
+        )
+        msg = pl.format(
+            "Its {} main figures are identical to those of {}{}: a template not updated?",
+            pl.col("n_figures"),
+            pl.col("other_name"),
+            pl.when(pl.col("n_others") > 1)
+            .then(pl.format(" (and {} more units)", pl.col("n_others") - 1))
+            .otherwise(pl.lit("")),
+        )
         ev = pl.format("same figures as 「{}」 ({}): {}", pl.col("other_name"), pl.col("other_path"), summary)
     else:
-        summary = pl.format("预算总额 {}万元、实有 {} 人、三公 {}万元", wan("total_budget_yuan"),
-                            pl.col("staff_actual"), wan("sangong_total_yuan"))
-        msg = pl.format("{} 项主要数字与「{}」{}完全相同，疑为套用模板未更新",
-                        pl.col("n_figures"), pl.col("other_name"),
-                        pl.when(pl.col("n_others") > 1).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")))
+        summary = pl.format(
+            "预算总额 {}万元、实有 {} 人、三公 {}万元",
+            wan("total_budget_yuan"),
+            pl.col("staff_actual"),
+            wan("sangong_total_yuan"),
+        )
+        msg = pl.format(
+            "{} 项主要数字与「{}」{}完全相同，疑为套用模板未更新",
+            pl.col("n_figures"),
+            pl.col("other_name"),
+            pl.when(pl.col("n_others") > 1).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")),
+        )
         ev = pl.format("与「{}」（{}）数字相同：{}", pl.col("other_name"), pl.col("other_path"), summary)
-    out = dup.with_columns(message=msg, evidence=ev, line=pl.lit(None, dtype=pl.Int64), stated=summary,
-                           expected=pl.lit("other units' own figures" if lang == "en" else "本单位自己的数字"))
+    out = dup.with_columns(
+        message=msg,
+        evidence=ev,
+        line=pl.lit(None, dtype=pl.Int64),
+        stated=summary,
+        expected=pl.lit("other units' own figures" if lang == "en" else "本单位自己的数字"),
+    )
     return _finish(out, "CPY001", lang)
 
 
 def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
     """unit_id, key, line, text of the paragraphs with figures (what CPY002 compares)."""
-    return (
-        marks.filter((pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN))
-        .select("unit_id", "key", "line", "text")
-    )
+    return marks.filter(
+        (pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN)
+    ).select("unit_id", "key", "line", "text")
 
 
 def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
@@ -173,9 +216,17 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
     units = units.select("unit_id", "unit_name", "source_path")
     paras = (
         paragraphs.lazy()
-        .group_by("unit_id", "key").agg(pl.col("line").min(), pl.col("text").first())
-        .with_columns(figs=pl.col("text").str.extract_all(r"\d+(?:\.\d+)?").list.eval(
-            pl.element().filter(~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$"))))
+        .group_by("unit_id", "key")
+        .agg(pl.col("line").min(), pl.col("text").first())
+        .with_columns(
+            figs=pl.col("text")
+            .str.extract_all(r"\d+(?:\.\d+)?")
+            .list.eval(
+                pl.element().filter(
+                    ~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$")
+                )
+            )
+        )
         .join(units.lazy(), on="unit_id")
         .with_columns(holders=pl.len().over("key"))
         .filter((pl.col("holders") >= 2) & (pl.col("holders") <= MAX_HOLDERS))
@@ -186,37 +237,63 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
     right = paras.select("key", other_id="unit_id", other_name="unit_name", other_path="source_path")
     pairs = (
         paras.join(right, on="key")
-        .filter((pl.col("unit_id") != pl.col("other_id"))
-                & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b")))
+        .filter(
+            (pl.col("unit_id") != pl.col("other_id"))
+            & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b"))
+        )
         .sort("unit_id", "other_id", "line")
         .group_by("unit_id", "other_id", maintain_order=True)
-        .agg(shared=pl.len(), n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique(), line=pl.col("line").first(), text=pl.col("text").first(),
-             other_name=pl.col("other_name").first(), other_path=pl.col("other_path").first(),
-             source_path=pl.col("source_path").first())
+        .agg(
+            shared=pl.len(),
+            n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique(),
+            line=pl.col("line").first(),
+            text=pl.col("text").first(),
+            other_name=pl.col("other_name").first(),
+            other_path=pl.col("other_path").first(),
+            source_path=pl.col("source_path").first(),
+        )
         .filter((pl.col("shared") >= MIN_SHARED_PARAGRAPHS) & (pl.col("n_figs") >= MIN_SHARED_FIGURES))
     )
     if pairs.height == 0:
         return _empty()
     best = (
-        pairs.sort(["unit_id", "shared", "other_name", "other_path"], descending=[False, True, False, False], nulls_last=True)
+        pairs.sort(
+            ["unit_id", "shared", "other_name", "other_path"], descending=[False, True, False, False], nulls_last=True
+        )
         .group_by("unit_id", maintain_order=True)
         .agg(pl.all().first(), n_others=pl.len())
     )
     more = pl.col("n_others") > 1
     if lang == "en":
-        msg = pl.format("{} paragraphs with figures are word for word the same as in {}{}: a template not updated?",
-                        pl.col("shared"), pl.col("other_name").fill_null("?"),
-                        pl.when(more).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")))
-        ev = pl.format("same as 「{}」 ({}), e.g. line {}: 「{}」", pl.col("other_name").fill_null("?"), pl.col("other_path"),
-                       pl.col("line"), pl.col("text"))
+        msg = pl.format(
+            "{} paragraphs with figures are word for word the same as in {}{}: a template not updated?",
+            pl.col("shared"),
+            pl.col("other_name").fill_null("?"),
+            pl.when(more).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")),
+        )
+        ev = pl.format(
+            "same as 「{}」 ({}), e.g. line {}: 「{}」",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
         stated = pl.format("{} identical paragraphs", pl.col("shared"))
         expected = pl.lit("the unit's own text")
     else:
-        msg = pl.format("有 {} 段含数字的文字与「{}」{}逐字相同，疑为套用模板未更新",
-                        pl.col("shared"), pl.col("other_name").fill_null("?"),
-                        pl.when(more).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")))
-        ev = pl.format("与「{}」（{}）相同，如第 {} 行：「{}」", pl.col("other_name").fill_null("?"), pl.col("other_path"),
-                       pl.col("line"), pl.col("text"))
+        msg = pl.format(
+            "有 {} 段含数字的文字与「{}」{}逐字相同，疑为套用模板未更新",
+            pl.col("shared"),
+            pl.col("other_name").fill_null("?"),
+            pl.when(more).then(pl.format("等 {} 个单位", pl.col("n_others"))).otherwise(pl.lit("")),
+        )
+        ev = pl.format(
+            "与「{}」（{}）相同，如第 {} 行：「{}」",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
         stated = pl.format("{} 段相同", pl.col("shared"))
         expected = pl.lit("本单位自己的文字")
     out = best.with_columns(message=msg, evidence=ev, stated=stated, expected=expected)
@@ -228,7 +305,9 @@ def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataF
     return copies_from_keys(frames["units"], figure_vectors(frames), paragraph_keys(frames["marks"]), lang)
 
 
-def copies_from_keys(units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+def copies_from_keys(
+    units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh"
+) -> pl.DataFrame:
     """CPY findings from the per-unit keys (figure_vectors, paragraph_keys), which a
     batched run keeps instead of every unit's frames."""
     return pl.concat([cpy001(units, vectors, lang), cpy002(units, paragraphs, lang)]).sort("unit_id", "rule")

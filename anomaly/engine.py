@@ -25,6 +25,7 @@ import hashlib
 import re
 import textwrap
 import traceback
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,17 +36,31 @@ SEVERITIES = ("error", "warning", "info")
 OUTCOMES = ("pass", "fail", "not_applicable", "insufficient_data", "error")
 
 FINDING_COLUMNS = {
-    "unit_id": pl.String, "source_path": pl.String, "rule": pl.String, "family": pl.String,
-    "severity": pl.String, "message": pl.String, "evidence": pl.String, "line": pl.Int64,
-    "stated": pl.String, "expected": pl.String,
-    "title": pl.String, "fingerprint": pl.String,
+    "unit_id": pl.String,
+    "source_path": pl.String,
+    "rule": pl.String,
+    "family": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+    "evidence": pl.String,
+    "line": pl.Int64,
+    "page": pl.Int64,
+    "stated": pl.String,
+    "expected": pl.String,
+    "title": pl.String,
+    "fingerprint": pl.String,
 }
 COVERAGE_COLUMNS = {"unit_id": pl.String, "rule": pl.String, "outcome": pl.String}
 
 # What a rule's check returns for its findings (messages in both languages).
 HIT_COLUMNS = {
-    "unit_id": pl.String, "line": pl.Int64, "evidence": pl.String, "stated": pl.String,
-    "expected": pl.String, "message_zh": pl.String, "message_en": pl.String,
+    "unit_id": pl.String,
+    "line": pl.Int64,
+    "evidence": pl.String,
+    "stated": pl.String,
+    "expected": pl.String,
+    "message_zh": pl.String,
+    "message_en": pl.String,
 }
 STATUS_COLUMNS = {"unit_id": pl.String, "outcome": pl.String}
 
@@ -86,8 +101,15 @@ class Result:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str, title_zh: str, title_en: str, bad: str | Example | None = None,
-         good: str | Example | None = None, metadata_only: bool = False):
+def rule(
+    code: str,
+    severity: str,
+    title_zh: str,
+    title_en: str,
+    bad: str | Example | None = None,
+    good: str | Example | None = None,
+    metadata_only: bool = False,
+):
     """Register a check. The decorated function's docstring is the rule's documentation."""
     assert re.fullmatch(r"[A-Z]{3}\d{3}", code) and code[:3] in FAMILIES, code
     assert severity in SEVERITIES, severity
@@ -98,8 +120,14 @@ def rule(code: str, severity: str, title_zh: str, title_en: str, bad: str | Exam
             first, _, rest = fn.__doc__.partition("\n")
             doc = (first.strip() + "\n" + textwrap.dedent(rest)).strip()
         _REGISTRY[code] = Rule(
-            code, severity, title_zh, title_en, doc, None if metadata_only else fn,
-            Example(bad) if isinstance(bad, str) else bad, Example(good) if isinstance(good, str) else good,
+            code,
+            severity,
+            title_zh,
+            title_en,
+            doc,
+            None if metadata_only else fn,
+            Example(bad) if isinstance(bad, str) else bad,
+            Example(good) if isinstance(good, str) else good,
         )
         return fn
 
@@ -123,6 +151,7 @@ def get(code: str) -> Rule:
 
 def selected(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
     """Rules matching `select` (codes or family prefixes; all when None) minus `ignore`."""
+
     def norm(xs):
         return [x.strip().upper() for x in (xs or []) for x in x.split(",") if x.strip()]
 
@@ -143,12 +172,22 @@ def describe(code: str, lang: str = "zh") -> str:
     head = f"{r.code} [{r.severity}] {r.title_zh} / {r.title_en}"
     parts = [head, "=" * min(len(head) * 2, 78), "", r.doc]
     if r.check is None:
-        parts += ["", "（由评分/跨单位比对模块计算，不在 run_rules 中执行）" if lang == "zh"
-                  else "(computed by the scoring / cross-unit module, not by run_rules)"]
+        parts += [
+            "",
+            "（由评分/跨单位比对模块计算，不在 run_rules 中执行）"
+            if lang == "zh"
+            else "(computed by the scoring / cross-unit module, not by run_rules)",
+        ]
     for ex, zh, en in ((r.bad, "会被标记的例子", "Flagged example"), (r.good, "不会被标记的例子", "Passing example")):
         if ex is None:
             continue
-        parts += ["", (zh if lang == "zh" else en) + (f"（{ex.note}）" if ex.note and lang == "zh" else f" ({ex.note})" if ex.note else "") + ":", ""]
+        parts += [
+            "",
+            (zh if lang == "zh" else en)
+            + (f"（{ex.note}）" if ex.note and lang == "zh" else f" ({ex.note})" if ex.note else "")
+            + ":",
+            "",
+        ]
         parts += ["    " + line for line in ex.text.strip("\n").splitlines()]
     return "\n".join(parts) + "\n"
 
@@ -159,7 +198,10 @@ class Context:
     def __init__(self, frames: dict[str, pl.DataFrame]):
         from datasets import frames as schemas
 
-        self.frames = {k: frames.get(k, schemas.empty(k)) if frames.get(k) is not None else schemas.empty(k) for k in schemas.SCHEMAS}
+        self.frames = {
+            k: frames.get(k, schemas.empty(k)) if frames.get(k) is not None else schemas.empty(k)
+            for k in schemas.SCHEMAS
+        }
         units = self.frames["units"]
         self.units = units
         ok = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
@@ -186,7 +228,9 @@ def statuses(*parts: pl.DataFrame | None) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=STATUS_COLUMNS)
     rank = {"pass": 0, "not_applicable": 1, "insufficient_data": 2}
-    df = pl.concat(frames).with_columns(pl.col("outcome").replace_strict(rank, default=3, return_dtype=pl.Int64).alias("_r"))
+    df = pl.concat(frames).with_columns(
+        pl.col("outcome").replace_strict(rank, default=3, return_dtype=pl.Int64).alias("_r")
+    )
     return df.sort("_r").unique("unit_id", keep="first").drop("_r")
 
 
@@ -199,13 +243,16 @@ def fingerprint(code: str, evidence: str | None, stated: str | None, expected: s
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, ignore: list[str] | None = None,
-              lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
+def run_rules(
+    frames: dict[str, pl.DataFrame], select: list[str] | None = None, ignore: list[str] | None = None, lang: str = "zh"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Run the selected checks over every unit. Returns (findings, coverage)."""
     ctx = Context(frames)
     units = ctx.units
     all_ids = units["unit_id"].cast(pl.String)
-    paths = dict(zip(units["unit_id"].to_list(), units["source_path"].to_list())) if "source_path" in units.columns else {}
+    paths = (
+        dict(zip(units["unit_id"].to_list(), units["source_path"].to_list())) if "source_path" in units.columns else {}
+    )
     # A failed parse with nothing extracted is insufficient data for every rule, even
     # for rules that judge "nothing found" as a pass (placeholders, templates).
     have = pl.concat([ctx[k].select("unit_id") for k in ("claims", "cells", "toc")]).unique()["unit_id"]
@@ -213,6 +260,7 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
     no_data = failed.filter(~pl.col("unit_id").is_in(have.implode()))["unit_id"].cast(pl.String)
     finding_rows: list[dict] = []
     coverage_parts: list[pl.DataFrame] = []
+    page_of = _page_locator(ctx["pages"])
     for r in selected(select, ignore):
         if r.check is None:
             continue
@@ -222,7 +270,9 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
             status = statuses(res.status)
         except Exception:  # a broken rule must not stop the run
             detail = traceback.format_exc(limit=3)
-            coverage_parts.append(pl.DataFrame({"unit_id": all_ids, "rule": r.code, "outcome": "error"}, schema=COVERAGE_COLUMNS))
+            coverage_parts.append(
+                pl.DataFrame({"unit_id": all_ids, "rule": r.code, "outcome": "error"}, schema=COVERAGE_COLUMNS)
+            )
             import warnings
 
             warnings.warn(f"rule {r.code} raised: {detail}", RuntimeWarning, stacklevel=1)
@@ -230,12 +280,23 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
         failing = {h["unit_id"] for h in hits}
         for h in hits:
             msg = h.get("message_en") if lang == "en" else h.get("message_zh")
-            finding_rows.append({
-                "unit_id": h["unit_id"], "source_path": paths.get(h["unit_id"]), "rule": r.code, "family": r.family,
-                "severity": h.get("severity") or r.severity, "message": msg, "evidence": h.get("evidence"),
-                "line": h.get("line"), "stated": h.get("stated"), "expected": h.get("expected"),
-                "title": r.title(lang), "fingerprint": fingerprint(r.code, h.get("evidence"), h.get("stated"), h.get("expected")),
-            })
+            finding_rows.append(
+                {
+                    "unit_id": h["unit_id"],
+                    "source_path": paths.get(h["unit_id"]),
+                    "rule": r.code,
+                    "family": r.family,
+                    "severity": h.get("severity") or r.severity,
+                    "message": msg,
+                    "evidence": h.get("evidence"),
+                    "line": h.get("line"),
+                    "page": page_of(h["unit_id"], h.get("line")),
+                    "stated": h.get("stated"),
+                    "expected": h.get("expected"),
+                    "title": r.title(lang),
+                    "fingerprint": fingerprint(r.code, h.get("evidence"), h.get("stated"), h.get("expected")),
+                }
+            )
         cov = (
             pl.DataFrame({"unit_id": all_ids}, schema={"unit_id": pl.String})
             .join(status, on="unit_id", how="left")
@@ -250,13 +311,34 @@ def run_rules(frames: dict[str, pl.DataFrame], select: list[str] | None = None, 
         if no_data.len():
             cov = cov.with_columns(
                 pl.when(pl.col("unit_id").is_in(no_data.implode()) & (pl.col("outcome") != "fail"))
-                .then(pl.lit("insufficient_data")).otherwise(pl.col("outcome")).alias("outcome"))
+                .then(pl.lit("insufficient_data"))
+                .otherwise(pl.col("outcome"))
+                .alias("outcome")
+            )
         coverage_parts.append(cov.select(list(COVERAGE_COLUMNS)))
-    findings = pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
+    findings = (
+        pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
+    )
     if findings.height:
         findings = findings.sort(["unit_id", "line", "rule"], nulls_last=True)
     coverage = pl.concat(coverage_parts) if coverage_parts else pl.DataFrame(schema=COVERAGE_COLUMNS)
     return findings, coverage
+
+
+def _page_locator(pages: pl.DataFrame) -> Callable[[str, int | None], int | None]:
+    """(unit_id, line) -> the page the line is on, for paged inputs; None otherwise."""
+    firsts: dict[str, tuple[list[int], list[int]]] = {}
+    for uid, group in pages.sort("unit_id", "first_line").group_by("unit_id", maintain_order=True):
+        firsts[uid[0]] = (group["first_line"].to_list(), group["page"].to_list())
+
+    def page_of(unit_id: str, line: int | None) -> int | None:
+        if line is None or unit_id not in firsts:
+            return None
+        lines, numbers = firsts[unit_id]
+        k = bisect_right(lines, line) - 1
+        return numbers[k] if k >= 0 else None
+
+    return page_of
 
 
 def frames_from_text(text: str, unit_id: str = "example", source_path: str = "<example>") -> dict[str, pl.DataFrame]:

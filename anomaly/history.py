@@ -18,7 +18,9 @@ KEEP = 60  # runs kept; older ones are removed
 def previous(out_dir: Path) -> Path | None:
     """The most recent archived run, if any."""
     root = Path(out_dir) / "history"
-    runs = sorted(p for p in root.glob("*") if p.is_dir() and (p / "findings.parquet").is_file()) if root.is_dir() else []
+    runs = (
+        sorted(p for p in root.glob("*") if p.is_dir() and (p / "findings.parquet").is_file()) if root.is_dir() else []
+    )
     return runs[-1] if runs else None
 
 

@@ -7,19 +7,18 @@ import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from anomaly import __version__
-from anomaly import history
+from anomaly import __version__, history
 from anomaly.copies import copies_from_keys, figure_vectors, paragraph_keys
 from anomaly.engine import run_rules, selected
-from anomaly.triage import apply as apply_triage
-from anomaly.triage import decisions, with_keys
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
+from anomaly.triage import apply as apply_triage
+from anomaly.triage import decisions, with_keys
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, in_file_order, parse_files, unit_id_of
 from features import assign_peers, unit_features
@@ -40,9 +39,11 @@ class Options:
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
 
-def screen(files: list[Path], out_dir: Path, options: Options, progress: Callable[[int], None] | None = None) -> ReportInput:
+def screen(
+    files: list[Path], out_dir: Path, options: Options, progress: Callable[[int], None] | None = None
+) -> ReportInput:
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     t0 = time.perf_counter()
     stages: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
     peaks: dict[str, float] = {}
@@ -51,8 +52,14 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         now = time.perf_counter()
         stages[name] = round(stages.get(name, 0.0) + now - since, 3)
         # Peak resident memory so far (MiB), of this process and of its worker processes.
-        peaks[name] = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)
+        peaks[name] = round(
+            max(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+            )
+            / 1024,
+            1,
+        )
         return now
 
     per_unit = unit_results(files, options, progress, lap)
@@ -89,12 +96,25 @@ def screen(files: list[Path], out_dir: Path, options: Options, progress: Callabl
         "findings": findings.height,
         "dismissed": findings.height - active.height,
         "changes": changes,
-        "options": {"select": options.select, "ignore": options.ignore, "lang": options.lang, "workers": options.workers,
-                    "cache": str(options.cache_dir) if options.cache_dir else None, **options.extra},
+        "options": {
+            "select": options.select,
+            "ignore": options.ignore,
+            "lang": options.lang,
+            "workers": options.workers,
+            "cache": str(options.cache_dir) if options.cache_dir else None,
+            **options.extra,
+        },
         "files": units.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
     }
-    run = ReportInput(units=units, findings=findings, ranking=ranking, coverage=coverage, features=features,
-                      manifest=manifest, lang=options.lang)
+    run = ReportInput(
+        units=units,
+        findings=findings,
+        ranking=ranking,
+        coverage=coverage,
+        features=features,
+        manifest=manifest,
+        lang=options.lang,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages
     manifest["peak_rss_mib"] = peaks
@@ -113,12 +133,19 @@ TASK = 1000  # files a worker parses and checks at a time; its frames are droppe
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
 _HERE = Path(__file__).resolve().parent
 # The code a unit's results come from: a change to any of it recomputes them.
-RESULT_SOURCES = [*PARSER_SOURCES, _HERE / "engine.py", _HERE / "intervals.py", _HERE / "copies.py",
-                  *(_HERE / "rules").glob("*.py"), *(_HERE.parent / "features").glob("*.py")]
+RESULT_SOURCES = [
+    *PARSER_SOURCES,
+    _HERE / "engine.py",
+    _HERE / "intervals.py",
+    _HERE / "copies.py",
+    *(_HERE / "rules").glob("*.py"),
+    *(_HERE.parent / "features").glob("*.py"),
+]
 
 
-def unit_results(files: list[Path], options: Options, progress: Callable[[int], None] | None,
-                 lap: Callable[[str, float], float]) -> dict[str, pl.DataFrame]:
+def unit_results(
+    files: list[Path], options: Options, progress: Callable[[int], None] | None, lap: Callable[[str, float], float]
+) -> dict[str, pl.DataFrame]:
     """What each file decides on its own, for every file, in file order: its units row,
     findings and coverage, features and peer levels, and the keys copy detection needs.
 
@@ -129,7 +156,9 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
     """
     cache = None
     if options.cache_dir:
-        fp = code_fingerprint(RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang)
+        fp = code_fingerprint(
+            RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang
+        )
         cache = ContentCache(options.cache_dir, f"results-{fp}")
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
     ids = [unit_id_of(f) for f in files]
@@ -152,8 +181,9 @@ def unit_results(files: list[Path], options: Options, progress: Callable[[int], 
         from concurrent.futures import ProcessPoolExecutor
 
         # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
-        pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_one_thread_each)
+        pool = ProcessPoolExecutor(
+            max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_each
+        )
     try:
         pending: list[dict[str, pl.DataFrame]] = []
         results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
@@ -185,12 +215,17 @@ def _one_thread_each() -> None:
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
-def results_of(files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str) -> dict[str, pl.DataFrame]:
+def results_of(
+    files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
+) -> dict[str, pl.DataFrame]:
     """Parse and check files, keeping only the per-unit results (runs in a worker)."""
     frames = parse_files(files)
     findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
     return {
-        "units": frames["units"], "findings": findings, "coverage": coverage,
+        "units": frames["units"],
+        "findings": findings,
+        "coverage": coverage,
         "wide": unit_features(frames, findings, coverage),
-        "vectors": figure_vectors(frames), "paragraphs": paragraph_keys(frames["marks"]),
+        "vectors": figure_vectors(frames),
+        "paragraphs": paragraph_keys(frames["marks"]),
     }

@@ -49,15 +49,21 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
 
 import features as feats
-from features.labels import FEATURE_INFO, FEATURES, format_expr
+from features.labels import FEATURE_INFO, format_expr
 
 RULE = "OUT001"
 FAMILY = "OUT"
 TITLE = {"zh": "与同类单位相比明显异常", "en": "Far from its peer units"}
 # One feature per dimension of the budget's structure (see the module docstring).
 SCORING_FEATURES = [
-    "budget_per_staff", "personnel_cost_per_staff", "sangong_share", "sangong_per_staff",
-    "vehicle_cost_per_vehicle", "reception_share", "public_funds_per_staff", "project_share",
+    "budget_per_staff",
+    "personnel_cost_per_staff",
+    "sangong_share",
+    "sangong_per_staff",
+    "vehicle_cost_per_vehicle",
+    "reception_share",
+    "public_funds_per_staff",
+    "project_share",
 ]
 Z_CLIP = 10.0
 OUT_TOP_SHARE = 0.03
@@ -68,12 +74,27 @@ EXPLAIN_MIN_Z = 2.0
 RANGE_Z = 2.0  # "expected" range: peer median ± 2 robust standard deviations
 
 FINDING_COLUMNS = {
-    "unit_id": pl.String, "source_path": pl.String, "rule": pl.String, "family": pl.String,
-    "severity": pl.String, "message": pl.String, "evidence": pl.String, "line": pl.Int64,
-    "stated": pl.String, "expected": pl.String, "title": pl.String, "fingerprint": pl.String,
+    "unit_id": pl.String,
+    "source_path": pl.String,
+    "rule": pl.String,
+    "family": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+    "evidence": pl.String,
+    "line": pl.Int64,
+    "stated": pl.String,
+    "expected": pl.String,
+    "title": pl.String,
+    "fingerprint": pl.String,
 }
-SCORE_COLUMNS = {"unit_id": pl.String, "outlier_score": pl.Float64, "peer_group": pl.String,
-                 "explanation": pl.String, "max_abs_z": pl.Float64, "top_feature": pl.String}
+SCORE_COLUMNS = {
+    "unit_id": pl.String,
+    "outlier_score": pl.Float64,
+    "peer_group": pl.String,
+    "explanation": pl.String,
+    "max_abs_z": pl.Float64,
+    "top_feature": pl.String,
+}
 
 
 class PeerOutlierScorer(OutlierMixin, BaseEstimator):
@@ -83,8 +104,15 @@ class PeerOutlierScorer(OutlierMixin, BaseEstimator):
     ``outlier_score`` is its negation, in (0, 1], higher = more unusual.
     """
 
-    def __init__(self, n_estimators: int = 200, max_samples="auto", contamination="auto",
-                 clip: float = Z_CLIP, random_state: int = 0, n_jobs: int | None = None):
+    def __init__(
+        self,
+        n_estimators: int = 200,
+        max_samples="auto",
+        contamination="auto",
+        clip: float = Z_CLIP,
+        random_state: int = 0,
+        n_jobs: int | None = None,
+    ):
         self.n_estimators = n_estimators
         self.max_samples = max_samples
         self.contamination = contamination
@@ -101,8 +129,11 @@ class PeerOutlierScorer(OutlierMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self.forest_ = IsolationForest(
-            n_estimators=self.n_estimators, max_samples=self.max_samples, contamination=self.contamination,
-            random_state=self.random_state, n_jobs=self.n_jobs,
+            n_estimators=self.n_estimators,
+            max_samples=self.max_samples,
+            contamination=self.contamination,
+            random_state=self.random_state,
+            n_jobs=self.n_jobs,
         ).fit(self._prepare(X))
         self.n_features_in_ = self.forest_.n_features_in_
         return self
@@ -150,11 +181,18 @@ def _explain(long: pl.DataFrame, lang: str) -> pl.DataFrame:
     )
     shown = (
         ranked.filter(pl.col("abs_z") >= EXPLAIN_MIN_Z)
-        .group_by("unit_id", maintain_order=True).head(EXPLAIN_TOP)
-        .with_columns(text=pl.format(template, pl.col("feature").replace_strict(labels, default=pl.col("feature")),
-                                     format_expr(pl.col("value"), pl.col("feature"), lang),
-                                     format_expr(pl.col("peer_median"), pl.col("feature"), lang)))
-        .group_by("unit_id", maintain_order=True).agg(explanation=pl.col("text").str.join(sep))
+        .group_by("unit_id", maintain_order=True)
+        .head(EXPLAIN_TOP)
+        .with_columns(
+            text=pl.format(
+                template,
+                pl.col("feature").replace_strict(labels, default=pl.col("feature")),
+                format_expr(pl.col("value"), pl.col("feature"), lang),
+                format_expr(pl.col("peer_median"), pl.col("feature"), lang),
+            )
+        )
+        .group_by("unit_id", maintain_order=True)
+        .agg(explanation=pl.col("text").str.join(sep))
     )
     return top.join(shown, on="unit_id", how="left").with_columns(pl.col("explanation").fill_null(""))
 
@@ -174,9 +212,12 @@ def _out_findings(units: pl.DataFrame, long: pl.DataFrame, scores: pl.DataFrame,
     rows = (
         long.join(strong, on="unit_id", how="semi")
         .filter(pl.col("robust_z").abs() >= OUT_MIN_Z)
-        .with_columns(abs_z=pl.col("robust_z").abs(), name=pl.col("feature").replace_strict(labels, default=pl.col("feature")))
+        .with_columns(
+            abs_z=pl.col("robust_z").abs(), name=pl.col("feature").replace_strict(labels, default=pl.col("feature"))
+        )
         .sort(["unit_id", "abs_z", "feature"], descending=[False, True, False])
-        .group_by("unit_id", maintain_order=True).head(EXPLAIN_TOP)
+        .group_by("unit_id", maintain_order=True)
+        .head(EXPLAIN_TOP)
     )
     spread = RANGE_Z * pl.col("peer_scale").fill_null(0.0)
     lo = pl.col("peer_median") - spread
@@ -192,8 +233,12 @@ def _out_findings(units: pl.DataFrame, long: pl.DataFrame, scores: pl.DataFrame,
         exp = pl.format("{}：{} – {}（中位数 {}）", pl.col("name"), fmt(lo), fmt(hi), fmt(pl.col("peer_median")))
         msg_head, sep = "与同类单位（{}）相比明显异常：", "、"
     agg = (
-        rows.with_columns(ev=ev, exp=exp, st=pl.format("{} {}", pl.col("name"), fmt(pl.col("value"))),
-                          key=pl.format("{}={}", pl.col("feature"), pl.col("value").round(6)))
+        rows.with_columns(
+            ev=ev,
+            exp=exp,
+            st=pl.format("{} {}", pl.col("name"), fmt(pl.col("value"))),
+            key=pl.format("{}={}", pl.col("feature"), pl.col("value").round(6)),
+        )
         .group_by("unit_id", maintain_order=True)
         .agg(
             peer_group=pl.col("peer_group").first(),
@@ -204,21 +249,28 @@ def _out_findings(units: pl.DataFrame, long: pl.DataFrame, scores: pl.DataFrame,
             key=pl.col("key").str.join("|"),
         )
     )
-    out = (
-        agg.join(units.select("unit_id", "source_path"), on="unit_id", how="left")
-        .with_columns(
-            rule=pl.lit(RULE), family=pl.lit(FAMILY), severity=pl.lit("warning"),
-            message=pl.format(msg_head + "{}", pl.col("peer_group"), pl.col("names")),
-            line=pl.lit(None, dtype=pl.Int64), title=pl.lit(TITLE.get(lang, TITLE["zh"])),
-            fingerprint=pl.format("{}|{}|{}", pl.lit(RULE), pl.col("unit_id"), pl.col("key"))
-            .map_elements(lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String),
-        )
+    out = agg.join(units.select("unit_id", "source_path"), on="unit_id", how="left").with_columns(
+        rule=pl.lit(RULE),
+        family=pl.lit(FAMILY),
+        severity=pl.lit("warning"),
+        message=pl.format(msg_head + "{}", pl.col("peer_group"), pl.col("names")),
+        line=pl.lit(None, dtype=pl.Int64),
+        title=pl.lit(TITLE.get(lang, TITLE["zh"])),
+        fingerprint=pl.format("{}|{}|{}", pl.lit(RULE), pl.col("unit_id"), pl.col("key")).map_elements(
+            lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String
+        ),
     )
     return out.select(list(FINDING_COLUMNS)).sort("unit_id")
 
 
-def score_features(long: pl.DataFrame, unit_ids: list[str], lang: str = "zh", *,
-                   columns: list[str] | None = None, random_state: int = 0) -> pl.DataFrame:
+def score_features(
+    long: pl.DataFrame,
+    unit_ids: list[str],
+    lang: str = "zh",
+    *,
+    columns: list[str] | None = None,
+    random_state: int = 0,
+) -> pl.DataFrame:
     """Scores (unit_id, outlier_score, peer_group, explanation, max_abs_z, top_feature)
     for ``unit_ids`` from a long feature frame."""
     columns = SCORING_FEATURES if columns is None else columns
@@ -229,13 +281,18 @@ def score_features(long: pl.DataFrame, unit_ids: list[str], lang: str = "zh", *,
         outlier = np.round(scorer.outlier_score(X), 6)  # rounded: stable text across platforms
     else:
         outlier = np.zeros(0)
-    frame = pl.DataFrame({"unit_id": ids, "outlier_score": outlier}, schema={"unit_id": pl.String, "outlier_score": pl.Float64})
+    frame = pl.DataFrame(
+        {"unit_id": ids, "outlier_score": outlier}, schema={"unit_id": pl.String, "outlier_score": pl.Float64}
+    )
     return frame
 
 
-def score_units(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
-                coverage: pl.DataFrame | None = None, lang: str = "zh"
-                ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def score_units(
+    frames: dict[str, pl.DataFrame],
+    findings: pl.DataFrame | None = None,
+    coverage: pl.DataFrame | None = None,
+    lang: str = "zh",
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(scores, features_long, out_findings) for every unit of frames["units"].
 
     scores: unit_id, outlier_score (null for failed files), peer_group, explanation,
@@ -245,7 +302,9 @@ def score_units(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None =
     return score_wide(feats.build(frames, findings, coverage), frames["units"], lang)
 
 
-def score_wide(wide: pl.DataFrame, units: pl.DataFrame, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def score_wide(
+    wide: pl.DataFrame, units: pl.DataFrame, lang: str = "zh"
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
     parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -27,8 +27,16 @@ CREATE TABLE IF NOT EXISTS decisions (
     note TEXT, decided_by TEXT, decided_at TEXT NOT NULL,
     PRIMARY KEY (unit_key, year, rule, fingerprint)
 )"""
-_EMPTY = {"unit_key": pl.String, "year": pl.Int64, "rule": pl.String, "fingerprint": pl.String,
-          "decision": pl.String, "note": pl.String, "decided_by": pl.String, "decided_at": pl.String}
+_EMPTY = {
+    "unit_key": pl.String,
+    "year": pl.Int64,
+    "rule": pl.String,
+    "fingerprint": pl.String,
+    "decision": pl.String,
+    "note": pl.String,
+    "decided_by": pl.String,
+    "decided_at": pl.String,
+}
 
 
 def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
@@ -36,11 +44,15 @@ def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     ids = units.select("unit_id", "year", pl.coalesce("unit_name", "unit_id").alias("unit_key"))
     out = findings.drop([c for c in ("unit_key", "year", "finding_id") if c in findings.columns])
     out = out.join(ids, on="unit_id", how="left", maintain_order="left").with_columns(pl.col("year").fill_null(0))
-    key = pl.concat_str([pl.col("unit_key"), pl.col("year").cast(pl.String), pl.col("rule"), pl.col("fingerprint").fill_null("")],
-                        separator="\x1f")
+    key = pl.concat_str(
+        [pl.col("unit_key"), pl.col("year").cast(pl.String), pl.col("rule"), pl.col("fingerprint").fill_null("")],
+        separator="\x1f",
+    )
     return out.with_columns(
-        key.map_batches(lambda s: pl.Series([hashlib.sha1(k.encode()).hexdigest()[:10] for k in s]), return_dtype=pl.String)
-        .alias("finding_id"))
+        key.map_batches(
+            lambda s: pl.Series([hashlib.sha1(k.encode()).hexdigest()[:10] for k in s]), return_dtype=pl.String
+        ).alias("finding_id")
+    )
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -58,25 +70,34 @@ def decisions(path: Path) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_EMPTY, orient="row")
 
 
-def record(path: Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None) -> int:
+def record(
+    path: Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None
+) -> int:
     """Remember `decision` for these findings (rows with unit_key, year, rule, fingerprint);
     None forgets them. Returns the number of decisions written."""
     if decision is not None and decision not in DECISIONS:
         raise ValueError(decision)
     by = by or getpass.getuser()
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    at = datetime.now(UTC).isoformat(timespec="seconds")
     keys = findings.select(KEY).unique().rows()
     with connect(path) as db:
         if decision is None:
             db.executemany("DELETE FROM decisions WHERE unit_key=? AND year=? AND rule=? AND fingerprint=?", keys)
         else:
-            db.executemany("INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(*k, decision, note, by, at) for k in keys])
+            db.executemany(
+                "INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*k, decision, note, by, at) for k in keys],
+            )
     return len(keys)
 
 
 def apply(findings: pl.DataFrame, remembered: pl.DataFrame) -> pl.DataFrame:
     """Findings with triage, triage_note, triage_by, triage_at from remembered decisions."""
-    cols = remembered.select(*KEY, pl.col("decision").alias("triage"), pl.col("note").alias("triage_note"),
-                             pl.col("decided_by").alias("triage_by"), pl.col("decided_at").alias("triage_at"))
+    cols = remembered.select(
+        *KEY,
+        pl.col("decision").alias("triage"),
+        pl.col("note").alias("triage_note"),
+        pl.col("decided_by").alias("triage_by"),
+        pl.col("decided_at").alias("triage_at"),
+    )
     return findings.join(cols, on=KEY, how="left", maintain_order="left")

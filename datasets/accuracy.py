@@ -7,8 +7,15 @@ from pathlib import Path
 
 import polars as pl
 
-TRUTH_FIELDS = ["total_budget_yuan", "staff_authorized", "staff_actual", "retirees", "vehicles",
-                "sangong_total_yuan", "sangong_prior_yuan"]
+TRUTH_FIELDS = [
+    "total_budget_yuan",
+    "staff_authorized",
+    "staff_actual",
+    "retirees",
+    "vehicles",
+    "sangong_total_yuan",
+    "sangong_prior_yuan",
+]
 
 
 def extraction_report(labels: dict, corpus_dir: Path, units: pl.DataFrame) -> dict:
@@ -18,8 +25,10 @@ def extraction_report(labels: dict, corpus_dir: Path, units: pl.DataFrame) -> di
     compared to within half a 分 (the labels hold the printed figure in 元).
     """
     root = Path(corpus_dir).resolve()
-    by_path = {str(Path(p).resolve().relative_to(root)).replace("\\", "/"): row
-               for p, row in zip(units["source_path"], units.iter_rows(named=True))}
+    by_path = {
+        str(Path(p).resolve().relative_to(root)).replace("\\", "/"): row
+        for p, row in zip(units["source_path"], units.iter_rows(named=True))
+    }
     misses: dict[str, list[str]] = {f: [] for f in TRUTH_FIELDS + ["unit_name", "year", "parsed"]}
     perfect = 0
     for doc in labels["documents"]:
@@ -41,13 +50,19 @@ def extraction_report(labels: dict, corpus_dir: Path, units: pl.DataFrame) -> di
                 ok = False
         perfect += ok
     n = len(labels["documents"])
-    return {"documents": n, "all_figures_recovered": perfect, "share": perfect / n if n else 0.0,
-            "misses": {k: v for k, v in misses.items() if v}}
+    return {
+        "documents": n,
+        "all_figures_recovered": perfect,
+        "share": perfect / n if n else 0.0,
+        "misses": {k: v for k, v in misses.items() if v},
+    }
 
 
 def format_extraction(report: dict) -> str:
-    lines = [f"documents: {report['documents']}",
-             f"every labelled figure recovered: {report['all_figures_recovered']} ({report['share']:.2%})"]
+    lines = [
+        f"documents: {report['documents']}",
+        f"every labelled figure recovered: {report['all_figures_recovered']} ({report['share']:.2%})",
+    ]
     for field, files in report["misses"].items():
         lines.append(f"  missed {field}: {len(files)}  e.g. {', '.join(files[:3])}")
     return "\n".join(lines)

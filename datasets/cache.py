@@ -23,8 +23,23 @@ from pathlib import Path
 import polars as pl
 
 STAT_INDEX = "stat-index.parquet"  # in the cache root: path, size, mtime_ns, sha1 of the last run
-PARSER_SOURCES = [Path(__file__).parent / n for n in
-                  ("frames.py", "reading.py", "text.py", "numbers.py", "vocabulary.py", "narrative.py", "tables.py", "parse.py")]
+_HERE = Path(__file__).parent
+PARSER_SOURCES = [
+    *(
+        _HERE / n
+        for n in (
+            "frames.py",
+            "text.py",
+            "numbers.py",
+            "vocabulary.py",
+            "narrative.py",
+            "tables.py",
+            "parse.py",
+            "corpus.py",
+        )
+    ),
+    *sorted((_HERE / "read").glob("*.py")),
+]
 
 
 def code_fingerprint(paths: list[Path], *extra: str) -> str:
@@ -70,8 +85,9 @@ class ContentCache:
         unit_id and source_path are put back in place, so the columns come out in the
         order they were stored in."""
         key = wanted.select(pl.col("content_sha1").alias("_sha"), "_segment").unique()
-        ids = wanted.select(pl.col("content_sha1").alias("_sha"), pl.col("unit_id").alias("_uid"),
-                            pl.col("source_path").alias("_path"))
+        ids = wanted.select(
+            pl.col("content_sha1").alias("_sha"), pl.col("unit_id").alias("_uid"), pl.col("source_path").alias("_path")
+        )
         segs = self._segments()
         out = {}
         for name in names:
@@ -96,7 +112,9 @@ class ContentCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         seg = f"seg-{time.time_ns():020d}-{os.getpid()}"
         # One document per content: a copy of a file adds nothing to the cache.
-        to_sha = units.unique("content_sha1", keep="first", maintain_order=True).select("unit_id", pl.col("content_sha1").alias("_sha"))
+        to_sha = units.unique("content_sha1", keep="first", maintain_order=True).select(
+            "unit_id", pl.col("content_sha1").alias("_sha")
+        )
         written = []
         for name in sorted(batch, key=lambda n: n == "units"):  # units last: it marks completion
             frame = batch[name].join(to_sha, on="unit_id", how="inner", maintain_order="left")
@@ -143,8 +161,10 @@ def save_stat_index(index: Path, files: list[Path], stats: list[tuple], hashes: 
     """Remember each file's size and modification time (as taken before the run read
     it) with its content hash, for the next run."""
     paths = [os.path.abspath(f) for f in files]
-    frame = pl.DataFrame({"path": paths, "size": [n for n, _ in stats], "mtime_ns": [m for _, m in stats], "sha1": hashes},
-                         schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String})
+    frame = pl.DataFrame(
+        {"path": paths, "size": [n for n, _ in stats], "mtime_ns": [m for _, m in stats], "sha1": hashes},
+        schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String},
+    )
     index.parent.mkdir(parents=True, exist_ok=True)
     tmp = index.with_name(index.name + ".tmp")
     frame.filter(pl.col("sha1").is_not_null() & pl.col("size").is_not_null()).write_parquet(tmp)

@@ -28,8 +28,15 @@ def parse_one(path: Path) -> dict:
         doc = parse_path(path)
     except Exception as exc:  # a parser bug must not stop the run: report it on the file
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        doc = {"unit": {"parse_status": "failed", "parse_error": f"解析出错 / parser error: {detail}"},
-               "claims": [], "cells": {}, "toc": [], "marks": [], "sha1": None}
+        doc = {
+            "unit": {"parse_status": "failed", "parse_error": f"解析出错 / parser error: {detail}"},
+            "claims": [],
+            "cells": {},
+            "toc": [],
+            "marks": [],
+            "pages": [],
+            "sha1": None,
+        }
     uid = unit_id_of(path)
     doc["unit"].update(unit_id=uid, source_path=str(path), content_sha1=doc.pop("sha1", None))
     return doc
@@ -51,10 +58,9 @@ def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
         if cells:  # column lists
             n_cells = len(cells["row"])
             target = cols["cells"]
-            for k, values in cells.items():
-                target[k].extend(values)
-            target["unit_id"].extend([uid] * n_cells)
-        for name in ("claims", "toc", "marks"):
+            for k, values in target.items():
+                values.extend(cells[k] if k in cells else [uid if k == "unit_id" else None] * n_cells)
+        for name in ("claims", "toc", "marks", "pages"):
             rows = doc[name]
             if not rows:
                 continue
@@ -90,11 +96,14 @@ def _parse_batch(files: list[Path]) -> dict[str, pl.DataFrame]:
     return collect(parse_one(f) for f in files)
 
 
-def parse_files(files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1) -> dict[str, pl.DataFrame]:
+def parse_files(
+    files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1
+) -> dict[str, pl.DataFrame]:
     """Parse files into frames, in file order; with workers > 1 in batches by worker
     processes that hand back compact frames, not Python rows."""
     files = list(files)
     if workers <= 1 or len(files) <= BATCH:
+
         def docs():
             for i, f in enumerate(files):
                 yield parse_one(f)
@@ -124,11 +133,14 @@ def parse_files(files: list[Path], progress: Callable[[int], None] | None = None
 def cache_split(files: list[Path], ids: list[str], cache: ContentCache) -> tuple[pl.DataFrame, list[Path]]:
     """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it
     lacks). `ids` are the files' unit ids."""
-    mapping = pl.DataFrame({
-        "unit_id": ids,
-        "source_path": [str(f) for f in files],
-        "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX),
-    }, schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String})
+    mapping = pl.DataFrame(
+        {
+            "unit_id": ids,
+            "source_path": [str(f) for f in files],
+            "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX),
+        },
+        schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String},
+    )
     hits = mapping.join(cache.known(), on="content_sha1", how="inner", maintain_order="left")
     cached = set(hits["unit_id"])
     return hits, [f for f, uid in zip(files, ids) if uid not in cached]
@@ -137,5 +149,7 @@ def cache_split(files: list[Path], ids: list[str], cache: ContentCache) -> tuple
 def in_file_order(ids: list[str], parts: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Frames sorted by the order of their unit's id in `ids` (stable within a unit)."""
     order = pl.DataFrame({"unit_id": ids}, schema={"unit_id": pl.String}).with_row_index("_order")
-    return {name: frame.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
-            for name, frame in parts.items()}
+    return {
+        name: frame.join(order, on="unit_id", how="left").sort("_order", maintain_order=True).drop("_order")
+        for name, frame in parts.items()
+    }

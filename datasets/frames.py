@@ -35,6 +35,8 @@ UNITS = {
     "n_claims": pl.Int64,
     "n_cells": pl.Int64,
     "n_tables": pl.Int64,
+    "format": pl.String,  # the input format read: txt, pdf
+    "pages": pl.Int64,  # page count, for paged inputs
 }
 
 # Every numeric statement in the narrative. A claim is one subject with up to three
@@ -68,6 +70,7 @@ CLAIMS = {
     "basis": pl.String,  # comparison words as printed: 较上年, 比2023年预算, ...
     "current_line": pl.Int64,
     "change_line": pl.Int64,
+    "page": pl.Int64,  # 1-based page, for paged inputs
 }
 
 # Every non-empty table cell in long form.
@@ -89,6 +92,7 @@ CELLS = {
     "unit": pl.String,  # 元 / 万元 from the table's 单位 line or the cell itself
     "value_yuan": pl.Float64,
     "line": pl.Int64,
+    "page": pl.Int64,  # 1-based page, for paged inputs
 }
 
 # The 目录 of tables: one row per declared table.
@@ -99,6 +103,7 @@ TOC = {
     "declared_empty": pl.Boolean,
     "reason": pl.String,
     "line": pl.Int64,
+    "page": pl.Int64,  # 1-based page, for paged inputs
 }
 
 # Things found in the text that are not figures: placeholders and template residue
@@ -110,9 +115,17 @@ MARKS = {
     "key": pl.String,  # placeholder token, section key, or paragraph hash
     "text": pl.String,  # quoted evidence
     "line": pl.Int64,
+    "page": pl.Int64,  # 1-based page, for paged inputs
 }
 
-SCHEMAS = {"units": UNITS, "claims": CLAIMS, "cells": CELLS, "toc": TOC, "marks": MARKS}
+# Paged inputs: the first line of each page, so a finding's line gives its page.
+PAGES = {
+    "unit_id": pl.String,
+    "page": pl.Int64,
+    "first_line": pl.Int64,
+}
+
+SCHEMAS = {"units": UNITS, "claims": CLAIMS, "cells": CELLS, "toc": TOC, "marks": MARKS, "pages": PAGES}
 
 
 def empty(name: str) -> pl.DataFrame:

@@ -28,11 +28,18 @@ TOKEN = re.compile(
     r"|(?P<stop>[;。!?])"
 )
 DIRECTION = {
-    "增加": "increase", "增长": "increase", "上升": "increase", "提高": "increase",
-    "减少": "decrease", "下降": "decrease", "降低": "decrease",
+    "增加": "increase",
+    "增长": "increase",
+    "上升": "increase",
+    "提高": "increase",
+    "减少": "decrease",
+    "下降": "decrease",
+    "降低": "decrease",
 }  # everything else in the dir group means no change
 # A unit-less number followed by one of these is a count, an ordinal or a threshold.
-_COUNT_AFTER = re.compile(r"\s*(?:[人名辆台套个项条次家所户间天月日年号期级层亩吨部本份场批届岁倍MGKkm\.、)]|以上|以下|及以上)")
+_COUNT_AFTER = re.compile(
+    r"\s*(?:[人名辆台套个项条次家所户间天月日年号期级层亩吨部本份场批届岁倍MGKkm\.、)]|以上|以下|及以上)"
+)
 _MONEY_THRESHOLD = re.compile(r"\s*(?:以上|以下|及以上|以内)")
 _LEADS_TO_CHANGE = re.compile(r"\s*,?\s*(?:较|比|同比|增加|增长|上升|减少|下降|降低|持平|无变动)")
 _LABEL_NOISE = re.compile(
@@ -50,6 +57,8 @@ def _clause_start(text: str, a: int, b: int) -> int:
     """Start of the clause that ends at b: after the last comma-like mark in [a, b)."""
     m = _LAST_COMMA.match(text, a, b)
     return m.end() if m else a
+
+
 _NON_DIGIT = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
 
@@ -63,8 +72,18 @@ def clean_label(raw: str) -> str:
 
 
 def _new_claim(label_raw: str, start: int) -> dict:
-    return {"label_raw": label_raw, "start": start, "end": start, "code": None, "basis": None,
-            "current": None, "prior": None, "change": None, "direction_word": None, "pct": None}
+    return {
+        "label_raw": label_raw,
+        "start": start,
+        "end": start,
+        "code": None,
+        "basis": None,
+        "current": None,
+        "prior": None,
+        "change": None,
+        "direction_word": None,
+        "pct": None,
+    }
 
 
 def claims_of(par: Paragraph, section: str | None) -> list[dict]:
@@ -148,7 +167,11 @@ def _merge_changes(claims: list[dict], section: str | None) -> list[dict]:
         c["section"] = section
         if c["current"] is None and c["label"]:
             base = next(
-                (b for b in reversed(out) if b["label"] == c["label"] and b["current"] and not b["direction_word"] and not b["basis"]),
+                (
+                    b
+                    for b in reversed(out)
+                    if b["label"] == c["label"] and b["current"] and not b["direction_word"] and not b["basis"]
+                ),
                 None,
             )
             if base is not None:
@@ -223,10 +246,19 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     start = c["start"] + len(c["label_raw"]) - len(c["label_raw"].lstrip(" ,:、"))
     text = par.quote(*c["quote_span"], original) if "quote_span" in c else par.quote(start, c["end"], original)
     if "change_span" in c:
-        text = par.quote(start, _figure_end(par.text, c["current"]), original) + " … " + par.quote(*c["change_span"], original)
+        text = (
+            par.quote(start, _figure_end(par.text, c["current"]), original)
+            + " … "
+            + par.quote(*c["change_span"], original)
+        )
     row = {
-        "section": c["section"], "line": par.line_at(start) + 1, "text": text, "label": c["label"],
-        "code": c["code"], "item": c["item"], "basis": c["basis"],
+        "section": c["section"],
+        "line": par.line_at(start) + 1,
+        "text": text,
+        "label": c["label"],
+        "code": c["code"],
+        "item": c["item"],
+        "basis": c["basis"],
         "direction_word": c["direction_word"],
         "direction": DIRECTION.get(c["direction_word"], "flat") if c["direction_word"] else None,
     }
@@ -239,7 +271,9 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     row["pct"], row["pct_dec"] = (c["pct"][0], c["pct"][1]) if c["pct"] else (None, None)
     row["current_line"] = par.line_at(c["current"][3]) + 1 if c["current"] else None
     anchor = c["change"] or c["pct"]
-    row["change_line"] = par.line_at(anchor[3]) + 1 if anchor else (par.line_at(c["dir_at"]) + 1 if "dir_at" in c else None)
+    row["change_line"] = (
+        par.line_at(anchor[3]) + 1 if anchor else (par.line_at(c["dir_at"]) + 1 if "dir_at" in c else None)
+    )
     return row
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from datasets import narrative, tables
 from datasets.numbers import to_yuan
-from datasets.reading import UnreadableFile, decode
+from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS
 
@@ -18,20 +18,42 @@ _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名�
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
-_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": []}
+_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": []}
 
 
-def parse_bytes(data: bytes) -> dict:
-    """Parse a file's bytes. Returns {"unit": {...}, "claims": [...], "cells": {column:
-    [...]}, "toc": [...], "marks": [...]}: rows as dicts, cells (the bulk) as column
-    lists. Undecodable input gives parse_status failed."""
+def parse_bytes(data: bytes, name: str = "") -> dict:
+    """Parse a file's bytes (any format read by datasets.read). Returns {"unit": {...},
+    "claims": [...], "cells": {column: [...]}, "toc": [...], "marks": [...], "pages":
+    [...]}: rows as dicts, cells (the bulk) as column lists. Unreadable input gives
+    parse_status failed."""
     try:
-        text, encoding = decode(data)
+        doc = read_document(data, name)
     except UnreadableFile as exc:
         return {"unit": {"parse_status": "failed", "parse_error": str(exc), "encoding": None}, **_NOTHING}
-    doc = parse_text(text)
-    doc["unit"]["encoding"] = encoding
-    return doc
+    return parse_document(doc)
+
+
+def parse_document(doc: Document) -> dict:
+    out = parse_text(doc.text)
+    unit = out["unit"]
+    unit.update(encoding=doc.encoding, format=doc.format, pages=doc.pages)
+    if doc.line_pages is not None:
+        pages = doc.line_pages
+        n = len(pages)
+
+        def page_of(line: int | None) -> int | None:
+            return pages[min(line, n) - 1] if line else None
+
+        for name in ("claims", "toc", "marks"):
+            for row in out[name]:
+                row["page"] = page_of(row["line"])
+        out["cells"]["page"] = [page_of(line) for line in out["cells"]["line"]]
+        # First line of each page, for locating findings (join on the nearest line before).
+        out["pages"] = [{"page": pg, "first_line": i + 1} for i, pg in enumerate(pages) if i == 0 or pages[i - 1] != pg]
+    if doc.problems and unit["parse_status"] != "failed":
+        unit["parse_status"] = "partial"
+        unit["parse_error"] = "; ".join(filter(None, [unit.get("parse_error"), *doc.problems]))
+    return out
 
 
 def parse_text(text: str) -> dict:
@@ -63,7 +85,9 @@ def parse_text(text: str) -> dict:
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
-        n = tables.cells_of(rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance)
+        n = tables.cells_of(
+            rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance
+        )
         pending.append({"table_id": tid, "table_title": title, "n": n})
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
@@ -73,7 +97,9 @@ def parse_text(text: str) -> dict:
         tid = entry["table_id"]
         if tid is None:
             key = tables.title_key(entry["table_title"])
-            tid = by_title.get(key) or next((v for k, v in by_title.items() if key and k and (k.endswith(key) or key.endswith(k))), None)
+            tid = by_title.get(key) or next(
+                (v for k, v in by_title.items() if key and k and (k.endswith(key) or key.endswith(k))), None
+            )
         if tid is None:
             n_unnamed += 1
             tid = f"表?{n_unnamed}"
@@ -90,7 +116,14 @@ def parse_text(text: str) -> dict:
             section = _SPACES.sub("", par.text)
             for key, pattern in SECTIONS:
                 if pattern.search(par.text):
-                    marks.append({"kind": "section", "key": key, "text": par.quote(0, len(par.text), original), "line": par.lines[0] + 1})
+                    marks.append(
+                        {
+                            "kind": "section",
+                            "key": key,
+                            "text": par.quote(0, len(par.text), original),
+                            "line": par.lines[0] + 1,
+                        }
+                    )
             continue
         if head.startswith("第") and "部分" in head[:6]:
             section = _SPACES.sub("", par.text)
@@ -101,7 +134,9 @@ def parse_text(text: str) -> dict:
             claims.append(narrative.claim_row(c, par, original))
         if len(par.text) >= 30 and any(ch.isdigit() for ch in par.text):
             digest = hashlib.blake2b(_SPACES.sub("", par.text).encode(), digest_size=8).hexdigest()
-            marks.append({"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1})
+            marks.append(
+                {"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1}
+            )
 
     # Placeholders: substring tests find the few lines worth the regex.
     joined = "\n".join(norm)
@@ -119,9 +154,11 @@ def parse_text(text: str) -> dict:
             marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
 
     unit = _headline(original, norm, claims, cells)
-    unit.update(n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"])))
+    unit.update(
+        n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"]))
+    )
     _status(unit, claims, cells, toc, marks)
-    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks}
+    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks, "pages": []}
 
 
 def _headline(original: list[str], norm: list[str], claims: list[dict], cells: dict[str, list]) -> dict:
@@ -155,10 +192,15 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
     if total is None:
         total = first_yuan("income_total", "current") or first_yuan("expenditure_total", "current")
     return {
-        "unit_name": name, "year": year, "total_budget_yuan": total,
-        "staff_authorized": _int(first("staff_authorized")), "staff_actual": _int(first("staff_actual")),
-        "retirees": _int(first("retirees")), "vehicles": _int(first("vehicles")),
-        "sangong_total_yuan": _meant_yuan(claims, "sangong"), "sangong_prior_yuan": _prior_yuan(claims, "sangong"),
+        "unit_name": name,
+        "year": year,
+        "total_budget_yuan": total,
+        "staff_authorized": _int(first("staff_authorized")),
+        "staff_actual": _int(first("staff_actual")),
+        "retirees": _int(first("retirees")),
+        "vehicles": _int(first("vehicles")),
+        "sangong_total_yuan": _meant_yuan(claims, "sangong"),
+        "sangong_prior_yuan": _prior_yuan(claims, "sangong"),
     }
 
 
@@ -173,7 +215,13 @@ def _meant_yuan(claims: list[dict], item: str) -> float | None:
     if c is None:
         return None
     if c["current_unit"] == "元":
-        units = [u for k in claims if k["line"] == c["line"] for u in (k["current_unit"], k["prior_unit"], k["change_unit"]) if u]
+        units = [
+            u
+            for k in claims
+            if k["line"] == c["line"]
+            for u in (k["current_unit"], k["prior_unit"], k["change_unit"])
+            if u
+        ]
         if units.count("万元") > units.count("元"):
             return c["current"] * 1e4
     return c["current_yuan"]
@@ -229,7 +277,9 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
     found = len(claims) + len(cells["row"]) + len(toc)
     if found == 0 or (len(missing) >= 6 and unit["year"] is None):
         unit["parse_status"] = "failed"
-        unit["parse_error"] = "不是预算公开文件：未找到预算数字或报表 / not a budget disclosure: no budget figures or tables found"
+        unit["parse_error"] = (
+            "不是预算公开文件：未找到预算数字或报表 / not a budget disclosure: no budget figures or tables found"
+        )
     elif missing:
         unit["parse_status"] = "partial"
         unit["parse_error"] = "未能读取 / not found: " + "; ".join(missing)
@@ -242,8 +292,15 @@ def parse_path(path: Path) -> dict:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return {"unit": {"parse_status": "failed", "parse_error": f"无法读取文件 / cannot read file: {exc.strerror or exc}", "encoding": None},
-                **_NOTHING, "sha1": None}
-    doc = parse_bytes(data)
+        return {
+            "unit": {
+                "parse_status": "failed",
+                "parse_error": f"无法读取文件 / cannot read file: {exc.strerror or exc}",
+                "encoding": None,
+            },
+            **_NOTHING,
+            "sha1": None,
+        }
+    doc = parse_bytes(data, Path(path).name)
     doc["sha1"] = hashlib.sha1(data).hexdigest()
     return doc

@@ -16,8 +16,10 @@ from datasets.numbers import parse_cell, to_yuan
 _TABLE_ID = re.compile(r"^[#*\s]*表\s*(\d+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)")
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
-_VALUE_HEADER = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
-                           r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$")
+_VALUE_HEADER = re.compile(
+    r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
+    r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$"
+)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
 _NUMBER_START = set("0123456789-")
@@ -92,17 +94,44 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
             i, f = ids[0], flags[0]
             title = " ".join(c for c in cells[i + 1 : f] if c)
             reason = " ".join(c for c in cells[f + 1 :] if c) or None
-            out.append({"row": r, "table_id": "表" + _SPACE.sub("", _TABLE_ID.match(cells[i]).group(1)),
-                        "title": title, "declared_empty": cells[f] == "是", "reason": reason})
+            out.append(
+                {
+                    "row": r,
+                    "table_id": "表" + _SPACE.sub("", _TABLE_ID.match(cells[i]).group(1)),
+                    "title": title,
+                    "declared_empty": cells[f] == "是",
+                    "reason": reason,
+                }
+            )
     return out if len(out) >= 3 else None
 
 
-CELL_FIELDS = ["row", "col", "header", "row_head", "row_label", "group_index", "col_group", "col_header",
-               "text", "value", "decimals", "unit", "value_yuan", "line"]
+CELL_FIELDS = [
+    "row",
+    "col",
+    "header",
+    "row_head",
+    "row_label",
+    "group_index",
+    "col_group",
+    "col_header",
+    "text",
+    "value",
+    "decimals",
+    "unit",
+    "value_yuan",
+    "line",
+]
 
 
-def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int], table_unit: str | None,
-             out: dict[str, list], keep_text: bool = False) -> int:
+def cells_of(
+    rows: list[list[str]],
+    raw_rows: list[list[str]],
+    lines: list[int],
+    table_unit: str | None,
+    out: dict[str, list],
+    keep_text: bool = False,
+) -> int:
     """Append one table's cells in long form to the column lists `out` (CELL_FIELDS;
     row/col 0-based, lines 1-based) and return how many. `rows` are the normalised
     cells, `raw_rows` the same cells as printed (kept as the cell's text). Label cells of
@@ -129,8 +158,9 @@ def cells_of(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int],
     group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
     header_name = [_SPACE.sub("", col_header[j]) if j < len(col_header) else None for j in range(width)]
     # Bound appends: this loop runs for every cell of every table.
-    (a_row, a_col, a_header, a_head, a_label, a_gi, a_group, a_colh, a_text, a_value, a_dec, a_unit, a_yuan,
-     a_line) = (out[k].append for k in CELL_FIELDS)
+    (a_row, a_col, a_header, a_head, a_label, a_gi, a_group, a_colh, a_text, a_value, a_dec, a_unit, a_yuan, a_line) = (
+        out[k].append for k in CELL_FIELDS
+    )
     n = 0
     row_head = ""
     for r, cells in enumerate(rows):

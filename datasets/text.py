@@ -28,7 +28,17 @@ WIDTH_TABLE = str.maketrans(_WIDTH)
 _RESIDUE = re.compile(
     r"\\geq?|\\leq?|\\%|\\times|\$|</?[a-zA-Z][a-zA-Z0-9]*(?:[ \t][^<>\n]*)?/?>|&nbsp;|&lt;|&gt;|&amp;|\*\*|&#?\w+;"
 )
-_RESIDUE_SYMBOL = {"\\geq": "≥", "\\ge": "≥", "\\leq": "≤", "\\le": "≤", "\\%": "%", "\\times": "×", "&lt;": "<", "&gt;": ">", "&amp;": "&"}
+_RESIDUE_SYMBOL = {
+    "\\geq": "≥",
+    "\\ge": "≥",
+    "\\leq": "≤",
+    "\\le": "≤",
+    "\\%": "%",
+    "\\times": "×",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&amp;": "&",
+}
 
 
 def _residue(m: re.Match) -> str:
@@ -77,17 +87,27 @@ _PROSE_MARK = re.compile(r"[,、。;，；]")
 _OPEN_END = re.compile(r"(?:增加|减少|增长|下降|降低|上升|较|比|上年|预算|为|共|其中|万元|元|%)$")
 _TABLE_MARKER = re.compile(r"^\s*表\s*\d")
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
-_ENUMERATOR = re.compile(r"^\s*(?:[-*#]\s*)?(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}[、.]|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)])")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[-*#]\s*)?(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}[、.]|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)])"
+)
 
 
 def continues(prev: str, nxt: str) -> bool:
     """Whether `nxt` continues the sentence that `prev` broke off (a soft line break)."""
-    if _ENDS_SENTENCE.search(prev) or _STARTS_ITEM.match(nxt) or _TABLE_MARKER.match(prev) or "\f" in prev or "\f" in nxt:
+    if (
+        _ENDS_SENTENCE.search(prev)
+        or _STARTS_ITEM.match(nxt)
+        or _TABLE_MARKER.match(prev)
+        or "\f" in prev
+        or "\f" in nxt
+    ):
         return False
     p = _ENUMERATOR.sub("", prev.rstrip())
     if HEADING.match(prev.lstrip()) and not re.search(r"[,，;；]", p) and len(p) <= 40:
         return False  # a heading such as 五、“三公”经费及会议费、培训费情况说明
-    return bool(_PROSE_MARK.search(p) or p[-1:].isdigit() or len(p) >= 25 or nxt.lstrip()[:1].isdigit() or _OPEN_END.search(p))
+    return bool(
+        _PROSE_MARK.search(p) or p[-1:].isdigit() or len(p) >= 25 or nxt.lstrip()[:1].isdigit() or _OPEN_END.search(p)
+    )
 
 
 @dataclass

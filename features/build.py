@@ -30,8 +30,16 @@ from features.peers import LEVELS, MIN_PEERS, choose_group, unit_levels
 
 ARITH_FAMILIES = ("ARI", "YOY", "SAN", "XTB", "NAR")
 TOTAL_ITEMS = ("income_total", "expenditure_total", "gpb_expenditure", "fiscal_income")
-CLAIM_ITEMS = ("reception", "vehicle_running", "vehicle_purchase", "sangong_abroad", "meeting", "training",
-               "public_funds", "sangong")
+CLAIM_ITEMS = (
+    "reception",
+    "vehicle_running",
+    "vehicle_purchase",
+    "sangong_abroad",
+    "meeting",
+    "training",
+    "public_funds",
+    "sangong",
+)
 
 
 def _ratio(num: str | pl.Expr, den: str | pl.Expr) -> pl.Expr:
@@ -95,8 +103,9 @@ def _table1_figures(cells: pl.LazyFrame) -> pl.LazyFrame:
 def _total_change(claims: pl.LazyFrame) -> pl.LazyFrame:
     """unit_id, total_yoy: signed change / prior of the first stated total with a comparison."""
     prio = {k: i for i, k in enumerate(TOTAL_ITEMS)}
-    sign = pl.col("direction").replace_strict({"increase": 1.0, "decrease": -1.0, "flat": 0.0}, default=None,
-                                                return_dtype=pl.Float64)
+    sign = pl.col("direction").replace_strict(
+        {"increase": 1.0, "decrease": -1.0, "flat": 0.0}, default=None, return_dtype=pl.Float64
+    )
     signed = pl.when(pl.col("direction") == "flat").then(0.0).otherwise(pl.col("change_yuan") * sign)
     prior = pl.coalesce(pl.col("prior_yuan"), pl.col("current_yuan") - signed)
     change = pl.coalesce(signed, pl.col("current_yuan") - pl.col("prior_yuan"))
@@ -110,38 +119,59 @@ def _total_change(claims: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _error_rates(claims: pl.LazyFrame, findings: pl.DataFrame | None, coverage: pl.DataFrame | None) -> pl.LazyFrame | None:
+def _error_rates(
+    claims: pl.LazyFrame, findings: pl.DataFrame | None, coverage: pl.DataFrame | None
+) -> pl.LazyFrame | None:
     """unit_id, pct_error_rate, arith_error_rate (null where nothing was checked)."""
     if findings is None and coverage is None:
         return None
     if findings is None:
         findings = pl.DataFrame(schema={"unit_id": pl.String, "rule": pl.String, "family": pl.String})
-    f = findings.lazy().select("unit_id", "rule", family=pl.col("rule").str.slice(0, 3) if "family" not in findings.columns else pl.col("family"))
+    f = findings.lazy().select(
+        "unit_id",
+        "rule",
+        family=pl.col("rule").str.slice(0, 3) if "family" not in findings.columns else pl.col("family"),
+    )
     stated = claims.filter(pl.col("pct").is_not_null()).group_by("unit_id").agg(n_pct=pl.len())
     pct_err = f.filter(pl.col("family") == "PCT").group_by("unit_id").agg(n_pct_err=pl.len())
     pct = stated.join(pct_err, on="unit_id", how="full", coalesce=True).select(
-        "unit_id", pct_error_rate=_ratio(pl.col("n_pct_err").fill_null(0), pl.col("n_pct").cast(pl.Float64)).clip(upper_bound=1.0)
+        "unit_id",
+        pct_error_rate=_ratio(pl.col("n_pct_err").fill_null(0), pl.col("n_pct").cast(pl.Float64)).clip(upper_bound=1.0),
     )
     if coverage is None:
         return pct.with_columns(arith_error_rate=pl.lit(None, dtype=pl.Float64))
     cov = coverage.lazy().filter(pl.col("rule").str.slice(0, 3).is_in(ARITH_FAMILIES))
     n_pass = pl.col("count").sum() if "count" in coverage.columns else pl.len()
     passes = cov.filter(pl.col("outcome") == "pass").group_by("unit_id").agg(n_pass=n_pass)
-    failed = pl.concat([
-        cov.filter(pl.col("outcome") == "fail").select("unit_id", "rule"),
-        f.filter(pl.col("family").is_in(ARITH_FAMILIES)).select("unit_id", "rule"),
-    ]).unique().group_by("unit_id").agg(n_fail=pl.len())
+    failed = (
+        pl.concat(
+            [
+                cov.filter(pl.col("outcome") == "fail").select("unit_id", "rule"),
+                f.filter(pl.col("family").is_in(ARITH_FAMILIES)).select("unit_id", "rule"),
+            ]
+        )
+        .unique()
+        .group_by("unit_id")
+        .agg(n_fail=pl.len())
+    )
     arith = passes.join(failed, on="unit_id", how="full", coalesce=True).select(
         "unit_id",
-        arith_error_rate=_ratio(pl.col("n_fail").fill_null(0).cast(pl.Float64),
-                                (pl.col("n_pass").fill_null(0) + pl.col("n_fail").fill_null(0)).cast(pl.Float64)),
+        arith_error_rate=_ratio(
+            pl.col("n_fail").fill_null(0).cast(pl.Float64),
+            (pl.col("n_pass").fill_null(0) + pl.col("n_fail").fill_null(0)).cast(pl.Float64),
+        ),
     )
     return pct.join(arith, on="unit_id", how="full", coalesce=True)
 
 
-def build(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
-          coverage: pl.DataFrame | None = None, *, min_peers: int = MIN_PEERS,
-          kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+def build(
+    frames: dict[str, pl.DataFrame],
+    findings: pl.DataFrame | None = None,
+    coverage: pl.DataFrame | None = None,
+    *,
+    min_peers: int = MIN_PEERS,
+    kind_rules: list[tuple[str, str]] | None = None,
+) -> pl.DataFrame:
     """Wide per-unit features: unit_id, one column per FEATURES name, peer_group
     (plus peer_kind, peer_class and the fallback levels peer_l0..peer_l3).
 
@@ -156,8 +186,13 @@ def assign_peers(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame
     return out.select("unit_id", *FEATURES, "peer_group", "peer_kind", "peer_class", *LEVELS)
 
 
-def unit_features(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None = None,
-                  coverage: pl.DataFrame | None = None, *, kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+def unit_features(
+    frames: dict[str, pl.DataFrame],
+    findings: pl.DataFrame | None = None,
+    coverage: pl.DataFrame | None = None,
+    *,
+    kind_rules: list[tuple[str, str]] | None = None,
+) -> pl.DataFrame:
     """Per-unit features and peer levels: what one unit's document decides, so a run
     can compute it batch by batch and choose peer groups once over all units."""
     units = frames["units"]
@@ -165,7 +200,10 @@ def unit_features(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None
     cells = frames["cells"].lazy()
 
     base = units.lazy().select(
-        "unit_id", "total_budget_yuan", "sangong_total_yuan", "sangong_prior_yuan",
+        "unit_id",
+        "total_budget_yuan",
+        "sangong_total_yuan",
+        "sangong_prior_yuan",
         pl.col("staff_authorized", "staff_actual", "vehicles").cast(pl.Float64),
     )
     wide = (
@@ -178,7 +216,9 @@ def unit_features(frames: dict[str, pl.DataFrame], findings: pl.DataFrame | None
     if rates is not None:
         wide = wide.join(rates, on="unit_id", how="left")
     else:
-        wide = wide.with_columns(pct_error_rate=pl.lit(None, dtype=pl.Float64), arith_error_rate=pl.lit(None, dtype=pl.Float64))
+        wide = wide.with_columns(
+            pct_error_rate=pl.lit(None, dtype=pl.Float64), arith_error_rate=pl.lit(None, dtype=pl.Float64)
+        )
 
     total, actual, auth = pl.col("total_budget_yuan"), pl.col("staff_actual"), pl.col("staff_authorized")
     sangong = pl.coalesce("sangong_total_yuan", "sangong")

@@ -24,12 +24,27 @@ MAD_SCALE = 1.4826  # MAD of a normal distribution → its standard deviation
 MEAN_AD_SCALE = 1.2533  # mean absolute deviation of a normal → its standard deviation
 _EPS = 1e-12
 
-LONG_COLUMNS = ["unit_id", "feature", "value", "peer_group", "peer_median", "peer_mad", "robust_z", "peer_n", "peer_scale"]
+LONG_COLUMNS = [
+    "unit_id",
+    "feature",
+    "value",
+    "peer_group",
+    "peer_median",
+    "peer_mad",
+    "robust_z",
+    "peer_n",
+    "peer_scale",
+]
 
 
 def robust_z(value: pl.Expr, median: pl.Expr, mad: pl.Expr, mean_ad: pl.Expr) -> pl.Expr:
     """The guarded robust z of ``value`` (expressions)."""
-    scale = pl.when(mad * MAD_SCALE > _EPS).then(mad * MAD_SCALE).when(mean_ad * MEAN_AD_SCALE > _EPS).then(mean_ad * MEAN_AD_SCALE)
+    scale = (
+        pl.when(mad * MAD_SCALE > _EPS)
+        .then(mad * MAD_SCALE)
+        .when(mean_ad * MEAN_AD_SCALE > _EPS)
+        .then(mean_ad * MEAN_AD_SCALE)
+    )
     return pl.when(value.is_null()).then(None).when(scale.is_null()).then(0.0).otherwise((value - median) / scale)
 
 
@@ -41,7 +56,9 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     frame), ``peer_group`` alone defines the groups.
     """
     feats = [f for f in FEATURES if f in wide.columns] + [
-        c for c in wide.columns if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", *LEVELS)
+        c
+        for c in wide.columns
+        if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", *LEVELS)
     ]
     levels = [lvl for lvl in LEVELS if lvl in wide.columns]
     if not levels:
@@ -68,7 +85,7 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
             .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean()})
         )
         stats.append((lvl, keys, s.join(dev, on=keys, how="left")))
-    for lvl, keys, s in stats:
+    for _lvl, keys, s in stats:
         long = long.join(s, on=keys, how="left")
 
     # The finest level with enough peers; the coarsest one regardless.
@@ -82,12 +99,17 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         return expr
 
     long = long.with_columns(
-        peer_group=pick("grp"), peer_median=pick("med"), peer_mad=pick("mad"), mean_ad=pick("mean"),
+        peer_group=pick("grp"),
+        peer_median=pick("med"),
+        peer_mad=pick("mad"),
+        mean_ad=pick("mean"),
         peer_n=pick("n").cast(pl.Int64),
     )
     scale = (
-        pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS).then(pl.col("peer_mad") * MAD_SCALE)
-        .when(pl.col("mean_ad") * MEAN_AD_SCALE > _EPS).then(pl.col("mean_ad") * MEAN_AD_SCALE)
+        pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS)
+        .then(pl.col("peer_mad") * MAD_SCALE)
+        .when(pl.col("mean_ad") * MEAN_AD_SCALE > _EPS)
+        .then(pl.col("mean_ad") * MEAN_AD_SCALE)
     )
     long = long.with_columns(peer_scale=scale).with_columns(
         robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad"))

@@ -43,13 +43,29 @@ LEVELS = ["peer_l0", "peer_l1", "peer_l2", "peer_l3"]  # finest to coarsest
 
 # The standard 功能 classes (类), to name a class from a 7-digit item code when 表1 is missing.
 FUNC_CLASS_NAME: dict[str, str] = {
-    "201": "一般公共服务支出", "202": "外交支出", "203": "国防支出", "204": "公共安全支出",
-    "205": "教育支出", "206": "科学技术支出", "207": "文化旅游体育与传媒支出",
-    "208": "社会保障和就业支出", "209": "社会保险基金支出", "210": "卫生健康支出",
-    "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出", "214": "交通运输支出",
-    "215": "资源勘探工业信息等支出", "216": "商业服务业等支出", "217": "金融支出",
-    "219": "援助其他地区支出", "220": "自然资源海洋气象等支出", "221": "住房保障支出",
-    "222": "粮油物资储备支出", "223": "国有资本经营预算支出", "224": "灾害防治及应急管理支出",
+    "201": "一般公共服务支出",
+    "202": "外交支出",
+    "203": "国防支出",
+    "204": "公共安全支出",
+    "205": "教育支出",
+    "206": "科学技术支出",
+    "207": "文化旅游体育与传媒支出",
+    "208": "社会保障和就业支出",
+    "209": "社会保险基金支出",
+    "210": "卫生健康支出",
+    "211": "节能环保支出",
+    "212": "城乡社区支出",
+    "213": "农林水支出",
+    "214": "交通运输支出",
+    "215": "资源勘探工业信息等支出",
+    "216": "商业服务业等支出",
+    "217": "金融支出",
+    "219": "援助其他地区支出",
+    "220": "自然资源海洋气象等支出",
+    "221": "住房保障支出",
+    "222": "粮油物资储备支出",
+    "223": "国有资本经营预算支出",
+    "224": "灾害防治及应急管理支出",
     "229": "其他支出",
 }
 
@@ -75,8 +91,10 @@ def dominant_class(cells: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     t1 = (
         cells.lazy()
         .filter(
-            (pl.col("table_id") == "表1") & (pl.col("group_index") == 1)
-            & pl.col("value_yuan").is_not_null() & pl.col("row_label").str.contains(_NUMBERED)
+            (pl.col("table_id") == "表1")
+            & (pl.col("group_index") == 1)
+            & pl.col("value_yuan").is_not_null()
+            & pl.col("row_label").str.contains(_NUMBERED)
         )
         .with_columns(cls=pl.col("row_label").str.replace(_NUMBERED, "").str.replace_all(r"\s", ""))
         .filter(pl.col("cls").str.ends_with("支出"))
@@ -86,7 +104,9 @@ def dominant_class(cells: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     items = (
         claims.lazy()
         .filter(pl.col("code").str.contains(r"^\d{7}$") & pl.col("current_yuan").is_not_null())
-        .with_columns(cls=pl.col("code").str.slice(0, 3).replace_strict(FUNC_CLASS_NAME, default=None, return_dtype=pl.String))
+        .with_columns(
+            cls=pl.col("code").str.slice(0, 3).replace_strict(FUNC_CLASS_NAME, default=None, return_dtype=pl.String)
+        )
         .filter(pl.col("cls").is_not_null())
         .group_by("unit_id", "cls")
         .agg(pl.col("current_yuan").sum().alias("value_yuan"))
@@ -105,8 +125,9 @@ def dominant_class(cells: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([from_table, from_items]).collect()
 
 
-def unit_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
-                kind_rules: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+def unit_levels(
+    units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame, kind_rules: list[tuple[str, str]] | None = None
+) -> pl.DataFrame:
     """unit_id, parse_status, peer_kind, peer_class and the levels peer_l0..peer_l3:
     everything about a unit's peers that the unit's own document decides."""
     zh = {k: v[0] for k, v in KIND_LABELS.items()}
@@ -114,9 +135,13 @@ def unit_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
         units.select("unit_id", "unit_name", "parse_status")
         .join(dominant_class(cells, claims), on="unit_id", how="left")
         .with_columns(peer_kind=kind_expr(pl.col("unit_name"), kind_rules))
-        .with_columns(kind_zh=pl.col("peer_kind").replace_strict(zh, default=pl.col("peer_kind"), return_dtype=pl.String))
         .with_columns(
-            peer_l0=pl.when(pl.col("peer_class").is_not_null()).then(pl.format("{}·{}", pl.col("peer_class"), pl.col("kind_zh"))),
+            kind_zh=pl.col("peer_kind").replace_strict(zh, default=pl.col("peer_kind"), return_dtype=pl.String)
+        )
+        .with_columns(
+            peer_l0=pl.when(pl.col("peer_class").is_not_null()).then(
+                pl.format("{}·{}", pl.col("peer_class"), pl.col("kind_zh"))
+            ),
             peer_l1=pl.col("kind_zh"),
             peer_l2=pl.col("peer_class"),
             peer_l3=pl.lit(ALL_GROUP),
@@ -137,8 +162,13 @@ def choose_group(levels: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFra
     return levels.with_columns(peer_group=choice)
 
 
-def peer_levels(units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame,
-                kind_rules: list[tuple[str, str]] | None = None, min_peers: int = MIN_PEERS) -> pl.DataFrame:
+def peer_levels(
+    units: pl.DataFrame,
+    cells: pl.DataFrame,
+    claims: pl.DataFrame,
+    kind_rules: list[tuple[str, str]] | None = None,
+    min_peers: int = MIN_PEERS,
+) -> pl.DataFrame:
     """unit_id, peer_kind, peer_class, peer_l0..peer_l3 and peer_group."""
     levels = choose_group(unit_levels(units, cells, claims, kind_rules), min_peers)
     return levels.select("unit_id", "peer_kind", "peer_class", *LEVELS, "peer_group")

@@ -9,4 +9,12 @@ from reports.html import write_html
 from reports.model import ReportInput, fake_report_input
 from reports.terminal import summary_lines
 
-__all__ = ["ReportInput", "fake_report_input", "summary_lines", "write_atomic", "write_html", "write_tables", "write_xlsx"]
+__all__ = [
+    "ReportInput",
+    "fake_report_input",
+    "summary_lines",
+    "write_atomic",
+    "write_html",
+    "write_tables",
+    "write_xlsx",
+]

@@ -104,20 +104,27 @@ def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
     cols = frame.columns
     letters = [_letter(i) for i in range(len(cols))]
     last = f"{letters[-1]}{n_rows + 1}" if cols else "A1"
-    header = "".join(f'<c r="{letters[i]}1" s="{HEADER}" t="inlineStr"><is><t>{escape(column(lang, c))}</t></is></c>'
-                     for i, c in enumerate(cols))
+    header = "".join(
+        f'<c r="{letters[i]}1" s="{HEADER}" t="inlineStr"><is><t>{escape(column(lang, c))}</t></is></c>'
+        for i, c in enumerate(cols)
+    )
     rows = ""
     if n_rows and cols:
         cells = [_cell(pl.col(c), frame.schema[c], letters[i]) for i, c in enumerate(cols)]
         rows = (
-            frame.head(n_rows).with_row_index("_r", offset=2)
+            frame.head(n_rows)
+            .with_row_index("_r", offset=2)
             .select(pl.format('<row r="{}">{}</row>', pl.col("_r"), pl.concat_str(cells)))
-            .to_series().str.join("").item()
+            .to_series()
+            .str.join("")
+            .item()
         )
     if frame.height > n_rows:
         text = escape(t(lang, "truncated", n=n_rows, file=full_file))
         rows += f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" s="{NOTE}" t="inlineStr"><is><t>{text}</t></is></c></row>'
-    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(_widths(frame, lang)))
+    widths = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(_widths(frame, lang))
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
@@ -140,12 +147,24 @@ def _cell(col: pl.Expr, dtype: pl.DataType, letter: str) -> pl.Expr:
     if dtype.is_numeric() and dtype != pl.Boolean:
         value = col.cast(pl.Float64)
         style = INT if dtype.is_integer() else FLOAT
-        return pl.when(value.is_finite()).then(pl.format('<c r="{}" s="' + str(style) + '"><v>{}</v></c>', ref, col.cast(pl.String))).otherwise(pl.lit(""))
-    text = (col.cast(pl.String).str.slice(0, EXCEL_MAX_CHARS).str.replace_all(_ILLEGAL_XML, "")
-            .str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
-            .str.replace_all(">", "&gt;", literal=True))
-    return pl.when(col.is_not_null()).then(
-        pl.format('<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>', ref, text)).otherwise(pl.lit(""))
+        return (
+            pl.when(value.is_finite())
+            .then(pl.format('<c r="{}" s="' + str(style) + '"><v>{}</v></c>', ref, col.cast(pl.String)))
+            .otherwise(pl.lit(""))
+        )
+    text = (
+        col.cast(pl.String)
+        .str.slice(0, EXCEL_MAX_CHARS)
+        .str.replace_all(_ILLEGAL_XML, "")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
+    return (
+        pl.when(col.is_not_null())
+        .then(pl.format('<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>', ref, text))
+        .otherwise(pl.lit(""))
+    )
 
 
 def _letter(i: int) -> str:
@@ -189,9 +208,11 @@ STYLES = (
 
 
 def _content_types(n: int) -> str:
-    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                     for i in range(1, n + 1))
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -204,7 +225,9 @@ def _content_types(n: int) -> str:
 
 
 def _workbook(sheets: list[tuple[str, pl.DataFrame, str]]) -> str:
-    names = "".join(f"<sheet name={quoteattr(name[:31])} sheetId=\"{i}\" r:id=\"rId{i}\"/>" for i, (name, _, _) in enumerate(sheets, 1))
+    names = "".join(
+        f'<sheet name={quoteattr(name[:31])} sheetId="{i}" r:id="rId{i}"/>' for i, (name, _, _) in enumerate(sheets, 1)
+    )
     # The autofilter ranges, as Excel itself records them.
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
@@ -223,7 +246,9 @@ def _quoted(name: str) -> str:
 
 
 def _workbook_rels(n: int) -> str:
-    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'

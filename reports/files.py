@@ -58,9 +58,13 @@ def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
     if not nested:
         return frame
-    return frame.with_columns(pl.col(name).map_elements(
-        lambda v: json.dumps(v.to_list() if hasattr(v, "to_list") else v, ensure_ascii=False, default=str),
-        return_dtype=pl.String) for name in nested)
+    return frame.with_columns(
+        pl.col(name).map_elements(
+            lambda v: json.dumps(v.to_list() if hasattr(v, "to_list") else v, ensure_ascii=False, default=str),
+            return_dtype=pl.String,
+        )
+        for name in nested
+    )
 
 
 def write_tables(out_dir: Path, run: ReportInput) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from reports.files import write_atomic
 from features.labels import label as feature_label
+from reports.files import write_atomic
 from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, t
 from reports.model import (
     COVERAGE_COLUMNS,
@@ -37,8 +37,13 @@ from reports.model import (
 TOP_FEATURES = 4  # charts per unit
 DIST_POINTS = 41  # peer values kept per (peer group, feature): all of them, or this many quantiles
 FIGURE_COLUMNS = [
-    "total_budget_yuan", "staff_authorized", "staff_actual", "retirees", "vehicles",
-    "sangong_total_yuan", "sangong_prior_yuan",
+    "total_budget_yuan",
+    "staff_authorized",
+    "staff_actual",
+    "retirees",
+    "vehicles",
+    "sangong_total_yuan",
+    "sangong_prior_yuan",
 ]
 _SEV_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -56,11 +61,16 @@ def render_html(run: ReportInput) -> str:
     js = _asset("report.js")
     data = safe_json(build_payload(run))
     meta = run.manifest or {}
-    generated = t(lang, "generated", started_at=meta.get("started_at", "—"),
-                  elapsed_s=meta.get("elapsed_s", "—"), version=meta.get("version", "—"))
+    generated = t(
+        lang,
+        "generated",
+        started_at=meta.get("started_at", "—"),
+        elapsed_s=meta.get("elapsed_s", "—"),
+        version=meta.get("version", "—"),
+    )
     esc = html.escape
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -95,8 +105,13 @@ def _asset(name: str) -> str:
 def safe_json(data: object) -> str:
     """JSON that is safe inside a <script> block: no <, >, & or line separators in clear."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -107,8 +122,7 @@ def _clean_floats(frame: pl.DataFrame, digits: int = 6) -> pl.DataFrame:
     if not floats:
         return frame
     return frame.with_columns(
-        pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(digits)).otherwise(None).alias(c)
-        for c in floats
+        pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(digits)).otherwise(None).alias(c) for c in floats
     )
 
 
@@ -126,13 +140,19 @@ def build_payload(run: ReportInput) -> dict:
 
     # Findings, grouped by unit in rank order, errors first within a unit.
     has_title = "title" in findings.columns
-    f = findings.join(uidx, on="unit_id", how="inner").with_columns(
-        sev_order=pl.col("severity").replace_strict(_SEV_ORDER, default=len(_SEV_ORDER), return_dtype=pl.Int64)
-    ).sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
+    f = (
+        findings.join(uidx, on="unit_id", how="inner")
+        .with_columns(
+            sev_order=pl.col("severity").replace_strict(_SEV_ORDER, default=len(_SEV_ORDER), return_dtype=pl.Int64)
+        )
+        .sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
+    )
     f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "stated", "expected"]
     # Triage and run-history columns, where the pipeline added them.
-    extra = [pl.col(c) if c in f.columns else pl.lit(None, pl.String).alias(c)
-             for c in ("finding_id", "triage", "triage_note", "triage_by", "triage_at")]
+    extra = [
+        pl.col(c) if c in f.columns else pl.lit(None, pl.String).alias(c)
+        for c in ("finding_id", "triage", "triage_note", "triage_by", "triage_at")
+    ]
     extra.append(pl.col("is_new") if "is_new" in f.columns else pl.lit(None, pl.Boolean).alias("is_new"))
     f = f.select(*f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra)
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
@@ -173,21 +193,33 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
         maintain_order=True
     )
     rank_cols = ranking.select(
-        "unit_id", "rank", "score", "outlier_score", "errors", "warnings", "reasons",
-        pl.col("unit_name").alias("_r_name"), pl.col("source_path").alias("_r_path"),
+        "unit_id",
+        "rank",
+        "score",
+        "outlier_score",
+        "errors",
+        "warnings",
+        "reasons",
+        pl.col("unit_name").alias("_r_name"),
+        pl.col("source_path").alias("_r_path"),
         *(["peer_group"] if "peer_group" in ranking.columns else []),
     ).unique("unit_id", keep="first")
     if "peer_group" not in rank_cols.columns:
         rank_cols = rank_cols.with_columns(peer_group=pl.lit(None, pl.String))
     u = units.select(
-        *UNITS_COLUMNS, pl.col("peer_group").alias("_u_peer") if "peer_group" in units.columns else pl.lit(None, pl.String).alias("_u_peer")
+        *UNITS_COLUMNS,
+        pl.col("peer_group").alias("_u_peer")
+        if "peer_group" in units.columns
+        else pl.lit(None, pl.String).alias("_u_peer"),
     ).unique("unit_id", keep="first")
     counts = findings.group_by("unit_id").agg(
         _n_err=(pl.col("severity") == "error").sum().cast(pl.Int64),
         _n_warn=(pl.col("severity") == "warning").sum().cast(pl.Int64),
     )
-    peers = features.filter(pl.col("peer_group").is_not_null()).group_by("unit_id").agg(
-        _f_peer=pl.col("peer_group").first()
+    peers = (
+        features.filter(pl.col("peer_group").is_not_null())
+        .group_by("unit_id")
+        .agg(_f_peer=pl.col("peer_group").first())
     )
     cov = coverage.group_by("unit_id").agg(
         (pl.col("outcome") == o).sum().cast(pl.Int64).alias(f"cov_{o}") for o in OUTCOMES
@@ -213,8 +245,21 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
         .with_columns(pl.col("order").cast(pl.Int64))
     )
     keep = [
-        "order", "unit_id", "unit_name", "source_path", "rank", "score", "outlier_score", "errors", "warnings",
-        "reasons", "peer_group", "parse_status", "parse_error", "year", *FIGURE_COLUMNS,
+        "order",
+        "unit_id",
+        "unit_name",
+        "source_path",
+        "rank",
+        "score",
+        "outlier_score",
+        "errors",
+        "warnings",
+        "reasons",
+        "peer_group",
+        "parse_status",
+        "parse_error",
+        "year",
+        *FIGURE_COLUMNS,
         *(f"cov_{o}" for o in OUTCOMES),
     ]
     return out.select(keep)

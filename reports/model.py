@@ -26,6 +26,7 @@ FINDINGS_COLUMNS = {
     "message": pl.String,
     "evidence": pl.String,
     "line": pl.Int64,
+    "page": pl.Int64,
     "stated": pl.String,
     "expected": pl.String,
 }
@@ -105,32 +106,96 @@ _NUMS = "一二三四五六七八九十"
 
 _FINDING_TEMPLATES = {
     # family: (rule, severity, message, evidence, stated, expected)
-    "ARI": ("ARI001", "error", "表1支出合计与各功能分类科目之和不符",
-            "支出总计\t{a:.2f}\t\t一般公共服务支出\t{b:.2f}", "{a:.2f}", "{b:.2f}"),
-    "XTB": ("XTB002", "error", "表1与表4的财政拨款收入合计不一致",
-            "表4 财政拨款收入合计 {a:.2f} 万元", "{a:.2f}", "{b:.2f}"),
-    "NAR": ("NAR001", "warning", "说明中的收入总计与表1的数字不一致",
-            "2024年收入预算总计{a:.2f}万元，比上年增加{c:.2f}万元", "{a:.2f}万元", "{b:.2f}万元"),
-    "YOY": ("YOY001", "error", "本年减上年与所述增减额不符",
-            "会议费{a:.2f}万元，较上年{b:.2f}万元减少{c:.2f}万元", "减少{c:.2f}万元", "减少{d:.2f}万元"),
-    "PCT": ("PCT002", "error", "所述百分比是本年占上年的比例，而不是增减幅度",
-            "“三公”经费预算{a:.2f}万元，较上年预算{b:.2f}万元减少{c:.2f}万元（{p:.0f}%）", "{p:.0f}%", "{q:.1f}%"),
-    "UNT": ("UNT001", "warning", "金额单位疑似错误（元与万元混用）",
-            "公务接待费{a:.2f}元，较上年{b:.2f}减少{c:.2f}万元", "{a:.2f}元", "{a:.2f}万元"),
-    "PLH": ("PLH001", "warning", "文中残留占位符或模板文字",
-            "单价超过50万元的专用设备XX套", "XX套", None),
-    "CMP": ("CMP002", "warning", "目录声明非空的表格未公开",
-            "表9\t政府性基金预算支出表\t否\t", "表9 非空", "表9 缺失"),
-    "STF": ("STF001", "error", "实有人员各项之和与合计不符",
-            "实有人员{n}人，其中行政{m}人、事业{k}人", "{n}人", "{s}人"),
-    "SAN": ("SAN001", "error", "“三公”经费合计与各项之和不符",
-            "“三公”经费{a:.2f}万元，其中：公务接待费{c:.2f}万元，公务用车运行维护费{d:.2f}万元", "{a:.2f}万元", "{b:.2f}万元"),
-    "PRF": ("PRF003", "info", "整体支出绩效目标表的资金总额与预算总额不一致",
-            "整体支出绩效目标表 年度资金总额 {a:.2f} 万元", "{a:.2f}万元", "{b:.2f}万元"),
-    "CPY": ("CPY001", "warning", "与其他单位的段落逐字相同（疑似套用模板未更新）",
-            "主要职能：贯彻执行国家有关方针政策和法律法规，负责本系统的日常管理工作。", None, None),
-    "OUT": ("OUT001", "info", "与同类单位相比明显偏离：“三公”经费人均、公用经费人均",
-            "“三公”经费人均 {a:.2f} 万元（同类中位数 {b:.2f} 万元）", "{a:.2f}", "{b:.2f}"),
+    "ARI": (
+        "ARI001",
+        "error",
+        "表1支出合计与各功能分类科目之和不符",
+        "支出总计\t{a:.2f}\t\t一般公共服务支出\t{b:.2f}",
+        "{a:.2f}",
+        "{b:.2f}",
+    ),
+    "XTB": (
+        "XTB002",
+        "error",
+        "表1与表4的财政拨款收入合计不一致",
+        "表4 财政拨款收入合计 {a:.2f} 万元",
+        "{a:.2f}",
+        "{b:.2f}",
+    ),
+    "NAR": (
+        "NAR001",
+        "warning",
+        "说明中的收入总计与表1的数字不一致",
+        "2024年收入预算总计{a:.2f}万元，比上年增加{c:.2f}万元",
+        "{a:.2f}万元",
+        "{b:.2f}万元",
+    ),
+    "YOY": (
+        "YOY001",
+        "error",
+        "本年减上年与所述增减额不符",
+        "会议费{a:.2f}万元，较上年{b:.2f}万元减少{c:.2f}万元",
+        "减少{c:.2f}万元",
+        "减少{d:.2f}万元",
+    ),
+    "PCT": (
+        "PCT002",
+        "error",
+        "所述百分比是本年占上年的比例，而不是增减幅度",
+        "“三公”经费预算{a:.2f}万元，较上年预算{b:.2f}万元减少{c:.2f}万元（{p:.0f}%）",
+        "{p:.0f}%",
+        "{q:.1f}%",
+    ),
+    "UNT": (
+        "UNT001",
+        "warning",
+        "金额单位疑似错误（元与万元混用）",
+        "公务接待费{a:.2f}元，较上年{b:.2f}减少{c:.2f}万元",
+        "{a:.2f}元",
+        "{a:.2f}万元",
+    ),
+    "PLH": ("PLH001", "warning", "文中残留占位符或模板文字", "单价超过50万元的专用设备XX套", "XX套", None),
+    "CMP": ("CMP002", "warning", "目录声明非空的表格未公开", "表9\t政府性基金预算支出表\t否\t", "表9 非空", "表9 缺失"),
+    "STF": (
+        "STF001",
+        "error",
+        "实有人员各项之和与合计不符",
+        "实有人员{n}人，其中行政{m}人、事业{k}人",
+        "{n}人",
+        "{s}人",
+    ),
+    "SAN": (
+        "SAN001",
+        "error",
+        "“三公”经费合计与各项之和不符",
+        "“三公”经费{a:.2f}万元，其中：公务接待费{c:.2f}万元，公务用车运行维护费{d:.2f}万元",
+        "{a:.2f}万元",
+        "{b:.2f}万元",
+    ),
+    "PRF": (
+        "PRF003",
+        "info",
+        "整体支出绩效目标表的资金总额与预算总额不一致",
+        "整体支出绩效目标表 年度资金总额 {a:.2f} 万元",
+        "{a:.2f}万元",
+        "{b:.2f}万元",
+    ),
+    "CPY": (
+        "CPY001",
+        "warning",
+        "与其他单位的段落逐字相同（疑似套用模板未更新）",
+        "主要职能：贯彻执行国家有关方针政策和法律法规，负责本系统的日常管理工作。",
+        None,
+        None,
+    ),
+    "OUT": (
+        "OUT001",
+        "info",
+        "与同类单位相比明显偏离：“三公”经费人均、公用经费人均",
+        "“三公”经费人均 {a:.2f} 万元（同类中位数 {b:.2f} 万元）",
+        "{a:.2f}",
+        "{b:.2f}",
+    ),
 }
 _FAILURES = [
     "无法识别文本编码（尝试 UTF-8、GB18030、UTF-16 均失败）",
@@ -139,13 +204,24 @@ _FAILURES = [
     "表1 无法解析：列数不一致",
 ]
 FEATURE_NAMES = [
-    "budget_per_staff", "personnel_cost_per_staff", "vacancy_rate", "sangong_share",
-    "sangong_per_staff", "vehicle_cost_per_vehicle", "reception_share", "public_funds_per_staff",
-    "meeting_training_per_staff", "project_share", "total_yoy", "sangong_yoy",
+    "budget_per_staff",
+    "personnel_cost_per_staff",
+    "vacancy_rate",
+    "sangong_share",
+    "sangong_per_staff",
+    "vehicle_cost_per_vehicle",
+    "reception_share",
+    "public_funds_per_staff",
+    "meeting_training_per_staff",
+    "project_share",
+    "total_yoy",
+    "sangong_yoy",
 ]
 
 
-def fake_report_input(n_units: int = 40, seed: int = 0, lang: str = "zh", findings_per_unit: float = 5.0) -> ReportInput:
+def fake_report_input(
+    n_units: int = 40, seed: int = 0, lang: str = "zh", findings_per_unit: float = 5.0
+) -> ReportInput:
     """A realistic fake run: ``n_units`` units, ~``findings_per_unit`` findings each.
 
     Every 25th unit fails to parse and every 17th is partial (with null figures). The
@@ -153,7 +229,9 @@ def fake_report_input(n_units: int = 40, seed: int = 0, lang: str = "zh", findin
     """
     rnd = random.Random(seed)
     units, findings, coverage, features = [], [], [], []
-    rules = sorted({t[0] for t in _FINDING_TEMPLATES.values()} | {"ARI002", "YOY002", "PCT001", "STF002", "SAN002", "CMP001"})
+    rules = sorted(
+        {t[0] for t in _FINDING_TEMPLATES.values()} | {"ARI002", "YOY002", "PCT001", "STF002", "SAN002", "CMP001"}
+    )
     for i in range(n_units):
         uid = f"u{i:05d}"
         county = _COUNTY[i % len(_COUNTY)]
@@ -167,11 +245,19 @@ def fake_report_input(n_units: int = 40, seed: int = 0, lang: str = "zh", findin
         budget = scale * rnd.uniform(0.4, 2.5)
         sangong = budget * rnd.uniform(0.002, 0.03)
         row = {
-            "unit_id": uid, "source_path": path, "unit_name": name if status != "failed" else None,
-            "year": 2024 if status != "failed" else None, "parse_status": status, "parse_error": error,
-            "total_budget_yuan": round(budget, 2), "staff_authorized": staff + rnd.randint(0, 10),
-            "staff_actual": staff, "retirees": rnd.randint(0, 40), "vehicles": rnd.randint(0, 6),
-            "sangong_total_yuan": round(sangong, 2), "sangong_prior_yuan": round(sangong * rnd.uniform(0.8, 1.2), 2),
+            "unit_id": uid,
+            "source_path": path,
+            "unit_name": name if status != "failed" else None,
+            "year": 2024 if status != "failed" else None,
+            "parse_status": status,
+            "parse_error": error,
+            "total_budget_yuan": round(budget, 2),
+            "staff_authorized": staff + rnd.randint(0, 10),
+            "staff_actual": staff,
+            "retirees": rnd.randint(0, 40),
+            "vehicles": rnd.randint(0, 6),
+            "sangong_total_yuan": round(sangong, 2),
+            "sangong_prior_yuan": round(sangong * rnd.uniform(0.8, 1.2), 2),
             "peer_group": peer,
         }
         if status == "failed":
@@ -189,16 +275,37 @@ def fake_report_input(n_units: int = 40, seed: int = 0, lang: str = "zh", findin
             fam = FAMILIES[min(int(rnd.expovariate(1 / 4)), len(FAMILIES) - 1)]
             rule, sev, msg, ev, st, ex = _FINDING_TEMPLATES[fam]
             a = rnd.uniform(1, 500)
-            vals = dict(a=a, b=a * rnd.uniform(0.9, 1.1), c=rnd.uniform(0.1, 9), d=rnd.uniform(0.1, 9),
-                        p=rnd.uniform(80, 99), q=rnd.uniform(1, 20), n=staff, m=staff // 2, k=staff // 3, s=staff // 2 + staff // 3)
-            findings.append({
-                "unit_id": uid, "source_path": path, "rule": rule, "family": fam, "severity": sev,
-                "message": msg, "evidence": ev.format(**vals), "line": rnd.randint(3, 400),
-                "stated": st.format(**vals) if st else None, "expected": ex.format(**vals) if ex else None,
-            })
+            vals = dict(
+                a=a,
+                b=a * rnd.uniform(0.9, 1.1),
+                c=rnd.uniform(0.1, 9),
+                d=rnd.uniform(0.1, 9),
+                p=rnd.uniform(80, 99),
+                q=rnd.uniform(1, 20),
+                n=staff,
+                m=staff // 2,
+                k=staff // 3,
+                s=staff // 2 + staff // 3,
+            )
+            findings.append(
+                {
+                    "unit_id": uid,
+                    "source_path": path,
+                    "rule": rule,
+                    "family": fam,
+                    "severity": sev,
+                    "message": msg,
+                    "evidence": ev.format(**vals),
+                    "line": rnd.randint(3, 400),
+                    "stated": st.format(**vals) if st else None,
+                    "expected": ex.format(**vals) if ex else None,
+                }
+            )
         for rule in rules:
             r = rnd.random()
-            outcome = "pass" if r < 0.75 else "not_applicable" if r < 0.87 else "insufficient_data" if r < 0.97 else "fail"
+            outcome = (
+                "pass" if r < 0.75 else "not_applicable" if r < 0.87 else "insufficient_data" if r < 0.97 else "fail"
+            )
             if status == "partial" and r < 0.3:
                 outcome = "insufficient_data"
             coverage.append((uid, rule, outcome))
@@ -215,21 +322,28 @@ def fake_report_input(n_units: int = 40, seed: int = 0, lang: str = "zh", findin
     findings_df = pl.DataFrame(findings, schema=FINDINGS_COLUMNS, orient="row")
     coverage_df = pl.DataFrame(coverage, schema=COVERAGE_COLUMNS, orient="row")
     # Findings that failed also count as coverage failures.
-    coverage_df = pl.concat([
-        coverage_df.filter(pl.col("outcome") != "fail"),
-        findings_df.select("unit_id", "rule", pl.lit("fail").alias("outcome")).unique(maintain_order=True),
-    ])
-    features_df = _peer_stats(pl.DataFrame(features, schema=["unit_id", "feature", "value", "peer_group"], orient="row"))
+    coverage_df = pl.concat(
+        [
+            coverage_df.filter(pl.col("outcome") != "fail"),
+            findings_df.select("unit_id", "rule", pl.lit("fail").alias("outcome")).unique(maintain_order=True),
+        ]
+    )
+    features_df = _peer_stats(
+        pl.DataFrame(features, schema=["unit_id", "feature", "value", "peer_group"], orient="row")
+    )
     ranking_df = _fake_ranking(units_df, findings_df, features_df)
     n_status = units_df["parse_status"].value_counts()
     counts = dict(zip(n_status["parse_status"].to_list(), n_status["count"].to_list()))
     manifest = {
-        "inputs_seen": n_units, "ok": counts.get("ok", 0), "partial": counts.get("partial", 0),
-        "failed": counts.get("failed", 0), "version": "0.1.0", "started_at": "2025-03-01T02:00:00+08:00",
-        "elapsed_s": round(n_units / 300, 2), "options": {"select": None, "ignore": None, "seed": seed},
-        "files": units_df.select(
-            "source_path", "unit_id", "parse_status", "parse_error"
-        ).to_dicts(),
+        "inputs_seen": n_units,
+        "ok": counts.get("ok", 0),
+        "partial": counts.get("partial", 0),
+        "failed": counts.get("failed", 0),
+        "version": "0.1.0",
+        "started_at": "2025-03-01T02:00:00+08:00",
+        "elapsed_s": round(n_units / 300, 2),
+        "options": {"select": None, "ignore": None, "seed": seed},
+        "files": units_df.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
     }
     return ReportInput(units_df, findings_df, ranking_df, coverage_df, features_df, manifest, lang)
 

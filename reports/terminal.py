@@ -51,15 +51,35 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
 
     lines = [
         t(lang, "summary_title"),
-        t(lang, "summary_files", n=n_files, ok=manifest.get("ok", status.get("ok", 0)),
-          partial=manifest.get("partial", status.get("partial", 0)), failed=manifest.get("failed", status.get("failed", 0))),
-        t(lang, "summary_findings", n=findings.height, error=sev.get("error", 0), warning=sev.get("warning", 0),
-          info=sev.get("info", 0)),
+        t(
+            lang,
+            "summary_files",
+            n=n_files,
+            ok=manifest.get("ok", status.get("ok", 0)),
+            partial=manifest.get("partial", status.get("partial", 0)),
+            failed=manifest.get("failed", status.get("failed", 0)),
+        ),
+        t(
+            lang,
+            "summary_findings",
+            n=findings.height,
+            error=sev.get("error", 0),
+            warning=sev.get("warning", 0),
+            info=sev.get("info", 0),
+        ),
     ]
     changes = manifest.get("changes") or {}
     if changes.get("previous_run"):
-        lines.append(t(lang, "summary_changes", prev=changes["previous_run"], new_units=changes["new_units"],
-                       new_findings=changes["new_findings"], gone_findings=changes["gone_findings"]))
+        lines.append(
+            t(
+                lang,
+                "summary_changes",
+                prev=changes["previous_run"],
+                new_units=changes["new_units"],
+                new_findings=changes["new_findings"],
+                gone_findings=changes["gone_findings"],
+            )
+        )
     if manifest.get("dismissed"):
         lines.append(t(lang, "summary_dismissed", n=manifest["dismissed"]))
     leads = (
@@ -79,8 +99,15 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         name_w = max(display_width(r[1]) for r in rows)
         for rank, name, errors, warnings, reasons in rows:
             name = name + " " * (name_w - display_width(name))  # align the counts
-            head = t(lang, "summary_top_row", rank="-" if rank is None else rank, name=name,
-                     errors=errors, warnings=warnings, reasons="")
+            head = t(
+                lang,
+                "summary_top_row",
+                rank="-" if rank is None else rank,
+                name=name,
+                errors=errors,
+                warnings=warnings,
+                reasons="",
+            )
             lines.append(head + truncate(reasons.replace("\n", " "), max(0, width - display_width(head) - 1)))
     lines.append(t(lang, "summary_report", html=report_dir / "report.html"))
     lines.append(t(lang, "summary_tables", xlsx=report_dir / "report.xlsx", dir=report_dir))

@@ -37,8 +37,10 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
     n = len(labels["documents"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{n} documents in {dt:.2f}s: {n / dt:.0f} docs/s, {size / n / 1024:.1f} KiB/doc, "
-          f"{size / dt / 2**20:.1f} MiB/s, peak RSS {peak_mb:.0f} MiB")
+    print(
+        f"{n} documents in {dt:.2f}s: {n / dt:.0f} docs/s, {size / n / 1024:.1f} KiB/doc, "
+        f"{size / dt / 2**20:.1f} MiB/s, peak RSS {peak_mb:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def run(corpus: Path, out: Path, workers: int | None) -> tuple[float, dict]:
 
 def touch_one_percent(corpus: Path, seed: int = 0) -> int:
     """Append a sentence to 1% of the files (as a re-published disclosure would change)."""
-    from datasets.reading import decode
+    from datasets.read import decode
 
     files = sorted(p for p in corpus.rglob("*.txt"))
     chosen = random.Random(seed).sample(files, max(1, len(files) // 100))

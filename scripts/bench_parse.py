@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from datasets.corpus import collect, parse_files, parse_one  # noqa: E402
 from datasets.parse import parse_bytes  # noqa: E402
-from datasets.reading import discover  # noqa: E402
+from datasets.read import discover  # noqa: E402
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
 
@@ -52,13 +52,16 @@ def main() -> None:
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         n = len(files)
         print(f"{n} files, {size / n / 1024:.1f} KiB each on average")
-        print(f"parse (read + decode + extract + frames): {n / dt:,.0f} documents/s wall, {n / cpu:,.0f}/s per CPU second")
+        print(
+            f"parse (read + decode + extract + frames): {n / dt:,.0f} documents/s wall, {n / cpu:,.0f}/s per CPU second"
+        )
         print(f"rows: {', '.join(f'{k} {v.height:,}' for k, v in frames.items())}")
     else:
         seed = sorted(SEED.glob("*.txt"))
         if not seed:
             sys.exit("no ../shared/seed here: give a FOLDER or --generate N")
         data = seed[0].read_bytes()
+
         def docs():
             for i in range(args.repeat):
                 doc = parse_bytes(data)
@@ -69,9 +72,13 @@ def main() -> None:
         frames = collect(docs())
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         print(f"seed disclosure ({len(data) / 1024:.1f} KiB) x {args.repeat}")
-        print(f"parse (decode + extract + frames): {args.repeat / dt:,.0f} documents/s wall, {args.repeat / cpu:,.0f}/s per CPU second")
-        print(f"rows: {', '.join(f'{k} {v.height:,}' for k, v in frames.items())}; "
-              f"frames {sum(v.estimated_size() for v in frames.values()) / 2**20:,.0f} MiB")
+        print(
+            f"parse (decode + extract + frames): {args.repeat / dt:,.0f} documents/s wall, {args.repeat / cpu:,.0f}/s per CPU second"
+        )
+        print(
+            f"rows: {', '.join(f'{k} {v.height:,}' for k, v in frames.items())}; "
+            f"frames {sum(v.estimated_size() for v in frames.values()) / 2**20:,.0f} MiB"
+        )
         t0 = time.perf_counter()
         for _ in range(200):
             parse_one(seed[0])

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from datasets.accuracy import extraction_report, format_extraction  # noqa: E402
 from datasets.corpus import parse_files  # noqa: E402
-from datasets.reading import discover  # noqa: E402
+from datasets.read import discover  # noqa: E402
 
 
 def main() -> None:

@@ -36,8 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     docs = labels["documents"]
     files = [args.folder / d["file"] for d in docs]
     frames = parse_files(files)
-    findings, coverage = run_rules(frames, select=args.select.split(",") if args.select else None,
-                                   ignore=args.ignore.split(",") if args.ignore else None)
+    findings, coverage = run_rules(
+        frames,
+        select=args.select.split(",") if args.select else None,
+        ignore=args.ignore.split(",") if args.ignore else None,
+    )
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for r in findings.iter_rows(named=True):
         by_unit[r["unit_id"]].append(r)
@@ -64,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             same = [x for x in fs if x["family"] == fam]
             if same:
                 hit_unit[fam] += 1
-            if a.get("line") is not None and any(x["line"] is not None and abs(x["line"] - a["line"]) <= 2 for x in same):
+            if a.get("line") is not None and any(
+                x["line"] is not None and abs(x["line"] - a["line"]) <= 2 for x in same
+            ):
                 hit_line[fam] += 1
             if not same and len(missed[fam]) < args.show:
                 missed[fam].append(f"{d['file']}:{a.get('line')}  {a['kind']}: {a.get('detail')}")
@@ -77,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     tot = sum(n_lab.values())
     if tot:
         print(f"{'all':8}{tot:>8}{sum(hit_unit.values()) / tot:>14.1%}{sum(hit_line.values()) / tot:>14.1%}")
-    any_fa = sum(1 for d, f in zip(docs, files) if d["clean"] and any(x["severity"] in ("error", "warning") for x in by_unit.get(unit_id_of(f), [])))
+    any_fa = sum(
+        1
+        for d, f in zip(docs, files)
+        if d["clean"] and any(x["severity"] in ("error", "warning") for x in by_unit.get(unit_id_of(f), []))
+    )
     print(f"\nclean documents with an error/warning finding: {any_fa}/{n_clean} ({any_fa / max(n_clean, 1):.1%})")
     for rule, n in clean_fa.most_common():
         print(f"  {rule}: {n}")
@@ -88,7 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         for fam, xs in sorted(missed.items()):
             for e in xs:
                 print(f"  {fam}  {e}")
-    cov = coverage.group_by("rule", "outcome").len().pivot(on="outcome", index="rule", values="len").sort("rule").fill_null(0)
+    cov = (
+        coverage.group_by("rule", "outcome")
+        .len()
+        .pivot(on="outcome", index="rule", values="len")
+        .sort("rule")
+        .fill_null(0)
+    )
     with pl.Config(tbl_rows=100, tbl_width_chars=200):
         print("\ncoverage:")
         print(cov)

@@ -33,10 +33,21 @@ def find_chromium() -> str:
 def screenshot(browser: str, url: str, png: Path, size: str = "1400,1000") -> None:
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         cmd = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={profile}", "--hide-scrollbars", "--virtual-time-budget=5000",
-            f"--screenshot={png}", f"--window-size={size}", url,
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            f"--screenshot={png}",
+            f"--window-size={size}",
+            url,
         ]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
     print(f"{png}  <- {url}")

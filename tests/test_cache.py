@@ -8,7 +8,7 @@ from polars.testing import assert_frame_equal
 
 from anomaly import pipeline
 from anomaly.pipeline import Options, screen
-from datasets.reading import decode, discover
+from datasets.read import decode, discover
 from datasets.synthetic import generate_corpus
 
 

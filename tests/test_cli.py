@@ -9,9 +9,34 @@ from click.testing import CliRunner
 from anomaly.cli import main
 from datasets.synthetic import generate_corpus
 
-UNITS = ["unit_id", "source_path", "unit_name", "year", "parse_status", "parse_error", "total_budget_yuan",
-         "staff_authorized", "staff_actual", "retirees", "vehicles", "sangong_total_yuan", "sangong_prior_yuan"]
-FINDINGS = ["unit_id", "source_path", "rule", "family", "severity", "message", "evidence", "line", "stated", "expected"]
+UNITS = [
+    "unit_id",
+    "source_path",
+    "unit_name",
+    "year",
+    "parse_status",
+    "parse_error",
+    "total_budget_yuan",
+    "staff_authorized",
+    "staff_actual",
+    "retirees",
+    "vehicles",
+    "sangong_total_yuan",
+    "sangong_prior_yuan",
+]
+FINDINGS = [
+    "unit_id",
+    "source_path",
+    "rule",
+    "family",
+    "severity",
+    "message",
+    "evidence",
+    "line",
+    "page",
+    "stated",
+    "expected",
+]
 RANKING = ["rank", "unit_id", "source_path", "unit_name", "score", "outlier_score", "errors", "warnings", "reasons"]
 FAMILIES = {"ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT"}
 
@@ -35,8 +60,16 @@ def screened(corpus, tmp_path_factory):
 
 def test_screen_writes_every_output_per_contract(screened):
     out, output = screened
-    for name in ("units.parquet", "findings.parquet", "findings.csv", "coverage.parquet", "ranking.csv",
-                 "report.html", "report.xlsx", "manifest.json"):
+    for name in (
+        "units.parquet",
+        "findings.parquet",
+        "findings.csv",
+        "coverage.parquet",
+        "ranking.csv",
+        "report.html",
+        "report.xlsx",
+        "manifest.json",
+    ):
         assert (out / name).is_file(), name
     units = pl.read_parquet(out / "units.parquet")
     assert units.columns[: len(UNITS)] == UNITS
@@ -73,7 +106,9 @@ def test_same_input_gives_byte_identical_ranking(corpus, screened, tmp_path):
 
 def test_select_ignore_and_english(corpus, tmp_path):
     out = tmp_path / "sel"
-    r = CliRunner().invoke(main, ["screen", str(corpus), "--out", str(out), "--select", "PCT,YOY", "--ignore", "PCT002", "--lang", "en"])
+    r = CliRunner().invoke(
+        main, ["screen", str(corpus), "--out", str(out), "--select", "PCT,YOY", "--ignore", "PCT002", "--lang", "en"]
+    )
     assert r.exit_code == 0, r.output
     findings = pl.read_parquet(out / "findings.parquet")
     assert set(findings["family"]) <= {"PCT", "YOY"} and "PCT002" not in set(findings["rule"])

@@ -12,21 +12,43 @@ def test_evaluate_tiny(tmp_path):
     ids = ["u1", "u2", "u3", "u4", "u5"]
     paths = [f"/data/corpus/县A/{i}.txt" for i in ids]
     pl.DataFrame({"unit_id": ids, "source_path": paths}).write_parquet(tmp_path / "units.parquet")
-    pl.DataFrame({
-        "unit_id": ["u1", "u2", "u4", "u4"], "source_path": [paths[0], paths[1], paths[3], paths[3]],
-        "rule": ["ARI001", "OUT001", "CPY001", "PCT001"], "family": ["ARI", "OUT", "CPY", "PCT"],
-        "severity": ["error", "warning", "warning", "error"],
-    }).write_parquet(tmp_path / "findings.parquet")
-    pl.DataFrame({"rank": [1, 2, 3, 4, 5], "unit_id": ids, "outlier_score": [0.5, 0.9, 0.8, 0.4, 0.3]}).write_csv(tmp_path / "ranking.csv")
-    labels = {"documents": [
-        {"file": "县A/u1.txt", "clean": False, "anomalies": [{"family": "ARI", "kind": "t", "line": 3, "detail": ""},
-                                                             {"family": "YOY", "kind": "word", "line": 4, "detail": ""}]},
-        {"file": "县A/u2.txt", "clean": False, "anomalies": [{"family": "OUT", "kind": "sangong_share", "line": None, "detail": ""}]},
-        {"file": "县A/u3.txt", "clean": False, "anomalies": [{"family": "OUT", "kind": "budget_per_staff", "line": None, "detail": ""}]},
-        {"file": "县A/u4.txt", "clean": True, "anomalies": []},
-        {"file": "县A/u5.txt", "clean": True, "anomalies": []},
-        {"file": "县B/missing.txt", "clean": True, "anomalies": []},
-    ]}
+    pl.DataFrame(
+        {
+            "unit_id": ["u1", "u2", "u4", "u4"],
+            "source_path": [paths[0], paths[1], paths[3], paths[3]],
+            "rule": ["ARI001", "OUT001", "CPY001", "PCT001"],
+            "family": ["ARI", "OUT", "CPY", "PCT"],
+            "severity": ["error", "warning", "warning", "error"],
+        }
+    ).write_parquet(tmp_path / "findings.parquet")
+    pl.DataFrame({"rank": [1, 2, 3, 4, 5], "unit_id": ids, "outlier_score": [0.5, 0.9, 0.8, 0.4, 0.3]}).write_csv(
+        tmp_path / "ranking.csv"
+    )
+    labels = {
+        "documents": [
+            {
+                "file": "县A/u1.txt",
+                "clean": False,
+                "anomalies": [
+                    {"family": "ARI", "kind": "t", "line": 3, "detail": ""},
+                    {"family": "YOY", "kind": "word", "line": 4, "detail": ""},
+                ],
+            },
+            {
+                "file": "县A/u2.txt",
+                "clean": False,
+                "anomalies": [{"family": "OUT", "kind": "sangong_share", "line": None, "detail": ""}],
+            },
+            {
+                "file": "县A/u3.txt",
+                "clean": False,
+                "anomalies": [{"family": "OUT", "kind": "budget_per_staff", "line": None, "detail": ""}],
+            },
+            {"file": "县A/u4.txt", "clean": True, "anomalies": []},
+            {"file": "县A/u5.txt", "clean": True, "anomalies": []},
+            {"file": "县B/missing.txt", "clean": True, "anomalies": []},
+        ]
+    }
     m = evaluate(labels, tmp_path)
     assert m["matched"] == 5 and m["unmatched_labels"] == ["县B/missing.txt"]
     assert m["recall"]["ARI"]["recall"] == 1.0

@@ -4,7 +4,7 @@ import json
 
 from datasets.accuracy import extraction_report
 from datasets.corpus import parse_files
-from datasets.reading import discover
+from datasets.read import discover
 from datasets.synthetic import generate_corpus
 
 

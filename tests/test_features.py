@@ -13,9 +13,14 @@ from features.normalize import long_form
 from features.peers import kind_expr
 
 
-def make_frames(units: list[dict], claims: list[dict] | None = None, cells: list[dict] | None = None,
-                marks: list[dict] | None = None) -> dict[str, pl.DataFrame]:
+def make_frames(
+    units: list[dict],
+    claims: list[dict] | None = None,
+    cells: list[dict] | None = None,
+    marks: list[dict] | None = None,
+) -> dict[str, pl.DataFrame]:
     """Frames with the parser's schemas from a few rows (missing columns are null)."""
+
     def frame(name, rows):
         rows = rows or []
         cols = {k: [r.get(k) for r in rows] for k in F.SCHEMAS[name]}
@@ -23,18 +28,52 @@ def make_frames(units: list[dict], claims: list[dict] | None = None, cells: list
 
     units = [{"parse_status": "ok", "source_path": f"/c/{u['unit_id']}.txt", **u} for u in units]
     claims = [{"claim_id": i, **c} for i, c in enumerate(claims or [])]
-    return {"units": frame("units", units), "claims": frame("claims", claims), "cells": frame("cells", cells),
-            "toc": F.empty("toc"), "marks": frame("marks", marks)}
+    return {
+        "units": frame("units", units),
+        "claims": frame("claims", claims),
+        "cells": frame("cells", cells),
+        "toc": F.empty("toc"),
+        "marks": frame("marks", marks),
+    }
 
 
-def unit_rows(uid: str, name: str, total: float, auth: int, actual: int, vehicles: int, sangong: float,
-              sangong_prior: float, reception: float, car_run: float, car_buy: float = 0.0, meeting: float = 20000.0,
-              training: float = 10000.0, public: float = 50000.0, cls: str = "一般公共服务支出", personnel: float | None = None,
-              project: float | None = None):
-    u = {"unit_id": uid, "unit_name": name, "total_budget_yuan": total, "staff_authorized": auth, "staff_actual": actual,
-         "vehicles": vehicles, "sangong_total_yuan": sangong, "sangong_prior_yuan": sangong_prior}
+def unit_rows(
+    uid: str,
+    name: str,
+    total: float,
+    auth: int,
+    actual: int,
+    vehicles: int,
+    sangong: float,
+    sangong_prior: float,
+    reception: float,
+    car_run: float,
+    car_buy: float = 0.0,
+    meeting: float = 20000.0,
+    training: float = 10000.0,
+    public: float = 50000.0,
+    cls: str = "一般公共服务支出",
+    personnel: float | None = None,
+    project: float | None = None,
+):
+    u = {
+        "unit_id": uid,
+        "unit_name": name,
+        "total_budget_yuan": total,
+        "staff_authorized": auth,
+        "staff_actual": actual,
+        "vehicles": vehicles,
+        "sangong_total_yuan": sangong,
+        "sangong_prior_yuan": sangong_prior,
+    }
     c = [
-        {"unit_id": uid, "item": "income_total", "current_yuan": total, "change_yuan": total * 0.1, "direction": "increase"},
+        {
+            "unit_id": uid,
+            "item": "income_total",
+            "current_yuan": total,
+            "change_yuan": total * 0.1,
+            "direction": "increase",
+        },
         {"unit_id": uid, "item": "reception", "current_yuan": reception},
         {"unit_id": uid, "item": "vehicle_running", "current_yuan": car_run},
         {"unit_id": uid, "item": "vehicle_purchase", "current_yuan": car_buy},
@@ -42,12 +81,46 @@ def unit_rows(uid: str, name: str, total: float, auth: int, actual: int, vehicle
         {"unit_id": uid, "item": "training", "current_yuan": training, "pct": 3.0},
         {"unit_id": uid, "item": "public_funds", "current_yuan": public},
     ]
-    cells = [{"unit_id": uid, "table_id": "表1", "group_index": 1, "row": 3, "row_label": f"1、{cls}", "value_yuan": total * 0.8},
-             {"unit_id": uid, "table_id": "表1", "group_index": 1, "row": 4, "row_label": "2、社会保障和就业支出", "value_yuan": total * 0.2}]
+    cells = [
+        {
+            "unit_id": uid,
+            "table_id": "表1",
+            "group_index": 1,
+            "row": 3,
+            "row_label": f"1、{cls}",
+            "value_yuan": total * 0.8,
+        },
+        {
+            "unit_id": uid,
+            "table_id": "表1",
+            "group_index": 1,
+            "row": 4,
+            "row_label": "2、社会保障和就业支出",
+            "value_yuan": total * 0.2,
+        },
+    ]
     if personnel is not None:
-        cells.append({"unit_id": uid, "table_id": "表1", "group_index": 2, "row": 4, "row_label": "(1)工资福利支出", "value_yuan": personnel})
+        cells.append(
+            {
+                "unit_id": uid,
+                "table_id": "表1",
+                "group_index": 2,
+                "row": 4,
+                "row_label": "(1)工资福利支出",
+                "value_yuan": personnel,
+            }
+        )
     if project is not None:
-        cells.append({"unit_id": uid, "table_id": "表1", "group_index": 2, "row": 8, "row_label": "2、专项业务经费支出", "value_yuan": project})
+        cells.append(
+            {
+                "unit_id": uid,
+                "table_id": "表1",
+                "group_index": 2,
+                "row": 8,
+                "row_label": "2、专项业务经费支出",
+                "value_yuan": project,
+            }
+        )
     return u, c, cells
 
 
@@ -62,8 +135,24 @@ def build_many(specs):
 
 
 def test_ratios_on_hand_built_unit():
-    fr = build_many([dict(uid="a", name="清河县财政局", total=1_000_000, auth=20, actual=16, vehicles=2, sangong=50_000,
-                          sangong_prior=40_000, reception=20_000, car_run=30_000, personnel=640_000, project=200_000)])
+    fr = build_many(
+        [
+            dict(
+                uid="a",
+                name="清河县财政局",
+                total=1_000_000,
+                auth=20,
+                actual=16,
+                vehicles=2,
+                sangong=50_000,
+                sangong_prior=40_000,
+                reception=20_000,
+                car_run=30_000,
+                personnel=640_000,
+                project=200_000,
+            )
+        ]
+    )
     w = features.build(fr).row(0, named=True)
     assert w["budget_per_authorized"] == pytest.approx(50_000)
     assert w["budget_per_staff"] == pytest.approx(62_500)
@@ -84,16 +173,41 @@ def test_ratios_on_hand_built_unit():
 
 
 def test_car_purchase_is_left_out_of_recurring_sangong():
-    fr = build_many([dict(uid="a", name="清河县财政局", total=1_000_000, auth=20, actual=10, vehicles=2, sangong=250_000,
-                          sangong_prior=50_000, reception=20_000, car_run=30_000, car_buy=200_000)])
+    fr = build_many(
+        [
+            dict(
+                uid="a",
+                name="清河县财政局",
+                total=1_000_000,
+                auth=20,
+                actual=10,
+                vehicles=2,
+                sangong=250_000,
+                sangong_prior=50_000,
+                reception=20_000,
+                car_run=30_000,
+                car_buy=200_000,
+            )
+        ]
+    )
     w = features.build(fr).row(0, named=True)
     assert w["sangong_share"] == pytest.approx(0.05)
     assert w["sangong_yoy"] == pytest.approx(4.0)  # the stated total still shows the jump
 
 
 def test_missing_figures_give_nulls_not_errors():
-    fr = make_frames([{"unit_id": "x", "unit_name": "某镇人民政府", "total_budget_yuan": 500_000.0, "staff_actual": 0,
-                       "staff_authorized": None, "vehicles": 0}])
+    fr = make_frames(
+        [
+            {
+                "unit_id": "x",
+                "unit_name": "某镇人民政府",
+                "total_budget_yuan": 500_000.0,
+                "staff_actual": 0,
+                "staff_authorized": None,
+                "vehicles": 0,
+            }
+        ]
+    )
     w = features.build(fr).row(0, named=True)
     assert w["budget_per_staff"] is None  # zero staff
     assert w["budget_per_authorized"] is None and w["vacancy_rate"] is None
@@ -104,41 +218,87 @@ def test_missing_figures_give_nulls_not_errors():
 
 def test_impossible_share_is_null():
     # 接待费 printed in 元 where 万元 is meant is the checks' business, not a peer outlier.
-    fr = build_many([dict(uid="a", name="清河县财政局", total=1_000_000, auth=20, actual=10, vehicles=2, sangong=50_000,
-                          sangong_prior=40_000, reception=200_000, car_run=30_000)])
+    fr = build_many(
+        [
+            dict(
+                uid="a",
+                name="清河县财政局",
+                total=1_000_000,
+                auth=20,
+                actual=10,
+                vehicles=2,
+                sangong=50_000,
+                sangong_prior=40_000,
+                reception=200_000,
+                car_run=30_000,
+            )
+        ]
+    )
     assert features.build(fr)["reception_share"].item() is None
 
 
 def test_error_rates_from_findings_and_coverage():
-    fr = build_many([dict(uid="a", name="清河县财政局", total=1_000_000, auth=20, actual=10, vehicles=2, sangong=50_000,
-                          sangong_prior=40_000, reception=20_000, car_run=30_000)])
-    findings = pl.DataFrame({"unit_id": ["a", "a"], "rule": ["PCT001", "ARI001"], "family": ["PCT", "ARI"],
-                             "severity": ["error", "error"]})
-    coverage = pl.DataFrame({"unit_id": ["a"] * 5, "rule": ["ARI001", "ARI002", "YOY001", "SAN001", "PLH001"],
-                             "outcome": ["fail", "pass", "pass", "pass", "pass"]})
+    fr = build_many(
+        [
+            dict(
+                uid="a",
+                name="清河县财政局",
+                total=1_000_000,
+                auth=20,
+                actual=10,
+                vehicles=2,
+                sangong=50_000,
+                sangong_prior=40_000,
+                reception=20_000,
+                car_run=30_000,
+            )
+        ]
+    )
+    findings = pl.DataFrame(
+        {"unit_id": ["a", "a"], "rule": ["PCT001", "ARI001"], "family": ["PCT", "ARI"], "severity": ["error", "error"]}
+    )
+    coverage = pl.DataFrame(
+        {
+            "unit_id": ["a"] * 5,
+            "rule": ["ARI001", "ARI002", "YOY001", "SAN001", "PLH001"],
+            "outcome": ["fail", "pass", "pass", "pass", "pass"],
+        }
+    )
     w = features.build(fr, findings, coverage).row(0, named=True)
     assert w["pct_error_rate"] == pytest.approx(0.5)  # 1 PCT finding, 2 percentages stated
     assert w["arith_error_rate"] == pytest.approx(0.25)  # 1 failed of 4 ARI/YOY/SAN checks
 
 
-@pytest.mark.parametrize("name,kind", [
-    ("清河县柳林镇人民政府", "town"), ("清河县柳林镇中心小学", "school"), ("清河县柳林镇卫生院", "health"),
-    ("清河县湾林街道办事处", "subdistrict"), ("清河县乡村振兴局", "bureau"), ("清河县疾病预防控制中心", "health"),
-    ("清河县融媒体中心", "bureau"), ("清河县第二中学", "school"), ("清河县人民政府办公室(本级)", "bureau"),
-    ("清河县档案馆", "other"), ("清河县柳林乡", "town"),
-])
+@pytest.mark.parametrize(
+    "name,kind",
+    [
+        ("清河县柳林镇人民政府", "town"),
+        ("清河县柳林镇中心小学", "school"),
+        ("清河县柳林镇卫生院", "health"),
+        ("清河县湾林街道办事处", "subdistrict"),
+        ("清河县乡村振兴局", "bureau"),
+        ("清河县疾病预防控制中心", "health"),
+        ("清河县融媒体中心", "bureau"),
+        ("清河县第二中学", "school"),
+        ("清河县人民政府办公室(本级)", "bureau"),
+        ("清河县档案馆", "other"),
+        ("清河县柳林乡", "town"),
+    ],
+)
 def test_kind_from_name(name, kind):
     assert pl.select(kind_expr(pl.lit(name))).item() == kind
 
 
 def test_robust_z_and_zero_mad():
-    wide = pl.DataFrame({
-        "unit_id": [f"u{i}" for i in range(10)],
-        "budget_per_staff": [10.0, 11, 12, 13, 14, 15, 16, 17, 18, 100],
-        "sangong_share": [0.0] * 9 + [0.5],  # MAD 0: falls back to the mean absolute deviation
-        "project_share": [0.3] * 10,  # all identical: z = 0
-        "peer_group": ["g"] * 10,
-    })
+    wide = pl.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(10)],
+            "budget_per_staff": [10.0, 11, 12, 13, 14, 15, 16, 17, 18, 100],
+            "sangong_share": [0.0] * 9 + [0.5],  # MAD 0: falls back to the mean absolute deviation
+            "project_share": [0.3] * 10,  # all identical: z = 0
+            "peer_group": ["g"] * 10,
+        }
+    )
     long = long_form(wide, min_peers=3)
     z = {(r["unit_id"], r["feature"]): r for r in long.iter_rows(named=True)}
     r = z[("u9", "budget_per_staff")]
@@ -155,11 +315,36 @@ def test_robust_z_and_zero_mad():
 def test_small_groups_fall_back_to_coarser_peers():
     specs = []
     for i in range(12):  # 12 towns (class 201) and 2 schools
-        specs.append(dict(uid=f"t{i:02d}", name=f"清河县镇{i}镇人民政府", total=1e6 + i * 1e4, auth=30, actual=25, vehicles=2,
-                          sangong=50_000, sangong_prior=45_000, reception=20_000, car_run=30_000))
+        specs.append(
+            dict(
+                uid=f"t{i:02d}",
+                name=f"清河县镇{i}镇人民政府",
+                total=1e6 + i * 1e4,
+                auth=30,
+                actual=25,
+                vehicles=2,
+                sangong=50_000,
+                sangong_prior=45_000,
+                reception=20_000,
+                car_run=30_000,
+            )
+        )
     for i in range(2):
-        specs.append(dict(uid=f"s{i}", name=f"清河县第{i}中学", total=2e6, auth=60, actual=55, vehicles=0, sangong=10_000,
-                          sangong_prior=9_000, reception=10_000, car_run=0, cls="教育支出"))
+        specs.append(
+            dict(
+                uid=f"s{i}",
+                name=f"清河县第{i}中学",
+                total=2e6,
+                auth=60,
+                actual=55,
+                vehicles=0,
+                sangong=10_000,
+                sangong_prior=9_000,
+                reception=10_000,
+                car_run=0,
+                cls="教育支出",
+            )
+        )
     w = features.build(build_many(specs))
     groups = dict(zip(w["unit_id"], w["peer_group"]))
     assert groups["t00"] == "一般公共服务支出·乡镇"

@@ -52,11 +52,15 @@ def test_unit_conversion(wan, d):
 
 
 @settings(max_examples=200, deadline=None)
-@given(cur=st.floats(min_value=1.0, max_value=1e5), pri=st.floats(min_value=1.0, max_value=1e5),
-       off=st.floats(min_value=0.05, max_value=100.0), d=decimals)
+@given(
+    cur=st.floats(min_value=1.0, max_value=1e5),
+    pri=st.floats(min_value=1.0, max_value=1e5),
+    off=st.floats(min_value=0.05, max_value=100.0),
+    d=decimals,
+)
 def test_wrong_change_is_flagged(cur, pri, off, d):
     # A stated change off by well over the rounding slack (3 half units) never overlaps.
-    wrong = abs(cur - pri) + off + 3 * 10.0 ** -d
+    wrong = abs(cur - pri) + off + 3 * 10.0**-d
     c, p, ch = printed(rnd(cur, d), d), printed(rnd(pri, d), d), printed(rnd(wrong, d), d)
     assert not overlaps(magnitude(c - p), ch)
 

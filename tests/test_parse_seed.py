@@ -19,8 +19,14 @@ def test_staff_parts(seed_frames):
     c = seed_frames["claims"]
     got = dict(c.filter(pl.col("section") == "staff").select("item", "current").iter_rows())
     assert got == {
-        "staff_authorized": 30, "staff_authorized_admin": 21, "staff_authorized_inst": 9,
-        "staff_actual": 26, "staff_actual_admin": 19, "staff_actual_inst": 7, "retirees": 7, "vehicles": 22,
+        "staff_authorized": 30,
+        "staff_authorized_admin": 21,
+        "staff_authorized_inst": 9,
+        "staff_actual": 26,
+        "staff_actual_admin": 19,
+        "staff_actual_inst": 7,
+        "retirees": 7,
+        "vehicles": 22,
     }
 
 
@@ -45,8 +51,12 @@ def test_economic_items(seed_frames):
     c = seed_frames["claims"].filter(pl.col("code").str.len_chars() == 3)
     rows = c.select("code", "current", "change", "direction").rows()
     assert rows == [
-        ("301", 401.49, 95.64, "decrease"), ("302", 205.22, 17.99, "increase"), ("303", 3.96, None, "flat"),
-        ("501", 401.49, 95.64, "decrease"), ("502", 200.59, 9.40, "increase"), ("504", 4.63, 1.63, "increase"),
+        ("301", 401.49, 95.64, "decrease"),
+        ("302", 205.22, 17.99, "increase"),
+        ("303", 3.96, None, "flat"),
+        ("501", 401.49, 95.64, "decrease"),
+        ("502", 200.59, 9.40, "increase"),
+        ("504", 4.63, 1.63, "increase"),
         ("509", 3.96, None, "flat"),
     ]
 
@@ -57,7 +67,14 @@ def test_sangong_paragraph(seed_frames):
     s = by_item["sangong"]
     assert (s["current"], s["prior"], s["change"], s["pct"], s["basis"]) == (33.96, 35.38, 1.41, 96, "较上年预算")
     r = by_item["reception"]
-    assert (r["current"], r["current_unit"], r["prior"], r["prior_unit"], r["change"], r["change_unit"]) == (2.19, "元", 3.49, None, 1.29, "万元")
+    assert (r["current"], r["current_unit"], r["prior"], r["prior_unit"], r["change"], r["change_unit"]) == (
+        2.19,
+        "元",
+        3.49,
+        None,
+        1.29,
+        "万元",
+    )
     assert r["pct"] == 62.84 and r["pct_dec"] == 2
     m = by_item["meeting"]
     assert (m["current"], m["prior"], m["change"], m["pct"]) == (2.68, 2.70, 0.19, 7.3)
@@ -68,7 +85,12 @@ def test_sangong_paragraph(seed_frames):
 def test_totals_and_changes(seed_frames):
     c = seed_frames["claims"]
     income = c.filter(pl.col("item") == "income_total").row(0, named=True)
-    assert (income["current"], income["change"], income["direction"], income["line"]) == (610.67, 84.61, "decrease", 118)
+    assert (income["current"], income["change"], income["direction"], income["line"]) == (
+        610.67,
+        84.61,
+        "decrease",
+        118,
+    )
     pf = c.filter(pl.col("item") == "public_funds").row(0, named=True)
     assert (pf["current"], pf["prior"], pf["change"]) == (5.40, 7.20, 1.80)
     # A year beside an amount is never money.
@@ -81,7 +103,9 @@ def test_table1_groups_add_up(seed_frames):
     assert totals["group_index"].to_list() == [0, 1, 2, 3]
     assert totals["value_yuan"].to_list() == [6106713.00] * 4
     groups = t1["col_group"].unique().sort().to_list()
-    assert groups == sorted(["项目", "支出功能科目(按大类)", "部门预算支出经济分类科目(按大类)", "政府预算支出经济分类科目(按大类)"])
+    assert groups == sorted(
+        ["项目", "支出功能科目(按大类)", "部门预算支出经济分类科目(按大类)", "政府预算支出经济分类科目(按大类)"]
+    )
     # 功能 classes (numbered items) add up to the total.
     func = t1.filter((pl.col("group_index") == 1) & pl.col("row_label").str.contains(r"^\d+、"))
     assert func["value"].sum() == pytest.approx(6106713.00)
@@ -90,13 +114,22 @@ def test_table1_groups_add_up(seed_frames):
 def test_project_tables(seed_frames):
     cells = seed_frames["cells"]
     amounts = (
-        cells.filter(pl.col("table_id").str.starts_with("表13-") & pl.col("row_label").str.contains("年度资金总额") & pl.col("value").is_not_null())
+        cells.filter(
+            pl.col("table_id").str.starts_with("表13-")
+            & pl.col("row_label").str.contains("年度资金总额")
+            & pl.col("value").is_not_null()
+        )
         .sort("line")
         .select("table_id", "value", "unit")
         .rows()
     )
-    assert amounts == [("表13-1", 95.01, "万元"), ("表13-2", 10.00, "万元"), ("表13-3", 5.00, "万元"),
-                       ("表13-4", 45.00, "万元"), ("表13-5", 44.80, "万元")]
+    assert amounts == [
+        ("表13-1", 95.01, "万元"),
+        ("表13-2", 10.00, "万元"),
+        ("表13-3", 5.00, "万元"),
+        ("表13-4", 45.00, "万元"),
+        ("表13-5", 44.80, "万元"),
+    ]
     # The 整体支出 table is printed without its 表14 marker; the 目录 names it.
     assert cells.filter(pl.col("table_id") == "表14").height > 0
 

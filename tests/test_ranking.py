@@ -16,32 +16,67 @@ def units(rows):
 
 
 def finding(uid, rule, severity, title=None):
-    return {"unit_id": uid, "source_path": f"/c/{uid}.txt", "rule": rule, "family": rule[:3], "severity": severity,
-            "message": "m", "evidence": "e", "line": 1, "stated": None, "expected": None, "title": title}
+    return {
+        "unit_id": uid,
+        "source_path": f"/c/{uid}.txt",
+        "rule": rule,
+        "family": rule[:3],
+        "severity": severity,
+        "message": "m",
+        "evidence": "e",
+        "line": 1,
+        "stated": None,
+        "expected": None,
+        "title": title,
+    }
 
 
 def make():
-    u = units([
-        {"unit_id": "plain", "source_path": "/c/plain.txt", "unit_name": "丙局", "parse_status": "ok"},
-        {"unit_id": "outl", "source_path": "/c/outl.txt", "unit_name": "丁局", "parse_status": "ok"},
-        {"unit_id": "warn2", "source_path": "/c/warn2.txt", "unit_name": "戊局", "parse_status": "ok"},
-        {"unit_id": "warn1", "source_path": "/c/warn1.txt", "unit_name": "己局", "parse_status": "ok"},
-        {"unit_id": "err1", "source_path": "/c/err1.txt", "unit_name": "庚局", "parse_status": "ok"},
-        {"unit_id": "err2", "source_path": "/c/err2.txt", "unit_name": "辛局", "parse_status": "partial", "parse_error": "表1 unreadable"},
-        {"unit_id": "tieb", "source_path": "/c/b.txt", "unit_name": "甲局", "parse_status": "ok"},
-        {"unit_id": "tiea", "source_path": "/c/a.txt", "unit_name": "甲局", "parse_status": "ok"},
-        {"unit_id": "failed", "source_path": "/c/failed.txt", "unit_name": None, "parse_status": "failed", "parse_error": "cannot decode"},
-    ])
-    f = pl.DataFrame([
-        finding("err1", "ARI001", "error", "表1合计不符"), finding("err1", "PCT002", "warning"),
-        finding("err2", "ARI001", "error", "表1合计不符"), finding("err2", "ARI001", "error", "表1合计不符"),
-        finding("warn2", "UNT001", "warning"), finding("warn2", "PLH001", "warning"),
-        finding("warn1", "CPY001", "warning", "主要数字与其他单位完全相同"), finding("warn1", "CMP001", "info"),
-    ])
-    s = pl.DataFrame({"unit_id": ["plain", "outl", "warn2", "warn1", "err1", "err2", "tiea", "tieb", "failed"],
-                      "outlier_score": [0.45, 0.80, 0.5, 0.9, 0.4, 0.4, 0.5, 0.5, None],
-                      "peer_group": ["g"] * 8 + [None],
-                      "explanation": ["", "公务用车运行维护费/车辆 11万元（同类中位数 1.5万元）", "", "", "", "", "", "", ""]})
+    u = units(
+        [
+            {"unit_id": "plain", "source_path": "/c/plain.txt", "unit_name": "丙局", "parse_status": "ok"},
+            {"unit_id": "outl", "source_path": "/c/outl.txt", "unit_name": "丁局", "parse_status": "ok"},
+            {"unit_id": "warn2", "source_path": "/c/warn2.txt", "unit_name": "戊局", "parse_status": "ok"},
+            {"unit_id": "warn1", "source_path": "/c/warn1.txt", "unit_name": "己局", "parse_status": "ok"},
+            {"unit_id": "err1", "source_path": "/c/err1.txt", "unit_name": "庚局", "parse_status": "ok"},
+            {
+                "unit_id": "err2",
+                "source_path": "/c/err2.txt",
+                "unit_name": "辛局",
+                "parse_status": "partial",
+                "parse_error": "表1 unreadable",
+            },
+            {"unit_id": "tieb", "source_path": "/c/b.txt", "unit_name": "甲局", "parse_status": "ok"},
+            {"unit_id": "tiea", "source_path": "/c/a.txt", "unit_name": "甲局", "parse_status": "ok"},
+            {
+                "unit_id": "failed",
+                "source_path": "/c/failed.txt",
+                "unit_name": None,
+                "parse_status": "failed",
+                "parse_error": "cannot decode",
+            },
+        ]
+    )
+    f = pl.DataFrame(
+        [
+            finding("err1", "ARI001", "error", "表1合计不符"),
+            finding("err1", "PCT002", "warning"),
+            finding("err2", "ARI001", "error", "表1合计不符"),
+            finding("err2", "ARI001", "error", "表1合计不符"),
+            finding("warn2", "UNT001", "warning"),
+            finding("warn2", "PLH001", "warning"),
+            finding("warn1", "CPY001", "warning", "主要数字与其他单位完全相同"),
+            finding("warn1", "CMP001", "info"),
+        ]
+    )
+    s = pl.DataFrame(
+        {
+            "unit_id": ["plain", "outl", "warn2", "warn1", "err1", "err2", "tiea", "tieb", "failed"],
+            "outlier_score": [0.45, 0.80, 0.5, 0.9, 0.4, 0.4, 0.5, 0.5, None],
+            "peer_group": ["g"] * 8 + [None],
+            "explanation": ["", "公务用车运行维护费/车辆 11万元（同类中位数 1.5万元）", "", "", "", "", "", "", ""],
+        }
+    )
     return u, f, s
 
 

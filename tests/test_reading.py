@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from datasets.corpus import parse_files
-from datasets.reading import UnreadableFile, decode, discover
+from datasets.read import UnreadableFile, decode, discover
 
 DISCLOSURE = (
     "清河县示例局\n2024年单位预算公开说明\n"
@@ -51,7 +51,9 @@ def test_bad_files_each_get_a_row_and_the_run_goes_on(tmp_path):
     (tmp_path / "c_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (tmp_path / "d_bytes.txt").write_bytes(codecs.BOM_UTF8 + b"\xff\xfe\xfa")
     (tmp_path / "e_truncated.txt").write_text(DISCLOSURE[:120], encoding="utf-8")
-    (tmp_path / "f_not_a_disclosure.md").write_text("# 会议纪要\n今天天气很好，大家讨论了食堂菜单。\n", encoding="utf-8")
+    (tmp_path / "f_not_a_disclosure.md").write_text(
+        "# 会议纪要\n今天天气很好，大家讨论了食堂菜单。\n", encoding="utf-8"
+    )
     files = discover([tmp_path, tmp_path / "missing.txt"])
     frames = parse_files(files)
     units = frames["units"].sort("source_path")
@@ -59,12 +61,21 @@ def test_bad_files_each_get_a_row_and_the_run_goes_on(tmp_path):
     status = dict(zip([p.rsplit("/", 1)[-1] for p in units["source_path"]], units["parse_status"]))
     assert status == {
         "a_good.txt": "partial",  # no tables: parsed, but 表1 and the 目录 are missing
-        "b_empty.txt": "failed", "c_binary.txt": "failed", "d_bytes.txt": "failed",
-        "e_truncated.txt": "partial", "f_not_a_disclosure.md": "failed", "missing.txt": "failed",
+        "b_empty.txt": "failed",
+        "c_binary.txt": "failed",
+        "d_bytes.txt": "failed",
+        "e_truncated.txt": "partial",
+        "f_not_a_disclosure.md": "failed",
+        "missing.txt": "failed",
     }
     assert units.filter(pl.col("parse_status") != "ok")["parse_error"].null_count() == 0
     good = units.filter(pl.col("source_path").str.ends_with("a_good.txt")).row(0, named=True)
-    assert (good["unit_name"], good["year"], good["staff_authorized"], good["sangong_total_yuan"]) == ("清河县示例局", 2024, 10, 30000.0)
+    assert (good["unit_name"], good["year"], good["staff_authorized"], good["sangong_total_yuan"]) == (
+        "清河县示例局",
+        2024,
+        10,
+        30000.0,
+    )
     assert "表1" in good["parse_error"]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import html as html_lib
-import shutil
-import subprocess
 import json
 import re
+import shutil
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -50,11 +50,13 @@ def hostile(run: ReportInput) -> ReportInput:
     top = run.ranking["unit_id"][0]
     findings = run.findings.with_columns(
         evidence=pl.when(pl.col("unit_id") == top).then(pl.lit(EVIL)).otherwise(pl.col("evidence")),
-        stated=pl.when(pl.col("unit_id") == top).then(pl.lit("=HYPERLINK(\"http://x\",\"y\")")).otherwise(pl.col("stated")),
+        stated=pl.when(pl.col("unit_id") == top).then(pl.lit('=HYPERLINK("http://x","y")')).otherwise(pl.col("stated")),
         expected=pl.when(pl.col("unit_id") == top).then(pl.lit("+1-2")).otherwise(pl.col("expected")),
     )
     units = run.units.with_columns(
-        unit_name=pl.when(pl.col("unit_id") == top).then(pl.lit("<img src=x onerror=alert(2)>局")).otherwise(pl.col("unit_name"))
+        unit_name=pl.when(pl.col("unit_id") == top)
+        .then(pl.lit("<img src=x onerror=alert(2)>局"))
+        .otherwise(pl.col("unit_name"))
     )
     ranking = run.ranking.with_columns(
         reasons=pl.when(pl.col("unit_id") == top).then(pl.lit("@SUM(A1)</script>")).otherwise(pl.col("reasons"))
@@ -135,8 +137,12 @@ def test_html_contents(run):
 
 def test_html_empty_run(tmp_path):
     empty = ReportInput(
-        pl.DataFrame(schema=UNITS_COLUMNS), pl.DataFrame(schema=FINDINGS_COLUMNS), pl.DataFrame(schema=RANKING_COLUMNS),
-        pl.DataFrame(schema=COVERAGE_COLUMNS), pl.DataFrame(schema=FEATURES_COLUMNS), {},
+        pl.DataFrame(schema=UNITS_COLUMNS),
+        pl.DataFrame(schema=FINDINGS_COLUMNS),
+        pl.DataFrame(schema=RANKING_COLUMNS),
+        pl.DataFrame(schema=COVERAGE_COLUMNS),
+        pl.DataFrame(schema=FEATURES_COLUMNS),
+        {},
     )
     write_html(tmp_path / "report.html", empty)
     write_xlsx(tmp_path / "report.xlsx", empty)
@@ -194,7 +200,17 @@ def test_xlsx_sheets_and_headers(run, tmp_path):
     write_xlsx(path, hostile(run))
     sheets = read_xlsx(path)
     assert [k for k in sheets if "#" not in k] == ["排名", "问题清单", "单位数据"]
-    assert sheets["排名"][0][:9] == ["排名", "单位编号", "来源文件", "单位名称", "优先级得分", "离群得分", "错误", "警告", "原因"]
+    assert sheets["排名"][0][:9] == [
+        "排名",
+        "单位编号",
+        "来源文件",
+        "单位名称",
+        "优先级得分",
+        "离群得分",
+        "错误",
+        "警告",
+        "原因",
+    ]
     assert "原文证据" in sheets["问题清单"][0] and "所述" in sheets["问题清单"][0]
     assert sheets["单位数据"][0][:3] == ["单位编号", "来源文件", "单位名称"]
     assert len(sheets["排名"]) == run.ranking.height + 1
@@ -223,15 +239,30 @@ def test_xlsx_english(run, tmp_path):
 def test_write_tables_contract_columns(run, tmp_path):
     # A ranking missing a contract column, and with an extra one, still writes the contract layout.
     partial = ReportInput(
-        run.units, run.findings.with_columns(title=pl.lit("规则")), run.ranking.drop("outlier_score"),
-        run.coverage, run.features, run.manifest,
+        run.units,
+        run.findings.with_columns(title=pl.lit("规则")),
+        run.ranking.drop("outlier_score"),
+        run.coverage,
+        run.features,
+        run.manifest,
     )
     write_tables(tmp_path, partial)
-    expected_files = {"findings.parquet", "findings.csv", "ranking.csv", "units.parquet", "coverage.parquet",
-                      "features.parquet", "manifest.json"}
+    expected_files = {
+        "findings.parquet",
+        "findings.csv",
+        "ranking.csv",
+        "units.parquet",
+        "coverage.parquet",
+        "features.parquet",
+        "manifest.json",
+    }
     assert {p.name for p in tmp_path.iterdir()} == expected_files
-    for name, cols in [("findings.parquet", FINDINGS_COLUMNS), ("units.parquet", UNITS_COLUMNS),
-                       ("coverage.parquet", COVERAGE_COLUMNS), ("features.parquet", FEATURES_COLUMNS)]:
+    for name, cols in [
+        ("findings.parquet", FINDINGS_COLUMNS),
+        ("units.parquet", UNITS_COLUMNS),
+        ("coverage.parquet", COVERAGE_COLUMNS),
+        ("features.parquet", FEATURES_COLUMNS),
+    ]:
         assert pl.read_parquet(tmp_path / name).columns[: len(cols)] == list(cols), name
     assert pl.read_parquet(tmp_path / "findings.parquet").columns[-1] == "title"
     raw = (tmp_path / "findings.csv").read_bytes()
@@ -356,19 +387,32 @@ def test_page_script_in_chromium(tmp_path):
     page = render_html(bad)
     page = page.replace(
         '<script type="application/json"',
-        '<script>window.__probe = {errors: []}; window.__unit = %s;'
-        'window.onerror = function (m) { window.__probe.errors.push(String(m)); };</script>\n'
-        '<script type="application/json"' % json.dumps(top["unit_id"]),
+        "<script>window.__probe = {{errors: []}}; window.__unit = {};"
+        "window.onerror = function (m) {{ window.__probe.errors.push(String(m)); }};</script>\n"
+        '<script type="application/json"'.format(json.dumps(top["unit_id"])),
         1,
     ).replace("</body>", BROWSER_PROBE + "</body>")
     path = tmp_path / "probe.html"
     path.write_text(page, encoding="utf-8")
     profile = tmp_path / "profile"
     dom = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--virtual-time-budget=3000",
-         "--dump-dom", path.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout
     m = re.search(r'data-probe="([^"]*)"', dom)
     assert m, dom[-2000:]

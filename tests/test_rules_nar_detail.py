@@ -87,8 +87,12 @@ def test_no_double_report_with_nar002():
     f, cov = run(T1_FISCAL + ITEMS.format(a="61.12") + T5_YUAN, ["NAR002", "NAR006"])
     assert f["rule"].to_list() == ["NAR006"]
     assert outcome(cov, "NAR002") == ["pass"]  # class 221 judged and consistent; class 201 left to NAR006
-    f, cov = run(T1_FISCAL + ITEMS.format(a="61.12").replace("(2) 住房公积金（2210201）30.00 万元，较上年减少 5.00 万元。", "") + T5_YUAN,
-                 ["NAR002", "NAR006"])
+    f, cov = run(
+        T1_FISCAL
+        + ITEMS.format(a="61.12").replace("(2) 住房公积金（2210201）30.00 万元，较上年减少 5.00 万元。", "")
+        + T5_YUAN,
+        ["NAR002", "NAR006"],
+    )
     assert f["rule"].to_list() == ["NAR006"]
     assert outcome(cov, "NAR002") == ["not_applicable"]  # its only class is reported by NAR006
     # Without 表5, NAR002 still reports it.
@@ -97,8 +101,18 @@ def test_no_double_report_with_nar002():
     assert outcome(cov, "NAR006") == ["not_applicable"]
 
 
-@pytest.mark.parametrize("a, flagged", [("70.00", False), ("70.004", False), ("69.99", False), ("70.01", False),
-                                        ("69.98", True), ("70.02", True), ("70.006", True)])
+@pytest.mark.parametrize(
+    "a, flagged",
+    [
+        ("70.00", False),
+        ("70.004", False),
+        ("69.99", False),
+        ("70.01", False),
+        ("69.98", True),
+        ("70.02", True),
+        ("70.006", True),
+    ],
+)
 def test_rounding_of_a_wan_table(a, flagged):
     # 表5 in 万元 with 2 decimals: 70.00 stands for [69.995, 70.005]; 69.99 for
     # [69.985, 69.995], which meets it; 70.006 (3 decimals) for [70.0055, 70.0065], which does not.
@@ -116,7 +130,11 @@ def test_rounding_of_the_narrative():
 
 
 def test_missing_row_is_insufficient_data():
-    t5 = T5.format(unit="元", tot="1,000,000", a="700,000", b="300,000").replace("2010301", "2010399").replace("2210201", "2210299")
+    t5 = (
+        T5.format(unit="元", tot="1,000,000", a="700,000", b="300,000")
+        .replace("2010301", "2010399")
+        .replace("2210201", "2210299")
+    )
     f, cov = run(ITEMS.format(a="61.12") + t5, ["NAR006"])
     assert f.height == 0 and outcome(cov, "NAR006") == ["insufficient_data"]
 
@@ -191,16 +209,20 @@ T12 = """
 | 39,200 | 0 | 16,700 | 22,500 | 0 | 22,500 | 29,200 | 45,000 |
 """
 
-SG = ("2024年本单位当年一般公共预算“三公”经费预算支出{tot}万元，较上年预算3.59万元增加0.33万元。其中：因公出国（境）经费0.00万元，"
-      "较上年预算无变动；公务接待费{rec}，较上年预算1.41万元增加0.26万元；公务用车运行维护费2.25万元，较上年预算2.18万元增加0.07万元；"
-      "公务用车购置费0.00万元，较上年预算无变动。本单位当年一般公共预算会议费预算支出2.92万元，较上年预算3.06万元减少0.14万元。\n")
+SG = (
+    "2024年本单位当年一般公共预算“三公”经费预算支出{tot}万元，较上年预算3.59万元增加0.33万元。其中：因公出国（境）经费0.00万元，"
+    "较上年预算无变动；公务接待费{rec}，较上年预算1.41万元增加0.26万元；公务用车运行维护费2.25万元，较上年预算2.18万元增加0.07万元；"
+    "公务用车购置费0.00万元，较上年预算无变动。本单位当年一般公共预算会议费预算支出2.92万元，较上年预算3.06万元减少0.14万元。\n"
+)
 
 
 def test_sangong_total_and_parts():
     f, cov = run(SG.format(tot="3.92", rec="1.67万元") + T12, ["NAR008"])
     assert outcome(cov, "NAR008") == ["pass"]
     f, cov = run(SG.format(tot="4.92", rec="1.67万元") + T12, ["NAR008"])
-    assert f["stated"].to_list() == ["“三公”经费合计 4.92万元"] and f["expected"].to_list() == ["表12 “三公”经费合计 3.92万元"]
+    assert f["stated"].to_list() == ["“三公”经费合计 4.92万元"] and f["expected"].to_list() == [
+        "表12 “三公”经费合计 3.92万元"
+    ]
 
 
 def test_sangong_unit_slip_reported_once_by_unt001():
@@ -209,8 +231,10 @@ def test_sangong_unit_slip_reported_once_by_unt001():
 
 
 def test_combined_vehicle_figure_is_compared_with_the_subtotal():
-    text = ("2024年本单位当年一般公共预算“三公”经费预算支出3.92万元。其中：公务接待费1.67万元；"
-            "公务用车购置及运行维护费2.25万元，较上年预算无变动。\n") + T12
+    text = (
+        "2024年本单位当年一般公共预算“三公”经费预算支出3.92万元。其中：公务接待费1.67万元；"
+        "公务用车购置及运行维护费2.25万元，较上年预算无变动。\n"
+    ) + T12
     f, cov = run(text, ["NAR008"])
     assert f.height == 0 and outcome(cov, "NAR008") == ["pass"]
 
@@ -229,7 +253,11 @@ def test_economic_classes_against_table6():
 | 301 | 工资福利支出 | 700,000 | 700,000 |  |
 | 302 | 商品和服务支出 | 300,000 | 100,000 | 200,000 |
 """
-    text = T1_FISCAL + "\n2024 年本单位当年一般公共预算支出 100.00 万元。其中：工资福利支出（301）70.00 万元，较上年减少 5.00 万元。\n\n商品和服务支出（302）35.00 万元，较上年减少 5.00 万元。\n" + t6
+    text = (
+        T1_FISCAL
+        + "\n2024 年本单位当年一般公共预算支出 100.00 万元。其中：工资福利支出（301）70.00 万元，较上年减少 5.00 万元。\n\n商品和服务支出（302）35.00 万元，较上年减少 5.00 万元。\n"
+        + t6
+    )
     f, cov = run(text, ["NAR003", "NAR009"])
     assert f["rule"].to_list() == ["NAR009"]  # NAR003 leaves the flagged class to NAR009
     assert f["stated"].to_list() == ["302 35.00万元"] and f["expected"].to_list() == ["表6 302 30.00万元"]

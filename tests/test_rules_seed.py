@@ -68,8 +68,28 @@ def test_exactly_these_findings(findings):
     assert pct.height == pct.select("evidence", "stated").unique().height
 
 
-@pytest.mark.parametrize("rule", ["ARI001", "ARI002", "ARI003", "XTB001", "XTB002", "NAR001", "NAR002", "NAR004", "NAR005",
-                                  "SAN001", "STF001", "STF002", "STF003", "PRF001", "YOY002", "CMP002", "PLH002"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "ARI001",
+        "ARI002",
+        "ARI003",
+        "XTB001",
+        "XTB002",
+        "NAR001",
+        "NAR002",
+        "NAR004",
+        "NAR005",
+        "SAN001",
+        "STF001",
+        "STF002",
+        "STF003",
+        "PRF001",
+        "YOY002",
+        "CMP002",
+        "PLH002",
+    ],
+)
 def test_consistent_parts_pass(result, rule):
     cov = result[1]
     assert cov.filter(pl.col("rule") == rule)["outcome"].to_list() == ["pass"]

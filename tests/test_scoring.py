@@ -24,10 +24,23 @@ def town_specs(n: int, seed: int = 0, outlier: str | None = None):
         total = actual * rnd.uniform(150_000, 220_000)
         reception = round(rnd.uniform(10_000, 30_000), -2)
         car_run = round(vehicles * rnd.uniform(10_000, 20_000), -2)
-        specs.append(dict(uid=f"u{i:03d}", name=f"清河县镇{i:03d}镇人民政府", total=round(total, -2), auth=actual + rnd.randint(0, 8),
-                          actual=actual, vehicles=vehicles, sangong=reception + car_run, sangong_prior=(reception + car_run) * 0.95,
-                          reception=reception, car_run=car_run, personnel=round(actual * rnd.uniform(110_000, 150_000), -2),
-                          project=round(total * rnd.uniform(0.1, 0.4), -2), public=round(actual * rnd.uniform(5_000, 9_000), -2)))
+        specs.append(
+            dict(
+                uid=f"u{i:03d}",
+                name=f"清河县镇{i:03d}镇人民政府",
+                total=round(total, -2),
+                auth=actual + rnd.randint(0, 8),
+                actual=actual,
+                vehicles=vehicles,
+                sangong=reception + car_run,
+                sangong_prior=(reception + car_run) * 0.95,
+                reception=reception,
+                car_run=car_run,
+                personnel=round(actual * rnd.uniform(110_000, 150_000), -2),
+                project=round(total * rnd.uniform(0.1, 0.4), -2),
+                public=round(actual * rnd.uniform(5_000, 9_000), -2),
+            )
+        )
     if outlier == "car":
         s = specs[7]
         s["car_run"] = s["vehicles"] * 110_000.0
@@ -67,16 +80,27 @@ def test_strong_outlier_ranks_first_and_gets_out001():
 def test_missing_figures_still_scored_and_failed_units_kept():
     specs = town_specs(30)
     fr = build_many(specs)
-    extra = make_frames([
-        {"unit_id": "zz_partial", "unit_name": "清河县某镇人民政府", "total_budget_yuan": 3e6, "staff_actual": 20,
-         "parse_status": "partial", "parse_error": "三公 section unreadable"},
-        {"unit_id": "zz_failed", "parse_status": "failed", "parse_error": "cannot decode"},
-    ])
+    extra = make_frames(
+        [
+            {
+                "unit_id": "zz_partial",
+                "unit_name": "清河县某镇人民政府",
+                "total_budget_yuan": 3e6,
+                "staff_actual": 20,
+                "parse_status": "partial",
+                "parse_error": "三公 section unreadable",
+            },
+            {"unit_id": "zz_failed", "parse_status": "failed", "parse_error": "cannot decode"},
+        ]
+    )
     fr = {k: pl.concat([fr[k], extra[k]]) for k in fr}
     scores, long, _ = score_units(fr)
     by = {r["unit_id"]: r for r in scores.iter_rows(named=True)}
     assert by["zz_partial"]["outlier_score"] is not None  # scored on what it has
-    assert long.filter((pl.col("unit_id") == "zz_partial") & (pl.col("feature") == "sangong_share"))["value"].item() is None
+    assert (
+        long.filter((pl.col("unit_id") == "zz_partial") & (pl.col("feature") == "sangong_share"))["value"].item()
+        is None
+    )
     assert by["zz_failed"]["outlier_score"] is None
     assert scores.height == fr["units"].height
 
@@ -109,23 +133,41 @@ def test_cpy001_same_figures_different_names():
 
 
 def test_cpy001_ignores_nearly_empty_vectors():
-    fr = make_frames([{"unit_id": "a", "unit_name": "甲局", "total_budget_yuan": 0.0},
-                      {"unit_id": "b", "unit_name": "乙局", "total_budget_yuan": 0.0}])
+    fr = make_frames(
+        [
+            {"unit_id": "a", "unit_name": "甲局", "total_budget_yuan": 0.0},
+            {"unit_id": "b", "unit_name": "乙局", "total_budget_yuan": 0.0},
+        ]
+    )
     assert copy_findings(fr).height == 0
 
 
 def _paragraphs(uid: str, texts: list[str]) -> list[dict]:
-    return [{"unit_id": uid, "kind": "paragraph", "key": f"h{hash(t) & 0xffffffff:x}", "text": t, "line": 10 + i}
-            for i, t in enumerate(texts)]
+    return [
+        {"unit_id": uid, "kind": "paragraph", "key": f"h{hash(t) & 0xFFFFFFFF:x}", "text": t, "line": 10 + i}
+        for i, t in enumerate(texts)
+    ]
 
 
 def test_cpy002_shared_paragraphs():
-    shared = ["本年度公用经费安排6.30万元，比上年8.15万元减少1.85万元。",
-              "“三公”经费安排47.20万元，比上年49.05万元下降1.85万元。",
-              "会议费安排3.15万元，比上年3.42万元下降0.27万元。"]
+    shared = [
+        "本年度公用经费安排6.30万元，比上年8.15万元减少1.85万元。",
+        "“三公”经费安排47.20万元，比上年49.05万元下降1.85万元。",
+        "会议费安排3.15万元，比上年3.42万元下降0.27万元。",
+    ]
     boiler = ["注：1、本表金额以万元列示。2、各项指标值按年度目标填列。3、项目明细见表13。"]
-    units = [{"unit_id": u, "unit_name": n} for u, n in [("a", "甲局"), ("b", "乙局"), ("c", "丙局"), ("d", "丁局"),
-                                                        ("e", "戊局"), ("f", "己局"), ("g", "庚局")]]
+    units = [
+        {"unit_id": u, "unit_name": n}
+        for u, n in [
+            ("a", "甲局"),
+            ("b", "乙局"),
+            ("c", "丙局"),
+            ("d", "丁局"),
+            ("e", "戊局"),
+            ("f", "己局"),
+            ("g", "庚局"),
+        ]
+    ]
     marks = _paragraphs("a", shared + boiler) + _paragraphs("b", shared + boiler)
     for u in "cdefg":
         marks += _paragraphs(u, boiler + [f"{u}的公用经费{ord(u)}.10万元，会议费1.{ord(u)}万元。"])

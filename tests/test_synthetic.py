@@ -15,12 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from datasets import synthetic
-from datasets.synthetic_kinds import KINDS
-from datasets.synthetic_model import build_unit
-from datasets.synthetic_render import fixed, pct_text, wan
+from datasets.synthetic.kinds import KINDS
+from datasets.synthetic.model import build_unit
+from datasets.synthetic.render import fixed, pct_text, wan
 
 MILLI = 1000  # amounts below are integers in 0.001 元
 
@@ -48,6 +49,7 @@ def total_of(parts: list[tuple[int, int]]) -> tuple[int, int]:
 
 
 # --- reading a document -----------------------------------------------------------------
+
 
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n")
@@ -91,8 +93,10 @@ def cell_amount(cell: str, unit: str):
 
 CMPW = r"(?:较上年预算|较上年|比上年|比\d{4}年预算)"
 UP, DOWN = "增加|增长|上升", "减少|下降|降低"
-CLAUSE = (rf"(?P<cur>{NUM}) ?(?P<cu>万元|元)?，{CMPW}(?:(?P<flat>持平|无变动)|(?:(?P<prior>{NUM}) ?(?P<pu>万元)?)?"
-          rf"(?P<dir>{UP}|{DOWN})(?P<chg>{NUM}) ?万元(?:\((?P<pct>[\d.]+)%\))?)")
+CLAUSE = (
+    rf"(?P<cur>{NUM}) ?(?P<cu>万元|元)?，{CMPW}(?:(?P<flat>持平|无变动)|(?:(?P<prior>{NUM}) ?(?P<pu>万元)?)?"
+    rf"(?P<dir>{UP}|{DOWN})(?P<chg>{NUM}) ?万元(?:\((?P<pct>[\d.]+)%\))?)"
+)
 
 
 def clause_problems(m: re.Match) -> set[str]:
@@ -147,8 +151,11 @@ def problems(raw: str) -> set[str]:
             bad.add("CMP")
 
     # STF.
-    m = re.search(r"人员编制 ?(\d+) ?人，其中行政编制 ?(\d+) ?人、事业编制 ?(\d+) ?人；实有人员 ?(\d+) ?人，"
-                  r"其中行政 ?(\d+) ?人、事业 ?(\d+) ?人", narrative)
+    m = re.search(
+        r"人员编制 ?(\d+) ?人，其中行政编制 ?(\d+) ?人、事业编制 ?(\d+) ?人；实有人员 ?(\d+) ?人，"
+        r"其中行政 ?(\d+) ?人、事业 ?(\d+) ?人",
+        narrative,
+    )
     a, a1, a2, x, x1, x2 = map(int, m.groups())
     if a != a1 + a2 or x != x1 + x2 or x > a:
         bad.add("STF")
@@ -231,10 +238,16 @@ def problems(raw: str) -> set[str]:
 
     # 三公, meetings, training, 公用经费.
     start = narrative.find("“三公”经费预算支出")
-    sg_text = narrative[start:narrative.find("六、国有资产", start)]
-    labels = {"total": "“三公”经费预算支出", "abroad": "因公出国\\(境\\)经费", "reception": "公务接待费",
-              "car_run": "公务用车运行维护费", "car_buy": "公务用车购置费", "meeting": "会议费预算支出",
-              "training": "培训费预算支出"}
+    sg_text = narrative[start : narrative.find("六、国有资产", start)]
+    labels = {
+        "total": "“三公”经费预算支出",
+        "abroad": "因公出国\\(境\\)经费",
+        "reception": "公务接待费",
+        "car_run": "公务用车运行维护费",
+        "car_buy": "公务用车购置费",
+        "meeting": "会议费预算支出",
+        "training": "培训费预算支出",
+    }
     sg = {}
     for k, lab in labels.items():
         m = re.search(lab + CLAUSE, sg_text)
@@ -248,8 +261,9 @@ def problems(raw: str) -> set[str]:
         cur = interval(m["cur"], "万元")
         return cur, (interval(m["prior"], "万元") if m["prior"] else cur)
 
-    if not agree(total_of([cur_prior(sg[p])[0] for p in parts]), cur_prior(sg["total"])[0]) or \
-            not agree(total_of([cur_prior(sg[p])[1] for p in parts]), cur_prior(sg["total"])[1]):
+    if not agree(total_of([cur_prior(sg[p])[0] for p in parts]), cur_prior(sg["total"])[0]) or not agree(
+        total_of([cur_prior(sg[p])[1] for p in parts]), cur_prior(sg["total"])[1]
+    ):
         bad.add("SAN")
     if "表12" in tables:
         t12 = tables["表12"]
@@ -285,6 +299,7 @@ def problems(raw: str) -> set[str]:
 
 # --- fixtures -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("corpus")
@@ -296,6 +311,7 @@ def read(out: Path, doc: dict) -> str:
 
 
 # --- tests ----------------------------------------------------------------------------
+
 
 def test_deterministic(tmp_path, corpus):
     out, labels = corpus
@@ -318,8 +334,15 @@ def test_labels_shape(corpus):
         assert (out / d["file"]).is_file() and "\\" not in d["file"]
         assert d["clean"] == (not d["anomalies"])
         assert d["kind"] in KINDS and d["year"] in (2024, 2025)
-        assert set(d["truth"]) == {"total_budget_yuan", "staff_authorized", "staff_actual", "retirees",
-                                   "vehicles", "sangong_total_yuan", "sangong_prior_yuan"}
+        assert set(d["truth"]) == {
+            "total_budget_yuan",
+            "staff_authorized",
+            "staff_actual",
+            "retirees",
+            "vehicles",
+            "sangong_total_yuan",
+            "sangong_prior_yuan",
+        }
         for a in d["anomalies"]:
             assert a["family"] in synthetic.FAMILIES + ("OUT", "CPY")
             assert a["kind"] and a["detail"]
@@ -350,7 +373,7 @@ def test_clean_documents_are_consistent(corpus):
 
 
 def _labelled_docs(seed: int, units: int = 60):
-    for rel, data, label in synthetic.iter_documents(units, seed, anomaly_share=0.6):
+    for _rel, data, label in synthetic.iter_documents(units, seed, anomaly_share=0.6):
         yield data.decode(label["encoding"]), label
 
 
@@ -406,8 +429,10 @@ def test_cpy_repeats_source_figures():
             assert abs(a_t.pop("total_budget_yuan") - b_t.pop("total_budget_yuan")) <= 50
             assert a_t == b_t
             figures = re.findall(NUM + " ?万元", normalise(text).replace("\n", ""))
-            assert figures[:40] == re.findall(NUM + " ?万元", normalise(src_text).replace("\n", ""))[:40] or \
-                a["kind"] == "figures"
+            assert (
+                figures[:40] == re.findall(NUM + " ?万元", normalise(src_text).replace("\n", ""))[:40]
+                or a["kind"] == "figures"
+            )
     assert n >= 3
 
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from anomaly.cli import main
-from datasets.reading import decode
+from datasets.read import decode
 from datasets.synthetic import generate_corpus
 
 
@@ -61,7 +61,9 @@ def test_dismissed_finding_leaves_the_ranking_but_not_the_report(corpus, tmp_pat
     screen(corpus, out)
     target = a_finding_with_a_line(out)
     before = pl.read_csv(out / "ranking.csv").filter(pl.col("unit_id") == target["unit_id"]).row(0, named=True)
-    r = CliRunner().invoke(main, ["triage", str(out), target["finding_id"], "--dismiss", "--note", "口径差异", "--by", "审计一科"])
+    r = CliRunner().invoke(
+        main, ["triage", str(out), target["finding_id"], "--dismiss", "--note", "口径差异", "--by", "审计一科"]
+    )
     assert r.exit_code == 0, r.output
 
     # Re-flow the source: break the evidence line in two. The decision must still apply.
@@ -69,7 +71,11 @@ def test_dismissed_finding_leaves_the_ranking_but_not_the_report(corpus, tmp_pat
     rewrite(path, lambda lines: lines.insert(0, ""))  # every line moves down by one
     screen(corpus, out)
 
-    f = pl.read_parquet(out / "findings.parquet").filter(pl.col("finding_id") == target["finding_id"]).row(0, named=True)
+    f = (
+        pl.read_parquet(out / "findings.parquet")
+        .filter(pl.col("finding_id") == target["finding_id"])
+        .row(0, named=True)
+    )
     assert f["line"] == target["line"] + 1
     assert (f["triage"], f["triage_note"], f["triage_by"]) == ("dismissed", "口径差异", "审计一科")
     after = pl.read_csv(out / "ranking.csv").filter(pl.col("unit_id") == target["unit_id"]).row(0, named=True)
@@ -95,7 +101,9 @@ def test_a_decision_expires_when_the_evidence_changes(corpus, tmp_path):
 
     rewrite(path, edit)
     screen(corpus, out)
-    now = pl.read_parquet(out / "findings.parquet").filter((pl.col("unit_id") == target["unit_id"]) & (pl.col("rule") == target["rule"]))
+    now = pl.read_parquet(out / "findings.parquet").filter(
+        (pl.col("unit_id") == target["unit_id"]) & (pl.col("rule") == target["rule"])
+    )
     assert (now["triage"] == "dismissed").sum() == 0  # the old decision no longer applies
 
 

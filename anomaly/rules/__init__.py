@@ -4,11 +4,13 @@ One module per family; each rule is a function decorated with ``@rule`` whose do
 is its documentation and whose bad/good examples are the data its tests are built from.
 """
 
-from anomaly.rules import ari  # noqa: F401
-from anomaly.rules import yoy  # noqa: F401
-from anomaly.rules import pct  # noqa: F401
-from anomaly.rules import unt  # noqa: F401
-from anomaly.rules import san  # noqa: F401
-from anomaly.rules import nar  # noqa: F401
-from anomaly.rules import nar_detail  # noqa: F401
-from anomaly.rules import docs  # noqa: F401
+from anomaly.rules import (
+    ari,  # noqa: F401
+    docs,  # noqa: F401
+    nar,  # noqa: F401
+    nar_detail,  # noqa: F401
+    pct,  # noqa: F401
+    san,  # noqa: F401
+    unt,  # noqa: F401
+    yoy,  # noqa: F401
+)

@@ -27,8 +27,10 @@ _T1 = """表1
 def _sum_check(parts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Sum intervals of parts per key: n parts carry n half units."""
     return parts.group_by(keys).agg(
-        pl.col("lo").sum().alias("s_lo"), pl.col("hi").sum().alias("s_hi"),
-        pl.col("value_yuan").sum().alias("s_val"), pl.len().alias("n_parts"),
+        pl.col("lo").sum().alias("s_lo"),
+        pl.col("hi").sum().alias("s_hi"),
+        pl.col("value_yuan").sum().alias("s_val"),
+        pl.len().alias("n_parts"),
         pl.col("label").str.join("+").alias("part_labels"),
     )
 
@@ -38,9 +40,14 @@ def _overlap(a_lo: str, a_hi: str, b_lo: str, b_hi: str) -> pl.Expr:
     return (pl.col(a_lo) <= pl.col(b_hi) + tol) & (pl.col(b_lo) <= pl.col(a_hi) + tol)
 
 
-@rule("ARI001", "error", "收支总表合计与各类之和不符", "Summary table total differs from the sum of its classes",
-      bad=_T1.format(f1="800000.00", e1="600000.00", e12="100000.00"),
-      good=_T1.format(f1="700000.00", e1="600000.00", e12="100000.00"))
+@rule(
+    "ARI001",
+    "error",
+    "收支总表合计与各类之和不符",
+    "Summary table total differs from the sum of its classes",
+    bad=_T1.format(f1="800000.00", e1="600000.00", e12="100000.00"),
+    good=_T1.format(f1="700000.00", e1="600000.00", e12="100000.00"),
+)
 def ari001(ctx: Context) -> Result:
     """表1/表4 每个栏目组（收入、支出功能分类、部门经济分类、政府经济分类）的一级类别
     （1、2、… 或 一、二、…）之和应等于该组的本年收入合计/本年支出合计。
@@ -58,11 +65,31 @@ def ari001(ctx: Context) -> Result:
     keys = ["unit_id", "table_id", "group_index"]
     n0 = valued.filter(pl.col("level") == 0).group_by(keys).agg(pl.len().alias("n0"))
     n1 = valued.filter(pl.col("level") == 1).group_by(keys).agg(pl.len().alias("n1"))
-    totals = valued.filter(pl.col("level") == 9).unique(keys, keep="first").select(
-        *keys, pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"), pl.col("value_yuan").alias("t_val"),
-        pl.col("text").alias("t_text"), pl.col("line").alias("t_line"), "label", "kind", "col_group")
-    choice = totals.join(n0, on=keys, how="left").join(n1, on=keys, how="left").with_columns(
-        pl.when((pl.col("n0").fill_null(0) >= 2) | (pl.col("n1").fill_null(0) == 0)).then(0).otherwise(1).alias("part_level"))
+    totals = (
+        valued.filter(pl.col("level") == 9)
+        .unique(keys, keep="first")
+        .select(
+            *keys,
+            pl.col("lo").alias("t_lo"),
+            pl.col("hi").alias("t_hi"),
+            pl.col("value_yuan").alias("t_val"),
+            pl.col("text").alias("t_text"),
+            pl.col("line").alias("t_line"),
+            "label",
+            "kind",
+            "col_group",
+        )
+    )
+    choice = (
+        totals.join(n0, on=keys, how="left")
+        .join(n1, on=keys, how="left")
+        .with_columns(
+            pl.when((pl.col("n0").fill_null(0) >= 2) | (pl.col("n1").fill_null(0) == 0))
+            .then(0)
+            .otherwise(1)
+            .alias("part_level")
+        )
+    )
     parts = valued.join(choice.select(*keys, "part_level"), on=keys).filter(pl.col("level") == pl.col("part_level"))
     sums = _sum_check(parts, keys)
     cmp = choice.join(sums, on=keys, how="inner").with_columns(_overlap("s_lo", "s_hi", "t_lo", "t_hi").alias("ok"))
@@ -70,12 +97,17 @@ def ari001(ctx: Context) -> Result:
     hits = []
     for r in bad.iter_rows(named=True):
         grp = r["col_group"] or ""
-        hits.append(hit(
-            r["unit_id"], r["t_line"], f"{r['table_id']} {grp}：{r['t_text']}",
-            f"{r['label']} {wan(r['t_val'])}", f"各类之和 {wan(r['s_val'])}（{r['n_parts']}项）",
-            f"{r['table_id']}“{grp}”栏的{r['label']}为{fmt(r['t_val'])}元，但各一级类别之和为{fmt(r['s_val'])}元。",
-            f"In {r['table_id']} ({grp}) the {r['label']} is {fmt(r['t_val'])} yuan but its top-level classes add up to {fmt(r['s_val'])} yuan.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["t_line"],
+                f"{r['table_id']} {grp}：{r['t_text']}",
+                f"{r['label']} {wan(r['t_val'])}",
+                f"各类之和 {wan(r['s_val'])}（{r['n_parts']}项）",
+                f"{r['table_id']}“{grp}”栏的{r['label']}为{fmt(r['t_val'])}元，但各一级类别之和为{fmt(r['s_val'])}元。",
+                f"In {r['table_id']} ({grp}) the {r['label']} is {fmt(r['t_val'])} yuan but its top-level classes add up to {fmt(r['s_val'])} yuan.",
+            )
+        )
     status = ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass")
     return Result(hits, status)
 
@@ -99,8 +131,14 @@ _T1_SUB = """表1
 """
 
 
-@rule("ARI002", "error", "收支总表类别与其明细之和不符", "A class of the summary table differs from the sum of its sub-items",
-      bad=_T1_SUB.format(e12="10000.00"), good=_T1_SUB.format(e12="100000.00"))
+@rule(
+    "ARI002",
+    "error",
+    "收支总表类别与其明细之和不符",
+    "A class of the summary table differs from the sum of its sub-items",
+    bad=_T1_SUB.format(e12="10000.00"),
+    good=_T1_SUB.format(e12="100000.00"),
+)
 def ari002(ctx: Context) -> Result:
     """表1/表4 中一级类别（1、…）的金额应等于其下 (1)(2)… 明细之和（“其中”行不计）。
 
@@ -118,29 +156,47 @@ def ari002(ctx: Context) -> Result:
     frames = []
     for k in (0, 1):
         parent_row = (
-            pl.when(pl.col("level") == k).then(pl.col("row"))
-            .when((pl.col("level") < k) | (pl.col("level") >= 8)).then(-1)
-            .otherwise(None)
-        ).forward_fill().over(keys, order_by="row")
+            (
+                pl.when(pl.col("level") == k)
+                .then(pl.col("row"))
+                .when((pl.col("level") < k) | (pl.col("level") >= 8))
+                .then(-1)
+                .otherwise(None)
+            )
+            .forward_fill()
+            .over(keys, order_by="row")
+        )
         gk = g.with_columns(parent_row.alias("parent"))
         if k == 0:
             gk = gk.filter(pl.col("n0").fill_null(0) >= 2)
         parents = gk.filter((pl.col("level") == k) & pl.col("value_yuan").is_not_null()).select(
-            *keys, pl.col("row").alias("parent"), pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"),
-            pl.col("value_yuan").alias("t_val"), pl.col("text").alias("t_text"), pl.col("line").alias("t_line"),
-            pl.col("label").alias("p_label"), "col_group")
+            *keys,
+            pl.col("row").alias("parent"),
+            pl.col("lo").alias("t_lo"),
+            pl.col("hi").alias("t_hi"),
+            pl.col("value_yuan").alias("t_val"),
+            pl.col("text").alias("t_text"),
+            pl.col("line").alias("t_line"),
+            pl.col("label").alias("p_label"),
+            "col_group",
+        )
         kids = gk.filter((pl.col("level") == k + 1) & (pl.col("parent") >= 0) & pl.col("value_yuan").is_not_null())
         sums = _sum_check(kids, [*keys, "parent"])
         frames.append(parents.join(sums, on=[*keys, "parent"], how="inner"))
     cmp = pl.concat(frames).with_columns(_overlap("s_lo", "s_hi", "t_lo", "t_hi").alias("ok"))
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["t_line"], f"{r['table_id']} {r['col_group'] or ''}：{r['t_text']}",
-            f"{r['p_label']} {wan(r['t_val'])}", f"明细之和 {wan(r['s_val'])}（{r['part_labels']}）",
-            f"{r['table_id']}中“{r['p_label']}”为{fmt(r['t_val'])}元，但其明细之和为{fmt(r['s_val'])}元。",
-            f"In {r['table_id']} '{r['p_label']}' is {fmt(r['t_val'])} yuan but its sub-items add up to {fmt(r['s_val'])} yuan.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["t_line"],
+                f"{r['table_id']} {r['col_group'] or ''}：{r['t_text']}",
+                f"{r['p_label']} {wan(r['t_val'])}",
+                f"明细之和 {wan(r['s_val'])}（{r['part_labels']}）",
+                f"{r['table_id']}中“{r['p_label']}”为{fmt(r['t_val'])}元，但其明细之和为{fmt(r['s_val'])}元。",
+                f"In {r['table_id']} '{r['p_label']}' is {fmt(r['t_val'])} yuan but its sub-items add up to {fmt(r['s_val'])} yuan.",
+            )
+        )
     return Result(hits, ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass"))
 
 
@@ -157,8 +213,14 @@ _PROJECT = """表13-1
 """
 
 
-@rule("ARI003", "error", "项目绩效表资金总额与来源之和不符", "Project table: annual funds differ from fiscal + other funds",
-      bad=_PROJECT.format(total="86.40", other="3.60"), good=_PROJECT.format(total="90.00", other="3.60"))
+@rule(
+    "ARI003",
+    "error",
+    "项目绩效表资金总额与来源之和不符",
+    "Project table: annual funds differ from fiscal + other funds",
+    bad=_PROJECT.format(total="86.40", other="3.60"),
+    good=_PROJECT.format(total="90.00", other="3.60"),
+)
 def ari003(ctx: Context) -> Result:
     """项目（专项业务经费）绩效目标表中，年度资金总额应等于“其中：财政拨款”加“其他资金”。
 
@@ -170,33 +232,65 @@ def ari003(ctx: Context) -> Result:
     cells = ctx["cells"].filter(pl.col("value").is_not_null() & pl.col("row_label").is_not_null())
     lab = pl.col("row_label").str.replace_all(r"\s+", "")
     cells = cells.with_columns(
-        pl.when(lab.str.contains("年度资金总额")).then(pl.lit("total"))
-        .when(lab.str.contains("财政拨款") & lab.str.len_chars().lt(12)).then(pl.lit("fiscal"))
-        .when(lab.str.contains("其他资金") & lab.str.len_chars().lt(12)).then(pl.lit("other"))
-        .otherwise(None).alias("role")
+        pl.when(lab.str.contains("年度资金总额"))
+        .then(pl.lit("total"))
+        .when(lab.str.contains("财政拨款") & lab.str.len_chars().lt(12))
+        .then(pl.lit("fiscal"))
+        .when(lab.str.contains("其他资金") & lab.str.len_chars().lt(12))
+        .then(pl.lit("other"))
+        .otherwise(None)
+        .alias("role")
     ).filter(pl.col("role").is_not_null())
     from anomaly.intervals import printed
 
     iv = printed(pl.col("value"), pl.col("decimals").fill_null(0))
     cells = cells.with_columns(iv.lo.alias("lo"), iv.hi.alias("hi"))
     keys = ["unit_id", "table_id", "col"]
-    tot = cells.filter(pl.col("role") == "total").unique(keys, keep="first").select(
-        *keys, pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"), pl.col("value").alias("t_val"),
-        pl.col("decimals").alias("t_dec"), pl.col("text").alias("t_text"), pl.col("line").alias("t_line"), pl.col("unit"))
-    parts = cells.filter(pl.col("role") != "total").unique([*keys, "role"], keep="first").group_by(keys).agg(
-        pl.col("lo").sum().alias("s_lo"), pl.col("hi").sum().alias("s_hi"), pl.col("value").sum().alias("s_val"),
-        (pl.col("role") == "fiscal").any().alias("has_fiscal"))
-    cmp = tot.join(parts, on=keys, how="inner").filter("has_fiscal").with_columns(_overlap("s_lo", "s_hi", "t_lo", "t_hi").alias("ok"))
+    tot = (
+        cells.filter(pl.col("role") == "total")
+        .unique(keys, keep="first")
+        .select(
+            *keys,
+            pl.col("lo").alias("t_lo"),
+            pl.col("hi").alias("t_hi"),
+            pl.col("value").alias("t_val"),
+            pl.col("decimals").alias("t_dec"),
+            pl.col("text").alias("t_text"),
+            pl.col("line").alias("t_line"),
+            pl.col("unit"),
+        )
+    )
+    parts = (
+        cells.filter(pl.col("role") != "total")
+        .unique([*keys, "role"], keep="first")
+        .group_by(keys)
+        .agg(
+            pl.col("lo").sum().alias("s_lo"),
+            pl.col("hi").sum().alias("s_hi"),
+            pl.col("value").sum().alias("s_val"),
+            (pl.col("role") == "fiscal").any().alias("has_fiscal"),
+        )
+    )
+    cmp = (
+        tot.join(parts, on=keys, how="inner")
+        .filter("has_fiscal")
+        .with_columns(_overlap("s_lo", "s_hi", "t_lo", "t_hi").alias("ok"))
+    )
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         u = r["unit"] or ""
         d = r["t_dec"] or 0
-        hits.append(hit(
-            r["unit_id"], r["t_line"], f"{r['table_id']} 年度资金总额：{r['t_text']}",
-            f"年度资金总额 {fmt(r['t_val'], d)}{u}", f"财政拨款+其他资金 {fmt(r['s_val'], d)}{u}",
-            f"{r['table_id']}年度资金总额为{fmt(r['t_val'], d)}{u}，但财政拨款与其他资金之和为{fmt(r['s_val'], d)}{u}。",
-            f"{r['table_id']}: annual funds {fmt(r['t_val'], d)}{u}, but fiscal + other funds add up to {fmt(r['s_val'], d)}{u}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["t_line"],
+                f"{r['table_id']} 年度资金总额：{r['t_text']}",
+                f"年度资金总额 {fmt(r['t_val'], d)}{u}",
+                f"财政拨款+其他资金 {fmt(r['s_val'], d)}{u}",
+                f"{r['table_id']}年度资金总额为{fmt(r['t_val'], d)}{u}，但财政拨款与其他资金之和为{fmt(r['s_val'], d)}{u}。",
+                f"{r['table_id']}: annual funds {fmt(r['t_val'], d)}{u}, but fiscal + other funds add up to {fmt(r['s_val'], d)}{u}.",
+            )
+        )
     return Result(hits, ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass"))
 
 

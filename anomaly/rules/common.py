@@ -33,11 +33,20 @@ def wan(yuan: float | None, d: int = 2) -> str:
 
 
 def hit(unit_id, line, evidence, stated, expected, zh, en, **extra) -> dict:
-    return {"unit_id": unit_id, "line": line, "evidence": evidence, "stated": stated, "expected": expected,
-            "message_zh": zh, "message_en": en, **extra}
+    return {
+        "unit_id": unit_id,
+        "line": line,
+        "evidence": evidence,
+        "stated": stated,
+        "expected": expected,
+        "message_zh": zh,
+        "message_en": en,
+        **extra,
+    }
 
 
 # --------------------------------------------------------------------------- claims
+
 
 def money_claims(ctx: Context) -> pl.DataFrame:
     """Claims with at least one money figure, with two readings of their figures:
@@ -60,13 +69,26 @@ def money_claims(ctx: Context) -> pl.DataFrame:
         c = c.filter(money)
         same = (pl.col("current_unit") == pl.col("prior_unit")) & pl.col("current_unit").is_in(MONEY)
         ctx_unit = (
-            pl.when(same).then(pl.col("current_unit"))
-            .otherwise(pl.coalesce([pl.when(pl.col(f"{f}_unit").is_in(MONEY)).then(pl.col(f"{f}_unit")) for f in ("change", "current", "prior")]))
+            pl.when(same)
+            .then(pl.col("current_unit"))
+            .otherwise(
+                pl.coalesce(
+                    [
+                        pl.when(pl.col(f"{f}_unit").is_in(MONEY)).then(pl.col(f"{f}_unit"))
+                        for f in ("change", "current", "prior")
+                    ]
+                )
+            )
         )
         c = c.with_columns(ctx_unit.alias("ctx_unit"))
         c = c.with_columns(
             factor("ctx_unit").alias("ctx_fac"),
-            *[factor(pl.when(pl.col(f"{f}_unit").is_in(MONEY)).then(pl.col(f"{f}_unit")).otherwise(pl.col("ctx_unit"))).alias(f"{f}_fac") for f in FIGS],
+            *[
+                factor(
+                    pl.when(pl.col(f"{f}_unit").is_in(MONEY)).then(pl.col(f"{f}_unit")).otherwise(pl.col("ctx_unit"))
+                ).alias(f"{f}_fac")
+                for f in FIGS
+            ],
         )
         mixed = pl.lit(False)
         for f in FIGS:
@@ -93,8 +115,11 @@ GRAND_LABELS = ["收入总计", "支出总计"]
 
 def norm_label(e: pl.Expr) -> pl.Expr:
     return (
-        e.str.replace_all(r"\s+", "").str.replace_all("（", "(").str.replace_all("）", ")")
-        .str.replace_all("：", ":").str.replace_all("、", "、")
+        e.str.replace_all(r"\s+", "")
+        .str.replace_all("（", "(")
+        .str.replace_all("）", ")")
+        .str.replace_all("：", ":")
+        .str.replace_all("、", "、")
     )
 
 
@@ -106,11 +131,16 @@ def strip_number(e: pl.Expr) -> pl.Expr:
 def group_kind(col_group: pl.Expr, group_index: pl.Expr) -> pl.Expr:
     cg = col_group.fill_null("")
     return (
-        pl.when(cg.str.contains("功能")).then(pl.lit("function"))
-        .when(cg.str.contains("部门") & cg.str.contains("经济")).then(pl.lit("dept_econ"))
-        .when(cg.str.contains("政府") & cg.str.contains("经济")).then(pl.lit("gov_econ"))
-        .when(cg.str.contains("经济")).then(pl.lit("econ"))
-        .when(cg.str.contains("收入") | (group_index == 0)).then(pl.lit("income"))
+        pl.when(cg.str.contains("功能"))
+        .then(pl.lit("function"))
+        .when(cg.str.contains("部门") & cg.str.contains("经济"))
+        .then(pl.lit("dept_econ"))
+        .when(cg.str.contains("政府") & cg.str.contains("经济"))
+        .then(pl.lit("gov_econ"))
+        .when(cg.str.contains("经济"))
+        .then(pl.lit("econ"))
+        .when(cg.str.contains("收入") | (group_index == 0))
+        .then(pl.lit("income"))
         .otherwise(pl.lit("other"))
     )
 
@@ -128,34 +158,49 @@ def grid(ctx: Context, table_prefixes: tuple[str, ...] = ("表1", "表4")) -> pl
     def build():
         # Label cells are kept by the parser only as the row_label of the amounts beside
         # them, so a row is known by its amount: an empty amount is 0 and has no row here.
-        cells = ctx["cells"].filter(pl.col("table_id").is_in(list(table_prefixes)) & ~pl.col("header").fill_null(False)
-                                    & pl.col("value").is_not_null() & pl.col("group_index").is_not_null())
+        cells = ctx["cells"].filter(
+            pl.col("table_id").is_in(list(table_prefixes))
+            & ~pl.col("header").fill_null(False)
+            & pl.col("value").is_not_null()
+            & pl.col("group_index").is_not_null()
+        )
         g = (
             cells.sort("col")
             .group_by("unit_id", "table_id", "group_index", "row", maintain_order=True)
-            .agg(pl.col("row_label").first().alias("label_raw"), pl.col("col_group").first(), pl.col("value").first(),
-                 pl.col("decimals").first(), pl.col("unit").first(), pl.col("value_yuan").first(),
-                 pl.col("text").first().alias("value_text"), pl.col("line").first())
+            .agg(
+                pl.col("row_label").first().alias("label_raw"),
+                pl.col("col_group").first(),
+                pl.col("value").first(),
+                pl.col("decimals").first(),
+                pl.col("unit").first(),
+                pl.col("value_yuan").first(),
+                pl.col("text").first().alias("value_text"),
+                pl.col("line").first(),
+            )
         )
         lab = norm_label(pl.col("label_raw"))
         g = g.with_columns(lab.alias("label"))
         g = g.with_columns(
             strip_number(pl.col("label")).alias("base"),
-            pl.when(pl.col("label").is_in(TOTAL_LABELS)).then(9)
-            .when(pl.col("label").is_in(GRAND_LABELS)).then(8)
-            .when(pl.col("label").str.contains(_L0.pattern)).then(0)
-            .when(pl.col("label").str.contains(_L1.pattern)).then(1)
-            .when(pl.col("label").str.contains(_L2.pattern)).then(2)
-            .otherwise(-1).alias("level"),
+            pl.when(pl.col("label").is_in(TOTAL_LABELS))
+            .then(9)
+            .when(pl.col("label").is_in(GRAND_LABELS))
+            .then(8)
+            .when(pl.col("label").str.contains(_L0.pattern))
+            .then(0)
+            .when(pl.col("label").str.contains(_L1.pattern))
+            .then(1)
+            .when(pl.col("label").str.contains(_L2.pattern))
+            .then(2)
+            .otherwise(-1)
+            .alias("level"),
             group_kind(pl.col("col_group"), pl.col("group_index")).alias("kind"),
             factor(pl.col("unit").fill_null("元")).alias("_fac"),
         )
         iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac"))
         g = g.with_columns(iv.lo.alias("lo"), iv.hi.alias("hi"))
         # Label + amount as an analyst reads the row.
-        g = g.with_columns(
-            (pl.col("label_raw").fill_null("") + "\t" + pl.col("value_text")).alias("text")
-        )
+        g = g.with_columns((pl.col("label_raw").fill_null("") + "\t" + pl.col("value_text")).alias("text"))
         return g.drop("_fac").sort("unit_id", "table_id", "group_index", "row")
 
     return ctx.cached("grid:" + ",".join(table_prefixes), build)
@@ -180,14 +225,38 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
 
     def build():
         g = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("kind") == "income"))
-        tot = g.filter(pl.col("level") == 9).group_by("unit_id").agg(pl.col("lo").first().alias("t_lo"), pl.col("hi").first().alias("t_hi"))
-        fiscal = g.filter(pl.col("level").is_in([0, 1]) & pl.col("base").str.contains("财政拨款") & pl.col("value_yuan").is_not_null()) \
-            .group_by("unit_id").agg(pl.col("lo").max().alias("f_lo"), pl.col("hi").max().alias("f_hi"))
-        other = g.filter(pl.col("level").is_in([0, 1]) & ~pl.col("base").str.contains(_FISCAL) & (pl.col("value_yuan").fill_null(0) > 0)) \
-            .group_by("unit_id").agg(pl.len().alias("n_other"))
+        tot = (
+            g.filter(pl.col("level") == 9)
+            .group_by("unit_id")
+            .agg(pl.col("lo").first().alias("t_lo"), pl.col("hi").first().alias("t_hi"))
+        )
+        fiscal = (
+            g.filter(
+                pl.col("level").is_in([0, 1])
+                & pl.col("base").str.contains("财政拨款")
+                & pl.col("value_yuan").is_not_null()
+            )
+            .group_by("unit_id")
+            .agg(pl.col("lo").max().alias("f_lo"), pl.col("hi").max().alias("f_hi"))
+        )
+        other = (
+            g.filter(
+                pl.col("level").is_in([0, 1])
+                & ~pl.col("base").str.contains(_FISCAL)
+                & (pl.col("value_yuan").fill_null(0) > 0)
+            )
+            .group_by("unit_id")
+            .agg(pl.len().alias("n_other"))
+        )
         out = tot.join(fiscal, on="unit_id", how="left").join(other, on="unit_id", how="left")
         return out.with_columns(
-            ((pl.col("f_lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("f_hi") + 1e-6) & pl.col("n_other").is_null()).fill_null(False).alias("all_fiscal")
+            (
+                (pl.col("f_lo") <= pl.col("t_hi") + 1e-6)
+                & (pl.col("t_lo") <= pl.col("f_hi") + 1e-6)
+                & pl.col("n_other").is_null()
+            )
+            .fill_null(False)
+            .alias("all_fiscal")
         ).select("unit_id", "all_fiscal")
 
     return ctx.cached("all_fiscal", build)

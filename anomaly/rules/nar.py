@@ -10,26 +10,63 @@ from anomaly.rules.nar_detail import deferred
 
 # 功能 classes (类, the first 3 digits of a 7-digit code) by the words of their name.
 FUNCTION_CLASSES = [
-    ("201", "一般公共服务"), ("202", "外交"), ("203", "国防"), ("204", "公共安全"), ("205", "教育"),
-    ("206", "科学技术"), ("207", "文化旅游体育与传媒|文化体育与传媒|文化旅游"), ("208", "社会保障和就业"),
-    ("209", "社会保险基金"), ("210", "卫生健康|医疗卫生"), ("211", "节能环保"), ("212", "城乡社区"), ("213", "农林水"),
-    ("214", "交通运输"), ("215", "资源勘探"), ("216", "商业服务业"), ("217", "金融"), ("219", "援助其他地区"),
-    ("220", "自然资源海洋气象|国土海洋气象"), ("221", "住房保障"), ("222", "粮油物资储备"), ("223", "国有资本经营预算"),
-    ("224", "灾害防治及应急管理"), ("227", "预备费"), ("229", "^其他支出$"), ("230", "转移性"), ("231", "债务还本"),
-    ("232", "债务付息"), ("233", "债务发行费用"),
+    ("201", "一般公共服务"),
+    ("202", "外交"),
+    ("203", "国防"),
+    ("204", "公共安全"),
+    ("205", "教育"),
+    ("206", "科学技术"),
+    ("207", "文化旅游体育与传媒|文化体育与传媒|文化旅游"),
+    ("208", "社会保障和就业"),
+    ("209", "社会保险基金"),
+    ("210", "卫生健康|医疗卫生"),
+    ("211", "节能环保"),
+    ("212", "城乡社区"),
+    ("213", "农林水"),
+    ("214", "交通运输"),
+    ("215", "资源勘探"),
+    ("216", "商业服务业"),
+    ("217", "金融"),
+    ("219", "援助其他地区"),
+    ("220", "自然资源海洋气象|国土海洋气象"),
+    ("221", "住房保障"),
+    ("222", "粮油物资储备"),
+    ("223", "国有资本经营预算"),
+    ("224", "灾害防治及应急管理"),
+    ("227", "预备费"),
+    ("229", "^其他支出$"),
+    ("230", "转移性"),
+    ("231", "债务还本"),
+    ("232", "债务付息"),
+    ("233", "债务发行费用"),
 ]
 # 部门预算支出经济分类 classes (the (1)(2)… sub-items of 表1's 部门经济 group).
 DEPT_ECON = [
-    ("301", "^工资福利支出$"), ("302", "^商品和服务支出$"), ("303", "^对个人和家庭补助$"), ("307", "^债务利息及费用支出$"),
-    ("309", r"^资本性支出\(基本建设\)$"), ("310", "^资本性支出$"), ("311", r"^对企业补助\(基本建设\)$"),
-    ("312", "^对企业补助$"), ("313", "^对社会保障基金补助$"), ("399", "^其他支出$"),
+    ("301", "^工资福利支出$"),
+    ("302", "^商品和服务支出$"),
+    ("303", "^对个人和家庭补助$"),
+    ("307", "^债务利息及费用支出$"),
+    ("309", r"^资本性支出\(基本建设\)$"),
+    ("310", "^资本性支出$"),
+    ("311", r"^对企业补助\(基本建设\)$"),
+    ("312", "^对企业补助$"),
+    ("313", "^对社会保障基金补助$"),
+    ("399", "^其他支出$"),
 ]
 # 政府预算支出经济分类 classes (the 1、2、… classes of 表1's 政府经济 group).
 GOV_ECON = [
-    ("501", "^机关工资福利支出$"), ("502", "^机关商品和服务支出$"), ("503", r"^机关资本性支出(?:\(一\))?$"),
-    ("504", r"^机关资本性支出(?:\(基本建设\)|\(二\))$"), ("505", "^对事业单位经常性补助$"), ("506", "^对事业单位资本性补助$"),
-    ("507", "^对企业补助$"), ("508", "^对企业资本性支出$"), ("509", "^对个人和家庭补助$"), ("510", "^对社会保障基金补助$"),
-    ("511", "^债务利息及费用支出$"), ("599", "^其他支出$"),
+    ("501", "^机关工资福利支出$"),
+    ("502", "^机关商品和服务支出$"),
+    ("503", r"^机关资本性支出(?:\(一\))?$"),
+    ("504", r"^机关资本性支出(?:\(基本建设\)|\(二\))$"),
+    ("505", "^对事业单位经常性补助$"),
+    ("506", "^对事业单位资本性补助$"),
+    ("507", "^对企业补助$"),
+    ("508", "^对企业资本性支出$"),
+    ("509", "^对个人和家庭补助$"),
+    ("510", "^对社会保障基金补助$"),
+    ("511", "^债务利息及费用支出$"),
+    ("599", "^其他支出$"),
 ]
 
 
@@ -54,30 +91,58 @@ def _table_classes(ctx: Context, kind: str, level: int, table: list[tuple[str, s
     rows = g.filter(pl.col("level") == level).with_columns(_code_of(pl.col("base"), table).alias("cls"))
     mapped = rows.filter(pl.col("cls").is_not_null())
     cover = mapped.group_by("unit_id").agg(pl.col("lo").sum().alias("m_lo"), pl.col("hi").sum().alias("m_hi"))
-    tot = g.filter(pl.col("level") == 9).unique("unit_id", keep="first").select("unit_id", pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"))
+    tot = (
+        g.filter(pl.col("level") == 9)
+        .unique("unit_id", keep="first")
+        .select("unit_id", pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"))
+    )
     good = cover.join(tot, on="unit_id").filter(_tol("m_lo", "m_hi", "t_lo", "t_hi")).select("unit_id")
-    sums = mapped.join(good, on="unit_id").group_by("unit_id", "cls").agg(
-        pl.col("lo").sum().alias("tb_lo"), pl.col("hi").sum().alias("tb_hi"), pl.col("value_yuan").sum().alias("tb_val"),
-        pl.col("text").str.join("；").alias("tb_text"), pl.col("line").min().alias("tb_line"))
+    sums = (
+        mapped.join(good, on="unit_id")
+        .group_by("unit_id", "cls")
+        .agg(
+            pl.col("lo").sum().alias("tb_lo"),
+            pl.col("hi").sum().alias("tb_hi"),
+            pl.col("value_yuan").sum().alias("tb_val"),
+            pl.col("text").str.join("；").alias("tb_text"),
+            pl.col("line").min().alias("tb_line"),
+        )
+    )
     return good, sums
 
 
-def _narrative_vs_table(ctx: Context, claims: pl.DataFrame, key: pl.Expr, kind: str, level: int,
-                        table: list[tuple[str, str]], what_zh: str, what_en: str,
-                        defer: pl.DataFrame | None = None) -> Result:
+def _narrative_vs_table(
+    ctx: Context,
+    claims: pl.DataFrame,
+    key: pl.Expr,
+    kind: str,
+    level: int,
+    table: list[tuple[str, str]],
+    what_zh: str,
+    what_en: str,
+    defer: pl.DataFrame | None = None,
+) -> Result:
     """`defer`: (unit_id, cls) flagged item by item by a detail-table rule (NAR006 /
     NAR009); those classes are not reported again here (outcome not_applicable when
     nothing else of the unit is judged)."""
     fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")
     good, sums = _table_classes(ctx, kind, level, table)
     cur = fig("current")
-    items = claims.with_columns(key.alias("cls"), cur.lo.alias("n_lo"), cur.hi.alias("n_hi")).filter(pl.col("cls").is_not_null())
+    items = claims.with_columns(key.alias("cls"), cur.lo.alias("n_lo"), cur.hi.alias("n_hi")).filter(
+        pl.col("cls").is_not_null()
+    )
     items = items.join(fiscal, on="unit_id").join(good, on="unit_id")
     per = items.group_by("unit_id", "cls").agg(
-        pl.col("n_lo").sum(), pl.col("n_hi").sum(), pl.col("current_yuan").sum().alias("n_val"),
-        pl.col("text").str.join(" … ").alias("n_text"), pl.col("line").min().alias("n_line"), pl.len().alias("n_items"))
+        pl.col("n_lo").sum(),
+        pl.col("n_hi").sum(),
+        pl.col("current_yuan").sum().alias("n_val"),
+        pl.col("text").str.join(" … ").alias("n_text"),
+        pl.col("line").min().alias("n_line"),
+        pl.len().alias("n_items"),
+    )
     cmp = per.join(sums, on=["unit_id", "cls"], how="left").with_columns(
-        pl.col("tb_lo").fill_null(0.0), pl.col("tb_hi").fill_null(0.0), pl.col("tb_val").fill_null(0.0))
+        pl.col("tb_lo").fill_null(0.0), pl.col("tb_hi").fill_null(0.0), pl.col("tb_val").fill_null(0.0)
+    )
     cmp = cmp.with_columns(_tol("n_lo", "n_hi", "tb_lo", "tb_hi").alias("ok"))
     left = cmp.clear().select("unit_id")
     if defer is not None and defer.height:
@@ -88,12 +153,17 @@ def _narrative_vs_table(ctx: Context, claims: pl.DataFrame, key: pl.Expr, kind: 
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         tb = r["tb_text"] or "（表1无此类金额）"
-        hits.append(hit(
-            r["unit_id"], r["n_line"], f"{r['n_text']} | 表1：{tb}",
-            f"{r['cls']} {wan(r['n_val'])}", f"表1 {wan(r['tb_val'])}",
-            f"文中{what_zh}{r['cls']}为{wan(r['n_val'])}，表1对应金额为{wan(r['tb_val'])}。",
-            f"The text gives {what_en} {r['cls']} as {wan(r['n_val'])}, but 表1 shows {wan(r['tb_val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["n_line"],
+                f"{r['n_text']} | 表1：{tb}",
+                f"{r['cls']} {wan(r['n_val'])}",
+                f"表1 {wan(r['tb_val'])}",
+                f"文中{what_zh}{r['cls']}为{wan(r['n_val'])}，表1对应金额为{wan(r['tb_val'])}。",
+                f"The text gives {what_en} {r['cls']} as {wan(r['n_val'])}, but 表1 shows {wan(r['tb_val'])}.",
+            )
+        )
     judged = per.select("unit_id")
     na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
     return Result(hits, pl.concat([ctx.status(judged["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
@@ -118,8 +188,14 @@ _T1 = """2024 年本单位预算收入 {inc} 万元，较上年减少 10.00 万�
 """
 
 
-@rule("NAR001", "error", "文中收支总额与收支总表不符", "Narrative budget total differs from 表1",
-      bad=_T1.format(inc="110.00"), good=_T1.format(inc="100.00"))
+@rule(
+    "NAR001",
+    "error",
+    "文中收支总额与收支总表不符",
+    "Narrative budget total differs from 表1",
+    bad=_T1.format(inc="110.00"),
+    good=_T1.format(inc="100.00"),
+)
 def nar001(ctx: Context) -> Result:
     """文中“本单位预算收入/支出”总额应等于表1的本年收入合计/本年支出合计（或收入总计）。
 
@@ -128,40 +204,71 @@ def nar001(ctx: Context) -> Result:
     587.345]万元) with 5873362.00元 through the printed decimals. Why it matters: the headline figure
     of the disclosure must be the table's; a mismatch means one of them is stale.
     """
-    c = money_claims(ctx).filter(pl.col("item").is_in(["income_total", "expenditure_total"]) & pl.col("current").is_not_null())
+    c = money_claims(ctx).filter(
+        pl.col("item").is_in(["income_total", "expenditure_total"]) & pl.col("current").is_not_null()
+    )
     c = c.sort("claim_id").unique(["unit_id", "item"], keep="first")
     g = grid(ctx).filter((pl.col("table_id") == "表1") & pl.col("level").is_in([8, 9]))
-    g = g.with_columns(pl.when(pl.col("kind") == "income").then(pl.lit("income_total")).otherwise(pl.lit("expenditure_total")).alias("item"))
+    g = g.with_columns(
+        pl.when(pl.col("kind") == "income")
+        .then(pl.lit("income_total"))
+        .otherwise(pl.lit("expenditure_total"))
+        .alias("item")
+    )
     cur = fig("current")
     c = c.with_columns(cur.lo.alias("n_lo"), cur.hi.alias("n_hi"))
-    j = c.join(g.select("unit_id", "item", "lo", "hi", "value_yuan", pl.col("text").alias("t_text"), pl.col("level")), on=["unit_id", "item"])
+    j = c.join(
+        g.select("unit_id", "item", "lo", "hi", "value_yuan", pl.col("text").alias("t_text"), pl.col("level")),
+        on=["unit_id", "item"],
+    )
     j = j.with_columns(_tol("n_lo", "n_hi", "lo", "hi").alias("ok"))
     per = j.group_by("unit_id", "claim_id", maintain_order=True).agg(
-        pl.col("ok").any(), pl.col("value_yuan").filter(pl.col("level") == 9).first().alias("t_val"),
-        pl.col("value_yuan").first().alias("any_val"), pl.col("t_text").first(),
-        pl.col("text").first(), pl.col("line").first(), pl.col("current_yuan").first(), pl.col("label").first())
+        pl.col("ok").any(),
+        pl.col("value_yuan").filter(pl.col("level") == 9).first().alias("t_val"),
+        pl.col("value_yuan").first().alias("any_val"),
+        pl.col("t_text").first(),
+        pl.col("text").first(),
+        pl.col("line").first(),
+        pl.col("current_yuan").first(),
+        pl.col("label").first(),
+    )
     hits = []
     for r in per.filter(~pl.col("ok")).iter_rows(named=True):
         t = r["t_val"] if r["t_val"] is not None else r["any_val"]
-        hits.append(hit(
-            r["unit_id"], r["line"], f"{r['text']} | 表1：{r['t_text']}", wan(r["current_yuan"]), f"表1 {wan(t)}",
-            f"文中{r['label']}为{wan(r['current_yuan'])}，表1合计为{wan(t)}。",
-            f"The text gives {r['label']} as {wan(r['current_yuan'])}, but 表1's total is {wan(t)}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['text']} | 表1：{r['t_text']}",
+                wan(r["current_yuan"]),
+                f"表1 {wan(t)}",
+                f"文中{r['label']}为{wan(r['current_yuan'])}，表1合计为{wan(t)}。",
+                f"The text gives {r['label']} as {wan(r['current_yuan'])}, but 表1's total is {wan(t)}.",
+            )
+        )
     return Result(hits, ctx.status(per.filter("ok")["unit_id"], "pass"))
 
 
-_FUNC = _T1.format(inc="100.00") + """
+_FUNC = (
+    _T1.format(inc="100.00")
+    + """
 2024 年本单位当年一般公共预算支出 100.00 万元，其中：
 
 (1) 行政运行（2010301）{a} 万元，较上年减少 5.00 万元。
 
 (2) 住房公积金（2210201）{b} 万元，较上年减少 5.00 万元。
 """
+)
 
 
-@rule("NAR002", "warning", "功能科目明细与收支总表类级金额不符", "Functional items differ from 表1's functional classes",
-      bad=_FUNC.format(a="60.00", b="40.00"), good=_FUNC.format(a="70.00", b="30.00"))
+@rule(
+    "NAR002",
+    "warning",
+    "功能科目明细与收支总表类级金额不符",
+    "Functional items differ from 表1's functional classes",
+    bad=_FUNC.format(a="60.00", b="40.00"),
+    good=_FUNC.format(a="70.00", b="30.00"),
+)
 def nar002(ctx: Context) -> Result:
     """文中按功能科目（7位编码）列出的金额，按类（前3位）汇总后应等于表1支出功能分类对应类级金额。
 
@@ -174,19 +281,37 @@ def nar002(ctx: Context) -> Result:
     money goes.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 7) & pl.col("current").is_not_null())
-    return _narrative_vs_table(ctx, c, pl.col("code").str.slice(0, 3), "function", 1, FUNCTION_CLASSES,
-                               "功能科目（类）", "functional class", defer=deferred(ctx, "function"))
+    return _narrative_vs_table(
+        ctx,
+        c,
+        pl.col("code").str.slice(0, 3),
+        "function",
+        1,
+        FUNCTION_CLASSES,
+        "功能科目（类）",
+        "functional class",
+        defer=deferred(ctx, "function"),
+    )
 
 
-_ECON = _T1.format(inc="100.00") + """
+_ECON = (
+    _T1.format(inc="100.00")
+    + """
 2024 年本单位当年一般公共预算支出 100.00 万元。其中：工资福利支出(301) 50.00 万元，较上年减少 5.00 万元。
 
 商品和服务支出(302) {b} 万元，较上年减少 5.00 万元。
 """
+)
 
 
-@rule("NAR003", "warning", "部门经济分类科目金额与收支总表不符", "Economic class (30x) differs from 表1",
-      bad=_ECON.format(b="55.00"), good=_ECON.format(b="50.00"))
+@rule(
+    "NAR003",
+    "warning",
+    "部门经济分类科目金额与收支总表不符",
+    "Economic class (30x) differs from 表1",
+    bad=_ECON.format(b="55.00"),
+    good=_ECON.format(b="50.00"),
+)
 def nar003(ctx: Context) -> Result:
     """文中部门预算经济分类类级科目（301、302、303…）的金额应等于表1部门经济分类各明细之和。
 
@@ -197,9 +322,20 @@ def nar003(ctx: Context) -> Result:
     NAR009 flags against its 表6 row is left to NAR009. Why it matters: the economic
     classes tell what the money buys; 302 is where 公用经费 sits.
     """
-    c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("3") & pl.col("current").is_not_null())
-    return _narrative_vs_table(ctx, c, pl.col("code"), "dept_econ", 2, DEPT_ECON, "部门经济分类科目", "economic class",
-                               defer=deferred(ctx, "econ"))
+    c = money_claims(ctx).filter(
+        (pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("3") & pl.col("current").is_not_null()
+    )
+    return _narrative_vs_table(
+        ctx,
+        c,
+        pl.col("code"),
+        "dept_econ",
+        2,
+        DEPT_ECON,
+        "部门经济分类科目",
+        "economic class",
+        defer=deferred(ctx, "econ"),
+    )
 
 
 _GOV = """2024 年本单位预算收入 100.00 万元，较上年减少 10.00 万元。
@@ -222,8 +358,14 @@ _GOV = """2024 年本单位预算收入 100.00 万元，较上年减少 10.00 �
 """
 
 
-@rule("NAR004", "warning", "政府经济分类科目金额与收支总表不符", "Government economic class (50x) differs from 表1",
-      bad=_GOV.format(b="55.00"), good=_GOV.format(b="50.00"))
+@rule(
+    "NAR004",
+    "warning",
+    "政府经济分类科目金额与收支总表不符",
+    "Government economic class (50x) differs from 表1",
+    bad=_GOV.format(b="55.00"),
+    good=_GOV.format(b="50.00"),
+)
 def nar004(ctx: Context) -> Result:
     """文中政府预算经济分类类级科目（501、502、504…）的金额应等于表1政府经济分类对应类级金额。
 
@@ -233,16 +375,33 @@ def nar004(ctx: Context) -> Result:
     all 财政拨款 and 表1's recognised classes add up to the group total. A class NAR009
     flags against its 表6 row is left to NAR009.
     """
-    c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("5") & pl.col("current").is_not_null())
-    return _narrative_vs_table(ctx, c, pl.col("code"), "gov_econ", 1, GOV_ECON, "政府经济分类科目", "government economic class",
-                               defer=deferred(ctx, "econ"))
+    c = money_claims(ctx).filter(
+        (pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("5") & pl.col("current").is_not_null()
+    )
+    return _narrative_vs_table(
+        ctx,
+        c,
+        pl.col("code"),
+        "gov_econ",
+        1,
+        GOV_ECON,
+        "政府经济分类科目",
+        "government economic class",
+        defer=deferred(ctx, "econ"),
+    )
 
 
 _PF = _T1.format(inc="100.00") + "\n本单位当年公用经费预算安排{pf}万元，较上年{pr}万元减少2.00万元。\n"
 
 
-@rule("NAR005", "warning", "公用经费与收支总表不符", "公用经费 differs from 表1's 商品和服务支出 of 人员经费和公用经费",
-      bad=_PF.format(pf="12.00", pr="14.00"), good=_PF.format(pf="10.00", pr="12.00"))
+@rule(
+    "NAR005",
+    "warning",
+    "公用经费与收支总表不符",
+    "公用经费 differs from 表1's 商品和服务支出 of 人员经费和公用经费",
+    bad=_PF.format(pf="12.00", pr="14.00"),
+    good=_PF.format(pf="10.00", pr="12.00"),
+)
 def nar005(ctx: Context) -> Result:
     """文中公用经费应等于表1“人员经费和公用经费支出”下的商品和服务支出（可含其资本性支出）。
 
@@ -254,37 +413,84 @@ def nar005(ctx: Context) -> Result:
     that oversight compares across units.
     """
     fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")
-    g = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("kind") == "dept_econ") & pl.col("level").is_in([1, 2]))
+    g = grid(ctx).filter(
+        (pl.col("table_id") == "表1") & (pl.col("kind") == "dept_econ") & pl.col("level").is_in([1, 2])
+    )
     g = g.sort("unit_id", "row").with_columns(
-        pl.when(pl.col("level") == 1).then(pl.col("base")).otherwise(None).forward_fill().over("unit_id", order_by="row").alias("parent"))
+        pl.when(pl.col("level") == 1)
+        .then(pl.col("base"))
+        .otherwise(None)
+        .forward_fill()
+        .over("unit_id", order_by="row")
+        .alias("parent")
+    )
     basic = g.filter((pl.col("level") == 2) & pl.col("parent").str.contains("人员经费|基本支出"))
     basic = basic.with_columns(pl.col("base").str.replace_all("的", "").alias("b"))
-    goods = basic.filter(pl.col("b") == "商品和服务支出").group_by("unit_id").agg(
-        pl.col("lo").sum().alias("g_lo"), pl.col("hi").sum().alias("g_hi"), pl.col("value_yuan").sum().alias("g_val"), pl.col("text").first().alias("g_text"))
-    capital = basic.filter(pl.col("b").str.starts_with("资本性支出")).group_by("unit_id").agg(
-        pl.col("lo").sum().alias("k_lo"), pl.col("hi").sum().alias("k_hi"))
-    parents = g.filter((pl.col("level") == 1) & pl.col("base").str.contains("人员经费|基本支出")).select("unit_id").unique()
-    c = money_claims(ctx).filter((pl.col("item") == "public_funds") & pl.col("current").is_not_null()).sort("claim_id").unique("unit_id", keep="first")
+    goods = (
+        basic.filter(pl.col("b") == "商品和服务支出")
+        .group_by("unit_id")
+        .agg(
+            pl.col("lo").sum().alias("g_lo"),
+            pl.col("hi").sum().alias("g_hi"),
+            pl.col("value_yuan").sum().alias("g_val"),
+            pl.col("text").first().alias("g_text"),
+        )
+    )
+    capital = (
+        basic.filter(pl.col("b").str.starts_with("资本性支出"))
+        .group_by("unit_id")
+        .agg(pl.col("lo").sum().alias("k_lo"), pl.col("hi").sum().alias("k_hi"))
+    )
+    parents = (
+        g.filter((pl.col("level") == 1) & pl.col("base").str.contains("人员经费|基本支出")).select("unit_id").unique()
+    )
+    c = (
+        money_claims(ctx)
+        .filter((pl.col("item") == "public_funds") & pl.col("current").is_not_null())
+        .sort("claim_id")
+        .unique("unit_id", keep="first")
+    )
     cur = fig("current")
-    c = c.with_columns(cur.lo.alias("n_lo"), cur.hi.alias("n_hi")).join(fiscal, on="unit_id").join(parents, on="unit_id")
-    j = c.join(goods, on="unit_id", how="left").join(capital, on="unit_id", how="left").with_columns(
-        pl.col("g_lo").fill_null(0.0), pl.col("g_hi").fill_null(0.0), pl.col("g_val").fill_null(0.0),
-        pl.col("k_lo").fill_null(0.0), pl.col("k_hi").fill_null(0.0))
-    j = j.with_columns((pl.col("g_lo") + pl.col("k_lo")).alias("gk_lo"), (pl.col("g_hi") + pl.col("k_hi")).alias("gk_hi"))
+    c = (
+        c.with_columns(cur.lo.alias("n_lo"), cur.hi.alias("n_hi"))
+        .join(fiscal, on="unit_id")
+        .join(parents, on="unit_id")
+    )
+    j = (
+        c.join(goods, on="unit_id", how="left")
+        .join(capital, on="unit_id", how="left")
+        .with_columns(
+            pl.col("g_lo").fill_null(0.0),
+            pl.col("g_hi").fill_null(0.0),
+            pl.col("g_val").fill_null(0.0),
+            pl.col("k_lo").fill_null(0.0),
+            pl.col("k_hi").fill_null(0.0),
+        )
+    )
+    j = j.with_columns(
+        (pl.col("g_lo") + pl.col("k_lo")).alias("gk_lo"), (pl.col("g_hi") + pl.col("k_hi")).alias("gk_hi")
+    )
     j = j.with_columns((_tol("n_lo", "n_hi", "g_lo", "g_hi") | _tol("n_lo", "n_hi", "gk_lo", "gk_hi")).alias("ok"))
     # A 公用经费 claim NAR007 flags against 表7/表8 is reported there only.
     left = j.filter(~pl.col("ok")).join(deferred(ctx, "public_funds"), on="unit_id", how="semi").select("unit_id")
     j = j.join(left, on="unit_id", how="anti")
     hits = []
     for r in j.filter(~pl.col("ok")).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["line"], f"{r['text']} | 表1：{r['g_text'] or '（无商品和服务支出）'}", wan(r["current_yuan"]),
-            f"表1 {wan(r['g_val'])}",
-            f"文中公用经费为{wan(r['current_yuan'])}，表1人员经费和公用经费支出中的商品和服务支出为{wan(r['g_val'])}。",
-            f"The text gives 公用经费 as {wan(r['current_yuan'])}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {wan(r['g_val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['text']} | 表1：{r['g_text'] or '（无商品和服务支出）'}",
+                wan(r["current_yuan"]),
+                f"表1 {wan(r['g_val'])}",
+                f"文中公用经费为{wan(r['current_yuan'])}，表1人员经费和公用经费支出中的商品和服务支出为{wan(r['g_val'])}。",
+                f"The text gives 公用经费 as {wan(r['current_yuan'])}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {wan(r['g_val'])}.",
+            )
+        )
     na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
-    return Result(hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
+    return Result(
+        hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")])
+    )
 
 
 # ------------------------------------------------------------------------------- XTB
@@ -302,8 +508,14 @@ _X1 = """表1
 """
 
 
-@rule("XTB001", "error", "收支总表各栏合计不一致", "表1's column groups have different totals",
-      bad=_X1.format(e="900000.00"), good=_X1.format(e="1000000.00"))
+@rule(
+    "XTB001",
+    "error",
+    "收支总表各栏合计不一致",
+    "表1's column groups have different totals",
+    bad=_X1.format(e="900000.00"),
+    good=_X1.format(e="1000000.00"),
+)
 def xtb001(ctx: Context) -> Result:
     """表1（及表4）的本年收入合计与各支出栏的本年支出合计应彼此相等。
 
@@ -314,21 +526,37 @@ def xtb001(ctx: Context) -> Result:
     """
     g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("level") == 9))
     g = g.unique(["unit_id", "table_id", "group_index"], keep="first")
-    inc = g.filter(pl.col("kind") == "income").select("unit_id", "table_id", pl.col("lo").alias("i_lo"), pl.col("hi").alias("i_hi"),
-                                                      pl.col("value_yuan").alias("i_val"))
-    j = g.filter(pl.col("kind") != "income").join(inc, on=["unit_id", "table_id"]).with_columns(_tol("lo", "hi", "i_lo", "i_hi").alias("ok"))
+    inc = g.filter(pl.col("kind") == "income").select(
+        "unit_id",
+        "table_id",
+        pl.col("lo").alias("i_lo"),
+        pl.col("hi").alias("i_hi"),
+        pl.col("value_yuan").alias("i_val"),
+    )
+    j = (
+        g.filter(pl.col("kind") != "income")
+        .join(inc, on=["unit_id", "table_id"])
+        .with_columns(_tol("lo", "hi", "i_lo", "i_hi").alias("ok"))
+    )
     hits = []
     for r in j.filter(~pl.col("ok")).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["line"], f"{r['table_id']} {r['col_group'] or ''}：{r['text']}", f"{r['label']} {wan(r['value_yuan'])}",
-            f"本年收入合计 {wan(r['i_val'])}",
-            f"{r['table_id']}“{r['col_group'] or ''}”栏的{r['label']}为{wan(r['value_yuan'])}，与本年收入合计{wan(r['i_val'])}不一致。",
-            f"In {r['table_id']} the {r['label']} of '{r['col_group'] or ''}' is {wan(r['value_yuan'])}, not the income total {wan(r['i_val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['table_id']} {r['col_group'] or ''}：{r['text']}",
+                f"{r['label']} {wan(r['value_yuan'])}",
+                f"本年收入合计 {wan(r['i_val'])}",
+                f"{r['table_id']}“{r['col_group'] or ''}”栏的{r['label']}为{wan(r['value_yuan'])}，与本年收入合计{wan(r['i_val'])}不一致。",
+                f"In {r['table_id']} the {r['label']} of '{r['col_group'] or ''}' is {wan(r['value_yuan'])}, not the income total {wan(r['i_val'])}.",
+            )
+        )
     return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
 
 
-_X2 = _X1.format(e="1000000.00") + """
+_X2 = (
+    _X1.format(e="1000000.00")
+    + """
 表4
 
 2024年单位综合预算财政拨款收支总表
@@ -341,10 +569,17 @@ _X2 = _X1.format(e="1000000.00") + """
 		2、住房保障支出	{h}		
 本年收入合计	1000000.00	本年支出合计	1000000.00	本年支出合计	1000000.00
 """
+)
 
 
-@rule("XTB002", "warning", "财政拨款收支总表与收支总表不符", "表4 differs from 表1 for a unit funded only by 财政拨款",
-      bad=_X2.format(f="900000.00", h="100000.00"), good=_X2.format(f="1000000.00", h=""))
+@rule(
+    "XTB002",
+    "warning",
+    "财政拨款收支总表与收支总表不符",
+    "表4 differs from 表1 for a unit funded only by 财政拨款",
+    bad=_X2.format(f="900000.00", h="100000.00"),
+    good=_X2.format(f="1000000.00", h=""),
+)
 def xtb002(ctx: Context) -> Result:
     """单位收入全部为财政拨款时，表4（财政拨款收支总表）的合计与各类金额应与表1相同。
 
@@ -355,35 +590,65 @@ def xtb002(ctx: Context) -> Result:
     two values means one table was not updated.
     """
     fiscal = all_fiscal(ctx)
-    g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("kind") != "income") & pl.col("level").is_in([1, 9]))
+    g = grid(ctx).filter(
+        pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("kind") != "income") & pl.col("level").is_in([1, 9])
+    )
     key = ["unit_id", "kind", "level", "base"]
     g = g.unique(["unit_id", "table_id", "kind", "level", "base"], keep="first")
-    t1 = g.filter(pl.col("table_id") == "表1").select(*key, pl.col("lo").alias("a_lo"), pl.col("hi").alias("a_hi"), pl.col("value_yuan").alias("a_val"),
-                                                      pl.col("text").alias("a_text"), pl.col("line").alias("a_line"))
-    t4 = g.filter(pl.col("table_id") == "表4").select(*key, pl.col("lo").alias("b_lo"), pl.col("hi").alias("b_hi"), pl.col("value_yuan").alias("b_val"),
-                                                      pl.col("text").alias("b_text"), pl.col("line").alias("b_line"))
+    t1 = g.filter(pl.col("table_id") == "表1").select(
+        *key,
+        pl.col("lo").alias("a_lo"),
+        pl.col("hi").alias("a_hi"),
+        pl.col("value_yuan").alias("a_val"),
+        pl.col("text").alias("a_text"),
+        pl.col("line").alias("a_line"),
+    )
+    t4 = g.filter(pl.col("table_id") == "表4").select(
+        *key,
+        pl.col("lo").alias("b_lo"),
+        pl.col("hi").alias("b_hi"),
+        pl.col("value_yuan").alias("b_val"),
+        pl.col("text").alias("b_text"),
+        pl.col("line").alias("b_line"),
+    )
     # Only groups both tables print a total for.
-    both = t1.filter(pl.col("level") == 9).select("unit_id", "kind").join(t4.filter(pl.col("level") == 9).select("unit_id", "kind"), on=["unit_id", "kind"]).unique()
+    both = (
+        t1.filter(pl.col("level") == 9)
+        .select("unit_id", "kind")
+        .join(t4.filter(pl.col("level") == 9).select("unit_id", "kind"), on=["unit_id", "kind"])
+        .unique()
+    )
     units = both.join(fiscal.filter("all_fiscal").select("unit_id"), on="unit_id").select("unit_id", "kind").unique()
-    j = t1.join(units, on=["unit_id", "kind"]).join(t4.join(units, on=["unit_id", "kind"]), on=key, how="full", coalesce=True)
+    j = t1.join(units, on=["unit_id", "kind"]).join(
+        t4.join(units, on=["unit_id", "kind"]), on=key, how="full", coalesce=True
+    )
     j = j.with_columns(*[pl.col(c).fill_null(0.0) for c in ("a_lo", "a_hi", "a_val", "b_lo", "b_hi", "b_val")])
     j = j.with_columns(_tol("a_lo", "a_hi", "b_lo", "b_hi").alias("ok"))
     hits = []
     for r in j.filter(~pl.col("ok")).sort("unit_id", "b_line").iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["b_line"] or r["a_line"], f"表4：{r['b_text'] or '（空）'} | 表1：{r['a_text'] or '（空）'}",
-            f"表4 {r['base']} {wan(r['b_val'])}", f"表1 {wan(r['a_val'])}",
-            f"单位收入全部为财政拨款，但表4“{r['base']}”为{wan(r['b_val'])}，表1为{wan(r['a_val'])}。",
-            f"All income is 财政拨款, yet 表4 '{r['base']}' is {wan(r['b_val'])} while 表1 shows {wan(r['a_val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["b_line"] or r["a_line"],
+                f"表4：{r['b_text'] or '（空）'} | 表1：{r['a_text'] or '（空）'}",
+                f"表4 {r['base']} {wan(r['b_val'])}",
+                f"表1 {wan(r['a_val'])}",
+                f"单位收入全部为财政拨款，但表4“{r['base']}”为{wan(r['b_val'])}，表1为{wan(r['a_val'])}。",
+                f"All income is 财政拨款, yet 表4 '{r['base']}' is {wan(r['b_val'])} while 表1 shows {wan(r['a_val'])}.",
+            )
+        )
     na = fiscal.filter(~pl.col("all_fiscal")).select("unit_id")
-    return Result(hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
+    return Result(
+        hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")])
+    )
 
 
 __all__ = ["table_total"]
 
 
-_X3 = _X1.format(e="1000000.00") + """
+_X3 = (
+    _X1.format(e="1000000.00")
+    + """
 表2
 
 2024年单位综合预算收入总表
@@ -394,10 +659,17 @@ _X3 = _X1.format(e="1000000.00") + """
 |---|---|---|---|
 | 某某局 | {v} | {v} |  |
 """
+)
 
 
-@rule("XTB003", "error", "收入总表合计与收支总表收入不符", "表2 income total differs from 表1's income",
-      bad=_X3.format(v="1100000.00"), good=_X3.format(v="1000000.00"))
+@rule(
+    "XTB003",
+    "error",
+    "收入总表合计与收支总表收入不符",
+    "表2 income total differs from 表1's income",
+    bad=_X3.format(v="1100000.00"),
+    good=_X3.format(v="1000000.00"),
+)
 def xtb003(ctx: Context) -> Result:
     """表2（收入总表）的合计应等于表1的本年收入合计（或收入总计）。
 
@@ -406,24 +678,59 @@ def xtb003(ctx: Context) -> Result:
     down by source; a different total means one table was not updated.
     """
     cells = ctx["cells"].filter(pl.col("table_id") == "表2")
-    head = cells.filter(pl.col("header").fill_null(False) & (pl.col("text").str.replace_all(r"\s+", "") == "合计")).group_by("unit_id").agg(pl.col("col").min().alias("sum_col"))
-    vals = cells.filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null()).join(head, on="unit_id").filter(pl.col("col") == pl.col("sum_col"))
-    vals = vals.with_columns(pl.col("row_label").fill_null("").str.replace_all(r"\s+", "").str.contains("^(?:合计|总计)$").alias("is_total"))
+    head = (
+        cells.filter(pl.col("header").fill_null(False) & (pl.col("text").str.replace_all(r"\s+", "") == "合计"))
+        .group_by("unit_id")
+        .agg(pl.col("col").min().alias("sum_col"))
+    )
+    vals = (
+        cells.filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
+        .join(head, on="unit_id")
+        .filter(pl.col("col") == pl.col("sum_col"))
+    )
+    vals = vals.with_columns(
+        pl.col("row_label").fill_null("").str.replace_all(r"\s+", "").str.contains("^(?:合计|总计)$").alias("is_total")
+    )
     n_rows = vals.group_by("unit_id").agg(pl.len().alias("n"), pl.col("is_total").any().alias("has_total"))
     vals = vals.join(n_rows, on="unit_id").filter(pl.col("is_total") | ((pl.col("n") == 1) & ~pl.col("has_total")))
     vals = vals.sort("row").unique("unit_id", keep="first")
-    fac = pl.col("unit").fill_null("元").replace_strict({"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}, default=1.0, return_dtype=pl.Float64)
+    fac = (
+        pl.col("unit")
+        .fill_null("元")
+        .replace_strict({"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}, default=1.0, return_dtype=pl.Float64)
+    )
     from anomaly.intervals import printed
 
     iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), fac)
-    vals = vals.select("unit_id", iv.lo.alias("a_lo"), iv.hi.alias("a_hi"), (pl.col("value") * fac).alias("a_val"), pl.col("text").alias("a_text"), "line")
+    vals = vals.select(
+        "unit_id",
+        iv.lo.alias("a_lo"),
+        iv.hi.alias("a_hi"),
+        (pl.col("value") * fac).alias("a_val"),
+        pl.col("text").alias("a_text"),
+        "line",
+    )
     g = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("kind") == "income") & pl.col("level").is_in([8, 9]))
-    j = vals.join(g.select("unit_id", "lo", "hi", "value_yuan", "level"), on="unit_id").with_columns(_tol("a_lo", "a_hi", "lo", "hi").alias("ok"))
+    j = vals.join(g.select("unit_id", "lo", "hi", "value_yuan", "level"), on="unit_id").with_columns(
+        _tol("a_lo", "a_hi", "lo", "hi").alias("ok")
+    )
     per = j.group_by("unit_id", maintain_order=True).agg(
-        pl.col("ok").any(), pl.col("a_val").first(), pl.col("a_text").first(), pl.col("line").first(),
-        pl.col("value_yuan").sort_by("level", descending=True).first().alias("t_val"))
-    hits = [hit(r["unit_id"], r["line"], f"表2 合计：{r['a_text']}", f"表2 合计 {wan(r['a_val'])}", f"表1 本年收入合计 {wan(r['t_val'])}",
-                f"表2收入合计为{wan(r['a_val'])}，与表1本年收入合计{wan(r['t_val'])}不符。",
-                f"表2's income total is {wan(r['a_val'])}, but 表1's income total is {wan(r['t_val'])}.")
-            for r in per.filter(~pl.col("ok")).iter_rows(named=True)]
+        pl.col("ok").any(),
+        pl.col("a_val").first(),
+        pl.col("a_text").first(),
+        pl.col("line").first(),
+        pl.col("value_yuan").sort_by("level", descending=True).first().alias("t_val"),
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"表2 合计：{r['a_text']}",
+            f"表2 合计 {wan(r['a_val'])}",
+            f"表1 本年收入合计 {wan(r['t_val'])}",
+            f"表2收入合计为{wan(r['a_val'])}，与表1本年收入合计{wan(r['t_val'])}不符。",
+            f"表2's income total is {wan(r['a_val'])}, but 表1's income total is {wan(r['t_val'])}.",
+        )
+        for r in per.filter(~pl.col("ok")).iter_rows(named=True)
+    ]
     return Result(hits, ctx.status(per.filter("ok")["unit_id"], "pass"))

@@ -65,7 +65,11 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
     def build():
         c = ctx["cells"].filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
         # Classify each distinct (title, id) once, not every cell.
-        kinds = c.select("table_title", "table_id").unique().with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
+        kinds = (
+            c.select("table_title", "table_id")
+            .unique()
+            .with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
+        )
         c = c.join(kinds.filter(pl.col("kind").is_not_null()), on=["table_title", "table_id"], nulls_equal=True)
         code = pl.col("row_head").fill_null("").str.replace_all(r"\s+", "")
         c = c.with_columns(
@@ -78,7 +82,10 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
         two = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1e4))
         return c.with_columns(
             (pl.col("code").is_null() & pl.col("lab").str.contains(_TOTAL_ROW)).alias("is_total_row"),
-            one.lo.alias("lo1"), one.hi.alias("hi1"), two.lo.alias("lo2"), two.hi.alias("hi2"),
+            one.lo.alias("lo1"),
+            one.hi.alias("hi1"),
+            two.lo.alias("lo2"),
+            two.hi.alias("hi2"),
             pl.coalesce(pl.col("value_yuan"), pl.col("value") * pl.col("_fac").fill_null(1.0)).alias("val"),
         ).drop("_fac")
 
@@ -99,8 +106,12 @@ def row_amounts(ctx: Context, kind: str) -> pl.DataFrame:
         d = detail_cells(ctx).filter(pl.col("kind") == kind)
         key = ["unit_id", "table_id"]
         named = d.filter(pl.col("hdr").is_in(TOTAL_HEADERS)).group_by(key).agg(pl.col("col").min().alias("tcol"))
-        single = d.group_by(key).agg(pl.col("col").n_unique().alias("n"), pl.col("col").min().alias("c0")) \
-            .filter(pl.col("n") == 1).select(*key, pl.col("c0").alias("tcol"))
+        single = (
+            d.group_by(key)
+            .agg(pl.col("col").n_unique().alias("n"), pl.col("col").min().alias("c0"))
+            .filter(pl.col("n") == 1)
+            .select(*key, pl.col("c0").alias("tcol"))
+        )
         tcol = pl.concat([named, single.join(named, on=key, how="anti")])
         return d.join(tcol, on=key).filter(pl.col("col") == pl.col("tcol")).drop("tcol")
 
@@ -114,12 +125,23 @@ def _meets(a_lo: str, a_hi: str, b_lo: str, b_hi: str) -> pl.Expr:
 def _narrative(ctx: Context, c: pl.DataFrame) -> pl.DataFrame:
     """Claims with the current figure's interval in 元 under both readings (yuan, context)."""
     y, x = fig("current"), fig("current", "ctx")
-    a, b = printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1.0), printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1e4)
+    a, b = (
+        printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1.0),
+        printed(pl.col("current"), pl.col("current_dec").fill_null(0), 1e4),
+    )
     slips = unit_slips(ctx)
     c = c.join(slips.with_columns(pl.lit(True).alias("slip")), on=["unit_id", "text"], how="left")
-    return c.with_columns(y.lo.alias("n_lo"), y.hi.alias("n_hi"), x.lo.alias("x_lo"), x.hi.alias("x_hi"),
-                          a.lo.alias("a_lo"), a.hi.alias("a_hi"), b.lo.alias("b_lo"), b.hi.alias("b_hi"),
-                          pl.col("slip").fill_null(False))
+    return c.with_columns(
+        y.lo.alias("n_lo"),
+        y.hi.alias("n_hi"),
+        x.lo.alias("x_lo"),
+        x.hi.alias("x_hi"),
+        a.lo.alias("a_lo"),
+        a.hi.alias("a_hi"),
+        b.lo.alias("b_lo"),
+        b.hi.alias("b_hi"),
+        pl.col("slip").fill_null(False),
+    )
 
 
 def unit_slips(ctx: Context) -> pl.DataFrame:
@@ -131,8 +153,10 @@ def unit_slips(ctx: Context) -> pl.DataFrame:
         from anomaly.rules.unt import unt001
 
         hits = unt001(ctx).hits
-        return pl.DataFrame({"unit_id": [h["unit_id"] for h in hits], "text": [h["evidence"] for h in hits]},
-                            schema={"unit_id": pl.String, "text": pl.String}).unique()
+        return pl.DataFrame(
+            {"unit_id": [h["unit_id"] for h in hits], "text": [h["evidence"] for h in hits]},
+            schema={"unit_id": pl.String, "text": pl.String},
+        ).unique()
 
     return ctx.cached("unit_slips", build)
 
@@ -155,23 +179,46 @@ def _stated(r: dict) -> str:
 
 # ----------------------------------------------------------------- by code (表5, 表6)
 
+
 def code_comparison(ctx: Context, kind: str) -> pl.DataFrame:
     """Per narrative claim with a code found in a table of `kind`: the claim, the table
     row(s) with that code, and ok (the claim meets one of them)."""
 
     def build():
         first = {"t5": "2", "t6": "[35]"}[kind]
-        c = money_claims(ctx).filter(pl.col("code").is_not_null() & pl.col("current").is_not_null()
-                                     & pl.col("code").str.contains(f"^{first}") & pl.col("code").str.contains(_CODE))
+        c = money_claims(ctx).filter(
+            pl.col("code").is_not_null()
+            & pl.col("current").is_not_null()
+            & pl.col("code").str.contains(f"^{first}")
+            & pl.col("code").str.contains(_CODE)
+        )
         # A 功能 item of the 政府性基金 / 国有资本 part is not in the 一般公共预算 table.
         c = c.filter(~pl.col("section").fill_null("").str.contains("政府性基金|国有资本"))
         c = _narrative(ctx, c)
-        rows = row_amounts(ctx, kind).filter(pl.col("code").is_not_null()).select(
-            "unit_id", "code", "table_id", "lo1", "hi1", "lo2", "hi2", pl.col("val").alias("t_val"),
-            pl.col("lab").alias("t_lab"), pl.col("text").alias("t_text"), pl.col("line").alias("t_line"), pl.col("row").alias("t_row"))
+        rows = (
+            row_amounts(ctx, kind)
+            .filter(pl.col("code").is_not_null())
+            .select(
+                "unit_id",
+                "code",
+                "table_id",
+                "lo1",
+                "hi1",
+                "lo2",
+                "hi2",
+                pl.col("val").alias("t_val"),
+                pl.col("lab").alias("t_lab"),
+                pl.col("text").alias("t_text"),
+                pl.col("line").alias("t_line"),
+                pl.col("row").alias("t_row"),
+            )
+        )
         j = c.join(rows, on=["unit_id", "code"]).with_columns(_cell_ok().alias("ok"))
-        return j.sort("unit_id", "claim_id", "t_row").group_by("unit_id", "claim_id", maintain_order=True).agg(
-            pl.col("ok").any(), pl.all().exclude("ok").first())
+        return (
+            j.sort("unit_id", "claim_id", "t_row")
+            .group_by("unit_id", "claim_id", maintain_order=True)
+            .agg(pl.col("ok").any(), pl.all().exclude("ok").first())
+        )
 
     return ctx.cached("code_comparison:" + kind, build)
 
@@ -181,12 +228,18 @@ def _code_rule(ctx: Context, kind: str, name_zh: str, name_en: str) -> Result:
     hits = []
     for r in cmp.filter(~pl.col("ok")).sort("unit_id", "line").iter_rows(named=True):
         exp = f"{r['table_id']} {r['code']} {wan(r['t_val'])}"
-        hits.append(hit(
-            r["unit_id"], r["line"], r["text"], f"{r['code']} {_stated(r)}", exp,
-            f"文中{r['label']}（{r['code']}）为{_stated(r)}，{r['table_id']}{name_zh}同一科目编码行（{r['t_lab']}）合计为{wan(r['t_val'])}。",
-            f"The text gives {r['label']} ({r['code']}) as {_stated(r)}, but the row of {r['table_id']} ({name_en}) "
-            f"with the same code totals {wan(r['t_val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                r["text"],
+                f"{r['code']} {_stated(r)}",
+                exp,
+                f"文中{r['label']}（{r['code']}）为{_stated(r)}，{r['table_id']}{name_zh}同一科目编码行（{r['t_lab']}）合计为{wan(r['t_val'])}。",
+                f"The text gives {r['label']} ({r['code']}) as {_stated(r)}, but the row of {r['table_id']} ({name_en}) "
+                f"with the same code totals {wan(r['t_val'])}.",
+            )
+        )
     present = _present(ctx, [kind])
     absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
     return Result(hits, pl.concat([ctx.status(cmp["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
@@ -212,9 +265,14 @@ _HEAD = """2024 年本单位当年一般公共预算支出 100.00 万元，其�
 """
 
 
-@rule("NAR006", "warning", "功能科目明细与一般公共预算支出明细表（按功能）不符",
-      "A functional item differs from its row in the 功能 detail table (表5)",
-      bad=_HEAD.format(a="61.12"), good=_HEAD.format(a="70.00"))
+@rule(
+    "NAR006",
+    "warning",
+    "功能科目明细与一般公共预算支出明细表（按功能）不符",
+    "A functional item differs from its row in the 功能 detail table (表5)",
+    bad=_HEAD.format(a="61.12"),
+    good=_HEAD.format(a="70.00"),
+)
 def nar006(ctx: Context) -> Result:
     """文中按功能科目列出的金额（如“事业单位医疗（2101102）61.12万元”）应等于表5（一般公共预算支出明细表（按支出功能分类科目））中同一科目编码行的合计。
 
@@ -248,9 +306,14 @@ _ECON6 = """2024 年本单位当年一般公共预算支出 100.00 万元。其�
 """
 
 
-@rule("NAR009", "warning", "经济分类科目金额与一般公共预算支出明细表（按经济）不符",
-      "An economic class differs from its row in the economic detail table (表6)",
-      bad=_ECON6.format(b="25.00"), good=_ECON6.format(b="20.00"))
+@rule(
+    "NAR009",
+    "warning",
+    "经济分类科目金额与一般公共预算支出明细表（按经济）不符",
+    "An economic class differs from its row in the economic detail table (表6)",
+    bad=_ECON6.format(b="25.00"),
+    good=_ECON6.format(b="20.00"),
+)
 def nar009(ctx: Context) -> Result:
     """文中经济分类类级科目（301、302、303…或501、502…）的金额应等于表6（一般公共预算支出明细表（按支出经济分类科目））中同一编码行的合计。
 
@@ -264,6 +327,7 @@ def nar009(ctx: Context) -> Result:
 
 # ------------------------------------------------------------- 公用经费 (表7, 表8)
 
+
 def public_funds_comparison(ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(per unit comparison, units with a 表7/表8 but no usable figure) for the first
     公用经费 claim. Candidates: 表7 合计 row × 公用经费 column (or the sum of its 7-digit
@@ -275,13 +339,22 @@ def public_funds_comparison(ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
         cols = ["lo1", "hi1", "lo2", "hi2", "val"]
 
         def agg(df: pl.DataFrame, src: str) -> pl.DataFrame:
-            return df.group_by("unit_id").agg(*[pl.col(c).sum() for c in cols], pl.col("table_id").first(),
-                                              pl.col("text").str.join("+").alias("t_text"), pl.col("line").min().alias("t_line")) \
+            return (
+                df.group_by("unit_id")
+                .agg(
+                    *[pl.col(c).sum() for c in cols],
+                    pl.col("table_id").first(),
+                    pl.col("text").str.join("+").alias("t_text"),
+                    pl.col("line").min().alias("t_line"),
+                )
                 .with_columns(pl.lit(src).alias("src"))
+            )
 
         pf = d.filter(pl.col("hdr") == "公用经费")
         tot = pf.filter(pl.col("is_total_row")).sort("row").unique(["unit_id", "kind"], keep="first")
-        leaves = pf.filter(pl.col("code").str.len_chars() == 7).join(tot.select("unit_id", "kind"), on=["unit_id", "kind"], how="anti")
+        leaves = pf.filter(pl.col("code").str.len_chars() == 7).join(
+            tot.select("unit_id", "kind"), on=["unit_id", "kind"], how="anti"
+        )
         r8 = row_amounts(ctx, "t8").filter(pl.col("code").is_in(["302", "310"]))
         cands = [
             agg(tot.filter(pl.col("kind") == "t7"), "表7 合计·公用经费"),
@@ -291,12 +364,19 @@ def public_funds_comparison(ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
             agg(r8, "表8 302+310"),
         ]
         cand = pl.concat([c.with_columns(pl.lit(i).alias("pref")) for i, c in enumerate(cands)], how="vertical_relaxed")
-        c = money_claims(ctx).filter((pl.col("item") == "public_funds") & pl.col("current").is_not_null()) \
-            .sort("claim_id").unique("unit_id", keep="first")
+        c = (
+            money_claims(ctx)
+            .filter((pl.col("item") == "public_funds") & pl.col("current").is_not_null())
+            .sort("claim_id")
+            .unique("unit_id", keep="first")
+        )
         c = _narrative(ctx, c)
         j = c.join(cand, on="unit_id").with_columns(_cell_ok().alias("ok"))
-        per = j.sort("unit_id", "pref").group_by("unit_id", maintain_order=True).agg(
-            pl.col("ok").any(), pl.all().exclude("ok").first())
+        per = (
+            j.sort("unit_id", "pref")
+            .group_by("unit_id", maintain_order=True)
+            .agg(pl.col("ok").any(), pl.all().exclude("ok").first())
+        )
         return per
 
     return ctx.cached("public_funds_comparison", build)
@@ -329,8 +409,14 @@ _PF7 = """本单位当年公用经费预算安排{pf}万元，较上年预算无
 """
 
 
-@rule("NAR007", "warning", "公用经费与基本支出明细表不符", "公用经费 differs from the basic-spending tables (表7/表8)",
-      bad=_PF7.format(pf="12.50"), good=_PF7.format(pf="10.00"))
+@rule(
+    "NAR007",
+    "warning",
+    "公用经费与基本支出明细表不符",
+    "公用经费 differs from the basic-spending tables (表7/表8)",
+    bad=_PF7.format(pf="12.50"),
+    good=_PF7.format(pf="10.00"),
+)
 def nar007(ctx: Context) -> Result:
     """文中公用经费应等于表7（一般公共预算基本支出明细表（按功能））合计行的公用经费，或表8（按经济分类）中302商品和服务支出行的金额。
 
@@ -345,11 +431,17 @@ def nar007(ctx: Context) -> Result:
     per = public_funds_comparison(ctx)
     hits = []
     for r in per.filter(~pl.col("ok")).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["line"], r["text"], _stated(r), f"{r['src']} {wan(r['val'])}",
-            f"文中公用经费为{_stated(r)}，{r['src']}为{wan(r['val'])}。",
-            f"The text gives 公用经费 as {_stated(r)}, but {r['src']} is {wan(r['val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                r["text"],
+                _stated(r),
+                f"{r['src']} {wan(r['val'])}",
+                f"文中公用经费为{_stated(r)}，{r['src']}为{wan(r['val'])}。",
+                f"The text gives 公用经费 as {_stated(r)}, but {r['src']} is {wan(r['val'])}.",
+            )
+        )
     present = _present(ctx, ["t7", "t8"])
     absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
     return Result(hits, pl.concat([ctx.status(per["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
@@ -369,9 +461,16 @@ _SG_KEYS = [
     ("training", r"培训费"),
     ("sangong", r"三公|^合计$|^总计$"),
 ]
-SG_NAMES = {"sangong": "“三公”经费合计", "sangong_abroad": "因公出国（境）费", "reception": "公务接待费",
-            "vehicle_purchase": "公务用车购置费", "vehicle_running": "公务用车运行维护费", "vehicle_both": "公务用车购置及运行维护费",
-            "meeting": "会议费", "training": "培训费"}
+SG_NAMES = {
+    "sangong": "“三公”经费合计",
+    "sangong_abroad": "因公出国（境）费",
+    "reception": "公务接待费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_running": "公务用车运行维护费",
+    "vehicle_both": "公务用车购置及运行维护费",
+    "meeting": "会议费",
+    "training": "培训费",
+}
 
 
 def _sg_key(e: pl.Expr) -> pl.Expr:
@@ -390,12 +489,30 @@ def sangong_comparison(ctx: Context) -> pl.DataFrame:
         d = detail_cells(ctx).filter(pl.col("kind") == "t12")
         d = d.with_columns(pl.coalesce(_sg_key(pl.col("hdr")), _sg_key(pl.col("lab"))).alias("key"))
         d = d.filter(pl.col("key").is_not_null() & ~pl.col("lab").str.contains("上年"))
-        t = d.sort("row", "col").unique(["unit_id", "key"], keep="first").select(
-            "unit_id", "key", "table_id", "lo1", "hi1", "lo2", "hi2", "val", pl.col("text").alias("t_text"), pl.col("line").alias("t_line"))
+        t = (
+            d.sort("row", "col")
+            .unique(["unit_id", "key"], keep="first")
+            .select(
+                "unit_id",
+                "key",
+                "table_id",
+                "lo1",
+                "hi1",
+                "lo2",
+                "hi2",
+                "val",
+                pl.col("text").alias("t_text"),
+                pl.col("line").alias("t_line"),
+            )
+        )
         items = list(SG_NAMES)
         c = money_claims(ctx).filter(pl.col("item").is_in(items) & pl.col("current").is_not_null())
-        c = c.with_columns(pl.coalesce(
-            pl.when(pl.col("item").is_in(["vehicle_purchase", "vehicle_running"])).then(_sg_key(pl.col("label"))), pl.col("item")).alias("key"))
+        c = c.with_columns(
+            pl.coalesce(
+                pl.when(pl.col("item").is_in(["vehicle_purchase", "vehicle_running"])).then(_sg_key(pl.col("label"))),
+                pl.col("item"),
+            ).alias("key")
+        )
         c = c.sort("claim_id").unique(["unit_id", "key"], keep="first")
         c = _narrative(ctx, c)
         return c.join(t, on=["unit_id", "key"]).with_columns(_cell_ok().alias("ok")).sort("unit_id", "claim_id")
@@ -417,8 +534,14 @@ _SG12 = """2024年本单位当年一般公共预算“三公”经费预算支�
 """
 
 
-@rule("NAR008", "warning", "“三公”经费与“三公”经费预算表不符", "三公 figures differ from the 三公 table (表12)",
-      bad=_SG12.format(rec="1.76"), good=_SG12.format(rec="1.67"))
+@rule(
+    "NAR008",
+    "warning",
+    "“三公”经费与“三公”经费预算表不符",
+    "三公 figures differ from the 三公 table (表12)",
+    bad=_SG12.format(rec="1.76"),
+    good=_SG12.format(rec="1.67"),
+)
 def nar008(ctx: Context) -> Result:
     """文中“三公”经费合计及因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费（及会议费、培训费）应等于表12对应栏目的金额。
 
@@ -435,17 +558,24 @@ def nar008(ctx: Context) -> Result:
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         name = SG_NAMES[r["key"]]
-        hits.append(hit(
-            r["unit_id"], r["line"], r["text"], f"{name} {_stated(r)}", f"{r['table_id']} {name} {wan(r['val'])}",
-            f"文中{name}为{_stated(r)}，{r['table_id']}对应栏目为{wan(r['val'])}。",
-            f"The text gives {name} as {_stated(r)}, but {r['table_id']} shows {wan(r['val'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                r["text"],
+                f"{name} {_stated(r)}",
+                f"{r['table_id']} {name} {wan(r['val'])}",
+                f"文中{name}为{_stated(r)}，{r['table_id']}对应栏目为{wan(r['val'])}。",
+                f"The text gives {name} as {_stated(r)}, but {r['table_id']} shows {wan(r['val'])}.",
+            )
+        )
     present = _present(ctx, ["t12"])
     absent = ctx.unit_ids.filter(~ctx.unit_ids.is_in(present["unit_id"].implode()))
     return Result(hits, pl.concat([ctx.status(cmp["unit_id"], "pass"), ctx.status(absent, "not_applicable")]))
 
 
 # ------------------------------------------------------------------- deduplication
+
 
 def deferred(ctx: Context, which: str) -> pl.DataFrame:
     """What the 表1 checks leave to the detail-table checks (the claim was flagged there):

@@ -35,7 +35,8 @@ def _column(frame: pl.DataFrame, name: str, iv: Interval) -> tuple[pl.DataFrame,
 def classified(ctx: Context) -> pl.DataFrame:
     def build():
         c = money_claims(ctx).filter(
-            pl.col("pct").is_not_null() & pl.col("direction").is_in(["increase", "decrease"])
+            pl.col("pct").is_not_null()
+            & pl.col("direction").is_in(["increase", "decrease"])
             & ~pl.col("text").fill_null("").str.contains(_SHARE)
         )
         # Intervals are materialised as columns step by step: one nested expression for
@@ -55,33 +56,55 @@ def classified(ctx: Context) -> pl.DataFrame:
             # Where the stated change agrees with current − prior, the true change lies in
             # both intervals: judge against their intersection (0.15 and 24.21 − 24.06 give
             # [0.145, 0.155], so 0.7% is wrong although 0.16/24.205 alone would round to 0.7).
-            c, joint = _column(c, f"joint_{rd}", Interval(pl.max_horizontal(chg.lo, diff.lo), pl.min_horizontal(chg.hi, diff.hi)))
+            c, joint = _column(
+                c, f"joint_{rd}", Interval(pl.max_horizontal(chg.lo, diff.lo), pl.min_horizontal(chg.hi, diff.hi))
+            )
             agree = has_chg & has_both & (joint.lo <= joint.hi + 1e-9)
-            either = (has_chg & overlaps(q, ratio(chg, pri).scale(100.0))) | (has_both & overlaps(q, ratio(diff, pri).scale(100.0)))
-            tests["ok"].append((pos_p & pl.when(agree).then(overlaps(q, ratio(joint, pri).scale(100.0))).otherwise(either)).fill_null(False))
-            tests["ratio"].append((pos_p & pl.col("current").is_not_null() & overlaps(q, ratio(cur, pri).scale(100.0))).fill_null(False))
+            either = (has_chg & overlaps(q, ratio(chg, pri).scale(100.0))) | (
+                has_both & overlaps(q, ratio(diff, pri).scale(100.0))
+            )
+            tests["ok"].append(
+                (pos_p & pl.when(agree).then(overlaps(q, ratio(joint, pri).scale(100.0))).otherwise(either)).fill_null(
+                    False
+                )
+            )
+            tests["ratio"].append(
+                (pos_p & pl.col("current").is_not_null() & overlaps(q, ratio(cur, pri).scale(100.0))).fill_null(False)
+            )
             # Wrong base is named only where the change it divides is sound: the joint
             # change where stated and computed agree, else current − prior, else as stated.
             base_chg = Interval(
                 pl.when(agree).then(joint.lo).when(has_both).then(diff.lo).otherwise(chg.lo),
-                pl.when(agree).then(joint.hi).when(has_both).then(diff.hi).otherwise(chg.hi))
-            tests["base"].append((pos_c & (has_chg | has_both) & overlaps(q, ratio(base_chg, cur).scale(100.0))).fill_null(False))
-        judgeable = (_prior("yuan").lo > 0).fill_null(False) & (pl.col("change").is_not_null() | pl.col("prior").is_not_null())
+                pl.when(agree).then(joint.hi).when(has_both).then(diff.hi).otherwise(chg.hi),
+            )
+            tests["base"].append(
+                (pos_c & (has_chg | has_both) & overlaps(q, ratio(base_chg, cur).scale(100.0))).fill_null(False)
+            )
+        judgeable = (_prior("yuan").lo > 0).fill_null(False) & (
+            pl.col("change").is_not_null() | pl.col("prior").is_not_null()
+        )
         c = c.with_columns(
             judgeable.alias("judgeable"),
-            pl.any_horizontal(tests["ok"]).alias("t_ok"), pl.any_horizontal(tests["ratio"]).alias("t_ratio"),
+            pl.any_horizontal(tests["ok"]).alias("t_ok"),
+            pl.any_horizontal(tests["ratio"]).alias("t_ratio"),
             pl.any_horizontal(tests["base"]).alias("t_base"),
         )
         verdict = (
-            pl.when(~pl.col("judgeable")).then(pl.lit("insufficient_data"))
-            .when(pl.col("t_ok")).then(pl.lit("pass"))
-            .when(pl.col("t_ratio")).then(pl.lit("PCT002"))
-            .when(pl.col("t_base")).then(pl.lit("PCT003"))
+            pl.when(~pl.col("judgeable"))
+            .then(pl.lit("insufficient_data"))
+            .when(pl.col("t_ok"))
+            .then(pl.lit("pass"))
+            .when(pl.col("t_ratio"))
+            .then(pl.lit("PCT002"))
+            .when(pl.col("t_base"))
+            .then(pl.lit("PCT003"))
             .otherwise(pl.lit("PCT001"))
         )
         # What the percentage should be, in the sentence's own unit (context reading).
         pri, cur, chg = _prior("ctx"), fig("current", "ctx"), fig("change", "ctx")
-        chg_or_diff = pl.when(pl.col("change").is_not_null()).then(chg.mid).otherwise(magnitude(cur - fig("prior", "ctx")).mid)
+        chg_or_diff = (
+            pl.when(pl.col("change").is_not_null()).then(chg.mid).otherwise(magnitude(cur - fig("prior", "ctx")).mid)
+        )
         return c.with_columns(
             verdict.alias("verdict"),
             (100 * chg_or_diff / pri.mid).alias("exp_pct"),
@@ -96,8 +119,12 @@ def classified(ctx: Context) -> pl.DataFrame:
 
 def _status(ctx: Context, c: pl.DataFrame, code: str) -> pl.DataFrame:
     judged = c.filter(pl.col("verdict") != "insufficient_data")
-    return pl.concat([ctx.status(judged.filter(pl.col("verdict") != code)["unit_id"], "pass"),
-                      ctx.status(c["unit_id"], "insufficient_data")])
+    return pl.concat(
+        [
+            ctx.status(judged.filter(pl.col("verdict") != code)["unit_id"], "pass"),
+            ctx.status(c["unit_id"], "insufficient_data"),
+        ]
+    )
 
 
 def _verdict_result(ctx: Context, code: str, words) -> Result:
@@ -126,9 +153,14 @@ def _changeword(r: dict) -> str:
 _SG = "本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（{pct}）。"
 
 
-@rule("PCT001", "warning", "增减百分比数值错误", "Percentage change has the wrong value",
-      bad="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.7%）。",
-      good="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.6%）。")
+@rule(
+    "PCT001",
+    "warning",
+    "增减百分比数值错误",
+    "Percentage change has the wrong value",
+    bad="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.7%）。",
+    good="公务用车运行维护费24.06万元，较上年24.21万元减少0.15万元（0.6%）。",
+)
 def pct001(ctx: Context) -> Result:
     """增减百分比应等于增减额除以上年数（按印刷位数的舍入区间比较）。
 
@@ -140,19 +172,28 @@ def pct001(ctx: Context) -> Result:
     percentage matching either the stated change or current − prior passes. Why it
     matters: percentages are what summaries quote.
     """
+
     def words(r: dict, d: int) -> tuple[str, str, str]:
         also = ""
         if r["change"] is not None and r["prior"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
             also = f"；按本年与上年之差为{_pct(r['diff_pct'], d)}"
-        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
-                f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
-                f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.")
+        return (
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
+            f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
+            f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
+        )
 
     return _verdict_result(ctx, "PCT001", words)
 
 
-@rule("PCT002", "error", "把本年/上年比率当作增减百分比", "Ratio current/prior stated as the percentage change",
-      bad=_SG.format(pct="96.2%"), good=_SG.format(pct="3.8%"))
+@rule(
+    "PCT002",
+    "error",
+    "把本年/上年比率当作增减百分比",
+    "Ratio current/prior stated as the percentage change",
+    bad=_SG.format(pct="96.2%"),
+    good=_SG.format(pct="3.8%"),
+)
 def pct002(ctx: Context) -> Result:
     """增减后括注的百分比等于本年数/上年数（如下降1.85万元却写96.2%），而增减率应为增减额/上年数。
 
@@ -163,17 +204,25 @@ def pct002(ctx: Context) -> Result:
     a unit's paragraphs and across units filled from one template). Why it matters:
     96.2% reads as "cut by 96.2%", a wildly wrong message.
     """
+
     def words(r: dict, d: int) -> tuple[str, str, str]:
-        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
-                f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
-                f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.")
+        return (
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
+        )
 
     return _verdict_result(ctx, "PCT002", words)
 
 
-@rule("PCT003", "warning", "增减百分比以本年数为基数", "Percentage change computed on the wrong base (change/current)",
-      bad="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（25.0%）。",
-      good="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（20.0%）。")
+@rule(
+    "PCT003",
+    "warning",
+    "增减百分比以本年数为基数",
+    "Percentage change computed on the wrong base (change/current)",
+    bad="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（25.0%）。",
+    good="培训费预算支出20.00万元，较上年25.00万元减少5.00万元（20.0%）。",
+)
 def pct003(ctx: Context) -> Result:
     """增减率应以上年数为基数；以本年数为基数（增减额/本年数）是常见错误。
 
@@ -182,9 +231,12 @@ def pct003(ctx: Context) -> Result:
     decides the size of the reported cut or growth; on the wrong base decreases look
     larger and increases smaller.
     """
+
     def words(r: dict, d: int) -> tuple[str, str, str]:
-        return (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
-                f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
-                f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.")
+        return (
+            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.",
+        )
 
     return _verdict_result(ctx, "PCT003", words)

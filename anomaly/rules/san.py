@@ -9,17 +9,25 @@ from anomaly.rules.common import fmt, hit, money_claims
 
 PARTS = ["sangong_abroad", "reception", "vehicle_purchase", "vehicle_running"]
 
-_SAN = ("本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（3.8%）。"
-        "分项为：公务用车购置费0.00万元，与上年持平；公务用车运行维护费43.46万元，比上年43.93万元下降0.47万元（1.1%）；"
-        "公务接待费{rec}万元，比上年5.12万元下降1.38万元（27.0%）；因公出国（境）经费0.00万元，与上年持平。")
+_SAN = (
+    "本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（3.8%）。"
+    "分项为：公务用车购置费0.00万元，与上年持平；公务用车运行维护费43.46万元，比上年43.93万元下降0.47万元（1.1%）；"
+    "公务接待费{rec}万元，比上年5.12万元下降1.38万元（27.0%）；因公出国（境）经费0.00万元，与上年持平。"
+)
 
 
 def _half(dec: pl.Expr) -> pl.Expr:
     return 0.5 * pl.lit(10.0).pow(-dec.fill_null(0).cast(pl.Float64))
 
 
-@rule("SAN001", "error", "“三公”经费合计与各项之和不符", "三公 total differs from the sum of its four parts",
-      bad=_SAN.format(rec="4.74"), good=_SAN.format(rec="3.74"))
+@rule(
+    "SAN001",
+    "error",
+    "“三公”经费合计与各项之和不符",
+    "三公 total differs from the sum of its four parts",
+    bad=_SAN.format(rec="4.74"),
+    good=_SAN.format(rec="3.74"),
+)
 def san001(ctx: Context) -> Result:
     """“三公”经费合计应等于因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费之和（本年与上年分别核对）。
 
@@ -32,12 +40,29 @@ def san001(ctx: Context) -> Result:
     scrutinised figure of a disclosure; parts that do not add up mean one is misreported.
     """
     c = money_claims(ctx)
-    tot = (c.filter((pl.col("item") == "sangong") & pl.col("current").is_not_null())
-           .sort("claim_id").unique("unit_id", keep="first")
-           .select("unit_id", pl.col("claim_id").alias("t_id"), pl.col("section").alias("t_section"), pl.col("ctx_fac").alias("t_fac"),
-                   pl.col("ctx_unit").alias("t_unit"), "current", "current_dec", "prior", "prior_dec", "text", "line", "change_line",
-                   pl.col("direction").alias("t_dir")))
-    parts = c.filter(pl.col("item").is_in(PARTS) & pl.col("current").is_not_null()).join(tot.select("unit_id", "t_id", "t_fac"), on="unit_id")
+    tot = (
+        c.filter((pl.col("item") == "sangong") & pl.col("current").is_not_null())
+        .sort("claim_id")
+        .unique("unit_id", keep="first")
+        .select(
+            "unit_id",
+            pl.col("claim_id").alias("t_id"),
+            pl.col("section").alias("t_section"),
+            pl.col("ctx_fac").alias("t_fac"),
+            pl.col("ctx_unit").alias("t_unit"),
+            "current",
+            "current_dec",
+            "prior",
+            "prior_dec",
+            "text",
+            "line",
+            "change_line",
+            pl.col("direction").alias("t_dir"),
+        )
+    )
+    parts = c.filter(pl.col("item").is_in(PARTS) & pl.col("current").is_not_null()).join(
+        tot.select("unit_id", "t_id", "t_fac"), on="unit_id"
+    )
     parts = parts.filter((pl.col("claim_id") > pl.col("t_id")) & (pl.col("claim_id") <= pl.col("t_id") + 12))
     combined = pl.col("label").str.contains("购置及运行|购置和运行|购置及运维")
     parts = parts.with_columns(pl.when(combined).then(pl.lit("vehicle_both")).otherwise(pl.col("item")).alias("part"))
@@ -49,23 +74,37 @@ def san001(ctx: Context) -> Result:
     for rd, fac in (("t", pl.col("t_fac")), ("y", pl.col("current_fac"))):
         pfac = pl.col("t_fac") if rd == "t" else pl.col("prior_fac")
         cols += [
-            (pl.col("current") * fac).alias(f"p_cur_{rd}"), (_half(pl.col("current_dec")) * fac).alias(f"p_cur_h_{rd}"),
-            pl.when(pl.col("prior").is_not_null()).then(pl.col("prior") * pfac).when(flat).then(pl.col("current") * fac).alias(f"p_pri_{rd}"),
-            pl.when(pl.col("prior").is_not_null()).then(_half(pl.col("prior_dec")) * pfac).when(flat).then(_half(pl.col("current_dec")) * fac).alias(f"p_pri_h_{rd}"),
+            (pl.col("current") * fac).alias(f"p_cur_{rd}"),
+            (_half(pl.col("current_dec")) * fac).alias(f"p_cur_h_{rd}"),
+            pl.when(pl.col("prior").is_not_null())
+            .then(pl.col("prior") * pfac)
+            .when(flat)
+            .then(pl.col("current") * fac)
+            .alias(f"p_pri_{rd}"),
+            pl.when(pl.col("prior").is_not_null())
+            .then(_half(pl.col("prior_dec")) * pfac)
+            .when(flat)
+            .then(_half(pl.col("current_dec")) * fac)
+            .alias(f"p_pri_h_{rd}"),
         ]
         sep = pl.col("part") != "vehicle_both"
         comb = ~pl.col("part").is_in(["vehicle_purchase", "vehicle_running"])
         aggs += [
-            pl.col(f"p_cur_{rd}").filter(sep).sum().alias(f"sep_cur_{rd}"), pl.col(f"p_cur_h_{rd}").filter(sep).sum().alias(f"sep_cur_h_{rd}"),
-            pl.col(f"p_cur_{rd}").filter(comb).sum().alias(f"comb_cur_{rd}"), pl.col(f"p_cur_h_{rd}").filter(comb).sum().alias(f"comb_cur_h_{rd}"),
-            pl.col(f"p_pri_{rd}").filter(sep).sum().alias(f"sep_pri_{rd}"), pl.col(f"p_pri_h_{rd}").filter(sep).sum().alias(f"sep_pri_h_{rd}"),
+            pl.col(f"p_cur_{rd}").filter(sep).sum().alias(f"sep_cur_{rd}"),
+            pl.col(f"p_cur_h_{rd}").filter(sep).sum().alias(f"sep_cur_h_{rd}"),
+            pl.col(f"p_cur_{rd}").filter(comb).sum().alias(f"comb_cur_{rd}"),
+            pl.col(f"p_cur_h_{rd}").filter(comb).sum().alias(f"comb_cur_h_{rd}"),
+            pl.col(f"p_pri_{rd}").filter(sep).sum().alias(f"sep_pri_{rd}"),
+            pl.col(f"p_pri_h_{rd}").filter(sep).sum().alias(f"sep_pri_h_{rd}"),
         ]
     aggs.append(pl.col("p_pri_t").filter(pl.col("part") != "vehicle_both").is_null().any().alias("sep_pri_missing"))
     parts = parts.with_columns(cols)
     agg = parts.group_by("unit_id").agg(aggs)
     j = tot.join(agg, on="unit_id", how="inner").with_columns(
-        (pl.col("current") * pl.col("t_fac")).alias("t_cur"), (_half(pl.col("current_dec")) * pl.col("t_fac")).alias("t_cur_h"),
-        (pl.col("prior") * pl.col("t_fac")).alias("t_pri"), (_half(pl.col("prior_dec")) * pl.col("t_fac")).alias("t_pri_h"),
+        (pl.col("current") * pl.col("t_fac")).alias("t_cur"),
+        (_half(pl.col("current_dec")) * pl.col("t_fac")).alias("t_cur_h"),
+        (pl.col("prior") * pl.col("t_fac")).alias("t_pri"),
+        (_half(pl.col("prior_dec")) * pl.col("t_fac")).alias("t_pri_h"),
     )
     rows = j.to_dicts()
     hits, passed, insufficient = [], [], []
@@ -82,40 +121,60 @@ def san001(ctx: Context) -> Result:
                 readings.append((r[f"comb_cur_{rd}"], r[f"comb_cur_h_{rd}"]))
         if readings:
             ok_cur = any(abs(v - r["t_cur"]) <= h + r["t_cur_h"] + tol for v, h in readings)
-        elif "vehicle_both" not in ps and min(r["sep_cur_t"] - r["sep_cur_h_t"], r["sep_cur_y"] - r["sep_cur_h_y"]) > r["t_cur"] + r["t_cur_h"] + tol:
+        elif (
+            "vehicle_both" not in ps
+            and min(r["sep_cur_t"] - r["sep_cur_h_t"], r["sep_cur_y"] - r["sep_cur_h_y"])
+            > r["t_cur"] + r["t_cur_h"] + tol
+        ):
             readings, ok_cur = [(r["sep_cur_t"], 0.0)], False  # the present parts alone exceed the total
         else:
             insufficient.append(r["unit_id"])
             continue
         ok_pri = True
         if complete_sep and r["t_pri"] is not None and not r["sep_pri_missing"] and ok_cur:
-            ok_pri = any(abs(r[f"sep_pri_{rd}"] - r["t_pri"]) <= r[f"sep_pri_h_{rd}"] + r["t_pri_h"] + tol for rd in ("t", "y"))
+            ok_pri = any(
+                abs(r[f"sep_pri_{rd}"] - r["t_pri"]) <= r[f"sep_pri_h_{rd}"] + r["t_pri_h"] + tol for rd in ("t", "y")
+            )
         if ok_cur and ok_pri:
             passed.append(r["unit_id"])
             continue
         unit, f = r["t_unit"] or "", r["t_fac"] or 1.0
         if not ok_cur:
             s = readings[0][0] / f
-            hits.append(hit(
-                r["unit_id"], r["line"], r["text"], f"合计 {fmt(r['current'], r['current_dec'])}{unit}",
-                f"各项之和 {fmt(s, r['current_dec'])}{unit}",
-                f"“三公”经费本年合计{fmt(r['current'], r['current_dec'])}{unit}，但各项之和为{fmt(s, r['current_dec'])}{unit}。",
-                f"The 三公 total this year is {fmt(r['current'], r['current_dec'])} {unit}, but its parts add up to {fmt(s, r['current_dec'])} {unit}.",
-            ))
+            hits.append(
+                hit(
+                    r["unit_id"],
+                    r["line"],
+                    r["text"],
+                    f"合计 {fmt(r['current'], r['current_dec'])}{unit}",
+                    f"各项之和 {fmt(s, r['current_dec'])}{unit}",
+                    f"“三公”经费本年合计{fmt(r['current'], r['current_dec'])}{unit}，但各项之和为{fmt(s, r['current_dec'])}{unit}。",
+                    f"The 三公 total this year is {fmt(r['current'], r['current_dec'])} {unit}, but its parts add up to {fmt(s, r['current_dec'])} {unit}.",
+                )
+            )
         else:
             s = r["sep_pri_t"] / f
-            hits.append(hit(
-                r["unit_id"], r["line"], r["text"], f"上年合计 {fmt(r['prior'], r['prior_dec'])}{unit}",
-                f"上年各项之和 {fmt(s, r['prior_dec'])}{unit}",
-                f"“三公”经费上年合计{fmt(r['prior'], r['prior_dec'])}{unit}，但各项上年数之和为{fmt(s, r['prior_dec'])}{unit}。",
-                f"The 三公 total last year is {fmt(r['prior'], r['prior_dec'])} {unit}, but its parts' prior figures add up to {fmt(s, r['prior_dec'])} {unit}.",
-            ))
+            hits.append(
+                hit(
+                    r["unit_id"],
+                    r["line"],
+                    r["text"],
+                    f"上年合计 {fmt(r['prior'], r['prior_dec'])}{unit}",
+                    f"上年各项之和 {fmt(s, r['prior_dec'])}{unit}",
+                    f"“三公”经费上年合计{fmt(r['prior'], r['prior_dec'])}{unit}，但各项上年数之和为{fmt(s, r['prior_dec'])}{unit}。",
+                    f"The 三公 total last year is {fmt(r['prior'], r['prior_dec'])} {unit}, but its parts' prior figures add up to {fmt(s, r['prior_dec'])} {unit}.",
+                )
+            )
     status = pl.concat([ctx.status(passed, "pass"), ctx.status(insufficient, "insufficient_data")])
     return Result(hits, status)
 
 
-_STAFF = "截至上年末，本单位人员编制 42 人，其中行政编制 {a} 人、事业编制 11 人；实有人员 38 人，其中行政 29 人、事业 9 人。"
-_STAFF2 = "截至上年末，本单位人员编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 38 人，其中行政 {a} 人、事业 9 人。"
+_STAFF = (
+    "截至上年末，本单位人员编制 42 人，其中行政编制 {a} 人、事业编制 11 人；实有人员 38 人，其中行政 29 人、事业 9 人。"
+)
+_STAFF2 = (
+    "截至上年末，本单位人员编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 38 人，其中行政 {a} 人、事业 9 人。"
+)
 _STAFF3 = "截至上年末，本单位人员编制 42 人，其中行政编制 31 人、事业编制 11 人；实有人员 {n} 人。"
 
 
@@ -123,9 +182,20 @@ def _staff(ctx: Context) -> pl.DataFrame:
     def build():
         c = ctx["claims"].filter(pl.col("section") == "staff").filter(pl.col("current").is_not_null())
         c = c.sort("claim_id").unique(["unit_id", "item"], keep="first")
-        return c.pivot(on="item", index="unit_id", values="current", aggregate_function="first").join(
-            c.pivot(on="item", index="unit_id", values="line", aggregate_function="first"), on="unit_id", suffix="_line").join(
-            c.pivot(on="item", index="unit_id", values="text", aggregate_function="first"), on="unit_id", suffix="_text")
+        return (
+            c.pivot(on="item", index="unit_id", values="current", aggregate_function="first")
+            .join(
+                c.pivot(on="item", index="unit_id", values="line", aggregate_function="first"),
+                on="unit_id",
+                suffix="_line",
+            )
+            .join(
+                c.pivot(on="item", index="unit_id", values="text", aggregate_function="first"),
+                on="unit_id",
+                suffix="_text",
+            )
+        )
+
     return ctx.cached("staff", build)
 
 
@@ -140,22 +210,34 @@ def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
         return Result([], None)
     listed = pl.sum_horizontal([pl.col(p).is_not_null().cast(pl.Int32) for p in parts])
     s = s.filter(pl.col(total).is_not_null() & (listed >= 2)).with_columns(
-        pl.sum_horizontal([pl.col(p).fill_null(0) for p in parts]).alias("sum"))
+        pl.sum_horizontal([pl.col(p).fill_null(0) for p in parts]).alias("sum")
+    )
     hits = []
     for r in s.filter(pl.col("sum") != pl.col(total)).iter_rows(named=True):
         present = [p for p in parts if r[p] is not None]
         terms = " + ".join(f"{_PART_NAMES[p.rsplit('_', 1)[1]]} {int(r[p])}" for p in present)
-        hits.append(hit(
-            r["unit_id"], r[f"{total}_line"], r[f"{total}_text"],
-            f"{zh} {int(r[total])}人", f"{terms} = {int(r['sum'])}人",
-            f"{zh}{int(r[total])}人，但其中各项之和为{terms} = {int(r['sum'])}人。",
-            f"{en} is {int(r[total])}, but its parts add up to {terms} = {int(r['sum'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r[f"{total}_line"],
+                r[f"{total}_text"],
+                f"{zh} {int(r[total])}人",
+                f"{terms} = {int(r['sum'])}人",
+                f"{zh}{int(r[total])}人，但其中各项之和为{terms} = {int(r['sum'])}人。",
+                f"{en} is {int(r[total])}, but its parts add up to {terms} = {int(r['sum'])}.",
+            )
+        )
     return Result(hits, ctx.status(s.filter(pl.col("sum") == pl.col(total))["unit_id"], "pass"))
 
 
-@rule("STF001", "error", "编制数与所列各类编制之和不符", "Authorised staff differs from the sum of its parts",
-      bad=_STAFF.format(a="34"), good=_STAFF.format(a="31"))
+@rule(
+    "STF001",
+    "error",
+    "编制数与所列各类编制之和不符",
+    "Authorised staff differs from the sum of its parts",
+    bad=_STAFF.format(a="34"),
+    good=_STAFF.format(a="31"),
+)
 def stf001(ctx: Context) -> Result:
     """人员编制总数应等于行政编制与事业编制之和。
 
@@ -167,8 +249,14 @@ def stf001(ctx: Context) -> Result:
     return _parts_rule(ctx, "staff_authorized", "人员编制", "Authorised staff")
 
 
-@rule("STF002", "error", "实有人数与所列各类人数之和不符", "Actual staff differs from the sum of its parts",
-      bad=_STAFF2.format(a="32"), good=_STAFF2.format(a="29"))
+@rule(
+    "STF002",
+    "error",
+    "实有人数与所列各类人数之和不符",
+    "Actual staff differs from the sum of its parts",
+    bad=_STAFF2.format(a="32"),
+    good=_STAFF2.format(a="29"),
+)
 def stf002(ctx: Context) -> Result:
     """实有人员总数应等于行政与事业实有人员之和。
 
@@ -179,8 +267,14 @@ def stf002(ctx: Context) -> Result:
     return _parts_rule(ctx, "staff_actual", "实有人员", "Actual staff")
 
 
-@rule("STF003", "warning", "实有人数超过编制数", "Actual staff above authorised staff",
-      bad=_STAFF3.format(n="47"), good=_STAFF3.format(n="38"))
+@rule(
+    "STF003",
+    "warning",
+    "实有人数超过编制数",
+    "Actual staff above authorised staff",
+    bad=_STAFF3.format(n="47"),
+    good=_STAFF3.format(n="38"),
+)
 def stf003(ctx: Context) -> Result:
     """实有人员多于人员编制（超编），或数字填反。
 
@@ -193,10 +287,15 @@ def stf003(ctx: Context) -> Result:
     s = s.filter(pl.col("staff_actual").is_not_null() & pl.col("staff_authorized").is_not_null())
     hits = []
     for r in s.filter(pl.col("staff_actual") > pl.col("staff_authorized")).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["staff_actual_line"], f"{r['staff_authorized_text']} … {r['staff_actual_text']}",
-            f"实有 {int(r['staff_actual'])}人", f"≤ 编制 {int(r['staff_authorized'])}人",
-            f"实有人员{int(r['staff_actual'])}人多于人员编制{int(r['staff_authorized'])}人。",
-            f"Actual staff ({int(r['staff_actual'])}) exceeds authorised staff ({int(r['staff_authorized'])}).",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["staff_actual_line"],
+                f"{r['staff_authorized_text']} … {r['staff_actual_text']}",
+                f"实有 {int(r['staff_actual'])}人",
+                f"≤ 编制 {int(r['staff_authorized'])}人",
+                f"实有人员{int(r['staff_actual'])}人多于人员编制{int(r['staff_authorized'])}人。",
+                f"Actual staff ({int(r['staff_actual'])}) exceeds authorised staff ({int(r['staff_authorized'])}).",
+            )
+        )
     return Result(hits, ctx.status(s.filter(pl.col("staff_actual") <= pl.col("staff_authorized"))["unit_id"], "pass"))

@@ -11,9 +11,14 @@ from anomaly.rules.common import FIGS, MONEY, UNIT_FACTOR, fig, fmt, hit, money_
 _NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), "change": ("增减额", "change")}
 
 
-@rule("UNT001", "error", "金额单位错误（如万元误写为元）", "Unit slip: an amount in the wrong unit (元 for 万元)",
-      bad="公务接待费3.74元，较上年5.12万元减少1.39万元。",
-      good="公务接待费3.74万元，较上年5.12万元减少1.39万元。")
+@rule(
+    "UNT001",
+    "error",
+    "金额单位错误（如万元误写为元）",
+    "Unit slip: an amount in the wrong unit (元 for 万元)",
+    bad="公务接待费3.74元，较上年5.12万元减少1.39万元。",
+    good="公务接待费3.74万元，较上年5.12万元减少1.39万元。",
+)
 def unt001(ctx: Context) -> Result:
     """同一句中各金额单位不一致、且只有按上下文单位理解时数字才自洽，说明单位写错。
 
@@ -42,7 +47,7 @@ def unt001(ctx: Context) -> Result:
         near = (printed_ratio > 0.05) & (printed_ratio < 20)
         far = (yuan_ratio > 1000) | (yuan_ratio < 1e-3)
         if b == "change":  # a decrease's change can be far below both figures legitimately; only flag change far ABOVE
-            far = (yuan_ratio < 1e-3)
+            far = yuan_ratio < 1e-3
         apart = apart | (both & near & far)
     c = c.with_columns(
         pl.when(full).then(ctx_ok & ~yuan_ok).otherwise(apart).fill_null(False).alias("slip"),
@@ -55,12 +60,17 @@ def unt001(ctx: Context) -> Result:
         f = bad[0]
         zh, en = _NAMES[f]
         line = r["current_line"] if f == "current" else r["change_line"] if f == "change" else r["line"]
-        hits.append(hit(
-            r["unit_id"], line or r["line"], r["text"], f"{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}",
-            f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}（同句其他金额的单位）",
-            f"{r['label']}的{zh}写作{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}，但同句金额以{r['ctx_unit']}计且只有按{r['ctx_unit']}理解才自洽，疑为单位错误。",
-            f"{r['label']}: the {en} is printed as {fmt(r[f], r[f + '_dec'])} {r[f + '_unit']}, but the sentence's figures are in {r['ctx_unit']} and only agree when read so: a unit slip.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                line or r["line"],
+                r["text"],
+                f"{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}",
+                f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}（同句其他金额的单位）",
+                f"{r['label']}的{zh}写作{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}，但同句金额以{r['ctx_unit']}计且只有按{r['ctx_unit']}理解才自洽，疑为单位错误。",
+                f"{r['label']}: the {en} is printed as {fmt(r[f], r[f + '_dec'])} {r[f + '_unit']}, but the sentence's figures are in {r['ctx_unit']} and only agree when read so: a unit slip.",
+            )
+        )
     judged = money_claims(ctx)
     return Result(hits, ctx.status(judged["unit_id"], "pass"))
 
@@ -71,26 +81,40 @@ def _lone_yuan(ctx: Context) -> list[dict]:
     line of a few yuan is not plausible, a few 万元 is."""
     c = money_claims(ctx)
     n_money = sum(pl.col(f"{f}_unit").is_in(MONEY).fill_null(False).cast(pl.Int32) for f in FIGS)
-    lone = c.filter((n_money == 1) & (pl.col("current_unit") == "元") & (pl.col("current") > 0) & (pl.col("current") < 100))
+    lone = c.filter(
+        (n_money == 1) & (pl.col("current_unit") == "元") & (pl.col("current") > 0) & (pl.col("current") < 100)
+    )
     wan = c.filter((pl.col("ctx_unit") == "万元") & pl.col("current").is_not_null() & (pl.col("current") > 0)).select(
-        "unit_id", pl.col("line").alias("w_line"), pl.col("current").alias("w_cur"))
+        "unit_id", pl.col("line").alias("w_line"), pl.col("current").alias("w_cur")
+    )
     j = lone.join(wan, on="unit_id").filter(
-        ((pl.col("w_line") - pl.col("line")).abs() <= 2) & (pl.col("w_cur") / pl.col("current")).is_between(0.05, 20))
+        ((pl.col("w_line") - pl.col("line")).abs() <= 2) & (pl.col("w_cur") / pl.col("current")).is_between(0.05, 20)
+    )
     j = j.group_by("unit_id", "claim_id", maintain_order=True).agg(pl.all().first(), pl.len().alias("n_near"))
     hits = []
     for r in j.filter(pl.col("n_near") >= 2).iter_rows(named=True):
-        hits.append(hit(
-            r["unit_id"], r["current_line"] or r["line"], r["text"], f"{fmt(r['current'], r['current_dec'])}元",
-            f"{fmt(r['current'], r['current_dec'])}万元（相邻金额的单位）",
-            f"{r['label']}写作{fmt(r['current'], r['current_dec'])}元，而相邻同类金额均以万元计、数量级相同，疑为万元误写为元。",
-            f"{r['label']} is printed as {fmt(r['current'], r['current_dec'])} yuan among neighbouring figures of the same size in 万元: a unit slip.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["current_line"] or r["line"],
+                r["text"],
+                f"{fmt(r['current'], r['current_dec'])}元",
+                f"{fmt(r['current'], r['current_dec'])}万元（相邻金额的单位）",
+                f"{r['label']}写作{fmt(r['current'], r['current_dec'])}元，而相邻同类金额均以万元计、数量级相同，疑为万元误写为元。",
+                f"{r['label']} is printed as {fmt(r['current'], r['current_dec'])} yuan among neighbouring figures of the same size in 万元: a unit slip.",
+            )
+        )
     return hits
 
 
-@rule("UNT002", "info", "金额缺少单位", "Amount printed without a unit",
-      bad="公务接待费3.74万元，较上年5.12减少1.38万元。",
-      good="公务接待费3.74万元，较上年5.12万元减少1.38万元。")
+@rule(
+    "UNT002",
+    "info",
+    "金额缺少单位",
+    "Amount printed without a unit",
+    bad="公务接待费3.74万元，较上年5.12减少1.38万元。",
+    good="公务接待费3.74万元，较上年5.12万元减少1.38万元。",
+)
 def unt002(ctx: Context) -> Result:
     """与带单位的金额同句出现、自身却没有单位的金额（如“较上年5.12减少1.38万元”）。
 
@@ -109,12 +133,17 @@ def unt002(ctx: Context) -> Result:
             if r[f] is not None and r[f"{f}_unit"] is None:
                 zh, en = _NAMES[f]
                 line = r["current_line"] if f == "current" else r["change_line"] if f == "change" else r["line"]
-                hits.append(hit(
-                    r["unit_id"], line or r["line"], r["text"], fmt(r[f], r[f + "_dec"]),
-                    f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}",
-                    f"{r['label']}的{zh}{fmt(r[f], r[f + '_dec'])}没有写单位（同句按{r['ctx_unit']}计）。",
-                    f"{r['label']}: the {en} {fmt(r[f], r[f + '_dec'])} has no unit (the sentence uses {r['ctx_unit']}).",
-                ))
+                hits.append(
+                    hit(
+                        r["unit_id"],
+                        line or r["line"],
+                        r["text"],
+                        fmt(r[f], r[f + "_dec"]),
+                        f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}",
+                        f"{r['label']}的{zh}{fmt(r[f], r[f + '_dec'])}没有写单位（同句按{r['ctx_unit']}计）。",
+                        f"{r['label']}: the {en} {fmt(r[f], r[f + '_dec'])} has no unit (the sentence uses {r['ctx_unit']}).",
+                    )
+                )
                 break
     return Result(hits, ctx.status(c["unit_id"], "pass"))
 

@@ -17,13 +17,19 @@ def _u(r: dict, f: str) -> str:
 
 def change_consistent() -> pl.Expr:
     """|current − prior| meets the printed change, in either reading (see money_claims)."""
-    return pl.any_horizontal([
-        overlaps(magnitude(fig("current", rd) - fig("prior", rd)), fig("change", rd)) for rd in ("yuan", "ctx")
-    ])
+    return pl.any_horizontal(
+        [overlaps(magnitude(fig("current", rd) - fig("prior", rd)), fig("change", rd)) for rd in ("yuan", "ctx")]
+    )
 
 
-@rule("YOY001", "error", "增减额与本年数、上年数之差不符", "Stated change differs from current − prior",
-      bad=_MEETING.format(cur="3.15", pri="3.42", chg="0.72"), good=_MEETING.format(cur="3.15", pri="3.42", chg="0.27"))
+@rule(
+    "YOY001",
+    "error",
+    "增减额与本年数、上年数之差不符",
+    "Stated change differs from current − prior",
+    bad=_MEETING.format(cur="3.15", pri="3.42", chg="0.72"),
+    good=_MEETING.format(cur="3.15", pri="3.42", chg="0.27"),
+)
 def yoy001(ctx: Context) -> Result:
     """文中写明本年数、上年数和增减额时，增减额应等于两者之差（按印刷位数的舍入区间比较）。
 
@@ -34,30 +40,42 @@ def yoy001(ctx: Context) -> Result:
     unit slip (3.74元 among 万元) is left to UNT. Why it matters: the change is what
     readers and reviewers quote; a wrong change misstates the year's decision.
     """
-    c = money_claims(ctx).filter(pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("change").is_not_null())
+    c = money_claims(ctx).filter(
+        pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("change").is_not_null()
+    )
     c = c.with_columns(change_consistent().alias("ok"))
     hits = []
     for r in c.filter(~pl.col("ok")).iter_rows(named=True):
         d = max(r["current_dec"] or 0, r["prior_dec"] or 0)
         diff = abs(r["current"] - r["prior"])
         word = r["direction_word"] or "变动"
-        hits.append(hit(
-            r["unit_id"], r["change_line"] or r["line"], r["text"],
-            f"{word}{fmt(r['change'], r['change_dec'])}{_u(r, 'change')}",
-            f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['prior'], r['prior_dec'])} − {fmt(r['current'], r['current_dec'])}）"
-            if r["prior"] >= r["current"] else
-            f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['current'], r['current_dec'])} − {fmt(r['prior'], r['prior_dec'])}）",
-            f"{r['label']}本年{fmt(r['current'], r['current_dec'])}、上年{fmt(r['prior'], r['prior_dec'])}，相差{fmt(diff, d)}，但文中写{word}{fmt(r['change'], r['change_dec'])}。",
-            f"{r['label']}: current {fmt(r['current'], r['current_dec'])} and prior {fmt(r['prior'], r['prior_dec'])} differ by {fmt(diff, d)}, but the text states a change of {fmt(r['change'], r['change_dec'])}.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["change_line"] or r["line"],
+                r["text"],
+                f"{word}{fmt(r['change'], r['change_dec'])}{_u(r, 'change')}",
+                f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['prior'], r['prior_dec'])} − {fmt(r['current'], r['current_dec'])}）"
+                if r["prior"] >= r["current"]
+                else f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['current'], r['current_dec'])} − {fmt(r['prior'], r['prior_dec'])}）",
+                f"{r['label']}本年{fmt(r['current'], r['current_dec'])}、上年{fmt(r['prior'], r['prior_dec'])}，相差{fmt(diff, d)}，但文中写{word}{fmt(r['change'], r['change_dec'])}。",
+                f"{r['label']}: current {fmt(r['current'], r['current_dec'])} and prior {fmt(r['prior'], r['prior_dec'])} differ by {fmt(diff, d)}, but the text states a change of {fmt(r['change'], r['change_dec'])}.",
+            )
+        )
     return Result(hits, ctx.status(c.filter(pl.col("ok"))["unit_id"], "pass"))
 
 
 _DIR = "本年度公用经费安排6.30万元，比上年8.15万元{word}1.85万元。"
 
 
-@rule("YOY002", "error", "增减方向与数字相反", "Direction word contradicts the figures",
-      bad=_DIR.format(word="增加"), good=_DIR.format(word="减少"))
+@rule(
+    "YOY002",
+    "error",
+    "增减方向与数字相反",
+    "Direction word contradicts the figures",
+    bad=_DIR.format(word="增加"),
+    good=_DIR.format(word="减少"),
+)
 def yoy002(ctx: Context) -> Result:
     """“增加/减少/无变动”应与本年数、上年数的大小关系一致。
 
@@ -65,21 +83,28 @@ def yoy002(ctx: Context) -> Result:
     无变动/持平 where the two differ by more than rounding. Why it matters: the word is
     what a reader takes away; a 减少 that is really an increase hides growth.
     """
-    c = money_claims(ctx).filter(pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("direction").is_not_null())
+    c = money_claims(ctx).filter(
+        pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("direction").is_not_null()
+    )
     conds = []
     for rd in ("yuan", "ctx"):
         cur, pri = fig("current", rd), fig("prior", rd)
         basic = (
-            pl.when(pl.col("direction") == "increase").then(cur.hi >= pri.lo)
-            .when(pl.col("direction") == "decrease").then(cur.lo <= pri.hi)
+            pl.when(pl.col("direction") == "increase")
+            .then(cur.hi >= pri.lo)
+            .when(pl.col("direction") == "decrease")
+            .then(cur.lo <= pri.hi)
             .otherwise(overlaps(cur, pri))
         )
         # With a stated change, the signed difference must meet it for the stated
         # direction (0.60 vs 0.61 "增加0.01" is a decrease, although 0.605 = 0.605).
         chg = fig("change", rd)
         up, down = overlaps(cur - pri, chg), overlaps(pri - cur, chg)
-        contra = (pl.col("change").is_not_null() & (pl.col("change") > 0) & (
-            ((pl.col("direction") == "increase") & ~up & down) | ((pl.col("direction") == "decrease") & ~down & up))).fill_null(False)
+        contra = (
+            pl.col("change").is_not_null()
+            & (pl.col("change") > 0)
+            & (((pl.col("direction") == "increase") & ~up & down) | ((pl.col("direction") == "decrease") & ~down & up))
+        ).fill_null(False)
         conds.append(basic & ~contra)
     c = c.with_columns(pl.any_horizontal(conds).alias("ok"))
     hits = []
@@ -87,12 +112,17 @@ def yoy002(ctx: Context) -> Result:
         rel = "低于" if r["current"] < r["prior"] else "高于" if r["current"] > r["prior"] else "等于"
         rel_en = "below" if r["current"] < r["prior"] else "above" if r["current"] > r["prior"] else "equal to"
         expect = "减少" if r["current"] < r["prior"] else "增加" if r["current"] > r["prior"] else "无变动"
-        hits.append(hit(
-            r["unit_id"], r["change_line"] or r["line"], r["text"], r["direction_word"],
-            f"{expect}（本年{fmt(r['current'], r['current_dec'])} {rel}上年{fmt(r['prior'], r['prior_dec'])}）",
-            f"{r['label']}本年{fmt(r['current'], r['current_dec'])}{rel}上年{fmt(r['prior'], r['prior_dec'])}，文中却写“{r['direction_word']}”。",
-            f"{r['label']}: current {fmt(r['current'], r['current_dec'])} is {rel_en} prior {fmt(r['prior'], r['prior_dec'])}, but the text says '{r['direction_word']}'.",
-        ))
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["change_line"] or r["line"],
+                r["text"],
+                r["direction_word"],
+                f"{expect}（本年{fmt(r['current'], r['current_dec'])} {rel}上年{fmt(r['prior'], r['prior_dec'])}）",
+                f"{r['label']}本年{fmt(r['current'], r['current_dec'])}{rel}上年{fmt(r['prior'], r['prior_dec'])}，文中却写“{r['direction_word']}”。",
+                f"{r['label']}: current {fmt(r['current'], r['current_dec'])} is {rel_en} prior {fmt(r['prior'], r['prior_dec'])}, but the text says '{r['direction_word']}'.",
+            )
+        )
     return Result(hits, ctx.status(c.filter(pl.col("ok"))["unit_id"], "pass"))
 
 
@@ -118,39 +148,73 @@ def item_groups(ctx: Context) -> pl.DataFrame:
 
     def build():
         c = money_claims(ctx).filter(pl.col("code").is_not_null() & pl.col("current").is_not_null())
-        c = c.with_columns(
-            pl.when(pl.col("code").str.len_chars() == 7).then(pl.lit("function"))
-            .when(pl.col("code").str.len_chars() == 3).then(pl.lit("econ") + pl.col("code").str.slice(0, 1))
-            .otherwise(pl.lit("other")).alias("family_key")
-        ).filter(pl.col("family_key") != "other").sort("unit_id", "claim_id")
+        c = (
+            c.with_columns(
+                pl.when(pl.col("code").str.len_chars() == 7)
+                .then(pl.lit("function"))
+                .when(pl.col("code").str.len_chars() == 3)
+                .then(pl.lit("econ") + pl.col("code").str.slice(0, 1))
+                .otherwise(pl.lit("other"))
+                .alias("family_key")
+            )
+            .filter(pl.col("family_key") != "other")
+            .sort("unit_id", "claim_id")
+        )
         # A new run starts where the family changes or claims of another kind intervene.
         c = c.with_columns(
-            ((pl.col("family_key") != pl.col("family_key").shift(1).over("unit_id"))
-             | (pl.col("claim_id") - pl.col("claim_id").shift(1).over("unit_id") > 2)).fill_null(True).cum_sum().over("unit_id").alias("run")
+            (
+                (pl.col("family_key") != pl.col("family_key").shift(1).over("unit_id"))
+                | (pl.col("claim_id") - pl.col("claim_id").shift(1).over("unit_id") > 2)
+            )
+            .fill_null(True)
+            .cum_sum()
+            .over("unit_id")
+            .alias("run")
         )
         cur = fig("current")
         sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)
         chg = signed(fig("change"), sign)
         zero = pl.col("direction") == "flat"
         c = c.with_columns(
-            cur.lo.alias("c_lo"), cur.hi.alias("c_hi"),
-            pl.when(zero).then(0.0).otherwise(chg.lo).alias("d_lo"), pl.when(zero).then(0.0).otherwise(chg.hi).alias("d_hi"),
+            cur.lo.alias("c_lo"),
+            cur.hi.alias("c_hi"),
+            pl.when(zero).then(0.0).otherwise(chg.lo).alias("d_lo"),
+            pl.when(zero).then(0.0).otherwise(chg.hi).alias("d_hi"),
             pl.when(zero).then(0.0).otherwise(sign * pl.col("change_yuan")).alias("d_val"),
-            ((pl.col("direction") == "flat") | (pl.col("direction").is_not_null() & pl.col("change").is_not_null())).alias("has_change"),
+            (
+                (pl.col("direction") == "flat") | (pl.col("direction").is_not_null() & pl.col("change").is_not_null())
+            ).alias("has_change"),
         )
-        return c.group_by("unit_id", "run", "family_key").agg(
-            pl.col("claim_id").min().alias("first_id"), pl.col("line").min().alias("first_line"),
-            pl.col("line").max().alias("last_line"), pl.len().alias("n"),
-            pl.col("c_lo").sum(), pl.col("c_hi").sum(), pl.col("current_yuan").sum().alias("c_val"),
-            pl.col("d_lo").sum(), pl.col("d_hi").sum(), pl.col("d_val").sum(),
-            pl.col("has_change").all().alias("all_changes"), pl.col("text").first().alias("first_text"),
-        ).filter(pl.col("n") >= 2)
+        return (
+            c.group_by("unit_id", "run", "family_key")
+            .agg(
+                pl.col("claim_id").min().alias("first_id"),
+                pl.col("line").min().alias("first_line"),
+                pl.col("line").max().alias("last_line"),
+                pl.len().alias("n"),
+                pl.col("c_lo").sum(),
+                pl.col("c_hi").sum(),
+                pl.col("current_yuan").sum().alias("c_val"),
+                pl.col("d_lo").sum(),
+                pl.col("d_hi").sum(),
+                pl.col("d_val").sum(),
+                pl.col("has_change").all().alias("all_changes"),
+                pl.col("text").first().alias("first_text"),
+            )
+            .filter(pl.col("n") >= 2)
+        )
 
     return ctx.cached("item_groups", build)
 
 
-@rule("YOY003", "error", "分项增减额之和与总增减额不符", "Itemised changes do not add up to the total change",
-      bad=_ITEMS.format(chg="5.00"), good=_ITEMS.format(chg="10.00"))
+@rule(
+    "YOY003",
+    "error",
+    "分项增减额之和与总增减额不符",
+    "Itemised changes do not add up to the total change",
+    bad=_ITEMS.format(chg="5.00"),
+    good=_ITEMS.format(chg="10.00"),
+)
 def yoy003(ctx: Context) -> Result:
     """按功能科目（7位编码）或经济科目（30x、50x）逐项列出的增减额，其代数和应等于
     一般公共预算支出的总增减额。
@@ -169,30 +233,56 @@ def yoy003(ctx: Context) -> Result:
     cur, chg = fig("current"), fig("change")
     sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)
     sch = signed(chg, sign)
-    totals = mc.filter(pl.col("item").is_in(TOTAL_ITEMS) & pl.col("current").is_not_null() & pl.col("change").is_not_null()
-                       & pl.col("direction").is_in(["increase", "decrease"])).select(
-        "unit_id", pl.col("claim_id").alias("t_id"), cur.lo.alias("t_lo"), cur.hi.alias("t_hi"),
-        sch.lo.alias("tc_lo"), sch.hi.alias("tc_hi"), (sign * pl.col("change_yuan")).alias("tc_val"),
-        pl.col("text").alias("t_text"), pl.col("change_line").alias("t_line"), pl.col("label").alias("t_label"))
+    totals = mc.filter(
+        pl.col("item").is_in(TOTAL_ITEMS)
+        & pl.col("current").is_not_null()
+        & pl.col("change").is_not_null()
+        & pl.col("direction").is_in(["increase", "decrease"])
+    ).select(
+        "unit_id",
+        pl.col("claim_id").alias("t_id"),
+        cur.lo.alias("t_lo"),
+        cur.hi.alias("t_hi"),
+        sch.lo.alias("tc_lo"),
+        sch.hi.alias("tc_hi"),
+        (sign * pl.col("change_yuan")).alias("tc_val"),
+        pl.col("text").alias("t_text"),
+        pl.col("change_line").alias("t_line"),
+        pl.col("label").alias("t_label"),
+    )
     tol = 1e-6
     cand = groups.join(totals, on="unit_id").filter(
-        (pl.col("t_id") < pl.col("first_id")) & (pl.col("c_lo") <= pl.col("t_hi") + tol) & (pl.col("t_lo") <= pl.col("c_hi") + tol))
+        (pl.col("t_id") < pl.col("first_id"))
+        & (pl.col("c_lo") <= pl.col("t_hi") + tol)
+        & (pl.col("t_lo") <= pl.col("c_hi") + tol)
+    )
     best = cand.sort("t_id").group_by("unit_id", "run", maintain_order=True).last()
     judged = best.filter(pl.col("all_changes")).with_columns(
-        ((pl.col("d_lo") <= pl.col("tc_hi") + tol) & (pl.col("tc_lo") <= pl.col("d_hi") + tol)).alias("ok"))
-    names = {"function": ("功能科目", "functional"), "econ3": ("部门经济分类科目", "economic (30x)"), "econ5": ("政府经济分类科目", "economic (50x)")}
+        ((pl.col("d_lo") <= pl.col("tc_hi") + tol) & (pl.col("tc_lo") <= pl.col("d_hi") + tol)).alias("ok")
+    )
+    names = {
+        "function": ("功能科目", "functional"),
+        "econ3": ("部门经济分类科目", "economic (30x)"),
+        "econ5": ("政府经济分类科目", "economic (50x)"),
+    }
     hits = []
     for r in judged.filter(~pl.col("ok")).iter_rows(named=True):
         zh, en = names.get(r["family_key"], ("分项", "itemised"))
         s, t = r["d_val"] / 1e4, r["tc_val"] / 1e4
-        hits.append(hit(
-            r["unit_id"], r["first_line"], f"{r['t_text']} … {r['first_text']}",
-            f"分项增减合计 {s:+.2f}万元（{r['n']}项，第{r['first_line']}–{r['last_line']}行）", f"总增减 {t:+.2f}万元（第{r['t_line']}行）",
-            f"按{zh}列出的{r['n']}项增减额合计{s:+.2f}万元，与{r['t_label']}的增减额{t:+.2f}万元不符。",
-            f"The {r['n']} {en} items' changes add up to {s:+.2f} 万元, but {r['t_label']} changed by {t:+.2f} 万元.",
-        ))
-    status = pl.concat([ctx.status(judged.filter(pl.col("ok"))["unit_id"], "pass"),
-                        ctx.status(groups["unit_id"], "insufficient_data")])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["first_line"],
+                f"{r['t_text']} … {r['first_text']}",
+                f"分项增减合计 {s:+.2f}万元（{r['n']}项，第{r['first_line']}–{r['last_line']}行）",
+                f"总增减 {t:+.2f}万元（第{r['t_line']}行）",
+                f"按{zh}列出的{r['n']}项增减额合计{s:+.2f}万元，与{r['t_label']}的增减额{t:+.2f}万元不符。",
+                f"The {r['n']} {en} items' changes add up to {s:+.2f} 万元, but {r['t_label']} changed by {t:+.2f} 万元.",
+            )
+        )
+    status = pl.concat(
+        [ctx.status(judged.filter(pl.col("ok"))["unit_id"], "pass"), ctx.status(groups["unit_id"], "insufficient_data")]
+    )
     return Result(hits, status)
 
 

@@ -1,4 +1,4 @@
-"""Render a synthetic unit (datasets.synthetic_model.Unit) as disclosure text.
+"""Render a synthetic unit (datasets.synthetic.model.Unit) as disclosure text.
 
 The text follows the seed's structure (parts 一 to 四, 目录, 表1 … 表15) in the
 generator's own words. Formatting varies per document through a ``Style``.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datasets.synthetic_kinds import DEPT_ECON, FUNC_CLASSES, GOV_ECON
-from datasets.synthetic_model import Unit
+from datasets.synthetic.kinds import DEPT_ECON, FUNC_CLASSES, GOV_ECON
+from datasets.synthetic.model import Unit
 
 BRK = "\x03"  # possible soft line break inside a sentence
 BRK_UNIT = "\x04"  # possible soft line break between a number and its unit
@@ -70,6 +70,7 @@ def draw_style(rng, year: int) -> Style:
 
 
 # --- number formatting (integer arithmetic, half-up) -------------------------
+
 
 def fixed(units: int, decimals: int, thousands: bool) -> str:
     """An integer count of 10^-decimals units as a decimal string."""
@@ -167,27 +168,61 @@ CATALOGUE = [
 EMPTY_REASONS = ["不涉及", "本单位无此项收支", "本单位无政府性基金预算收支", "无此项预算"]
 
 TABLE1_INCOME = [
-    ("1、财政拨款", "fiscal"), ("(1)一般公共预算拨款", "fiscal"), ("其中：专项资金列入部门预算的项目", None),
-    ("(2)政府性基金拨款", None), ("(3)国有资本经营预算收入", None), ("2、上级补助收入", None),
-    ("3、事业收入", "business"), ("其中：纳入财政专户管理的收费", None), ("4、事业单位经营收入", None),
-    ("5、附属单位上缴收入", None), ("6、其他收入", None),
+    ("1、财政拨款", "fiscal"),
+    ("(1)一般公共预算拨款", "fiscal"),
+    ("其中：专项资金列入部门预算的项目", None),
+    ("(2)政府性基金拨款", None),
+    ("(3)国有资本经营预算收入", None),
+    ("2、上级补助收入", None),
+    ("3、事业收入", "business"),
+    ("其中：纳入财政专户管理的收费", None),
+    ("4、事业单位经营收入", None),
+    ("5、附属单位上缴收入", None),
+    ("6、其他收入", None),
 ]
 TABLE1_DEPT = (
     [("1、人员经费和公用经费支出", "basic")]
-    + [(f"({i})" + n, ("basic", c)) for i, (c, n) in enumerate(
-        [("301", "工资福利支出"), ("302", "商品和服务支出"), ("303", "对个人和家庭的补助"), ("310", "资本性支出")], 1)]
+    + [
+        (f"({i})" + n, ("basic", c))
+        for i, (c, n) in enumerate(
+            [("301", "工资福利支出"), ("302", "商品和服务支出"), ("303", "对个人和家庭的补助"), ("310", "资本性支出")],
+            1,
+        )
+    ]
     + [("2、专项业务经费支出", "project")]
-    + [(f"({i})" + n, ("project", c)) for i, (c, n) in enumerate(
-        [("301", "工资福利支出"), ("302", "商品和服务支出"), ("303", "对个人和家庭补助"), ("307", "债务利息及费用支出"),
-         ("309", "资本性支出（基本建设）"), ("310", "资本性支出"), ("311", "对企业补助（基本建设）"), ("312", "对企业补助"),
-         ("313", "对社会保障基金补助"), ("399", "其他支出")], 1)]
+    + [
+        (f"({i})" + n, ("project", c))
+        for i, (c, n) in enumerate(
+            [
+                ("301", "工资福利支出"),
+                ("302", "商品和服务支出"),
+                ("303", "对个人和家庭补助"),
+                ("307", "债务利息及费用支出"),
+                ("309", "资本性支出（基本建设）"),
+                ("310", "资本性支出"),
+                ("311", "对企业补助（基本建设）"),
+                ("312", "对企业补助"),
+                ("313", "对社会保障基金补助"),
+                ("399", "其他支出"),
+            ],
+            1,
+        )
+    ]
     + [("3、上缴上级支出", None), ("4、事业单位经营支出", None), ("5、对附属单位补助支出", None)]
 )
 TABLE1_GOV = [
-    ("501", "机关工资福利支出"), ("502", "机关商品和服务支出"), ("503", "机关资本性支出（一）"),
-    ("504", "机关资本性支出（二）"), ("505", "对事业单位经常性补助"), ("506", "对事业单位资本性补助"),
-    ("507", "对企业补助"), ("508", "对企业资本性支出"), ("509", "对个人和家庭的补助"),
-    ("510", "对社会保障基金补助"), ("511", "债务利息及费用支出"), ("599", "其他支出"),
+    ("501", "机关工资福利支出"),
+    ("502", "机关商品和服务支出"),
+    ("503", "机关资本性支出（一）"),
+    ("504", "机关资本性支出（二）"),
+    ("505", "对事业单位经常性补助"),
+    ("506", "对事业单位资本性补助"),
+    ("507", "对企业补助"),
+    ("508", "对企业资本性支出"),
+    ("509", "对个人和家庭的补助"),
+    ("510", "对社会保障基金补助"),
+    ("511", "债务利息及费用支出"),
+    ("599", "其他支出"),
 ]
 
 
@@ -220,8 +255,7 @@ class Renderer:
     def mark(self, key: str) -> str:
         return f"{MARK}{key}{END}"
 
-    def change(self, cur: int, prior: int, slot: str | None = None, show_prior: bool = False,
-               pct: bool = False) -> str:
+    def change(self, cur: int, prior: int, slot: str | None = None, show_prior: bool = False, pct: bool = False) -> str:
         """The comparison phrase: 较上年[prior]增加 X 万元（p%）, honouring anomalies on slot."""
         st, an = self.st, self.an
         if cur == prior:
@@ -282,11 +316,13 @@ class Renderer:
         self.p(f"{u.name}\n{y}年单位预算公开说明")
         cmp = self.an.get("cmp", {})
         mk = self.mark(cmp["key"]) if cmp.get("kind") == "section_missing" else ""
-        self.p("目录\n\n第一部分 单位概况\n\n- 一、主要职责及机构设置\n- 二、工作任务\n- 三、人员情况说明\n\n"
-               "第二部分 收支情况\n\n- 四、收支说明\n\n第三部分 其他情况\n\n"
-               "- 五、“三公”经费及会议费、培训费情况说明\n- 六、国有资产占有使用及资产购置情况说明\n"
-               f"- {mk}七、政府采购情况说明\n- 八、绩效目标说明\n- 九、公用经费情况说明\n- 十、专业名词解释\n\n"
-               "第四部分 公开报表")
+        self.p(
+            "目录\n\n第一部分 单位概况\n\n- 一、主要职责及机构设置\n- 二、工作任务\n- 三、人员情况说明\n\n"
+            "第二部分 收支情况\n\n- 四、收支说明\n\n第三部分 其他情况\n\n"
+            "- 五、“三公”经费及会议费、培训费情况说明\n- 六、国有资产占有使用及资产购置情况说明\n"
+            f"- {mk}七、政府采购情况说明\n- 八、绩效目标说明\n- 九、公用经费情况说明\n- 十、专业名词解释\n\n"
+            "第四部分 公开报表"
+        )
         self.part_one()
         self.part_two()
         self.part_three()
@@ -322,9 +358,11 @@ class Renderer:
             mk_x = self.mark(stf["key"])
         sp = self.st.space
         self.p("三、人员情况说明")
-        self.p(f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中行政编制{sp}{u.auth_admin}{sp}人、{BRK}"
-               f"事业编制{sp}{u.auth_inst}{sp}人；实有人员{sp}{mk_x}{x_tot}{sp}人，其中行政{sp}{u.act_admin}{sp}人、"
-               f"事业{sp}{u.act_inst}{sp}人。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。")
+        self.p(
+            f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中行政编制{sp}{u.auth_admin}{sp}人、{BRK}"
+            f"事业编制{sp}{u.auth_inst}{sp}人；实有人员{sp}{mk_x}{x_tot}{sp}人，其中行政{sp}{u.act_admin}{sp}人、"
+            f"事业{sp}{u.act_inst}{sp}人。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。"
+        )
         self.printed_staff = (a_tot, x_tot)
 
     def part_two(self) -> None:
@@ -337,20 +375,28 @@ class Renderer:
         if "nar_total" in an:
             shown_total = self.mark(an["nar_total"]["key"]) + self.amt(total + an["nar_total"]["delta"])
         tot_pct = st.total_pct and total_p and total != total_p
-        inc = (f"按照综合预算的原则，本单位所有收入和支出均纳入部门预算管理。{y}年本单位预算收入{BRK}{shown_total}，"
-               f"其中一般公共预算拨款收入{self.amt(fis)}、政府性基金拨款收入{self.amt(0)}、{BRK}"
-               f"事业收入{self.amt(bus)}、其他收入{self.amt(0)}、上年结转{self.amt(0)}；"
-               f"{y}年本单位预算收入{self.change(total, total_p, pct=tot_pct)}，{self.reason(total, total_p)}。")
-        out = (f"{y}年本单位预算支出{self.amt(total)}，其中一般公共预算拨款支出{self.amt(fis)}、{BRK}"
-               f"事业收入安排支出{self.amt(bus)}，{y}年本单位预算支出{self.change(total, total_p, pct=tot_pct)}，"
-               f"{self.reason(total, total_p)}。")
+        inc = (
+            f"按照综合预算的原则，本单位所有收入和支出均纳入部门预算管理。{y}年本单位预算收入{BRK}{shown_total}，"
+            f"其中一般公共预算拨款收入{self.amt(fis)}、政府性基金拨款收入{self.amt(0)}、{BRK}"
+            f"事业收入{self.amt(bus)}、其他收入{self.amt(0)}、上年结转{self.amt(0)}；"
+            f"{y}年本单位预算收入{self.change(total, total_p, pct=tot_pct)}，{self.reason(total, total_p)}。"
+        )
+        out = (
+            f"{y}年本单位预算支出{self.amt(total)}，其中一般公共预算拨款支出{self.amt(fis)}、{BRK}"
+            f"事业收入安排支出{self.amt(bus)}，{y}年本单位预算支出{self.change(total, total_p, pct=tot_pct)}，"
+            f"{self.reason(total, total_p)}。"
+        )
         self.p(inc + BRK + out if self.rng.random() < 0.5 else inc + "\n\n" + out)
         self.p("（二）财政拨款收支情况。")
-        self.p(f"{y}年本单位财政拨款收入{self.amt(fis)}，其中一般公共预算拨款收入{self.amt(fis)}、"
-               f"政府性基金拨款收入{self.amt(0)}，{BRK}{y}年本单位财政拨款收入{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}；"
-               f"{y}年本单位财政拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。")
+        self.p(
+            f"{y}年本单位财政拨款收入{self.amt(fis)}，其中一般公共预算拨款收入{self.amt(fis)}、"
+            f"政府性基金拨款收入{self.amt(0)}，{BRK}{y}年本单位财政拨款收入{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}；"
+            f"{y}年本单位财政拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。"
+        )
         self.p("（三）一般公共预算拨款支出明细情况。\n\n1、一般公共预算当年拨款规模变化情况。")
-        self.p(f"{y}年本单位当年一般公共预算拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。")
+        self.p(
+            f"{y}年本单位当年一般公共预算拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。"
+        )
         self.p(f"2、支出按功能科目分类的明细情况。\n\n{y}年本单位当年一般公共预算支出{self.amt(fis)}，其中：")
         nf, yi = an.get("nar_func"), an.get("yoy_items")
         lp, rp = ("(", ")") if st.half_parens else ("（", "）")
@@ -365,13 +411,15 @@ class Renderer:
             else:
                 ch = self.change(cur, pri)
             self.p(f"({i}) {name}{lp}{code}{rp}{st.space}{shown}，{BRK}{ch}，{self.reason(cur, pri)}。")
-        self.p(f"3、支出按经济科目分类的明细情况。\n\n(1) 按照部门预算支出经济分类的类级科目说明。")
+        self.p("3、支出按经济科目分类的明细情况。\n\n(1) 按照部门预算支出经济分类的类级科目说明。")
         cur_e, pri_e = u.dept_econ(True), u.dept_econ(True, prior=True)
         parts = [f"{y}年本单位当年一般公共预算支出{self.amt(fis)}。其中："]
         for c in sorted(set(cur_e) | set(pri_e)):
             cv, pv = cur_e.get(c, 0), pri_e.get(c, 0)
             if cv:
-                parts.append(f"{DEPT_ECON[c]}{lp}{c}{rp}{st.space}{self.amt(cv)}，{BRK}{self.change(cv, pv)}，{self.reason(cv, pv)}。")
+                parts.append(
+                    f"{DEPT_ECON[c]}{lp}{c}{rp}{st.space}{self.amt(cv)}，{BRK}{self.change(cv, pv)}，{self.reason(cv, pv)}。"
+                )
         self.p("\n\n".join(parts))
         self.p("(2) 按照政府预算支出经济分类的类级科目说明。")
         cur_g, pri_g = u.gov_econ(True), u.gov_econ(True, prior=True)
@@ -379,10 +427,14 @@ class Renderer:
         for c in sorted(cur_g):
             cv, pv = cur_g[c], pri_g.get(c, 0)
             if cv:
-                parts.append(f"{GOV_ECON[c]}{lp}{c}{rp}{st.space}{self.amt(cv)}，{BRK}{self.change(cv, pv)}，{self.reason(cv, pv)}。")
+                parts.append(
+                    f"{GOV_ECON[c]}{lp}{c}{rp}{st.space}{self.amt(cv)}，{BRK}{self.change(cv, pv)}，{self.reason(cv, pv)}。"
+                )
         self.p("\n\n".join(parts))
-        self.p("(四) 政府性基金预算支出情况。\n\n本单位无当年政府性基金预算收支，并已公开空表。\n\n"
-               "（五）国有资本经营预算拨款收支情况。\n\n本单位无当年国有资本经营预算拨款收支。")
+        self.p(
+            "(四) 政府性基金预算支出情况。\n\n本单位无当年政府性基金预算收支，并已公开空表。\n\n"
+            "（五）国有资本经营预算拨款收支情况。\n\n本单位无当年国有资本经营预算拨款收支。"
+        )
 
     def sangong_values(self) -> dict[str, tuple[int, int]]:
         """三公 parts as printed (a SAN anomaly prints a flat part that the total leaves out)."""
@@ -411,12 +463,17 @@ class Renderer:
         tot, tot_p = u.sangong_total()
         self.printed_sangong = (tot, tot_p)
         self.p("第三部分 其他情况\n\n五、“三公”经费及会议费、培训费等预算情况说明")
-        head = (f"{y}年本单位当年一般公共预算“三公”经费预算支出{BRK}"
-                f"{self.clause('', tot, tot_p, 'sg_total').lstrip('，')}")
+        head = (
+            f"{y}年本单位当年一般公共预算“三公”经费预算支出{BRK}{self.clause('', tot, tot_p, 'sg_total').lstrip('，')}"
+        )
         if tot != tot_p:
             head += f"，{self.reason(tot, tot_p)}"
-        labels = [("abroad", "因公出国（境）经费"), ("reception", "公务接待费"), ("car_run", "公务用车运行维护费"),
-                  ("car_buy", "公务用车购置费")]
+        labels = [
+            ("abroad", "因公出国（境）经费"),
+            ("reception", "公务接待费"),
+            ("car_run", "公务用车运行维护费"),
+            ("car_buy", "公务用车购置费"),
+        ]
         parts = [self.clause(lab, *sg[k], k) for k, lab in labels]
         m = self.clause("本单位当年一般公共预算会议费预算支出", *u.meeting, "meeting", st.meeting_pct)
         t = self.clause("本单位当年一般公共预算培训费预算支出", *u.training, "training", st.meeting_pct)
@@ -426,8 +483,10 @@ class Renderer:
         eq = str(u.equipment)
         if an.get("plh", {}).get("kind") == "xx_equipment":
             eq = self.mark(an["plh"]["key"]) + "XX"
-        self.p(f"截止上年底，本单位共有车辆{u.vehicles}辆，{BRK}单价20万元以上的设备{eq}台（套）。"
-               f"当年部门预算安排购置车辆{u.buy_vehicles}辆；安排购置单价20万元以上的设备{u.buy_equipment}台（套）。")
+        self.p(
+            f"截止上年底，本单位共有车辆{u.vehicles}辆，{BRK}单价20万元以上的设备{eq}台（套）。"
+            f"当年部门预算安排购置车辆{u.buy_vehicles}辆；安排购置单价20万元以上的设备{u.buy_equipment}台（套）。"
+        )
         if not (an.get("cmp", {}).get("kind") == "section_missing"):
             self.p("七、政府采购情况说明")
             if u.procurement:
@@ -436,8 +495,10 @@ class Renderer:
                 self.p(f"本单位{y}年无政府采购预算，并已公开空表。")
         fis = u.total(True)
         self.p("八、绩效目标情况说明")
-        self.p(f"{y}年本单位绩效目标管理全覆盖，涉及当年一般公共预算拨款{self.amt(fis)}，{BRK}"
-               f"当年政府性基金预算拨款{self.amt(0)}，当年国有资本经营预算拨款{self.amt(0)}（详见公开报表中的绩效目标表）。")
+        self.p(
+            f"{y}年本单位绩效目标管理全覆盖，涉及当年一般公共预算拨款{self.amt(fis)}，{BRK}"
+            f"当年政府性基金预算拨款{self.amt(0)}，当年国有资本经营预算拨款{self.amt(0)}（详见公开报表中的绩效目标表）。"
+        )
         pf, pf_p = u.public_funds()
         shown_cur = pf
         ng = an.get("nar_gongyong")
@@ -447,15 +508,19 @@ class Renderer:
             mk = self.mark(ng["key"])
         self.p("九、公用经费情况说明")
         ch = self.change(shown_cur, pf_p, "gongyong", show_prior=shown_cur != pf_p)
-        self.p(f"本单位当年公用经费预算安排{mk}{self.amt(shown_cur)}，{BRK}{ch}，主要用于保障办公费、印刷费、"
-               f"邮电费、差旅费等日常运转支出。")
+        self.p(
+            f"本单位当年公用经费预算安排{mk}{self.amt(shown_cur)}，{BRK}{ch}，主要用于保障办公费、印刷费、"
+            f"邮电费、差旅费等日常运转支出。"
+        )
         self.p("十、专业名词解释\n\n" + GLOSSARY)
 
     # --- part four: tables --------------------------------------------------
     def part_four(self) -> None:
         u, an, y = self.u, self.an, self.y
-        self.p(f"第四部分 公开报表\n\n{y}年单位综合预算公开报表\n\n单位名称：{u.name}\n\n保密审查情况：已审查\n\n"
-               "单位主要负责人审签情况：已审签")
+        self.p(
+            f"第四部分 公开报表\n\n{y}年单位综合预算公开报表\n\n单位名称：{u.name}\n\n保密审查情况：已审查\n\n"
+            "单位主要负责人审签情况：已审签"
+        )
         empty = {"表9": self.rng.choice(EMPTY_REASONS), "表15": self.rng.choice(EMPTY_REASONS)}
         if not u.procurement:
             empty["表11"] = self.rng.choice(EMPTY_REASONS)
@@ -475,10 +540,21 @@ class Renderer:
         self.table(rows)
         absent = cmp.get("table") if cmp.get("kind") == "declared_table_absent" else None
         builders = [
-            ("表1", self.table1), ("表2", self.table2), ("表3", self.table3), ("表4", self.table4),
-            ("表5", self.table5), ("表6", self.table6), ("表7", self.table7), ("表8", self.table8),
-            ("表9", self.table9), ("表10", self.table10), ("表11", self.table11), ("表12", self.table12),
-            ("表13", self.table13), ("表14", self.table14), ("表15", self.table15),
+            ("表1", self.table1),
+            ("表2", self.table2),
+            ("表3", self.table3),
+            ("表4", self.table4),
+            ("表5", self.table5),
+            ("表6", self.table6),
+            ("表7", self.table7),
+            ("表8", self.table8),
+            ("表9", self.table9),
+            ("表10", self.table10),
+            ("表11", self.table11),
+            ("表12", self.table12),
+            ("表13", self.table13),
+            ("表14", self.table14),
+            ("表15", self.table15),
         ]
         for tid, build in builders:
             if tid == absent:
@@ -531,10 +607,20 @@ class Renderer:
         govs = [(f"{i}、{n}", gov.get(code, 0)) for i, (code, n) in enumerate(TABLE1_GOV, 1)]
         func = [(f"{i}、{n}", v) for i, (n, v) in enumerate(func, 1)]
         head0 = "一、财政拨款" if fiscal_only else "一、部门预算"
-        rows = [["收 入", "", "支 出", "", "", "", "", ""],
-                ["项 目", "预算数", "支出功能分类科目（按大类）", "预算数", "部门预算支出经济分类科目（按大类）", "预算数",
-                 "政府预算支出经济分类科目（按大类）", "预算数"],
-                [head0, c(total), head0, c(total), head0, c(total), head0, c(total)]]
+        rows = [
+            ["收 入", "", "支 出", "", "", "", "", ""],
+            [
+                "项 目",
+                "预算数",
+                "支出功能分类科目（按大类）",
+                "预算数",
+                "部门预算支出经济分类科目（按大类）",
+                "预算数",
+                "政府预算支出经济分类科目（按大类）",
+                "预算数",
+            ],
+            [head0, c(total), head0, c(total), head0, c(total), head0, c(total)],
+        ]
         n = max(len(income), len(func), len(dept), len(govs))
         for i in range(n):
             row = []
@@ -548,7 +634,9 @@ class Renderer:
         at = an.get("ari_total")
         if at and not fiscal_only:
             sums[at["group"]] = self.mark(at["key"]) + c(total + at["delta"])
-        rows.append(["本年收入合计", sums[0], "本年支出合计", sums[1], "本年支出合计", sums[2], "本年支出合计", sums[3]])
+        rows.append(
+            ["本年收入合计", sums[0], "本年支出合计", sums[1], "本年支出合计", sums[2], "本年支出合计", sums[3]]
+        )
         rows.append(["上年结转", "", "结转下年", "", "结转下年", "", "结转下年", ""])
         rows.append(["收入总计", c(total), "支出总计", c(total), "支出总计", c(total), "支出总计", c(total)])
         return rows
@@ -569,8 +657,12 @@ class Renderer:
         if x:
             total, fis, mk = total + x["delta"], fis + x["delta"], self.mark(x["key"])
         self.title("表2", "单位综合预算收入总表")
-        self.table([["单位名称", "合计", "一般公共预算拨款", "政府性基金拨款", "上级补助收入", "事业收入", "其他收入"],
-                    [mk + u.name, c(total), c(fis), "", "", c(total - fis), ""]])
+        self.table(
+            [
+                ["单位名称", "合计", "一般公共预算拨款", "政府性基金拨款", "上级补助收入", "事业收入", "其他收入"],
+                [mk + u.name, c(total), c(fis), "", "", c(total - fis), ""],
+            ]
+        )
 
     def _func_table(self, items, cols) -> list[list[str]]:
         c = self.cell
@@ -578,7 +670,7 @@ class Renderer:
         tot = [sum(it[k] for it in items) for k in range(2, 2 + len(cols))]
         rows.append(["", "合计"] + [c(v, False) for v in tot])
         for it in items:
-            rows.append([it[0], it[1]] + [c(v) for v in it[2:2 + len(cols)]])
+            rows.append([it[0], it[1]] + [c(v) for v in it[2 : 2 + len(cols)]])
         return rows
 
     def table3(self) -> None:
@@ -593,8 +685,10 @@ class Renderer:
 
     def table6(self) -> None:
         b, p = self.u.dept_econ(True, True), self.u.dept_econ(True, False)
-        items = [(code, DEPT_ECON[code], b.get(code, 0) + p.get(code, 0), b.get(code, 0), p.get(code, 0))
-                 for code in sorted(set(b) | set(p))]
+        items = [
+            (code, DEPT_ECON[code], b.get(code, 0) + p.get(code, 0), b.get(code, 0), p.get(code, 0))
+            for code in sorted(set(b) | set(p))
+        ]
         self.title("表6", "单位综合预算一般公共预算支出明细表（按支出经济分类科目）")
         self.table(self._func_table(items, ["合计", "基本支出", "项目支出"]))
 
@@ -616,15 +710,27 @@ class Renderer:
 
     def table9(self) -> None:
         self.title("表9", "单位综合预算政府性基金收支表")
-        self.table([["收 入", "", "支 出", ""], ["项 目", "预算数", "项 目", "预算数"],
-                    ["一、政府性基金拨款", "", "", ""], ["本年收入合计", "", "本年支出合计", ""]])
+        self.table(
+            [
+                ["收 入", "", "支 出", ""],
+                ["项 目", "预算数", "项 目", "预算数"],
+                ["一、政府性基金拨款", "", "", ""],
+                ["本年收入合计", "", "本年支出合计", ""],
+            ]
+        )
 
     def table10(self) -> None:
         c = self.cell
         rows = [["项目名称", "合计", "财政拨款", "其他资金"]]
         ps = self.u.projects
-        rows.append(["合计", c(sum(p.total for p in ps), False), c(sum(p.fiscal for p in ps), False),
-                     c(sum(p.other for p in ps))])
+        rows.append(
+            [
+                "合计",
+                c(sum(p.total for p in ps), False),
+                c(sum(p.fiscal for p in ps), False),
+                c(sum(p.other for p in ps)),
+            ]
+        )
         rows += [[p.name, c(p.total, False), c(p.fiscal), c(p.other)] for p in ps]
         self.title("表10", "单位综合预算专项业务经费支出表")
         self.table(rows)
@@ -644,11 +750,30 @@ class Renderer:
         tot, _ = self.u.sangong_total()
         car = sg["car_buy"][0] + sg["car_run"][0]
         self.title("表12", "单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表")
-        self.table([["合计", "因公出国（境）费", "公务接待费", "公务用车购置及运行维护费小计", "公务用车购置费",
-                     "公务用车运行维护费", "会议费", "培训费"],
-                    [c(tot, False), c(sg["abroad"][0], False), c(sg["reception"][0], False), c(car, False),
-                     c(sg["car_buy"][0], False), c(sg["car_run"][0], False), c(self.u.meeting[0], False),
-                     c(self.u.training[0], False)]])
+        self.table(
+            [
+                [
+                    "合计",
+                    "因公出国（境）费",
+                    "公务接待费",
+                    "公务用车购置及运行维护费小计",
+                    "公务用车购置费",
+                    "公务用车运行维护费",
+                    "会议费",
+                    "培训费",
+                ],
+                [
+                    c(tot, False),
+                    c(sg["abroad"][0], False),
+                    c(sg["reception"][0], False),
+                    c(car, False),
+                    c(sg["car_buy"][0], False),
+                    c(sg["car_run"][0], False),
+                    c(self.u.meeting[0], False),
+                    c(self.u.training[0], False),
+                ],
+            ]
+        )
 
     def value(self, text: str) -> str:
         """A performance target value, with LaTeX residue in some documents."""
@@ -669,13 +794,18 @@ class Renderer:
             if self.st.html:
                 goal = f"<p>{goal}</p>"
             other = wan(p.other) if p.other else ""
-            rows = [["项目名称", "", p.name, "", ""], ["主管部门", "", u.name, "", ""],
-                    ["资金金额（万元）", "年度资金总额：", "", mk + wan(tot), ""],
-                    ["", "其中：财政拨款", "", wan(fis), ""], ["", "其他资金", "", other, ""],
-                    ["总体目标", "年度目标", "", "", ""], ["", goal, "", "", ""],
-                    ["绩效指标", "一级指标", "二级指标", "指标内容", "指标值"]]
+            rows = [
+                ["项目名称", "", p.name, "", ""],
+                ["主管部门", "", u.name, "", ""],
+                ["资金金额（万元）", "年度资金总额：", "", mk + wan(tot), ""],
+                ["", "其中：财政拨款", "", wan(fis), ""],
+                ["", "其他资金", "", other, ""],
+                ["总体目标", "年度目标", "", "", ""],
+                ["", goal, "", "", ""],
+                ["绩效指标", "一级指标", "二级指标", "指标内容", "指标值"],
+            ]
             last = None
-            for j, (l1, l2, txt, val) in enumerate(TARGET_TEXT):
+            for _j, (l1, l2, txt, val) in enumerate(TARGET_TEXT):
                 v = val.format(n=rng.randint(2, 30), amt=wan(p.total), sat=rng.choice((85, 90, 95)))
                 lead = ""
                 if pt and pt["index"] == i and l1 == "满意度指标":
@@ -701,26 +831,47 @@ class Renderer:
         ov = an.get("prf_overall")
         d, mk = (ov["delta"], self.mark(ov["key"])) if ov else (0, "")
         w = wan
-        rows = [["部门（单位）名称", u.name, "", "", ""],
-                ["任务名称", "主要内容", "总额", "财政拨款", "其他资金"],
-                ["人员经费", "保障在职人员工资福利及社会保障缴费", w(people), w(people_f), w(people - people_f) if people != people_f else ""],
-                ["公用经费", "保障机构日常运转", w(public), w(public_f), w(public - public_f) if public != public_f else ""],
-                ["专项业务经费", "完成年度专项工作任务", w(pf + po + d), w(pf + d), w(po) if po else ""],
-                [mk + "金额合计", "", w(u.total() + d), w(u.total(True) + d), w(u.total(False)) if u.total(False) else ""],
-                ["年度总体目标", "保障单位正常运转，完成年度各项工作任务。", "", "", ""],
-                ["一级指标", "二级指标", "指标内容", "指标值", ""],
-                ["产出指标", "数量指标", "按时发放在职人员工资", self.value("≥100%"), ""],
-                ["", "时效指标", "本年度完成支出", self.value("≥95%"), ""],
-                ["效益指标", "社会效益指标", "单位履职能力提升", self.value("≥90%"), ""],
-                ["满意度指标", "服务对象满意度指标", "服务对象满意度", self.value("≥90%"), ""]]
+        rows = [
+            ["部门（单位）名称", u.name, "", "", ""],
+            ["任务名称", "主要内容", "总额", "财政拨款", "其他资金"],
+            [
+                "人员经费",
+                "保障在职人员工资福利及社会保障缴费",
+                w(people),
+                w(people_f),
+                w(people - people_f) if people != people_f else "",
+            ],
+            [
+                "公用经费",
+                "保障机构日常运转",
+                w(public),
+                w(public_f),
+                w(public - public_f) if public != public_f else "",
+            ],
+            ["专项业务经费", "完成年度专项工作任务", w(pf + po + d), w(pf + d), w(po) if po else ""],
+            [mk + "金额合计", "", w(u.total() + d), w(u.total(True) + d), w(u.total(False)) if u.total(False) else ""],
+            ["年度总体目标", "保障单位正常运转，完成年度各项工作任务。", "", "", ""],
+            ["一级指标", "二级指标", "指标内容", "指标值", ""],
+            ["产出指标", "数量指标", "按时发放在职人员工资", self.value("≥100%"), ""],
+            ["", "时效指标", "本年度完成支出", self.value("≥95%"), ""],
+            ["效益指标", "社会效益指标", "单位履职能力提升", self.value("≥90%"), ""],
+            ["满意度指标", "服务对象满意度指标", "服务对象满意度", self.value("≥90%"), ""],
+        ]
         self.p(f"{self.y}年单位整体支出绩效目标表\n\n单位：万元")
         self.table(rows)
 
     def table15(self) -> None:
         self.title("表15", "专项资金整体绩效目标表", unit=False)
-        self.table([["项目名称", "", "", ""], ["主管部门", "", "实施期限", ""],
-                    ["资金金额（万元）", "年度资金总额：", "", ""], ["总体目标", "年度目标", "", ""],
-                    ["绩效指标", "一级指标", "二级指标", "指标值"], ["", "产出指标", "数量指标", ""]])
+        self.table(
+            [
+                ["项目名称", "", "", ""],
+                ["主管部门", "", "实施期限", ""],
+                ["资金金额（万元）", "年度资金总额：", "", ""],
+                ["总体目标", "年度目标", "", ""],
+                ["绩效指标", "一级指标", "二级指标", "指标值"],
+                ["", "产出指标", "数量指标", ""],
+            ]
+        )
 
 
 def punctuation_pairs(st: Style) -> list[tuple[str, str]]:

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from datasets.synthetic_kinds import (
-    ANNUITY, HOUSING_FUND, KINDS, MED_ADMIN, MED_INST, PENSION, Kind, gov_econ,
+from datasets.synthetic.kinds import (
+    ANNUITY,
+    HOUSING_FUND,
+    KINDS,
+    MED_ADMIN,
+    MED_INST,
+    PENSION,
+    Kind,
+    gov_econ,
 )
 
 SANGONG_PARTS = ("abroad", "reception", "car_buy", "car_run")
@@ -136,8 +143,18 @@ def _prior(rng, cur: int, round100: bool = False, flat: float = 0.15) -> int:
 
 
 PROJECT_WORDS = [
-    "专项工作经费", "业务运行经费", "信息化运维经费", "专项整治经费", "能力提升项目", "宣传培训经费",
-    "设备购置项目", "日常监管经费", "应急保障经费", "普查调查经费", "督查考核经费", "服务保障经费",
+    "专项工作经费",
+    "业务运行经费",
+    "信息化运维经费",
+    "专项整治经费",
+    "能力提升项目",
+    "宣传培训经费",
+    "设备购置项目",
+    "日常监管经费",
+    "应急保障经费",
+    "普查调查经费",
+    "督查考核经费",
+    "服务保障经费",
 ]
 
 
@@ -240,13 +257,26 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
     equipment = rng.randint(*k.equipment)
     procurement = _r100(sum(p.total for p in projects) * rng.uniform(0.1, 0.6)) if rng.random() < 0.5 else 0
     return Unit(
-        county=county, name=name, kind=k, year=year,
-        auth_admin=auth_admin, auth_inst=auth_inst, act_admin=act_admin, act_inst=act_inst,
-        retirees=retirees, vehicles=vehicles, equipment=equipment,
-        buy_vehicles=1 if car_buy else 0, buy_equipment=rng.randint(0, 2) if equipment else 0,
-        allocs=allocs, projects=projects, sangong=sangong,
-        meeting=(meeting, _prior(rng, meeting, True)), training=(training, _prior(rng, training, True)),
-        procurement=procurement, offices=rng.randint(3, 9),
+        county=county,
+        name=name,
+        kind=k,
+        year=year,
+        auth_admin=auth_admin,
+        auth_inst=auth_inst,
+        act_admin=act_admin,
+        act_inst=act_inst,
+        retirees=retirees,
+        vehicles=vehicles,
+        equipment=equipment,
+        buy_vehicles=1 if car_buy else 0,
+        buy_equipment=rng.randint(0, 2) if equipment else 0,
+        allocs=allocs,
+        projects=projects,
+        sangong=sangong,
+        meeting=(meeting, _prior(rng, meeting, True)),
+        training=(training, _prior(rng, training, True)),
+        procurement=procurement,
+        offices=rng.randint(3, 9),
     )
 
 

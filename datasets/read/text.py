@@ -1,4 +1,4 @@
-"""Finding input files and decoding them into text.
+"""Text conversions (.txt, .md): decoding bytes into text.
 
 Disclosures arrive as UTF-8 (with or without BOM), GB18030/GBK and sometimes UTF-16.
 Decoding never guesses silently: a file that is binary or undecodable raises
@@ -8,41 +8,8 @@ Decoding never guesses silently: a file that is binary or undecodable raises
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-
-
-class UnreadableFile(Exception):
-    """The file cannot be turned into text; the message says why (Chinese / English)."""
-
-
-def discover(inputs: tuple[Path, ...] | list[Path]) -> list[Path]:
-    """Files named directly, plus text files found recursively under named folders.
-
-    Sorted within each folder so that a run's order (and so its ids and outputs) does not
-    depend on the file system. A missing path is kept, so that it is reported as failed.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for item in inputs:
-        item = Path(item)
-        if item.is_dir():
-            batch = sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, item)
-            )
-        else:
-            batch = [item]
-        for p in batch:
-            key = p.resolve() if p.exists() else p
-            if key not in seen:
-                seen.add(key)
-                found.append(p)
-    return found
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+from datasets.read.document import UnreadableFile
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -4,8 +4,8 @@
 invented counties, about 35 kinds of unit) plus ``labels.json`` with the printed
 headline figures and every injected anomaly with its line (format: docs/labels.md).
 
-How it is built: datasets.synthetic_model draws an exact, fully consistent budget
-model per unit (integers in 元); datasets.synthetic_render prints it with a per-document
+How it is built: datasets.synthetic.model draws an exact, fully consistent budget
+model per unit (integers in 元); datasets.synthetic.render prints it with a per-document
 style. Anomalies are instructions to the renderer that change what one figure or
 word prints, so a clean document is consistent by construction and an anomalous
 one differs from it only where the label says.
@@ -25,9 +25,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from datasets.synthetic_kinds import FUNC_CLASS_NAME, county_roster, county_names
-from datasets.synthetic_model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
-from datasets.synthetic_render import Renderer, Style, draw_style, finalize, pct_text, round_div, wan
+from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
+from datasets.synthetic.model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
+from datasets.synthetic.render import Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
 VERSION = 1
 FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
@@ -76,14 +76,18 @@ def inject_ari(u, st, an, rng, taken):
         group = rng.randint(1, 3)
         an["ari_total"] = {"group": group, "delta": delta, "key": "ARI"}
         names = {1: "支出功能分类", 2: "部门预算经济分类", 3: "政府预算经济分类"}
-        return "table1_group_total", (f"表1 {names[group]} column: 本年支出合计 printed {wan(total + delta)}万元 "
-                                      f"but its parts sum to {wan(total)}万元")
+        return "table1_group_total", (
+            f"表1 {names[group]} column: 本年支出合计 printed {wan(total + delta)}万元 "
+            f"but its parts sum to {wan(total)}万元"
+        )
     basic = sum(u.dept_econ(None, True).values())
     if basic + delta <= 0:
         delta = abs(delta)
     an["ari_subtotal"] = {"delta": delta, "also_t4": u.total(False) == 0, "key": "ARI"}
-    return "table1_subtotal", (f"表1 人员经费和公用经费支出 printed {wan(basic + delta)}万元 but its sub-rows sum to "
-                               f"{wan(basic)}万元" + (" (same in 表4)" if u.total(False) == 0 else ""))
+    return "table1_subtotal", (
+        f"表1 人员经费和公用经费支出 printed {wan(basic + delta)}万元 but its sub-rows sum to "
+        f"{wan(basic)}万元" + (" (same in 表4)" if u.total(False) == 0 else "")
+    )
 
 
 def inject_xtb(u, st, an, rng, taken):
@@ -94,8 +98,10 @@ def inject_xtb(u, st, an, rng, taken):
         b = rng.choice(others)
         delta = _r100(min(classes[b] * 0.5, max(classes[b] * 0.2, 30000)))
         an["xtb_t4"] = {"a": main, "b": b, "delta": delta, "key": "XTB"}
-        return "table4_vs_table1", (f"表4 {FUNC_CLASS_NAME[main]} is {wan(delta)}万元 higher and {FUNC_CLASS_NAME[b]} "
-                                    f"{wan(delta)}万元 lower than in 表1 (all income is 财政拨款)")
+        return "table4_vs_table1", (
+            f"表4 {FUNC_CLASS_NAME[main]} is {wan(delta)}万元 higher and {FUNC_CLASS_NAME[b]} "
+            f"{wan(delta)}万元 lower than in 表1 (all income is 财政拨款)"
+        )
     if "absent:表2" in taken:
         return None
     taken.add("uses:表2")
@@ -138,23 +144,30 @@ def inject_yoy(u, st, an, rng, taken):
             cur, pri, _ = figs[slot]
             delta = _r100(max(abs(cur - pri) * rng.uniform(0.5, 2.0), 5000))
             an["yoy_change"] = {"slot": slot, "delta": delta, "key": "YOY"}
-            return "change_arithmetic", (f"{slot}: current {wan(cur)} and prior {wan(pri)} differ by "
-                                         f"{wan(abs(cur - pri))}万元 but the stated change is {wan(abs(cur - pri) + delta)}万元")
+            return "change_arithmetic", (
+                f"{slot}: current {wan(cur)} and prior {wan(pri)} differ by "
+                f"{wan(abs(cur - pri))}万元 but the stated change is {wan(abs(cur - pri) + delta)}万元"
+            )
     if r < 0.7:
         slot = _free(rng, [s for s, (c, p, _) in figs.items() if c != p and p > 0], taken)
         if slot:
             cur, pri, _ = figs[slot]
             an["yoy_dir"] = {"slot": slot, "key": "YOY"}
             right = "increase" if cur > pri else "decrease"
-            return "direction_word", f"{slot}: {wan(cur)} vs prior {wan(pri)} is an {right} but the word says the opposite"
+            return (
+                "direction_word",
+                f"{slot}: {wan(cur)} vs prior {wan(pri)} is an {right} but the word says the opposite",
+            )
     items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
     fis, fis_p = u.total(True), u.total(True, prior=True)
     code, name, cur, pri = rng.choice(items)[:4]
     taken.add("item:" + code)
     delta = _r100(max(abs(fis - fis_p) * rng.uniform(0.3, 0.8), 50000))
     an["yoy_items"] = {"code": code, "delta": delta, "key": "YOY"}
-    return "items_vs_total_change", (f"{name}({code}) stated change {wan(abs(cur - pri) + delta)}万元 instead of "
-                                     f"{wan(abs(cur - pri))}万元, so the itemised changes no longer add up to the total change")
+    return "items_vs_total_change", (
+        f"{name}({code}) stated change {wan(abs(cur - pri) + delta)}万元 instead of "
+        f"{wan(abs(cur - pri))}万元, so the itemised changes no longer add up to the total change"
+    )
 
 
 def inject_pct(u, st, an, rng, taken):
@@ -202,17 +215,20 @@ def inject_unt(u, st, an, rng, taken):
 def inject_plh(u, st, an, rng, taken):
     kind = rng.choice(("xx_equipment", "cross_marks", "to_fill"))
     an["plh"] = {"kind": kind, "index": rng.randint(1, len(u.projects)), "key": "PLH"}
-    return kind, {"xx_equipment": "equipment count left as XX in the 国有资产 section",
-                  "cross_marks": "内设机构 count printed as ××",
-                  "to_fill": "performance target value 待填 in a 表13 project table"}[kind]
+    return kind, {
+        "xx_equipment": "equipment count left as XX in the 国有资产 section",
+        "cross_marks": "内设机构 count printed as ××",
+        "to_fill": "performance target value 待填 in a 表13 project table",
+    }[kind]
 
 
 def inject_cmp(u, st, an, rng, taken):
     empty = ["表9", "表15"] + ([] if u.procurement else ["表11"])
     r = rng.random()
     if r < 0.45:
-        table = rng.choice([t for t in ("表2", "表3", "表5", "表6", "表7", "表8", "表10", "表12")
-                            if "uses:" + t not in taken])
+        table = rng.choice(
+            [t for t in ("表2", "表3", "表5", "表6", "表7", "表8", "表10", "表12") if "uses:" + t not in taken]
+        )
         taken.add("absent:" + table)
         an["cmp"] = {"kind": "declared_table_absent", "table": table, "key": "CMP"}
         return "declared_table_absent", f"目录 declares {table} non-empty but the table is not in the document"
@@ -229,7 +245,10 @@ def inject_stf(u, st, an, rng, taken):
     delta = rng.choice((1, 2, 3, 5, -1, -2, -3))
     if r < 0.35:
         an["stf"] = {"kind": "authorized_parts", "delta": delta, "key": "STF"}
-        return "authorized_parts", f"编制 total printed {u.staff_authorized + delta} but 行政 {u.auth_admin} + 事业 {u.auth_inst}"
+        return (
+            "authorized_parts",
+            f"编制 total printed {u.staff_authorized + delta} but 行政 {u.auth_admin} + 事业 {u.auth_inst}",
+        )
     if r < 0.7 and u.staff_actual + delta > 0:
         an["stf"] = {"kind": "actual_parts", "delta": delta, "key": "STF"}
         return "actual_parts", f"实有 total printed {u.staff_actual + delta} but 行政 {u.act_admin} + 事业 {u.act_inst}"
@@ -251,8 +270,10 @@ def inject_san(u, st, an, rng, taken):
     delta = _r100(rng.uniform(10000, 60000))
     an["san"] = {"part": part, "delta": delta, "key": "SAN"}
     tot = u.sangong_total()[0]
-    return "total_vs_parts", (f"三公 total {wan(tot)}万元 but the four parts sum to {wan(tot + delta)}万元 "
-                              f"({part} printed {wan(u.sangong[part][0] + delta)}万元 in text and 表12)")
+    return "total_vs_parts", (
+        f"三公 total {wan(tot)}万元 but the four parts sum to {wan(tot + delta)}万元 "
+        f"({part} printed {wan(u.sangong[part][0] + delta)}万元 in text and 表12)"
+    )
 
 
 def inject_prf(u, st, an, rng, taken):
@@ -262,22 +283,35 @@ def inject_prf(u, st, an, rng, taken):
         p = u.projects[i - 1]
         delta = _r100(max(p.total * rng.uniform(0.1, 0.5), 20000))
         an["prf_proj"] = {"index": i, "delta": delta, "key": "PRF"}
-        return "project_sum", (f"表13-{i} 年度资金总额 {wan(p.total + delta)}万元: the project tables sum to "
-                               f"{wan(sum(q.total for q in u.projects) + delta)}万元, not 专项业务经费支出 "
-                               f"{wan(sum(q.total for q in u.projects))}万元")
+        return "project_sum", (
+            f"表13-{i} 年度资金总额 {wan(p.total + delta)}万元: the project tables sum to "
+            f"{wan(sum(q.total for q in u.projects) + delta)}万元, not 专项业务经费支出 "
+            f"{wan(sum(q.total for q in u.projects))}万元"
+        )
     if r < 0.7:
         total = u.total()
         delta = _r100(max(total * rng.uniform(0.1, 0.3), 50000))
         an["prf_overall"] = {"delta": delta, "key": "PRF"}
-        return "overall_total", f"整体支出绩效目标表 金额合计 {wan(total + delta)}万元 but the unit total is {wan(total)}万元"
+        return (
+            "overall_total",
+            f"整体支出绩效目标表 金额合计 {wan(total + delta)}万元 but the unit total is {wan(total)}万元",
+        )
     value = rng.choice((110, 120, 150, 200))
     an["prf_target"] = {"index": rng.randint(1, len(u.projects)), "value": value, "key": "PRF"}
     return "impossible_target", f"满意度 target ≥{value}% in a 表13 project table"
 
 
 INJECTORS = {
-    "ARI": inject_ari, "XTB": inject_xtb, "NAR": inject_nar, "YOY": inject_yoy, "PCT": inject_pct,
-    "UNT": inject_unt, "PLH": inject_plh, "CMP": inject_cmp, "STF": inject_stf, "SAN": inject_san,
+    "ARI": inject_ari,
+    "XTB": inject_xtb,
+    "NAR": inject_nar,
+    "YOY": inject_yoy,
+    "PCT": inject_pct,
+    "UNT": inject_unt,
+    "PLH": inject_plh,
+    "CMP": inject_cmp,
+    "STF": inject_stf,
+    "SAN": inject_san,
     "PRF": inject_prf,
 }
 
@@ -303,6 +337,7 @@ class FamilyDeck:
 
 
 # --- documents -----------------------------------------------------------------------
+
 
 def render_document(u: Unit, st: Style, an: dict, render_seed: str) -> tuple[str, dict[str, int], Renderer]:
     """Final text (with soft breaks placed), evidence lines by key, and the renderer."""
@@ -346,9 +381,9 @@ def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
     plan = {}
     for i in order[:n_an]:
         plan[i] = "anomaly"
-    for i in order[n_an:n_an + n_out]:
+    for i in order[n_an : n_an + n_out]:
         plan[i] = "out"
-    for i in order[n_an + n_out:n_an + n_out + n_cpy]:
+    for i in order[n_an + n_out : n_an + n_out + n_cpy]:
         plan[i] = "cpy"
     return plan
 
@@ -394,9 +429,15 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                 if role == "out":
                     feature = rng.choice(OUTLIER_FEATURES)
                     make_outlier(rng, u, feature)
-                    anomalies.append({"family": "OUT", "kind": feature, "line": None,
-                                      "detail": f"consistent document with an extreme {feature.replace('_', ' ')}",
-                                      "_key": None})
+                    anomalies.append(
+                        {
+                            "family": "OUT",
+                            "kind": feature,
+                            "line": None,
+                            "detail": f"consistent document with an extreme {feature.replace('_', ' ')}",
+                            "_key": None,
+                        }
+                    )
                 elif role == "anomaly":
                     want = rng.choice((1, 1, 1, 2, 2, 3))
                     used: set[str] = set()
@@ -406,8 +447,9 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                             got = INJECTORS[fam](u, st, an, rng, taken)
                             used.add(fam)
                             if got:
-                                anomalies.append({"family": fam, "kind": got[0], "line": None, "detail": got[1],
-                                                  "_key": fam})
+                                anomalies.append(
+                                    {"family": fam, "kind": got[0], "line": None, "detail": got[1], "_key": fam}
+                                )
                                 break
                         else:
                             break
@@ -422,8 +464,15 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
             fname = (name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]) + ".txt"
             rel = f"{county}/{fname}"
             label = {
-                "file": rel, "unit_name": name, "year": u.year, "county": county, "kind": u.kind.key,
-                "encoding": enc, "clean": not anomalies, "truth": truth_of(u, st, r), "anomalies": anomalies,
+                "file": rel,
+                "unit_name": name,
+                "year": u.year,
+                "county": county,
+                "kind": u.kind.key,
+                "encoding": enc,
+                "clean": not anomalies,
+                "truth": truth_of(u, st, r),
+                "anomalies": anomalies,
             }
             if role is None:
                 sources.append((u, st, render_seed, rel))
@@ -435,8 +484,9 @@ def _first_line(text: str, needle: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
 
 
-def generate_corpus(out_dir: Path, units: int, seed: int, anomaly_share: float = 1 / 3,
-                    counties: int | None = None) -> dict:
+def generate_corpus(
+    out_dir: Path, units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None
+) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
     counties: how many counties to spread the units over (default: about one per
