@@ -6,10 +6,13 @@ is its documentation and whose bad/good examples are the data its tests are buil
 
 from anomaly.rules import (
     ari,  # noqa: F401
-    docs,  # noqa: F401
+    cmp,  # noqa: F401
+    cross,  # noqa: F401
     nar,  # noqa: F401
     nar_detail,  # noqa: F401
     pct,  # noqa: F401
+    plh,  # noqa: F401
+    prf,  # noqa: F401
     san,  # noqa: F401
     unt,  # noqa: F401
     yoy,  # noqa: F401

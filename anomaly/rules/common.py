@@ -264,3 +264,26 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
 
 def units_with(df: pl.DataFrame) -> pl.Series:
     return df["unit_id"].unique() if df.height else pl.Series([], dtype=pl.String)
+
+
+# A project performance table (表13-1); examples fill in one indicator row.
+PROJECT_TABLE = """表13-1
+
+2024年单位专项业务经费绩效目标表（1）
+
+项目名称		档案数字化经费		
+资金金额 (万元)		年度资金总额:		86.40
+绩效指标	一级指标	二级指标	指标内容	指标值
+	产出指标	数量指标	{row}
+"""
+
+
+def last_in_row(cells: pl.DataFrame, which: pl.Expr) -> pl.DataFrame:
+    """Cells matching `which` that are the last non-empty cell of their table row."""
+    last = cells.group_by("unit_id", "table_id", "row").agg(pl.col("col").max().alias("_last"))
+    return (
+        cells.filter(which)
+        .join(last, on=["unit_id", "table_id", "row"])
+        .filter(pl.col("col") == pl.col("_last"))
+        .drop("_last")
+    )

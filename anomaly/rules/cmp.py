@@ -1,0 +1,256 @@
+"""CMP: completeness — the tables the 目录 promises, reasons for empty tables, the required narrative parts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.rules.common import hit
+
+_TOC = """目 录
+
+序号	内 容	是否空表	公开空表理由
+表1	2024年单位综合预算收支总表	否	
+表9	2024年单位综合预算政府性基金收支表	是	{r9}
+表15	2024年专项资金整体绩效目标表	是	不涉及
+"""
+
+_CMP_TABLES = """目 录
+
+序号	内 容	是否空表	公开空表理由
+表1	2024年单位综合预算收支总表	否	
+表2	2024年单位综合预算收入总表	否	
+表15	2024年专项资金整体绩效目标表	是	不涉及
+
+表1
+
+2024年单位综合预算收支总表
+
+单位：元
+
+项 目	预算数	项 目	预算数
+本年收入合计	100.00	本年支出合计	100.00
+{t2}"""
+_T2 = """
+表2
+
+2024年单位综合预算收入总表
+
+单位：元
+
+项 目	合计	财政拨款
+合计	100.00	100.00
+"""
+
+
+def _title_key(e: pl.Expr) -> pl.Expr:
+    return (
+        e.fill_null("").str.replace_all(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]", "").str.replace_all("单位|部门", "")
+    )
+
+
+@rule(
+    "CMP001",
+    "error",
+    "目录声明非空的报表未公开",
+    "Tables the contents declare non-empty are absent",
+    bad=_CMP_TABLES.format(t2=""),
+    good=_CMP_TABLES.format(t2=_T2),
+)
+def cmp001(ctx: Context) -> Result:
+    """目录中“是否空表”为“否”的报表，正文中应当出现。
+
+    Catches: tables the 目录 declares non-empty (否) that the document does not contain.
+    A table counts as present under its number (表13 is present as 表13-1 …) or by its
+    title (the 整体支出绩效目标表 printed without 表14). One finding per unit listing
+    every missing table — an analyst asks for the missing tables in one request. Seed:
+    表2, 表3, 表5, 表6, 表7, 表8, 表10, 表12. If the document has tables the parser could
+    not name, as many as are missing, the unit is insufficient data, not a finding.
+    Why it matters: the 目录 is the unit's own statement of what it publishes.
+    """
+    toc = ctx["toc"].filter(~pl.col("declared_empty").fill_null(False))
+    present = ctx["cells"].select("unit_id", "table_id", "table_title").unique()
+    ids = (
+        present.select("unit_id", "table_id")
+        .with_columns(pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"))
+        .select("unit_id", "tid")
+        .unique()
+    )
+    titles = present.select("unit_id", _title_key(pl.col("table_title")).alias("tkey")).unique()
+    unnamed = (
+        present.filter(pl.col("table_id").str.starts_with("表?")).group_by("unit_id").agg(pl.len().alias("n_unnamed"))
+    )
+    t = toc.with_columns(_title_key(pl.col("title")).alias("tkey"))
+    missing = t.join(ids.rename({"tid": "table_id"}), on=["unit_id", "table_id"], how="anti").join(
+        titles, on=["unit_id", "tkey"], how="anti"
+    )
+    per = (
+        missing.sort("line")
+        .group_by("unit_id", maintain_order=True)
+        .agg(pl.col("table_id").alias("ids"), pl.col("line").first(), pl.col("title").first())
+        .join(unnamed, on="unit_id", how="left")
+    )
+    hits, insufficient = [], []
+    for r in per.iter_rows(named=True):
+        if (r["n_unnamed"] or 0) >= len(r["ids"]):
+            insufficient.append(r["unit_id"])
+            continue
+        ids_s = "、".join(r["ids"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"目录：{r['ids'][0]}\t{r['title']}\t否",
+                f"目录声明非空：{ids_s}",
+                "报表应公开",
+                f"目录声明{ids_s}（共{len(r['ids'])}张）不是空表，但正文中没有这些报表。",
+                f"The contents declare {ids_s} ({len(r['ids'])} tables) non-empty, but the document does not contain them.",
+            )
+        )
+    failing = {h["unit_id"] for h in hits} | set(insufficient)
+    judged = (
+        toc.select("unit_id")
+        .unique()
+        .filter(~pl.col("unit_id").is_in(pl.Series(sorted(failing), dtype=pl.String).implode()))
+    )
+    return Result(
+        hits, pl.concat([ctx.status(judged["unit_id"], "pass"), ctx.status(insufficient, "insufficient_data")])
+    )
+
+
+@rule(
+    "CMP002",
+    "warning",
+    "空表未说明理由",
+    "Empty table declared without a reason",
+    bad=_TOC.format(r9=""),
+    good=_TOC.format(r9="不涉及"),
+)
+def cmp002(ctx: Context) -> Result:
+    """目录声明为空表（是）的报表，应在“公开空表理由”中说明原因。
+
+    Catches: a table declared empty (是) in the 目录 with the 公开空表理由 column left
+    blank. Why it matters: publishing an empty table is allowed only with a reason
+    (不涉及, 无此项支出); without one, the emptiness itself is unexplained.
+    """
+    toc = ctx["toc"]
+    bad = toc.filter(
+        pl.col("declared_empty").fill_null(False) & (pl.col("reason").fill_null("").str.strip_chars() == "")
+    ).sort("unit_id", "line")
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['table_id']}\t{r['title']}\t是",
+            "是否空表：是；理由：（空）",
+            "填写公开空表理由",
+            f"目录声明{r['table_id']}为空表，但未说明理由。",
+            f"The contents declare {r['table_id']} empty without giving a reason.",
+        )
+        for r in bad.iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(toc["unit_id"], "pass"))
+
+
+REQUIRED_SECTIONS = [
+    ("staff", "人员情况", "staff"),
+    ("budget", "收支说明", "income and expenditure"),
+    ("sangong", "“三公”经费", "三公 expenses"),
+    ("assets", "国有资产占有使用", "state assets"),
+    ("procurement", "政府采购", "procurement"),
+    ("performance", "绩效目标", "performance targets"),
+    ("public_funds", "公用经费", "public funds"),
+]
+# A section also counts as present when its figures are there under another heading.
+_SECTION_ITEMS = {
+    "staff": ["staff_authorized", "staff_actual"],
+    "budget": ["income_total", "expenditure_total", "fiscal_income", "gpb_expenditure"],
+    "sangong": ["sangong"],
+    "public_funds": ["public_funds"],
+    "assets": ["vehicles"],
+}
+
+_SECTIONS_DOC = """第一部分 单位概况
+
+三、人员情况说明
+
+截止上年底，本单位人员编制 10 人，其中行政编制 8 人、事业编制 2 人。
+
+第二部分 收支情况
+
+四、收支说明
+
+2024 年本单位预算收入 100.00 万元，较上年减少 10.00 万元。
+
+第三部分 其他情况
+
+五、“三公”经费及会议费、培训费情况说明
+
+2024年本单位当年一般公共预算“三公”经费预算支出3.00万元，较上年无变动。
+
+六、国有资产占有使用及资产购置情况说明
+
+截止上年底，本单位共有车辆1辆。
+{procurement}
+八、绩效目标情况说明
+
+2024年本单位绩效目标管理全覆盖。
+
+九、公用经费情况说明
+
+本单位当年公用经费预算安排6.30万元，较上年无变动。
+"""
+
+
+@rule(
+    "CMP003",
+    "warning",
+    "缺少规定的说明部分",
+    "A required narrative section is missing",
+    bad=_SECTIONS_DOC.format(procurement=""),
+    good=_SECTIONS_DOC.format(procurement="\n七、政府采购情况说明\n\n本单位2024年无政府采购预算。\n"),
+)
+def cmp003(ctx: Context) -> Result:
+    """预算公开说明应包含人员情况、收支说明、“三公”经费、国有资产、政府采购、绩效目标、公用经费等部分。
+
+    Catches: a required part of the 单位预算公开说明 that has neither a heading nor its
+    figures anywhere: 人员情况, 收支说明, “三公”经费, 国有资产占有使用, 政府采购, 绩效目标,
+    公用经费. Judged only for documents that have a recognisable structure (at least
+    three of these parts), so a fragment or a different kind of document is not
+    reported. Why it matters: the 公开 rules make these parts mandatory; a missing part
+    is information the unit did not disclose.
+    """
+    marks = ctx["marks"].filter(pl.col("kind") == "section").select("unit_id", pl.col("key")).unique()
+    extra = []
+    for key, items in _SECTION_ITEMS.items():
+        extra.append(
+            ctx["claims"]
+            .filter(pl.col("item").is_in(items))
+            .select("unit_id")
+            .unique()
+            .with_columns(pl.lit(key).alias("key"))
+        )
+    have = pl.concat([marks, *extra]).unique()
+    req = pl.DataFrame({"key": [k for k, _, _ in REQUIRED_SECTIONS]})
+    have = have.join(req, on="key")
+    counts = have.group_by("unit_id").agg(pl.len().alias("n"))
+    structured = counts.filter(pl.col("n") >= 3).select("unit_id")
+    missing = structured.join(req, how="cross").join(have, on=["unit_id", "key"], how="anti")
+    names = {k: (zh, en) for k, zh, en in REQUIRED_SECTIONS}
+    per = missing.group_by("unit_id", maintain_order=True).agg(pl.col("key"))
+    hits = []
+    for r in per.iter_rows(named=True):
+        zh = "、".join(names[k][0] for k in r["key"])
+        en = ", ".join(names[k][1] for k in r["key"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                None,
+                f"缺少：{zh}",
+                "（无此部分）",
+                zh,
+                f"说明中缺少规定的部分：{zh}。",
+                f"The disclosure lacks required parts: {en}.",
+            )
+        )
+    return Result(hits, ctx.status(structured["unit_id"], "pass"))

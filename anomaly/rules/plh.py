@@ -1,0 +1,112 @@
+"""PLH: template placeholders left in the text or in a table (XX, ××, 待填, 指标1: with nothing after it)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.rules.common import PROJECT_TABLE, hit, last_in_row
+
+
+def _empty_table_lines(ctx: Context) -> pl.DataFrame:
+    """Line ranges (unit_id, lo, hi) of the tables the 目录 declares empty."""
+    toc = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
+    cells = (
+        ctx["cells"]
+        .group_by("unit_id", "table_id")
+        .agg(pl.col("line").min().alias("lo"), pl.col("line").max().alias("hi"))
+    )
+    return cells.join(toc, on=["unit_id", "table_id"])
+
+
+def _outside_empty_tables(ctx: Context, df: pl.DataFrame) -> pl.DataFrame:
+    rng = _empty_table_lines(ctx)
+    if not rng.height or not df.height:
+        return df
+    inside = (
+        df.join(rng, on="unit_id")
+        .filter((pl.col("line") >= pl.col("lo") - 4) & (pl.col("line") <= pl.col("hi")))
+        .select("unit_id", "line")
+        .unique()
+    )
+    return df.join(inside, on=["unit_id", "line"], how="anti")
+
+
+@rule(
+    "PLH001",
+    "warning",
+    "占位符未替换（XX、××、待填）",
+    "Placeholder left in (XX, ××, 待填)",
+    bad="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备XX套。",
+    good="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备1套。",
+)
+def plh001(ctx: Context) -> Result:
+    """文中或表中留有模板占位符：XX、××、待填、请填写、连续下划线等。
+
+    Catches: template residue such as an equipment count left as XX (seed line 194),
+    ××个内设机构, 待填 as a target value. Placeholders inside a table the 目录 declares empty (a blank
+    skeleton) are not reported. Why it matters: an unfilled template means a figure was
+    never supplied; whatever stands there is not a disclosure.
+    """
+    m = ctx["marks"].filter(pl.col("kind") == "placeholder")
+    m = _outside_empty_tables(ctx, m).sort("unit_id", "line")
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            r["text"],
+            r["key"],
+            "实际数字或内容",
+            f"第{r['line']}行留有模板占位符“{r['key']}”：{r['text']}。",
+            f"Line {r['line']} still holds the template placeholder '{r['key']}': {r['text']}.",
+        )
+        for r in m.iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(ctx.units["unit_id"], "pass"))
+
+
+_TEMPLATE_ROW = r"^\s*(?:(?:指标|目标)\s*\d+\s*[:：]\s*)+$"
+
+
+@rule(
+    "PLH002",
+    "warning",
+    "绩效表留有未填写的模板行",
+    "Unfilled template rows in a table",
+    bad=PROJECT_TABLE.format(row="指标1:	"),
+    good=PROJECT_TABLE.format(row="指标1: 完成档案扫描数量	≥12000卷"),
+)
+def plh002(ctx: Context) -> Result:
+    """未声明为空表的表格中出现只有“指标1:”“目标1:”而无内容的模板行。
+
+    Catches: a row of a performance table that is just the template's 指标1: / 目标1:
+    with nothing after it, in a table the 目录 does not declare empty (a declared-empty
+    skeleton such as the seed's 表15 passes). One finding per table, naming how many
+    rows. Why it matters: targets that were never written cannot be assessed.
+    """
+    cells = ctx["cells"]
+    # A template cell (指标1: / 目标1: 目标2:) with nothing to its right in its row.
+    tmpl = last_in_row(cells, pl.col("text").str.contains(_TEMPLATE_ROW)).select(
+        "unit_id", "table_id", "row", pl.col("text").alias("row_text"), "line"
+    )
+    declared = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
+    tmpl = tmpl.join(declared, on=["unit_id", "table_id"], how="anti")
+    per = (
+        tmpl.sort("line")
+        .group_by("unit_id", "table_id", maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("line").first(), pl.col("row_text").first())
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['table_id']}：{r['row_text'].strip()}",
+            f"{r['n']}行仅有模板文字",
+            "填写指标内容与指标值，或在目录中声明空表",
+            f"{r['table_id']}有{r['n']}行只有“{r['row_text'].strip()}”之类的模板文字，未填写内容，且目录未声明为空表。",
+            f"{r['table_id']} has {r['n']} template rows such as '{r['row_text'].strip()}' left unfilled, and the contents do not declare it empty.",
+        )
+        for r in per.iter_rows(named=True)
+    ]
+    has_tables = cells.select("unit_id").unique()
+    return Result(hits, ctx.status(has_tables["unit_id"], "pass"))

@@ -1,0 +1,338 @@
+"""PRF: performance tables — project amounts against 表1, the 整体支出 table against the budget, impossible or missing targets."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.intervals import printed
+from anomaly.rules.common import PROJECT_TABLE, grid, hit, last_in_row, wan
+
+_PRJ_SUM = """表1
+
+2024年单位综合预算收支总表
+
+单位：元
+
+收 入		支 出	
+项 目	预算数	部门预算支出经济分类科目（按大类）	预算数
+1、财政拨款	1500000.00	1、人员经费和公用经费支出	1000000.00
+		2、专项业务经费支出	500000.00
+本年收入合计	1500000.00	本年支出合计	1500000.00
+
+表13-1
+
+2024年单位专项业务经费绩效目标表（1）
+
+项目名称		档案数字化经费		
+资金金额 (万元)		年度资金总额:		30.00
+		其中: 财政拨款		30.00
+
+表13-2
+
+2024年单位专项业务经费绩效目标表（2）
+
+项目名称		业务培训补助		
+资金金额 (万元)		年度资金总额:		{b}
+		其中: 财政拨款		{b}
+"""
+
+
+def _projects(ctx: Context) -> pl.DataFrame:
+    cells = ctx["cells"].filter(
+        pl.col("value").is_not_null() & pl.col("row_label").str.replace_all(r"\s+", "").str.contains("年度资金总额")
+    )
+    cells = cells.filter(
+        ~pl.col("table_title").fill_null("").str.contains("整体") & ~pl.col("table_id").is_in(["表14", "表15"])
+    )
+    cells = cells.sort("col").unique(["unit_id", "table_id"], keep="first")
+    fac = (
+        pl.col("unit")
+        .fill_null("万元")
+        .replace_strict({"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}, default=1e4, return_dtype=pl.Float64)
+    )
+    iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), fac)
+    return cells.with_columns(iv.lo.alias("lo"), iv.hi.alias("hi"), (pl.col("value") * fac).alias("yuan"))
+
+
+@rule(
+    "PRF001",
+    "warning",
+    "项目绩效表金额之和与专项业务经费不符",
+    "Project tables do not add up to 专项业务经费",
+    bad=_PRJ_SUM.format(b="15.00"),
+    good=_PRJ_SUM.format(b="20.00"),
+)
+def prf001(ctx: Context) -> Result:
+    """各项目（专项业务经费）绩效目标表的年度资金总额之和，应等于表1的专项业务经费支出。
+
+    Catches: the 年度资金总额 of the project tables (表13-1, 表13-2 …) not adding up to
+    表1's 专项业务经费支出 (n tables carry n half units: five project tables printed to
+    0.01万元 that add up to 173.31万元 are consistent with 1,733,186元, as the seed's five
+    are with its 表1). Why it matters: every project must carry performance targets; a
+    shortfall means projects without targets, an excess means project amounts that the
+    budget does not contain.
+    """
+    p = _projects(ctx)
+    sums = p.group_by("unit_id").agg(
+        pl.col("lo").sum(),
+        pl.col("hi").sum(),
+        pl.col("yuan").sum(),
+        pl.len().alias("n"),
+        pl.col("table_id").sort().str.join("、").alias("ids"),
+        pl.col("line").min(),
+    )
+    g = grid(ctx).filter(
+        (pl.col("table_id") == "表1") & (pl.col("level") == 1) & pl.col("base").str.contains("专项业务经费|项目支出")
+    )
+    g = g.unique("unit_id", keep="first").select(
+        "unit_id",
+        pl.col("lo").alias("t_lo"),
+        pl.col("hi").alias("t_hi"),
+        pl.col("value_yuan").alias("t_val"),
+        pl.col("text").alias("t_text"),
+        pl.col("line").alias("t_line"),
+    )
+    j = sums.join(g, on="unit_id").with_columns(
+        ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['ids']} 年度资金总额 | 表1：{r['t_text']}",
+            f"项目合计 {wan(r['yuan'])}（{r['n']}个项目）",
+            f"表1专项业务经费 {wan(r['t_val'])}",
+            f"{r['n']}个项目绩效目标表的年度资金总额合计{wan(r['yuan'])}，与表1专项业务经费支出{wan(r['t_val'])}不符。",
+            f"The {r['n']} project tables add up to {wan(r['yuan'])}, but 表1's 专项业务经费支出 is {wan(r['t_val'])}.",
+        )
+        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
+
+
+_OVERALL = """表1
+
+2024年单位综合预算收支总表
+
+单位：元
+
+项 目	预算数	项 目	预算数
+本年收入合计	5873362.00	本年支出合计	5873362.00
+
+2024年单位整体支出绩效目标表
+
+部门（单位）名称		某某局			
+年度 主要 任务	任务名称	主要内容	预算金额（万元）		
+			总额	财政拨款	其他资金
+	保障单位正常运转	人员支出、日常公用支出及项目支出	{v}	{v}	
+	金额合计		{v}	{v}	
+"""
+
+
+@rule(
+    "PRF002",
+    "warning",
+    "整体支出绩效目标表金额与单位预算总额不符",
+    "整体支出 performance table total differs from the unit's budget",
+    bad=_OVERALL.format(v="173.32"),
+    good=_OVERALL.format(v="587.34"),
+)
+def prf002(ctx: Context) -> Result:
+    """整体支出绩效目标表覆盖单位全部支出，其金额合计应等于表1的本年支出合计。
+
+    Catches: the 整体支出绩效目标表's 金额合计 that differs from the unit's total budget
+    (e.g. 173.32万元, only the 专项业务经费, against a budget of 587.34万元; the seed's
+    表14 has this defect). The largest amount on the 合计 row is taken (columns of this
+    table are often shifted in conversion). Why it matters: the whole-unit targets must cover the whole budget; a
+    table covering only projects leaves two thirds of the money without targets.
+    """
+    cells = ctx["cells"].filter(
+        pl.col("value").is_not_null()
+        & (pl.col("table_id").eq("表14") | pl.col("table_title").fill_null("").str.contains("整体支出"))
+    )
+    lab = pl.col("row_label").fill_null("").str.replace_all(r"\s+", "")
+    tot_rows = cells.filter(lab.str.contains("合计|总计"))
+    fac = (
+        pl.col("unit")
+        .fill_null("万元")
+        .replace_strict({"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}, default=1e4, return_dtype=pl.Float64)
+    )
+    tot_rows = tot_rows.with_columns(
+        (pl.col("value") * fac).alias("yuan"),
+        printed(pl.col("value"), pl.col("decimals").fill_null(0), fac).lo.alias("lo"),
+        printed(pl.col("value"), pl.col("decimals").fill_null(0), fac).hi.alias("hi"),
+    )
+    best = tot_rows.sort("yuan", descending=True).unique("unit_id", keep="first")
+    t = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("level") == 9) & (pl.col("kind") != "income"))
+    t = (
+        pl.concat([t, grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("level") == 9))])
+        .unique("unit_id", keep="first")
+        .select("unit_id", pl.col("lo").alias("t_lo"), pl.col("hi").alias("t_hi"), pl.col("value_yuan").alias("t_val"))
+    )
+    j = best.join(t, on="unit_id").with_columns(
+        ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['table_id']} {r['row_label']}：{r['text']}",
+            f"金额合计 {wan(r['yuan'])}",
+            f"单位预算总额 {wan(r['t_val'])}",
+            f"整体支出绩效目标表金额合计{wan(r['yuan'])}，与单位本年支出合计{wan(r['t_val'])}不符。",
+            f"The 整体支出 performance table totals {wan(r['yuan'])}, but the unit's budget is {wan(r['t_val'])}.",
+        )
+        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
+
+
+_RATE_WORDS = "满意度|满意率|合格率|覆盖率|完成率|达标率|到位率|准确率|知晓率|参保率|入学率|出勤率|及时率|执行率|发放率|正确率|通过率|使用率|利用率|普及率|治愈率|知情率"
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|％)")
+_TARGET = """表13-1
+
+2024年单位专项业务经费绩效目标表（1）
+
+项目名称		档案数字化经费		
+资金金额 (万元)		年度资金总额:		86.40
+绩效指标	一级指标	二级指标	指标内容	指标值
+	满意度指标	服务对象满意度指标	指标1: 群众满意度	{v}
+"""
+
+
+@rule(
+    "PRF003",
+    "warning",
+    "绩效指标值不可能（如满意度超过100%）",
+    "Impossible performance target (e.g. satisfaction above 100%)",
+    bad=_TARGET.format(v="≥120%"),
+    good=_TARGET.format(v="≥100%"),
+)
+def prf003(ctx: Context) -> Result:
+    """满意度、合格率、覆盖率等比率型指标的目标值不可能超过100%。
+
+    Catches: a target above 100% for an indicator that is a share of a whole (满意度,
+    合格率, 覆盖率, 完成率, 到位率 …), e.g. 满意度 ≥120%. ≥100% is fine; growth rates
+    (增长率) and other ratios that can exceed 100% are not judged. Why it matters: an
+    impossible target shows the targets were not thought through, and cannot be
+    evaluated. The indicator's words must be readable from the table: the parser keeps a
+    label cell only when it holds a digit (指标1: …), so rows such as 服务对象满意度 | ≥200%
+    are insufficient data until it keeps every label.
+    """
+    cells = ctx["cells"]
+    perf = cells.filter(
+        pl.col("table_id").str.starts_with("表13")
+        | pl.col("table_id").is_in(["表14", "表15"])
+        | pl.col("table_title").fill_null("").str.contains("绩效")
+    )
+    # The indicator's words are the target cell's row_label (the nearest text to its left).
+    # The parser keeps a text cell only when it holds a digit, %, ≥ …, and a text cell's
+    # row_label is itself; so the words are the row's other kept cells (指标1: …满意度).
+    pct = r"\d\s*(?:\\?%|％)"
+    targets = perf.filter(pl.col("text").str.contains(pct))
+    others = (
+        perf.filter(~pl.col("text").str.contains(pct))
+        .group_by("unit_id", "table_id", "row")
+        .agg(pl.col("text").str.join(" ").alias("row_words"))
+    )
+    targets = targets.join(others, on=["unit_id", "table_id", "row"], how="left").with_columns(
+        pl.concat_str(
+            [pl.when(pl.col("row_label") != pl.col("text")).then(pl.col("row_label")), pl.col("row_words")],
+            separator=" ",
+            ignore_nulls=True,
+        )
+        .fill_null("")
+        .alias("words")
+    )
+    judged = targets.filter(
+        pl.col("words").str.contains(_RATE_WORDS) & ~pl.col("words").str.contains("增长率|增长|提升率|提高率|增幅")
+    )
+    hits = []
+    for r in judged.iter_rows(named=True):
+        target = r["text"]
+        norm = target.replace("\\geq", "≥").replace("\\leq", "≤").replace("$", "")
+        m = _PCT.search(norm)
+        if not m or re.search(r"[≤<]|\\le|以下|以内", norm):
+            continue
+        v = float(m.group(1))
+        if v > 100:
+            words = r["words"].strip()
+            hits.append(
+                hit(
+                    r["unit_id"],
+                    r["line"],
+                    f"{r['table_id']}：{words}\t{target.strip()}",
+                    target.strip(),
+                    "≤100%",
+                    f"{r['table_id']}中比率型指标“{words[:30]}”的目标值{target.strip()}超过100%。",
+                    f"{r['table_id']}: the rate indicator '{words[:30]}' has an impossible target {target.strip()}.",
+                )
+            )
+    has_perf = perf.select("unit_id").unique()
+    na_units = ctx.units.join(has_perf, on="unit_id", how="anti")["unit_id"]
+    return Result(
+        hits,
+        pl.concat(
+            [
+                ctx.status(judged["unit_id"], "pass"),
+                ctx.status(has_perf["unit_id"], "insufficient_data"),
+                ctx.status(na_units, "not_applicable"),
+            ]
+        ),
+    )
+
+
+_INDICATOR = r"^\s*指标\s*\d+\s*[:：]\s*\S"
+
+
+@rule(
+    "PRF004",
+    "warning",
+    "绩效指标缺少指标值",
+    "Performance indicator without a target value",
+    bad=PROJECT_TABLE.format(row="指标1: 档案借阅服务。\t"),
+    good=PROJECT_TABLE.format(row="指标1: 档案借阅服务。\t≥300人次"),
+)
+def prf004(ctx: Context) -> Result:
+    """绩效目标表中写了指标内容（指标1: …）却没有填写指标值。
+
+    Catches: a row of a performance table (表13-x, 整体支出 and other 绩效 tables, not
+    declared empty) whose indicator (指标N: text) is the last cell of its row: no target
+    value was given. One finding per table, naming how many rows. Why it matters: an
+    indicator without a target cannot be assessed at the end of the year, which is the
+    point of the performance table.
+    """
+    cells = ctx["cells"]
+    perf = cells.filter(
+        pl.col("table_id").str.contains(r"^表1[345]") | pl.col("table_title").fill_null("").str.contains("绩效")
+    )
+    # Not the goals rows (年度总体目标: 指标1：… 指标2：…), which carry no values.
+    rows = last_in_row(
+        perf,
+        pl.col("text").str.contains(_INDICATOR)
+        & (pl.col("text").str.count_matches(r"指标\s*\d") == 1)
+        & ~pl.col("row_head").fill_null("").str.contains("目标"),
+    )
+    declared = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
+    rows = rows.join(declared, on=["unit_id", "table_id"], how="anti")
+    per = (
+        rows.sort("line")
+        .group_by("unit_id", "table_id", maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("line").first(), pl.col("text").first())
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['table_id']}：{r['text'].strip()}",
+            f"{r['n']}项指标无指标值",
+            "每项指标填写可考核的指标值",
+            f"{r['table_id']}有{r['n']}项绩效指标（如“{r['text'].strip()[:30]}”）没有填写指标值。",
+            f"{r['table_id']} has {r['n']} indicators (e.g. '{r['text'].strip()[:30]}') without a target value.",
+        )
+        for r in per.iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(perf.select("unit_id").unique()["unit_id"], "pass"))
