@@ -1,0 +1,641 @@
+"""PDF files into the Document shape: narrative in reading order, tables as rows.
+
+Built on pdfium (pypdfium2: Apache-2.0/BSD wheels, no system packages): its text layer
+gives every character with its box, and the page objects give the drawn lines. From
+those, per page:
+
+- Ruled tables come from the drawn lines: the distinct line positions make a grid,
+  and a grid line missing between two cells makes them one merged cell, written as the
+  text files write it (the text in the first cell of the span, empty cells after it).
+- Everything else is grouped into lines of text; a line made of runs separated by wide
+  gaps is a row of a table without rules, its columns found from the fullest rows.
+- Page headers and footers (page numbers, text repeated at the same place on most
+  pages) are dropped; wrapped lines of a paragraph are joined, also across a page
+  break, so a footer never cuts a sentence; a table continued on the next page is
+  joined to its first part, a repeated header dropped.
+
+Coordinates are display coordinates (pages with /Rotate are turned upright), with y
+growing downwards.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from datasets.read.document import Document, UnreadableFile
+from datasets.text import HEADING
+
+MAX_PAGES = 500  # a disclosure has tens of pages; past this the rest is not read
+MAX_SECONDS = 60.0  # per file, so that a pathological PDF cannot hold up a nightly run
+_TOL = 2.0  # points: drawn lines closer than this are one
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–_\s]*\d{1,4}[-—–_\s]*|第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
+)
+_DIGITS = re.compile(r"\d+")
+_NUMERIC = re.compile(r"^[-+]?[\d,，.]+%?$")
+_STARTS_BLOCK = re.compile(r"^\s*(?:表\s*[\d一二三四五六七八九十]|附表|目\s*录|单位\s*[:：]|注\s*[:：])")
+_ENDS = "。；;！!？?：:"
+_SKIP = frozenset("\r\n")
+
+
+@dataclass
+class Line:
+    """A line of text outside ruled tables: its runs (x0, x1, text) left to right."""
+
+    top: float
+    bottom: float
+    runs: list[tuple[float, float, str]]
+    page: int
+    height: float = 0.0
+
+    @property
+    def x0(self) -> float:
+        return self.runs[0][0]
+
+    @property
+    def x1(self) -> float:
+        return self.runs[-1][1]
+
+    @property
+    def text(self) -> str:
+        return "".join(r[2] for r in self.runs)
+
+
+@dataclass
+class Block:
+    """What a page holds, top to bottom: a paragraph (lines) or a table (rows)."""
+
+    kind: str  # "text" | "table"
+    top: float
+    page: int
+    lines: list[Line] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+_NO_FONTS = None
+
+
+def without_system_fonts() -> None:
+    """Tell pdfium not to look for system fonts to stand in for fonts a PDF does not
+    embed (its CJK fonts often are not). Reading text needs only the PDF's own
+    character maps and widths; the look-up costs 5-8 ms a page when CJK fonts are
+    installed. Rendering (anomaly show) needs them: call with_system_fonts() first."""
+    global _NO_FONTS
+    if _NO_FONTS is None:
+        info = raw.FPDF_SYSFONTINFO()
+        info.version = 1
+        kinds = dict(raw.FPDF_SYSFONTINFO._fields_)
+        for name in ("Release", "EnumFonts", "MapFont", "GetFont", "DeleteFont"):
+            setattr(info, name, kinds[name](_nothing))
+        for name in ("GetFontData", "GetFaceName", "GetFontCharset"):
+            setattr(info, name, kinds[name](_zero))
+        _NO_FONTS = info
+    raw.FPDF_SetSystemFontInfo(ctypes.byref(_NO_FONTS))
+
+
+def _nothing(*args):
+    return None
+
+
+def _zero(*args):
+    return 0
+
+
+def with_system_fonts() -> None:
+    """pdfium's default font look-up again (for rendering pages)."""
+    global _NO_FONTS
+    if _NO_FONTS is not None:
+        raw.FPDF_SetSystemFontInfo(raw.FPDF_GetDefaultSystemFontInfo())
+        _NO_FONTS = None
+
+
+def read_pdf(data: bytes) -> Document:
+    if _NO_FONTS is None:
+        without_system_fonts()
+    if not data.strip():
+        raise UnreadableFile("空文件 / empty file")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise UnreadableFile("不是 PDF 文件（文件头缺少 %PDF）/ not a PDF (no %PDF header)")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text:
+            raise UnreadableFile("PDF 已加密，需要密码 / encrypted PDF: a password is required") from None
+        raise UnreadableFile(f"PDF 已损坏，无法打开 / corrupt PDF, cannot be opened ({exc})") from None
+    try:
+        return _read(pdf)
+    finally:
+        pdf.close()
+
+
+def _read(pdf: pdfium.PdfDocument) -> Document:
+    n_pages = len(pdf)
+    problems: list[str] = []
+    if n_pages == 0:
+        raise UnreadableFile("PDF 没有页面 / PDF has no pages")
+    started = time.perf_counter()
+    blocks: list[Block] = []
+    image_pages, garbled_pages, edges = [], [], []
+    read = 0
+    for k in range(min(n_pages, MAX_PAGES)):
+        if time.perf_counter() - started > MAX_SECONDS:
+            problems.append(f"读取超时，只读了前 {k} 页 / time limit: read the first {k} pages only")
+            break
+        page = pdf[k]
+        try:
+            chars, garbled, images = _chars(page)
+            if garbled:
+                garbled_pages.append(k + 1)
+                continue
+            if not chars:
+                if images:
+                    image_pages.append(k + 1)
+                continue
+            page_blocks = _page_blocks(page, chars, k + 1)
+            edges.append(
+                _edge_texts(page_blocks, page.get_height() if page.get_rotation() % 180 == 0 else page.get_width())
+            )
+            blocks.extend(page_blocks)
+            read += 1
+        finally:
+            page.close()
+    if n_pages > MAX_PAGES:
+        problems.append(f"共 {n_pages} 页，只读取前 {MAX_PAGES} 页 / {n_pages} pages: read the first {MAX_PAGES} only")
+    if not read:
+        if garbled_pages:
+            raise UnreadableFile("字体缺少 Unicode 映射，文字为乱码 / fonts without a usable Unicode map: garbled text")
+        if image_pages:
+            raise UnreadableFile("扫描件，无文字层（需先OCR）/ scanned, no text layer (needs OCR)")
+        raise UnreadableFile("PDF 没有文字内容（空白页）/ no text in the PDF (blank pages)")
+    if image_pages:
+        problems.append(
+            f"第 {_pages_text(image_pages)} 页为扫描图像，无文字层，未读取 / page {_pages_text(image_pages)}: scanned image, no text layer, not read"
+        )
+    if garbled_pages:
+        problems.append(
+            f"第 {_pages_text(garbled_pages)} 页字体无法转为文字（乱码），未读取 / page {_pages_text(garbled_pages)}: garbled font, not read"
+        )
+    blocks = _drop_running_text(blocks, edges)
+    lines, pages = _emit(blocks)
+    return Document(text="\n".join(lines), format="pdf", line_pages=pages, pages=n_pages, problems=problems)
+
+
+def _pages_text(pages: list[int]) -> str:
+    return ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
+
+
+# --- characters and drawn lines ------------------------------------------------
+
+
+def _chars(page: pdfium.PdfPage) -> tuple[list[tuple[str, float, float, float, float]], bool, bool]:
+    """(chars as (text, x0, top, x1, bottom) in display coordinates, garbled, has images)."""
+    tp = page.get_textpage()
+    try:
+        h = tp.raw
+        n = raw.FPDFText_CountChars(h)
+        text = tp.get_text_range() if n else ""
+        out = []
+        bad = 0
+        if n:
+            rot = page.get_rotation() % 360
+            height = page.get_height()
+            rect = raw.FS_RECTF()
+            box = raw.FPDFText_GetLooseCharBox
+            # The hot loop of the reader: one pdfium call per character, nothing else.
+            for i, ch in enumerate(text):
+                if ch in _SKIP:
+                    continue
+                if ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd":
+                    bad += 1
+                    continue
+                box(h, i, rect)
+                if rect.right - rect.left < 0.01 and ch == " ":
+                    continue  # a space pdfium inserted between runs
+                out.append((ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+            if rot:
+                transform = _display(page)
+                out = [(c, *transform(x0, height - t, x1, height - b)) for c, x0, t, x1, b in out]
+        garbled = bad > 20 and bad > 0.2 * (bad + len(out))
+    finally:
+        tp.close()
+    images = not out and any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    return out, garbled, images
+
+
+def _display(page: pdfium.PdfPage):
+    """A function from a PDF box (left, top, right, bottom; y up) to display coordinates
+    (x0, top, x1, bottom; y down), honouring the page's /Rotate."""
+    w, h = page.get_width(), page.get_height()
+    rot = page.get_rotation() % 360
+    # get_width/height are of the displayed page: for 90/270 the media box is h x w.
+    if rot == 0:
+        return lambda left, top, right, bottom: (left, h - top, right, h - bottom)
+    if rot == 90:  # shown turned clockwise: user x runs down, user y runs left to right
+        return lambda left, top, right, bottom: (bottom, left, top, right)
+    if rot == 180:
+        return lambda left, top, right, bottom: (w - right, bottom, w - left, top)
+    return lambda left, top, right, bottom: (w - top, h - right, w - bottom, h - left)  # 270
+
+
+def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Drawn horizontal lines (y, x0, x1) and vertical lines (x, y0, y1), display coordinates.
+
+    Lines come as stroked paths, thin filled rectangles, or rectangle outlines (a cell
+    border drawn with `re`): all three are reduced to segments."""
+    transform = _display(page)
+    hs, vs = [], []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        x0, t, x1, b = transform(left, top, right, bottom)
+        w, hgt = x1 - x0, b - t
+        if w < 0.5 and hgt < 0.5:
+            continue
+        if hgt <= 3 and w > 3:
+            hs.append(((t + b) / 2, x0, x1))
+            continue
+        if w <= 3 and hgt > 3:
+            vs.append(((x0 + x1) / 2, t, b))
+            continue
+        # A larger path: its straight segments (cell outlines, polylines).
+        handle = obj.raw
+        m = obj.get_matrix()
+        pts = []
+        for s in range(raw.FPDFPath_CountSegments(handle)):
+            seg = raw.FPDFPath_GetPathSegment(handle, s)
+            raw.FPDFPathSegment_GetPoint(seg, x, y)
+            px = m.a * x.value + m.c * y.value + m.e
+            py = m.b * x.value + m.d * y.value + m.f
+            kind = raw.FPDFPathSegment_GetType(seg)
+            closes = raw.FPDFPathSegment_GetClose(seg)
+            pts.append((kind, px, py, closes))
+        start = None
+        prev = None
+        for kind, px, py, closes in pts:
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = prev = (px, py)
+                continue
+            if prev is not None and kind == raw.FPDF_SEGMENT_LINETO:
+                _segment(prev, (px, py), transform, hs, vs)
+                if closes and start is not None:
+                    _segment((px, py), start, transform, hs, vs)
+            prev = (px, py)
+    return _joined(hs), _joined(vs)
+
+
+def _joined(segments: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Collinear segments that touch or overlap merged into one (a producer that draws
+    every cell's border separately gives thousands of short ones)."""
+    out: list[list[float]] = []
+    for pos, a, b in sorted(segments):
+        last = out[-1] if out else None
+        if last is not None and abs(pos - last[0]) <= 0.5 and a <= last[2] + _TOL:
+            last[2] = max(last[2], b)
+        else:
+            out.append([pos, a, b])
+    return [tuple(s) for s in out]
+
+
+def _segment(a, b, transform, hs, vs) -> None:
+    x0, t, x1, bt = transform(min(a[0], b[0]), max(a[1], b[1]), max(a[0], b[0]), min(a[1], b[1]))
+    if abs(bt - t) <= 1 and x1 - x0 > 3:
+        hs.append(((t + bt) / 2, x0, x1))
+    elif abs(x1 - x0) <= 1 and bt - t > 3:
+        vs.append(((x0 + x1) / 2, t, bt))
+
+
+# --- ruled tables ----------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    xs: list[float]  # column boundaries, left to right
+    ys: list[float]  # row boundaries, top to bottom
+    hs: list[tuple[float, float, float]]
+    vs: list[tuple[float, float, float]]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def _grids(hs, vs) -> list[Grid]:
+    """Connected sets of horizontal and vertical lines that make a table (at least 2
+    of each)."""
+    n_h = len(hs)
+    parent = list(range(n_h + len(vs)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for j, (vx, vy0, vy1) in enumerate(vs):
+        for i, (hy, hx0, hx1) in enumerate(hs):
+            if hx0 - _TOL <= vx <= hx1 + _TOL and vy0 - _TOL <= hy <= vy1 + _TOL:
+                a, b = find(i), find(n_h + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list, list]] = {}
+    for i in range(n_h + len(vs)):
+        g = groups.setdefault(find(i), ([], []))
+        (g[0].append(hs[i]) if i < n_h else g[1].append(vs[i - n_h]))
+    out = []
+    for g_h, g_v in groups.values():
+        xs = _cluster([v[0] for v in g_v])
+        ys = _cluster([h[0] for h in g_h])
+        if len(xs) >= 2 and len(ys) >= 2:
+            out.append(Grid(xs, ys, g_h, g_v))
+    return out
+
+
+def _cluster(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= _TOL:
+            continue
+        out.append(v)
+    return out
+
+
+def _at(segments, positions: list[float]) -> list[list[tuple[float, float]]]:
+    """For each boundary position, the extents (a, b) of the segments lying on it."""
+    out: list[list[tuple[float, float]]] = [[] for _ in positions]
+    for pos, a, b in segments:
+        k = bisect_right(positions, pos + _TOL) - 1
+        if k >= 0 and abs(positions[k] - pos) <= _TOL:
+            out[k].append((a, b))
+    return out
+
+
+def _covered(extents: list[tuple[float, float]], lo: float, hi: float) -> bool:
+    """Whether one of the segments covers the middle of [lo, hi]."""
+    mid = (lo + hi) / 2
+    return any(a - _TOL <= mid <= b + _TOL for a, b in extents)
+
+
+def _grid_rows(grid: Grid, chars: list) -> list[list[str]]:
+    """The grid's rows of cell texts; a merged cell's text sits in its first cell."""
+    xs, ys = grid.xs, grid.ys
+    n_r, n_c = len(ys) - 1, len(xs) - 1
+    # anchor[r][c]: the cell whose text this grid cell shows (itself unless merged).
+    anchor = [[(r, c) for c in range(n_c)] for r in range(n_r)]
+    v_at, h_at = _at(grid.vs, xs), _at(grid.hs, ys)
+    for r in range(n_r):
+        for c in range(n_c):
+            if c > 0 and not _covered(v_at[c], ys[r], ys[r + 1]):
+                anchor[r][c] = anchor[r][c - 1]
+            if r > 0 and not _covered(h_at[r], xs[c], xs[c + 1]) and anchor[r][c] == (r, c):
+                anchor[r][c] = anchor[r - 1][c]
+    buckets: dict[tuple[int, int], list] = {}
+    for ch in chars:
+        cx, cy = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+        r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+        if 0 <= r < n_r and 0 <= c < n_c:
+            buckets.setdefault(anchor[r][c], []).append(ch)
+    rows = [[""] * n_c for _ in range(n_r)]
+    for (r, c), cell in buckets.items():
+        rows[r][c] = _cell_text(cell)
+    return [row for row in rows if any(row)]
+
+
+def _cell_text(chars: list) -> str:
+    """Characters of one cell in reading order (wrapped lines joined)."""
+    lines = _group_lines(chars)
+    return "".join("".join(ch[0] for ch in line) for line in lines).strip()
+
+
+def _group_lines(chars: list) -> list[list]:
+    """Characters grouped into lines (by vertical overlap), each sorted left to right."""
+    out: list[list] = []
+    last_mid = last_h = None
+    for ch in sorted(chars, key=lambda c: ((c[2] + c[4]) / 2, c[1])):
+        mid, h = (ch[2] + ch[4]) / 2, ch[4] - ch[2]
+        if out and abs(mid - last_mid) <= 0.45 * max(h, last_h):
+            out[-1].append(ch)
+        else:
+            out.append([ch])
+            last_mid, last_h = mid, h
+    for line in out:
+        line.sort(key=lambda c: c[1])
+    return out
+
+
+# --- lines, runs and tables without rules -----------------------------------------
+
+
+def _lines(chars: list, page: int) -> list[Line]:
+    out = []
+    for group in _group_lines(chars):
+        heights = sorted(c[4] - c[2] for c in group)
+        h = heights[len(heights) // 2] or 1.0
+        runs: list[tuple[float, float, str]] = []
+        x0 = x1 = None
+        text: list[str] = []
+        for ch in group:
+            if ch[0] == " " or ch[0] == "\u3000":
+                if text:
+                    text.append(ch[0])
+                continue
+            if x1 is not None and ch[1] - x1 > 0.9 * h:  # a wide gap: a new run (table cell)
+                runs.append((x0, x1, "".join(text).rstrip()))
+                text, x0 = [], None
+            if x0 is None:
+                x0 = ch[1]
+            text.append(ch[0])
+            x1 = ch[3]
+        if text:
+            runs.append((x0, x1, "".join(text).rstrip()))
+        if runs:
+            out.append(Line(min(c[2] for c in group), max(c[4] for c in group), runs, page, h))
+    return out
+
+
+def _unruled_rows(lines: list[Line]) -> list[list[str]]:
+    """Rows of a table without rules: columns from the fullest rows' runs; a run that
+    spans several columns (a merged header) is placed in the first."""
+    full = max(len(ln.runs) for ln in lines)
+    spans: list[list[float]] = []
+    for ln in lines:
+        if len(ln.runs) == full:
+            for a, b, _ in ln.runs:
+                spans.append([a, b])
+    spans.sort()
+    cols: list[list[float]] = []
+    for a, b in spans:
+        if cols and a <= cols[-1][1] + 1:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    rows = []
+    for ln in lines:
+        row = [""] * len(cols)
+        for a, b, text in ln.runs:
+            c = next((k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1), None)
+            if c is None:  # in a gap between columns: the nearest column on the left
+                c = max((k for k, (ca, _) in enumerate(cols) if ca <= a), default=0)
+            row[c] = (row[c] + text) if row[c] else text
+        rows.append(row)
+    return rows
+
+
+def _is_row(line: Line) -> bool:
+    return len(line.runs) >= 2
+
+
+def _page_blocks(page: pdfium.PdfPage, chars: list, number: int) -> list[Block]:
+    hs, vs = _rulings(page)
+    grids = _grids(hs, vs) if hs and vs else []
+    blocks: list[Block] = []
+    free = chars
+    for g in grids:
+        x0, y0, x1, y1 = g.box
+        inside, rest = [], []
+        for ch in free:
+            cx, cy = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+            (inside if x0 <= cx <= x1 and y0 <= cy <= y1 else rest).append(ch)
+        free = rest
+        rows = _grid_rows(g, inside)
+        if rows:
+            blocks.append(Block("table", y0, number, rows=rows))
+    lines = _lines(free, number)
+    i = 0
+    while i < len(lines):
+        if _is_row(lines[i]):
+            j = i + 1
+            while j < len(lines) and (
+                _is_row(lines[j])
+                or (
+                    j + 1 < len(lines)
+                    and _is_row(lines[j + 1])
+                    and lines[j + 1].top - lines[j].bottom < 2 * lines[j].height
+                )
+            ):
+                j += 1
+            if j - i >= 2:
+                blocks.append(Block("table", lines[i].top, number, rows=_unruled_rows(lines[i:j])))
+                i = j
+                continue
+        blocks.append(Block("text", lines[i].top, number, lines=[lines[i]]))
+        i += 1
+    blocks.sort(key=lambda b: b.top)
+    return blocks
+
+
+# --- running headers and footers, paragraphs, continued tables ------------------------
+
+
+def _edge_texts(blocks: list[Block], height: float) -> set[str]:
+    """Texts in the top and bottom margins of a page, digits removed (page numbers vary)."""
+    out = set()
+    for b in blocks:
+        if b.kind == "text":
+            ln = b.lines[0]
+            if ln.bottom < 0.1 * height or ln.top > 0.9 * height:
+                out.add(_DIGITS.sub("#", ln.text.replace(" ", "")))
+    return out
+
+
+def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block]:
+    """Blocks without page numbers and without text repeated in the margins of most pages."""
+    counts: dict[str, int] = {}
+    for e in edges:
+        for t in e:
+            counts[t] = counts.get(t, 0) + 1
+    n = len(edges)
+    running = {t for t, k in counts.items() if n >= 3 and k >= max(3, n // 2)}
+    out = []
+    for b in blocks:
+        if b.kind == "text":
+            t = b.lines[0].text.strip()
+            if _PAGE_NUMBER.match(t.replace(" ", "")) or _DIGITS.sub("#", t.replace(" ", "")) in running:
+                continue
+        out.append(b)
+    return out
+
+
+def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
+    """Text lines and their pages: paragraphs joined across wrapped lines and page
+    breaks, tables as tab-separated rows, continued tables joined."""
+    lines: list[str] = []
+    pages: list[int] = []
+    # Body margins per page, from the text lines.
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for b in blocks:
+        if b.kind == "text":
+            ln = b.lines[0]
+            left[b.page] = min(left.get(b.page, ln.x0), ln.x0)
+            right[b.page] = max(right.get(b.page, ln.x1), ln.x1)
+    prev: Block | None = None
+    open_line: Line | None = None  # the last text line, if a paragraph may continue
+    last_table: list[list[str]] | None = None
+    last_page = None
+    for b in blocks:
+        if b.page != last_page and last_page is not None:
+            lines.append("\f")
+            pages.append(b.page)
+        last_page = b.page
+        if b.kind == "table":
+            width = len(b.rows[0]) if b.rows else 0
+            if (
+                prev is not None
+                and prev.kind == "table"
+                and prev.page != b.page
+                and last_table
+                and len(last_table[0]) == width
+            ):
+                rows = _without_repeated_header(b.rows, last_table)  # a table continued from the last page
+                if lines and lines[-1] == "\f":
+                    lines.pop()
+                    pages.pop()
+            else:
+                rows = b.rows
+                last_table = b.rows
+            for row in rows:
+                lines.append("\t".join(row))
+                pages.append(b.page)
+            open_line = None
+            prev = b
+            continue
+        ln = b.lines[0]
+        text = ln.text.strip()
+        if open_line is not None and _continues(open_line, ln, right, left):
+            if lines and lines[-1] == "\f":  # a paragraph running on over a page break
+                lines.pop()
+                pages.pop()
+            lines[-1] += text
+        else:
+            lines.append(text)
+            pages.append(b.page)
+        open_line = ln
+        prev = b
+    return lines, pages
+
+
+def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, float]) -> bool:
+    """Whether `nxt` is the wrapped continuation of the paragraph line `prev`."""
+    t = nxt.text.strip()
+    if not t or HEADING.match(t) or _STARTS_BLOCK.match(t) or prev.text.rstrip()[-1:] in _ENDS:
+        return False
+    h = max(prev.height, nxt.height)
+    full = prev.x1 >= right.get(prev.page, prev.x1) - 2.5 * h  # prev ran to the right margin
+    flush = nxt.x0 <= left.get(nxt.page, nxt.x0) + 0.5 * h  # nxt is not indented
+    close = nxt.page != prev.page or nxt.top - prev.bottom <= 1.2 * h
+    return full and flush and close
+
+
+def _without_repeated_header(rows: list[list[str]], first: list[list[str]]) -> list[list[str]]:
+    k = 0
+    while k < len(rows) and k < len(first) and rows[k] == first[k] and not any(_NUMERIC.match(c) for c in rows[k] if c):
+        k += 1
+    return rows[k:]
