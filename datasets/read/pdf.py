@@ -25,6 +25,7 @@ import re
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -79,46 +80,53 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
 
 
-_NO_FONTS = None
+_LAST_RESORT = Path(__file__).with_name("last_resort.ttf")
+_FONT_INFO = None  # kept alive while pdfium holds it
 
 
-def without_system_fonts() -> None:
-    """Tell pdfium not to look for system fonts to stand in for fonts a PDF does not
-    embed (its CJK fonts often are not). Reading text needs only the PDF's own
-    character maps and widths; the look-up costs 5-8 ms a page when CJK fonts are
-    installed. Rendering (anomaly show) needs them: call with_system_fonts() first."""
-    global _NO_FONTS
-    if _NO_FONTS is None:
-        info = raw.FPDF_SYSFONTINFO()
-        info.version = 1
-        kinds = dict(raw.FPDF_SYSFONTINFO._fields_)
-        for name in ("Release", "EnumFonts", "MapFont", "GetFont", "DeleteFont"):
-            setattr(info, name, kinds[name](_nothing))
-        for name in ("GetFontData", "GetFaceName", "GetFontCharset"):
-            setattr(info, name, kinds[name](_zero))
-        _NO_FONTS = info
-    raw.FPDF_SetSystemFontInfo(ctypes.byref(_NO_FONTS))
+def last_resort_fonts() -> None:
+    """Give pdfium one tiny font (scripts/make_last_resort_font.py) for every font a PDF
+    does not embed, instead of a search of the system's fonts. Reading text needs only
+    the PDF's own character maps and widths; the search costs 5-8 ms a page where CJK
+    fonts are installed, and where none are, pdfium drops rotated lines whose glyphs it
+    cannot find. Rendering (anomaly show) wants real glyphs: call system_fonts() first."""
+    global _FONT_INFO
+    if _FONT_INFO is not None:
+        return
+    data = _LAST_RESORT.read_bytes()
+    buffer = ctypes.create_string_buffer(data, len(data))
+
+    def font_data(this, font, table, out, size):
+        if table:
+            return 0  # pdfium asks for the whole file (table 0)
+        if out and size >= len(data):
+            ctypes.memmove(out, buffer, len(data))
+        return len(data)
+
+    kinds = dict(raw.FPDF_SYSFONTINFO._fields_)
+    info = raw.FPDF_SYSFONTINFO()
+    info.version = 1
+    callbacks = {
+        "Release": lambda *a: None, "EnumFonts": lambda *a: None, "MapFont": lambda *a: 1, "GetFont": lambda *a: 1,
+        "GetFontData": font_data, "GetFaceName": lambda *a: 0, "GetFontCharset": lambda *a: 0,
+        "DeleteFont": lambda *a: None,
+    }
+    for name, fn in callbacks.items():
+        setattr(info, name, kinds[name](fn))
+    _FONT_INFO = (info, buffer, callbacks)
+    raw.FPDF_SetSystemFontInfo(ctypes.byref(info))
 
 
-def _nothing(*args):
-    return None
-
-
-def _zero(*args):
-    return 0
-
-
-def with_system_fonts() -> None:
-    """pdfium's default font look-up again (for rendering pages)."""
-    global _NO_FONTS
-    if _NO_FONTS is not None:
+def system_fonts() -> None:
+    """pdfium's own search of the system's fonts again (for rendering pages)."""
+    global _FONT_INFO
+    if _FONT_INFO is not None:
         raw.FPDF_SetSystemFontInfo(raw.FPDF_GetDefaultSystemFontInfo())
-        _NO_FONTS = None
+        _FONT_INFO = None
 
 
 def read_pdf(data: bytes) -> Document:
-    if _NO_FONTS is None:
-        without_system_fonts()
+    last_resort_fonts()
     if not data.strip():
         raise UnreadableFile("空文件 / empty file")
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -226,7 +234,11 @@ def _chars(page: pdfium.PdfPage) -> tuple[list[tuple[str, float, float, float, f
         garbled = bad > 20 and bad > 0.2 * (bad + len(out))
     finally:
         tp.close()
-    images = not out and any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    handle = page.raw
+    images = not out and any(
+        raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(handle, k)) == raw.FPDF_PAGEOBJ_IMAGE
+        for k in range(raw.FPDFPage_CountObjects(handle))
+    )
     return out, garbled, images
 
 
@@ -253,9 +265,16 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
     transform = _display(page)
     hs, vs = [], []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
-        left, bottom, right, top = obj.get_bounds()
-        x0, t, x1, b = transform(left, top, right, bottom)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    matrix = raw.FS_MATRIX()
+    # The raw API: pypdfium2's object wrappers cost more than the rest of the page.
+    page_handle = page.raw
+    for k in range(raw.FPDFPage_CountObjects(page_handle)):
+        handle = raw.FPDFPage_GetObject(page_handle, k)
+        if raw.FPDFPageObj_GetType(handle) != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top)
+        x0, t, x1, b = transform(left.value, top.value, right.value, bottom.value)
         w, hgt = x1 - x0, b - t
         if w < 0.5 and hgt < 0.5:
             continue
@@ -266,8 +285,8 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
             vs.append(((x0 + x1) / 2, t, b))
             continue
         # A larger path: its straight segments (cell outlines, polylines).
-        handle = obj.raw
-        m = obj.get_matrix()
+        raw.FPDFPageObj_GetMatrix(handle, matrix)
+        m = matrix
         pts = []
         for s in range(raw.FPDFPath_CountSegments(handle)):
             seg = raw.FPDFPath_GetPathSegment(handle, s)
@@ -540,7 +559,7 @@ def _edge_texts(blocks: list[Block], height: float) -> set[str]:
     for b in blocks:
         if b.kind == "text":
             ln = b.lines[0]
-            if ln.bottom < 0.1 * height or ln.top > 0.9 * height:
+            if (ln.bottom < 0.07 * height or ln.top > 0.93 * height) and not _STARTS_BLOCK.match(ln.text):
                 out.add(_DIGITS.sub("#", ln.text.replace(" ", "")))
     return out
 
@@ -552,7 +571,7 @@ def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block
         for t in e:
             counts[t] = counts.get(t, 0) + 1
     n = len(edges)
-    running = {t for t, k in counts.items() if n >= 3 and k >= max(3, n // 2)}
+    running = {t for t, k in counts.items() if n >= 2 and k >= max(2, (n + 1) // 2)}
     out = []
     for b in blocks:
         if b.kind == "text":

@@ -1,0 +1,178 @@
+"""The PDF reader on small PDFs made here with reportlab (no files shipped)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("reportlab")
+
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
+from pypdfium2 import PdfDocument  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle  # noqa: E402
+
+from datasets.parse import parse_bytes  # noqa: E402
+from datasets.read import UnreadableFile, read_document  # noqa: E402
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
+HEADER = [["收 入", "", "支 出", "", "", ""], ["项 目", "预算数", "支出功能科目", "预算数", "经济分类", "预算数"]]
+ROWS = [[f"{i}、事项", f"{1000 + i}.50", f"功能{i}", "33.00", "", "9.5"] for i in range(1, 41)]
+
+
+def _build(story, pagesize=A4, footer=True) -> bytes:
+    buf = io.BytesIO()
+
+    def page_footer(c, doc):
+        if footer:
+            c.setFont(FONT, 9)
+            c.drawCentredString(pagesize[0] / 2, 20, f"- {doc.page} -")
+            c.drawString(60, pagesize[1] - 30, "某某县某某局")  # a running header
+
+    SimpleDocTemplate(buf, pagesize=pagesize, invariant=1).build(story, onFirstPage=page_footer, onLaterPages=page_footer)
+    return buf.getvalue()
+
+
+def _table(rows, ruled=True, repeat=2) -> Table:
+    t = Table(rows, repeatRows=repeat)
+    style = [("FONT", (0, 0), (-1, -1), FONT, 9), ("ALIGN", (1, 2), (-1, -1), "RIGHT")]
+    if ruled:
+        style += [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("SPAN", (0, 0), (1, 0)), ("SPAN", (2, 0), (5, 0))]
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _lines(doc) -> list[str]:
+    return doc.text.split("\n")
+
+
+def test_ruled_table_keeps_merged_header_cells_as_spans_and_joins_pages():
+    doc = read_document(_build([Paragraph("表1", BODY), _table(HEADER + ROWS)]), "x.pdf")
+    lines = _lines(doc)
+    assert doc.format == "pdf" and doc.pages >= 2 and len(doc.line_pages) == len(lines)
+    assert "收 入\t\t支 出\t\t\t" in lines
+    assert lines.count("项 目\t预算数\t支出功能科目\t预算数\t经济分类\t预算数") == 1  # repeated header dropped
+    data = [ln for ln in lines if "、事项" in ln]
+    assert data == ["\t".join(r) for r in ROWS]  # every row once, in order, across the page break
+    assert not any(ln.strip() in ("- 1 -", "- 2 -") for ln in lines)  # footers gone
+    assert "某某县某某局" not in lines  # the running header gone
+    assert doc.line_pages[lines.index("\t".join(ROWS[-1]))] == doc.pages
+
+
+def test_unruled_table_is_read_from_word_positions():
+    rows = [["项 目", "预算数", "上年预算数"]] + [[f"{i}、支出", f"{i * 11}.25", f"{i * 10}.00"] for i in range(1, 9)]
+    doc = read_document(_build([Paragraph("表2", BODY), _table(rows, ruled=False, repeat=1)], footer=False), "x.pdf")
+    lines = _lines(doc)
+    assert [ln for ln in lines if "\t" in ln] == ["\t".join(r) for r in rows]
+
+
+def test_paragraph_running_over_a_page_break_and_a_footer_is_one_line():
+    sentence = "，".join(f"第{i}项支出{i}.5万元较上年预算减少{i}.25万元" for i in range(1, 12)) + "。"
+    for n in range(8, 30):  # enough filler that the sentence starts on page 1 and ends on page 2
+        filler = [Paragraph("一、说明", BODY)] + [Paragraph("这是填充的段落文字。" * 6, BODY) for _ in range(n)]
+        data = _build([*filler, Paragraph(sentence, BODY)])
+        pdf = PdfDocument(data)
+        texts = [page.get_textpage().get_text_range() for page in pdf]
+        if len(texts) == 2 and "第1项支出" in texts[0] and "第11项" in texts[1]:
+            break
+    else:
+        pytest.fail("no filler length splits the sentence over two pages")
+    doc = read_document(data, "x.pdf")
+    assert [ln for ln in _lines(doc) if "项支出" in ln] == [sentence]
+    assert doc.line_pages[_lines(doc).index(sentence)] == 1
+
+
+def test_rotated_landscape_page_reads_upright():
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setPageRotation(90)
+    # Drawn so that the page, shown turned by 90 degrees, reads upright.
+    c.translate(A4[0], 0)
+    c.rotate(90)
+    c.setFont(FONT, 11)
+    c.drawString(60, A4[0] - 80, "表3 横排页面")
+    for i, (label, value) in enumerate([("工资福利支出", "1,234.56"), ("商品和服务支出", "78.90")]):
+        c.drawString(60, A4[0] - 120 - 20 * i, label)
+        c.drawRightString(400, A4[0] - 120 - 20 * i, value)
+    c.save()
+    lines = _lines(read_document(buf.getvalue(), "x.pdf"))
+    assert lines[0] == "表3 横排页面"
+    assert lines[1:3] == ["工资福利支出\t1,234.56", "商品和服务支出\t78.90"]
+
+
+def test_landscape_page_size_is_read_like_any_other():
+    doc = read_document(_build([_table(HEADER + ROWS[:5])], pagesize=landscape(A4)), "x.pdf")
+    assert "\t".join(ROWS[4]) in _lines(doc)
+
+
+def _encrypted() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt="secret")
+    c.setFont(FONT, 12)
+    c.drawString(100, 700, "2025年单位预算公开说明")
+    c.save()
+    return buf.getvalue()
+
+
+def _image_only(pages: int = 2) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    img = Image.new("RGB", (200, 280), "white")
+    for _ in range(pages):
+        c.drawInlineImage(img, 50, 100, 400, 560)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _blank(pages: int) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    for _ in range(pages):
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: b"", "空文件"),
+        (lambda: b"PK\x03\x04 this is a zip, not a PDF", "不是 PDF"),
+        (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<", "损坏"),
+        (_encrypted, "加密"),
+        (_image_only, "扫描件"),
+        (lambda: _blank(2000), "没有文字"),
+    ],
+    ids=["empty", "not-a-pdf", "truncated", "encrypted", "image-only", "2000-blank-pages"],
+)
+def test_unreadable_pdfs_say_why(make, reason):
+    with pytest.raises(UnreadableFile, match=reason):
+        read_document(make(), "broken.pdf")
+    parsed = parse_bytes(make(), "broken.pdf")
+    assert parsed["unit"]["parse_status"] == "failed" and reason in parsed["unit"]["parse_error"]
+
+
+def test_truncated_real_pdf_is_failed_or_partial_never_an_exception():
+    data = _build([Paragraph("表1", BODY), _table(HEADER + ROWS)])
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 200):
+        parsed = parse_bytes(data[:cut], "cut.pdf")
+        assert parsed["unit"]["parse_status"] in ("failed", "partial")
+
+
+def test_a_scanned_page_inside_a_text_pdf_makes_it_partial_and_says_which():
+    text_pdf = PdfDocument(_build([Paragraph("人员编制30人，实有人员26人。", BODY)], footer=False))
+    text_pdf.import_pages(PdfDocument(_image_only(1)))
+    buf = io.BytesIO()
+    text_pdf.save(buf)
+    doc = read_document(buf.getvalue(), "x.pdf")
+    assert doc.pages == 2 and any("第 2 页" in p and "扫描" in p for p in doc.problems)
