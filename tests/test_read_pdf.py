@@ -8,14 +8,14 @@ import pytest
 
 pytest.importorskip("reportlab")
 
+from pypdfium2 import PdfDocument  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
-from pypdfium2 import PdfDocument  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle  # noqa: E402
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle  # noqa: E402
 
 from datasets.parse import parse_bytes  # noqa: E402
 from datasets.read import UnreadableFile, read_document  # noqa: E402
@@ -36,7 +36,9 @@ def _build(story, pagesize=A4, footer=True) -> bytes:
             c.drawCentredString(pagesize[0] / 2, 20, f"- {doc.page} -")
             c.drawString(60, pagesize[1] - 30, "某某县某某局")  # a running header
 
-    SimpleDocTemplate(buf, pagesize=pagesize, invariant=1).build(story, onFirstPage=page_footer, onLaterPages=page_footer)
+    SimpleDocTemplate(buf, pagesize=pagesize, invariant=1).build(
+        story, onFirstPage=page_footer, onLaterPages=page_footer
+    )
     return buf.getvalue()
 
 

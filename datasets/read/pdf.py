@@ -107,8 +107,13 @@ def last_resort_fonts() -> None:
     info = raw.FPDF_SYSFONTINFO()
     info.version = 1
     callbacks = {
-        "Release": lambda *a: None, "EnumFonts": lambda *a: None, "MapFont": lambda *a: 1, "GetFont": lambda *a: 1,
-        "GetFontData": font_data, "GetFaceName": lambda *a: 0, "GetFontCharset": lambda *a: 0,
+        "Release": lambda *a: None,
+        "EnumFonts": lambda *a: None,
+        "MapFont": lambda *a: 1,
+        "GetFont": lambda *a: 1,
+        "GetFontData": font_data,
+        "GetFaceName": lambda *a: 0,
+        "GetFontCharset": lambda *a: 0,
         "DeleteFont": lambda *a: None,
     }
     for name, fn in callbacks.items():
