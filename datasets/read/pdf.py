@@ -43,7 +43,8 @@ _DIGITS = re.compile(r"\d+")
 _NUMERIC = re.compile(r"^[-+]?[\d,，.]+%?$")
 _STARTS_BLOCK = re.compile(r"^\s*(?:表\s*[\d一二三四五六七八九十]|附表|目\s*录|单位\s*[:：]|注\s*[:：])")
 _ENDS = "。；;！!？?：:"
-_SKIP = frozenset("\r\n")
+_PIECE = re.compile(r"\S+")
+_GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
 
 
 @dataclass
@@ -164,7 +165,9 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
             break
         page = pdf[k]
         try:
-            chars, garbled, images = _chars(page)
+            hs, vs = _rulings(page)
+            grids = _grids(hs, vs) if hs and vs else []
+            chars, garbled, images = _pieces(page, sorted(v for g in grids for v in g.vs))
             if garbled:
                 garbled_pages.append(k + 1)
                 continue
@@ -172,7 +175,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
                 if images:
                     image_pages.append(k + 1)
                 continue
-            page_blocks = _page_blocks(page, chars, k + 1)
+            page_blocks = _page_blocks(page, grids, chars, k + 1)
             edges.append(
                 _edge_texts(page_blocks, page.get_height() if page.get_rotation() % 180 == 0 else page.get_width())
             )
@@ -208,35 +211,53 @@ def _pages_text(pages: list[int]) -> str:
 # --- characters and drawn lines ------------------------------------------------
 
 
-def _chars(page: pdfium.PdfPage) -> tuple[list[tuple[str, float, float, float, float]], bool, bool]:
-    """(chars as (text, x0, top, x1, bottom) in display coordinates, garbled, has images)."""
+def _pieces(page: pdfium.PdfPage, cuts: list[tuple[float, float, float]]) -> tuple[list, bool, bool]:
+    """(pieces of text as (text, x0, top, x1, bottom) in display coordinates, garbled,
+    has images; a piece also says whether white space preceded it in the text layer).
+    A piece is a run of characters without white space; its box comes
+    from its first and last character (two pdfium calls, not one per character),
+    except where a piece crosses one of the `cuts` (the vertical lines of ruled
+    tables: cells printed without a gap) or does not run left to right: then each
+    character is a piece of its own."""
     tp = page.get_textpage()
+    out: list[tuple[str, float, float, float, float]] = []
     try:
         h = tp.raw
         n = raw.FPDFText_CountChars(h)
         text = tp.get_text_range() if n else ""
-        out = []
-        bad = 0
-        if n:
-            rot = page.get_rotation() % 360
-            height = page.get_height()
+        bad = len(_GARBLED.findall(text))
+        if text:
+            to_display = _display(page)
             rect = raw.FS_RECTF()
             box = raw.FPDFText_GetLooseCharBox
-            # The hot loop of the reader: one pdfium call per character, nothing else.
-            for i, ch in enumerate(text):
-                if ch in _SKIP:
-                    continue
-                if ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd":
-                    bad += 1
-                    continue
+            generated = raw.FPDFText_IsGenerated
+
+            def char_box(i: int) -> tuple[float, float, float, float]:
                 box(h, i, rect)
-                if rect.right - rect.left < 0.01 and ch == " ":
-                    continue  # a space pdfium inserted between runs
-                out.append((ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
-            if rot:
-                transform = _display(page)
-                out = [(c, *transform(x0, height - t, x1, height - b)) for c, x0, t, x1, b in out]
-        garbled = bad > 20 and bad > 0.2 * (bad + len(out))
+                return to_display(rect.left, rect.top, rect.right, rect.bottom)
+
+            cut_xs = [c[0] for c in cuts]
+            for m in _PIECE.finditer(text):
+                a, b = m.span()
+                piece = m.group()
+                # Printed apart from what precedes it (pdfium's own inserted spaces do not count).
+                spaced = a > 0 and text[a - 1] in " \u3000" and not generated(h, a - 1)
+                first = char_box(a)
+                if b - a == 1:
+                    out.append((piece, *first, spaced))
+                    continue
+                last = char_box(b - 1)
+                x0, top, x1, bottom = first[0], min(first[1], last[1]), last[2], max(first[3], last[3])
+                mid, height = (top + bottom) / 2, bottom - top
+                straight = last[0] >= first[0] - 1 and abs((last[1] + last[3]) - (first[1] + first[3])) < height
+                if straight and not _crosses(cuts, cut_xs, x0, x1, mid):
+                    out.append((piece, x0, top, x1, bottom, spaced))
+                    continue
+                for i in range(a, b):  # the rare piece that needs every character
+                    out.append((text[i], *char_box(i), spaced and i == a))
+        garbled = bad > 20 and bad > 0.2 * len(text)
+        if bad:
+            out = [(_GARBLED.sub("", p[0]), *p[1:]) for p in out if _GARBLED.sub("", p[0])]
     finally:
         tp.close()
     handle = page.raw
@@ -245,6 +266,16 @@ def _chars(page: pdfium.PdfPage) -> tuple[list[tuple[str, float, float, float, f
         for k in range(raw.FPDFPage_CountObjects(handle))
     )
     return out, garbled, images
+
+
+def _crosses(cuts, cut_xs: list[float], x0: float, x1: float, mid: float) -> bool:
+    """Whether a vertical cut lies inside (x0, x1) at height `mid`."""
+    k = bisect_right(cut_xs, x0 + 1)
+    while k < len(cuts) and cuts[k][0] < x1 - 1:
+        if cuts[k][1] <= mid <= cuts[k][2]:
+            return True
+        k += 1
+    return False
 
 
 def _display(page: pdfium.PdfPage):
@@ -432,10 +463,18 @@ def _grid_rows(grid: Grid, chars: list) -> list[list[str]]:
     return [row for row in rows if any(row)]
 
 
-def _cell_text(chars: list) -> str:
-    """Characters of one cell in reading order (wrapped lines joined)."""
-    lines = _group_lines(chars)
-    return "".join("".join(ch[0] for ch in line) for line in lines).strip()
+def _cell_text(pieces: list) -> str:
+    """The pieces of one cell in reading order (wrapped lines joined)."""
+    if len(pieces) == 1:
+        return pieces[0][0]
+    out = []
+    for line in _group_lines(pieces):
+        text, x1 = line[0][0], line[0][3]
+        for p in line[1:]:
+            text += (" " if p[5] or p[1] - x1 > 0.4 * (p[4] - p[2]) else "") + p[0]
+            x1 = p[3]
+        out.append(text)
+    return "".join(out)
 
 
 def _group_lines(chars: list) -> list[list]:
@@ -457,30 +496,23 @@ def _group_lines(chars: list) -> list[list]:
 # --- lines, runs and tables without rules -----------------------------------------
 
 
-def _lines(chars: list, page: int) -> list[Line]:
+def _lines(pieces: list, page: int) -> list[Line]:
     out = []
-    for group in _group_lines(chars):
-        heights = sorted(c[4] - c[2] for c in group)
+    for group in _group_lines(pieces):
+        heights = sorted(p[4] - p[2] for p in group)
         h = heights[len(heights) // 2] or 1.0
         runs: list[tuple[float, float, str]] = []
-        x0 = x1 = None
-        text: list[str] = []
-        for ch in group:
-            if ch[0] == " " or ch[0] == "\u3000":
-                if text:
-                    text.append(ch[0])
-                continue
-            if x1 is not None and ch[1] - x1 > 0.9 * h:  # a wide gap: a new run (table cell)
-                runs.append((x0, x1, "".join(text).rstrip()))
-                text, x0 = [], None
-            if x0 is None:
-                x0 = ch[1]
-            text.append(ch[0])
-            x1 = ch[3]
-        if text:
-            runs.append((x0, x1, "".join(text).rstrip()))
-        if runs:
-            out.append(Line(min(c[2] for c in group), max(c[4] for c in group), runs, page, h))
+        x0, x1, text = group[0][1], group[0][3], group[0][0]
+        for p in group[1:]:
+            gap = p[1] - x1
+            if gap > 0.9 * h:  # a wide gap: a new run (a table cell)
+                runs.append((x0, x1, text))
+                x0, text = p[1], p[0]
+            else:
+                text += (" " if p[5] or gap > 0.4 * h else "") + p[0]
+            x1 = max(x1, p[3])
+        runs.append((x0, x1, text))
+        out.append(Line(min(p[2] for p in group), max(p[4] for p in group), runs, page, h))
     return out
 
 
@@ -516,9 +548,7 @@ def _is_row(line: Line) -> bool:
     return len(line.runs) >= 2
 
 
-def _page_blocks(page: pdfium.PdfPage, chars: list, number: int) -> list[Block]:
-    hs, vs = _rulings(page)
-    grids = _grids(hs, vs) if hs and vs else []
+def _page_blocks(page: pdfium.PdfPage, grids: list[Grid], chars: list, number: int) -> list[Block]:
     blocks: list[Block] = []
     free = chars
     for g in grids:
