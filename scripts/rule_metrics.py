@@ -24,40 +24,30 @@ from anomaly.engine import run_rules  # noqa: E402
 from datasets.corpus import parse_files, unit_id_of  # noqa: E402
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("folder", type=Path)
-    ap.add_argument("--select", default=None)
-    ap.add_argument("--ignore", default=None)
-    ap.add_argument("--show", type=int, default=3, help="examples per false-alarm rule / missed family")
-    args = ap.parse_args(argv)
-
-    labels = json.loads((args.folder / "labels.json").read_text(encoding="utf-8"))
+def rule_metrics(folder: Path, select=None, ignore=None, show: int = 3, frames=None) -> dict:
+    """Per family: labels, unit and line hits; clean documents alarmed, by rule; examples."""
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     docs = labels["documents"]
-    files = [args.folder / d["file"] for d in docs]
-    frames = parse_files(files)
-    findings, coverage = run_rules(
-        frames,
-        select=args.select.split(",") if args.select else None,
-        ignore=args.ignore.split(",") if args.ignore else None,
-    )
+    files = [folder / d["file"] for d in docs]
+    frames = frames or parse_files(files)
+    findings, coverage = run_rules(frames, select=select, ignore=ignore)
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for r in findings.iter_rows(named=True):
         by_unit[r["unit_id"]].append(r)
 
     n_lab, hit_unit, hit_line = Counter(), Counter(), Counter()
     missed: dict[str, list[str]] = defaultdict(list)
-    clean_fa, n_clean = Counter(), 0
+    clean_fa, n_clean, any_fa = Counter(), 0, 0
     fa_examples: dict[str, list[str]] = defaultdict(list)
     for d, f in zip(docs, files):
-        uid = unit_id_of(f)
-        fs = by_unit.get(uid, [])
+        fs = by_unit.get(unit_id_of(f), [])
         if d["clean"]:
             n_clean += 1
             bad = [x for x in fs if x["severity"] in ("error", "warning")]
+            any_fa += bool(bad)
             for rule in {x["rule"] for x in bad}:
                 clean_fa[rule] += 1
-                if len(fa_examples[rule]) < args.show:
+                if len(fa_examples[rule]) < show:
                     x = next(x for x in bad if x["rule"] == rule)
                     fa_examples[rule].append(f"{d['file']}:{x['line']}  {x['message']}")
             continue
@@ -65,16 +55,43 @@ def main(argv: list[str] | None = None) -> int:
             fam = a["family"]
             n_lab[fam] += 1
             same = [x for x in fs if x["family"] == fam]
-            if same:
-                hit_unit[fam] += 1
+            hit_unit[fam] += bool(same)
             if a.get("line") is not None and any(
                 x["line"] is not None and abs(x["line"] - a["line"]) <= 2 for x in same
             ):
                 hit_line[fam] += 1
-            if not same and len(missed[fam]) < args.show:
+            if not same and len(missed[fam]) < show:
                 missed[fam].append(f"{d['file']}:{a.get('line')}  {a['kind']}: {a.get('detail')}")
+    return {
+        "documents": len(docs),
+        "clean": n_clean,
+        "findings": findings.height,
+        "labels": n_lab,
+        "unit_hits": hit_unit,
+        "line_hits": hit_line,
+        "clean_alarmed": any_fa,
+        "clean_alarms_by_rule": clean_fa,
+        "alarm_examples": fa_examples,
+        "missed": missed,
+        "coverage": coverage,
+    }
 
-    print(f"{len(docs)} documents, {n_clean} clean, {findings.height} findings")
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--select", default=None)
+    ap.add_argument("--ignore", default=None)
+    ap.add_argument("--show", type=int, default=3, help="examples per false-alarm rule / missed family")
+    args = ap.parse_args(argv)
+    m = rule_metrics(
+        args.folder,
+        select=args.select.split(",") if args.select else None,
+        ignore=args.ignore.split(",") if args.ignore else None,
+        show=args.show,
+    )
+    n_lab, hit_unit, hit_line = m["labels"], m["unit_hits"], m["line_hits"]
+    print(f"{m['documents']} documents, {m['clean']} clean, {m['findings']} findings")
     print(f"{'family':8}{'labels':>8}{'unit recall':>14}{'line recall':>14}")
     for fam in sorted(n_lab):
         n = n_lab[fam]
@@ -82,23 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     tot = sum(n_lab.values())
     if tot:
         print(f"{'all':8}{tot:>8}{sum(hit_unit.values()) / tot:>14.1%}{sum(hit_line.values()) / tot:>14.1%}")
-    any_fa = sum(
-        1
-        for d, f in zip(docs, files)
-        if d["clean"] and any(x["severity"] in ("error", "warning") for x in by_unit.get(unit_id_of(f), []))
+    n_clean = m["clean"]
+    print(
+        f"\nclean documents with an error/warning finding: {m['clean_alarmed']}/{n_clean} ({m['clean_alarmed'] / max(n_clean, 1):.1%})"
     )
-    print(f"\nclean documents with an error/warning finding: {any_fa}/{n_clean} ({any_fa / max(n_clean, 1):.1%})")
-    for rule, n in clean_fa.most_common():
+    for rule, n in m["clean_alarms_by_rule"].most_common():
         print(f"  {rule}: {n}")
-        for e in fa_examples[rule]:
+        for e in m["alarm_examples"][rule]:
             print(f"      {e}")
-    if missed:
+    if m["missed"]:
         print("\nmissed (examples):")
-        for fam, xs in sorted(missed.items()):
+        for fam, xs in sorted(m["missed"].items()):
             for e in xs:
                 print(f"  {fam}  {e}")
     cov = (
-        coverage.group_by("rule", "outcome")
+        m["coverage"]
+        .group_by("rule", "outcome")
         .len()
         .pivot(on="outcome", index="rule", values="len")
         .sort("rule")

@@ -1,0 +1,102 @@
+"""The same labelled corpus read from different formats: extraction, recall per rule
+family and clean documents alarmed, side by side (issue: PDF within 1 point of text).
+
+    python scripts/format_parity.py TXT_CORPUS PDF_CORPUS [LIBREOFFICE_CORPUS ...]
+    python scripts/format_parity.py --generate 500 --seed 11    # txt and pdf corpora made here
+
+Every corpus is a folder with labels.json (as `anomaly generate` writes it); the first
+is the reference. Also prints documents/s and pages/s of each corpus's parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rule_metrics import rule_metrics  # noqa: E402
+
+from datasets.accuracy import extraction_report  # noqa: E402
+from datasets.corpus import parse_files  # noqa: E402
+
+
+def measure(folder: Path) -> dict:
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    files = [folder / d["file"] for d in labels["documents"]]
+    t0, c0 = time.perf_counter(), time.process_time()
+    frames = parse_files(files)
+    cpu = time.process_time() - c0
+    wall = time.perf_counter() - t0
+    units = frames["units"]
+    pages = int(units["pages"].fill_null(0).sum()) if "pages" in units.columns else 0
+    m = rule_metrics(folder, frames=frames)
+    m["extraction"] = extraction_report(labels, folder, units)
+    m["status"] = dict(units["parse_status"].value_counts().iter_rows())
+    m["speed"] = (len(files) / cpu, pages / cpu if pages else None, wall)
+    return m
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpora", nargs="*", type=Path)
+    ap.add_argument("--generate", type=int, help="generate this many units as txt and as pdf")
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args()
+    corpora = list(args.corpora)
+    if args.generate:
+        from datasets.synthetic import generate_corpus
+
+        root = Path(tempfile.mkdtemp(prefix="anomaly-parity-"))
+        for fmt in ("txt", "pdf"):
+            generate_corpus(root / fmt, units=args.generate, seed=args.seed, fmt=fmt)
+            corpora.append(root / fmt)
+    if not corpora:
+        ap.error("give corpora or --generate N")
+    results = [(c.name, measure(c)) for c in corpora]
+
+    width = 12
+    print(f"{'':24}" + "".join(f"{name:>{width}}" for name, _ in results))
+
+    def row(label: str, values) -> None:
+        print(f"{label:24}" + "".join(f"{v:>{width}}" for v in values))
+
+    row("documents", [m["documents"] for _, m in results])
+    row(
+        "ok / partial / failed",
+        ["/".join(str(m["status"].get(s, 0)) for s in ("ok", "partial", "failed")) for _, m in results],
+    )
+    row("all figures extracted", [f"{m['extraction']['share']:.2%}" for _, m in results])
+    families = sorted(set().union(*(m["labels"] for _, m in results)))
+    for fam in families:
+        row(
+            f"recall {fam}",
+            [f"{m['unit_hits'][fam] / m['labels'][fam]:.1%}" if m["labels"][fam] else "-" for _, m in results],
+        )
+    total = [(sum(m["unit_hits"].values()), sum(m["labels"].values())) for _, m in results]
+    row("recall, all families", [f"{h / n:.1%}" if n else "-" for h, n in total])
+    row("clean docs alarmed", [f"{m['clean_alarmed'] / max(m['clean'], 1):.2%}" for _, m in results])
+    row("documents/s per core", [f"{m['speed'][0]:.1f}" for _, m in results])
+    row("pages/s per core", [f"{m['speed'][1]:.0f}" if m["speed"][1] else "-" for _, m in results])
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    for name, m in results:
+        misses = m["extraction"]["misses"]
+        if misses:
+            print(
+                f"\n{name}: extraction misses: " + "; ".join(f"{k} {len(v)} (e.g. {v[0]})" for k, v in misses.items())
+            )
+        for fam, xs in sorted(m["missed"].items()):
+            print(f"{name}: missed {fam}: {xs[0]}")
+        for rule, n in m["clean_alarms_by_rule"].most_common(5):
+            print(f"{name}: clean alarms {rule}: {n}, e.g. {m['alarm_examples'][rule][0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
