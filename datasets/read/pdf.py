@@ -21,6 +21,7 @@ growing downwards.
 from __future__ import annotations
 
 import ctypes
+import gc
 import re
 import time
 from bisect import bisect_right
@@ -144,10 +145,16 @@ def read_pdf(data: bytes) -> Document:
         if "password" in text:
             raise UnreadableFile("PDF 已加密，需要密码 / encrypted PDF: a password is required") from None
         raise UnreadableFile(f"PDF 已损坏，无法打开 / corrupt PDF, cannot be opened ({exc})") from None
+    # Reading makes tens of thousands of short-lived tuples and no reference cycles; the
+    # collector's passes over them cost 15% of the time.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _read(pdf)
     finally:
         pdf.close()
+        if collecting:
+            gc.enable()
 
 
 def _read(pdf: pdfium.PdfDocument) -> Document:
