@@ -1,0 +1,234 @@
+"""A second PDF producer: a generated corpus as LibreOffice would print it from HTML.
+
+    python scripts/second_producer.py CORPUS_DIR OUT_DIR [--jobs N] [--batch B] [--check]
+
+For every document of CORPUS_DIR (written by ``anomaly generate``; its labels.json
+lists them), writes the page a county website would publish
+(datasets.synthetic.html) and converts it to PDF with LibreOffice headless
+(``soffice --headless --convert-to pdf``, B files per soffice call, N calls at a
+time, each with its own profile). OUT_DIR gets the same folders and file stems as
+CORPUS_DIR with .pdf for .txt, and a labels.json whose ``file`` entries name the PDFs;
+each document keeps its text file in ``text_file``. The anomalies' ``line`` numbers
+refer to that text version, not to the PDF (a PDF has pages, not lines); figures
+(``truth``) are the same in both. ``--keep-html DIR`` also keeps the HTML pages (outside
+OUT_DIR, so a screen of OUT_DIR sees only the PDFs). Documents that are not .txt (a
+corpus generated in another format) are skipped.
+
+``--check`` reads every PDF back with pypdfium2 and reports documents whose text is
+not exactly the characters of the text version (whitespace, tab and pipe syntax
+aside; the order inside tables may differ; header rows repeat on each page a table
+runs over) or lacks a table figure whole on one line.
+
+Needs LibreOffice (Debian: libreoffice-writer-nogui) and a CJK font (fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from queue import Queue
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from datasets.synthetic.html import header_rows, is_table_row, render_html, table_figures, tables  # noqa: E402
+
+
+def read_text(path: Path, encoding: str | None) -> str:
+    data = path.read_bytes()
+    for enc in ([encoding] if encoding else []) + ["utf-8-sig", "gb18030"]:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def soffice_version(soffice: str) -> str:
+    out = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=120)
+    return out.stdout.strip()
+
+
+def convert(soffice: str, htmls: list[Path], outdir: Path, profile: Path) -> None:
+    """One soffice call for a batch of HTML files (its own profile, so calls run side by side)."""
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        *map(str, htmls),
+    ]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60 + 30 * len(htmls))
+
+
+def pdf_text(path: Path) -> tuple[str, int]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        texts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return "\n".join(texts), len(pdf)
+    finally:
+        pdf.close()
+
+
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+
+
+def visible_chars(text: str) -> tuple[Counter, set[str]]:
+    """The characters a reader should see (the text without whitespace, tables reduced
+    to their cells), and the characters of the tables' header rows, which LibreOffice
+    repeats on every page a table runs over."""
+    chars = Counter()
+    for line in text.lstrip("\ufeff").splitlines():
+        if not is_table_row(line):
+            chars.update("".join(line.split()))
+    header = set()
+    for t in tables(text):
+        for k, r in enumerate(t):
+            cells = "".join("".join(c.split()) for c in r)
+            chars.update(cells)
+            if k < header_rows(t):
+                header.update(cells)
+    return chars, header
+
+
+def check(docs: list[dict], corpus: Path, out: Path) -> None:
+    """Every character of the text version in the PDF (tables may read in another order),
+    nothing added but repeated header rows, and every table figure as a whole number on one line (as often as the
+    tables print it: a figure wrapped inside its cell is counted missing)."""
+    bad, pages, figures = [], 0, 0
+    for d in docs:
+        text = read_text(corpus / d["text_file"], d.get("encoding"))
+        got, n = pdf_text(out / d["file"])
+        pages += n
+        figs = Counter(table_figures(text))
+        figures += figs.total()
+        numbers = Counter(_NUMBER.findall(got))
+        missing = sorted((figs - numbers).elements())
+        want, header = visible_chars(text)
+        have = Counter("".join(got.split()))
+        lost, extra = want - have, have - want
+        extra = Counter({ch: n for ch, n in extra.items() if ch not in header})
+        if missing or lost or extra:
+            bad.append((d["file"], missing, lost, extra))
+    print(f"checked {len(docs)} PDFs ({pages} pages, {figures} table figures)")
+    for f, missing, lost, extra in bad:
+        print(f"  {f}: {len(missing)} figures not found whole on a line {missing[:5]}")
+        print(f"    characters lost {dict(lost.most_common(8))}, added {dict(extra.most_common(8))}")
+    if not bad:
+        print("every PDF holds the characters of its text version (and repeated headers) and every table figure whole")
+    else:
+        print(f"{len(bad)} PDFs differ")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--jobs", type=int, default=1, help="soffice processes at a time (default 1)")
+    ap.add_argument("--batch", type=int, default=50, help="files per soffice call (default 50)")
+    ap.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
+    ap.add_argument("--keep-html", type=Path, metavar="DIR", help="also write the HTML pages under DIR")
+    ap.add_argument("--check", action="store_true", help="read the PDFs back with pypdfium2")
+    args = ap.parse_args()
+    jobs = max(1, args.jobs)
+
+    labels_path = args.corpus / "labels.json"
+    if labels_path.exists():
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    else:  # any folder of .txt files: no labels to carry
+        files = sorted(p.relative_to(args.corpus).as_posix() for p in args.corpus.rglob("*.txt"))
+        labels = {"documents": [{"file": f} for f in files]}
+    skipped = [d["file"] for d in labels["documents"] if not d["file"].endswith(".txt")]
+    if skipped:
+        print(f"skipped {len(skipped)} documents that are not .txt (e.g. {skipped[0]})", file=sys.stderr)
+    docs = [d for d in labels["documents"] if d["file"].endswith(".txt")]
+    args.out.mkdir(parents=True, exist_ok=True)
+    version = soffice_version(args.soffice)
+
+    with tempfile.TemporaryDirectory(prefix="second-producer-") as tmp:
+        tmp = Path(tmp)
+        html_dir, pdf_dir = tmp / "html", tmp / "pdf"
+        html_dir.mkdir()
+        pdf_dir.mkdir()
+        t0 = time.perf_counter()
+        htmls = []
+        for i, d in enumerate(docs):  # flat names: soffice writes every PDF into one folder
+            h = html_dir / f"{i:06d}.html"
+            h.write_text(render_html(read_text(args.corpus / d["file"], d.get("encoding"))), encoding="utf-8")
+            htmls.append(h)
+        t_html = time.perf_counter() - t0
+
+        profiles: Queue[Path] = Queue()
+        for k in range(jobs):
+            profiles.put(tmp / f"profile{k}")
+
+        def run(batch: list[Path]) -> None:
+            profile = profiles.get()
+            try:
+                convert(args.soffice, batch, pdf_dir, profile)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                print(f"soffice failed on {batch[0].name}…{batch[-1].name}: {e}", file=sys.stderr)
+            finally:
+                profiles.put(profile)
+
+        t1 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(run, [htmls[i : i + args.batch] for i in range(0, len(htmls), args.batch)]))
+        t_pdf = time.perf_counter() - t1
+
+        done = []
+        for i, d in enumerate(docs):
+            rel = Path(d["file"]).with_suffix(".pdf")
+            src = pdf_dir / f"{i:06d}.pdf"
+            if not src.exists():
+                print(f"no PDF for {d['file']}", file=sys.stderr)
+                continue
+            (args.out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(src, args.out / rel)
+            if args.keep_html:
+                (args.keep_html / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(htmls[i], args.keep_html / rel.with_suffix(".html"))
+            d["text_file"], d["file"] = d["file"], rel.as_posix()
+            for a in d.get("anomalies", []):  # a copy names its source file last
+                if a.get("family") == "CPY" and str(a.get("detail", "")).endswith(".txt"):
+                    a["detail"] = a["detail"][: -len(".txt")] + ".pdf"
+            done.append(d)
+
+    labels["documents"] = done
+    labels["producer"] = {
+        "pdf": f"{version} (HTML from datasets.synthetic.html, converted headless)",
+        "lines": "anomalies' line numbers refer to text_file, the text version",
+    }
+    (args.out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
+    n = len(done)
+    print(
+        f"{n} PDFs from {len(docs)} documents: HTML {t_html:.1f}s, LibreOffice {t_pdf:.1f}s "
+        f"({t_pdf / max(n, 1):.2f}s per document, {jobs} soffice at a time, {args.batch} files per call)"
+    )
+    if args.check:
+        check(done, args.corpus, args.out)
+    return 0 if n == len(docs) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
