@@ -57,6 +57,7 @@ class Line:
     runs: list[tuple[float, float, str]]
     page: int
     height: float = 0.0
+    pieces: list = field(default_factory=list)
 
     @property
     def x0(self) -> float:
@@ -174,15 +175,19 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
         try:
             hs, vs = _rulings(page)
             grids = _grids(hs, vs) if hs and vs else []
-            chars, garbled, images = _pieces(page, sorted(v for g in grids for v in g.vs))
-            if garbled:
-                garbled_pages.append(k + 1)
-                continue
-            if not chars:
-                if images:
-                    image_pages.append(k + 1)
-                continue
-            page_blocks = _page_blocks(page, grids, chars, k + 1)
+            tp = page.get_textpage()
+            try:
+                chars, garbled, images = _pieces(page, tp, sorted(v for g in grids for v in g.vs))
+                if garbled:
+                    garbled_pages.append(k + 1)
+                    continue
+                if not chars:
+                    if images:
+                        image_pages.append(k + 1)
+                    continue
+                page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp))
+            finally:
+                tp.close()
             edges.append(
                 _edge_texts(page_blocks, page.get_height() if page.get_rotation() % 180 == 0 else page.get_width())
             )
@@ -218,7 +223,9 @@ def _pages_text(pages: list[int]) -> str:
 # --- characters and drawn lines ------------------------------------------------
 
 
-def _pieces(page: pdfium.PdfPage, cuts: list[tuple[float, float, float]]) -> tuple[list, bool, bool]:
+def _pieces(
+    page: pdfium.PdfPage, tp: pdfium.PdfTextPage, cuts: list[tuple[float, float, float]]
+) -> tuple[list, bool, bool]:
     """(pieces of text as (text, x0, top, x1, bottom) in display coordinates, garbled,
     has images; a piece also says whether white space preceded it in the text layer).
     A piece is a run of characters without white space; its box comes
@@ -226,9 +233,8 @@ def _pieces(page: pdfium.PdfPage, cuts: list[tuple[float, float, float]]) -> tup
     except where a piece crosses one of the `cuts` (the vertical lines of ruled
     tables: cells printed without a gap) or does not run left to right: then each
     character is a piece of its own."""
-    tp = page.get_textpage()
-    out: list[tuple[str, float, float, float, float]] = []
-    try:
+    out: list[tuple] = []
+    if True:
         h = tp.raw
         n = raw.FPDFText_CountChars(h)
         text = tp.get_text_range() if n else ""
@@ -251,28 +257,47 @@ def _pieces(page: pdfium.PdfPage, cuts: list[tuple[float, float, float]]) -> tup
                 spaced = a > 0 and text[a - 1] in " \u3000" and not generated(h, a - 1)
                 first = char_box(a)
                 if b - a == 1:
-                    out.append((piece, *first, spaced))
+                    out.append((piece, *first, spaced, a, b))
                     continue
                 last = char_box(b - 1)
                 x0, top, x1, bottom = first[0], min(first[1], last[1]), last[2], max(first[3], last[3])
                 mid, height = (top + bottom) / 2, bottom - top
                 straight = last[0] >= first[0] - 1 and abs((last[1] + last[3]) - (first[1] + first[3])) < height
                 if straight and not _crosses(cuts, cut_xs, x0, x1, mid):
-                    out.append((piece, x0, top, x1, bottom, spaced))
+                    out.append((piece, x0, top, x1, bottom, spaced, a, b))
                     continue
                 for i in range(a, b):  # the rare piece that needs every character
-                    out.append((text[i], *char_box(i), spaced and i == a))
+                    out.append((text[i], *char_box(i), spaced and i == a, i, i + 1))
         garbled = bad > 20 and bad > 0.2 * len(text)
         if bad:
             out = [(_GARBLED.sub("", p[0]), *p[1:]) for p in out if _GARBLED.sub("", p[0])]
-    finally:
-        tp.close()
     handle = page.raw
     images = not out and any(
         raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(handle, k)) == raw.FPDF_PAGEOBJ_IMAGE
         for k in range(raw.FPDFPage_CountObjects(handle))
     )
     return out, garbled, images
+
+
+def _exploder(page: pdfium.PdfPage, tp: pdfium.PdfTextPage):
+    """A function from a piece to its characters, each a piece of its own."""
+    to_display = _display(page)
+    rect = raw.FS_RECTF()
+    h = tp.raw
+
+    def explode(piece: tuple) -> list[tuple]:
+        text, a, b = piece[0], piece[6], piece[7]
+        if b - a <= 1 or len(text) != b - a:
+            return [piece]
+        out = []
+        for i in range(a, b):
+            raw.FPDFText_GetLooseCharBox(h, i, rect)
+            out.append(
+                (text[i - a], *to_display(rect.left, rect.top, rect.right, rect.bottom), piece[5] and i == a, i, i + 1)
+            )
+        return out
+
+    return explode
 
 
 def _crosses(cuts, cut_xs: list[float], x0: float, x1: float, mid: float) -> bool:
@@ -519,43 +544,106 @@ def _lines(pieces: list, page: int) -> list[Line]:
                 text += (" " if p[5] or gap > 0.4 * h else "") + p[0]
             x1 = max(x1, p[3])
         runs.append((x0, x1, text))
-        out.append(Line(min(p[2] for p in group), max(p[4] for p in group), runs, page, h))
+        out.append(Line(min(p[2] for p in group), max(p[4] for p in group), runs, page, h, group))
     return out
 
 
-def _unruled_rows(lines: list[Line]) -> list[list[str]]:
-    """Rows of a table without rules: columns from the fullest rows' runs; a run that
-    spans several columns (a merged header) is placed in the first."""
-    full = max(len(ln.runs) for ln in lines)
-    spans: list[list[float]] = []
-    for ln in lines:
-        if len(ln.runs) == full:
-            for a, b, _ in ln.runs:
-                spans.append([a, b])
-    spans.sort()
+def _micro_runs(line: Line, explode) -> list[tuple[float, float, str]]:
+    """The line's runs split wherever characters stand apart without a space between
+    them: cells of a table without rules may be printed only a few points apart
+    (表10 | 2024年…), closer than the gap that separates runs of prose."""
+    chars = sorted((c for p in line.pieces for c in explode(p)), key=lambda c: c[1])
+    h = line.height
+    runs: list[list] = []
+    for c in chars:
+        if runs:
+            gap = c[1] - runs[-1][1]
+            if gap <= 0.9 * h and (c[5] or gap <= 0.3 * h):
+                runs[-1][2] += (" " if c[5] or gap > 0.4 * h else "") + c[0]
+                runs[-1][1] = max(runs[-1][1], c[3])
+                continue
+        runs.append([c[1], c[3], c[0]])
+    return [tuple(r) for r in runs]
+
+
+def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
+    """Rows of a table without rules. Columns come from the fullest lines' runs (a run
+    that spans several columns, a merged header, goes to the first); lines closer
+    together than the table's usual row pitch are one row whose cells wrapped."""
+    runs = [_micro_runs(ln, explode) for ln in lines]
+    full = max(len(r) for r in runs)
+    spans = sorted([a, b] for r in runs if len(r) == full for a, b, _ in r)
     cols: list[list[float]] = []
     for a, b in spans:
         if cols and a <= cols[-1][1] + 1:
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
-    rows = []
-    for ln in lines:
-        row = [""] * len(cols)
-        for a, b, text in ln.runs:
+    pitch = _pitch(lines)
+    rows: list[list[str]] = []
+    last_top = None
+    for ln, line_runs in zip(lines, runs):
+        if last_top is None or ln.top - last_top >= 0.75 * pitch:
+            rows.append([""] * len(cols))
+        last_top = ln.top
+        row = rows[-1]
+        for a, b, text in line_runs:
             c = next((k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1), None)
             if c is None:  # in a gap between columns: the nearest column on the left
                 c = max((k for k, (ca, _) in enumerate(cols) if ca <= a), default=0)
             row[c] = (row[c] + text) if row[c] else text
-        rows.append(row)
     return rows
+
+
+def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
+    """Line ranges that are tables without rules: lines of several runs, with the lines
+    of a single cell between them (a row whose other cells are empty) as long as they
+    keep the row pitch and are narrower than the table, and the lines of a first or
+    last row whose cells wrapped."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if not _is_row(lines[i]):
+            i += 1
+            continue
+        j, last_row = i + 1, i
+        left, right = lines[i].x0, lines[i].x1
+        while j < len(lines):
+            ln = lines[j]
+            # A row apart at most (a header of wrapped cells has a shorter pitch than the body).
+            pitch = _pitch(lines[i : last_row + 1]) if last_row > i else 0.0
+            if ln.top - lines[j - 1].top > max(1.3 * pitch, 2.6 * ln.height):
+                break
+            if _is_row(ln):
+                last_row = j
+                left, right = min(left, ln.x0), max(right, ln.x1)
+            elif _STARTS_BLOCK.match(ln.text) or ln.x1 - ln.x0 > 0.45 * (right - left) or j - last_row > 8:
+                break
+            j += 1
+        j = last_row + 1
+        if j - i >= 2:
+            pitch = _pitch(lines[i:j])
+            lo = spans[-1][1] if spans else 0
+            while i > lo and lines[i].top - lines[i - 1].top < 0.75 * pitch:
+                i -= 1
+            while j < len(lines) and lines[j].top - lines[j - 1].top < 0.75 * pitch:
+                j += 1
+            spans.append((i, j))
+        i = j
+    return spans
+
+
+def _pitch(lines: list[Line]) -> float:
+    """The usual distance from one line's top to the next's."""
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]))
+    return steps[len(steps) // 2] if steps else 0.0
 
 
 def _is_row(line: Line) -> bool:
     return len(line.runs) >= 2
 
 
-def _page_blocks(page: pdfium.PdfPage, grids: list[Grid], chars: list, number: int) -> list[Block]:
+def _page_blocks(grids: list[Grid], chars: list, number: int, explode) -> list[Block]:
     blocks: list[Block] = []
     free = chars
     for g in grids:
@@ -569,23 +657,14 @@ def _page_blocks(page: pdfium.PdfPage, grids: list[Grid], chars: list, number: i
         if rows:
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
+    spans = _table_spans(lines)
+    starts = dict(spans)
     i = 0
     while i < len(lines):
-        if _is_row(lines[i]):
-            j = i + 1
-            while j < len(lines) and (
-                _is_row(lines[j])
-                or (
-                    j + 1 < len(lines)
-                    and _is_row(lines[j + 1])
-                    and lines[j + 1].top - lines[j].bottom < 2 * lines[j].height
-                )
-            ):
-                j += 1
-            if j - i >= 2:
-                blocks.append(Block("table", lines[i].top, number, rows=_unruled_rows(lines[i:j])))
-                i = j
-                continue
+        if i in starts:
+            blocks.append(Block("table", lines[i].top, number, rows=_unruled_rows(lines[i : starts[i]], explode)))
+            i = starts[i]
+            continue
         blocks.append(Block("text", lines[i].top, number, lines=[lines[i]]))
         i += 1
     blocks.sort(key=lambda b: b.top)
