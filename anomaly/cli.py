@@ -22,6 +22,7 @@ def main() -> None:
     anomaly generate --units N --out DIR   write a synthetic corpus with labels
     anomaly rules [CODE]              list the checks, or show one rule's docs
     anomaly triage DIR ID --dismiss   remember an analyst's decision on a finding
+    anomaly show ID --out x.png       picture a finding's evidence on its PDF page
     anomaly evaluate DIR --labels L   recall, false alarms and outlier precision
     """
 
@@ -223,6 +224,61 @@ def triage(
         raise click.UsageError("unknown finding ids / 未找到问题编号: " + ", ".join(unknown))
     n = memory.record(db, chosen, None if decision == "reset" else decision, note=note, by=by)
     click.echo(f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.")
+
+
+@main.command()
+@click.argument("finding_id")
+@click.option(
+    "--out-dir",
+    "out_dir",
+    default="anomaly-out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The output folder of `anomaly screen` (holds findings.parquet).",
+)
+@click.option(
+    "--out",
+    "png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="PNG to write (default: FINDING_ID.png).",
+)
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The source PDF, if it has moved since the screen.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def show(finding_id: str, out_dir: Path, png: Path | None, source: Path | None, lang: str) -> None:
+    """Picture a finding's evidence: its PDF page region, the stated figure boxed in red.
+
+    \b
+    anomaly show 3f9a1c2b7d --out-dir OUT --out 3f9a1c2b7d.png
+
+    Exit status: 0 when the PNG was written (when the evidence is not found on its page,
+    the whole page); 1 when it could not be (text input, file moved, changed or
+    unreadable); 2 for usage errors (no such finding, no screen output in --out-dir).
+    """
+    from reports.evidence import ShowError
+    from reports.evidence import show as show_finding
+    from reports.i18n import t
+
+    png = png or Path(f"{finding_id}.png")
+    try:
+        row, picture = show_finding(out_dir, finding_id, png, source=source)
+    except ShowError as exc:
+        message = t(lang, exc.key, **exc.values)
+        if exc.code == 2:
+            raise click.UsageError(message) from None
+        click.echo(message, err=True)
+        sys.exit(exc.code)
+    path = source or row["source_path"]
+    if picture.found is None:
+        click.echo(t(lang, "show_not_found", page=row["page"], png=png), err=True)
+    else:
+        what = t(lang, "show_figure" if picture.found == "figure" else "show_evidence")
+        click.echo(t(lang, "show_done", png=png, path=path, page=row["page"], what=what))
 
 
 @main.command()

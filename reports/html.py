@@ -5,6 +5,10 @@ block, and the page renders the ranked list (paged) and one unit at a time on
 demand, so a run of 10,000 units stays a file of a few MB that opens quickly.
 ``#unit=<unit_id>`` in the address opens that unit directly.
 
+Findings on PDF pages link to the source file at that page (``…pdf#page=N``, relative
+to the report's folder), and the top leads' findings carry a small picture of the
+evidence on its page (reports.evidence), made here from the source files.
+
 Disclosure text is untrusted: in the JSON ``<``, ``>`` and ``&`` are written as
 ``\\u003c`` etc. so nothing can close the script block, and the script renders
 every data string with ``textContent``.
@@ -14,12 +18,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import re
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
 from features.labels import label as feature_label
+from reports.evidence import report_crops
 from reports.files import write_atomic
 from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, t
 from reports.model import (
@@ -46,20 +53,26 @@ FIGURE_COLUMNS = [
     "sangong_prior_yuan",
 ]
 _SEV_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+CROP_UNITS = 20  # the top-ranked units whose findings get a picture of the evidence
+CROPS_PER_UNIT = 5  # at most, in the order the unit's findings are shown (errors first)
+# In a link, every ASCII character that is not plainly part of a path is %-encoded (so no
+# part of a file name reads as a scheme, query or fragment), as are control and space
+# characters; other letters (Chinese) stay as they are, which browsers accept.
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9/._~\-\u00a1-\U0010ffff]|[\u2028\u2029\u3000\ufeff]")
 
 
-def write_html(path: Path, run: ReportInput) -> None:
+def write_html(path: Path, run: ReportInput, crop_units: int = CROP_UNITS) -> None:
     """Write the self-contained report page for ``run`` to ``path`` (atomically)."""
-    page = render_html(run)
+    page = render_html(run, base=Path(path).parent, crop_units=crop_units)
     write_atomic(Path(path), lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
-def render_html(run: ReportInput) -> str:
-    """The page as a string."""
+def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> str:
+    """The page as a string; links to source files are relative to ``base`` (default: here)."""
     lang = lang_of(run.lang)
     css = _asset("report.css")
     js = _asset("report.js")
-    data = safe_json(build_payload(run))
+    data = safe_json(build_payload(run, base=base, crop_units=crop_units))
     meta = run.manifest or {}
     generated = t(
         lang,
@@ -126,7 +139,39 @@ def _clean_floats(frame: pl.DataFrame, digits: int = 6) -> pl.DataFrame:
     )
 
 
-def build_payload(run: ReportInput) -> dict:
+def source_href(path: str | None, base: Path | None = None) -> str | None:
+    """A link from the report's folder ``base`` to the source file ``path`` (as found from
+    the current folder): relative, so the outputs and the inputs can move together, and
+    escaped so that the path stays a path."""
+    if not path:
+        return None
+    target = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(target, os.path.abspath(base or "."))
+    except ValueError:  # on another drive (Windows): only an absolute file: URL reaches it
+        return "file:///" + _URL_UNSAFE.sub(_percent, target.replace(os.sep, "/").lstrip("/"))
+    return "./" + _URL_UNSAFE.sub(_percent, rel.replace(os.sep, "/"))
+
+
+def _percent(m: re.Match) -> str:
+    return "".join(f"%{b:02X}" for b in m.group().encode("utf-8"))
+
+
+def _crops(f: pl.DataFrame, crop_units: int) -> dict[str, str]:
+    """Pictures of the evidence for the findings of the top ``crop_units`` units that sit on
+    a PDF page: {row index in ``f``: PNG data URI}. A file that cannot be read gives none."""
+    if crop_units <= 0:
+        return {}
+    chosen = (
+        f.with_row_index("_k")
+        .filter((pl.col("uidx") < crop_units) & pl.col("page").is_not_null())
+        .filter(pl.int_range(pl.len()).over("uidx") < CROPS_PER_UNIT)
+    )
+    uris = report_crops(chosen.select("source_path", "page", "evidence", "stated").rows())
+    return {str(k): uri for k, uri in zip(chosen["_k"], uris) if uri}
+
+
+def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> dict:
     """Everything the page shows, as compact JSON-ready lists (rows as arrays)."""
     lang = lang_of(run.lang)
     units_in = conform(run.units, UNITS_COLUMNS)
@@ -136,6 +181,13 @@ def build_payload(run: ReportInput) -> dict:
     features = conform(run.features, FEATURES_COLUMNS)
 
     units = _unit_rows(units_in, findings, ranking, coverage, features)
+    paged = set(findings.filter(pl.col("page").is_not_null())["unit_id"])
+    units = units.with_columns(
+        source_href=pl.Series(
+            [source_href(p, base) if u in paged else None for u, p in units.select("unit_id", "source_path").rows()],
+            dtype=pl.String,
+        )
+    )
     uidx = units.select("unit_id", pl.col("order").alias("uidx"))
 
     # Findings, grouped by unit in rank order, errors first within a unit.
@@ -147,15 +199,19 @@ def build_payload(run: ReportInput) -> dict:
         )
         .sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
     )
-    f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "stated", "expected"]
+    f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "page", "stated", "expected"]
     # Triage and run-history columns, where the pipeline added them.
     extra = [
         pl.col(c) if c in f.columns else pl.lit(None, pl.String).alias(c)
         for c in ("finding_id", "triage", "triage_note", "triage_by", "triage_at")
     ]
     extra.append(pl.col("is_new") if "is_new" in f.columns else pl.lit(None, pl.Boolean).alias("is_new"))
-    f = f.select(*f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra)
+    f = f.select(
+        *f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra, "source_path"
+    )
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
+    crops = _crops(f, crop_units)
+    f = f.drop("source_path")
 
     feature_rows, feature_names, dists = _feature_rows(features, uidx, lang)
 
@@ -182,6 +238,7 @@ def build_payload(run: ReportInput) -> dict:
         },
         "units": {"cols": unit_cols, "rows": _clean_floats(units).rows()},
         "findings": {"cols": f.columns, "rows": f.rows()},
+        "crops": crops,
         "features": {"rows": feature_rows},
         "dists": dists,
     }

@@ -65,8 +65,10 @@
   var unitFindings = units.map(function () { return []; });
   var famSets = units.map(function () { return {}; });
   var sevSets = units.map(function () { return {}; });
-  D.findings.rows.forEach(function (f) {
+  var cropOf = new Map();  // finding row -> picture of its evidence (top leads only)
+  D.findings.rows.forEach(function (f, k) {
     var ui = f[FC.uidx];
+    if (D.crops[k]) cropOf.set(f, D.crops[k]);
     unitFindings[ui].push(f);
     famSets[ui][f[FC.family]] = 1;
     sevSets[ui][f[FC.severity]] = 1;
@@ -328,8 +330,22 @@
       s);
   }
 
+  // The source file at a page. The href is built and escaped by the writer; only a
+  // relative path or a file: URL is accepted, never another scheme.
+  function pageHref(u, page) {
+    var href = u[UC.source_href];
+    if (page === null || !href || !/^(\.\/|file:\/\/\/)/.test(href)) return null;
+    return href + "#page=" + encodeURIComponent(page);
+  }
+
   function renderFinding(f) {
-    var sev = f[FC.severity], line = f[FC.line];
+    var sev = f[FC.severity], line = f[FC.line], page = f[FC.page];
+    var href = pageHref(units[f[FC.uidx]], page), crop = cropOf.get(f);
+    var where = null;
+    if (page !== null) {
+      where = href ? el("a", { href: href, target: "_blank", rel: "noopener", title: t("open_page", { page: page }), text: t("page", { page: page }) })
+        : t("page", { page: page });
+    }
     var compare = null;
     if (f[FC.stated] !== null || f[FC.expected] !== null) {
       compare = el("div", { cls: "compare" },
@@ -348,9 +364,11 @@
         triage ? badge("tr-" + triage, t(triage)) : null,
         el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") }),
         el("span", { cls: "msg", text: f[FC.message] || "" }),
-        el("span", { cls: "lineno", text: (line === null ? t("line_unknown") : t("line", { line: line }))
-          + (f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : "") })),
+        el("span", { cls: "lineno" }, where, where ? " · " : null, line === null ? t("line_unknown") : t("line", { line: line }),
+          f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : null)),
       f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
+      crop ? el(href ? "a" : "span", href ? { href: href, target: "_blank", rel: "noopener", cls: "crop" } : { cls: "crop" },
+        el("img", { src: crop, alt: t("crop_alt", { page: page }), loading: "lazy" })) : null,
       compare, decided);
   }
 

@@ -1,0 +1,365 @@
+"""Evidence on the page: find a finding's figure in its source PDF and picture the region.
+
+``anomaly show`` writes one picture for an analyst's memo (``show``); report.html embeds
+small ones for the top leads (``report_crops``). The text layer of the finding's page is
+searched for the stated figure inside the evidence, else for the evidence itself, with
+whitespace ignored and full-width/half-width forms folded (NFKC), so the quoted text
+matches however the PDF spaced or broke it. Only the source files are read here.
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import hashlib
+import io
+import re
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import polars as pl
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageDraw
+
+RED = (255, 0, 0)
+SHOW_SCALE = 2.0  # 144 dpi: an A4 page is 1190 px wide
+MAX_SIDE = 5000  # px; a huge page is rendered smaller, not at any cost
+MARGIN_PT = 30  # shown above and below the evidence's lines (about two lines of text)
+REPORT_WIDTH = 800  # px of a crop embedded in the report (full page width: A4 at 97 dpi)
+REPORT_BUDGET_S = 20.0  # seconds for all of a report's crops; the rest go without
+REPORT_GRAYS = 4  # gray levels of an embedded crop: text stays crisp, and with red a 4-bit PNG
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"'})
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+_SPACES = re.compile(r" {2,}")
+_FIGURES_ONLY = re.compile(r"[\d,.%\s+-]+")
+_PIECES = re.compile(r"\s{2,}|\.{3,}|[\t\n,;:!?()。、]")  # table cells, clauses, quotes cut (…), on NFKC text
+
+
+class ShowError(Exception):
+    """Why a finding cannot be pictured: a reports.i18n key, its values and the exit code."""
+
+    def __init__(self, key: str, code: int = 1, **values: object):
+        super().__init__(key)
+        self.key, self.code, self.values = key, code, values
+
+
+@lru_cache(maxsize=8192)
+def _fold(char: str) -> str:
+    text = unicodedata.normalize("NFKC", char).translate(_QUOTES)
+    return "".join(" " if c.isspace() else c for c in text)
+
+
+def normalize(text: str) -> str:
+    """Text as compared: NFKC (full-width to half-width), curly quotes straight, one space
+    for any run of whitespace (spaces still part numbers: 2.50 1,234.00)."""
+    return _SPACES.sub(" ", "".join(_fold(c) for c in text)).strip()
+
+
+@lru_cache(maxsize=4096)
+def _pattern(text: str) -> re.Pattern:
+    """``text`` found however the page spaces it: an optional space between any two characters."""
+    return re.compile(" ?".join(re.escape(c) for c in normalize(text) if c != " "))
+
+
+def _numeric_at(hay: str, k: int, step: int) -> bool:
+    """Does a number continue at hay[k] (reading in direction ``step``)?"""
+    if not 0 <= k < len(hay):
+        return False
+    nxt = k + step
+    return hay[k].isdigit() or (hay[k] in ".," and 0 <= nxt < len(hay) and hay[nxt].isdigit())
+
+
+def occurrences(hay: str, figure: str) -> list[tuple[int, int]]:
+    """Where ``figure`` stands in ``hay`` as a whole number (2.50 is not found in 12.50)."""
+    out = []
+    for m in _pattern(figure).finditer(hay):
+        start, end = m.span()
+        inside = (figure[0].isdigit() and _numeric_at(hay, start - 1, -1)) or (
+            figure[-1].isdigit() and _numeric_at(hay, end, 1)
+        )
+        if not inside:
+            out.append((start, end))
+    return out
+
+
+def figure_of(stated: str | None, evidence: str | None) -> str | None:
+    """The stated figure as it stands in the evidence: for the longest number of ``stated``
+    first, the same number there, or the same amount in the other unit (万元 stated for a
+    cell in 元: 1,210.00 for 12100036, and the other way round); without numbers, the
+    stated text itself (XX, 待填, 减少)."""
+    ev = normalize(evidence or "")
+    in_evidence = [m.group() for m in _NUMBER.finditer(ev)]
+    for number in sorted({m.group() for m in _NUMBER.finditer(normalize(stated or ""))}, key=len, reverse=True):
+        for candidate in (number, number.replace(",", "")):
+            if occurrences(ev, candidate):
+                return candidate
+        same = [n for n in in_evidence if _same_amount(number, n)]
+        if same:
+            return same[0]
+    words = normalize(stated or "")  # no number: a placeholder (XX, 待填) or a word (减少)
+    return words if words and occurrences(ev, words) else None
+
+
+def _same_amount(a: str, b: str) -> bool:
+    """Are a and b the same amount, one in 万元 and the other in 元 (at the precision shown)?"""
+    if a.endswith("%") or b.endswith("%"):
+        return False
+    x, y = float(a.replace(",", "")), float(b.replace(",", ""))
+    decimals = [len(n.partition(".")[2]) for n in (a, b)]
+    return (x != 0 and round(y / 10_000, decimals[0]) == x) or (y != 0 and round(x / 10_000, decimals[1]) == y)
+
+
+def locate(hay: str, evidence: str | None, stated: str | None):
+    """Find the evidence in a page's folded text ``hay``.
+
+    Returns (what, box, context): what is "figure" or "evidence" (what ``box`` covers),
+    box a (start, end) span of ``hay``, context the spans whose lines are shown; or None.
+    """
+    figure = figure_of(stated, evidence)
+    places = occurrences(hay, figure) if figure else []
+    whole = _pattern(evidence).search(hay) if normalize(evidence or "") else None
+    if whole:  # the evidence as quoted
+        span = whole.span()
+        inside = [p for p in places if span[0] <= p[0] and p[1] <= span[1]]
+        if inside:
+            return "figure", inside[0], [span]
+        return "evidence", span, [span]
+    # Not in one piece (a table row read in another order, a sentence cut by a footer):
+    # its pieces (cells, clauses) and the figure nearest to them.
+    parts = _PIECES.split(unicodedata.normalize("NFKC", evidence or ""))
+    pieces = {
+        p
+        for p in [*parts, *(word for part in parts for word in part.split())]  # 表2 合计: also 表2, 合计
+        if len(normalize(p)) >= 2 and not _FIGURES_ONLY.fullmatch(p)  # a number is no anchor: it repeats
+    }
+    found = [m.span() for p in pieces if (m := _pattern(p).search(hay))]
+    if found and places:  # the figure closest after a piece (a label, then its value), else before one
+        box = min(places, key=lambda o: min((o[0] - e, 0) if o[0] >= e else (s - o[1], 1) for s, e in found))
+    elif len(places) == 1:  # nothing else of the evidence here: only an unambiguous figure
+        box = places[0]
+    else:
+        box = None
+    if box:
+        reach = max(len(normalize(evidence or "")), 40)
+        return "figure", box, [box, *(s for s in found if abs(s[0] - box[0]) <= reach)]
+    longest = max(found, key=lambda s: s[1] - s[0], default=None)
+    if longest and longest[1] - longest[0] >= 4:
+        return "evidence", longest, [longest]
+    return None
+
+
+@dataclass
+class Picture:
+    image: Image.Image
+    found: str | None  # "figure" or "evidence" (what the red box covers); None: not found, whole page
+    pages: int  # the document's page count
+
+
+class _Page:
+    """One rendered page, its text layer folded for search, and PDF-to-pixel mapping.
+    ``width``: render to this many pixels wide instead of at ``scale``."""
+
+    def __init__(self, doc: pdfium.PdfDocument, number: int, scale: float = SHOW_SCALE, width: int | None = None):
+        if not 1 <= number <= len(doc):
+            raise ShowError("show_no_page", page=number, pages=len(doc))
+        self.page = doc[number - 1]
+        w, h = self.page.get_size()
+        if width:
+            scale = width / max(w, 1)
+        self.scale = min(scale, MAX_SIDE / max(w, h, 1))
+        self.image = self.page.render(scale=self.scale, may_draw_forms=False).to_pil()
+        self.text = self.page.get_textpage()
+        chars, self.index = [], []  # the folded text, and the character each of its letters is
+        for i in range(self.text.count_chars()):
+            for c in _fold(chr(pdfium_c.FPDFText_GetUnicode(self.text, i))):
+                if c != " " or (chars and chars[-1] != " "):
+                    chars.append(c)
+                    self.index.append(i)
+        self.hay = "".join(chars)
+
+    def to_px(self, x: float, y: float) -> tuple[int, int]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        w, h = self.image.size
+        pdfium_c.FPDF_PageToDevice(self.page, 0, 0, w, h, 0, x, y, dx, dy)
+        return dx.value, dy.value
+
+    def boxes(self, span: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+        """The span's characters as one pixel box per line (left, top, right, bottom)."""
+        lines: list[list[int]] = []
+        for i in sorted({self.index[k] for k in range(*span)}):
+            left, bottom, right, top = self.text.get_charbox(i, loose=True)
+            if right <= left or top <= bottom:
+                continue
+            (x0, y0), (x1, y1) = self.to_px(left, bottom), self.to_px(right, top)
+            box = [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+            last = lines[-1] if lines else None
+            if last and min(last[3], box[3]) - max(last[1], box[1]) > 0.5 * min(last[3] - last[1], box[3] - box[1]):
+                last[:] = [min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]), max(last[3], box[3])]
+            else:
+                lines.append(box)
+        return [(b[0], b[1], b[2], b[3]) for b in lines]
+
+    @cached_property
+    def lines(self) -> list[tuple[int, int, int, int]]:
+        return self.boxes((0, len(self.hay)))
+
+    def crop(self, evidence: str | None, stated: str | None, image: Image.Image, red) -> tuple[str, Image.Image] | None:
+        """(what is boxed, the evidence's lines and a margin, full width, boxed in ``red``
+        on a copy of ``image``), or None when the evidence is not on this page."""
+        hit = locate(self.hay, evidence, stated)
+        boxes = self.boxes(hit[1]) if hit else []
+        if not boxes:
+            return None
+        lines = [b for span in hit[2] for b in self.boxes(span)] + boxes
+        margin = round(MARGIN_PT * self.scale)
+        top, bottom = min(b[1] for b in lines) - margin, max(b[3] for b in lines) + margin
+        # A line the margin cuts through is shown whole.
+        top = max(0, min([top, *(b[1] for b in self.lines if b[1] < top < b[3])]))
+        bottom = min(image.height, max([bottom, *(b[3] for b in self.lines if b[1] < bottom < b[3])]))
+        image = image.copy()
+        draw = ImageDraw.Draw(image)
+        width = max(2, round(1.5 * self.scale))  # drawn just outside the glyphs: no more room beside them
+        dx, dy = width + 1, width + max(1, round(self.scale))
+        for x0, y0, x1, y1 in boxes:
+            draw.rectangle((x0 - dx, y0 - dy, x1 + dx, y1 + dy), outline=red, width=width)
+        return hit[0], image.crop((0, top, image.width, bottom))
+
+    def close(self) -> None:
+        self.text.close()
+        self.page.close()
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    # The PDF reader, if it ran in this process, gave pdfium a last-resort font for speed;
+    # pictures need the real glyphs (and their boxes) of the system's fonts.
+    reader = sys.modules.get("datasets.read.pdf")
+    if reader is not None:
+        reader.system_fonts()
+    try:
+        return pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise ShowError("show_unreadable", path=path, error=str(exc) or type(exc).__name__) from None
+
+
+def picture(path: Path, page_no: int, evidence: str | None, stated: str | None, scale: float = SHOW_SCALE) -> Picture:
+    """The evidence region of page ``page_no`` (1-based) of the PDF at ``path``, boxed in red.
+
+    When the evidence is not on the page: the whole page, found=None. Raises ShowError
+    when the file cannot be opened or has no such page.
+    """
+    doc = open_pdf(path)
+    try:
+        page = _Page(doc, page_no, scale)
+        try:
+            rgb = page.image.convert("RGB")
+            hit = page.crop(evidence, stated, rgb, RED)
+            return Picture(hit[1], hit[0], len(doc)) if hit else Picture(rgb, None, len(doc))
+        finally:
+            page.close()
+    except ShowError as exc:
+        exc.values["path"] = path
+        raise
+    except pdfium.PdfiumError as exc:
+        raise ShowError("show_unreadable", path=path, error=str(exc)) from None
+    finally:
+        doc.close()
+
+
+def sha1_of(path: Path) -> str:
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) -> tuple[dict, Picture]:
+    """``anomaly show``: picture finding ``finding_id`` of the screen written to ``out_dir``
+    and save it as ``png``. Returns (the finding, the picture). Raises ShowError with the
+    reason (code 2: usage, 1: cannot render)."""
+    out_dir = Path(out_dir)
+    table = out_dir / "findings.parquet"
+    if not table.is_file():
+        raise ShowError("show_no_findings", code=2, dir=out_dir)
+    found = pl.read_parquet(table)
+    found = found.filter(pl.col("finding_id") == finding_id.strip()) if "finding_id" in found.columns else found.clear()
+    if found.height == 0:
+        raise ShowError("show_unknown", code=2, id=finding_id, dir=out_dir)
+    row = found.row(0, named=True)
+    units = out_dir / "units.parquet"
+    unit = pl.read_parquet(units).filter(pl.col("unit_id") == row["unit_id"]) if units.is_file() else pl.DataFrame()
+    unit = unit.row(0, named=True) if unit.height else {}
+    if row.get("page") is None:
+        pdf = "pdf" in (unit.get("format") or "") or Path(row["source_path"]).suffix.lower() == ".pdf"
+        if row.get("line") is None or pdf:  # about the whole document, or a comparison across units
+            raise ShowError("show_no_place", id=finding_id, rule=row.get("rule"))
+        raise ShowError("show_text_input", id=finding_id, path=row["source_path"], line=row["line"])
+    path = Path(source or row["source_path"])
+    if not path.is_file():
+        raise ShowError("show_missing", path=path)
+    if unit.get("content_sha1") not in (None, sha1_of(path)):
+        raise ShowError("show_changed", path=path)
+    result = picture(path, int(row["page"]), row.get("evidence"), row.get("stated"))
+    png.parent.mkdir(parents=True, exist_ok=True)
+    result.image.save(png, optimize=True)
+    return row, result
+
+
+def report_crops(rows: list[tuple], width: int = REPORT_WIDTH, budget_s: float = REPORT_BUDGET_S) -> list[str | None]:
+    """Small crops for the report: for each (source_path, page, evidence, stated) a PNG
+    data URI, or None (no page, file missing or unreadable, evidence not found, or the
+    time budget spent). Never raises."""
+    out: list[str | None] = [None] * len(rows)
+    todo: dict[tuple[str, int], list[int]] = {}
+    for i, (path, page_no, _, _) in enumerate(rows):
+        if path and page_no:
+            todo.setdefault((str(path), int(page_no)), []).append(i)
+    path_open, doc = None, None  # pages of one file come together: one file open at a time
+    deadline = time.monotonic() + budget_s
+    try:
+        for (path, page_no), items in sorted(todo.items()):
+            if time.monotonic() > deadline:  # a slow page (a huge drawing) delays no run for long
+                break
+            try:
+                if path != path_open:
+                    if doc is not None:
+                        doc.close()
+                    path_open, doc = path, None
+                    doc = open_pdf(Path(path))
+                if doc is None:
+                    continue
+                page = _Page(doc, page_no, width=width)
+            except Exception:  # a missing or broken PDF means no crop, never a failed run
+                continue
+            try:
+                gray = _gray_palette(page.image)
+                for i in items:
+                    try:
+                        hit = page.crop(rows[i][2], rows[i][3], gray, REPORT_GRAYS)
+                    except Exception:
+                        continue
+                    if hit is not None:
+                        buf = io.BytesIO()
+                        hit[1].save(buf, format="PNG", optimize=True, bits=4)
+                        out[i] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+            finally:
+                page.close()
+    finally:
+        if doc is not None:
+            doc.close()
+    return out
+
+
+def _gray_palette(image: Image.Image) -> Image.Image:
+    """A render as a 16-colour palette image: REPORT_GRAYS grays, then red at index REPORT_GRAYS."""
+    levels = REPORT_GRAYS - 1
+    img = image.convert("L").point(lambda v: round(v * levels / 255))
+    palette = [round(k * 255 / levels) for k in range(REPORT_GRAYS) for _ in range(3)] + list(RED)
+    img.putpalette(palette)
+    return img
