@@ -30,7 +30,7 @@ RED = (255, 0, 0)
 SHOW_SCALE = 2.0  # 144 dpi: an A4 page is 1190 px wide
 MAX_SIDE = 5000  # px; a huge page is rendered smaller, not at any cost
 MARGIN_PT = 30  # shown above and below the evidence's lines (about two lines of text)
-REPORT_WIDTH = 800  # px of a crop embedded in the report (full page width: A4 at 97 dpi)
+REPORT_SCALE = 800 / 595  # crops in the report: 97 dpi, an A4 page 800 px wide (landscape 1130)
 REPORT_BUDGET_S = 20.0  # seconds for all of a report's crops; the rest go without
 REPORT_GRAYS = 4  # gray levels of an embedded crop: text stays crisp, and with red a 4-bit PNG
 
@@ -162,16 +162,13 @@ class Picture:
 
 
 class _Page:
-    """One rendered page, its text layer folded for search, and PDF-to-pixel mapping.
-    ``width``: render to this many pixels wide instead of at ``scale``."""
+    """One rendered page, its text layer folded for search, and PDF-to-pixel mapping."""
 
-    def __init__(self, doc: pdfium.PdfDocument, number: int, scale: float = SHOW_SCALE, width: int | None = None):
+    def __init__(self, doc: pdfium.PdfDocument, number: int, scale: float = SHOW_SCALE):
         if not 1 <= number <= len(doc):
             raise ShowError("show_no_page", page=number, pages=len(doc))
         self.page = doc[number - 1]
         w, h = self.page.get_size()
-        if width:
-            scale = width / max(w, 1)
         self.scale = min(scale, MAX_SIDE / max(w, h, 1))
         self.image = self.page.render(scale=self.scale, may_draw_forms=False).to_pil()
         self.text = self.page.get_textpage()
@@ -311,7 +308,7 @@ def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) 
     return row, result
 
 
-def report_crops(rows: list[tuple], width: int = REPORT_WIDTH, budget_s: float = REPORT_BUDGET_S) -> list[str | None]:
+def report_crops(rows: list[tuple], scale: float = REPORT_SCALE, budget_s: float = REPORT_BUDGET_S) -> list[str | None]:
     """Small crops for the report: for each (source_path, page, evidence, stated) a PNG
     data URI, or None (no page, file missing or unreadable, evidence not found, or the
     time budget spent). Never raises."""
@@ -334,7 +331,7 @@ def report_crops(rows: list[tuple], width: int = REPORT_WIDTH, budget_s: float =
                     doc = open_pdf(Path(path))
                 if doc is None:
                     continue
-                page = _Page(doc, page_no, width=width)
+                page = _Page(doc, page_no, scale)
             except Exception:  # a missing or broken PDF means no crop, never a failed run
                 continue
             try:

@@ -321,7 +321,7 @@ def test_report_links_the_page_safely_and_embeds_crops(tmp_path):
     uri = crops[str(found[0])]
     assert uri.startswith("data:image/png;base64,")
     image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
-    assert image.width == 800 and image.height < 200 and red_box(image) is not None
+    assert abs(image.width - 800) <= 1 and image.height < 200 and red_box(image) is not None
     assert len(uri) < 12_000
 
     # Without crops the report is the same but for them.
