@@ -323,15 +323,23 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
 @click.option("--units", "n_units", default=150, show_default=True, help="How many disclosures to write.")
 @click.option("--seed", default=0, show_default=True, help="Random seed: the same seed writes the same corpus.")
 @click.option("--anomaly-share", default=1 / 3, show_default=True, help="Share of documents with injected anomalies.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "pdf", "mixed"]),
+    default="txt",
+    show_default=True,
+    help="Text files, PDFs laid out as counties publish them, or a mix (about 70% PDF).",
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
-def generate(n_units: int, seed: int, anomaly_share: float, out_dir: Path) -> None:
+def generate(n_units: int, seed: int, anomaly_share: float, fmt: str, out_dir: Path) -> None:
     """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
     import time
 
     from datasets.synthetic import generate_corpus
 
     t0 = time.perf_counter()
-    labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share)
+    labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share, fmt=fmt)
     dt = time.perf_counter() - t0
     n = len(labels["documents"])
     click.echo(

@@ -3,6 +3,9 @@
 ``generate_corpus`` writes one disclosure per unit for a fictional province (several
 invented counties, about 35 kinds of unit) plus ``labels.json`` with the printed
 headline figures and every injected anomaly with its line (format: docs/labels.md).
+With ``fmt="pdf"`` (or ``"mixed"``: about 70% of documents) the same text is rendered
+as a PDF laid out as counties publish (datasets.synthetic.pdf), and the label adds the
+layout and the page of each anomaly's evidence.
 
 How it is built: datasets.synthetic.model draws an exact, fully consistent budget
 model per unit (integers in 元); datasets.synthetic.render prints it with a per-document
@@ -21,19 +24,23 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
 from datasets.synthetic.model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
-from datasets.synthetic.render import Renderer, Style, draw_style, finalize, pct_text, round_div, wan
+from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
 VERSION = 1
 FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
 OUT_SHARE = 0.03
 CPY_SHARE = 0.02
 UNITS_PER_COUNTY = 110
+FORMATS = ("txt", "pdf", "mixed")
+PDF_SHARE = 0.7  # of the documents of a "mixed" corpus
+SPOT = "\x1d"  # follows an evidence mark through finalize(), to find its column
 
 
 def _r100(x: float) -> int:
@@ -339,12 +346,27 @@ class FamilyDeck:
 # --- documents -----------------------------------------------------------------------
 
 
-def render_document(u: Unit, st: Style, an: dict, render_seed: str) -> tuple[str, dict[str, int], Renderer]:
-    """Final text (with soft breaks placed), evidence lines by key, and the renderer."""
+def render_document(
+    u: Unit, st: Style, an: dict, render_seed: str
+) -> tuple[str, dict[str, int], Renderer, dict[str, tuple[int, int]]]:
+    """Final text (with soft breaks placed), evidence lines by key, the renderer, and the
+    evidence spots by key: (1-based line, 0-based column) in the final text.
+
+    SPOT rides behind each mark through finalize(), which neither draws random numbers
+    for it nor moves it, so the text and lines are exactly those without it.
+    """
     rng = random.Random(render_seed)
     r = Renderer(u, st, an, rng)
-    text, lines = finalize(r.render(), st, rng)
-    return text, lines, r
+    raw = r.render()
+    keys = re.findall(MARK + "(.*?)" + END, raw)
+    text, lines = finalize(raw.replace(END, END + SPOT), st, rng)
+    pieces = text.split(SPOT)
+    text = "".join(pieces)
+    spots, at = {}, 0
+    for key, piece in zip(keys, pieces):
+        at += len(piece)
+        spots[key] = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at) - 1)
+    return text, lines, r, spots
 
 
 def truth_of(u: Unit, st: Style, r: Renderer) -> dict:
@@ -388,8 +410,14 @@ def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
     return plan
 
 
-def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None):
-    """Yield (relative path, bytes, label) for every document, in order."""
+def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None, fmt: str = "txt"):
+    """Yield (relative path, bytes, label) for every document, in order.
+
+    fmt: "txt" (text files), "pdf" (PDFs) or "mixed" (about 70% PDFs). The units, their
+    anomalies and the text are the same in every format; text files are byte-identical.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
     if counties is None:
         counties = max(1, round(units / UNITS_PER_COUNTY))
     master = random.Random(f"{seed}:corpus")
@@ -453,50 +481,78 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                                 break
                         else:
                             break
-            text, lines, r = render_document(u, st, an, render_seed)
+            text, lines, r, spots = render_document(u, st, an, render_seed)
             if an.get("cpy"):
-                lines["CPY"] = _first_line(text, "收支预算总体情况")
-            for a in anomalies:
-                key = a.pop("_key")
+                spots["CPY"] = _position(text, "收支预算总体情况")
+                lines["CPY"] = spots["CPY"][0]
+            keys = [a.pop("_key") for a in anomalies]
+            for a, key in zip(anomalies, keys):
                 if key:
                     a["line"] = lines[key]
             data, enc = _encode(text, rng)
-            fname = (name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]) + ".txt"
-            rel = f"{county}/{fname}"
+            stem = name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]
+            pdf = fmt == "pdf" or (fmt == "mixed" and random.Random(f"{seed}:{i}:format").random() < PDF_SHARE)
+            if pdf:
+                from datasets.synthetic.pdf import draw_layout, render_pdf  # reportlab only when needed
+
+                layout = draw_layout(random.Random(f"{seed}:{i}:pdf"))
+                shown = render_pdf(text, layout, {k: spots[k] for k in keys if k})
+                data, enc = shown.data, None
+                for a, key in zip(anomalies, keys):
+                    if key in shown.anchor_pages:
+                        a["page"] = shown.anchor_pages[key]
+            rel = f"{county}/{stem}.{'pdf' if pdf else 'txt'}"
             label = {
                 "file": rel,
                 "unit_name": name,
                 "year": u.year,
                 "county": county,
                 "kind": u.kind.key,
+                "format": "pdf" if pdf else "txt",
                 "encoding": enc,
                 "clean": not anomalies,
                 "truth": truth_of(u, st, r),
                 "anomalies": anomalies,
             }
+            if pdf:
+                label["pdf"] = {
+                    **layout.describe(),
+                    "pages": shown.pages,
+                    "landscape_pages": shown.landscape_pages,
+                    "split_tables": shown.split_tables,
+                }
             if role is None:
                 sources.append((u, st, render_seed, rel))
             yield rel, data, label
 
 
-def _first_line(text: str, needle: str) -> int:
+def _position(text: str, needle: str) -> tuple[int, int]:
+    """(1-based line, 0-based column) of needle's first occurrence; (1, 0) if absent."""
     pos = text.find(needle)
-    return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+    if pos < 0:
+        return 1, 0
+    return text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos) - 1
 
 
 def generate_corpus(
-    out_dir: Path, units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None
+    out_dir: Path,
+    units: int,
+    seed: int,
+    anomaly_share: float = 1 / 3,
+    counties: int | None = None,
+    fmt: str = "txt",
 ) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
     counties: how many counties to spread the units over (default: about one per
-    110 units). Same arguments, byte-identical output.
+    110 units). fmt: "txt", "pdf" or "mixed" (see iter_documents). Same arguments,
+    byte-identical output.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
     made: set[str] = set()
-    for rel, data, label in iter_documents(units, seed, anomaly_share, counties):
+    for rel, data, label in iter_documents(units, seed, anomaly_share, counties, fmt):
         folder = rel.split("/", 1)[0]
         if folder not in made:
             (out_dir / folder).mkdir(exist_ok=True)
@@ -504,10 +560,10 @@ def generate_corpus(
         with open(out_dir / rel, "wb") as f:
             f.write(data)
         docs.append(label)
-    labels = {
-        "generator": {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION},
-        "documents": docs,
-    }
+    generator = {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION}
+    if fmt != "txt":  # text corpora keep the labels of before PDFs existed
+        generator["format"] = fmt
+    labels = {"generator": generator, "documents": docs}
     tmp = out_dir / "labels.json.tmp"
     tmp.write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out_dir / "labels.json")
@@ -520,23 +576,24 @@ DEMO_UNITS = 150
 DEMO_SEED = 2024
 
 
-def demo_corpus(dest: Path | None = None) -> Path:
+def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
     """Path of the demo corpus (one county, 150 units, seed 2024), generating it if needed.
 
-    Without dest it lives in $XDG_CACHE_HOME/anomaly/demo-<version> (default
-    ~/.cache). It is written to a temporary folder and renamed, so an interrupted
-    run never leaves a half corpus; an incomplete folder is regenerated.
+    fmt: "txt", "pdf" or "mixed" (see iter_documents). Without dest it lives in
+    $XDG_CACHE_HOME/anomaly/demo-<version> (default ~/.cache; "-pdf" or "-mixed" appended
+    for those formats). It is written to a temporary folder and renamed, so an
+    interrupted run never leaves a half corpus; an incomplete folder is regenerated.
     """
     if dest is None:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        dest = base / "anomaly" / f"demo-{VERSION}"
+        dest = base / "anomaly" / (f"demo-{VERSION}" + ("" if fmt == "txt" else f"-{fmt}"))
     dest = Path(dest)
-    if _demo_complete(dest):
+    if _demo_complete(dest, fmt):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=dest.parent))
     try:
-        generate_corpus(tmp, units=DEMO_UNITS, seed=DEMO_SEED, counties=1)
+        generate_corpus(tmp, units=DEMO_UNITS, seed=DEMO_SEED, counties=1, fmt=fmt)
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)
@@ -546,12 +603,14 @@ def demo_corpus(dest: Path | None = None) -> Path:
     return dest
 
 
-def _demo_complete(dest: Path) -> bool:
+def _demo_complete(dest: Path, fmt: str) -> bool:
     try:
         labels = json.loads((dest / "labels.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     g = labels.get("generator", {})
     if g.get("version") != VERSION or g.get("units") != DEMO_UNITS or g.get("seed") != DEMO_SEED:
+        return False
+    if g.get("format", "txt") != fmt:
         return False
     return all((dest / d["file"]).is_file() for d in labels.get("documents", []))
