@@ -81,6 +81,7 @@ class Block:
     page: int
     lines: list[Line] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    margin: bool = False  # a text line in the page's top or bottom margin
 
 
 _LAST_RESORT = Path(__file__).with_name("last_resort.ttf")
@@ -188,9 +189,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
                 page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp))
             finally:
                 tp.close()
-            edges.append(
-                _edge_texts(page_blocks, page.get_height() if page.get_rotation() % 180 == 0 else page.get_width())
-            )
+            edges.append(_edge_texts(page_blocks, page.get_height()))  # of the page as shown
             blocks.extend(page_blocks)
             read += 1
         finally:
@@ -579,6 +578,7 @@ def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
+    cols = _alternatives_merged(cols, runs)
     pitch = _pitch(lines)
     rows: list[list[str]] = []
     last_top = None
@@ -588,18 +588,37 @@ def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
         last_top = ln.top
         row = rows[-1]
         for a, b, text in line_runs:
-            c = next((k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1), None)
-            if c is None:  # in a gap between columns: the nearest column on the left
-                c = max((k for k, (ca, _) in enumerate(cols) if ca <= a), default=0)
+            c = _column_of(cols, a, b)
             row[c] = (row[c] + text) if row[c] else text
     return rows
 
 
+def _column_of(cols: list[list[float]], a: float, b: float) -> int:
+    """The first column a run [a, b] overlaps, else the nearest on its left."""
+    c = next((k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1), None)
+    if c is None:
+        c = max((k for k, (ca, _) in enumerate(cols) if ca <= a), default=0)
+    return c
+
+
+def _alternatives_merged(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
+    """Neighbouring columns that no line fills both of are one column printed at two
+    places (a centred header over left-aligned labels)."""
+    k = 0
+    while k + 1 < len(cols):
+        used = [{_column_of(cols, a, b) for a, b, _ in r} for r in runs]
+        if not any(k in u and k + 1 in u for u in used):
+            cols[k : k + 2] = [[cols[k][0], max(cols[k][1], cols[k + 1][1])]]
+        else:
+            k += 1
+    return cols
+
+
 def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
-    """Line ranges that are tables without rules: lines of several runs, with the lines
-    of a single cell between them (a row whose other cells are empty) as long as they
-    keep the row pitch and are narrower than the table, and the lines of a first or
-    last row whose cells wrapped."""
+    """Line ranges that are tables without rules: lines of several runs; between, before
+    and after them, lines of a single cell (a row whose other cells are empty) that keep
+    the row pitch and line up with a column; and the lines of a first or last row whose
+    cells wrapped (closer together than the row pitch)."""
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -607,7 +626,7 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             i += 1
             continue
         j, last_row = i + 1, i
-        left, right = lines[i].x0, lines[i].x1
+        edges = _edges(lines[i])
         while j < len(lines):
             ln = lines[j]
             # A row apart at most (a header of wrapped cells has a shorter pitch than the body).
@@ -616,21 +635,38 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
                 break
             if _is_row(ln):
                 last_row = j
-                left, right = min(left, ln.x0), max(right, ln.x1)
-            elif _STARTS_BLOCK.match(ln.text) or ln.x1 - ln.x0 > 0.45 * (right - left) or j - last_row > 8:
+                edges |= _edges(ln)
+            elif not _one_cell(ln, edges) or j - last_row > 8:
                 break
             j += 1
         j = last_row + 1
         if j - i >= 2:
             pitch = _pitch(lines[i:j])
             lo = spans[-1][1] if spans else 0
-            while i > lo and lines[i].top - lines[i - 1].top < 0.75 * pitch:
+            while i > lo and (
+                lines[i].top - lines[i - 1].top < 0.75 * pitch
+                or (lines[i].top - lines[i - 1].top < 1.3 * pitch and _one_cell(lines[i - 1], edges))
+            ):
                 i -= 1
             while j < len(lines) and lines[j].top - lines[j - 1].top < 0.75 * pitch:
                 j += 1
             spans.append((i, j))
         i = j
     return spans
+
+
+def _edges(line: Line) -> set[int]:
+    """Where the line's runs start and end (to the point): the columns' alignment."""
+    return {round(x) for a, b, _ in line.runs for x in (a, b)}
+
+
+def _one_cell(line: Line, edges: set[int]) -> bool:
+    """A line of one run that starts or ends where the table's cells do (a centred
+    title or a paragraph does not)."""
+    if len(line.runs) != 1 or _STARTS_BLOCK.match(line.text):
+        return False
+    a, b, _ = line.runs[0]
+    return any(round(x) + d in edges for x in (a, b) for d in (-1, 0, 1))
 
 
 def _pitch(lines: list[Line]) -> float:
@@ -675,18 +711,22 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode) -> list[B
 
 
 def _edge_texts(blocks: list[Block], height: float) -> set[str]:
-    """Texts in the top and bottom margins of a page, digits removed (page numbers vary)."""
+    """Texts in the top and bottom margins of a page, digits removed (page numbers vary);
+    their blocks are marked as in the margin."""
     out = set()
+    zone = max(0.09 * height, 54.0)  # page margins are rarely under 2 cm
     for b in blocks:
         if b.kind == "text":
             ln = b.lines[0]
-            if (ln.bottom < 0.07 * height or ln.top > 0.93 * height) and not _STARTS_BLOCK.match(ln.text):
+            if (ln.bottom < zone or ln.top > height - zone) and not _STARTS_BLOCK.match(ln.text):
+                b.margin = True
                 out.add(_DIGITS.sub("#", ln.text.replace(" ", "")))
     return out
 
 
 def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block]:
-    """Blocks without page numbers and without text repeated in the margins of most pages."""
+    """Blocks without page numbers and without text repeated in the margins of most
+    pages (the same text elsewhere on a page, a cover's title, stays)."""
     counts: dict[str, int] = {}
     for e in edges:
         for t in e:
@@ -695,9 +735,9 @@ def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block
     running = {t for t, k in counts.items() if n >= 2 and k >= max(2, (n + 1) // 2)}
     out = []
     for b in blocks:
-        if b.kind == "text":
-            t = b.lines[0].text.strip()
-            if _PAGE_NUMBER.match(t.replace(" ", "")) or _DIGITS.sub("#", t.replace(" ", "")) in running:
+        if b.margin:
+            t = b.lines[0].text.replace(" ", "")
+            if _PAGE_NUMBER.match(t) or _DIGITS.sub("#", t) in running:
                 continue
         out.append(b)
     return out
@@ -768,10 +808,13 @@ def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, f
     if not t or HEADING.match(t) or _STARTS_BLOCK.match(t) or prev.text.rstrip()[-1:] in _ENDS:
         return False
     h = max(prev.height, nxt.height)
+    if h > 1.15 * min(prev.height, nxt.height):
+        return False  # a title above body text
     full = prev.x1 >= right.get(prev.page, prev.x1) - 2.5 * h  # prev ran to the right margin
+    starts = prev.x0 <= left.get(prev.page, prev.x0) + 2.5 * h  # prev is not centred
     flush = nxt.x0 <= left.get(nxt.page, nxt.x0) + 0.5 * h  # nxt is not indented
     close = nxt.page != prev.page or nxt.top - prev.bottom <= 1.2 * h
-    return full and flush and close
+    return full and starts and flush and close
 
 
 def _without_repeated_header(rows: list[list[str]], first: list[list[str]]) -> list[list[str]]:
