@@ -178,3 +178,22 @@ def test_a_scanned_page_inside_a_text_pdf_makes_it_partial_and_says_which():
     text_pdf.save(buf)
     doc = read_document(buf.getvalue(), "x.pdf")
     assert doc.pages == 2 and any("第 2 页" in p and "扫描" in p for p in doc.problems)
+
+
+def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
+    from datasets.read.pdf import _split_row
+
+    above = [
+        "其中:专项资金列入",
+        "",
+        "3、国防支出",
+        "",
+        "(2)商品和服务支出",
+        "178,800.00",
+        "3、机关资本性支出",
+        "254,000.00",
+    ]
+    assert _split_row(["部门预算的项目", "", "", "", "", "", "（一）", ""], above)
+    assert not _split_row(["(2)政府性基金拨款", "", "4、公共安全支出", "", "", "", "", ""], above)
+    assert not _split_row(["上年结转", "", "结转下年", "", "", "", "", ""], above)
+    assert not _split_row(["", "1,000.00", "", "", "", "", "", ""], above)

@@ -778,6 +778,9 @@ def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
                 if lines and lines[-1] == "\f":
                     lines.pop()
                     pages.pop()
+                if rows and _split_row(rows[0], lines[-1].split("\t")):  # a row broken by the page
+                    lines[-1] = "\t".join(a + b for a, b in zip(lines[-1].split("\t"), rows[0]))
+                    rows = rows[1:]
             else:
                 rows = b.rows
                 last_table = b.rows
@@ -815,6 +818,25 @@ def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, f
     flush = nxt.x0 <= left.get(nxt.page, nxt.x0) + 0.5 * h  # nxt is not indented
     close = nxt.page != prev.page or nxt.top - prev.bottom <= 1.2 * h
     return full and starts and flush and close
+
+
+_ROW_START = re.compile(
+    r"^\s*(?:[(（]?\s*[\d一二三四五六七八九十]+\s*[)）、.]|其中|合计|小计|总计|本年|上年|[0-9]{3,})"
+)
+
+
+def _split_row(row: list[str], above: list[str]) -> bool:
+    """Whether `row`, first on a page, is the rest of the row `above` that the page
+    break cut (its wrapped cells continue there): only text, each piece under a text
+    cell of the row above, not starting like a row of its own (1、 (2) 其中 合计 …)."""
+    cells = [(c, a) for c, a in zip(row, above) if c]
+    if not cells or len(row) != len(above):
+        return False
+    if not all(a and not _NUMERIC.match(c) and not _NUMERIC.match(a) for c, a in cells):
+        return False
+    # The row's label decides where it has one: （一） may end a wrapped label elsewhere.
+    starts = [c for c, _ in cells if _ROW_START.match(c)]
+    return not starts or bool(row[0] and not _ROW_START.match(row[0]))
 
 
 def _without_repeated_header(rows: list[list[str]], first: list[list[str]]) -> list[list[str]]:
