@@ -579,11 +579,11 @@ def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
         else:
             cols.append([a, b])
     cols = _alternatives_merged(cols, runs)
-    pitch = _pitch(lines)
+    step = _row_break(lines)
     rows: list[list[str]] = []
     last_top = None
     for ln, line_runs in zip(lines, runs):
-        if last_top is None or ln.top - last_top >= 0.75 * pitch:
+        if last_top is None or ln.top - last_top >= step:
             rows.append([""] * len(cols))
         last_top = ln.top
         row = rows[-1]
@@ -641,14 +641,14 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             j += 1
         j = last_row + 1
         if j - i >= 2:
-            pitch = _pitch(lines[i:j])
+            pitch, step = _pitch(lines[i:j]), _row_break(lines[i:j])
             lo = spans[-1][1] if spans else 0
             while i > lo and (
-                lines[i].top - lines[i - 1].top < 0.75 * pitch
+                lines[i].top - lines[i - 1].top < step
                 or (lines[i].top - lines[i - 1].top < 1.3 * pitch and _one_cell(lines[i - 1], edges))
             ):
                 i -= 1
-            while j < len(lines) and lines[j].top - lines[j - 1].top < 0.75 * pitch:
+            while j < len(lines) and lines[j].top - lines[j - 1].top < step:
                 j += 1
             spans.append((i, j))
         i = j
@@ -673,6 +673,21 @@ def _pitch(lines: list[Line]) -> float:
     """The usual distance from one line's top to the next's."""
     steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]))
     return steps[len(steps) // 2] if steps else 0.0
+
+
+def _row_break(lines: list[Line]) -> float:
+    """The step from one line to the next at which a new row starts. Lines of a wrapped
+    cell follow each other at the leading; rows add the cells' padding. Where both
+    steps recur, the break lies between them; else rows are single lines, and a
+    shorter step than three quarters of the usual one is a wrapped line."""
+    h = min((ln.height for ln in lines), default=0.0)
+    steps = [round(b.top - a.top, 1) for a, b in zip(lines, lines[1:])]
+    common = sorted({x for x in steps if x >= 0.8 * h and steps.count(x) >= 2})
+    if common:
+        rows = [x for x in common if x >= 1.15 * common[0]]
+        if rows:
+            return (common[0] + rows[0]) / 2
+    return 0.75 * _pitch(lines)
 
 
 def _is_row(line: Line) -> bool:
