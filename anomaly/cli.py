@@ -139,7 +139,7 @@ def screen(
     if not inputs:
         from datasets.synthetic import demo_corpus
 
-        demo = demo_corpus()
+        demo = demo_corpus(fmt="mixed")  # as a county folder is: mostly PDFs
         click.echo(
             (
                 "未指定输入，使用内置演示语料："
