@@ -828,11 +828,17 @@ def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, f
     h = max(prev.height, nxt.height)
     if h > 1.15 * min(prev.height, nxt.height):
         return False  # a title above body text
-    full = prev.x1 >= right.get(prev.page, prev.x1) - 2.5 * h  # prev ran to the right margin
-    starts = prev.x0 <= left.get(prev.page, prev.x0) + 2.5 * h  # prev is not centred
-    flush = nxt.x0 <= left.get(nxt.page, nxt.x0) + 0.5 * h  # nxt is not indented
+    lo, hi = left.get(prev.page, prev.x0), right.get(prev.page, prev.x1)
     close = nxt.page != prev.page or nxt.top - prev.bottom <= 1.2 * h
-    return full and starts and flush and close
+    middle = (lo + hi) / 2
+    if nxt.x0 > lo + 2.5 * h and abs((nxt.x0 + nxt.x1) / 2 - middle) < h:  # a long title wraps centred
+        centred = abs((prev.x0 + prev.x1) / 2 - middle) < h
+        return centred and prev.x1 - prev.x0 > 0.7 * (hi - lo) and nxt.page == prev.page and close
+    if prev.x0 > lo + 2.5 * h:
+        return False  # a centred line above body text
+    full = prev.x1 >= hi - 2.5 * h  # prev ran to the right margin
+    flush = nxt.x0 <= left.get(nxt.page, nxt.x0) + 0.5 * h  # nxt is not indented
+    return full and flush and close
 
 
 _ROW_START = re.compile(
