@@ -197,3 +197,5 @@ def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
     assert not _split_row(["(2)政府性基金拨款", "", "4、公共安全支出", "", "", "", "", ""], above)
     assert not _split_row(["上年结转", "", "结转下年", "", "", "", "", ""], above)
     assert not _split_row(["", "1,000.00", "", "", "", "", "", ""], above)
+    toc_above = ["表13", "2024年单位专项业务经费绩效目标表", "否", ""]
+    assert not _split_row(["表14", "2024年单位整体支出绩效目标表", "否", ""], toc_above)
