@@ -167,6 +167,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     started = time.perf_counter()
     blocks: list[Block] = []
     image_pages, garbled_pages, edges = [], [], []
+    widths: dict[int, float] = {}
     read = 0
     for k in range(min(n_pages, MAX_PAGES)):
         if time.perf_counter() - started > MAX_SECONDS:
@@ -190,6 +191,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
             finally:
                 tp.close()
             edges.append(_edge_texts(page_blocks, page.get_height()))  # of the page as shown
+            widths[k + 1] = page.get_width()
             blocks.extend(page_blocks)
             read += 1
         finally:
@@ -211,7 +213,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
             f"第 {_pages_text(garbled_pages)} 页字体无法转为文字（乱码），未读取 / page {_pages_text(garbled_pages)}: garbled font, not read"
         )
     blocks = _drop_running_text(blocks, edges)
-    lines, pages = _emit(blocks)
+    lines, pages = _emit(blocks, widths)
     return Document(text="\n".join(lines), format="pdf", line_pages=pages, pages=n_pages, problems=problems)
 
 
@@ -636,7 +638,7 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             if _is_row(ln):
                 last_row = j
                 edges |= _edges(ln)
-            elif not _one_cell(ln, edges) or j - last_row > 8:
+            elif not _one_cell(ln, edges) or j - last_row > 40:
                 break
             j += 1
         j = last_row + 1
@@ -648,7 +650,15 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
                 or (lines[i].top - lines[i - 1].top < 1.3 * pitch and _one_cell(lines[i - 1], edges))
             ):
                 i -= 1
-            while j < len(lines) and lines[j].top - lines[j - 1].top < step:
+            first_col = min(ln.x0 for ln in lines[i:j])
+            while j < len(lines) and (
+                lines[j].top - lines[j - 1].top < step
+                or (  # single cells of the last rows: in an inner column (prose starts at the first)
+                    lines[j].top - lines[j - 1].top < 1.3 * pitch
+                    and lines[j].x0 > first_col + 1
+                    and _one_cell(lines[j], edges)
+                )
+            ):
                 j += 1
             spans.append((i, j))
         i = j
@@ -758,7 +768,7 @@ def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block
     return out
 
 
-def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
+def _emit(blocks: list[Block], widths: dict[int, float]) -> tuple[list[str], list[int]]:
     """Text lines and their pages: paragraphs joined across wrapped lines and page
     breaks, tables as tab-separated rows, continued tables joined."""
     lines: list[str] = []
@@ -771,9 +781,13 @@ def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
             ln = b.lines[0]
             left[b.page] = min(left.get(b.page, ln.x0), ln.x0)
             right[b.page] = max(right.get(b.page, ln.x1), ln.x1)
+    for page, x in left.items():  # margins are symmetric: a page of short lines is not narrow
+        right[page] = max(right[page], widths[page] - x)
     prev: Block | None = None
     open_line: Line | None = None  # the last text line, if a paragraph may continue
     last_table: list[list[str]] | None = None
+    last_page_of_table = None
+    titled = False  # a 表N, 单位 or title line since the last table
     last_page = None
     for b in blocks:
         if b.page != last_page and last_page is not None:
@@ -783,12 +797,14 @@ def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
         if b.kind == "table":
             width = len(b.rows[0]) if b.rows else 0
             if (
-                prev is not None
-                and prev.kind == "table"
-                and prev.page != b.page
-                and last_table
+                last_table
                 and len(last_table[0]) == width
-            ):
+                and b.page != last_page_of_table
+                and (
+                    (prev is not None and prev.kind == "table" and prev.page != b.page)
+                    or (not titled and b.rows[0] == last_table[0] and len(b.rows) > 1 and b.rows[1] == last_table[1])
+                )
+            ):  # first on its page after a table of as many columns, or repeating its header untitled
                 rows = _without_repeated_header(b.rows, last_table)  # a table continued from the last page
                 if lines and lines[-1] == "\f":
                     lines.pop()
@@ -799,6 +815,7 @@ def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
             else:
                 rows = b.rows
                 last_table = b.rows
+            last_page_of_table, titled = b.page, False
             for row in rows:
                 lines.append("\t".join(row))
                 pages.append(b.page)
@@ -807,6 +824,7 @@ def _emit(blocks: list[Block]) -> tuple[list[str], list[int]]:
             continue
         ln = b.lines[0]
         text = ln.text.strip()
+        titled = titled or bool(_STARTS_BLOCK.match(text)) or text.endswith("表")
         if open_line is not None and _continues(open_line, ln, right, left):
             if lines and lines[-1] == "\f":  # a paragraph running on over a page break
                 lines.pop()
