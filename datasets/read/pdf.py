@@ -24,7 +24,7 @@ import ctypes
 import gc
 import re
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,29 +353,9 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
         if w <= 3 and hgt > 3:
             vs.append(((x0 + x1) / 2, t, b))
             continue
-        # A larger path: its straight segments (cell outlines, polylines).
+        # A larger path: its straight segments (cell outlines, polylines, a whole grid).
         raw.FPDFPageObj_GetMatrix(handle, matrix)
-        m = matrix
-        pts = []
-        for s in range(raw.FPDFPath_CountSegments(handle)):
-            seg = raw.FPDFPath_GetPathSegment(handle, s)
-            raw.FPDFPathSegment_GetPoint(seg, x, y)
-            px = m.a * x.value + m.c * y.value + m.e
-            py = m.b * x.value + m.d * y.value + m.f
-            kind = raw.FPDFPathSegment_GetType(seg)
-            closes = raw.FPDFPathSegment_GetClose(seg)
-            pts.append((kind, px, py, closes))
-        start = None
-        prev = None
-        for kind, px, py, closes in pts:
-            if kind == raw.FPDF_SEGMENT_MOVETO:
-                start = prev = (px, py)
-                continue
-            if prev is not None and kind == raw.FPDF_SEGMENT_LINETO:
-                _segment(prev, (px, py), transform, hs, vs)
-                if closes and start is not None:
-                    _segment((px, py), start, transform, hs, vs)
-            prev = (px, py)
+        _path_segments(handle, matrix, transform, hs, vs, x, y)
     return _joined(hs), _joined(vs)
 
 
@@ -390,6 +370,40 @@ def _joined(segments: list[tuple[float, float, float]]) -> list[tuple[float, flo
         else:
             out.append([pos, a, b])
     return [tuple(s) for s in out]
+
+
+_MOVETO, _LINETO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+
+
+def _path_segments(handle, m, transform, hs, vs, x, y) -> None:
+    """The straight horizontal and vertical segments of a path (one producer draws a
+    whole grid as one path of a thousand segments: this loop is kept lean). Segments
+    are found in the page's own coordinates and turned to display ones at the end."""
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_type, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    found: list[tuple[float, float, float, float]] = []
+    start = prev = last = None
+    for k in range(raw.FPDFPath_CountSegments(handle)):
+        seg = get_segment(handle, k)
+        get_point(seg, x, y)
+        u, v = x.value, y.value
+        px, py = a * u + c * v + e, b * u + d * v + f
+        if get_type(seg) == _MOVETO:
+            if last is not None and get_close(last):  # the subpath before was closed (a rectangle)
+                found.append((*prev, *start))
+            start = prev = (px, py)
+            last = None
+            continue
+        if prev is not None:
+            found.append((prev[0], prev[1], px, py))
+            last = seg
+        prev = (px, py)
+    if last is not None and start is not None and get_close(last):
+        found.append((*prev, *start))
+    for x0, y0, x1, y1 in found:
+        if abs(y1 - y0) <= 1 and abs(x1 - x0) > 3 or abs(x1 - x0) <= 1 and abs(y1 - y0) > 3:
+            _segment((x0, y0), (x1, y1), transform, hs, vs)
 
 
 def _segment(a, b, transform, hs, vs) -> None:
@@ -465,10 +479,12 @@ def _at(segments, positions: list[float]) -> list[list[tuple[float, float]]]:
     return out
 
 
-def _covered(extents: list[tuple[float, float]], lo: float, hi: float) -> bool:
-    """Whether one of the segments covers the middle of [lo, hi]."""
-    mid = (lo + hi) / 2
-    return any(a - _TOL <= mid <= b + _TOL for a, b in extents)
+def _crossed(extents: list[tuple[float, float]], mids: list[float]) -> set[int]:
+    """Indices of the `mids` that one of the segments' extents covers."""
+    out: set[int] = set()
+    for a, b in extents:
+        out.update(range(bisect_left(mids, a - _TOL), bisect_right(mids, b + _TOL)))
+    return out
 
 
 def _grid_rows(grid: Grid, chars: list) -> list[list[str]]:
@@ -477,12 +493,17 @@ def _grid_rows(grid: Grid, chars: list) -> list[list[str]]:
     n_r, n_c = len(ys) - 1, len(xs) - 1
     # anchor[r][c]: the cell whose text this grid cell shows (itself unless merged).
     anchor = [[(r, c) for c in range(n_c)] for r in range(n_r)]
-    v_at, h_at = _at(grid.vs, xs), _at(grid.hs, ys)
+    # Which cells each grid line separates: the rows a vertical line crosses the middle
+    # of, the columns a horizontal one does.
+    row_mid = [(ys[r] + ys[r + 1]) / 2 for r in range(n_r)]
+    col_mid = [(xs[c] + xs[c + 1]) / 2 for c in range(n_c)]
+    v_cut = [_crossed(extents, row_mid) for extents in _at(grid.vs, xs)]
+    h_cut = [_crossed(extents, col_mid) for extents in _at(grid.hs, ys)]
     for r in range(n_r):
         for c in range(n_c):
-            if c > 0 and not _covered(v_at[c], ys[r], ys[r + 1]):
+            if c > 0 and r not in v_cut[c]:
                 anchor[r][c] = anchor[r][c - 1]
-            if r > 0 and not _covered(h_at[r], xs[c], xs[c + 1]) and anchor[r][c] == (r, c):
+            if r > 0 and c not in h_cut[r] and anchor[r][c] == (r, c):
                 anchor[r][c] = anchor[r - 1][c]
     buckets: dict[tuple[int, int], list] = {}
     for ch in chars:
