@@ -361,15 +361,25 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
 
 def _joined(segments: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """Collinear segments that touch or overlap merged into one (a producer that draws
-    every cell's border separately gives thousands of short ones)."""
-    out: list[list[float]] = []
-    for pos, a, b in sorted(segments):
-        last = out[-1] if out else None
-        if last is not None and abs(pos - last[0]) <= 0.5 and a <= last[2] + _TOL:
-            last[2] = max(last[2], b)
-        else:
-            out.append([pos, a, b])
-    return [tuple(s) for s in out]
+    every cell's border separately gives thousands of short ones). Segments within half
+    a point of each other are on one line; along it they merge where they meet."""
+    out: list[tuple[float, float, float]] = []
+    line: list[tuple[float, float, float]] = []
+    for seg in sorted(segments) + [(float("inf"), 0.0, 0.0)]:
+        if line and seg[0] - line[0][0] > 0.5:  # a new line: merge the last one's pieces
+            pos = sum(s[0] for s in line) / len(line)
+            lo = hi = None
+            for _, a, b in sorted(line, key=lambda s: s[1]):
+                if hi is not None and a <= hi + _TOL:
+                    hi = max(hi, b)
+                    continue
+                if hi is not None:
+                    out.append((pos, lo, hi))
+                lo, hi = a, b
+            out.append((pos, lo, hi))
+            line = []
+        line.append(seg)
+    return out
 
 
 _MOVETO, _LINETO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
