@@ -891,7 +891,7 @@ def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, f
 
 
 _ROW_START = re.compile(
-    r"^\s*(?:表\s*\d|[(（]?\s*[\d一二三四五六七八九十]+\s*[)）、.]|其中|合计|小计|总计|本年|上年|[0-9]{3,})"
+    r"^\s*(?:表\s*\d|(?:指标|目标)\s*\d|[(（]?\s*[\d一二三四五六七八九十]+\s*[)）、.]|其中|合计|小计|总计|本年|上年|[0-9]{3,})"
 )
 
 
