@@ -82,6 +82,7 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     margin: bool = False  # a text line in the page's top or bottom margin
+    cols: list | None = None  # a table without rules: its columns' x-ranges
 
 
 _LAST_RESORT = Path(__file__).with_name("last_resort.ttf")
@@ -168,6 +169,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     blocks: list[Block] = []
     image_pages, garbled_pages, edges = [], [], []
     widths: dict[int, float] = {}
+    prior = None  # columns of a table without rules that ended the last page
     read = 0
     for k in range(min(n_pages, MAX_PAGES)):
         if time.perf_counter() - started > MAX_SECONDS:
@@ -187,10 +189,12 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
                     if images:
                         image_pages.append(k + 1)
                     continue
-                page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp))
+                page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp), prior)
             finally:
                 tp.close()
             edges.append(_edge_texts(page_blocks, page.get_height()))  # of the page as shown
+            body = [b for b in page_blocks if not b.margin]
+            prior = body[-1].cols if body and body[-1].kind == "table" else None
             widths[k + 1] = page.get_width()
             blocks.extend(page_blocks)
             read += 1
@@ -598,10 +602,12 @@ def _micro_runs(line: Line, explode) -> list[tuple[float, float, str]]:
     return [tuple(r) for r in runs]
 
 
-def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
-    """Rows of a table without rules. Columns come from the fullest lines' runs (a run
-    that spans several columns, a merged header, goes to the first); lines closer
-    together than the table's usual row pitch are one row whose cells wrapped."""
+def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tuple[list[list[str]], list]:
+    """Rows of a table without rules, and its columns. Columns come from the fullest
+    lines' runs (a run that spans several columns, a merged header, goes to the first),
+    or from the part of the table on the page before (`prior`) where its rows fit them:
+    a continuation may have whole columns empty. Lines closer together than the table's
+    usual row pitch are one row whose cells wrapped."""
     runs = [_micro_runs(ln, explode) for ln in lines]
     full = max(len(r) for r in runs)
     spans = sorted([a, b] for r in runs if len(r) == full for a, b, _ in r)
@@ -612,6 +618,8 @@ def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
         else:
             cols.append([a, b])
     cols = _alternatives_merged(cols, runs)
+    if prior and len(prior) > len(cols) and _fits(prior, runs):
+        cols = prior
     step = _row_break(lines)
     rows: list[list[str]] = []
     last_top = None
@@ -623,7 +631,22 @@ def _unruled_rows(lines: list[Line], explode) -> list[list[str]]:
         for a, b, text in line_runs:
             c = _column_of(cols, a, b)
             row[c] = (row[c] + text) if row[c] else text
-    return rows
+    return rows, cols
+
+
+def _fits(cols: list, runs: list[list]) -> bool:
+    """Whether every run of the lines with figures overlaps one of the columns, no two
+    runs of a line the same one (headers, centred, may not)."""
+    for line_runs in runs:
+        if not any(_NUMERIC.match(t) for _, _, t in line_runs):
+            continue
+        seen = set()
+        for a, b, _ in line_runs:
+            c = next((k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1), None)
+            if c is None or c in seen:
+                return False
+            seen.add(c)
+    return True
 
 
 def _column_of(cols: list[list[float]], a: float, b: float) -> int:
@@ -711,8 +734,11 @@ def _one_cell(line: Line, edges: set[int]) -> bool:
 
 
 def _pitch(lines: list[Line]) -> float:
-    """The usual distance from one line's top to the next's."""
+    """The usual distance from one line's top to the next's (the lines of a header whose
+    cells wrapped, centred at half steps, do not count where there are others)."""
+    h = min((ln.height for ln in lines), default=0.0)
     steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]))
+    steps = [x for x in steps if x >= 0.8 * h] or steps
     return steps[len(steps) // 2] if steps else 0.0
 
 
@@ -735,7 +761,9 @@ def _is_row(line: Line) -> bool:
     return len(line.runs) >= 2
 
 
-def _page_blocks(grids: list[Grid], chars: list, number: int, explode) -> list[Block]:
+def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: list | None = None) -> list[Block]:
+    """The page's blocks. `prior`: the columns of a table without rules that ended the
+    page before, for a continuation at the top of this one."""
     blocks: list[Block] = []
     free = chars
     for g in grids:
@@ -754,7 +782,8 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode) -> list[B
     i = 0
     while i < len(lines):
         if i in starts:
-            blocks.append(Block("table", lines[i].top, number, rows=_unruled_rows(lines[i : starts[i]], explode)))
+            rows, cols = _unruled_rows(lines[i : starts[i]], explode, prior if i <= 2 and i == spans[0][0] else None)
+            blocks.append(Block("table", lines[i].top, number, rows=rows, cols=cols))
             i = starts[i]
             continue
         blocks.append(Block("text", lines[i].top, number, lines=[lines[i]]))
