@@ -2,8 +2,9 @@
 
 The input is the final text of one disclosure (what the generator writes, or a real
 one): paragraphs separated by blank lines, soft line breaks inside a paragraph,
-headings, the 目录, and tables as tab-separated rows or markdown ``|`` pipe rows. The
-page keeps every character of that text; only the layout changes:
+headings, the 目录, and tables as tab-separated rows or markdown ``|`` pipe rows, split
+into paragraphs and tables by datasets.synthetic.blocks. The page keeps every character
+of that text; only the layout changes:
 
 * the first block is the page title (``<h1>``); 第N部分 and 目录 are ``<h2>``, short
   一、… headings ``<h3>``; 表N, the table's title and its 单位 line are paragraphs of
@@ -27,18 +28,24 @@ besides the generator's own PDF renderer.
 from __future__ import annotations
 
 import math
-import re
 from html import escape
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PIPE_SEP = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
-_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-_CONTENTS = re.compile(r"^目\s*录$")
-_TABLE_NO = re.compile(r"^表\s*\d+(?:-\d+)?$")
-_TABLE_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年.*表\s*(?:[（(][^）)]*[）)])?$")
-_UNIT = re.compile(r"^单位\s*[:：]")
+from datasets.synthetic.blocks import (
+    AMOUNT,
+    blocks,
+    header_cells,
+    header_rows,
+    is_table_row,
+    pad,
+    paragraphs,
+    role,
+    split_row,
+    table_figures,
+    tables,
+)
+
+__all__ = ["header_rows", "is_table_row", "render_html", "split_row", "table_figures", "tables"]
+
 _TABLE_PT = 480  # width of a full-width table on an A4 page, in points
 
 _STYLE = """body, p, h1, h2, h3, td, th { font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; }
@@ -55,46 +62,6 @@ td, th { font-size: 9pt; padding: 2px; }
 table.wide td, table.wide th { font-size: 8pt; }"""
 
 
-def is_table_row(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and ("\t" in line or (s.startswith("|") and s.count("|") >= 2))
-
-
-def split_row(line: str) -> list[str] | None:
-    """The cells of a table row; None for a markdown separator row (|---|---|)."""
-    s = line.strip()
-    if "\t" not in line and s.startswith("|"):
-        if _PIPE_SEP.match(s):
-            return None
-        s = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
-        return [c.strip() for c in s.split("|")]
-    return [c.strip() for c in line.rstrip("\n").split("\t")]
-
-
-def header_rows(rows: list[list[str]]) -> int:
-    """How many leading rows are header rows: no amount in them, ending with the first
-    row whose every cell is filled."""
-    n = 0
-    for r in rows:
-        if any(_AMOUNT.match(c) for c in r):
-            break
-        n += 1
-        if all(r):
-            break
-    return n
-
-
-def _header_cells(row: list[str]) -> list[tuple[str, int]]:
-    """(text, colspan): an empty cell widens the filled cell on its left."""
-    out: list[tuple[str, int]] = []
-    for c in row:
-        if c or not out or not out[-1][0]:
-            out.append((c, 1))
-        else:
-            out[-1] = (out[-1][0], out[-1][1] + 1)
-    return out
-
-
 def _display_width(s: str) -> int:
     return sum(1 if ord(ch) < 0x2E80 else 2 for ch in s)
 
@@ -107,7 +74,7 @@ def column_widths(rows: list[list[str]], nh: int, font_pt: float) -> list[int]:
     amount_pct, text_weight = {}, {}
     for j in range(len(rows[0])):
         cells = [r[j] for r in body]
-        amounts = [len(c) for c in cells if _AMOUNT.match(c)]
+        amounts = [len(c) for c in cells if AMOUNT.match(c)]
         if amounts:  # digits are about 0.65 em wide; 12 pt for padding and rules
             amount_pct[j] = math.ceil(100 * (max(amounts) * 0.65 * font_pt + 12) / _TABLE_PT)
         else:
@@ -118,8 +85,8 @@ def column_widths(rows: list[list[str]], nh: int, font_pt: float) -> list[int]:
 
 
 def table_html(rows: list[list[str]]) -> str:
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
+    rows = pad(rows)
+    width = len(rows[0])
     nh = header_rows(rows)
     size = 8 if width >= 7 else 9
     wide = ' class="wide"' if width >= 7 else ""
@@ -133,107 +100,52 @@ def table_html(rows: list[list[str]]) -> str:
         if i < nh:
             cells = "".join(
                 f'<th colspan="{span}">{escape(c)}</th>' if span > 1 else f"<th>{escape(c)}</th>"
-                for c, span in _header_cells(r)
+                for _, c, span in header_cells(r)
             )
         else:
             cells = "".join(
-                f'<td align="right">{escape(c)}</td>' if _AMOUNT.match(c) else f"<td>{escape(c)}</td>" for c in r
+                f'<td align="right">{escape(c)}</td>' if AMOUNT.match(c) else f"<td>{escape(c)}</td>" for c in r
             )
         out.append(f"<tr>{cells}</tr>")
     out.append("</tbody>\n</table>" if nh < len(rows) else "</thead>\n</table>")
     return "\n".join(out)
 
 
-def _heading(s: str) -> bool:
-    return bool(_SECTION.match(s)) and len(s) <= 40 and not re.search(r"[。，,；;]", s)
-
-
-def _standalone(s: str) -> bool:
-    """A line that is never part of a running paragraph."""
-    return bool(
-        _PART.match(s)
-        or _CONTENTS.match(s)
-        or _heading(s)
-        or _TABLE_NO.match(s)
-        or (_TABLE_TITLE.match(s) and len(s) <= 80)
-        or _UNIT.match(s)
-        or s.startswith("- ")
-    )
+_TAGS = {
+    "part": "<h2>{}</h2>",
+    "contents": "<h2>{}</h2>",
+    "section": "<h3>{}</h3>",
+    "table_no": '<p class="tabno"><b>{}</b></p>',
+    "caption": '<p class="caption">{}</p>',
+    "unit": '<p class="unit">{}</p>',
+    "entry": '<p class="toc">{}</p>',
+    "body": "<p>{}</p>",
+}
 
 
 def _paragraph(text: str) -> str:
     s = text.strip()
-    e = escape(s)
-    if _PART.match(s) or _CONTENTS.match(s):
-        return f"<h2>{e}</h2>"
-    if _heading(s):
-        return f"<h3>{e}</h3>"
-    if _TABLE_NO.match(s):
-        return f'<p class="tabno"><b>{e}</b></p>'
-    if _TABLE_TITLE.match(s) and len(s) <= 80:
-        return f'<p class="caption">{e}</p>'
-    if _UNIT.match(s):
-        return f'<p class="unit">{e}</p>'
-    if s.startswith("- "):
-        return f'<p class="toc">{e}</p>'
-    return f"<p>{e}</p>"
-
-
-def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """("table", rows) and ("text", lines) blocks; blank lines separate text blocks but
-    not the rows of one table."""
-    out: list[tuple[str, list[str]]] = []
-    pending_blank = prev_alone = False
-    for line in lines:
-        if not line.strip():
-            pending_blank = True
-            continue
-        kind = "table" if is_table_row(line) else "text"
-        alone = kind == "text" and _standalone(line.strip())
-        same = out and out[-1][0] == kind and (kind == "table" or not (pending_blank or alone or prev_alone))
-        if same:
-            out[-1][1].append(line)
-        else:
-            out.append((kind, [line]))
-        pending_blank, prev_alone = False, alone
-    return out
-
-
-def _lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    return _CONTROL.sub("", text.lstrip("\ufeff")).split("\n")
-
-
-def tables(text: str) -> list[list[list[str]]]:
-    """The tables of the text, each a list of rows of cells, as the page shows them."""
-    out = []
-    for kind, lines in _blocks(_lines(text)):
-        rows = [r for r in map(split_row, lines) if r is not None] if kind == "table" else []
-        if rows:
-            out.append(rows)
-    return out
-
-
-def table_figures(text: str) -> list[str]:
-    """Every amount printed in a table cell of the text, in order."""
-    return [c for rows in tables(text) for r in rows for c in r if _AMOUNT.match(c)]
+    return _TAGS[role(s)].format(escape(s))
 
 
 def render_html(text: str) -> str:
     """The HTML page for one disclosure's text."""
-    blocks = _blocks(_lines(text))
     body: list[str] = []
     title = ""
-    for i, (kind, lines) in enumerate(blocks):
-        if kind == "table":
-            rows = [r for r in map(split_row, lines) if r is not None]
-            if rows:
-                body.append(table_html(rows))
-        elif i == 0:
-            title = " ".join(s.strip() for s in lines)
-            body.append("<h1>" + "<br>".join(escape(s.strip()) for s in lines) + "</h1>")
-        else:
-            body.append(_paragraph("".join(lines)))
+    first = True
+    for block in blocks(text):
+        if block.kind == "table":
+            body.append(table_html(block.rows))
+            first = False
+            continue
+        for para in paragraphs(block.items):
+            lines = [line for _, line in para]
+            if first:
+                title = " ".join(s.strip() for s in lines)
+                body.append("<h1>" + "<br>".join(escape(s.strip()) for s in lines) + "</h1>")
+            else:
+                body.append(_paragraph("".join(lines)))
+            first = False
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"

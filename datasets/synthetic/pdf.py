@@ -9,8 +9,9 @@ when a table runs over a page, page footers, a running header, first-line indent
 sometimes an image-only "scanned" page with a seal.
 
 The text is drawn exactly as given: every character of every line, one visual line per
-soft line break. Lines are broken to the page with a small CJK line breaker (never inside
-a number, no closing punctuation at a line start). Paragraphs and tables are small platypus
+soft line break, paragraphs and tables as datasets.synthetic.blocks splits them. Lines
+are broken to the page with a small CJK line breaker (never inside a number, no closing
+punctuation at a line start). Paragraphs and tables are small platypus
 flowables that write their text straight into the page's content stream: reportlab's
 Paragraph and Table are about three times slower on these documents.
 
@@ -37,6 +38,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageBreak, PageTemplate, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
+
+from datasets.synthetic.blocks import CONTENTS, PART, SECTION, TABLE_NO, blocks, header_cells, header_rows
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -251,22 +254,10 @@ class TableBlock(Flowable):
         self.rows, self.lines, self.size = rows, lines, size
         self.layout, self.tracker, self.anchors = layout, tracker, list(anchors)
         self.ncols = len(rows[0])
-        n0 = len(rows)
-        hdr = 1 if n0 > 1 else 0
-        if hdr and n0 > 2 and any(c == "" for c in rows[0][1:]):
-            hdr = 2
+        # at most two header rows (the ones repeated over a page break), and a body row
+        hdr = min(header_rows(rows), 2, len(rows) - 1)
         self.header = hdr
-        self.spans = {}  # (row, col) -> columns spanned, for header cells that span
-        for r in range(hdr):
-            row = rows[r]
-            c = 0
-            while c < self.ncols:
-                n = 1
-                while row[c] and c + n < self.ncols and row[c + n] == "":
-                    n += 1
-                if n > 1:
-                    self.spans[(r, c)] = n
-                c += n
+        self.spans = {(r, c): n for r in range(hdr) for c, _, n in header_cells(rows[r]) if n > 1}
         code_cols = {c for c in range(self.ncols) if _CODE_HEADER.search(rows[0][c])}
         self.right = [
             [r >= hdr and c not in code_cols and bool(_NUMBER.fullmatch(v)) for c, v in enumerate(row)]
@@ -423,58 +414,10 @@ class TableBlock(Flowable):
         return False
 
 
-# --- reading the text into blocks ---------------------------------------------------------
+# --- styles of text blocks ---------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?")
-
-
-def _is_row(line: str) -> bool:
-    return "\t" in line or (line.startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 2)
-
-
-def _cells(line: str) -> list[str]:
-    if "\t" in line:
-        return [c.strip() for c in line.split("\t")]
-    inner = line.strip()[1:-1]
-    return [c.strip() for c in inner.split("|")]
-
-
-def blocks(text: str) -> list[tuple[str, list]]:
-    """The text as ("text", [(line no, line)]) and ("table", [(line no, cells)]) blocks.
-
-    Blank lines separate text blocks; consecutive table rows (tab-separated, or markdown
-    pipes without their |---| separator) form one table.
-    """
-    out: list[tuple[str, list]] = []
-    cur_kind, cur = None, []
-    for no, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            kind = None
-        elif _is_row(line):
-            kind = "table"
-        else:
-            kind = "text"
-        if kind != cur_kind or kind is None:
-            if cur:
-                out.append((cur_kind, cur))
-            cur_kind, cur = kind, []
-        if kind == "table":
-            if not _SEPARATOR.fullmatch(line.strip()):
-                cur.append((no, _cells(line)))
-        elif kind == "text":
-            cur.append((no, line.rstrip()))
-    if cur:
-        out.append((cur_kind, cur))
-    return [(k, b) for k, b in out if b]
-
-
-_PART = re.compile(r"第[一二三四五六七八九十]+部分")
-_SECTION = re.compile(r"[一二三四五六七八九十]+、")
 _SUBSECTION = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
-_TABLE_ID = re.compile(r"表\s*\d+(?:-\d+)?")
 _TABLE_TITLE = re.compile(r"\d{4}\s*年.*表(?:[（(].*[）)])?")
-_CONTENTS = re.compile(r"目\s*录")
 _LIST = re.compile(r"\s*(?:[-*•·]\s|\d+[.、]\s*\S{1,30}$)")
 _UNIT_LINE = re.compile(r"(?:金额)?单位[：:].{0,8}")
 
@@ -490,15 +433,15 @@ def _style(lines: list[tuple[int, str]], first: bool) -> tuple[float, str, bool,
     t = lines[0][1].strip()
     if len(t) > 40:
         return 0, "left", False, True
-    if _CONTENTS.fullmatch(t) or _PART.match(t):
+    if CONTENTS.match(t) or PART.match(t):
         return 4, "center", True, False
     if _TABLE_TITLE.fullmatch(t):
         return 2, "center", True, False
-    if _SECTION.match(t) and len(t) <= 30:
+    if SECTION.match(t) and len(t) <= 30:
         return 1, "left", True, False
     if _SUBSECTION.match(t) and len(t) <= 30:
         return 0, "left", True, False
-    if _TABLE_ID.fullmatch(t):
+    if TABLE_NO.match(t):
         return 0, "left", True, False
     if _UNIT_LINE.fullmatch(t):
         return -1.5, "right", False, False
