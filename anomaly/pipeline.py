@@ -19,8 +19,9 @@ from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
+from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
-from datasets.corpus import cache_split, in_file_order, parse_files, unit_id_of
+from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, parse_files, unit_id_of
 from features import assign_peers, unit_features
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -62,7 +63,7 @@ def screen(
         )
         return now
 
-    per_unit = unit_results(files, options, progress, lap)
+    per_unit = joined_results(unit_results(files, options, progress, lap), options)
     units = per_unit["units"]
     t = time.perf_counter()
 
@@ -84,7 +85,14 @@ def screen(
     ranking = rank(units, active, scores, lang=options.lang)
     t = lap("scoring", t)
 
-    counts = dict(units["parse_status"].value_counts().iter_rows())
+    # Every input file, with the disclosure it was read into (说明 + 报表 are one).
+    inputs = (
+        units.select("source_files", "unit_id", "parse_status", "parse_error")
+        .explode("source_files")
+        .rename({"source_files": "source_path"})
+        .select("source_path", "unit_id", "parse_status", "parse_error")
+    )
+    counts = dict(inputs["parse_status"].value_counts().iter_rows())
     manifest = {
         "tool": "anomaly",
         "version": __version__,
@@ -104,7 +112,7 @@ def screen(
             "cache": str(options.cache_dir) if options.cache_dir else None,
             **options.extra,
         },
-        "files": units.select("source_path", "unit_id", "parse_status", "parse_error").to_dicts(),
+        "files": inputs.to_dicts(),
     }
     run = ReportInput(
         units=units,
@@ -207,6 +215,64 @@ def unit_results(
     if cache is not None:  # so that tomorrow's run reads only the files that changed
         save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
     return out
+
+
+def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[str, pl.DataFrame]:
+    """The files of one disclosure (说明 + 报表) read as one: their results alone are
+    replaced by the joined reading's, which takes the place of the narrative file.
+    Findings name the file, line and page their evidence is in. Files that could
+    belong to two disclosures stay apart, with the reason in parse_error."""
+    units = per_unit["units"]
+    bundles, notes = find_bundles(units)
+    if notes:
+        note = pl.col("unit_id").replace_strict(notes, default=None, return_dtype=pl.String)
+        units = units.with_columns(
+            pl.when(note.is_not_null())
+            .then(pl.concat_str([pl.col("parse_error"), note], separator="; ", ignore_nulls=True))
+            .otherwise(pl.col("parse_error"))
+            .alias("parse_error")
+        )
+    if not bundles:
+        return {**per_unit, "units": units}
+    docs, maps = [], []
+    for b in bundles:
+        doc, joined = parse_bundle(b.paths)
+        docs.append(doc)
+        if joined is not None:
+            maps.append(
+                pl.DataFrame(
+                    {
+                        "unit_id": doc["unit"]["unit_id"],
+                        "line": range(1, len(joined.line_file) + 1),
+                        "_file": [joined.files[k] for k in joined.line_file],
+                        "_line": joined.line_in_file,
+                        "_page": joined.line_page,
+                    },
+                    schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64},
+                )
+            )
+    frames = collect(docs)
+    findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
+    if maps and findings.height:
+        located = findings.join(pl.concat(maps), on=["unit_id", "line"], how="left")
+        findings = located.with_columns(
+            pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
+            pl.col("_line").fill_null(pl.col("line")).alias("line"),
+            pl.when(pl.col("_file").is_not_null()).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
+        ).drop("_file", "_line", "_page")
+    new = {
+        "units": frames["units"],
+        "findings": findings,
+        "coverage": coverage,
+        "wide": unit_features(frames, findings, coverage),
+        "vectors": figure_vectors(frames),
+        "paragraphs": paragraph_keys(frames["marks"]),
+    }
+    order = units["unit_id"].to_list()
+    members = pl.Series([uid for b in bundles for uid in b.unit_ids], dtype=pl.String).implode()
+    parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}
+    merged = {name: pl.concat([parts[name], new[name]], how="diagonal_relaxed") for name in RESULTS}
+    return in_file_order(order, merged)
 
 
 def _one_thread_each() -> None:

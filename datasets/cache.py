@@ -101,6 +101,8 @@ class ContentCache:
             rows = ids.join(rows, on="_sha", how="inner", maintain_order="left").with_columns(unit_id=pl.col("_uid"))
             if "source_path" in rows.columns:
                 rows = rows.with_columns(source_path=pl.col("_path"))
+            if "source_files" in rows.columns:  # the cache holds one file's results
+                rows = rows.with_columns(source_files=pl.concat_list(pl.col("_path")))
             out[name] = rows.drop("_sha", "_uid", "_path")
         return out
 
@@ -121,6 +123,8 @@ class ContentCache:
             frame = frame.with_columns(unit_id=pl.col("_sha")).drop("_sha")
             if "source_path" in frame.columns:  # where the file is now is not content
                 frame = frame.with_columns(source_path=pl.lit(None, pl.String))
+            if "source_files" in frame.columns:
+                frame = frame.with_columns(source_files=pl.lit(None, pl.List(pl.String)))
             tmp = self.dir / f".{seg}.{name}.parquet.tmp"
             frame.with_columns(_segment=pl.lit(seg)).write_parquet(tmp)
             written.append((tmp, self.dir / f"{seg}.{name}.parquet"))

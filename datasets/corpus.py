@@ -11,8 +11,9 @@ from pathlib import Path
 import polars as pl
 
 from datasets import frames
+from datasets.bundles import Joined, read_bundle
 from datasets.cache import STAT_INDEX, ContentCache, content_hashes
-from datasets.parse import parse_path
+from datasets.parse import parse_document, parse_path
 
 
 def unit_id_of(path: Path) -> str:
@@ -38,8 +39,30 @@ def parse_one(path: Path) -> dict:
             "sha1": None,
         }
     uid = unit_id_of(path)
-    doc["unit"].update(unit_id=uid, source_path=str(path), content_sha1=doc.pop("sha1", None))
+    doc["unit"].update(unit_id=uid, source_path=str(path), source_files=[str(path)], content_sha1=doc.pop("sha1", None))
     return doc
+
+
+def parse_bundle(paths: list[Path]) -> tuple[dict, Joined | None]:
+    """A disclosure in several files parsed as one (see datasets.bundles), with where
+    each line came from; its unit is the first file's (the narrative). Never raises."""
+    joined = None
+    try:
+        joined = read_bundle(paths)
+        doc = parse_document(joined.document)
+    except Exception as exc:  # as parse_one: a broken file must not stop the run
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        doc = {
+            "unit": {"parse_status": "failed", "parse_error": f"合并读取出错 / joined reading failed: {detail}"},
+            **{k: ([] if k != "cells" else {}) for k in ("claims", "cells", "toc", "marks", "pages")},
+        }
+    doc["unit"].update(
+        unit_id=unit_id_of(paths[0]),
+        source_path=str(paths[0]),
+        source_files=[str(p) for p in paths],
+        content_sha1=joined.sha1 if joined else None,
+    )
+    return doc, joined
 
 
 CHUNK = 256  # documents per batch of rows turned into frames; keeps Python objects few

@@ -35,7 +35,8 @@ UNITS = {
     "n_claims": pl.Int64,
     "n_cells": pl.Int64,
     "n_tables": pl.Int64,
-    "format": pl.String,  # the input format read: txt, pdf
+    "format": pl.String,  # the input format(s) read: txt, pdf, docx+xlsx
+    "source_files": pl.List(pl.String),  # every file joined into this disclosure (one for most)
     "pages": pl.Int64,  # page count, for paged inputs
 }
 

@@ -36,6 +36,10 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str]]:
     ranking = conform(run.ranking, RANKING_COLUMNS)
     findings = conform(run.findings, FINDINGS_COLUMNS)
     units = conform(run.units, UNITS_COLUMNS)
+    # A cell holds one value: lists (source_files) as text, one item after another.
+    units = units.with_columns(
+        pl.col(c).list.join("; ") for c, dtype in units.schema.items() if isinstance(dtype, pl.List)
+    )
     # The findings sheet gets the unit's name and the family spelled out, for filtering.
     if "unit_name" not in findings.columns:
         names = units.select("unit_id", "unit_name").unique("unit_id", keep="first")

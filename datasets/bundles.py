@@ -1,0 +1,152 @@
+"""One unit's disclosure in several files (说明 + 报表), found and read as one.
+
+Counties often publish the narrative (说明, a PDF or Word file) and the tables (报表, a
+workbook, or one file per table) separately. Every file is first parsed on its own;
+files of the same folder, unit and year, one with the narrative and the others with
+only tables, are then read again as one document: the narrative first, then the
+tables. A file whose tables could belong to two narratives is not joined (the join
+would be a guess): it is reported instead.
+
+The unit comes from the content where the parser found a name, and from the file name
+(华溪县财政局2024年单位预算公开报表.xlsx) where a workbook of tables names none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from datasets.read import Document, read_document
+
+NARRATIVE_CLAIMS = 5  # figures in the text: fewer and the file holds only tables
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?度?")
+_NOISE = re.compile(
+    r"(?:19|20)\d{2}\s*年?度?|单位|部门|综合|预算|决算|公开|说明|情况|报表|附表|表格|信息|[(（]?(?:本级|机关|汇总)[)）]?"
+    r"|[\s_\-—–·.,，、()（）\[\]【】]+"
+)
+_TABLE_NAME = re.compile(r"^表\s*[\d一二三四五六七八九十]")
+
+
+@dataclass
+class Bundle:
+    """The files of one disclosure, narrative first, and the unit ids they had alone."""
+
+    paths: list[Path]
+    unit_ids: list[str]
+
+
+def name_keys(unit_name: str | None, path: str) -> set[str]:
+    """Ways to name the unit of a file: the name the parser read (not a table's id), and
+    the file name without year, 说明/报表 and similar words."""
+    keys = set()
+    if unit_name and not _TABLE_NAME.match(unit_name):
+        keys.add(_NOISE.sub("", unit_name))
+    stem = _NOISE.sub("", Path(path).stem)
+    if len(stem) >= 3 and not re.fullmatch(r"[0-9a-fA-F]+", stem):
+        keys.add(stem)
+    return {k for k in keys if len(k) >= 3}
+
+
+def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
+    """Disclosures made of several files, and the reason a file was not joined where it
+    could have been (unit_id -> message)."""
+    rows = [
+        r
+        for r in units.select(
+            "unit_id", "source_path", "unit_name", "year", "parse_status", "n_claims", "n_tables"
+        ).iter_rows(named=True)
+        if r["parse_status"] != "failed"
+    ]
+    for r in rows:
+        r["keys"] = name_keys(r["unit_name"], r["source_path"])
+        m = _YEAR.search(Path(r["source_path"]).stem)
+        r["year"] = r["year"] or (int(m.group(1)) if m else None)
+        r["folder"] = str(Path(r["source_path"]).parent)
+        r["narrative"] = (r["n_claims"] or 0) >= NARRATIVE_CLAIMS
+        r["tables_only"] = not r["narrative"] and (r["n_tables"] or 0) >= 1
+    # Files of one folder and year that share a way to name their unit.
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["keys"] and r["year"] is not None:
+            groups.setdefault((r["folder"], r["year"]), []).append(r)
+    bundles, notes = [], {}
+    for members in groups.values():
+        for part in _connected(members):
+            narratives = [r for r in part if r["narrative"]]
+            tables = [r for r in part if r["tables_only"]]
+            if not tables or not narratives:
+                continue
+            if len(narratives) > 1:
+                names = "、".join(Path(r["source_path"]).name for r in narratives)
+                for r in tables:
+                    notes[r["unit_id"]] = (
+                        f"无法确定所属说明文件（候选：{names}）/ ambiguous join: could belong to {names}"
+                    )
+                continue
+            chosen = narratives + sorted(tables, key=lambda r: r["source_path"])
+            bundles.append(Bundle([Path(r["source_path"]) for r in chosen], [r["unit_id"] for r in chosen]))
+    return bundles, notes
+
+
+def _connected(rows: list[dict]) -> list[list[dict]]:
+    """Rows grouped by shared name keys (transitively)."""
+    out: list[list[dict]] = []
+    for r in rows:
+        joined = [g for g in out if any(r["keys"] & o["keys"] for o in g)]
+        merged = [r]
+        for g in joined:
+            merged.extend(g)
+            out.remove(g)
+        out.append(merged)
+    return [g for g in out if len(g) > 1]
+
+
+@dataclass
+class Joined:
+    """A bundle read as one document, and where each of its lines came from."""
+
+    document: Document
+    files: list[str]
+    line_file: list[int]  # index into files, per line
+    line_in_file: list[int]  # 1-based line in that file's own reading
+    line_page: list[int | None]
+    sha1: str
+
+
+def read_bundle(paths: list[Path]) -> Joined:
+    """The files read one after the other into one document (raises UnreadableFile or
+    OSError like read_document)."""
+    texts, formats, problems = [], [], []
+    line_file, line_in_file, line_page = [], [], []
+    pages = 0
+    digest = hashlib.sha1()
+    for k, path in enumerate(paths):
+        data = Path(path).read_bytes()
+        digest.update(hashlib.sha1(data).digest())
+        doc = read_document(data, Path(path).name)
+        lines = doc.text.split("\n")
+        if k:  # the next file starts on a page of its own: nothing runs on across files
+            texts.append("\f")
+            line_file.append(k)
+            line_in_file.append(1)
+            line_page.append(doc.line_pages[0] if doc.line_pages else None)
+        texts.append(doc.text)
+        line_file.extend([k] * len(lines))
+        line_in_file.extend(range(1, len(lines) + 1))
+        line_page.extend(doc.line_pages or [None] * len(lines))
+        if doc.format not in formats:
+            formats.append(doc.format)
+        problems.extend(f"{Path(path).name}: {p}" for p in doc.problems)
+        pages += doc.pages or 0
+    document = Document(
+        text="\n".join(texts),
+        format="+".join(formats),
+        pages=pages or None,
+        problems=problems,
+        line_pages=line_page if any(p is not None for p in line_page) else None,
+    )
+    return Joined(document, [str(p) for p in paths], line_file, line_in_file, line_page, digest.hexdigest())
