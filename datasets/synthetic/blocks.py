@@ -168,3 +168,19 @@ def tables(text: str) -> list[list[list[str]]]:
 def table_figures(text: str) -> list[str]:
     """Every amount printed in a table cell of the text, in order."""
     return [c for rows in tables(text) for r in rows for c in r if AMOUNT.match(c)]
+
+
+def report_start(text: str) -> int | None:
+    """1-based line where the 公开报表 part starts (the 目录 of the tables and the tables):
+    the last 第N部分 heading before the first table, else the title lines right above
+    that table; None for a text without tables. The lines before it are the narrative."""
+    part = caption = None
+    for b in blocks(text):
+        if b.kind == "table":
+            return part or caption or b.items[0][0]
+        for para in paragraphs(b.items):
+            r = role("".join(line for _, line in para).strip())
+            if r == "part":
+                part = para[0][0]
+            caption = (caption or para[0][0]) if r in ("table_no", "caption", "unit", "contents") else None
+    return None

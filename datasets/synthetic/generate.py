@@ -3,9 +3,11 @@
 ``generate_corpus`` writes one disclosure per unit for a fictional province (several
 invented counties, about 35 kinds of unit) plus ``labels.json`` with the printed
 headline figures and every injected anomaly with its line (format: docs/labels.md).
-With ``fmt="pdf"`` (or ``"mixed"``: about 70% of documents) the same text is rendered
-as a PDF laid out as counties publish (datasets.synthetic.pdf), and the label adds the
-layout and the page of each anomaly's evidence.
+The same text is rendered in the format counties publish (``fmt``): a PDF
+(datasets.synthetic.pdf), a web page (html), a Word file (word), or split into a 说明
+(PDF or Word, the narrative) and a 报表 workbook (workbook, the tables); ``"mixed"``
+draws the format per document (MIXED_SHARES). The label adds each format's layout, the
+files of a split disclosure, and where each anomaly's evidence landed (page, file, sheet).
 
 How it is built: datasets.synthetic.model draws an exact, fully consistent budget
 model per unit (integers in 元); datasets.synthetic.render prints it with a per-document
@@ -38,8 +40,10 @@ FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN"
 OUT_SHARE = 0.03
 CPY_SHARE = 0.02
 UNITS_PER_COUNTY = 110
-FORMATS = ("txt", "pdf", "mixed")
-PDF_SHARE = 0.7  # of the documents of a "mixed" corpus
+FORMATS = ("txt", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
+# Formats of a "mixed" corpus, drawn per document in this order from one uniform draw:
+# a document below 0.55 is a PDF and one from 0.85 text, as in the corpora of before.
+MIXED_SHARES = (("pdf", 0.55), ("bundle", 0.15), ("html", 0.08), ("docx", 0.07), ("txt", 0.15))
 SPOT = "\x1d"  # follows an evidence mark through finalize(), to find its column
 
 
@@ -411,10 +415,15 @@ def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
 
 
 def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None, fmt: str = "txt"):
-    """Yield (relative path, bytes, label) for every document, in order.
+    """Yield (relative path, data, label) for every document, in order.
 
-    fmt: "txt" (text files), "pdf" (PDFs) or "mixed" (about 70% PDFs). The units, their
-    anomalies and the text are the same in every format; text files are byte-identical.
+    fmt: "txt" (text files), "pdf" (PDFs), "html" (web pages), "docx" (Word files with
+    narrative and tables), "xlsx" (说明 PDF + 报表 workbook), "bundle" (说明 Word or
+    PDF + 报表 workbook) or "mixed" (a draw per document, MIXED_SHARES). data is the
+    file's bytes; for a disclosure of several files (xlsx, bundle) the path is its
+    primary file (the 说明) and data a dict of every file's relative path to its bytes,
+    the primary first. The units, their anomalies and the text are the same in every
+    format; text files and PDFs are byte-identical to those of the txt and pdf corpora.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
@@ -491,39 +500,161 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                     a["line"] = lines[key]
             data, enc = _encode(text, rng)
             stem = name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]
-            pdf = fmt == "pdf" or (fmt == "mixed" and random.Random(f"{seed}:{i}:format").random() < PDF_SHARE)
-            if pdf:
-                from datasets.synthetic.pdf import draw_layout, render_pdf  # reportlab only when needed
-
-                layout = draw_layout(random.Random(f"{seed}:{i}:pdf"))
-                shown = render_pdf(text, layout, {k: spots[k] for k in keys if k})
-                data, enc = shown.data, None
-                for a, key in zip(anomalies, keys):
-                    if key in shown.anchor_pages:
-                        a["page"] = shown.anchor_pages[key]
-            rel = f"{county}/{stem}.{'pdf' if pdf else 'txt'}"
+            shape = _format_of(fmt, seed, i)
             label = {
-                "file": rel,
+                "file": f"{county}/{stem}.txt",
                 "unit_name": name,
                 "year": u.year,
                 "county": county,
                 "kind": u.kind.key,
-                "format": "pdf" if pdf else "txt",
+                "format": "txt",
                 "encoding": enc,
                 "clean": not anomalies,
                 "truth": truth_of(u, st, r),
                 "anomalies": anomalies,
             }
-            if pdf:
-                label["pdf"] = {
-                    **layout.describe(),
-                    "pages": shown.pages,
-                    "landscape_pages": shown.landscape_pages,
-                    "split_tables": shown.split_tables,
-                }
+            if shape != "txt":
+                data = _render(shape, text, spots, keys, label, stem, f"{seed}:{i}")
+            if fmt != "txt":
+                files = list(data) if isinstance(data, dict) else [label["file"]]
+                label = {"file": label["file"], "files": files, **{k: v for k, v in label.items() if k != "file"}}
+            rel = label["file"]
             if role is None:
                 sources.append((u, st, render_seed, rel))
             yield rel, data, label
+
+
+def _format_of(fmt: str, seed: int, i: int) -> str:
+    """The format of document i: fmt itself, or for "mixed" a draw (MIXED_SHARES)."""
+    if fmt != "mixed":
+        return fmt
+    x = random.Random(f"{seed}:{i}:format").random()
+    return MIXED_SHARES[_pick(x, [share for _, share in MIXED_SHARES])][0]
+
+
+def _pick(x: float, shares: list[float]) -> int:
+    """Index of the share that x in [0, 1) falls in, the shares cumulated in order."""
+    for k, share in enumerate(shares):
+        if x < share:
+            return k
+        x -= share
+    return len(shares) - 1
+
+
+def _render(
+    shape: str, text: str, spots: dict, keys: list, label: dict, stem: str, key: str
+) -> bytes | dict[str, bytes]:
+    """The document's text in its format; updates label (file, format, encoding, the
+    format's layout, and the page, file or sheet of each anomaly's evidence).
+
+    spots: evidence key -> (line, column) in the text; keys: the evidence key of each
+    anomaly (None for none). Each format draws its choices from its own
+    random.Random(f"{key}:<format>"), so formats never shift each other's draws.
+    """
+    county, year, name = label["county"], label["year"], label["unit_name"]
+    evidence = {k: spots[k] for k in keys if k}
+    if shape == "pdf":
+        from datasets.synthetic.pdf import draw_layout, render_pdf  # reportlab only when needed
+
+        layout = draw_layout(random.Random(f"{key}:pdf"))
+        shown = render_pdf(text, layout, evidence)
+        _pages(label["anomalies"], keys, shown.anchor_pages)
+        label.update(file=f"{county}/{stem}.pdf", format="pdf", encoding=None, pdf=_pdf_label(layout, shown))
+        return shown.data
+    if shape == "html":
+        from datasets.synthetic.html import draw_page_style, render_page
+
+        rng = random.Random(f"{key}:html")
+        style = draw_page_style(rng, county, name, year)
+        ext = "htm" if rng.random() < 0.2 else "html"
+        label.update(file=f"{county}/{stem}.{ext}", format="html", encoding=style.charset, html=style.describe())
+        return render_page(text, style)
+    if shape == "docx":
+        from datasets.synthetic.word import draw_word_style, render_docx
+
+        style = draw_word_style(random.Random(f"{key}:docx"), year, tables=True)
+        label.update(file=f"{county}/{stem}.docx", format="docx", encoding=None, docx=style.describe())
+        return render_docx(text, style)
+    return _bundle(shape, text, evidence, keys, label, key)
+
+
+def _pages(anomalies: list[dict], keys: list, pages: dict[str, int]) -> None:
+    """Give each anomaly whose evidence was drawn in a PDF its page."""
+    for a, k in zip(anomalies, keys):
+        if k in pages:
+            a["page"] = pages[k]
+
+
+def _pdf_label(layout, shown) -> dict:
+    return {
+        **layout.describe(),
+        "pages": shown.pages,
+        "landscape_pages": shown.landscape_pages,
+        "split_tables": shown.split_tables,
+    }
+
+
+BUNDLE_NAMES = (  # (share, 说明 name, 报表 name) as counties name the two files
+    (0.40, "{name}{y}年单位预算公开说明", "{name}{y}年单位预算公开报表"),
+    (0.15, "{name}{y}年部门预算公开说明", "{name}{y}年部门预算公开报表"),
+    (0.15, "{y}年{name}预算公开说明", "{y}年{name}预算公开报表"),
+    (0.10, "{name}-说明-{y}", "{name}-报表-{y}"),
+    (0.10, "{name}（{y}年度）说明", "{name}（{y}年度）报表"),
+    (0.10, "{name}{yy}年预算说明", "{name}{yy}年预算报表"),
+)
+
+
+def _bundle_names(rng, county: str, name: str, year: int) -> tuple[str, str]:
+    """Relative paths, without extension, of a unit's 说明 and 报表: side by side in the
+    county folder, or (a quarter) in a folder of the unit's own."""
+    _, note, book = BUNDLE_NAMES[_pick(rng.random(), [row[0] for row in BUNDLE_NAMES])]
+    fields = {"name": name, "y": year, "yy": str(year)[2:]}
+    folder = county
+    if rng.random() < 0.25:
+        folder += "/" + (name if rng.random() < 0.5 else f"{year}年{name}预算公开")
+    return f"{folder}/{note.format(**fields)}", f"{folder}/{book.format(**fields)}"
+
+
+def _bundle(shape: str, text: str, evidence: dict, keys: list, label: dict, key: str) -> dict[str, bytes]:
+    """A 说明 (the narrative, PDF or Word) and a 报表 workbook (the tables)."""
+    from datasets.synthetic.blocks import report_start
+    from datasets.synthetic.workbook import draw_book_style, render_workbook
+
+    county, year, name = label["county"], label["year"], label["unit_name"]
+    rng = random.Random(f"{key}:files")
+    note_kind = "pdf" if shape == "xlsx" or rng.random() < 0.5 else "docx"
+    note, book = _bundle_names(rng, county, name, year)
+    note, book = f"{note}.{note_kind}", f"{book}.xlsx"
+    start = report_start(text) or len(text.split("\n")) + 1
+    if note_kind == "pdf":
+        from datasets.synthetic.pdf import draw_layout, render_pdf
+
+        layout = draw_layout(random.Random(f"{key}:pdf"))
+        narrative = "\n".join(text.split("\n")[: start - 1]) + "\n"
+        shown = render_pdf(narrative, layout, {k: v for k, v in evidence.items() if v[0] < start})
+        _pages(label["anomalies"], keys, shown.anchor_pages)
+        label["pdf"] = _pdf_label(layout, shown)
+        note_data = shown.data
+    else:
+        from datasets.synthetic.word import draw_word_style, render_docx
+
+        style = draw_word_style(random.Random(f"{key}:docx"), year, tables=False)
+        label["docx"] = style.describe()
+        note_data = render_docx(text, style)
+    book_style = draw_book_style(random.Random(f"{key}:xlsx"), year)
+    shown_book = render_workbook(text, book_style, name)
+    label["xlsx"] = {**book_style.describe(), "sheets": shown_book.sheets}
+    for a in label["anomalies"]:
+        if a["line"] is None:
+            continue
+        if a["line"] < start:
+            a["file"] = note
+        else:
+            a["file"] = book
+            if a["line"] in shown_book.rows:
+                a["sheet"], a["row"] = shown_book.rows[a["line"]]
+    label.update(file=note, format=f"{note_kind}+xlsx", encoding=None)
+    return {note: note_data, book: shown_book.data}
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:
@@ -545,24 +676,27 @@ def generate_corpus(
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
     counties: how many counties to spread the units over (default: about one per
-    110 units). fmt: "txt", "pdf" or "mixed" (see iter_documents). Same arguments,
-    byte-identical output.
+    110 units). fmt: one of FORMATS (see iter_documents). Same arguments,
+    byte-identical output (Word files included: their zip entries carry a fixed date).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
-    made: set[str] = set()
+    made: set[Path] = set()
     for rel, data, label in iter_documents(units, seed, anomaly_share, counties, fmt):
-        folder = rel.split("/", 1)[0]
-        if folder not in made:
-            (out_dir / folder).mkdir(exist_ok=True)
-            made.add(folder)
-        with open(out_dir / rel, "wb") as f:
-            f.write(data)
+        for path, blob in (data if isinstance(data, dict) else {rel: data}).items():
+            folder = (out_dir / path).parent
+            if folder not in made:
+                folder.mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            with open(out_dir / path, "wb") as f:
+                f.write(blob)
         docs.append(label)
     generator = {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION}
     if fmt != "txt":  # text corpora keep the labels of before PDFs existed
         generator["format"] = fmt
+    if fmt == "mixed":
+        generator["shares"] = dict(MIXED_SHARES)
     labels = {"generator": generator, "documents": docs}
     tmp = out_dir / "labels.json.tmp"
     tmp.write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -579,9 +713,9 @@ DEMO_SEED = 2024
 def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
     """Path of the demo corpus (one county, 150 units, seed 2024), generating it if needed.
 
-    fmt: "txt", "pdf" or "mixed" (see iter_documents). Without dest it lives in
-    $XDG_CACHE_HOME/anomaly/demo-<version> (default ~/.cache; "-pdf" or "-mixed" appended
-    for those formats). It is written to a temporary folder and renamed, so an
+    fmt: one of FORMATS (see iter_documents). Without dest it lives in
+    $XDG_CACHE_HOME/anomaly/demo-<version> (default ~/.cache; "-<fmt>" appended for
+    formats other than txt). It is written to a temporary folder and renamed, so an
     interrupted run never leaves a half corpus; an incomplete folder is regenerated.
     """
     if dest is None:
@@ -613,4 +747,6 @@ def _demo_complete(dest: Path, fmt: str) -> bool:
         return False
     if g.get("format", "txt") != fmt:
         return False
-    return all((dest / d["file"]).is_file() for d in labels.get("documents", []))
+    if fmt == "mixed" and g.get("shares") != dict(MIXED_SHARES):  # a mix of before (PDF and text only)
+        return False
+    return all((dest / f).is_file() for d in labels.get("documents", []) for f in d.get("files", [d["file"]]))

@@ -23,11 +23,19 @@ of that text; only the layout changes:
 All text is escaped; control characters other than tab and line ends are dropped.
 Used by scripts/second_producer.py to make PDFs with LibreOffice, a second producer
 besides the generator's own PDF renderer.
+
+``render_page(text, style)`` is the page as the corpus publishes it (``--format html``):
+encoded in UTF-8, GBK or GB2312 as its ``<meta>`` declares (``<meta charset>`` or the
+``http-equiv`` form; characters the encoding lacks as character references, as an
+editor saves them), and in some documents inside a county website's frame: a site
+header with navigation and a breadcrumb, a publication line under the title, a footer
+with the site's registration numbers and an analytics script.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from html import escape
 
 from datasets.synthetic.blocks import (
@@ -128,8 +136,46 @@ def _paragraph(text: str) -> str:
     return _TAGS[role(s)].format(escape(s))
 
 
-def render_html(text: str) -> str:
-    """The HTML page for one disclosure's text."""
+@dataclass(frozen=True)
+class Site:
+    """A county website's frame around the disclosure."""
+
+    name: str  # 华溪县人民政府
+    source: str  # the publishing unit
+    published: str  # 2024-02-08 10:31
+    views: int
+    code: int  # 网站标识码 and ICP 备案 number, digits
+
+    def header(self) -> str:
+        nav = "".join(
+            f'<li><a href="/{href}/">{label}</a></li>'
+            for href, label in (("index", "首页"), ("zwgk", "政务公开"), ("czyjs", "财政预决算"), ("hdjl", "互动交流"))
+        )
+        return (
+            f'<div class="top">\n<div class="logo">{escape(self.name)}</div>\n<ul class="nav">{nav}</ul>\n</div>\n'
+            '<div class="crumb">当前位置：<a href="/index/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
+            '<a href="/czyjs/">财政预决算</a></div>\n<div class="article">'
+        )
+
+    def info(self) -> str:
+        return (
+            f'<div class="info">发布时间：{self.published}　来源：{escape(self.source)}　'
+            f"浏览次数：{self.views}　【字体：大 中 小】</div>"
+        )
+
+    def footer(self) -> str:
+        return (
+            f'</div>\n<div class="footer">\n<p>主办单位：{escape(self.name)}办公室　'
+            f"网站标识码：{self.code}</p>\n<p>备案号：ICP备{self.code % 100000000:08d}号　"
+            '<a href="/sitemap/">网站地图</a>　<a href="/contact/">联系我们</a></p>\n</div>\n'
+            "<script>var _hmt = _hmt || []; (function () { var hm = document.createElement('script'); "
+            "hm.src = '/stat.js'; document.body.appendChild(hm); })();</script>"
+        )
+
+
+def render_html(text: str, charset: str = "utf-8", meta: str = "charset", site: Site | None = None) -> str:
+    """The HTML page for one disclosure's text; charset is only declared (the caller
+    encodes), meta "charset" or "http-equiv" its form; site: a website's frame."""
     body: list[str] = []
     title = ""
     first = True
@@ -143,12 +189,52 @@ def render_html(text: str) -> str:
             if first:
                 title = " ".join(s.strip() for s in lines)
                 body.append("<h1>" + "<br>".join(escape(s.strip()) for s in lines) + "</h1>")
+                if site:
+                    body.append(site.info())
             else:
                 body.append(_paragraph("".join(lines)))
             first = False
+    if site:
+        body = [site.header()] + body + [site.footer()]
+        title = f"{title}-{site.name}"
+    if meta == "charset":
+        declared = f'<meta charset="{charset}">'
+    else:
+        declared = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{declared}\n'
         f"<title>{escape(title)}</title>\n<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    charset: str  # "utf-8" | "gbk" | "gb2312": the encoding, as declared
+    meta: str  # "charset" | "http-equiv"
+    site: Site | None
+
+    def describe(self) -> dict:
+        """The page's style as recorded in labels.json."""
+        return {"charset": self.charset, "meta": self.meta, "site": self.site is not None}
+
+
+def draw_page_style(rng, county: str, unit_name: str, year: int) -> PageStyle:
+    """A web page's encoding and frame, drawn from rng (shares in docs/labels.md)."""
+    r = rng.random()
+    charset = "utf-8" if r < 0.55 else "gbk" if r < 0.85 else "gb2312"
+    meta = "charset" if rng.random() < 0.5 else "http-equiv"
+    site = None
+    if rng.random() < 0.5:
+        published = f"{year}-{rng.choice((1, 2, 2, 3)):02d}-{rng.randint(1, 28):02d} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}"
+        site = Site(
+            f"{county}人民政府", unit_name, published, rng.randint(20, 3000), rng.randint(6100000000, 6199999999)
+        )
+    return PageStyle(charset, meta, site)
+
+
+def render_page(text: str, style: PageStyle) -> bytes:
+    """The page as published: render_html in the style, encoded as it declares."""
+    page = render_html(text, style.charset, style.meta, style.site)
+    return page.encode(style.charset, errors="xmlcharrefreplace")
