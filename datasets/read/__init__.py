@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
@@ -9,7 +12,13 @@ from datasets.read.text import decode
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
-SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+WORKBOOK_SUFFIXES = {".xlsx", ".xls", ".xlsm"}
+HTML_SUFFIXES = {".html", ".htm"}
+WORD_SUFFIXES = {".docx", ".doc"}
+SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | WORKBOOK_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_START = re.compile(rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 
 __all__ = ["Document", "UnreadableFile", "decode", "discover", "read_document", "SUFFIXES"]
 
@@ -44,10 +53,65 @@ def _hidden(path: Path, root: Path) -> bool:
 
 def read_document(data: bytes, name: str = "") -> Document:
     """The Document for a file's bytes, chosen by content first (a PDF named .txt is
-    still a PDF), then by the name's suffix. Raises UnreadableFile with the reason."""
-    if data[:1024].lstrip().startswith(b"%PDF") or Path(name).suffix.lower() in PDF_SUFFIXES:
+    still a PDF, a workbook saved as a web page and named .xls is a web page), then by
+    the name's suffix. Raises UnreadableFile with the reason."""
+    kind = sniff(data) or _by_suffix(Path(name).suffix.lower())
+    if kind == "pdf":
         from datasets.read.pdf import read_pdf  # pdfium loads only when a PDF comes
 
         return read_pdf(data)
+    if kind == "workbook":
+        from datasets.read.workbook import read_workbook
+
+        return read_workbook(data)
+    if kind == "word":
+        from datasets.read.word import read_docx
+
+        return read_docx(data)
+    if kind == "html":
+        from datasets.read.webpage import read_html
+
+        return read_html(data)
     text, encoding = decode(data)
     return Document(text=text, format="txt", encoding=encoding)
+
+
+def sniff(data: bytes) -> str | None:
+    """The kind of file its first bytes say it is: pdf, workbook, word or html; None
+    when they do not tell (text, or a container of neither kind)."""
+    head = data[:1024]
+    if head.lstrip().startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except Exception:  # BadZipFile, NotImplementedError (an unknown version), …
+            return None  # broken: the suffix decides which reader says so
+        if any(n.startswith("word/") for n in names):
+            return "word"
+        if any(n.startswith("xl/") for n in names):
+            return "workbook"
+        return None
+    if data.startswith(_OLE):
+        # An OLE container: legacy .xls or .doc, or an encrypted .xlsx/.docx (the
+        # stream names are UTF-16 in the container's directory).
+        if "WordDocument".encode("utf-16-le") in data:
+            return "word"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "workbook"
+        return None
+    if _HTML_START.match(head.lstrip(b"\xef\xbb\xbf")):
+        return "html"
+    return None
+
+
+def _by_suffix(suffix: str) -> str | None:
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in WORKBOOK_SUFFIXES:
+        return "workbook"
+    if suffix in WORD_SUFFIXES:
+        return "word"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return None
