@@ -120,7 +120,7 @@ class Joined:
 def read_bundle(paths: list[Path]) -> Joined:
     """The files read one after the other into one document (raises UnreadableFile or
     OSError like read_document)."""
-    texts, formats, problems = [], [], []
+    texts, formats, problems, notes = [], [], [], []
     line_file, line_in_file, line_page = [], [], []
     pages = 0
     digest = hashlib.sha1()
@@ -141,6 +141,7 @@ def read_bundle(paths: list[Path]) -> Joined:
         if doc.format not in formats:
             formats.append(doc.format)
         problems.extend(f"{Path(path).name}: {p}" for p in doc.problems)
+        notes.extend(f"{Path(path).name}: {n}" for n in doc.notes)
         pages += doc.pages or 0
     document = Document(
         text="\n".join(texts),

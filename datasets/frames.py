@@ -38,6 +38,7 @@ UNITS = {
     "format": pl.String,  # the input format(s) read: txt, pdf, docx+xlsx
     "source_files": pl.List(pl.String),  # every file joined into this disclosure (one for most)
     "pages": pl.Int64,  # page count, for paged inputs
+    "notes": pl.String,  # what the reader skipped on purpose (hidden rows or columns), for any status
 }
 
 # Every numeric statement in the narrative. A claim is one subject with up to three

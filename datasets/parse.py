@@ -36,7 +36,7 @@ def parse_bytes(data: bytes, name: str = "") -> dict:
 def parse_document(doc: Document) -> dict:
     out = parse_text(doc.text)
     unit = out["unit"]
-    unit.update(encoding=doc.encoding, format=doc.format, pages=doc.pages)
+    unit.update(encoding=doc.encoding, format=doc.format, pages=doc.pages, notes="; ".join(doc.notes) or None)
     if doc.line_pages is not None:
         pages = doc.line_pages
         n = len(pages)

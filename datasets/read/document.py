@@ -21,3 +21,4 @@ class Document:
     line_pages: list[int] | None = None  # 1-based page of each line, for paged inputs
     pages: int | None = None  # page count, for paged inputs
     problems: list[str] = field(default_factory=list)  # what could not be read (makes the parse partial)
+    notes: list[str] = field(default_factory=list)  # what was skipped on purpose (hidden rows): said, not partial

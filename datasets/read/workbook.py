@@ -11,8 +11,8 @@ What calamine does not expose is read from the .xlsx package's XML with lxml (wh
 python-docx brings), a few XPath queries over each sheet (an .xlsx is a zip of XML
 parts):
 
-- hidden rows and columns (skipped, and noted in the Document's problems when they hold
-  anything),
+- hidden rows, columns and sheets (skipped, and said in the Document's notes when they
+  hold anything: the publisher hid them, reading lost nothing),
 - each number's cell format, for its printed decimals (a 0.00 format prints 6106713
   as 6106713.00; a percentage format 0.125 as 12.5%),
 - formulas without a cached value: no <v>, an empty one, or a 0 in a workbook that asks
@@ -115,6 +115,7 @@ def _read_workbook(data: bytes) -> Document:
         _reraise_interrupts(exc)
         raise UnreadableFile(f"工作簿已损坏，无法打开 / corrupt workbook, cannot be opened ({_short(exc)})") from None
     problems: list[str] = []
+    notes: list[str] = []  # what the publisher hid: skipped, said, but nothing was lost to reading
     xml = _XlsxParts(package, problems) if fmt == "xlsx" else None
     lines: list[str] = []
     try:
@@ -135,10 +136,10 @@ def _read_workbook(data: bytes) -> Document:
             if not any(any(v != "" for v in row) for row in grid):
                 continue  # an empty sheet
             if meta.visible != calamine.SheetVisibleEnum.Visible:
-                problems.append(f"隐藏的工作表「{meta.name}」未读取 / hidden sheet {meta.name} not read")
+                notes.append(f"隐藏的工作表「{meta.name}」未读取 / hidden sheet {meta.name} not read")
                 continue
             info = xml.sheet(meta.name, problems) if xml else None
-            rows = _rows(grid, getattr(sheet, "merged_cell_ranges", None), info, meta.name, problems)
+            rows = _rows(grid, getattr(sheet, "merged_cell_ranges", None), info, meta.name, problems, notes)
             table = table_lines(rows, meta.name)
         except BaseException as exc:
             _reraise_interrupts(exc)
@@ -156,7 +157,7 @@ def _read_workbook(data: bytes) -> Document:
         if problems:
             raise UnreadableFile("工作簿中没有可读的内容 / nothing readable in the workbook: " + "; ".join(problems))
         raise UnreadableFile("工作簿是空的 / empty workbook: no sheet holds anything")
-    return Document(text="\n".join(lines), format=fmt, problems=problems)
+    return Document(text="\n".join(lines), format=fmt, problems=problems, notes=notes)
 
 
 def _in_child(fn, data: bytes) -> Document:
@@ -271,7 +272,9 @@ def _values(sheet, name: str, problems: list[str]) -> list[list]:
     return sheet.to_python(skip_empty_area=False, nrows=nrows)
 
 
-def _rows(grid: list[list], merged, info: dict | None, name: str, problems: list[str]) -> list[list[str]]:
+def _rows(
+    grid: list[list], merged, info: dict | None, name: str, problems: list[str], notes: list[str]
+) -> list[list[str]]:
     """The sheet's cells as printed texts, merged cells blank after their first cell,
     hidden rows and columns left out."""
     formats = info["formats"] if info else {}
@@ -312,12 +315,12 @@ def _rows(grid: list[list], merged, info: dict | None, name: str, problems: list
             {c for c in hidden_cols for r, row in enumerate(rows) if r not in hidden_rows and c < len(row) and row[c]}
         )
         if lost_rows:
-            problems.append(
+            notes.append(
                 f"工作表「{name}」隐藏行未读取：第 {_list(lost_rows)} 行 / sheet {name}: hidden rows not read ({_list(lost_rows)})"
             )
         if lost_cols:
             letters = _list([_col(c) for c in lost_cols])
-            problems.append(
+            notes.append(
                 f"工作表「{name}」隐藏列未读取：{letters} 列 / sheet {name}: hidden columns not read ({letters})"
             )
         rows = [
