@@ -18,6 +18,7 @@ _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名�
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
+_PART_NO = re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*$")
 _NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": []}
 
 
@@ -100,6 +101,10 @@ def parse_text(text: str) -> dict:
             tid = by_title.get(key) or next(
                 (v for k, v in by_title.items() if key and k and (k.endswith(key) or key.endswith(k))), None
             )
+            # 目录's 表13 绩效目标表 printed as …目标表（1）, …（2）: one per project, 表13-1, 表13-2.
+            part = _PART_NO.search(entry["table_title"] or "")
+            if tid is not None and part and "-" not in tid:
+                tid = f"{tid}-{part.group(1)}"
         if tid is None:
             n_unnamed += 1
             tid = f"表?{n_unnamed}"

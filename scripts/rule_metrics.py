@@ -27,10 +27,16 @@ from datasets.corpus import parse_files, unit_id_of  # noqa: E402
 def rule_metrics(folder: Path, select=None, ignore=None, show: int = 3, frames=None) -> dict:
     """Per family: labels, unit and line hits; clean documents alarmed, by rule; examples."""
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    frames = frames or parse_files([folder / d["file"] for d in labels["documents"]])
+    findings, coverage = run_rules(frames, select=select, ignore=ignore)
+    return metrics_of(labels, folder, findings, coverage, show)
+
+
+def metrics_of(labels: dict, folder: Path, findings: pl.DataFrame, coverage: pl.DataFrame, show: int = 3) -> dict:
+    """rule_metrics from findings already made (a screen's findings.parquet): documents
+    are matched to units by their primary file."""
     docs = labels["documents"]
     files = [folder / d["file"] for d in docs]
-    frames = frames or parse_files(files)
-    findings, coverage = run_rules(frames, select=select, ignore=ignore)
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for r in findings.iter_rows(named=True):
         by_unit[r["unit_id"]].append(r)
