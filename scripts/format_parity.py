@@ -48,6 +48,12 @@ def measure(folder: Path) -> dict:
     m = metrics_of(labels, folder, findings, coverage)
     m["extraction"] = extraction_report(labels, folder, units)
     m["status"] = dict(units["parse_status"].value_counts().iter_rows())
+    # Files of one disclosure read as one: each document's files are exactly one unit's.
+    read_as = {tuple(sorted(Path(f).resolve() for f in files)) for files in units["source_files"].to_list()}
+    m["joined"] = sum(
+        tuple(sorted((folder / f).resolve() for f in d.get("files", [d["file"]]))) in read_as
+        for d in labels["documents"]
+    )
     n = len(labels["documents"])
     m["speed"] = (n / cpu, pages / cpu if pages else None, wall)
     return m
@@ -84,6 +90,7 @@ def main() -> int:
         ["/".join(str(m["status"].get(s, 0)) for s in ("ok", "partial", "failed")) for _, m in results],
     )
     row("all figures extracted", [f"{m['extraction']['share']:.2%}" for _, m in results])
+    row("files read as labelled", [f"{m['joined'] / m['documents']:.2%}" for _, m in results])
     families = sorted(set().union(*(m["labels"] for _, m in results)))
     for fam in families:
         row(
