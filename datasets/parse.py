@@ -18,6 +18,7 @@ _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名�
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
+_TABLE_LINE = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]")
 _PART_NO = re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*$")
 _NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": []}
 
@@ -185,6 +186,8 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
                     k = next((k for k in range(i - 1, -1, -1) if norm[k].strip()), -1)
                     before = original[k].strip() if k >= 0 else ""
                 name = _SUFFIX.sub("", before.translate(WIDTH_TABLE)) or None
+                if name and _TABLE_LINE.match(name):  # a workbook's 表1 above its title is no unit
+                    name = None
             break
 
     def first(item: str, field: str = "current"):
@@ -288,6 +291,8 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
     elif missing:
         unit["parse_status"] = "partial"
         unit["parse_error"] = "未能读取 / not found: " + "; ".join(missing)
+        if len(claims) < 5 and cells["row"]:  # a 报表 file whose 说明 was not found with it
+            unit["parse_error"] = "只有报表，没有说明文字 / tables only, no narrative; " + unit["parse_error"]
     else:
         unit["parse_status"], unit["parse_error"] = "ok", None
 
