@@ -38,7 +38,8 @@ PARSER_SOURCES = [
             "corpus.py",
         )
     ),
-    *sorted((_HERE / "read").glob("*.py")),
+    *sorted((_HERE / "read").rglob("*.py")),
+    _HERE / "bundles.py",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Write datasets/read/last_resort.ttf: a 1 KiB font whose two box glyphs stand for
+"""Write datasets/read/pdf/last_resort.ttf: a 1 KiB font whose two box glyphs stand for
 every code point (cmap format 13, as Apple's and Unicode's last-resort fonts do): a
 half-width box for Latin letters, digits and punctuation, a full-width box for CJK
 and the full-width forms, so that pdfium's character boxes come out about as wide as
@@ -17,7 +17,7 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
-OUT = Path(__file__).resolve().parent.parent / "datasets" / "read" / "last_resort.ttf"
+OUT = Path(__file__).resolve().parent.parent / "datasets" / "read" / "pdf" / "last_resort.ttf"
 
 
 def _box(width: int):
