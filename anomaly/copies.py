@@ -31,6 +31,8 @@ import hashlib
 
 import polars as pl
 
+from anomaly.engine import FINDING_COLUMNS
+
 MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
 MAX_HOLDERS = 5
@@ -41,20 +43,6 @@ FIGURE_PATTERN = r"\d\s*(?:万元|亿元|元|人|辆|台|%|％)|\d\.\d"
 TITLES = {
     "CPY001": {"zh": "主要数字与其他单位完全相同", "en": "Figures repeat another unit's"},
     "CPY002": {"zh": "多段含数字的文字与其他单位相同", "en": "Paragraphs repeat another unit's"},
-}
-FINDING_COLUMNS = {
-    "unit_id": pl.String,
-    "source_path": pl.String,
-    "rule": pl.String,
-    "family": pl.String,
-    "severity": pl.String,
-    "message": pl.String,
-    "evidence": pl.String,
-    "line": pl.Int64,
-    "stated": pl.String,
-    "expected": pl.String,
-    "title": pl.String,
-    "fingerprint": pl.String,
 }
 _HEADLINE = [
     "total_budget_yuan",
@@ -198,6 +186,7 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
         message=msg,
         evidence=ev,
         line=pl.lit(None, dtype=pl.Int64),
+        page=pl.lit(None, dtype=pl.Int64),
         stated=summary,
         expected=pl.lit("other units' own figures" if lang == "en" else "本单位自己的数字"),
     )
@@ -205,10 +194,12 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
 
 
 def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
-    """unit_id, key, line, text of the paragraphs with figures (what CPY002 compares)."""
+    """unit_id, key, line, page, text of the paragraphs with figures (what CPY002 compares)."""
+    if "page" not in marks.columns:
+        marks = marks.with_columns(page=pl.lit(None, dtype=pl.Int64))
     return marks.filter(
         (pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN)
-    ).select("unit_id", "key", "line", "text")
+    ).select("unit_id", "key", "line", "page", "text")
 
 
 def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
@@ -217,7 +208,7 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
     paras = (
         paragraphs.lazy()
         .group_by("unit_id", "key")
-        .agg(pl.col("line").min(), pl.col("text").first())
+        .agg(pl.col("page").sort_by("line").first(), pl.col("line").min(), pl.col("text").first())
         .with_columns(
             figs=pl.col("text")
             .str.extract_all(r"\d+(?:\.\d+)?")
@@ -247,6 +238,7 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
             shared=pl.len(),
             n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique(),
             line=pl.col("line").first(),
+            page=pl.col("page").first(),
             text=pl.col("text").first(),
             other_name=pl.col("other_name").first(),
             other_path=pl.col("other_path").first(),

@@ -49,6 +49,7 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
 
 import features as feats
+from anomaly.engine import FINDING_COLUMNS
 from features.labels import FEATURE_INFO, format_expr
 
 RULE = "OUT001"
@@ -73,20 +74,6 @@ EXPLAIN_TOP = 3
 EXPLAIN_MIN_Z = 2.0
 RANGE_Z = 2.0  # "expected" range: peer median ± 2 robust standard deviations
 
-FINDING_COLUMNS = {
-    "unit_id": pl.String,
-    "source_path": pl.String,
-    "rule": pl.String,
-    "family": pl.String,
-    "severity": pl.String,
-    "message": pl.String,
-    "evidence": pl.String,
-    "line": pl.Int64,
-    "stated": pl.String,
-    "expected": pl.String,
-    "title": pl.String,
-    "fingerprint": pl.String,
-}
 SCORE_COLUMNS = {
     "unit_id": pl.String,
     "outlier_score": pl.Float64,
@@ -255,6 +242,7 @@ def _out_findings(units: pl.DataFrame, long: pl.DataFrame, scores: pl.DataFrame,
         severity=pl.lit("warning"),
         message=pl.format(msg_head + "{}", pl.col("peer_group"), pl.col("names")),
         line=pl.lit(None, dtype=pl.Int64),
+        page=pl.lit(None, dtype=pl.Int64),
         title=pl.lit(TITLE.get(lang, TITLE["zh"])),
         fingerprint=pl.format("{}|{}|{}", pl.lit(RULE), pl.col("unit_id"), pl.col("key")).map_elements(
             lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String
