@@ -42,7 +42,7 @@ def measure(folder: Path) -> dict:
     cpu = time.process_time() - c0
     wall = time.perf_counter() - t0
     units = pl.read_parquet(out / "units.parquet")
-    findings = pl.read_parquet(out / "findings.parquet").filter(~pl.col("family").is_in(["OUT", "CPY"]))
+    findings = pl.read_parquet(out / "findings.parquet")
     coverage = pl.read_parquet(out / "coverage.parquet")
     pages = int(units["pages"].fill_null(0).sum()) if "pages" in units.columns else 0
     m = metrics_of(labels, folder, findings, coverage)
