@@ -32,7 +32,7 @@ def main() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the Parquet frames.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
 def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None) -> None:
-    """Parse disclosures into the frames units, claims, cells, toc and marks (Parquet)."""
+    """Parse disclosures into the frames units, claims, cells, toc, marks and pages (Parquet)."""
     from datasets.corpus import parse_files
     from datasets.read import discover
     from reports.files import write_atomic
@@ -125,7 +125,8 @@ def screen(
 ) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
-    INPUTS are files or folders (searched recursively for .txt and .md). With no INPUTS,
+    INPUTS are files or folders (searched recursively for .pdf, .xlsx, .xls, .html, .htm,
+    .docx, .doc, .txt and .md; a unit's 说明 and 报表 files are joined). With no INPUTS,
     the bundled demo county (150 synthetic units) is screened.
 
     Exit status: 0 when the run completed, whatever it found; 1 when not a single input
