@@ -63,9 +63,11 @@ def screen(
         )
         return now
 
-    per_unit = joined_results(unit_results(files, options, progress, lap), options)
-    units = per_unit["units"]
+    per_unit = unit_results(files, options, progress, lap)
     t = time.perf_counter()
+    per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
+    t = lap("parse_check", t)
+    units = per_unit["units"]
 
     wide = assign_peers(per_unit["wide"])
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
