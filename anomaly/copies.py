@@ -112,6 +112,7 @@ def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
             severity=pl.lit("warning"),
             title=pl.lit(TITLES[rule].get(lang, TITLES[rule]["zh"])),
             fingerprint=_sha(pl.format("{}|{}|{}", pl.lit(rule), pl.col("unit_id"), pl.col("other_path"))),
+            place=pl.lit(None, dtype=pl.String),
         )
         .select(list(FINDING_COLUMNS))
         .sort("unit_id")

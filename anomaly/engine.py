@@ -49,6 +49,7 @@ FINDING_COLUMNS = {
     "expected": pl.String,
     "title": pl.String,
     "fingerprint": pl.String,
+    "place": pl.String,  # in a workbook: "sheet!row" of the evidence
 }
 COVERAGE_COLUMNS = {"unit_id": pl.String, "rule": pl.String, "outcome": pl.String}
 
@@ -261,6 +262,7 @@ def run_rules(
     finding_rows: list[dict] = []
     coverage_parts: list[pl.DataFrame] = []
     page_of = _page_locator(ctx["pages"])
+    places = {(u, line): place for u, line, place in ctx["places"].iter_rows()}
     for r in selected(select, ignore):
         if r.check is None:
             continue
@@ -291,6 +293,7 @@ def run_rules(
                     "evidence": h.get("evidence"),
                     "line": h.get("line"),
                     "page": page_of(h["unit_id"], h.get("line")),
+                    "place": places.get((h["unit_id"], h.get("line"))),
                     "stated": h.get("stated"),
                     "expected": h.get("expected"),
                     "title": r.title(lang),

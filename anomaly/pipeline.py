@@ -249,8 +249,9 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
                         "_file": [joined.files[k] for k in joined.line_file],
                         "_line": joined.line_in_file,
                         "_page": joined.line_page,
+                        "_place": joined.line_place,
                     },
-                    schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64},
+                    schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64, "_place": pl.String},
                 )
             )
     frames = collect(docs)
@@ -261,7 +262,8 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
             pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
             pl.col("_line").fill_null(pl.col("line")).alias("line"),
             pl.when(pl.col("_file").is_not_null()).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
-        ).drop("_file", "_line", "_page")
+            pl.when(pl.col("_file").is_not_null()).then(pl.col("_place")).otherwise(pl.col("place")).alias("place"),
+        ).drop("_file", "_line", "_page", "_place")
     new = {
         "units": frames["units"],
         "findings": findings,

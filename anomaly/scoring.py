@@ -243,6 +243,7 @@ def _out_findings(units: pl.DataFrame, long: pl.DataFrame, scores: pl.DataFrame,
         message=pl.format(msg_head + "{}", pl.col("peer_group"), pl.col("names")),
         line=pl.lit(None, dtype=pl.Int64),
         page=pl.lit(None, dtype=pl.Int64),
+        place=pl.lit(None, dtype=pl.String),
         title=pl.lit(TITLE.get(lang, TITLE["zh"])),
         fingerprint=pl.format("{}|{}|{}", pl.lit(RULE), pl.col("unit_id"), pl.col("key")).map_elements(
             lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String

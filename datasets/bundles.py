@@ -114,6 +114,7 @@ class Joined:
     line_file: list[int]  # index into files, per line
     line_in_file: list[int]  # 1-based line in that file's own reading
     line_page: list[int | None]
+    line_place: list[str | None]  # a workbook's "sheet!row"
     sha1: str
 
 
@@ -121,7 +122,7 @@ def read_bundle(paths: list[Path]) -> Joined:
     """The files read one after the other into one document (raises UnreadableFile or
     OSError like read_document)."""
     texts, formats, problems, notes = [], [], [], []
-    line_file, line_in_file, line_page = [], [], []
+    line_file, line_in_file, line_page, line_place = [], [], [], []
     pages = 0
     digest = hashlib.sha1()
     for k, path in enumerate(paths):
@@ -134,10 +135,12 @@ def read_bundle(paths: list[Path]) -> Joined:
             line_file.append(k)
             line_in_file.append(1)
             line_page.append(doc.line_pages[0] if doc.line_pages else None)
+            line_place.append(None)
         texts.append(doc.text)
         line_file.extend([k] * len(lines))
         line_in_file.extend(range(1, len(lines) + 1))
         line_page.extend(doc.line_pages or [None] * len(lines))
+        line_place.extend(doc.line_places or [None] * len(lines))
         if doc.format not in formats:
             formats.append(doc.format)
         problems.extend(f"{Path(path).name}: {p}" for p in doc.problems)
@@ -150,4 +153,4 @@ def read_bundle(paths: list[Path]) -> Joined:
         problems=problems,
         line_pages=line_page if any(p is not None for p in line_page) else None,
     )
-    return Joined(document, [str(p) for p in paths], line_file, line_in_file, line_page, digest.hexdigest())
+    return Joined(document, [str(p) for p in paths], line_file, line_in_file, line_page, line_place, digest.hexdigest())

@@ -36,6 +36,7 @@ def parse_one(path: Path) -> dict:
             "toc": [],
             "marks": [],
             "pages": [],
+            "places": [],
             "sha1": None,
         }
     uid = unit_id_of(path)
@@ -54,7 +55,7 @@ def parse_bundle(paths: list[Path]) -> tuple[dict, Joined | None]:
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         doc = {
             "unit": {"parse_status": "failed", "parse_error": f"合并读取出错 / joined reading failed: {detail}"},
-            **{k: ([] if k != "cells" else {}) for k in ("claims", "cells", "toc", "marks", "pages")},
+            **{k: ([] if k != "cells" else {}) for k in ("claims", "cells", "toc", "marks", "pages", "places")},
         }
     doc["unit"].update(
         unit_id=unit_id_of(paths[0]),
@@ -83,7 +84,7 @@ def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
             target = cols["cells"]
             for k, values in target.items():
                 values.extend(cells[k] if k in cells else [uid if k == "unit_id" else None] * n_cells)
-        for name in ("claims", "toc", "marks", "pages"):
+        for name in ("claims", "toc", "marks", "pages", "places"):
             rows = doc[name]
             if not rows:
                 continue

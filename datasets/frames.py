@@ -127,7 +127,22 @@ PAGES = {
     "first_line": pl.Int64,
 }
 
-SCHEMAS = {"units": UNITS, "claims": CLAIMS, "cells": CELLS, "toc": TOC, "marks": MARKS, "pages": PAGES}
+# Workbooks: the sheet and row of each line read from them ("收支总表!12").
+PLACES = {
+    "unit_id": pl.String,
+    "line": pl.Int64,
+    "place": pl.String,
+}
+
+SCHEMAS = {
+    "units": UNITS,
+    "claims": CLAIMS,
+    "cells": CELLS,
+    "toc": TOC,
+    "marks": MARKS,
+    "pages": PAGES,
+    "places": PLACES,
+}
 
 
 def empty(name: str) -> pl.DataFrame:

@@ -20,7 +20,7 @@ _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 _TABLE_LINE = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]")
 _PART_NO = re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*$")
-_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": []}
+_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": [], "places": []}
 
 
 def parse_bytes(data: bytes, name: str = "") -> dict:
@@ -52,6 +52,8 @@ def parse_document(doc: Document) -> dict:
         out["cells"]["page"] = [page_of(line) for line in out["cells"]["line"]]
         # First line of each page, for locating findings (join on the nearest line before).
         out["pages"] = [{"page": pg, "first_line": i + 1} for i, pg in enumerate(pages) if i == 0 or pages[i - 1] != pg]
+    if doc.line_places is not None:  # a workbook: the sheet and row of each line
+        out["places"] = [{"line": i + 1, "place": pl} for i, pl in enumerate(doc.line_places) if pl]
     if doc.problems and unit["parse_status"] != "failed":
         unit["parse_status"] = "partial"
         unit["parse_error"] = "; ".join(filter(None, [unit.get("parse_error"), *doc.problems]))
@@ -164,7 +166,7 @@ def parse_text(text: str) -> dict:
         n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"]))
     )
     _status(unit, claims, cells, toc, marks)
-    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks, "pages": []}
+    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks, "pages": [], "places": []}
 
 
 def _headline(original: list[str], norm: list[str], claims: list[dict], cells: dict[str, list]) -> dict:

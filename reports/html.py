@@ -200,6 +200,9 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
         .sort(["uidx", "sev_order", "rule", "line"], nulls_last=True)
     )
     f_cols = ["uidx", "rule", "family", "severity", "message", "evidence", "line", "page", "stated", "expected"]
+    if "place" not in f.columns:
+        f = f.with_columns(place=pl.lit(None, pl.String))
+    f_cols.append("place")
     # Triage and run-history columns, where the pipeline added them.
     extra = [
         pl.col(c) if c in f.columns else pl.lit(None, pl.String).alias(c)

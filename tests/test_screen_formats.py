@@ -69,6 +69,16 @@ def test_bundle_findings_name_the_file_their_evidence_is_in(screened):
     f = pl.read_parquet(out / "findings.parquet")
     tables = f.filter(pl.col("family").is_in(["ARI", "XTB"]))  # seed 44 plants both: evidence in the 报表
     assert tables.height and tables["source_path"].str.ends_with(".xlsx").all()
+    # ... at the sheet and row an analyst opens: the row holds the evidence's figures.
+    from python_calamine import CalamineWorkbook
+
+    for r in tables.filter(pl.col("place").str.contains(r"!\d+$")).iter_rows(named=True):
+        sheet, row = r["place"].rsplit("!", 1)
+        cells = CalamineWorkbook.from_path(r["source_path"]).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        printed = " ".join(str(v) for v in cells[int(row) - 1])
+        figures = re.findall(r"\d[\d,]*\.\d+", r["evidence"] or "")
+        assert any(x.replace(",", "").rstrip("0").rstrip(".") in printed for x in figures), (r["place"], r["evidence"])
+    assert tables["place"].str.contains(r"!\d+$").sum() >= 1
     narrative = f.filter(pl.col("family") == "UNT")  # in the 说明
     assert narrative.height and not narrative["source_path"].str.ends_with(".xlsx").any()
 

@@ -20,5 +20,6 @@ class Document:
     encoding: str | None = None
     line_pages: list[int] | None = None  # 1-based page of each line, for paged inputs
     pages: int | None = None  # page count, for paged inputs
+    line_places: list[str | None] | None = None  # where a line sits in a workbook: "sheet!row" (1-based row)
     problems: list[str] = field(default_factory=list)  # what could not be read (makes the parse partial)
     notes: list[str] = field(default_factory=list)  # what was skipped on purpose (hidden rows): said, not partial

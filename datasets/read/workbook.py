@@ -118,6 +118,7 @@ def _read_workbook(data: bytes) -> Document:
     notes: list[str] = []  # what the publisher hid: skipped, said, but nothing was lost to reading
     xml = _XlsxParts(package, problems) if fmt == "xlsx" else None
     lines: list[str] = []
+    places: list[str | None] = []  # "sheet!row" of each line
     try:
         sheets = book.sheets_metadata
     except BaseException as exc:
@@ -139,7 +140,7 @@ def _read_workbook(data: bytes) -> Document:
                 notes.append(f"隐藏的工作表「{meta.name}」未读取 / hidden sheet {meta.name} not read")
                 continue
             info = xml.sheet(meta.name, problems) if xml else None
-            rows = _rows(grid, getattr(sheet, "merged_cell_ranges", None), info, meta.name, problems, notes)
+            rows, numbers = _rows(grid, getattr(sheet, "merged_cell_ranges", None), info, meta.name, problems, notes)
             table = table_lines(rows, meta.name)
         except BaseException as exc:
             _reraise_interrupts(exc)
@@ -148,7 +149,9 @@ def _read_workbook(data: bytes) -> Document:
         if table:
             if lines:
                 lines.append("")
+                places.append(None)
             lines.extend(table)
+            places.extend(_places(table, rows, numbers, meta.name))
     try:
         book.close()
     except BaseException as exc:
@@ -157,7 +160,7 @@ def _read_workbook(data: bytes) -> Document:
         if problems:
             raise UnreadableFile("工作簿中没有可读的内容 / nothing readable in the workbook: " + "; ".join(problems))
         raise UnreadableFile("工作簿是空的 / empty workbook: no sheet holds anything")
-    return Document(text="\n".join(lines), format=fmt, problems=problems, notes=notes)
+    return Document(text="\n".join(lines), format=fmt, problems=problems, notes=notes, line_places=places)
 
 
 def _in_child(fn, data: bytes) -> Document:
@@ -274,9 +277,9 @@ def _values(sheet, name: str, problems: list[str]) -> list[list]:
 
 def _rows(
     grid: list[list], merged, info: dict | None, name: str, problems: list[str], notes: list[str]
-) -> list[list[str]]:
+) -> tuple[list[list[str]], list[int]]:
     """The sheet's cells as printed texts, merged cells blank after their first cell,
-    hidden rows and columns left out."""
+    hidden rows and columns left out; and each row's number on the sheet (1-based)."""
     formats = info["formats"] if info else {}
     missing = info["missing"] if info else set()
     hidden_rows = info["hidden_rows"] if info else set()
@@ -323,10 +326,29 @@ def _rows(
             notes.append(
                 f"工作表「{name}」隐藏列未读取：{letters} 列 / sheet {name}: hidden columns not read ({letters})"
             )
+        numbers = [r + 1 for r in range(len(rows)) if r not in hidden_rows]
         rows = [
             [v for c, v in enumerate(row) if c not in hidden_cols] for r, row in enumerate(rows) if r not in hidden_rows
         ]
-    return rows
+        return rows, numbers
+    return rows, list(range(1, len(rows) + 1))
+
+
+def _places(lines: list[str], rows: list[list[str]], numbers: list[int], sheet: str) -> list[str]:
+    """ "sheet!row" for each line of a sheet's tables: a line's cells are the filled
+    cells of the next sheet row that has them (rows keep their order); a caption line
+    (表N, title, 单位) gets the sheet alone."""
+    filled = [[c for c in row if c] for row in rows]
+    out, k = [], 0
+    for line in lines:
+        cells = [c for c in line.split("\t") if c]
+        j = next((j for j in range(k, len(filled)) if filled[j] == cells), None) if len(cells) > 1 else None
+        if j is None:
+            out.append(f"{sheet}!")
+        else:
+            out.append(f"{sheet}!{numbers[j]}")
+            k = j + 1
+    return out
 
 
 def _list(items: list) -> str:

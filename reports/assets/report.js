@@ -338,6 +338,13 @@
     return href + "#page=" + encodeURIComponent(page);
   }
 
+  // A workbook finding's place, "sheet!row": the sheet and row an analyst opens.
+  function placeText(place) {
+    if (!place) return null;
+    var i = place.lastIndexOf("!"), sheet = place.slice(0, i), row = place.slice(i + 1);
+    return row ? t("place", { sheet: sheet, row: row }) : t("place_sheet", { sheet: sheet });
+  }
+
   function renderFinding(f) {
     var sev = f[FC.severity], line = f[FC.line], page = f[FC.page];
     var href = pageHref(units[f[FC.uidx]], page), crop = cropOf.get(f);
@@ -364,7 +371,7 @@
         triage ? badge("tr-" + triage, t(triage)) : null,
         el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") }),
         el("span", { cls: "msg", text: f[FC.message] || "" }),
-        el("span", { cls: "lineno" }, where, where ? " · " : null, line === null ? t("line_unknown") : t("line", { line: line }),
+        el("span", { cls: "lineno" }, where, where ? " · " : null, placeText(f[FC.place]) || (line === null ? t("line_unknown") : t("line", { line: line })),
           f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : null)),
       f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
       crop ? el(href ? "a" : "span", href ? { href: href, target: "_blank", rel: "noopener", cls: "crop" } : { cls: "crop" },
