@@ -214,7 +214,8 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
     )
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
     crops = _crops(f, crop_units)
-    f = f.drop("source_path")
+    # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
+    f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
     feature_rows, feature_names, dists = _feature_rows(features, uidx, lang)
 

@@ -347,6 +347,8 @@
 
   function renderFinding(f) {
     var sev = f[FC.severity], line = f[FC.line], page = f[FC.page];
+    var own = units[f[FC.uidx]][UC.source_path] || "", file = f[FC.file];
+    var other = file && own.slice(-file.length) !== file ? file + " · " : null;  // the 报表 of a 说明 + 报表
     var href = pageHref(units[f[FC.uidx]], page), crop = cropOf.get(f);
     var where = null;
     if (page !== null) {
@@ -371,7 +373,7 @@
         triage ? badge("tr-" + triage, t(triage)) : null,
         el("span", { cls: "fam", text: famLabel(f[FC.family]) + (f[FC.title] ? " · " + f[FC.title] : "") }),
         el("span", { cls: "msg", text: f[FC.message] || "" }),
-        el("span", { cls: "lineno" }, where, where ? " · " : null, placeText(f[FC.place]) || (line === null ? t("line_unknown") : t("line", { line: line })),
+        el("span", { cls: "lineno" }, other, where, where ? " · " : null, placeText(f[FC.place]) || (line === null ? t("line_unknown") : t("line", { line: line })),
           f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : null)),
       f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
       crop ? el(href ? "a" : "span", href ? { href: href, target: "_blank", rel: "noopener", cls: "crop" } : { cls: "crop" },
