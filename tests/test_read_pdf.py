@@ -181,7 +181,7 @@ def test_a_scanned_page_inside_a_text_pdf_makes_it_partial_and_says_which():
 
 
 def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
-    from datasets.read.pdf import _split_row
+    from datasets.read.pdf.flow import _split_row
 
     above = [
         "其中:专项资金列入",

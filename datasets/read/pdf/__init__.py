@@ -26,13 +26,13 @@ import time
 import pypdfium2 as pdfium
 
 from datasets.read.document import Document, UnreadableFile
-from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit, _split_row
+from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit
 from datasets.read.pdf.fonts import last_resort_fonts, system_fonts
 from datasets.read.pdf.page import Block, _exploder, _lines, _pieces, _rulings
 from datasets.read.pdf.ruled import Grid, _grid_rows, _grids
 from datasets.read.pdf.unruled import _table_spans, _unruled_rows
 
-__all__ = ["read_pdf", "last_resort_fonts", "system_fonts", "_split_row"]
+__all__ = ["read_pdf", "last_resort_fonts", "system_fonts"]
 
 MAX_PAGES = 500  # a disclosure has tens of pages; past this the rest is not read
 MAX_SECONDS = 60.0  # per file, so that a pathological PDF cannot hold up a nightly run
