@@ -8,21 +8,12 @@ import polars as pl
 import pytest
 
 from anomaly.engine import run_rules
+from datasets.accuracy import TRUTH_FIELDS
 from datasets.corpus import collect
 from datasets.parse import parse_bytes
 from datasets.synthetic.pdf import Layout, render_pdf
 
-HEADLINE = [
-    "unit_name",
-    "year",
-    "total_budget_yuan",
-    "staff_authorized",
-    "staff_actual",
-    "retirees",
-    "vehicles",
-    "sangong_total_yuan",
-    "sangong_prior_yuan",
-]
+HEADLINE = ["unit_name", "year", *TRUTH_FIELDS]  # the nine headline figures
 LAYOUTS = {
     "landscape": Layout("grid", "landscape", True, "dash", True, True, 12.0, 1.5, True, None),
     "rotated": Layout("grid", "rotated", False, "total", False, False, 10.5, 1.75, False, None),
