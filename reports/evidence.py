@@ -276,6 +276,19 @@ def sha1_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def _content_sha1(files: list[str] | None, path: Path) -> str | None:
+    """The disclosure's content hash as the screen made it: the file's own, or for a
+    说明 + 报表 read as one, the hash of its files' hashes in order (datasets.bundles)."""
+    if not files or len(files) < 2:
+        return sha1_of(path)
+    h = hashlib.sha1()
+    for f in files:
+        if not Path(f).is_file():
+            return None
+        h.update(bytes.fromhex(sha1_of(Path(f))))
+    return h.hexdigest()
+
+
 def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) -> tuple[dict, Picture]:
     """``anomaly show``: picture finding ``finding_id`` of the screen written to ``out_dir``
     and save it as ``png``. Returns (the finding, the picture). Raises ShowError with the
@@ -293,14 +306,17 @@ def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) 
     unit = pl.read_parquet(units).filter(pl.col("unit_id") == row["unit_id"]) if units.is_file() else pl.DataFrame()
     unit = unit.row(0, named=True) if unit.height else {}
     if row.get("page") is None:
-        pdf = "pdf" in (unit.get("format") or "") or Path(row["source_path"]).suffix.lower() == ".pdf"
+        if row.get("place"):  # in a workbook: its sheet and row are the place to look
+            sheet, _, at = row["place"].rpartition("!")
+            raise ShowError("show_in_workbook", id=finding_id, path=row["source_path"], sheet=sheet, row=at or "?")
+        pdf = Path(row["source_path"]).suffix.lower() == ".pdf"
         if row.get("line") is None or pdf:  # about the whole document, or a comparison across units
             raise ShowError("show_no_place", id=finding_id, rule=row.get("rule"))
         raise ShowError("show_text_input", id=finding_id, path=row["source_path"], line=row["line"])
     path = Path(source or row["source_path"])
     if not path.is_file():
         raise ShowError("show_missing", path=path)
-    if unit.get("content_sha1") not in (None, sha1_of(path)):
+    if source is None and unit.get("content_sha1") not in (None, _content_sha1(unit.get("source_files"), path)):
         raise ShowError("show_changed", path=path)
     result = picture(path, int(row["page"]), row.get("evidence"), row.get("stated"))
     png.parent.mkdir(parents=True, exist_ok=True)

@@ -106,3 +106,20 @@ def test_broken_files_of_every_format_are_accounted_for(screened, tmp_path):
     assert status["good.html"]["parse_status"] == "ok"
     for name in ("cut.xlsx", "really-a-csv.xlsx", "no-table.html", "empty.docx", "old.doc"):
         assert status[name]["parse_status"] == "failed" and status[name]["parse_error"], name
+
+
+def test_show_points_into_the_workbook_and_pictures_the_pdf_of_a_bundle(screened, tmp_path):
+    _, out = screened["bundle"]
+    f = pl.read_parquet(out / "findings.parquet")
+    in_book = f.filter(pl.col("place").str.contains(r"!\d+$")).row(0, named=True)
+    result = CliRunner().invoke(
+        main, ["show", in_book["finding_id"], "--out-dir", str(out), "--out", str(tmp_path / "a.png")]
+    )
+    assert result.exit_code == 1 and "工作簿" in result.output and in_book["place"].split("!")[0] in result.output
+    on_page = f.filter(pl.col("page").is_not_null() & pl.col("source_path").str.ends_with(".pdf"))
+    assert on_page.height  # seed 44 has one, in a 说明 PDF: not "changed since the screen"
+    for row in on_page.head(1).iter_rows(named=True):
+        result = CliRunner().invoke(
+            main, ["show", row["finding_id"], "--out-dir", str(out), "--out", str(tmp_path / "b.png")]
+        )
+        assert result.exit_code == 0, result.output
