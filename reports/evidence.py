@@ -316,7 +316,7 @@ def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) 
     path = Path(source or row["source_path"])
     if not path.is_file():
         raise ShowError("show_missing", path=path)
-    if source is None and unit.get("content_sha1") not in (None, _content_sha1(unit.get("source_files"), path)):
+    if unit.get("content_sha1") not in (None, _content_sha1(unit.get("source_files"), path)):
         raise ShowError("show_changed", path=path)
     result = picture(path, int(row["page"]), row.get("evidence"), row.get("stated"))
     png.parent.mkdir(parents=True, exist_ok=True)
