@@ -26,6 +26,7 @@ NARRATIVE_CLAIMS = 5  # figures in the text: fewer and the file holds only table
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?度?")
 _NOISE = re.compile(
     r"(?:19|20)\d{2}\s*年?度?|单位|部门|综合|预算|决算|公开|说明|情况|报表|附表|表格|信息|[(（]?(?:本级|机关|汇总)[)）]?"
+    r"|[(（][一二三四五六七八九十\d]{1,2}[)）]|之[一二三四五六七八九十]"
     r"|[\s_\-—–·.,，、()（）\[\]【】]+"
 )
 _TABLE_NAME = re.compile(r"^表\s*[\d一二三四五六七八九十]")

@@ -37,7 +37,12 @@ def screened(tmp_path_factory):
     year = [d["year"] for d in docs]
     (folder / f"{names[0]}{year[0]}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
     (folder / f"{names[0]}{year[0]}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
-    (folder / "whole.txt").write_text(texts[1], encoding="utf-8")
+    # Unit 1: the narrative, and its tables in two files (表1-表7, 表8 on).
+    narrative1, tables1 = _split(texts[1])
+    cut = re.search(r"\n[#*\s]*表\s*8\s*\n", tables1).start()  # the heading of 表8, not its 目录 row
+    (folder / f"{names[1]}{year[1]}年预算公开说明.txt").write_text(narrative1, encoding="utf-8")
+    (folder / f"{names[1]}{year[1]}年预算公开报表（一）.txt").write_text(tables1[:cut], encoding="utf-8")
+    (folder / f"{names[1]}{year[1]}年预算公开报表（二）.txt").write_text(tables1[cut:], encoding="utf-8")
     narrative2, tables2 = _split(texts[2])
     (folder / f"{names[2]}{year[2]}年预算说明.txt").write_text(narrative2, encoding="utf-8")
     (folder / f"{names[2]}{year[2]}年预算说明（修订）.txt").write_text(narrative2, encoding="utf-8")
@@ -88,10 +93,19 @@ def test_findings_name_the_file_and_line_their_evidence_is_in(screened):
 def test_every_input_file_is_accounted_for(screened):
     out, _, _ = screened
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["inputs_seen"] == 6 == len(manifest["files"])
-    assert manifest["ok"] + manifest["partial"] + manifest["failed"] == 6
+    assert manifest["inputs_seen"] == 8 == len(manifest["files"])
+    assert manifest["ok"] + manifest["partial"] + manifest["failed"] == 8
     units = pl.read_parquet(out / "units.parquet")
-    assert units["source_files"].list.len().sum() == 6
+    assert units["source_files"].list.len().sum() == 8
+
+
+def test_tables_in_several_files_join_their_narrative(screened):
+    out, docs, names = screened
+    units = pl.read_parquet(out / "units.parquet").filter(pl.col("unit_name") == names[1])
+    assert units.height == 1 and units["source_files"].list.len()[0] == 3
+    row = units.row(0, named=True)
+    assert row["parse_status"] == "ok", row["parse_error"]
+    assert row["total_budget_yuan"] == pytest.approx(docs[1]["truth"]["total_budget_yuan"], abs=0.005)
 
 
 def test_tables_that_could_belong_to_two_narratives_are_not_joined(screened):
