@@ -436,3 +436,26 @@ def test_truncated_files_of_every_format_fail_or_read_never_raise():
     for data, name in ((_workbook(), "x.xlsx"), (_word(), "x.docx"), (PAGE.format(body=BODY).encode("gbk"), "x.html")):
         for cut in range(0, len(data), max(1, len(data) // 23)):
             assert parse_bytes(data[:cut], name)["unit"]["parse_status"] in ("ok", "partial", "failed")
+
+
+def test_word_rows_laid_out_with_tab_stops_read_as_table_rows():
+    # What a text file saved as Word gives: every row a paragraph of tab-separated cells,
+    # the first columns of some rows empty; after a heading, a paragraph indented by a tab.
+    rows = [
+        "项目\t预算数\t支出功能科目\t预算数",
+        "一、部门预算\t120.00\t一、部门预算\t120.00",
+        "\t\t2、外交支出",
+        "本年收入合计\t120.00",
+    ]
+    d = docx.Document()
+    d.add_paragraph("表1")
+    for r in rows:
+        d.add_paragraph(r)
+    d.add_paragraph("二、说明")
+    d.add_paragraph("\t本单位收入预算120.00元。")
+    d.add_paragraph("第二行\t按了制表键")
+    buf = io.BytesIO()
+    d.save(buf)
+    lines = read_document(buf.getvalue(), "x.docx").text.split("\n")
+    assert [ln for ln in lines if "\t" in ln] == rows
+    assert "本单位收入预算120.00元。" in lines and "第二行 按了制表键" in lines

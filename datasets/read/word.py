@@ -7,8 +7,10 @@ between the paragraphs that introduce it (表1, its title, 单位：元) and the
 it. A paragraph's text is one compiled XPath query (python-docx's Paragraph.text, a
 Python loop over runs, took three times as long on a seed-sized document).
 
-- A paragraph is one line; a line break inside it (Shift+Enter) starts a new line, a
-  tab is a space (a tab-separated line would read as a table row). Deleted and
+- A paragraph is one line; a line break inside it (Shift+Enter) starts a new line.
+  Tabs between a paragraph's words are kept: a paragraph of tab-separated cells is a
+  table row laid out with tab stops (what a text saved as Word gives), read like the
+  text files' rows; tabs that only indent are dropped. Deleted and
   moved-away text of tracked changes and hidden text are left out. Text in text boxes
   is not read and is noted in the Document's problems.
 - A table's merged cells are kept as spans: a gridSpan cell's text then empty cells,
@@ -23,6 +25,7 @@ Python loop over runs, took three times as long on a seed-sized document).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from lxml import etree
@@ -51,7 +54,7 @@ _PIECES_CAREFUL = etree.XPath(
 )
 _CARE = [W + t for t in ("del", "moveFrom", "txbxContent", "vanish")] + ["{" + _NS["mc"] + "}Fallback"]
 _TEXT_BOXES = etree.XPath("boolean(.//w:txbxContent//w:t[normalize-space()])", namespaces=_NS)
-_SPECIAL = {W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}  # w:tab, w:ptab: a space
+_SPECIAL = {W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-", W + "tab": "\t"}  # w:ptab: a space
 
 
 def read_docx(data: bytes) -> Document:
@@ -115,17 +118,18 @@ class _Reader:
             tag = el.tag
             if tag == _P:
                 for line in self.paragraph(el).split("\n"):
-                    s = clean(line)
+                    s = _line(line, above=lines[-1] if lines and "\t" in lines[-1] else None)
                     if s:
                         lines.append(s)
-                if lines and lines[-1]:
-                    lines.append("")  # paragraphs apart, as in the text conversions
+                if lines and lines[-1] and "\t" not in lines[-1]:
+                    lines.append("")  # paragraphs apart, as in the text conversions; a table's rows together
             elif tag == _TBL:
                 self.table(el)
             elif tag in _CONTAINERS:
                 self.blocks(el)
 
     def paragraph(self, p) -> str:
+        """The paragraph's text; a tab stays a tab."""
         return "".join(x if isinstance(x, str) else _SPECIAL.get(x.tag, " ") for x in self.pieces(p))
 
     def table(self, tbl) -> None:
@@ -182,3 +186,22 @@ def _grid_value(tr, name: str) -> int:
     props = tr.find(W + "trPr")
     el = props.find(W + name) if props is not None else None
     return max(0, min(_val(el, 0), 256))
+
+
+_FIGURE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _line(text: str, above: str | None = None) -> str:
+    """A paragraph line: tab-separated cells (a row laid out with tab stops) keep their
+    tabs, empty leading cells included (a row whose first columns are empty); a line
+    whose tabs only indent it is text on one line. `above`: the row just before, if any."""
+    parts = text.split("\t")
+    filled = [x for x in parts if x.strip()]
+    # A row: three cells or more; two with a figure or an empty cell between them; any
+    # cells under a row (its first columns may be empty). Two words apart by a tab
+    # elsewhere, or a line indented by a tab, are prose.
+    two = len(filled) == 2 and (above is not None or _FIGURE.match(clean(filled[1])) or "\t\t" in text.strip("\t"))
+    under = above is not None and len(parts) >= 2 and filled
+    if len(filled) >= 3 or two or under:
+        return "\t".join(clean(x) for x in parts).rstrip("\t")
+    return clean(text)
