@@ -301,7 +301,10 @@ def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) 
     found = found.filter(pl.col("finding_id") == finding_id.strip()) if "finding_id" in found.columns else found.clear()
     if found.height == 0:
         raise ShowError("show_unknown", code=2, id=finding_id, dir=out_dir)
-    row = found.row(0, named=True)
+    # Copies of one disclosure (its text and its PDF) share a finding's id: picture the one on a page.
+    row = (
+        found.sort(pl.col("page").is_null()).row(0, named=True) if "page" in found.columns else found.row(0, named=True)
+    )
     units = out_dir / "units.parquet"
     unit = pl.read_parquet(units).filter(pl.col("unit_id") == row["unit_id"]) if units.is_file() else pl.DataFrame()
     unit = unit.row(0, named=True) if unit.height else {}

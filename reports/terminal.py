@@ -87,7 +87,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         .head(top)
         .select(
             "rank",
-            pl.coalesce("unit_name", "unit_id").alias("name"),
+            pl.coalesce("unit_name", pl.col("source_path").str.replace(r"^.*[/\\]", "")).alias("name"),
             pl.col("errors").fill_null(0),
             pl.col("warnings").fill_null(0),
             pl.col("reasons").fill_null(""),

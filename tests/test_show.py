@@ -220,9 +220,9 @@ def test_show_text_input_points_to_the_line(tmp_path):
     png = tmp_path / "x.png"
     result = show(FID, "--out-dir", str(out), "--out", str(png))
     assert result.exit_code == 1 and not png.exists()
-    assert "文本文件" in result.output and "第 12 行" in result.output and str(text) in result.output
+    assert "不分页的文件" in result.output and "第 12 行" in result.output and str(text) in result.output
     result = show(FID, "--out-dir", str(out), "--out", str(png), "--lang", "en")
-    assert "see line 12 in" in result.output
+    assert "see line 12 of the text read from" in result.output
 
 
 def test_show_finding_without_a_place(pdf, tmp_path):
