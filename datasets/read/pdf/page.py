@@ -163,6 +163,7 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
     Lines come as stroked paths, thin filled rectangles, or rectangle outlines (a cell
     border drawn with `re`): all three are reduced to segments."""
     transform = _display(page)
+    height = page.get_height() if page.get_rotation() % 360 == 0 else None  # the fast case
     hs, vs = [], []
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -186,7 +187,7 @@ def _rulings(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float]], li
             continue
         # A larger path: its straight segments (cell outlines, polylines, a whole grid).
         raw.FPDFPageObj_GetMatrix(handle, matrix)
-        _path_segments(handle, matrix, transform, hs, vs, x, y)
+        _path_segments(handle, matrix, transform, hs, vs, x, y, height)
     return _joined(hs), _joined(vs)
 
 
@@ -216,7 +217,7 @@ def _joined(segments: list[tuple[float, float, float]]) -> list[tuple[float, flo
 _MOVETO, _LINETO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
 
 
-def _path_segments(handle, m, transform, hs, vs, x, y) -> None:
+def _path_segments(handle, m, transform, hs, vs, x, y, height: float | None = None) -> None:
     """The straight horizontal and vertical segments of a path (one producer draws a
     whole grid as one path of a thousand segments: this loop is kept lean). Segments
     are found in the page's own coordinates and turned to display ones at the end."""
@@ -242,6 +243,19 @@ def _path_segments(handle, m, transform, hs, vs, x, y) -> None:
         prev = (px, py)
     if last is not None and start is not None and get_close(last):
         found.append((*prev, *start))
+    if height is not None:  # an unrotated page: display y is the height less the page's y
+        for x0, y0, x1, y1 in found:
+            if -1 <= y1 - y0 <= 1:
+                if x1 - x0 > 3:
+                    hs.append((height - (y0 + y1) / 2, x0, x1))
+                elif x0 - x1 > 3:
+                    hs.append((height - (y0 + y1) / 2, x1, x0))
+            elif -1 <= x1 - x0 <= 1:
+                if y1 - y0 > 3:
+                    vs.append(((x0 + x1) / 2, height - y1, height - y0))
+                elif y0 - y1 > 3:
+                    vs.append(((x0 + x1) / 2, height - y0, height - y1))
+        return
     for x0, y0, x1, y1 in found:
         if abs(y1 - y0) <= 1 and abs(x1 - x0) > 3 or abs(x1 - x0) <= 1 and abs(y1 - y0) > 3:
             _segment((x0, y0), (x1, y1), transform, hs, vs)
