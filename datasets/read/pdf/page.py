@@ -77,9 +77,18 @@ def _pieces(
             box = raw.FPDFText_GetLooseCharBox
             generated = raw.FPDFText_IsGenerated
 
-            def char_box(i: int) -> tuple[float, float, float, float]:
-                box(h, i, rect)
-                return to_display(rect.left, rect.top, rect.right, rect.bottom)
+            if page.get_rotation() % 360 == 0:  # the usual page: only y turns over
+                page_height = page.get_height()
+
+                def char_box(i: int) -> tuple[float, float, float, float]:
+                    box(h, i, rect)
+                    return rect.left, page_height - rect.top, rect.right, page_height - rect.bottom
+
+            else:
+
+                def char_box(i: int) -> tuple[float, float, float, float]:
+                    box(h, i, rect)
+                    return to_display(rect.left, rect.top, rect.right, rect.bottom)
 
             cut_xs = [c[0] for c in cuts]
             for m in _PIECE.finditer(text):
