@@ -254,24 +254,8 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
                     schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64, "_place": pl.String},
                 )
             )
-    frames = collect(docs)
-    findings, coverage = run_rules(frames, select=options.select, ignore=options.ignore, lang=options.lang)
-    if maps and findings.height:
-        located = findings.join(pl.concat(maps), on=["unit_id", "line"], how="left")
-        findings = located.with_columns(
-            pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
-            pl.col("_line").fill_null(pl.col("line")).alias("line"),
-            pl.when(pl.col("_file").is_not_null()).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
-            pl.when(pl.col("_file").is_not_null()).then(pl.col("_place")).otherwise(pl.col("place")).alias("place"),
-        ).drop("_file", "_line", "_page", "_place")
-    new = {
-        "units": frames["units"],
-        "findings": findings,
-        "coverage": coverage,
-        "wide": unit_features(frames, findings, coverage),
-        "vectors": figure_vectors(frames),
-        "paragraphs": paragraph_keys(frames["marks"]),
-    }
+    lines = pl.concat(maps) if maps else None
+    new = _results(collect(docs), options.select, options.ignore, options.lang, lines)
     order = units["unit_id"].to_list()
     members = pl.Series([uid for b in bundles for uid in b.unit_ids], dtype=pl.String).implode()
     parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}
@@ -289,8 +273,29 @@ def results_of(
     files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
     """Parse and check files, keeping only the per-unit results (runs in a worker)."""
-    frames = parse_files(files)
+    return _results(parse_files(files), select, ignore, lang)
+
+
+def _results(
+    frames: dict[str, pl.DataFrame],
+    select: list[str] | None,
+    ignore: list[str] | None,
+    lang: str,
+    lines: pl.DataFrame | None = None,
+) -> dict[str, pl.DataFrame]:
+    """The per-unit results of parsed frames. `lines`: for documents read from several
+    files, where each line came from (unit_id, line, _file, _line, _page, _place); their
+    findings then name that file, line, page and place."""
     findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
+    if lines is not None and findings.height:
+        located = findings.join(lines, on=["unit_id", "line"], how="left")
+        joined = pl.col("_file").is_not_null()
+        findings = located.with_columns(
+            pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
+            pl.col("_line").fill_null(pl.col("line")).alias("line"),
+            pl.when(joined).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
+            pl.when(joined).then(pl.col("_place")).otherwise(pl.col("place")).alias("place"),
+        ).drop("_file", "_line", "_page", "_place")
     return {
         "units": frames["units"],
         "findings": findings,

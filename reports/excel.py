@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
+from datasets.read.cells import column_letters
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
 from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
@@ -106,7 +107,7 @@ def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
     frame = _localize(frame, lang)
     n_rows = min(frame.height, EXCEL_MAX_ROWS - 2)
     cols = frame.columns
-    letters = [_letter(i) for i in range(len(cols))]
+    letters = [column_letters(i) for i in range(len(cols))]
     last = f"{letters[-1]}{n_rows + 1}" if cols else "A1"
     header = "".join(
         f'<c r="{letters[i]}1" s="{HEADER}" t="inlineStr"><is><t>{escape(column(lang, c))}</t></is></c>'
@@ -171,16 +172,6 @@ def _cell(col: pl.Expr, dtype: pl.DataType, letter: str) -> pl.Expr:
     )
 
 
-def _letter(i: int) -> str:
-    """Column letters: 0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -235,7 +226,7 @@ def _workbook(sheets: list[tuple[str, pl.DataFrame, str]]) -> str:
     # The autofilter ranges, as Excel itself records them.
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{escape(_quoted(name[:31]))}!$A$1:${_letter(max(len(f.columns), 1) - 1)}${min(f.height, EXCEL_MAX_ROWS - 2) + 1}</definedName>"
+        f"{escape(_quoted(name[:31]))}!$A$1:${column_letters(max(len(f.columns), 1) - 1)}${min(f.height, EXCEL_MAX_ROWS - 2) + 1}</definedName>"
         for i, (name, f, _) in enumerate(sheets)
     )
     return (

@@ -154,3 +154,13 @@ def _table_lines(rows: list[list[str]], name_hint: str) -> list[str]:
         # No row with two cells: text laid out in a grid (a 说明 sheet), not a table.
         return out + [next(c for c in r if c) for r in rows] + tail
     return out + ["\t".join(r) for r in rows] + tail
+
+
+def column_letters(i: int) -> str:
+    """A spreadsheet's column letters: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out

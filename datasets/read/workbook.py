@@ -52,7 +52,7 @@ from functools import partial
 import python_calamine as calamine
 from lxml import etree
 
-from datasets.read.cells import clean, table_lines
+from datasets.read.cells import clean, column_letters, table_lines
 from datasets.read.document import Document, UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -322,7 +322,7 @@ def _rows(
                 f"工作表「{name}」隐藏行未读取：第 {_list(lost_rows)} 行 / sheet {name}: hidden rows not read ({_list(lost_rows)})"
             )
         if lost_cols:
-            letters = _list([_col(c) for c in lost_cols])
+            letters = _list([column_letters(c) for c in lost_cols])
             notes.append(
                 f"工作表「{name}」隐藏列未读取：{letters} 列 / sheet {name}: hidden columns not read ({letters})"
             )
@@ -355,17 +355,8 @@ def _list(items: list) -> str:
     return ", ".join(map(str, items[:10])) + (" …" if len(items) > 10 else "")
 
 
-def _col(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 def _ref(r: int, c: int) -> str:
-    return f"{_col(c)}{r + 1}"
+    return f"{column_letters(c)}{r + 1}"
 
 
 def _text(v, fmt: tuple[int | None, bool, str] | None) -> str:
