@@ -40,7 +40,7 @@ FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN"
 OUT_SHARE = 0.03
 CPY_SHARE = 0.02
 UNITS_PER_COUNTY = 110
-FORMATS = ("txt", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
+FORMATS = ("txt", "layout", "raw", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
 # Formats of a "mixed" corpus, drawn per document in this order from one uniform draw:
 # a document below 0.55 is a PDF and one from 0.85 text, as in the corpora of before.
 MIXED_SHARES = (("pdf", 0.55), ("bundle", 0.15), ("html", 0.08), ("docx", 0.07), ("txt", 0.15))
@@ -561,6 +561,18 @@ def _render(
         _pages(label["anomalies"], keys, shown.anchor_pages)
         label.update(file=f"{county}/{stem}.pdf", format="pdf", encoding=None, pdf=_pdf_label(layout, shown))
         return shown.data
+    if shape in ("layout", "raw"):
+        from datasets.synthetic.layout import draw_text_layout, render_text_layout
+
+        rng = random.Random(f"{key}:{shape}")
+        lay = draw_text_layout(rng, shape)
+        out, moved = render_text_layout(text, lay, rng, name, year)
+        for a in label["anomalies"]:
+            if a["line"] is not None:
+                a["line"] = moved.get(a["line"], a["line"])
+        data, enc = _encode(out, rng)
+        label.update(format="txt", encoding=enc, text_layout=lay.describe())
+        return data
     if shape == "html":
         from datasets.synthetic.html import draw_page_style, render_page
 
