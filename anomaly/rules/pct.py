@@ -175,7 +175,7 @@ def pct001(ctx: Context) -> Result:
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
         also = ""
-        if r["change"] is not None and r["prior"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
+        if r["change"] is not None and r["diff_pct"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
             also = f"；按本年与上年之差为{_pct(r['diff_pct'], d)}"
         return (
             f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
