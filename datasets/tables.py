@@ -38,7 +38,8 @@ def split_row(line: str) -> list[str]:
 
 
 def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
-    """(first, last+1) line ranges of table blocks; a single blank line inside is allowed."""
+    """(first, last+1) line ranges of table blocks; blank lines inside are allowed (a
+    table read from a page keeps its rows' lines, blank lines and page breaks between)."""
     out = []
     i, n = 0, len(norm)
     while i < n:
@@ -46,8 +47,16 @@ def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and (is_row[j] or (not norm[j].strip() and j + 1 < n and is_row[j + 1])):
-            j += 1
+        while j < n:
+            if is_row[j]:
+                j += 1
+                continue
+            k = j
+            while k < n and not norm[k].strip():
+                k += 1
+            if k == j or k == n or not is_row[k]:
+                break
+            j = k
         out.append((i, j))
         i = j
     return out

@@ -8,6 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
+from datasets.read.layout import tab_separated
 from datasets.read.text import decode
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -73,7 +74,7 @@ def read_document(data: bytes, name: str = "") -> Document:
 
         return read_html(data)
     text, encoding = decode(data)
-    return Document(text=text, format="txt", encoding=encoding)
+    return Document(text=tab_separated(text), format="txt", encoding=encoding)
 
 
 def sniff(data: bytes) -> str | None:

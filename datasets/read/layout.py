@@ -1,0 +1,318 @@
+"""Text conversions of paged documents back into the one document shape.
+
+What ``pdftotext -layout`` and most "copy text" paths give: pages separated by form
+feeds, each closed by a footer (``- 4 -``, ``第 4 页 共 23 页``, a bare ``4``) and
+often opened by a running header; tables whose columns are aligned with runs of
+spaces (sometimes a single space between two cells, an empty cell only a wider gap),
+long cells wrapped onto continuation lines. ``tab_separated`` gives the same text with
+the page furniture blanked and every such table as tab-separated rows, line for line:
+a row sits on the line where it starts and its continuation lines become blank, so
+line numbers stay those of the file.
+
+Columns come from the page, not from a template: every chunk of text has a display
+position (a CJK character is two columns wide, as printed), the body rows' chunks
+cover the columns, and the gutters between them are the positions (almost) no body row
+covers. A header cell spanning several columns is a merged cell; a line with no amount
+whose text sits under cells that filled their columns continues the row above.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+_GAP = re.compile(r"\S {2,}\S")
+_STOP = re.compile(
+    r"^\s*(?:表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?\s*$|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
+    r"|单位\s*[:：]\s*(?:亿元|万元|千元|元)"
+)
+_SENTENCE_END = re.compile(r"[。；;]\s*$")
+_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（]\d+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,})")
+
+
+def width_of(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def tab_separated(text: str) -> str:
+    """The text with page furniture blanked and space-aligned tables as tab rows (see
+    the module's doc); a text that already has tab or pipe tables keeps them."""
+    lines = text.split("\n")
+    ends = ["\r" if ln.endswith("\r") else "" for ln in lines]
+    lines = [ln[:-1] if e else ln for ln, e in zip(lines, ends)]
+    lines = _without_furniture(lines)
+    if sum(1 for ln in lines if "\t" in ln.strip() or ln.lstrip().startswith("|")) < 3:
+        for start, stop in _table_blocks(lines):
+            _rebuild(lines, start, stop)
+    return "\n".join(ln + e for ln, e in zip(lines, ends))
+
+
+# --- pages --------------------------------------------------------------------
+
+
+def _without_furniture(lines: list[str]) -> list[str]:
+    """Form feeds dropped; page footers and running headers blanked."""
+    out = list(lines)
+    page_starts = [0]
+    for i, ln in enumerate(lines):
+        if "\f" in ln:
+            out[i] = ln.replace("\f", "")
+            page_starts.append(i)
+    last = None  # the last bare page number taken as a footer
+    for i, ln in enumerate(out):
+        if _FOOTER.match(ln):
+            out[i] = ""
+            continue
+        m = _BARE_NUMBER.match(ln)
+        if not m:
+            continue
+        nxt = next((out[k] for k in range(i + 1, min(i + 4, len(out))) if out[k].strip() or k in page_starts), None)
+        before_break = any(k in page_starts for k in range(i + 1, min(i + 4, len(out)))) or nxt is None
+        blank_before = i > 0 and not out[i - 1].strip()
+        n = int(m.group(1))
+        if blank_before and (before_break or (last is not None and n == last + 1)):
+            out[i] = ""
+            last = n
+    # A running header: the first line of a page, the same on several pages.
+    firsts = []
+    for s in page_starts[1:]:
+        k = next((k for k in range(s, min(s + 3, len(out))) if out[k].strip()), None)
+        if k is not None:
+            firsts.append(k)
+    counts = Counter(out[k].strip() for k in firsts)
+    for k in firsts:
+        if counts[out[k].strip()] >= 2 and not _GAP.search(out[k].strip()):
+            out[k] = ""
+    return out
+
+
+# --- finding the tables -----------------------------------------------------
+
+
+def _chunks(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) in display columns: text split at runs of two or more spaces,
+    and at a single space that sits beside an ASCII character (``表1 2024年…``,
+    ``拨款 1,283.09``); a single space between two CJK characters stays (``收 入``)."""
+    out: list[tuple[int, int, str]] = []
+    x = 0
+    for m in re.finditer(r"\S+| +", line):
+        s = m.group()
+        w = width_of(s)
+        if s[0] == " ":
+            if len(s) == 1 and out and not (out[-1][2][-1].isascii() or line[m.end()].isascii()):
+                out[-1] = (out[-1][0], x + w, out[-1][2] + " ")
+            else:
+                out.append((x + w, x + w, ""))  # a boundary marker, dropped below
+        elif out and out[-1][2].endswith(" "):
+            out[-1] = (out[-1][0], x + w, out[-1][2] + s)
+        else:
+            out.append((x, x + w, s))
+        x += w
+    return [c for c in out if c[2]]
+
+
+def _tabular(line: str) -> bool:
+    """A line with two or more chunks (a table row), or a lone amount."""
+    s = line.strip()
+    if not s or _STOP.search(line):
+        return False
+    if _GAP.search(s):
+        return True
+    parts = s.split(" ")
+    return len(parts) >= 2 and any(_AMOUNT.match(p) for p in parts) and not re.search(r"[，,。；;]", s)
+
+
+def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last+1) line ranges of space-aligned tables: from a tabular line on, the
+    lines of two or more chunks, the blank lines between them and the continuation
+    lines right below a row; at least two tabular lines."""
+    out = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not _tabular(lines[i]):
+            i += 1
+            continue
+        j, last, rows = i + 1, i, 1
+        while j < n:
+            s = lines[j]
+            if not s.strip():
+                j += 1
+                continue
+            if _STOP.search(s) or (_SENTENCE_END.search(s) and width_of(s.strip()) > 40):
+                break  # a heading, or a paragraph of prose
+            if _tabular(s) or len(_chunks(s)) >= 2:
+                last, rows = j, rows + (1 if _tabular(s) else 0)
+            elif lines[j - 1].strip() and (s.startswith(" ") or width_of(s.strip()) <= 40):
+                last = j  # a wrapped cell's continuation, right below its row
+            elif s.startswith(" ") and _rows_follow(lines, j + 1):
+                last = j  # a row of one cell, more rows below
+            else:
+                break
+            j += 1
+        if rows >= 2:
+            out.append((i, last + 1))
+        i = last + 1
+    return out
+
+
+def _rows_follow(lines: list[str], j: int) -> bool:
+    """Whether a tabular line comes within the next few lines of text, before prose."""
+    seen = 0
+    for s in lines[j:]:
+        if not s.strip():
+            continue
+        if _tabular(s):
+            return True
+        seen += 1
+        if seen > 8 or _STOP.search(s) or _SENTENCE_END.search(s) or not s.startswith(" "):
+            return False
+    return False
+
+
+# --- one table ----------------------------------------------------------------
+
+
+def _cover(rows: list[list[tuple[int, int, str]]]) -> list[int]:
+    """How many rows print a chunk at each display position. A chunk of four or more
+    columns counts without its outer columns: a converter puts a cell a column off now
+    and then, and a one-space gutter must survive that."""
+    cover = [0] * (max((c[1] for row in rows for c in row), default=0) + 1)
+    for row in rows:
+        for a, b, _ in row:
+            if b - a >= 4:
+                a, b = a + 1, b - 1
+            for x in range(a, b):
+                cover[x] += 1
+    return cover
+
+
+def _columns(cover: list[int], floor: int) -> list[tuple[int, int]]:
+    """(start, end) of each column: the runs of positions printed by more than `floor` lines."""
+    cols, start = [], None
+    for x, c in enumerate(cover + [0]):
+        if c > floor and start is None:
+            start = x
+        elif c <= floor and start is not None:
+            cols.append((start, x))
+            start = None
+    return cols
+
+
+def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The body's columns and those only the header shows (a column empty in every body
+    row): header cells lying mostly outside every body column."""
+    extra: list[tuple[int, int]] = []
+    for a, b, _ in sorted(heads):
+        inside = sum(max(0, min(b, e) - max(a, s)) for s, e in cols)
+        if inside * 2 >= b - a:
+            continue
+        if extra and a <= extra[-1][1]:
+            extra[-1] = (extra[-1][0], max(b, extra[-1][1]))
+        else:
+            extra.append((a, b))
+    return sorted(cols + extra)
+
+
+def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int]) -> list[tuple[int, int, str]]:
+    """A chunk cut at its single spaces that fall in a gutter (两 cells one space apart)."""
+    a, b, t = chunk
+    if " " not in t:
+        return [chunk]
+    out, x, piece_start, piece = [], a, a, ""
+    for ch in t:
+        w = width_of(ch)
+        if ch == " " and x in gutter:
+            if piece:
+                out.append((piece_start, x, piece))
+            piece, piece_start = "", x + 1
+        else:
+            piece += ch
+        x += w
+    if piece:
+        out.append((piece_start, b, piece))
+    return out
+
+
+def _column_of(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> int:
+    """The column a chunk overlaps most (the nearest one when it falls in a gutter)."""
+    a, b, _ = chunk
+    best = max(range(len(cols)), key=lambda j: min(b, cols[j][1]) - max(a, cols[j][0]))
+    if min(b, cols[best][1]) - max(a, cols[best][0]) > 0:
+        return best
+    return min(range(len(cols)), key=lambda j: min(abs(cols[j][0] - b), abs(cols[j][1] - a)))
+
+
+def _join(a: str, b: str) -> str:
+    """Two pieces of a wrapped cell: a space between them only between ASCII letters."""
+    if not a:
+        return b
+    return a + (" " if a[-1].isascii() and a[-1].isalnum() and b[:1].isascii() and b[:1].isalnum() else "") + b
+
+
+def _rebuild(lines: list[str], start: int, stop: int) -> None:
+    """The block's lines as tab rows, in place (see the module's doc)."""
+    idx = [k for k in range(start, stop) if lines[k].strip()]
+    chunks = {k: _chunks(lines[k]) for k in idx}
+    first_data = next((n for n, k in enumerate(idx) if any(_AMOUNT.match(c[2]) for c in chunks[k])), None)
+    if first_data is None:  # a table without amounts (the 目录): its rows start with an item
+        first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
+    head, body = idx[:first_data], idx[first_data:]
+    cover = _cover([chunks[k] for k in body or idx])
+    floor = len(body or idx) // 20
+    cols = _columns(cover, floor)
+    if len(cols) < 2:
+        return
+    gutter = {x for x, c in enumerate(cover) if c <= floor}
+    chunks = {k: [p for c in chunks[k] for p in _split_at_gutters(c, gutter)] for k in idx}
+    cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
+    cols = _with_header_columns(cols, [c for k in head for c in chunks[k]])
+    ncol = len(cols)
+    widest = [0] * ncol
+    for k in idx:
+        for c in chunks[k]:
+            j = _column_of(c, cols)
+            widest[j] = max(widest[j], c[1] - c[0])
+
+    # A line starts a row, unless it has no amount and every piece of it sits under a
+    # cell that filled its column (a wrapped cell), or the table puts blank lines
+    # between its rows and this line follows its row directly.
+    gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
+    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
+    rows: list[tuple[int, list[str]]] = []
+    seen_head: set[str] = set()
+    last_piece: list[str] = [""] * ncol
+    for n, k in enumerate(idx):
+        in_body = n >= len(head)
+        squashed = re.sub(r"\s+", "", lines[k])
+        if squashed in head_texts and (in_body or squashed in seen_head):
+            continue  # the header repeated after a page break
+        seen_head.add(squashed)
+        placed = [(_column_of(c, cols), c) for c in chunks[k]]
+        filled = all(
+            last_piece[j] and width_of(last_piece[j]) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in placed
+        )
+        cont = (
+            bool(rows)
+            and (n != len(head) or not head)
+            and not any(_AMOUNT.match(c[2]) for _, c in placed)
+            and (lines[k - 1].strip() != "" if gapped and in_body else filled)
+        )
+        if not cont:
+            rows.append((k, [""] * ncol))
+            last_piece = [""] * ncol
+        cells = rows[-1][1]
+        for j, c in placed:
+            cells[j] = _join(cells[j], c[2])
+            last_piece[j] = c[2]
+    for k in range(start, stop):
+        lines[k] = ""
+    for k, cells in rows:
+        lines[k] = "\t".join(cells) if any(cells) else ""
