@@ -135,8 +135,12 @@ class Paragraph:
         return "".join(parts).strip()
 
 
+_SENTENCE_END = re.compile(r"[。.;；:：!?！？]\s*$")
+
+
 def paragraphs(norm: list[str], prose: list[bool]) -> list[Paragraph]:
-    """Merge prose lines into paragraphs across soft breaks (at most two blank lines)."""
+    """Merge prose lines into paragraphs across soft breaks (at most two blank lines
+    after a finished sentence, eight after an unfinished one)."""
     out: list[Paragraph] = []
     cur: Paragraph | None = None
     last_text = ""
@@ -148,7 +152,8 @@ def paragraphs(norm: list[str], prose: list[bool]) -> list[Paragraph]:
         s = line.strip()
         if not s:
             blanks += 1
-            if blanks > 2:
+            # A sentence cut by a page break (its footer blanked) runs over more blank lines.
+            if blanks > (2 if _SENTENCE_END.search(last_text) else 8):
                 cur = None
             continue
         col = len(line) - len(line.lstrip())

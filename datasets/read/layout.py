@@ -208,11 +208,11 @@ def _columns(cover: list[int], floor: int) -> list[tuple[int, int]]:
 
 def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """The body's columns and those only the header shows (a column empty in every body
-    row): header cells lying mostly outside every body column."""
+    row): header cells outside every body column."""
     extra: list[tuple[int, int]] = []
     for a, b, _ in sorted(heads):
         inside = sum(max(0, min(b, e) - max(a, s)) for s, e in cols)
-        if inside * 2 >= b - a:
+        if inside:
             continue
         if extra and a <= extra[-1][1]:
             extra[-1] = (extra[-1][0], max(b, extra[-1][1]))
@@ -221,15 +221,29 @@ def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int
     return sorted(cols + extra)
 
 
-def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int]) -> list[tuple[int, int, str]]:
-    """A chunk cut at its single spaces that fall in a gutter (两 cells one space apart)."""
+def _split_across_columns(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """A chunk cut at the single spaces whose two sides sit in different columns (a
+    header cell one space from the next)."""
+    pieces = _split_at_gutters(chunk, None)
+    out = [pieces[0]]
+    for p in pieces[1:]:
+        if _column_of(p, cols) == _column_of(out[-1], cols):
+            out[-1] = (out[-1][0], p[1], out[-1][2] + " " + p[2])
+        else:
+            out.append(p)
+    return out
+
+
+def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None) -> list[tuple[int, int, str]]:
+    """A chunk cut at its single spaces that fall in a gutter (two cells one space
+    apart), or at every single space (gutter None)."""
     a, b, t = chunk
     if " " not in t:
         return [chunk]
     out, x, piece_start, piece = [], a, a, ""
     for ch in t:
         w = width_of(ch)
-        if ch == " " and x in gutter:
+        if ch == " " and (gutter is None or x in gutter):
             if piece:
                 out.append((piece_start, x, piece))
             piece, piece_start = "", x + 1
@@ -274,9 +288,10 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     chunks = {k: [p for c in chunks[k] for p in _split_at_gutters(c, gutter)] for k in idx}
     cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
     cols = _with_header_columns(cols, [c for k in head for c in chunks[k]])
+    chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols)] for k in idx}
     ncol = len(cols)
     widest = [0] * ncol
-    for k in idx:
+    for k in body or idx:
         for c in chunks[k]:
             j = _column_of(c, cols)
             widest[j] = max(widest[j], c[1] - c[0])
@@ -303,7 +318,11 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
             bool(rows)
             and (n != len(head) or not head)
             and not any(_AMOUNT.match(c[2]) for _, c in placed)
-            and (lines[k - 1].strip() != "" if gapped and in_body else filled)
+            and (
+                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in placed)
+                if gapped and in_body
+                else filled
+            )
         )
         if not cont:
             rows.append((k, [""] * ncol))
