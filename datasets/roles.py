@@ -36,6 +36,7 @@ ROLES: list[tuple[str, str, re.Pattern]] = [
 ]
 CANONICAL = {role: cid for role, cid, _ in ROLES}
 
+
 def role_of(title: str | None) -> str | None:
     """The role of a table from its title (None when the title names none)."""
     if not title:
@@ -59,4 +60,3 @@ def canonical(printed: str, title: str | None) -> str:
         part = re.search(r"-(\d+)$", printed) or re.search(r"[(（]\s*(\d+)\s*[)）]\s*$", title or "")
         return f"{cid}-{part.group(1)}" if part else cid
     return cid
-

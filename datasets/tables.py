@@ -97,7 +97,9 @@ def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
     for k, line in enumerate(norm + [""]):
         m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
         if m and m.group(3) and "表" in m.group(3) and len(line) <= 60:
-            run.append({"table_id": printed_id(m), "title": m.group(3), "declared_empty": False, "reason": None, "line": k + 1})
+            run.append(
+                {"table_id": printed_id(m), "title": m.group(3), "declared_empty": False, "reason": None, "line": k + 1}
+            )
             continue
         if len(run) >= 3:
             out.extend(run)

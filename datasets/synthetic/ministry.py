@@ -269,13 +269,12 @@ class MinistryRenderer(Renderer):
     def perf_tables(self) -> None:
         """The seed renderer's 表13-i and 整体支出 tables, renumbered as this template's 附表."""
         first = 2 if self.tpl.numerals == "appendix" else 1
-        saved, out = self.p, []
-        self.p = out.append
+        saved, self.out = self.out, []  # collect, then renumber
         try:
             self.table13()
             self.table14()
         finally:
-            self.p = saved
+            out, self.out = self.out, saved
         for piece in out:
             head, _, rest = piece.partition("\n")
             if head.startswith("表13-"):
@@ -283,7 +282,7 @@ class MinistryRenderer(Renderer):
                 piece = f"附表{first}-{head.removeprefix('表13-')}\n{rest}"
             elif "整体支出绩效目标表" in head:
                 piece = f"附表{first + 1}\n\n" + piece.replace("单位整体支出", f"{self.tpl.prefix}整体支出")
-            saved(piece)
+            self.p(piece)
 
     # --- the nine (eight, ten) tables -------------------------------------------------
     def _two_sided(
