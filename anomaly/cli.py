@@ -335,15 +335,24 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     "html: web pages; docx: Word files; bundle: a 说明 (Word or PDF) and a 报表 workbook; mixed: about "
     "55% PDF, 15% text, 8% html, 7% docx, 15% bundles.",
 )
+@click.option(
+    "--template",
+    type=click.Choice(["county15", "mof", "mixed"]),
+    default="county15",
+    show_default=True,
+    help="Disclosure template: county15, the 15-table 单位预算 template of the seed; mof, the 财政部 "
+    "nine-table 部门预算 template (8/9/10 tables, 表一/表1/附表1-1, per-table 单位, 所属单位 rows); "
+    "mixed: 30% mof.",
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
-def generate(n_units: int, seed: int, anomaly_share: float, fmt: str, out_dir: Path) -> None:
+def generate(n_units: int, seed: int, anomaly_share: float, fmt: str, template: str, out_dir: Path) -> None:
     """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
     import time
 
     from datasets.synthetic import generate_corpus
 
     t0 = time.perf_counter()
-    labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share, fmt=fmt)
+    labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share, fmt=fmt, template=template)
     dt = time.perf_counter() - t0
     n = len(labels["documents"])
     click.echo(

@@ -78,7 +78,8 @@ CLAIMS = {
 # Every non-empty table cell in long form.
 CELLS = {
     "unit_id": pl.String,
-    "table_id": pl.String,  # "表1", "表13-2", "表14"; "表?" + n when unnamed
+    "table_id": pl.String,  # the table's role as the seed template numbers it: "表1", "表13-2", "表14"; "表?" + n when unnamed
+    "table_printed": pl.String,  # the id as printed: "表一", "附表1-3", "表7" (datasets.roles)
     "table_title": pl.String,
     "row": pl.Int64,  # 0-based row within the table
     "col": pl.Int64,  # 0-based column

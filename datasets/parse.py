@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from datasets import narrative, tables
+from datasets import narrative, roles, tables
 from datasets.numbers import to_yuan
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
@@ -76,6 +76,7 @@ def parse_text(text: str) -> dict:
         rows = [tables.split_row(norm[k]) for k in line_idx]
         # The printed cells; most rows need no second split (nothing was normalised).
         raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]
+        rows, raw_rows, line_idx = tables.current_first(rows, raw_rows, line_idx)
         tid, title, unit = tables.context_of(norm, start, prev_end)
         prev_end = end
         declared = tables.toc_rows(rows)
@@ -89,14 +90,26 @@ def parse_text(text: str) -> dict:
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
+        before = len(cells["value"])
         n = tables.cells_of(
             rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance
         )
-        pending.append({"table_id": tid, "table_title": title, "n": n})
+        empty = all(v is None for v in cells["value"][before:])
+        pending.append({"table_id": tid, "table_title": title, "n": n, "empty": empty, "note": _note_after(norm, end)})
+
+    if not toc:  # a 目录 printed as a plain list of the tables (the 财政部 template)
+        toc = tables.toc_lines(norm, [not r for r in is_row])
+        for d in toc:
+            prose[d["line"] - 1] = False
+        listed = {d["table_id"]: d for d in toc}
+        for entry in pending:  # the list does not say which tables are empty: the tables do
+            d = listed.get(entry["table_id"] or "")
+            if d is not None and entry["empty"]:
+                d["declared_empty"], d["reason"] = True, entry["note"]
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
-    cells["table_id"], cells["table_title"] = [], []
+    cells["table_id"], cells["table_printed"], cells["table_title"] = [], [], []
     for entry in pending:
         tid = entry["table_id"]
         if tid is None:
@@ -111,7 +124,9 @@ def parse_text(text: str) -> dict:
         if tid is None:
             n_unnamed += 1
             tid = f"表?{n_unnamed}"
-        cells["table_id"].extend([tid] * entry["n"])
+        # Checks read a table by its role (the seed template's id for it), whatever its number.
+        cells["table_id"].extend([roles.canonical(tid, entry["table_title"])] * entry["n"])
+        cells["table_printed"].extend([tid] * entry["n"])
         cells["table_title"].extend([entry["table_title"]] * entry["n"])
 
     # Narrative.
@@ -167,6 +182,18 @@ def parse_text(text: str) -> dict:
     )
     _status(unit, claims, cells, toc, marks)
     return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks, "pages": [], "places": []}
+
+
+_EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")
+
+
+def _note_after(norm: list[str], end: int) -> str | None:
+    """The 注 under a table saying why it is empty (本部门没有…，故本表无数据), if any."""
+    for k in range(end, min(end + 3, len(norm))):
+        s = norm[k].strip()
+        if s:
+            return s if _EMPTY_NOTE.match(s) else None
+    return None
 
 
 def _headline(original: list[str], norm: list[str], claims: list[dict], cells: dict[str, list]) -> dict:

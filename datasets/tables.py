@@ -13,7 +13,8 @@ import re
 
 from datasets.numbers import parse_cell, to_yuan
 
-_TABLE_ID = re.compile(r"^[#*\s]*表\s*(\d+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
+# 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line.
+_TABLE_ID = re.compile(r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)")
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
 _VALUE_HEADER = re.compile(
@@ -75,9 +76,9 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
             break
         m = _TABLE_ID.match(s)
         if m:
-            tid = "表" + re.sub(r"\s+", "", m.group(1))
-            if m.group(2) and title is None:
-                title = m.group(2)
+            tid = printed_id(m)
+            if m.group(3) and title is None:
+                title = m.group(3)
             break
         u = _UNIT_LINE.search(s)
         if u:
@@ -89,6 +90,78 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
         if title is not None:
             break
     return tid, title, unit
+
+
+def printed_id(m: re.Match) -> str:
+    """A table id as printed, spaces removed: 表1, 表13-2, 表一, 附表1-1."""
+    return m.group(1) + _SPACE.sub("", m.group(2))
+
+
+def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
+    """A 目录 printed as a plain list of tables (表一　2024年部门收支总表, one a line):
+    its entries, when at least three such lines follow each other. The list says nothing
+    about empty tables; the parser learns that from the tables themselves."""
+    out: list[dict] = []
+    run: list[dict] = []
+    for k, line in enumerate(norm + [""]):
+        m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
+        if m and m.group(3) and "表" in m.group(3) and len(line) <= 60:
+            run.append(
+                {"table_id": printed_id(m), "title": m.group(3), "declared_empty": False, "reason": None, "line": k + 1}
+            )
+            continue
+        if len(run) >= 3:
+            out.extend(run)
+        run = []
+    return out
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_PRIOR = re.compile(r"上年|上一年")
+
+
+def _years(cells: list[str]) -> list[int | None]:
+    """Per cell, the budget year it names (上年 as 0), else None."""
+    out = []
+    for c in cells:
+        m = _YEAR.search(c)
+        out.append(int(m.group(1)) if m else (0 if _PRIOR.search(c) else None))
+    return out
+
+
+def _reorder(row: list[str], order: list[int], width: int) -> list[str]:
+    row = row + [""] * (width - len(row))
+    return [row[j] for j in order]
+
+
+def current_first(rows: list[list[str]], raw_rows: list[list[str]], lines: list[int]):
+    """The table with this year's figures before last year's: columns headed by an
+    earlier year (2023年预算数 beside 2024年预算数, 上年预算数) are moved to the right end,
+    and rows labelled by year (the 三公 table's 2023年预算数 / 2024年预算数 rows) are put
+    latest first, so that a check reading the first amount reads this year's."""
+    if not rows:
+        return rows, raw_rows, lines
+    # Columns: a header row (among the first three) with a column of an earlier year.
+    for cells in rows[:3]:
+        ys = _years(cells)
+        latest = max((y for y in ys if y), default=None)
+        old = [j for j, y in enumerate(ys) if y == 0 or (y and latest and y < latest)]
+        if old and sum(1 for c in cells if c) >= 3:
+            width = max(len(x) for x in rows)
+            order = [j for j in range(width) if j not in old] + old
+            rows = [_reorder(x, order, width) for x in rows]
+            raw_rows = [_reorder(x, order, width) for x in raw_rows]
+            break
+    # Rows: two or more rows whose first cell names a year.
+    ys = [_years(cells[:1])[0] if cells else None for cells in rows]
+    at = [r for r, y in enumerate(ys) if y]
+    if len(at) >= 2 and ys[at[0]] < max(ys[r] for r in at):
+        ordered = sorted(at, key=lambda r: -ys[r])
+        order = list(range(len(rows)))
+        for slot, r in zip(at, ordered):
+            order[slot] = r
+        rows, raw_rows, lines = [rows[r] for r in order], [raw_rows[r] for r in order], [lines[r] for r in order]
+    return rows, raw_rows, lines
 
 
 def toc_rows(rows: list[list[str]]) -> list[dict] | None:
@@ -106,7 +179,7 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
             out.append(
                 {
                     "row": r,
-                    "table_id": "表" + _SPACE.sub("", _TABLE_ID.match(cells[i]).group(1)),
+                    "table_id": printed_id(_TABLE_ID.match(cells[i])),
                     "title": title,
                     "declared_empty": cells[f] == "是",
                     "reason": reason,

@@ -69,7 +69,12 @@ def cmp001(ctx: Context) -> Result:
     Why it matters: the 目录 is the unit's own statement of what it publishes.
     """
     toc = ctx["toc"].filter(~pl.col("declared_empty").fill_null(False))
-    present = ctx["cells"].select("unit_id", "table_id", "table_title").unique()
+    # The 目录 names tables as printed (表七, 附表1-3): match them by the printed id.
+    present = (
+        ctx["cells"]
+        .select("unit_id", pl.coalesce("table_printed", "table_id").alias("table_id"), "table_title")
+        .unique()
+    )
     ids = (
         present.select("unit_id", "table_id")
         .with_columns(pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"))

@@ -233,7 +233,7 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
         fiscal = (
             g.filter(
                 pl.col("level").is_in([0, 1])
-                & pl.col("base").str.contains("财政拨款")
+                & pl.col("base").str.contains("财政拨款|一般公共预算拨款")
                 & pl.col("value_yuan").is_not_null()
             )
             .group_by("unit_id")

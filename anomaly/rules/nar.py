@@ -590,9 +590,11 @@ def xtb002(ctx: Context) -> Result:
     two values means one table was not updated.
     """
     fiscal = all_fiscal(ctx)
-    g = grid(ctx).filter(
-        pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("kind") != "income") & pl.col("level").is_in([1, 9])
-    )
+    g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("kind") != "income"))
+    # The classes are the 1、 rows, or the 一、 rows of a table without 1、 rows (the
+    # 财政部 template's 支出 column lists 一、一般公共服务支出 … directly).
+    n1 = (pl.col("level") == 1).sum().over("unit_id", "table_id", "kind")
+    g = g.filter(pl.col("level").is_in([1, 9]) | ((pl.col("level") == 0) & (n1 == 0)))
     key = ["unit_id", "kind", "level", "base"]
     g = g.unique(["unit_id", "table_id", "kind", "level", "base"], keep="first")
     t1 = g.filter(pl.col("table_id") == "表1").select(

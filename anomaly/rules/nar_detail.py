@@ -51,8 +51,10 @@ def _kind(title: pl.Expr, table_id: pl.Expr) -> pl.Expr:
     e = pl.lit(None, dtype=pl.String)
     for k, pat in reversed(_KIND_BY_TITLE):
         e = pl.when(t.str.contains(pat)).then(pl.lit(k)).otherwise(e)
+    # The parser's table_id is the table's role (datasets.roles), known from its title
+    # whatever the template calls it; the words of the title decide only without one.
     by_id = table_id.replace_strict(_KIND_BY_ID, default=None, return_dtype=pl.String)
-    return pl.when(t == "").then(by_id).otherwise(e)
+    return pl.coalesce(by_id, e)
 
 
 def detail_cells(ctx: Context) -> pl.DataFrame:
@@ -75,7 +77,8 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
         c = c.with_columns(
             pl.when(code.str.contains(_CODE)).then(code).otherwise(None).alias("code"),
             norm_label(pl.col("row_label").fill_null("")).alias("lab"),
-            norm_label(pl.col("col_header").fill_null("")).alias("hdr"),
+            # 2024年预算数 heads this year's column as 预算数 does (last year's sits to its right).
+            norm_label(pl.col("col_header").fill_null("")).str.replace(r"^(?:19|20)\d{2}年度?", "").alias("hdr"),
             factor(pl.col("unit")).alias("_fac"),
         )
         one = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1.0))

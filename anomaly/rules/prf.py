@@ -8,7 +8,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import printed
-from anomaly.rules.common import PROJECT_TABLE, grid, hit, last_in_row, wan
+from anomaly.rules.common import PROJECT_TABLE, factor, grid, hit, last_in_row, wan
 
 _PRJ_SUM = """表1
 
@@ -87,7 +87,7 @@ def prf001(ctx: Context) -> Result:
     g = grid(ctx).filter(
         (pl.col("table_id") == "表1") & (pl.col("level") == 1) & pl.col("base").str.contains("专项业务经费|项目支出")
     )
-    g = g.unique("unit_id", keep="first").select(
+    g = g.select(
         "unit_id",
         pl.col("lo").alias("t_lo"),
         pl.col("hi").alias("t_hi"),
@@ -95,6 +95,24 @@ def prf001(ctx: Context) -> Result:
         pl.col("text").alias("t_text"),
         pl.col("line").alias("t_line"),
     )
+    # A 收支总表 without a 专项 row (the 财政部 template's): the 支出总表's 合计·项目支出.
+    c = ctx["cells"].filter(
+        (pl.col("table_id") == "表3")
+        & ~pl.col("header").fill_null(False)
+        & pl.col("value").is_not_null()
+        & (pl.col("col_header") == "项目支出")
+        & (pl.col("row_label").str.replace_all(r"\s+", "") == "合计")
+    )
+    iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), factor(pl.col("unit").fill_null("元")))
+    t3 = c.select(
+        "unit_id",
+        iv.lo.alias("t_lo"),
+        iv.hi.alias("t_hi"),
+        pl.col("value_yuan").alias("t_val"),
+        ("合计·项目支出\t" + pl.col("text")).alias("t_text"),
+        pl.col("line").alias("t_line"),
+    )
+    g = pl.concat([g, t3]).unique("unit_id", keep="first", maintain_order=True)
     j = sums.join(g, on="unit_id").with_columns(
         ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
     )

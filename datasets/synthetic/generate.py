@@ -41,6 +41,10 @@ OUT_SHARE = 0.03
 CPY_SHARE = 0.02
 UNITS_PER_COUNTY = 110
 FORMATS = ("txt", "layout", "raw", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
+# Template families: the seed's 15-table 单位预算 template, the 财政部 nine-table 部门预算
+# template (datasets.synthetic.ministry), or a mix (MOF_SHARE of the documents the latter).
+TEMPLATES = ("county15", "mof", "mixed")
+MOF_SHARE = 0.3
 # Formats of a "mixed" corpus, drawn per document in this order from one uniform draw:
 # a document below 0.55 is a PDF and one from 0.85 text, as in the corpora of before.
 MIXED_SHARES = (("pdf", 0.55), ("bundle", 0.15), ("html", 0.08), ("docx", 0.07), ("txt", 0.15))
@@ -83,6 +87,11 @@ def _free(rng, candidates, taken) -> str | None:
 def inject_ari(u, st, an, rng, taken):
     total = u.total()
     delta = _r100(max(total * rng.uniform(0.02, 0.06), 30000)) * rng.choice((1, -1))
+    if st.template is not None:  # the 财政部 表一 has one 支出 column (by 功能 class) and no sub-rows
+        an["ari_total"] = {"group": 1, "delta": delta, "key": "ARI"}
+        return "table1_group_total", (
+            f"表一 支出 column: 本年支出合计 printed {wan(total + delta)}万元 but its classes sum to {wan(total)}万元"
+        )
     if rng.random() < 0.5:
         group = rng.randint(1, 3)
         an["ari_total"] = {"group": group, "delta": delta, "key": "ARI"}
@@ -360,7 +369,12 @@ def render_document(
     for it nor moves it, so the text and lines are exactly those without it.
     """
     rng = random.Random(render_seed)
-    r = Renderer(u, st, an, rng)
+    if st.template is not None:
+        from datasets.synthetic.ministry import MinistryRenderer
+
+        r = MinistryRenderer(u, st, an, rng, st.template)
+    else:
+        r = Renderer(u, st, an, rng)
     raw = r.render()
     keys = re.findall(MARK + "(.*?)" + END, raw)
     text, lines = finalize(raw.replace(END, END + SPOT), st, rng)
@@ -376,6 +390,9 @@ def render_document(
 def truth_of(u: Unit, st: Style, r: Renderer) -> dict:
     total = u.total()
     printed_total = round_div(total, 100) * 100 if st.table_unit == "wan" else total
+    if st.template is not None:  # 表一 in its own 单位
+        step = {"元": 1, "千元": 10, "万元": 100}[st.template.units["summary"]]
+        printed_total = round_div(total, step) * step
     sg, sg_p = r.printed_sangong
     return {
         "total_budget_yuan": float(printed_total),
@@ -414,7 +431,14 @@ def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
     return plan
 
 
-def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties: int | None = None, fmt: str = "txt"):
+def iter_documents(
+    units: int,
+    seed: int,
+    anomaly_share: float = 1 / 3,
+    counties: int | None = None,
+    fmt: str = "txt",
+    template: str = "county15",
+):
     """Yield (relative path, data, label) for every document, in order.
 
     fmt: "txt" (text files), "pdf" (PDFs), "html" (web pages), "docx" (Word files with
@@ -424,9 +448,15 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
     primary file (the 说明) and data a dict of every file's relative path to its bytes,
     the primary first. The units, their anomalies and the text are the same in every
     format; text files and PDFs are byte-identical to those of the txt and pdf corpora.
+
+    template: "county15" (the seed's template), "mof" (the 财政部 template, drawn per
+    document from its own random stream, so the units, anomalies and other draws are
+    those of the county15 corpus) or "mixed" (MOF_SHARE of the documents "mof").
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
+    if template not in TEMPLATES:
+        raise ValueError(f"template must be one of {TEMPLATES}, not {template!r}")
     if counties is None:
         counties = max(1, round(units / UNITS_PER_COUNTY))
     master = random.Random(f"{seed}:corpus")
@@ -457,12 +487,14 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                     detail = f"收支说明 paragraphs and all figures repeated verbatim from {src_file}"
                 else:
                     st, how = draw_style(rng, u.year), "figures"
+                    st.template = _template_of(template, seed, i, name)
                     detail = f"whole figure set repeated from {src_file}"
                 anomalies.append({"family": "CPY", "kind": how, "line": None, "detail": detail, "_key": "CPY"})
                 an = {"cpy": {"key": "CPY"}}
             else:
                 u = build_unit(rng, county, name, kind, year)
                 st = draw_style(rng, year)
+                st.template = _template_of(template, seed, i, name)
                 if role == "out":
                     feature = rng.choice(OUTLIER_FEATURES)
                     make_outlier(rng, u, feature)
@@ -513,6 +545,8 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                 "truth": truth_of(u, st, r),
                 "anomalies": anomalies,
             }
+            if st.template is not None:
+                label["template"] = st.template.describe()
             if shape != "txt":
                 data = _render(shape, text, spots, keys, label, stem, f"{seed}:{i}")
             if fmt != "txt":
@@ -522,6 +556,16 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
             if role is None:
                 sources.append((u, st, render_seed, rel))
             yield rel, data, label
+
+
+def _template_of(template: str, seed: int, i: int, name: str):
+    """Document i's 财政部 template layout, or None for the seed's template."""
+    rng = random.Random(f"{seed}:{i}:template")
+    if template == "county15" or (template == "mixed" and rng.random() >= MOF_SHARE):
+        return None
+    from datasets.synthetic.ministry import draw_template
+
+    return draw_template(rng, name)
 
 
 def _format_of(fmt: str, seed: int, i: int) -> str:
@@ -684,6 +728,7 @@ def generate_corpus(
     anomaly_share: float = 1 / 3,
     counties: int | None = None,
     fmt: str = "txt",
+    template: str = "county15",
 ) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
@@ -695,7 +740,7 @@ def generate_corpus(
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
     made: set[Path] = set()
-    for rel, data, label in iter_documents(units, seed, anomaly_share, counties, fmt):
+    for rel, data, label in iter_documents(units, seed, anomaly_share, counties, fmt, template):
         for path, blob in (data if isinstance(data, dict) else {rel: data}).items():
             folder = (out_dir / path).parent
             if folder not in made:
@@ -709,6 +754,8 @@ def generate_corpus(
         generator["format"] = fmt
     if fmt == "mixed":
         generator["shares"] = dict(MIXED_SHARES)
+    if template != "county15":  # corpora of the seed's template keep the labels of before
+        generator["template"] = template
     labels = {"generator": generator, "documents": docs}
     tmp = out_dir / "labels.json.tmp"
     tmp.write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -44,6 +44,7 @@ class Style:
     meeting_pct: bool  # print a percentage with 会议费/培训费
     total_pct: bool  # print a percentage with the total change
     show_empty_tables: bool  # print empty tables (declared 是) as blank skeletons
+    template: object = None  # a datasets.synthetic.ministry.Template, or None for the seed's 15 tables
 
 
 def draw_style(rng, year: int) -> Style:
