@@ -192,7 +192,7 @@ def problems(raw: str) -> set[str]:
         if not agree(check_group(col), total):
             bad.add("ARI")
     income = dict(g1[0])
-    all_fiscal = not income.get("3、事业收入")
+    all_fiscal = not income.get("3、事业收入") and not income.get("2、上级补助收入")
     if "表4" in tables:
         g4 = groups("表4")
         for col in g4:

@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
-from datasets.synthetic.model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
+from datasets.synthetic.model import FUND, GPB, OUTLIER_FEATURES, Unit, build_unit, make_outlier
 from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
 VERSION = 1
@@ -130,7 +130,7 @@ def inject_nar(u, st, an, rng, taken):
         an["nar_total"] = {"delta": delta, "key": "NAR"}
         return "total_income", f"narrative 预算收入 {wan(total + delta)}万元 but 表1 收入总计 is {wan(total)}万元"
     if r < 0.7:
-        items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
+        items = [it for it in u.func_items(GPB) if "item:" + it[0] not in taken]
         if items:
             code, name, cur = rng.choice(items)[:3]
             taken.add("item:" + code)
@@ -169,8 +169,8 @@ def inject_yoy(u, st, an, rng, taken):
                 "direction_word",
                 f"{slot}: {wan(cur)} vs prior {wan(pri)} is an {right} but the word says the opposite",
             )
-    items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
-    fis, fis_p = u.total(True), u.total(True, prior=True)
+    items = [it for it in u.func_items(GPB) if "item:" + it[0] not in taken]
+    fis, fis_p = u.total(GPB), u.total(GPB, prior=True)
     code, name, cur, pri = rng.choice(items)[:4]
     taken.add("item:" + code)
     delta = _r100(max(abs(fis - fis_p) * rng.uniform(0.3, 0.8), 50000))
@@ -234,7 +234,7 @@ def inject_plh(u, st, an, rng, taken):
 
 
 def inject_cmp(u, st, an, rng, taken):
-    empty = ["表9", "表15"] + ([] if u.procurement else ["表11"])
+    empty = ([] if u.total(FUND) else ["表9"]) + ["表15"] + ([] if u.procurement else ["表11"])
     r = rng.random()
     if r < 0.45:
         table = rng.choice(
