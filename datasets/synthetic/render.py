@@ -226,6 +226,12 @@ TABLE1_GOV = [
 ]
 
 
+# Anomalies whose evidence is all in the narrative: a document holding only these may be
+# published without its tables (the 报表 lost or never attached: "no_tables").
+NARRATIVE_ONLY = {"nar_total", "nar_source", "nar_expend", "nar_func", "yoy_change", "yoy_dir", "yoy_items", "stf"}
+NARRATIVE_ONLY |= {"pct", "unt_yuan", "unt_missing", "no_tables"}
+
+
 class Renderer:
     """Builds the text of one document; one instance per document."""
 
@@ -287,6 +293,16 @@ class Renderer:
                 s += f"（{pct_text(diff, prior, st.pct_dec)}％）"
         return s
 
+    def source(self, yuan: int) -> str:
+        """The 一般公共预算 source of 预算收入, as printed (a NAR anomaly may change it)."""
+        ns = self.an.get("nar_source")
+        return self.mark(ns["key"]) + self.amt(yuan + ns["delta"]) if ns else self.amt(yuan)
+
+    def spent(self, yuan: int) -> str:
+        """预算支出 as printed (a NAR anomaly may make it differ from 预算收入)."""
+        ne = self.an.get("nar_expend")
+        return self.mark(ne["key"]) + self.amt(yuan + ne["delta"]) if ne else self.amt(yuan)
+
     def reason(self, cur: int, prior: int) -> str:
         if prior == 0 and cur:
             return REASON_NEW
@@ -326,7 +342,9 @@ class Renderer:
         self.part_one()
         self.part_two()
         self.part_three()
-        self.part_four()
+        self.tables = not (self.an.get("no_tables") and set(self.an) <= NARRATIVE_ONLY)
+        if self.tables:
+            self.part_four()
         return "\n\n".join(self.out) + "\n"
 
     def part_one(self) -> None:
@@ -354,14 +372,28 @@ class Renderer:
         elif stf and stf["kind"] == "actual_parts":
             x_tot += stf["delta"]
             mk_x = self.mark(stf["key"])
-        elif stf:
+        elif stf and stf["kind"] != "single_part":
             mk_x = self.mark(stf["key"])
         sp = self.st.space
+        auth = [["行政编制", u.auth_admin, ""], ["事业编制", u.auth_inst, ""]]
+        act = [["行政", u.act_admin, ""], ["事业", u.act_inst, ""]]
+        # Many disclosures name only the category a unit has (其中行政编制 12 人).
+        one = (0 in (u.auth_admin, u.auth_inst)) and self.rng.random() < 0.5
+        if stf and stf["kind"] == "single_part":  # one category printed, larger than its total
+            parts, tot = (auth, a_tot) if stf["which"] == "authorized" else (act, x_tot)
+            big = max(parts, key=lambda p: p[1])
+            big[1], big[2] = tot + stf["delta"], self.mark(stf["key"])
+            parts.remove(next(p for p in parts if p is not big))
+            one = False
+
+        def listed(parts: list) -> str:
+            shown = [p for p in parts if p[1] or not one] or parts[:1]
+            return "、".join(f"{p[0]}{sp}{p[2]}{p[1]}{sp}人" for p in shown)
+
         self.p("三、人员情况说明")
         self.p(
-            f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中行政编制{sp}{u.auth_admin}{sp}人、{BRK}"
-            f"事业编制{sp}{u.auth_inst}{sp}人；实有人员{sp}{mk_x}{x_tot}{sp}人，其中行政{sp}{u.act_admin}{sp}人、"
-            f"事业{sp}{u.act_inst}{sp}人。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。"
+            f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中{listed(auth)}；{BRK}"
+            f"实有人员{sp}{mk_x}{x_tot}{sp}人，其中{listed(act)}。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。"
         )
         self.printed_staff = (a_tot, x_tot)
 
@@ -379,12 +411,12 @@ class Renderer:
         tot_pct = st.total_pct and total_p and total != total_p
         inc = (
             f"按照综合预算的原则，本单位所有收入和支出均纳入部门预算管理。{y}年本单位预算收入{BRK}{shown_total}，"
-            f"其中一般公共预算拨款收入{self.amt(gpb)}、政府性基金拨款收入{self.amt(fund)}、{BRK}"
+            f"其中一般公共预算拨款收入{self.source(gpb)}、政府性基金拨款收入{self.amt(fund)}、{BRK}"
             f"上级补助收入{self.amt(upper)}、事业收入{self.amt(bus)}、其他收入{self.amt(0)}、上年结转{self.amt(0)}；"
             f"{y}年本单位预算收入{self.change(total, total_p, pct=tot_pct)}，{self.reason(total, total_p)}。"
         )
         out = (
-            f"{y}年本单位预算支出{self.amt(total)}，其中一般公共预算拨款支出{self.amt(gpb)}、{BRK}"
+            f"{y}年本单位预算支出{self.spent(total)}，其中一般公共预算拨款支出{self.amt(gpb)}、{BRK}"
             f"政府性基金拨款支出{self.amt(fund)}、"
             + (f"上级补助收入安排支出{self.amt(upper)}、" if upper else "")
             + f"事业收入安排支出{self.amt(bus)}，{y}年本单位预算支出{self.change(total, total_p, pct=tot_pct)}，"
