@@ -70,6 +70,7 @@ CLAIMS = {
     "pct": pl.Float64,  # percentage as printed, e.g. 96 for "96%"
     "pct_dec": pl.Int64,
     "basis": pl.String,  # comparison words as printed: 较上年, 比2023年预算, ...
+    "list_word": pl.String,  # the word after the claim opening a list of its parts: 其中, 主要用于, ...
     "current_line": pl.Int64,
     "change_line": pl.Int64,
     "page": pl.Int64,  # 1-based page, for paged inputs

@@ -238,6 +238,21 @@ def _count_claim(item: str, m: re.Match, unit: str, text: str, group: int = 1) -
     return c
 
 
+# Words after a total that open the list of what it is made of: 其中 (or nothing, before
+# an enumerated list of coded items) breaks the whole down; the others name only its main
+# uses, so their list need not add up to the total.
+_LIST_WORD = re.compile(r"其中|主要用于|主要包括|包括|用于|主要有|重点")
+PARTIAL_LIST_WORDS = ("主要用于", "主要包括", "包括", "用于", "主要有", "重点")
+
+
+def _list_word(text: str, end: int) -> str | None:
+    """The list word in the words after a claim, before the next figure."""
+    tail = text[end : end + 40]
+    d = _DIGIT.search(tail)
+    m = _LIST_WORD.search(tail, 0, d.start() if d else len(tail))
+    return m.group() if m else None
+
+
 def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     """A claims-frame row (without unit_id and claim_id) for a claim dict."""
     # The unit printed on the change (or current) is the context for unit-less figures.
@@ -259,6 +274,7 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
         "code": c["code"],
         "item": c["item"],
         "basis": c["basis"],
+        "list_word": _list_word(par.text, c["end"]),
         "direction_word": c["direction_word"],
         "direction": DIRECTION.get(c["direction_word"], "flat") if c["direction_word"] else None,
     }

@@ -10,7 +10,7 @@ from datasets import narrative, roles, tables
 from datasets.numbers import to_yuan
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
-from datasets.vocabulary import SECTIONS
+from datasets.vocabulary import SECTIONS, SOURCE_LABEL
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
 _PLACEHOLDER_HINTS = ("XX", "xx", "Xx", "xX", "××", "***", "○○", "待填", "待补充", "请填写", "___")  # a fast pre-check
@@ -222,12 +222,9 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
     def first(item: str, field: str = "current"):
         return next((c[field] for c in claims if c["item"] == item and c[field] is not None), None)
 
-    def first_yuan(item: str, field: str):
-        return next((c[f"{field}_yuan"] for c in claims if c["item"] == item and c[f"{field}_yuan"] is not None), None)
-
     total = _table_total(cells)
     if total is None:
-        total = first_yuan("income_total", "current") or first_yuan("expenditure_total", "current")
+        total = _confirmed_total(claims)
     return {
         "unit_name": name,
         "year": year,
@@ -239,6 +236,36 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
         "sangong_total_yuan": _meant_yuan(claims, "sangong"),
         "sangong_prior_yuan": _prior_yuan(claims, "sangong"),
     }
+
+
+def _confirmed_total(claims: list[dict]) -> float | None:
+    """The narrative's budget total where no 表1 is read: the 预算收入 (or 预算支出) that
+    the text confirms, by 预算支出 (预算收入) equal to it or by its 其中 sources adding up
+    to it; else the first printed. A figure stated once may be the one mistyped."""
+    totals = [
+        (i, c)
+        for i, c in enumerate(claims)
+        if c["item"] in ("income_total", "expenditure_total") and c["current_yuan"] is not None
+    ]
+    if not totals:
+        return None
+
+    def slack(c: dict, n: int = 1) -> float:  # n printed figures' rounding, in 元
+        return n * 0.5 * 10 ** -(c["current_dec"] or 0) * (c["current_yuan"] / c["current"] if c["current"] else 1)
+
+    for i, c in totals:
+        others = [d for _, d in totals if d["item"] != c["item"]]
+        if any(abs(d["current_yuan"] - c["current_yuan"]) <= slack(c, 2) for d in others):
+            return c["current_yuan"]
+        parts = []
+        for d in claims[i + 1 :]:
+            label = d["label"] or ""
+            if d["code"] or d["current_yuan"] is None or not SOURCE_LABEL.search(label) or label.startswith("本单位"):
+                break
+            parts.append(d["current_yuan"])
+        if len(parts) >= 2 and abs(sum(parts) - c["current_yuan"]) <= slack(c, len(parts) + 1):
+            return c["current_yuan"]
+    return totals[0][1]["current_yuan"]
 
 
 def _meant_yuan(claims: list[dict], item: str) -> float | None:

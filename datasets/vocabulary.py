@@ -56,6 +56,15 @@ def item_of(label: str) -> str | None:
     return None
 
 
+# Sources a 预算收入 (支出, 财政拨款收入 …) is listed by after 其中: 一般公共预算拨款收入,
+# 事业收入, 上级补助收入, 上年结转, 事业收入安排支出 … (the labels as cleaned).
+SOURCE_LABEL = re.compile(
+    r"(?:拨款收入|拨款支出|补助收入|事业收入|经营收入|上缴收入|其他收入|结转|余额|安排支出|拨款|弥补收支差额)$"
+)
+# Totals a narrative breaks down into sources or coded items.
+TOTAL_ITEMS = ("income_total", "expenditure_total", "fiscal_income", "fiscal_expenditure")
+
+
 # Headings of the parts of a disclosure, for completeness checks (CMP).
 SECTIONS: list[tuple[str, re.Pattern]] = [
     (key, re.compile(pattern))

@@ -129,6 +129,8 @@ def problems(raw: str) -> set[str]:
     text = normalise(raw)
     bad: set[str] = set()
     split = text.rfind("第四部分 公开报表")
+    if split < text.rfind("第一部分 单位概况"):  # published without its tables
+        split = len(text)
     narrative = text[:split].replace("\n", "")
     tables = tables_of(text[split:])
 
@@ -138,7 +140,7 @@ def problems(raw: str) -> set[str]:
 
     # CMP: contents list against the tables present; sections present.
     present = set(tables)
-    for row in tables["目录"]["rows"][1:]:
+    for row in tables["目录"]["rows"][1:] if "目录" in tables else []:
         tid, empty, reason = row[0], row[2], row[3] if len(row) > 3 else ""
         if empty == "是" and not reason:
             bad.add("CMP")
@@ -152,11 +154,11 @@ def problems(raw: str) -> set[str]:
 
     # STF.
     m = re.search(
-        r"人员编制 ?(\d+) ?人，其中行政编制 ?(\d+) ?人、事业编制 ?(\d+) ?人；实有人员 ?(\d+) ?人，"
-        r"其中行政 ?(\d+) ?人、事业 ?(\d+) ?人",
+        r"人员编制 ?(\d+) ?人，其中(?:行政编制 ?(\d+) ?人)?、?(?:事业编制 ?(\d+) ?人)?；实有人员 ?(\d+) ?人，"
+        r"其中(?:行政 ?(\d+) ?人)?、?(?:事业 ?(\d+) ?人)?",
         narrative,
     )
-    a, a1, a2, x, x1, x2 = map(int, m.groups())
+    a, a1, a2, x, x1, x2 = (int(g or 0) for g in m.groups())
     if a != a1 + a2 or x != x1 + x2 or x > a:
         bad.add("STF")
 
@@ -186,13 +188,14 @@ def problems(raw: str) -> set[str]:
                 bad.add("ARI")
         return head
 
-    g1 = groups("表1")
-    total = check_group(g1[0])
+    g1 = groups("表1") if "表1" in tables else [[], [], []]
+    spent = interval(re.search(rf"预算支出({NUM}) ?万元", narrative)[1], "万元")
+    total = check_group(g1[0]) if g1[0] else spent
     for col in g1[1:]:
-        if not agree(check_group(col), total):
+        if col and not agree(check_group(col), total):
             bad.add("ARI")
     income = dict(g1[0])
-    all_fiscal = not income.get("3、事业收入")
+    all_fiscal = not income.get("3、事业收入") and not income.get("2、上级补助收入")
     if "表4" in tables:
         g4 = groups("表4")
         for col in g4:
@@ -208,9 +211,16 @@ def problems(raw: str) -> set[str]:
         if not agree(cell_amount(t2["rows"][1][1], t2["unit"]), total):
             bad.add("XTB")
 
-    # NAR: narrative totals and items against the tables.
+    # NAR: narrative totals and items against the tables and against each other.
     m = re.search(rf"预算收入({NUM}) ?万元", narrative)
-    if not agree(interval(m[1], "万元"), total):
+    if not agree(interval(m[1], "万元"), total) or not agree(spent, total):
+        bad.add("NAR")
+    sources = re.search(
+        rf"预算收入{NUM} ?万元，其中一般公共预算拨款收入({NUM}) ?万元、政府性基金拨款收入({NUM}) ?万元、"
+        rf"上级补助收入({NUM}) ?万元、事业收入({NUM}) ?万元",
+        narrative,
+    )
+    if not agree(total_of([interval(x, "万元") for x in sources.groups()]), interval(m[1], "万元")):
         bad.add("NAR")
     fis_total = re.search(rf"当年一般公共预算拨款支出{CLAUSE}", narrative)
     bad |= clause_problems(fis_total)
@@ -279,7 +289,7 @@ def problems(raw: str) -> set[str]:
 
     # PRF: project tables and the whole-unit table against 表1.
     dept = dict(g1[2])
-    projects = dept.get("2、专项业务经费支出") or (0, 0)
+    projects = dept.get("2、专项业务经费支出") or (0, 0) if g1[2] else total_of([])
     amounts = []
     for tid, t in tables.items():
         if tid.startswith("表13-"):

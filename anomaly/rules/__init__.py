@@ -10,6 +10,7 @@ from anomaly.rules import (
     cross,  # noqa: F401
     nar,  # noqa: F401
     nar_detail,  # noqa: F401
+    nar_self,  # noqa: F401
     pct,  # noqa: F401
     plh,  # noqa: F401
     prf,  # noqa: F401

@@ -220,8 +220,10 @@ _FISCAL = "财政拨款|部门预算|预算拨款|政府性基金|国有资本|�
 
 
 def all_fiscal(ctx: Context) -> pl.DataFrame:
-    """Units whose 表1 income is all 财政拨款 (so 表4 should repeat 表1), with a column
-    `all_fiscal` (bool). Units without a readable 表1 income group are absent."""
+    """Units whose 表1 income is all 财政拨款 (so 表4 should repeat 表1), with columns
+    `all_fiscal` (bool) and `all_gpb` (all of it 一般公共预算拨款, no 政府性基金 or 国有资本:
+    only then are 表1's amounts the narrative's 一般公共预算 figures). Units without a
+    readable 表1 income group are absent."""
 
     def build():
         g = grid(ctx).filter((pl.col("table_id") == "表1") & (pl.col("kind") == "income"))
@@ -248,7 +250,21 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
             .group_by("unit_id")
             .agg(pl.len().alias("n_other"))
         )
-        out = tot.join(fiscal, on="unit_id", how="left").join(other, on="unit_id", how="left")
+        # 政府性基金 and 国有资本 are 财政拨款 but not 一般公共预算 (the narrative's items).
+        fund = (
+            g.filter(
+                pl.col("level").is_in([0, 1, 2])
+                & pl.col("base").str.contains("政府性基金|国有资本")
+                & (pl.col("value_yuan").fill_null(0) > 0)
+            )
+            .group_by("unit_id")
+            .agg(pl.len().alias("n_fund"))
+        )
+        out = (
+            tot.join(fiscal, on="unit_id", how="left")
+            .join(other, on="unit_id", how="left")
+            .join(fund, on="unit_id", how="left")
+        )
         return out.with_columns(
             (
                 (pl.col("f_lo") <= pl.col("t_hi") + 1e-6)
@@ -257,7 +273,7 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
             )
             .fill_null(False)
             .alias("all_fiscal")
-        ).select("unit_id", "all_fiscal")
+        ).select("unit_id", "all_fiscal", (pl.col("all_fiscal") & pl.col("n_fund").is_null()).alias("all_gpb"))
 
     return ctx.cached("all_fiscal", build)
 

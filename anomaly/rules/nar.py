@@ -125,7 +125,7 @@ def _narrative_vs_table(
     """`defer`: (unit_id, cls) flagged item by item by a detail-table rule (NAR006 /
     NAR009); those classes are not reported again here (outcome not_applicable when
     nothing else of the unit is judged)."""
-    fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")
+    fiscal = all_fiscal(ctx).filter("all_gpb").select("unit_id")
     good, sums = _table_classes(ctx, kind, level, table)
     cur = fig("current")
     items = claims.with_columns(key.alias("cls"), cur.lo.alias("n_lo"), cur.hi.alias("n_hi")).filter(
@@ -165,7 +165,7 @@ def _narrative_vs_table(
             )
         )
     judged = per.select("unit_id")
-    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
+    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_gpb")).select("unit_id"), left])
     return Result(hits, pl.concat([ctx.status(judged["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")]))
 
 
@@ -274,7 +274,9 @@ def nar002(ctx: Context) -> Result:
 
     Catches: the narrative's 功能 items (行政运行（2010301）… 万元, 住房公积金（2210201）…) summed by class
     (201 一般公共服务 …) that differ from 表1's class amounts. Judged only where comparable:
-    the unit's income is all 财政拨款 (the narrative items are 一般公共预算 figures) and
+    the unit's income is all 一般公共预算拨款 (the narrative items are 一般公共预算 figures,
+    while 表1 also holds 政府性基金, 事业收入 … : 城乡社区支出 items of 2,490.95万元 rightly
+    fall short of a 表1 class of 4,170.95万元 that includes 1,680万元 of fund money) and
     表1's recognised classes add up to its total. A class with an item that NAR006 flags
     against its 表5 row is left to NAR006 (one finding per wrong claim). Why it matters:
     the narrative explains the tables; if they disagree, one of them misreports where the
@@ -318,7 +320,8 @@ def nar003(ctx: Context) -> Result:
     Catches: a narrative 商品和服务支出(302) that differs from the sum of 表1's
     (2)商品和服务支出 rows (under 人员经费和公用经费 and under 专项业务经费); in the seed
     (line 164) the text folds the 资本性支出（基本建设） amount into 302. Judged only where the unit's
-    income is all 财政拨款 and 表1's recognised sub-items add up to the group total. A class
+    income is all 一般公共预算拨款 (no 政府性基金, as for NAR002) and 表1's recognised
+    sub-items add up to the group total. A class
     NAR009 flags against its 表6 row is left to NAR009. Why it matters: the economic
     classes tell what the money buys; 302 is where 公用经费 sits.
     """
@@ -372,7 +375,8 @@ def nar004(ctx: Context) -> Result:
     Catches: a 50x item of the narrative (机关商品和服务支出(502) … 万元) that differs from
     表1's class of the same name (2、机关商品和服务支出 … 元). 504 is 机关资本性支出
     （二）, printed in 表1 as 机关资本性支出（基本建设）. Judged only where the unit's income is
-    all 财政拨款 and 表1's recognised classes add up to the group total. A class NAR009
+    all 一般公共预算拨款 (as for NAR002) and 表1's recognised classes add up to the group
+    total. A class NAR009
     flags against its 表6 row is left to NAR009.
     """
     c = money_claims(ctx).filter(
@@ -407,12 +411,12 @@ def nar005(ctx: Context) -> Result:
 
     Catches: 公用经费 in the text that matches neither 表1's (2)商品和服务支出 under
     1、人员经费和公用经费支出 (基本支出) nor that plus the class's 资本性支出. Judged only
-    where the unit's income is all 财政拨款 (the narrative figure is 一般公共预算). The
+    where the unit's income is all 一般公共预算拨款 (the narrative figure is 一般公共预算). The
     seed's 公用经费 (line 206) agrees with its 表1. A claim NAR007 flags against 表7/表8 is left to
     NAR007 (outcome not_applicable). Why it matters: 公用经费 is the running-cost line
     that oversight compares across units.
     """
-    fiscal = all_fiscal(ctx).filter("all_fiscal").select("unit_id")
+    fiscal = all_fiscal(ctx).filter("all_gpb").select("unit_id")
     g = grid(ctx).filter(
         (pl.col("table_id") == "表1") & (pl.col("kind") == "dept_econ") & pl.col("level").is_in([1, 2])
     )
@@ -487,7 +491,7 @@ def nar005(ctx: Context) -> Result:
                 f"The text gives 公用经费 as {wan(r['current_yuan'])}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {wan(r['g_val'])}.",
             )
         )
-    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_fiscal")).select("unit_id"), left])
+    na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_gpb")).select("unit_id"), left])
     return Result(
         hits, pl.concat([ctx.status(j.filter("ok")["unit_id"], "pass"), ctx.status(na["unit_id"], "not_applicable")])
     )

@@ -1,6 +1,6 @@
 """NAR: narrative figures against the detail tables (表5–表8 by code, 表12 by column).
 
-表1 only has class totals, and only for units funded entirely by 财政拨款 are they
+表1 only has class totals, and only for units funded entirely by 一般公共预算拨款 are they
 comparable with the narrative's 一般公共预算 items (NAR002–NAR005). The detail tables are
 一般公共预算 tables, so they are comparable for every unit that prints them:
 
@@ -427,7 +427,7 @@ def nar007(ctx: Context) -> Result:
     表7's 合计 row in the 公用经费 column (or the sum of its 7-digit rows), 表8's 合计 row
     in a 公用经费 column, 表8's row 302 商品和服务支出, or 302 plus 310 资本性支出. These
     tables are 一般公共预算 basic spending, so every unit that prints them is judged (NAR005
-    against 表1 only applies to units funded entirely by 财政拨款, and does not repeat a
+    against 表1 only applies to units funded entirely by 一般公共预算拨款, and does not repeat a
     claim this rule flags). A unit without 表7 and 表8 is not applicable; one whose tables
     have none of these figures is insufficient data.
     """

@@ -203,15 +203,21 @@ _PART_NAMES = {"admin": "行政", "inst": "事业", "worker": "工勤", "other":
 
 
 def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
-    """The total against every part listed after it (其中行政…、事业…、工勤…)."""
+    """The total against every part listed after it (其中行政…、事业…、工勤…). One part
+    alone is judged when it is a known category (其中行政编制 12 人: the only one the unit
+    has) or, whatever it is, when it exceeds the total (impossible in any case)."""
     s = _staff(ctx)
     parts = [f"{total}_{k}" for k in _PART_NAMES if f"{total}_{k}" in s.columns]
-    if total not in s.columns or len(parts) < 2:
+    if total not in s.columns or not parts:
         return Result([], None)
     listed = pl.sum_horizontal([pl.col(p).is_not_null().cast(pl.Int32) for p in parts])
-    s = s.filter(pl.col(total).is_not_null() & (listed >= 2)).with_columns(
+    other = f"{total}_other"
+    known_one = (listed == 1) & (pl.col(other).is_null() if other in s.columns else pl.lit(True))
+    s = s.filter(pl.col(total).is_not_null() & (listed >= 1)).with_columns(
         pl.sum_horizontal([pl.col(p).fill_null(0) for p in parts]).alias("sum")
     )
+    judged = (listed >= 2) | known_one | (pl.col("sum") > pl.col(total))
+    s = s.filter(judged)
     hits = []
     for r in s.filter(pl.col("sum") != pl.col(total)).iter_rows(named=True):
         present = [p for p in parts if r[p] is not None]
@@ -243,8 +249,10 @@ def stf001(ctx: Context) -> Result:
 
     Catches: 编制 42 人，其中行政编制 34 人、事业编制 11 人 (34 + 11 = 45 ≠ 42). Every part
     listed after the total counts (行政, 事业, 工勤, and any other 人 figure before the next
-    total), since a 其中 list is complete by convention; the rule needs at least two
-    parts. Why it matters: staff numbers drive per-capita budgets.
+    total), since a 其中 list is complete by convention. A single part is judged when it is
+    行政, 事业 or 工勤 (the unit's only category: 编制 12 人，其中行政编制 14 人), and any
+    single part larger than the total is flagged (impossible in any case). Why it
+    matters: staff numbers drive per-capita budgets.
     """
     return _parts_rule(ctx, "staff_authorized", "人员编制", "Authorised staff")
 

@@ -144,7 +144,7 @@ TOTAL_ITEMS = ["gpb_expenditure", "expenditure_total", "fiscal_expenditure"]
 
 def item_groups(ctx: Context) -> pl.DataFrame:
     """Runs of consecutive coded items (7-digit 功能, 30x 部门经济, 50x 政府经济) with the
-    interval sums of their current figures and signed changes, in 元."""
+    interval sums of their current figures and signed changes, in 元 (n: items in the run)."""
 
     def build():
         c = money_claims(ctx).filter(pl.col("code").is_not_null() & pl.col("current").is_not_null())
@@ -185,23 +185,20 @@ def item_groups(ctx: Context) -> pl.DataFrame:
                 (pl.col("direction") == "flat") | (pl.col("direction").is_not_null() & pl.col("change").is_not_null())
             ).alias("has_change"),
         )
-        return (
-            c.group_by("unit_id", "run", "family_key")
-            .agg(
-                pl.col("claim_id").min().alias("first_id"),
-                pl.col("line").min().alias("first_line"),
-                pl.col("line").max().alias("last_line"),
-                pl.len().alias("n"),
-                pl.col("c_lo").sum(),
-                pl.col("c_hi").sum(),
-                pl.col("current_yuan").sum().alias("c_val"),
-                pl.col("d_lo").sum(),
-                pl.col("d_hi").sum(),
-                pl.col("d_val").sum(),
-                pl.col("has_change").all().alias("all_changes"),
-                pl.col("text").first().alias("first_text"),
-            )
-            .filter(pl.col("n") >= 2)
+        return c.group_by("unit_id", "run", "family_key").agg(
+            pl.col("claim_id").min().alias("first_id"),
+            pl.col("line").min().alias("first_line"),
+            pl.col("line").max().alias("last_line"),
+            pl.len().alias("n"),
+            pl.col("c_lo").sum(),
+            pl.col("c_hi").sum(),
+            pl.col("current_yuan").sum().alias("c_val"),
+            pl.col("d_lo").sum(),
+            pl.col("d_hi").sum(),
+            pl.col("d_val").sum(),
+            pl.col("has_change").all().alias("all_changes"),
+            pl.col("text").first().alias("first_text"),
+            pl.col("text").str.join(" … ").alias("all_text"),
         )
 
     return ctx.cached("item_groups", build)
@@ -228,7 +225,7 @@ def yoy003(ctx: Context) -> Result:
     matters: an itemisation that does not reconcile means at least one item's change (or
     the total's) is wrong, and the explanation of the year's change cannot be trusted.
     """
-    groups = item_groups(ctx)
+    groups = item_groups(ctx).filter(pl.col("n") >= 2)
     mc = money_claims(ctx)
     cur, chg = fig("current"), fig("change")
     sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)

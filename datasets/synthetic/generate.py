@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
-from datasets.synthetic.model import OUTLIER_FEATURES, Unit, build_unit, make_outlier
+from datasets.synthetic.model import FUND, GPB, OUTLIER_FEATURES, Unit, build_unit, make_outlier
 from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
 VERSION = 1
@@ -131,6 +131,23 @@ def inject_xtb(u, st, an, rng, taken):
 
 
 def inject_nar(u, st, an, rng, taken):
+    # A third are published without their tables (honoured by the renderer only when
+    # every anomaly of the document is in the narrative): the text must check itself.
+    if rng.random() < 0.3:
+        an["no_tables"] = True
+    r = rng.random()
+    if r < 0.3 and "total" not in taken:
+        taken.add("total")
+        total = u.total()
+        delta = _r100(max(total * rng.uniform(0.03, 0.1), 50000)) * rng.choice((1, -1))
+        if rng.random() < 0.5:
+            an["nar_source"] = {"delta": delta, "key": "NAR"}
+            return "income_sources", (
+                f"narrative 其中一般公共预算拨款收入 {wan(u.total(GPB) + delta)}万元: the sources no longer "
+                f"add up to 预算收入 {wan(total)}万元"
+            )
+        an["nar_expend"] = {"delta": delta, "key": "NAR"}
+        return "expenditure_total", f"narrative 预算支出 {wan(total + delta)}万元 but 预算收入 is {wan(total)}万元"
     r = rng.random()
     if r < 0.35 and "total" not in taken:
         taken.add("total")
@@ -139,7 +156,7 @@ def inject_nar(u, st, an, rng, taken):
         an["nar_total"] = {"delta": delta, "key": "NAR"}
         return "total_income", f"narrative 预算收入 {wan(total + delta)}万元 but 表1 收入总计 is {wan(total)}万元"
     if r < 0.7:
-        items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
+        items = [it for it in u.func_items(GPB) if "item:" + it[0] not in taken]
         if items:
             code, name, cur = rng.choice(items)[:3]
             taken.add("item:" + code)
@@ -147,6 +164,7 @@ def inject_nar(u, st, an, rng, taken):
             an["nar_func"] = {"code": code, "delta": delta, "key": "NAR"}
             return "function_item", f"narrative {name}({code}) {wan(cur + delta)}万元 but 表5 shows {wan(cur)}万元"
     if "gongyong" in taken or "absent:表8" in taken:
+        an.pop("no_tables", None)
         return None
     taken |= {"gongyong", "uses:表8"}
     pf = u.public_funds()[0]
@@ -178,8 +196,8 @@ def inject_yoy(u, st, an, rng, taken):
                 "direction_word",
                 f"{slot}: {wan(cur)} vs prior {wan(pri)} is an {right} but the word says the opposite",
             )
-    items = [it for it in u.func_items(True) if "item:" + it[0] not in taken]
-    fis, fis_p = u.total(True), u.total(True, prior=True)
+    items = [it for it in u.func_items(GPB) if "item:" + it[0] not in taken]
+    fis, fis_p = u.total(GPB), u.total(GPB, prior=True)
     code, name, cur, pri = rng.choice(items)[:4]
     taken.add("item:" + code)
     delta = _r100(max(abs(fis - fis_p) * rng.uniform(0.3, 0.8), 50000))
@@ -243,7 +261,7 @@ def inject_plh(u, st, an, rng, taken):
 
 
 def inject_cmp(u, st, an, rng, taken):
-    empty = ["表9", "表15"] + ([] if u.procurement else ["表11"])
+    empty = ([] if u.total(FUND) else ["表9"]) + ["表15"] + ([] if u.procurement else ["表11"])
     r = rng.random()
     if r < 0.45:
         table = rng.choice(
@@ -261,6 +279,14 @@ def inject_cmp(u, st, an, rng, taken):
 
 
 def inject_stf(u, st, an, rng, taken):
+    if rng.random() < 0.25:
+        which = rng.choice(("authorized", "actual"))
+        delta = rng.choice((1, 2, 3))
+        an["stf"] = {"kind": "single_part", "which": which, "delta": delta, "key": "STF"}
+        total = u.staff_authorized if which == "authorized" else u.staff_actual
+        return "single_part_above_total", (
+            f"{'编制' if which == 'authorized' else '实有'} {total} but the only category printed is {total + delta}"
+        )
     r = rng.random()
     delta = rng.choice((1, 2, 3, 5, -1, -2, -3))
     if r < 0.35:
@@ -389,8 +415,9 @@ def render_document(
 
 def truth_of(u: Unit, st: Style, r: Renderer) -> dict:
     total = u.total()
-    printed_total = round_div(total, 100) * 100 if st.table_unit == "wan" else total
-    if st.template is not None:  # 表一 in its own 单位
+    # In 万元 with two decimals where the tables print 万元 or the document has none.
+    printed_total = round_div(total, 100) * 100 if st.table_unit == "wan" or not r.tables else total
+    if st.template is not None and r.tables:  # 表一 in its own 单位
         step = {"元": 1, "千元": 10, "万元": 100}[st.template.units["summary"]]
         printed_total = round_div(total, step) * step
     sg, sg_p = r.printed_sangong

@@ -8,6 +8,7 @@ before printing. Printing only rounds, which the checks' rounding intervals abso
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from datasets.synthetic.kinds import (
@@ -22,6 +23,18 @@ from datasets.synthetic.kinds import (
 )
 
 SANGONG_PARTS = ("abroad", "reception", "car_buy", "car_run")
+# Sources of money. 财政拨款 is GPB + FUND; the 一般公共预算 tables and the narrative's
+# 一般公共预算 section cover GPB only, 表1-表3 every source.
+GPB, FUND, BUSINESS, UPPER = "一般公共预算拨款", "政府性基金拨款", "事业收入", "上级补助收入"
+
+
+def _keep(a: Alloc, which: bool | str | None) -> bool:
+    """which: None (every source), True/False (财政拨款 or not), or one source."""
+    if which is None:
+        return True
+    if isinstance(which, str):
+        return a.source == which
+    return a.fiscal == which
 
 
 @dataclass
@@ -30,9 +43,14 @@ class Alloc:
     name: str
     econ: str  # 部门经济 class: 301 302 303 310
     basic: bool  # 基本支出 (else 专项/项目)
-    fiscal: bool  # 财政拨款 (else 事业收入)
+    fiscal: bool  # 财政拨款 (else 事业收入 or 上级补助收入)
     cur: int
     prior: int
+    fund: str = ""  # GPB, FUND, BUSINESS or UPPER; "" is GPB when fiscal, else BUSINESS
+
+    @property
+    def source(self) -> str:
+        return self.fund or (GPB if self.fiscal else BUSINESS)
 
 
 @dataclass
@@ -81,14 +99,14 @@ class Unit:
     def staff_actual(self) -> int:
         return self.act_admin + self.act_inst
 
-    def total(self, fiscal: bool | None = None, prior: bool = False) -> int:
-        return sum(a.prior if prior else a.cur for a in self.allocs if fiscal is None or a.fiscal == fiscal)
+    def total(self, fiscal: bool | str | None = None, prior: bool = False) -> int:
+        return sum(a.prior if prior else a.cur for a in self.allocs if _keep(a, fiscal))
 
-    def func_items(self, fiscal: bool | None = None) -> list[tuple[str, str, int, int, int, int]]:
+    def func_items(self, fiscal: bool | str | None = None) -> list[tuple[str, str, int, int, int, int]]:
         """(code, name, current, prior, basic, project) per 7-digit item, in code order."""
         acc: dict[str, list] = {}
         for a in self.allocs:
-            if fiscal is not None and a.fiscal != fiscal:
+            if not _keep(a, fiscal):
                 continue
             r = acc.setdefault(a.code, [a.name, 0, 0, 0, 0])
             r[1] += a.cur
@@ -96,32 +114,34 @@ class Unit:
             r[3 if a.basic else 4] += a.cur
         return [(c, r[0], r[1], r[2], r[3], r[4]) for c, r in sorted(acc.items())]
 
-    def func_classes(self, fiscal: bool | None = None) -> dict[str, int]:
+    def func_classes(self, fiscal: bool | str | None = None) -> dict[str, int]:
         acc: dict[str, int] = {}
         for a in self.allocs:
-            if fiscal is None or a.fiscal == fiscal:
+            if _keep(a, fiscal):
                 acc[a.code[:3]] = acc.get(a.code[:3], 0) + a.cur
         return acc
 
-    def dept_econ(self, fiscal: bool | None = None, basic: bool | None = None, prior: bool = False) -> dict[str, int]:
+    def dept_econ(
+        self, fiscal: bool | str | None = None, basic: bool | None = None, prior: bool = False
+    ) -> dict[str, int]:
         acc: dict[str, int] = {}
         for a in self.allocs:
-            if (fiscal is None or a.fiscal == fiscal) and (basic is None or a.basic == basic):
+            if _keep(a, fiscal) and (basic is None or a.basic == basic):
                 acc[a.econ] = acc.get(a.econ, 0) + (a.prior if prior else a.cur)
         return acc
 
-    def gov_econ(self, fiscal: bool | None = None, prior: bool = False) -> dict[str, int]:
+    def gov_econ(self, fiscal: bool | str | None = None, prior: bool = False) -> dict[str, int]:
         acc: dict[str, int] = {}
         for a in self.allocs:
-            if fiscal is None or a.fiscal == fiscal:
+            if _keep(a, fiscal):
                 g = gov_econ(a.econ, self.kind.admin)
                 acc[g] = acc.get(g, 0) + (a.prior if prior else a.cur)
         return acc
 
     def public_funds(self) -> tuple[int, int]:
-        """公用经费: 财政拨款 basic 302, current and prior."""
-        cur = sum(a.cur for a in self.allocs if a.fiscal and a.basic and a.econ == "302")
-        pri = sum(a.prior for a in self.allocs if a.fiscal and a.basic and a.econ == "302")
+        """公用经费: 一般公共预算 basic 302, current and prior."""
+        cur = sum(a.cur for a in self.allocs if a.source == GPB and a.basic and a.econ == "302")
+        pri = sum(a.prior for a in self.allocs if a.source == GPB and a.basic and a.econ == "302")
         return cur, pri
 
     def sangong_total(self) -> tuple[int, int]:
@@ -256,6 +276,9 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
     training = _r100(rng.uniform(3000, 50000))
     equipment = rng.randint(*k.equipment)
     procurement = _r100(sum(p.total for p in projects) * rng.uniform(0.1, 0.6)) if rng.random() < 0.5 else 0
+    # Other sources from a generator of their own, so the draws above (and every corpus
+    # made before) stay as they were.
+    _other_sources(random.Random(hash(rng.getstate()[1])), k, allocs, projects)
     return Unit(
         county=county,
         name=name,
@@ -278,6 +301,45 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
         procurement=procurement,
         offices=rng.randint(3, 9),
     )
+
+
+# 政府性基金 spending by kind of unit, as county budgets place it: 国有土地使用权出让收入
+# (212 城乡社区) for construction and land, 彩票公益金 (229) for welfare and sport.
+FUND_ITEMS = {
+    "housing": (0.7, "2120803", "城市建设支出", "城市基础设施建设项目"),
+    "natural_resources": (0.6, "2120802", "土地开发支出", "土地开发整理项目"),
+    "town": (0.25, "2120899", "其他国有土地使用权出让收入安排的支出", "集镇建设项目"),
+    "subdistrict": (0.2, "2120899", "其他国有土地使用权出让收入安排的支出", "社区基础设施改造项目"),
+    "civil": (0.5, "2296002", "用于社会福利的彩票公益金支出", "福利彩票公益金项目"),
+    "culture_tourism": (0.4, "2296003", "用于体育事业的彩票公益金支出", "体育彩票公益金项目"),
+}
+
+
+def _other_sources(rng, k: Kind, allocs: list[Alloc], projects: list[Project]) -> None:
+    """政府性基金拨款 (a project of the kinds in FUND_ITEMS) and 上级补助收入 (事业单位: part
+    of the running costs), added to a unit built from 一般公共预算 and 事业收入."""
+    fund = FUND_ITEMS.get(k.key)
+    if fund and rng.random() < fund[0]:
+        _, code, name, project = fund
+        main = sum(a.cur for a in allocs if a.code[:3] == k.func_class)
+        amount = _r100(sum(a.cur for a in allocs) * rng.uniform(0.15, 0.9))
+        if code[:3] != k.func_class:  # the unit's own class stays its largest
+            amount = min(amount, _r100(main * 0.7))
+        if amount >= 10000:
+            prior = 0 if rng.random() < 0.25 else _prior(rng, amount, round100=True)
+            capital = _r100(amount * rng.uniform(0.3, 0.8)) if code.startswith("212") else 0
+            left = prior
+            parts = [(e, v) for e, v in (("302", amount - capital), ("310", capital)) if v > 0]
+            for j, (econ, v) in enumerate(parts):
+                pv = left if j == len(parts) - 1 else int(prior * v / amount)
+                left -= pv
+                allocs.append(Alloc(code, name, econ, False, True, v, pv, FUND))
+            projects.append(Project(project, code, amount, 0, prior))
+    if not k.admin and rng.random() < 0.15:
+        run_code, run_name = k.run
+        amount = _r100(sum(a.cur for a in allocs) * rng.uniform(0.03, 0.15))
+        if amount >= 10000:
+            allocs.append(Alloc(run_code, run_name, "302", True, False, amount, _prior(rng, amount, True), UPPER))
 
 
 def make_outlier(rng, u: Unit, feature: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datasets.synthetic.kinds import DEPT_ECON, FUNC_CLASSES, GOV_ECON
-from datasets.synthetic.model import Unit
+from datasets.synthetic.model import BUSINESS, FUND, GPB, UPPER, Unit
 
 BRK = "\x03"  # possible soft line break inside a sentence
 BRK_UNIT = "\x04"  # possible soft line break between a number and its unit
@@ -170,11 +170,11 @@ EMPTY_REASONS = ["不涉及", "本单位无此项收支", "本单位无政府性
 
 TABLE1_INCOME = [
     ("1、财政拨款", "fiscal"),
-    ("(1)一般公共预算拨款", "fiscal"),
+    ("(1)一般公共预算拨款", "gpb"),
     ("其中：专项资金列入部门预算的项目", None),
-    ("(2)政府性基金拨款", None),
+    ("(2)政府性基金拨款", "fund"),
     ("(3)国有资本经营预算收入", None),
-    ("2、上级补助收入", None),
+    ("2、上级补助收入", "upper"),
     ("3、事业收入", "business"),
     ("其中：纳入财政专户管理的收费", None),
     ("4、事业单位经营收入", None),
@@ -225,6 +225,12 @@ TABLE1_GOV = [
     ("511", "债务利息及费用支出"),
     ("599", "其他支出"),
 ]
+
+
+# Anomalies whose evidence is all in the narrative: a document holding only these may be
+# published without its tables (the 报表 lost or never attached: "no_tables").
+NARRATIVE_ONLY = {"nar_total", "nar_source", "nar_expend", "nar_func", "yoy_change", "yoy_dir", "yoy_items", "stf"}
+NARRATIVE_ONLY |= {"pct", "unt_yuan", "unt_missing", "no_tables"}
 
 
 class Renderer:
@@ -288,6 +294,16 @@ class Renderer:
                 s += f"（{pct_text(diff, prior, st.pct_dec)}％）"
         return s
 
+    def source(self, yuan: int) -> str:
+        """The 一般公共预算 source of 预算收入, as printed (a NAR anomaly may change it)."""
+        ns = self.an.get("nar_source")
+        return self.mark(ns["key"]) + self.amt(yuan + ns["delta"]) if ns else self.amt(yuan)
+
+    def spent(self, yuan: int) -> str:
+        """预算支出 as printed (a NAR anomaly may make it differ from 预算收入)."""
+        ne = self.an.get("nar_expend")
+        return self.mark(ne["key"]) + self.amt(yuan + ne["delta"]) if ne else self.amt(yuan)
+
     def reason(self, cur: int, prior: int) -> str:
         if prior == 0 and cur:
             return REASON_NEW
@@ -327,7 +343,9 @@ class Renderer:
         self.part_one()
         self.part_two()
         self.part_three()
-        self.part_four()
+        self.tables = not (self.an.get("no_tables") and set(self.an) <= NARRATIVE_ONLY)
+        if self.tables:
+            self.part_four()
         return "\n\n".join(self.out) + "\n"
 
     def part_one(self) -> None:
@@ -355,22 +373,38 @@ class Renderer:
         elif stf and stf["kind"] == "actual_parts":
             x_tot += stf["delta"]
             mk_x = self.mark(stf["key"])
-        elif stf:
+        elif stf and stf["kind"] != "single_part":
             mk_x = self.mark(stf["key"])
         sp = self.st.space
+        auth = [["行政编制", u.auth_admin, ""], ["事业编制", u.auth_inst, ""]]
+        act = [["行政", u.act_admin, ""], ["事业", u.act_inst, ""]]
+        # Many disclosures name only the category a unit has (其中行政编制 12 人).
+        one = (0 in (u.auth_admin, u.auth_inst)) and self.rng.random() < 0.5
+        if stf and stf["kind"] == "single_part":  # one category printed, larger than its total
+            parts, tot = (auth, a_tot) if stf["which"] == "authorized" else (act, x_tot)
+            big = max(parts, key=lambda p: p[1])
+            big[1], big[2] = tot + stf["delta"], self.mark(stf["key"])
+            parts.remove(next(p for p in parts if p is not big))
+            one = False
+
+        def listed(parts: list) -> str:
+            shown = [p for p in parts if p[1] or not one] or parts[:1]
+            return "、".join(f"{p[0]}{sp}{p[2]}{p[1]}{sp}人" for p in shown)
+
         self.p("三、人员情况说明")
         self.p(
-            f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中行政编制{sp}{u.auth_admin}{sp}人、{BRK}"
-            f"事业编制{sp}{u.auth_inst}{sp}人；实有人员{sp}{mk_x}{x_tot}{sp}人，其中行政{sp}{u.act_admin}{sp}人、"
-            f"事业{sp}{u.act_inst}{sp}人。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。"
+            f"截止上年底，本单位人员编制{sp}{mk_a}{a_tot}{sp}人，其中{listed(auth)}；{BRK}"
+            f"实有人员{sp}{mk_x}{x_tot}{sp}人，其中{listed(act)}。{BRK}单位管理的离退休人员{sp}{u.retirees}{sp}人。"
         )
         self.printed_staff = (a_tot, x_tot)
 
     def part_two(self) -> None:
         u, st, an, y = self.u, self.st, self.an, self.y
         total, total_p = u.total(), u.total(prior=True)
-        fis, fis_p = u.total(True), u.total(True, prior=True)
-        bus = total - fis
+        fis, fis_p = u.total(True), u.total(True, prior=True)  # 财政拨款: 一般公共预算 + 政府性基金
+        gpb, gpb_p = u.total(GPB), u.total(GPB, prior=True)
+        fund, fund_p = u.total(FUND), u.total(FUND, prior=True)
+        bus, upper = u.total(BUSINESS), u.total(UPPER)
         self.p("第二部分 收支情况\n\n四、收支说明\n\n（一）收支预算总体情况。")
         shown_total = self.amt(total)
         if "nar_total" in an:
@@ -378,30 +412,32 @@ class Renderer:
         tot_pct = st.total_pct and total_p and total != total_p
         inc = (
             f"按照综合预算的原则，本单位所有收入和支出均纳入部门预算管理。{y}年本单位预算收入{BRK}{shown_total}，"
-            f"其中一般公共预算拨款收入{self.amt(fis)}、政府性基金拨款收入{self.amt(0)}、{BRK}"
-            f"事业收入{self.amt(bus)}、其他收入{self.amt(0)}、上年结转{self.amt(0)}；"
+            f"其中一般公共预算拨款收入{self.source(gpb)}、政府性基金拨款收入{self.amt(fund)}、{BRK}"
+            f"上级补助收入{self.amt(upper)}、事业收入{self.amt(bus)}、其他收入{self.amt(0)}、上年结转{self.amt(0)}；"
             f"{y}年本单位预算收入{self.change(total, total_p, pct=tot_pct)}，{self.reason(total, total_p)}。"
         )
         out = (
-            f"{y}年本单位预算支出{self.amt(total)}，其中一般公共预算拨款支出{self.amt(fis)}、{BRK}"
-            f"事业收入安排支出{self.amt(bus)}，{y}年本单位预算支出{self.change(total, total_p, pct=tot_pct)}，"
+            f"{y}年本单位预算支出{self.spent(total)}，其中一般公共预算拨款支出{self.amt(gpb)}、{BRK}"
+            f"政府性基金拨款支出{self.amt(fund)}、"
+            + (f"上级补助收入安排支出{self.amt(upper)}、" if upper else "")
+            + f"事业收入安排支出{self.amt(bus)}，{y}年本单位预算支出{self.change(total, total_p, pct=tot_pct)}，"
             f"{self.reason(total, total_p)}。"
         )
         self.p(inc + BRK + out if self.rng.random() < 0.5 else inc + "\n\n" + out)
         self.p("（二）财政拨款收支情况。")
         self.p(
-            f"{y}年本单位财政拨款收入{self.amt(fis)}，其中一般公共预算拨款收入{self.amt(fis)}、"
-            f"政府性基金拨款收入{self.amt(0)}，{BRK}{y}年本单位财政拨款收入{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}；"
+            f"{y}年本单位财政拨款收入{self.amt(fis)}，其中一般公共预算拨款收入{self.amt(gpb)}、"
+            f"政府性基金拨款收入{self.amt(fund)}，{BRK}{y}年本单位财政拨款收入{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}；"
             f"{y}年本单位财政拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。"
         )
         self.p("（三）一般公共预算拨款支出明细情况。\n\n1、一般公共预算当年拨款规模变化情况。")
         self.p(
-            f"{y}年本单位当年一般公共预算拨款支出{self.amt(fis)}，{BRK}{self.change(fis, fis_p)}，{self.reason(fis, fis_p)}。"
+            f"{y}年本单位当年一般公共预算拨款支出{self.amt(gpb)}，{BRK}{self.change(gpb, gpb_p)}，{self.reason(gpb, gpb_p)}。"
         )
-        self.p(f"2、支出按功能科目分类的明细情况。\n\n{y}年本单位当年一般公共预算支出{self.amt(fis)}，其中：")
+        self.p(f"2、支出按功能科目分类的明细情况。\n\n{y}年本单位当年一般公共预算支出{self.amt(gpb)}，其中：")
         nf, yi = an.get("nar_func"), an.get("yoy_items")
         lp, rp = ("(", ")") if st.half_parens else ("（", "）")
-        for i, (code, name, cur, pri, _, _) in enumerate(u.func_items(True), 1):
+        for i, (code, name, cur, pri, _, _) in enumerate(u.func_items(GPB), 1):
             shown = self.amt(cur)
             if nf and nf["code"] == code:
                 shown = self.mark(nf["key"]) + self.amt(cur + nf["delta"])
@@ -413,8 +449,8 @@ class Renderer:
                 ch = self.change(cur, pri)
             self.p(f"({i}) {name}{lp}{code}{rp}{st.space}{shown}，{BRK}{ch}，{self.reason(cur, pri)}。")
         self.p("3、支出按经济科目分类的明细情况。\n\n(1) 按照部门预算支出经济分类的类级科目说明。")
-        cur_e, pri_e = u.dept_econ(True), u.dept_econ(True, prior=True)
-        parts = [f"{y}年本单位当年一般公共预算支出{self.amt(fis)}。其中："]
+        cur_e, pri_e = u.dept_econ(GPB), u.dept_econ(GPB, prior=True)
+        parts = [f"{y}年本单位当年一般公共预算支出{self.amt(gpb)}。其中："]
         for c in sorted(set(cur_e) | set(pri_e)):
             cv, pv = cur_e.get(c, 0), pri_e.get(c, 0)
             if cv:
@@ -423,8 +459,8 @@ class Renderer:
                 )
         self.p("\n\n".join(parts))
         self.p("(2) 按照政府预算支出经济分类的类级科目说明。")
-        cur_g, pri_g = u.gov_econ(True), u.gov_econ(True, prior=True)
-        parts = [f"{y}年本单位当年一般公共预算支出{self.amt(fis)}。其中："]
+        cur_g, pri_g = u.gov_econ(GPB), u.gov_econ(GPB, prior=True)
+        parts = [f"{y}年本单位当年一般公共预算支出{self.amt(gpb)}。其中："]
         for c in sorted(cur_g):
             cv, pv = cur_g[c], pri_g.get(c, 0)
             if cv:
@@ -432,10 +468,19 @@ class Renderer:
                     f"{GOV_ECON[c]}{lp}{c}{rp}{st.space}{self.amt(cv)}，{BRK}{self.change(cv, pv)}，{self.reason(cv, pv)}。"
                 )
         self.p("\n\n".join(parts))
-        self.p(
-            "(四) 政府性基金预算支出情况。\n\n本单位无当年政府性基金预算收支，并已公开空表。\n\n"
-            "（五）国有资本经营预算拨款收支情况。\n\n本单位无当年国有资本经营预算拨款收支。"
-        )
+        if fund:
+            head = (
+                f"(四) 政府性基金预算支出情况。\n\n{y}年本单位当年政府性基金预算拨款支出{self.amt(fund)}，{BRK}"
+                f"{self.change(fund, fund_p)}，{self.reason(fund, fund_p)}。其中："
+            )
+            items = [
+                f"{name}{lp}{code}{rp}{st.space}{self.amt(cur)}，{BRK}{self.change(cur, pri)}，{self.reason(cur, pri)}。"
+                for code, name, cur, pri, _, _ in u.func_items(FUND)
+            ]
+            self.p(head + "".join(items))
+        else:
+            self.p("(四) 政府性基金预算支出情况。\n\n本单位无当年政府性基金预算收支，并已公开空表。")
+        self.p("（五）国有资本经营预算拨款收支情况。\n\n本单位无当年国有资本经营预算拨款收支。")
 
     def sangong_values(self) -> dict[str, tuple[int, int]]:
         """三公 parts as printed (a SAN anomaly prints a flat part that the total leaves out)."""
@@ -494,11 +539,10 @@ class Renderer:
                 self.p(f"{y}年本单位政府采购预算{self.amt(u.procurement)}，{BRK}主要用于专项业务所需货物和服务采购。")
             else:
                 self.p(f"本单位{y}年无政府采购预算，并已公开空表。")
-        fis = u.total(True)
         self.p("八、绩效目标情况说明")
         self.p(
-            f"{y}年本单位绩效目标管理全覆盖，涉及当年一般公共预算拨款{self.amt(fis)}，{BRK}"
-            f"当年政府性基金预算拨款{self.amt(0)}，当年国有资本经营预算拨款{self.amt(0)}（详见公开报表中的绩效目标表）。"
+            f"{y}年本单位绩效目标管理全覆盖，涉及当年一般公共预算拨款{self.amt(u.total(GPB))}，{BRK}"
+            f"当年政府性基金预算拨款{self.amt(u.total(FUND))}，当年国有资本经营预算拨款{self.amt(0)}（详见公开报表中的绩效目标表）。"
         )
         pf, pf_p = u.public_funds()
         shown_cur = pf
@@ -523,6 +567,8 @@ class Renderer:
             "单位主要负责人审签情况：已审签"
         )
         empty = {"表9": self.rng.choice(EMPTY_REASONS), "表15": self.rng.choice(EMPTY_REASONS)}
+        if u.total(FUND):
+            del empty["表9"]
         if not u.procurement:
             empty["表11"] = self.rng.choice(EMPTY_REASONS)
         cmp = an.get("cmp", {})
@@ -571,7 +617,13 @@ class Renderer:
         u, an, c = self.u, self.an, self.cell
         fis = True if fiscal_only else None
         total = u.total(fis)
-        inc_vals = {"fiscal": u.total(True), "business": u.total(False)}
+        inc_vals = {
+            "fiscal": u.total(True),
+            "gpb": u.total(GPB),
+            "fund": u.total(FUND),
+            "upper": u.total(UPPER),
+            "business": u.total(BUSINESS),
+        }
         cls = u.func_classes(fis)
         xtb = an.get("xtb_t4") if fiscal_only else None
         if xtb:
@@ -580,7 +632,11 @@ class Renderer:
             cls[xtb["b"]] -= xtb["delta"]
         basic, proj = u.dept_econ(fis, True), u.dept_econ(fis, False)
         gov = u.gov_econ(fis)
-        income = [(lab, inc_vals[k] if k else 0) for lab, k in TABLE1_INCOME if not (fiscal_only and k == "business")]
+        income = [
+            (lab, inc_vals[k] if k else 0)
+            for lab, k in TABLE1_INCOME
+            if not (fiscal_only and k in ("business", "upper"))
+        ]
         if fiscal_only:
             income = income[:5]
         sub_delta = 0
@@ -652,16 +708,16 @@ class Renderer:
 
     def table2(self) -> None:
         u, c = self.u, self.cell
-        total, fis = u.total(), u.total(True)
+        total, gpb = u.total(), u.total(GPB)
         mk = ""
         x = self.an.get("xtb_t2")
         if x:
-            total, fis, mk = total + x["delta"], fis + x["delta"], self.mark(x["key"])
+            total, gpb, mk = total + x["delta"], gpb + x["delta"], self.mark(x["key"])
         self.title("表2", "单位综合预算收入总表")
         self.table(
             [
                 ["单位名称", "合计", "一般公共预算拨款", "政府性基金拨款", "上级补助收入", "事业收入", "其他收入"],
-                [mk + u.name, c(total), c(fis), "", "", c(total - fis), ""],
+                [mk + u.name, c(total), c(gpb), c(u.total(FUND)), c(u.total(UPPER)), c(u.total(BUSINESS)), ""],
             ]
         )
 
@@ -680,12 +736,12 @@ class Renderer:
         self.table(self._func_table(items, ["合计", "基本支出", "项目支出"]))
 
     def table5(self) -> None:
-        items = [(code, nm, cur, b, p) for code, nm, cur, _, b, p in self.u.func_items(True)]
+        items = [(code, nm, cur, b, p) for code, nm, cur, _, b, p in self.u.func_items(GPB)]
         self.title("表5", "单位综合预算一般公共预算支出明细表（按支出功能分类科目）")
         self.table(self._func_table(items, ["合计", "基本支出", "项目支出"]))
 
     def table6(self) -> None:
-        b, p = self.u.dept_econ(True, True), self.u.dept_econ(True, False)
+        b, p = self.u.dept_econ(GPB, True), self.u.dept_econ(GPB, False)
         items = [
             (code, DEPT_ECON[code], b.get(code, 0) + p.get(code, 0), b.get(code, 0), p.get(code, 0))
             for code in sorted(set(b) | set(p))
@@ -696,7 +752,7 @@ class Renderer:
     def table7(self) -> None:
         acc: dict[str, list] = {}
         for a in self.u.allocs:
-            if a.fiscal and a.basic:
+            if a.source == GPB and a.basic:
                 r = acc.setdefault(a.code, [a.name, 0, 0])
                 r[2 if a.econ == "302" else 1] += a.cur
         items = [(code, r[0], r[1] + r[2], r[1], r[2]) for code, r in sorted(acc.items())]
@@ -704,13 +760,16 @@ class Renderer:
         self.table(self._func_table(items, ["合计", "人员经费", "公用经费"]))
 
     def table8(self) -> None:
-        b = self.u.dept_econ(True, True)
+        b = self.u.dept_econ(GPB, True)
         items = [(code, DEPT_ECON[code], b[code]) for code in sorted(b)]
         self.title("表8", "单位综合预算一般公共预算基本支出明细表（按支出经济分类科目）")
         self.table(self._func_table(items, ["合计"]))
 
     def table9(self) -> None:
         self.title("表9", "单位综合预算政府性基金收支表")
+        if self.u.total(FUND):
+            self.table(self._table9_rows())
+            return
         self.table(
             [
                 ["收 入", "", "支 出", ""],
@@ -719,6 +778,41 @@ class Renderer:
                 ["本年收入合计", "", "本年支出合计", ""],
             ]
         )
+
+    def _table9_rows(self) -> list[list[str]]:
+        """The 政府性基金 table as the template prints it: income and the three views of
+        spending (功能 class, 部门 and 政府 economic class), each with its total."""
+        u, c = self.u, self.cell
+        total = u.total(FUND)
+        cls = u.func_classes(FUND)
+        func = [(f"{_cn(i)}、{dict(FUNC_CLASSES)[k]}", v) for i, (k, v) in enumerate(sorted(cls.items()), 1)]
+        basic, proj = u.dept_econ(FUND, True), u.dept_econ(FUND, False)
+        dept = [("一、人员经费和公用经费支出", sum(basic.values()))]
+        dept += [(DEPT_ECON[k], v) for k, v in sorted(basic.items())]
+        dept += [("二、专项业务经费支出", sum(proj.values()))]
+        dept += [(DEPT_ECON[k], v) for k, v in sorted(proj.items())]
+        gov = [(f"{_cn(i)}、{GOV_ECON[k]}", v) for i, (k, v) in enumerate(sorted(u.gov_econ(FUND).items()), 1)]
+        income = [("一、政府性基金拨款", total)]
+        rows = [
+            ["收 入", "", "支 出", "", "", "", "", ""],
+            [
+                "项 目",
+                "预算数",
+                "支出功能分类科目（按大类）",
+                "预算数",
+                "部门预算支出经济分类科目（按大类）",
+                "预算数",
+                "政府预算支出经济分类科目（按大类）",
+                "预算数",
+            ],
+        ]
+        for i in range(max(len(func), len(dept), len(gov))):
+            row = []
+            for col in (income, func, dept, gov):
+                row += [col[i][0], c(col[i][1])] if i < len(col) else ["", ""]
+            rows.append(row)
+        rows.append(["本年收入合计", c(total)] + ["本年支出合计", c(total)] * 3)
+        return rows
 
     def table10(self) -> None:
         c = self.cell
@@ -873,6 +967,10 @@ class Renderer:
                 ["", "产出指标", "数量指标", ""],
             ]
         )
+
+
+def _cn(i: int) -> str:
+    return "一二三四五六七八九十"[i - 1]
 
 
 def punctuation_pairs(st: Style) -> list[tuple[str, str]]:

@@ -1,0 +1,265 @@
+"""NAR: the narrative against itself, so a mistake is caught where no table is read.
+
+A disclosure states its totals and then what they are made of: 预算收入 and its 其中
+sources (一般公共预算拨款收入、政府性基金拨款收入、事业收入 …), 预算支出 beside it, and each
+一般公共预算 total broken down by coded items (功能 7-digit, 经济 30x / 50x). These rules
+are NAR (a figure of the text that differs from the figure it must equal), not ARI
+(tables) or YOY (changes). Where 表1 or 表5/表6 can be compared, the table rules name
+the wrong figure better; these rules then leave that figure to them (no double report).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.engine import Context, Result, rule
+from anomaly.rules.common import fig, hit, money_claims, wan
+from anomaly.rules.nar import nar001, nar002, nar003, nar004
+from anomaly.rules.nar_detail import code_comparison
+from anomaly.rules.yoy import item_groups
+from datasets.narrative import PARTIAL_LIST_WORDS
+from datasets.vocabulary import SOURCE_LABEL, TOTAL_ITEMS
+
+_T = 1e-6
+
+
+def _meet(a_lo: str, a_hi: str, b_lo: str, b_hi: str) -> pl.Expr:
+    return (pl.col(a_lo) <= pl.col(b_hi) + _T) & (pl.col(b_lo) <= pl.col(a_hi) + _T)
+
+
+def _flagged_lines(result: Result) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"unit_id": [h["unit_id"] for h in result.hits], "line": [h["line"] for h in result.hits]},
+        schema={"unit_id": pl.String, "line": pl.Int64},
+    )
+
+
+def _flagged_units(*results: Result) -> pl.DataFrame:
+    ids = [h["unit_id"] for r in results for h in r.hits]
+    return pl.DataFrame({"unit_id": ids}, schema={"unit_id": pl.String}).unique()
+
+
+def source_lists(ctx: Context) -> pl.DataFrame:
+    """Per total (预算收入, 预算支出, 财政拨款收入/支出) followed by 其中 and its sources:
+    the total's interval, the parts' interval sum and count, quotes and line."""
+
+    def build():
+        c = money_claims(ctx).filter(pl.col("current").is_not_null()).sort("unit_id", "claim_id")
+        part = (
+            pl.col("code").is_null()
+            & ~pl.col("item").fill_null("").is_in(list(TOTAL_ITEMS))
+            & pl.col("label").fill_null("").str.contains(SOURCE_LABEL.pattern)
+            # a new subject (本单位当年一般公共预算拨款支出 …) is not a part of the one before
+            & ~pl.col("label").fill_null("").str.contains("^(?:本单位|本部门|单位|部门|当年)")
+            & pl.col("section").eq_missing(pl.col("section").shift(1).over("unit_id"))
+        )
+        cur = fig("current")
+        c = c.with_columns(
+            part.alias("part"),
+            cur.lo.alias("lo"),
+            cur.hi.alias("hi"),
+            (~part).cast(pl.Int32).cum_sum().over("unit_id").alias("run"),
+        )
+        # A run is a head (the first claim that is no source) and the sources after it,
+        # which must follow one another (claim ids without a gap).
+        c = c.with_columns((pl.col("claim_id") - pl.col("claim_id").first().over("unit_id", "run")).alias("k"))
+        c = c.with_columns((pl.col("k") == pl.int_range(pl.len()).over("unit_id", "run")).alias("adjacent"))
+        heads = c.filter(~pl.col("part") & pl.col("item").is_in(list(TOTAL_ITEMS)) & (pl.col("list_word") == "其中"))
+        parts = (
+            c.filter(pl.col("part") & pl.col("adjacent"))
+            .group_by("unit_id", "run")
+            .agg(
+                pl.col("lo").sum().alias("p_lo"),
+                pl.col("hi").sum().alias("p_hi"),
+                pl.col("current_yuan").sum().alias("p_val"),
+                pl.len().alias("n"),
+                pl.col("text").str.join("、").alias("p_text"),
+            )
+        )
+        return heads.join(parts, on=["unit_id", "run"])
+
+    return ctx.cached("source_lists", build)
+
+
+_INC = """2024年本单位预算收入{t}万元，其中一般公共预算拨款收入300.00万元、政府性基金拨款收入100.00万元、事业收入50.00万元、上年结转0.00万元；2024年本单位预算支出450.00万元。"""
+
+
+@rule(
+    "NAR010",
+    "error",
+    "文中收支总额与其中所列各来源之和不符",
+    "A narrative total differs from the sum of the sources listed under it",
+    bad=_INC.format(t="460.00"),
+    good=_INC.format(t="450.00"),
+)
+def nar010(ctx: Context) -> Result:
+    """文中“预算收入（支出）××万元，其中一般公共预算拨款收入××万元、政府性基金拨款收入××万元、事业收入××万元……”所列各来源之和应等于该总额。
+
+    Catches: 预算收入, 预算支出, 财政拨款收入 or 财政拨款支出 followed by 其中 and two or
+    more sources (一般公共预算拨款、政府性基金拨款、上级补助、事业收入、上年结转 …) whose sum
+    does not meet the total (rounding intervals of every printed figure). One listed source
+    is judged only if it exceeds the total (a part larger than its whole is impossible;
+    fewer parts may be a partial list). A total NAR001 flags against 表1 is left to NAR001.
+    Works without any table, so a disclosure whose 报表 are missing is still checked. Why it
+    matters: the sources are how the budget is funded; when they do not add up, either the
+    total or a source was not updated.
+    """
+    s = source_lists(ctx)
+    s = s.join(_flagged_lines(nar001(ctx)), on=["unit_id", "line"], how="anti")
+    bad = ((pl.col("n") >= 2) & ~_meet("lo", "hi", "p_lo", "p_hi")) | (pl.col("p_lo") > pl.col("hi") + _T)
+    s = s.with_columns(bad.alias("bad"))
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['text']}，{r['p_text']}",
+            f"{r['label']} {wan(r['current_yuan'])}",
+            f"其中各项之和 {wan(r['p_val'])}",
+            f"文中{r['label']}为{wan(r['current_yuan'])}，其中所列{r['n']}项来源之和为{wan(r['p_val'])}。",
+            f"The text gives {r['label']} as {wan(r['current_yuan'])}, but the {r['n']} sources listed under it add up to {wan(r['p_val'])}.",
+        )
+        for r in s.filter("bad").iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(s.filter(~pl.col("bad"))["unit_id"], "pass"))
+
+
+_BAL = """2024年本单位预算收入450.00万元，较上年减少10.00万元。2024年本单位预算支出{e}万元，较上年减少10.00万元。"""
+
+
+@rule(
+    "NAR011",
+    "error",
+    "文中预算收入与预算支出不符",
+    "The narrative's budget income differs from its budget expenditure",
+    bad=_BAL.format(e="440.00"),
+    good=_BAL.format(e="450.00"),
+)
+def nar011(ctx: Context) -> Result:
+    """预算收支平衡：文中本单位预算收入应等于本单位预算支出（差额为上年结转时除外）。
+
+    Catches: 预算收入450.00万元 … 预算支出440.00万元 in a document where 表1 cannot be read
+    (where it can, NAR001 compares each with the table and names the wrong one). A
+    difference equal to a 上年结转 stated in the text is accepted (some disclosures count
+    the carry-over on one side only). Why it matters: a budget balances; two totals mean
+    one was not updated, and without tables nothing else shows which.
+    """
+    c = money_claims(ctx).filter(pl.col("current").is_not_null()).sort("claim_id")
+    cur = fig("current")
+    c = c.with_columns(cur.lo.alias("lo"), cur.hi.alias("hi"))
+    first = c.filter(pl.col("item").is_in(["income_total", "expenditure_total"])).unique(
+        ["unit_id", "item"], keep="first", maintain_order=True
+    )
+    inc = first.filter(pl.col("item") == "income_total").select("unit_id", "line", "text", "current_yuan", "lo", "hi")
+    exp = first.filter(pl.col("item") == "expenditure_total").select(
+        "unit_id",
+        pl.col("text").alias("e_text"),
+        pl.col("current_yuan").alias("e_val"),
+        pl.col("lo").alias("e_lo"),
+        pl.col("hi").alias("e_hi"),
+    )
+    carry = (
+        c.filter((pl.col("item") == "carryover") & (pl.col("current_yuan") > 0))
+        .group_by("unit_id")
+        .agg(pl.col("lo").max().alias("k_lo"), pl.col("hi").max().alias("k_hi"))
+    )
+    # Where 表1 is read, NAR001 compares each total with it (and names the wrong one).
+    by_table = nar001(ctx)
+    judged = pl.concat([_flagged_units(by_table), by_table.status.select("unit_id")]).unique()
+    j = inc.join(exp, on="unit_id").join(judged, on="unit_id", how="anti")
+    j = j.join(carry, on="unit_id", how="left").with_columns(
+        (
+            _meet("lo", "hi", "e_lo", "e_hi")
+            | (
+                ((pl.col("lo") - pl.col("e_hi")).abs() <= pl.col("k_hi") + _T)
+                & ((pl.col("hi") - pl.col("e_lo")).abs() >= pl.col("k_lo") - _T)
+            ).fill_null(False)
+        ).alias("ok")
+    )
+    hits = [
+        hit(
+            r["unit_id"],
+            r["line"],
+            f"{r['text']} | {r['e_text']}",
+            f"预算收入 {wan(r['current_yuan'])}",
+            f"预算支出 {wan(r['e_val'])}",
+            f"文中预算收入为{wan(r['current_yuan'])}，预算支出为{wan(r['e_val'])}，收支不平衡。",
+            f"The text gives budget income as {wan(r['current_yuan'])} but budget expenditure as {wan(r['e_val'])}.",
+        )
+        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
+
+
+_LIST = """2、支出按功能科目分类的明细情况。
+
+2024 年本单位当年一般公共预算支出 {t} 万元，其中：
+
+(1) 行政运行（2010301）200.00 万元，较上年减少 30.00 万元。
+
+(2) 机关服务（2010303）60.00 万元，较上年增加 10.00 万元。
+
+(3) 住房公积金(2210201) 40.00 万元，较上年无变动。
+"""
+
+# Totals a list of coded items breaks down.
+_LIST_TOTALS = ["gpb_expenditure", "gov_fund_expenditure", "expenditure_total", "fiscal_expenditure"]
+
+
+@rule(
+    "NAR012",
+    "error",
+    "科目明细金额之和与所分解的总额不符",
+    "Coded items listed under a total do not add up to it",
+    bad=_LIST.format(t="310.00"),
+    good=_LIST.format(t="300.00"),
+)
+def nar012(ctx: Context) -> Result:
+    """文中总额（如“当年一般公共预算支出××万元，其中：”）之后按功能科目或经济分类科目逐项列出的金额，其和应等于该总额。
+
+    Catches: a total followed by a run of coded items (行政运行（2010301）…, 工资福利支出(301) …,
+    机关商品和服务支出(502) …, also in the 政府性基金 section) whose amounts do not add up to
+    it. Whether the list claims to be complete is read from its wording: after 其中, or
+    with no such word, a list of items coded in one classification is a breakdown of the
+    whole (every yuan has a 功能 and an 经济 code) and must equal the total; after 主要用于 /
+    包括 / 重点 it names the main uses only, and is judged only if it exceeds the total (a
+    part larger than its whole is impossible in any case). Items a table rule flags (NAR002
+    to NAR004 against 表1, NAR006 / NAR009 against 表5 / 表6) are left to it. Why it matters:
+    where no table is read, this is what catches a mistyped item or total.
+    """
+    g = item_groups(ctx)
+    c = money_claims(ctx).filter(pl.col("item").is_in(_LIST_TOTALS) & pl.col("current").is_not_null())
+    cur = fig("current")
+    heads = c.select(
+        "unit_id",
+        (pl.col("claim_id") + 1).alias("first_id"),
+        pl.col("label").alias("t_label"),
+        pl.col("text").alias("t_text"),
+        pl.col("line").alias("t_line"),
+        pl.col("current_yuan").alias("t_val"),
+        cur.lo.alias("t_lo"),
+        cur.hi.alias("t_hi"),
+        pl.col("list_word"),
+    )
+    j = g.join(heads, on=["unit_id", "first_id"])
+    # Left to the table rules: a unit whose items they flag.
+    flagged = pl.concat(
+        [code_comparison(ctx, k).filter(~pl.col("ok")).select("unit_id") for k in ("t5", "t6")]
+        + [_flagged_units(nar002(ctx), nar003(ctx), nar004(ctx))]
+    ).unique()
+    j = j.join(flagged, on="unit_id", how="anti")
+    complete = ~pl.col("list_word").fill_null("").is_in(list(PARTIAL_LIST_WORDS))
+    bad = (complete & ~_meet("c_lo", "c_hi", "t_lo", "t_hi")) | (pl.col("c_lo") > pl.col("t_hi") + _T)
+    j = j.with_columns(bad.alias("bad"))
+    hits = [
+        hit(
+            r["unit_id"],
+            r["t_line"],
+            f"{r['t_text']} … {r['all_text']}",
+            f"各项之和 {wan(r['c_val'])}（{r['n']}项，第{r['first_line']}–{r['last_line']}行）",
+            f"{r['t_label']} {wan(r['t_val'])}",
+            f"{r['t_label']}{wan(r['t_val'])}之下逐项列出的{r['n']}项科目金额之和为{wan(r['c_val'])}，与总额不符。",
+            f"The {r['n']} coded items listed under {r['t_label']} ({wan(r['t_val'])}) add up to {wan(r['c_val'])}.",
+        )
+        for r in j.filter("bad").iter_rows(named=True)
+    ]
+    return Result(hits, ctx.status(j.filter(~pl.col("bad"))["unit_id"], "pass"))
