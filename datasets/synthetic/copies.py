@@ -145,3 +145,15 @@ def superior_mention(raw: str, county: str, kind: str, roster: dict[str, str], r
     if end < 0:
         return raw
     return raw[:end] + "".join(said) + raw[end:]
+
+
+def sangong_printed(raw: str) -> tuple[float, float]:
+    """(this year, last year) in 元 of the 三公 paragraph in raw text: its first
+    amount, and the next one unless the change is said to be nil."""
+    at = raw.find(PARAGRAPHS["三公"])
+    amounts = re.finditer(r"(\d[\d,]*\.\d+)[^\d万]{0,2}万元", raw[at:])
+    first = next(amounts)
+    cur = round(float(first.group(1).replace(",", "")) * 1e4)
+    if re.match(r"[^，,。]{0,12}(?:持平|无变动)", raw[at + first.end() :]):
+        return float(cur), float(cur)
+    return float(cur), float(round(float(next(amounts).group(1).replace(",", "")) * 1e4))

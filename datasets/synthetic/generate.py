@@ -522,6 +522,10 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
             for a, key in zip(anomalies, keys):
                 if key:
                     a["line"] = lines[key]
+            if said.get("sangong"):
+                sangong = dict(zip(("sangong_total_yuan", "sangong_prior_yuan"), said["sangong"]))
+            else:
+                sangong = {}
             data, enc = _encode(text, rng)
             stem = name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]
             shape = _format_of(fmt, seed, i)
@@ -534,7 +538,7 @@ def iter_documents(units: int, seed: int, anomaly_share: float = 1 / 3, counties
                 "format": "txt",
                 "encoding": enc,
                 "clean": not anomalies,
-                "truth": truth_of(u, st, r),
+                "truth": {**truth_of(u, st, r), **sangong},
                 "anomalies": anomalies,
             }
             if shape != "txt":
@@ -573,6 +577,8 @@ def _partial_copy(shape: str, u: Unit, src: tuple, rng, said: dict):
         paras = cpy.copyable_paragraphs(raw, src_raw)
         which = rng.choice(paras)  # the 三公 paragraph is in every document
         text, how = cpy.copy_paragraph(raw, src_raw, which, u.name, src_u.name, shape, rng)
+        if which == "三公":  # the headline 三公 figures printed are the copied ones
+            said["sangong"] = cpy.sangong_printed(text)
         what = "its name left in" if shape == "name_left" else "its name replaced by the unit's"
         said["detail"] = f"the {which} paragraph copied from {src_u.name}, {what}, {how}; from {src_file}"
         return text
