@@ -37,12 +37,20 @@ MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
 MAX_HOLDERS = 5
 MIN_SHARED_FIGURES = 3  # distinct figures (not years, not zero) across the shared paragraphs
+MIN_TABLE_FIGURES = 6  # distinct non-zero amounts for a table to be evidence (tiny and empty tables are alike)
+MAX_NAME_HOLDERS = 3  # units printing another's name: more and it is a body they all name
+# Words before a name that say the unit names a body it deals with, not itself.
+NAMED_BY_ROLE = r"经|由|根据|按照|接受|向|报|会同|配合|协助|主管|上级|指导|委托|拨付|下达"
+PRIORITY = ("CPY003", "CPY001", "CPY004", "CPY002", "CPY005")
 # A quote that shows a figure: an amount with its unit, a count, a percentage or a decimal.
 FIGURE_PATTERN = r"\d\s*(?:万元|亿元|元|人|辆|台|%|％)|\d\.\d"
 
 TITLES = {
     "CPY001": {"zh": "主要数字与其他单位完全相同", "en": "Figures repeat another unit's"},
     "CPY002": {"zh": "多段含数字的文字与其他单位相同", "en": "Paragraphs repeat another unit's"},
+    "CPY003": {"zh": "印有另一单位的名称", "en": "Another unit's name printed"},
+    "CPY004": {"zh": "整张表与其他单位相同", "en": "A whole table repeats another unit's"},
+    "CPY005": {"zh": "段落去掉单位名称后与其他单位相同", "en": "A paragraph repeats another unit's, names aside"},
 }
 _HEADLINE = [
     "total_budget_yuan",
@@ -100,13 +108,19 @@ def figure_vectors(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return frame.select("unit_id", "vector", "n_figures").collect()
 
 
+_PAIR = {"other_path": pl.String, "part": pl.String}
+
+
 def _empty() -> pl.DataFrame:
-    return pl.DataFrame(schema=FINDING_COLUMNS)
+    return pl.DataFrame(schema={**FINDING_COLUMNS, **_PAIR})
 
 
 def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
+    if "part" not in frame.columns:
+        frame = frame.with_columns(part=pl.col("stated"))
     return (
-        frame.with_columns(
+        frame.with_columns(pl.col("source_path").cast(pl.String), pl.col("other_path").cast(pl.String))
+        .with_columns(
             rule=pl.lit(rule),
             family=pl.lit("CPY"),
             severity=pl.lit("warning"),
@@ -114,7 +128,7 @@ def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
             fingerprint=_sha(pl.format("{}|{}|{}", pl.lit(rule), pl.col("unit_id"), pl.col("other_path"))),
             place=pl.lit(None, dtype=pl.String),
         )
-        .select(list(FINDING_COLUMNS))
+        .select([*FINDING_COLUMNS, *_PAIR])
         .sort("unit_id")
     )
 
@@ -190,22 +204,61 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
         page=pl.lit(None, dtype=pl.Int64),
         stated=summary,
         expected=pl.lit("other units' own figures" if lang == "en" else "本单位自己的数字"),
+        part=pl.lit("main figures" if lang == "en" else "主要数字"),
     )
     return _finish(out, "CPY001", lang)
 
 
 def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
-    """unit_id, key, line, page, text of the paragraphs with figures (what CPY002 compares)."""
+    """unit_id, kind, key, line, page, text of the marks copy detection compares: the
+    paragraphs (kind paragraph, and figured: those with several figures) and the organisation
+    names printed (kind name); datasets.copykeys makes them."""
     if "page" not in marks.columns:
         marks = marks.with_columns(page=pl.lit(None, dtype=pl.Int64))
-    return marks.filter(
-        (pl.col("kind") == "paragraph") & pl.col("key").is_not_null() & pl.col("text").str.contains(FIGURE_PATTERN)
-    ).select("unit_id", "key", "line", "page", "text")
+    return marks.filter(pl.col("kind").is_in(["paragraph", "figured", "name"]) & pl.col("key").is_not_null()).select(
+        "unit_id", "kind", "key", "line", "page", "text"
+    )
+
+
+def table_keys(cells: pl.DataFrame) -> pl.DataFrame:
+    """unit_id, kind ("table"), key, line, page, text: one row per table with at least
+    MIN_TABLE_FIGURES distinct non-zero amounts, keyed by its amounts in order (rounded
+    to 100 元, so a table printed in 元 matches the same one in 万元)."""
+    if "page" not in cells.columns:
+        cells = cells.with_columns(page=pl.lit(None, dtype=pl.Int64))
+    v = pl.col("v")
+    return (
+        cells.lazy()
+        .filter(~pl.col("header").fill_null(False) & pl.col("value_yuan").is_not_null())
+        .with_columns(v=(pl.col("value_yuan") / 100).round(0).cast(pl.Int64))
+        .sort("unit_id", "table_id", "row", "col")
+        .group_by("unit_id", "table_id", maintain_order=True)
+        .agg(
+            key=v.cast(pl.String).str.join(","),
+            n=v.filter(v != 0).n_unique(),
+            line=pl.col("line").min(),
+            page=pl.col("page").first(),
+            text=pl.format("{} {}", pl.col("table_id").first(), pl.col("table_title").first().fill_null("")),
+        )
+        .filter(pl.col("n") >= MIN_TABLE_FIGURES)
+        .collect()
+        .with_columns(kind=pl.lit("table"), key=_sha(pl.col("key")))
+        .select("unit_id", "kind", "key", "line", "page", "text")
+    )
+
+
+def copy_keys(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every key copy detection compares, per unit (kept by a batched run instead of
+    the frames): paragraph_keys of the marks and table_keys of the cells."""
+    return pl.concat([paragraph_keys(frames["marks"]), table_keys(frames["cells"])], how="vertical_relaxed")
 
 
 def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     """Units sharing at least MIN_SHARED_PARAGRAPHS figure paragraphs with another unit."""
     units = units.select("unit_id", "unit_name", "source_path")
+    if "kind" in paragraphs.columns:
+        paragraphs = paragraphs.filter(pl.col("kind") == "paragraph")
+    paragraphs = paragraphs.filter(pl.col("text").str.contains(FIGURE_PATTERN))
     paras = (
         paragraphs.lazy()
         .group_by("unit_id", "key")
@@ -273,6 +326,7 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
         )
         stated = pl.format("{} identical paragraphs", pl.col("shared"))
         expected = pl.lit("the unit's own text")
+        best = best.with_columns(part=stated)
     else:
         msg = pl.format(
             "有 {} 段含数字的文字与「{}」{}逐字相同，疑为套用模板未更新",
@@ -289,18 +343,239 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
         )
         stated = pl.format("{} 段相同", pl.col("shared"))
         expected = pl.lit("本单位自己的文字")
+    best = best.with_columns(part=pl.format("{} 段含数字的文字", pl.col("shared")) if lang != "en" else stated)
     out = best.with_columns(message=msg, evidence=ev, stated=stated, expected=expected)
     return _finish(out, "CPY002", lang)
 
 
+def _pairs(units: pl.DataFrame, keys: pl.DataFrame, max_holders: int) -> pl.DataFrame:
+    """unit_id, other_id, key, line, page, text (the unit's), other_name, other_path,
+    unit_name, source_path: every pair of units of different names holding a key that
+    2..max_holders units hold (rarer is evidence, commoner is template text)."""
+    keyed = (
+        keys.unique(["unit_id", "key"], keep="first", maintain_order=True)
+        .join(units.select("unit_id", "unit_name", "source_path"), on="unit_id")
+        .filter(pl.len().over("key").is_between(2, max_holders))
+    )
+    right = keyed.select("key", other_id="unit_id", other_name="unit_name", other_path="source_path")
+    return keyed.join(right, on="key").filter(
+        (pl.col("unit_id") != pl.col("other_id"))
+        & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b"))
+    )
+
+
+def cpy003(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """Units printing another unit's full name where few others print it (a superior
+    body that many units name, 县财政局, is not residue)."""
+    names = units.filter(pl.col("unit_name").str.len_chars() >= 5).select(
+        other_id="unit_id",
+        other="unit_name",
+        other_path="source_path",
+        head=pl.col("unit_name").str.slice(0, 5),
+    )
+    runs = keys.filter(pl.col("kind") == "name")
+    if runs.height == 0 or names.height == 0:
+        return _empty()
+    found = (
+        runs.with_columns(pos=pl.int_ranges(0, (pl.col("key").str.len_chars() - 4).clip(lower_bound=0)))
+        .explode("pos")
+        .drop_nulls("pos")
+        .with_columns(head=pl.col("key").str.slice(pl.col("pos"), 5))
+        .join(names, on="head")
+        .filter(pl.col("key").str.slice(pl.col("pos")).str.starts_with(pl.col("other")))
+        # the longest name printed at a place (教育局机关幼儿园, not 教育局)
+        .sort(pl.col("other").str.len_chars(), descending=True)
+        .unique(["unit_id", "key", "pos"], keep="first")
+        .join(units.select("unit_id", "unit_name", "source_path"), on="unit_id")
+        .with_columns(
+            before=pl.col("key").str.slice((pl.col("pos") - 4).clip(lower_bound=0), pl.col("pos").clip(upper_bound=4))
+        )
+        .filter(
+            (pl.col("unit_id") != pl.col("other_id"))
+            & ~pl.col("unit_name").fill_null("").str.contains(pl.col("other"), literal=True)
+            & ~pl.col("other").str.contains(pl.col("unit_name").fill_null("\x00"), literal=True)
+        )
+    )
+    # How many units print the name (itself aside): a body many name is a superior one.
+    found = found.with_columns(holders=pl.col("unit_id").n_unique().over("other_id")).filter(
+        (pl.col("holders") <= MAX_NAME_HOLDERS) & ~pl.col("before").str.contains(NAMED_BY_ROLE)
+    )
+    if found.height == 0:
+        return _empty()
+    best = found.sort("unit_id", "other", "line").unique(["unit_id", "other_id"], keep="first", maintain_order=True)
+    if lang == "en":
+        msg = pl.format(
+            "Prints the name of another unit, 「{}」 (line {}): its template copied and not updated?",
+            pl.col("other"),
+            pl.col("line"),
+        )
+        ev = pl.format(
+            "「{}」; 「{}」 has its own disclosure: {}", pl.col("text"), pl.col("other"), pl.col("other_path")
+        )
+        part = pl.format("the name 「{}」", pl.col("other"))
+        expected = pl.lit("the unit's own name")
+    else:
+        msg = pl.format(
+            "说明中印有另一单位「{}」的名称（第 {} 行），疑为套用其模板未更新", pl.col("other"), pl.col("line")
+        )
+        ev = pl.format("「{}」；「{}」另有公开说明：{}", pl.col("text"), pl.col("other"), pl.col("other_path"))
+        part = pl.format("印有「{}」的名称", pl.col("other"))
+        expected = pl.lit("本单位名称")
+    out = best.with_columns(message=msg, evidence=ev, stated=pl.col("other"), expected=expected, part=part)
+    return _finish(out, "CPY003", lang)
+
+
+def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """Units with a whole table (MIN_TABLE_FIGURES amounts or more) identical to another
+    unit's."""
+    pairs = _pairs(units, keys.filter(pl.col("kind") == "table"), MAX_HOLDERS)
+    if pairs.height == 0:
+        return _empty()
+    best = (
+        pairs.sort("unit_id", "other_name", "other_path", "line", nulls_last=True)
+        .group_by("unit_id", "other_id", maintain_order=True)
+        .agg(
+            pl.all().first(),
+            tables=pl.col("text").str.split(" ").list.first(),
+            n_tables=pl.len(),
+        )
+        .with_columns(tables=pl.col("tables").list.unique(maintain_order=True).list.join("、"))
+        .unique("unit_id", keep="first", maintain_order=True)
+    )
+    if lang == "en":
+        msg = pl.format(
+            "{} table(s) ({}) repeat those of 「{}」 figure for figure: its tables copied?",
+            pl.col("n_tables"),
+            pl.col("tables"),
+            pl.col("other_name").fill_null("?"),
+        )
+        ev = pl.format(
+            "same amounts as in 「{}」 ({}), e.g. line {}: {}",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
+        part = pl.format("table(s) {}", pl.col("tables"))
+        expected = pl.lit("the unit's own figures")
+    else:
+        msg = pl.format(
+            "{} 张表（{}）的数字与「{}」的报表逐项相同，疑为复制其报表",
+            pl.col("n_tables"),
+            pl.col("tables"),
+            pl.col("other_name").fill_null("?"),
+        )
+        ev = pl.format(
+            "与「{}」（{}）数字相同，如第 {} 行：{}",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
+        part = pl.format("{}", pl.col("tables"))
+        expected = pl.lit("本单位自己的数字")
+    out = best.with_columns(message=msg, evidence=ev, stated=pl.col("tables"), expected=expected, part=part)
+    return _finish(out, "CPY004", lang)
+
+
+def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """Units sharing with one other unit a paragraph that few units print: the same
+    after each unit's own name is taken out, figures and all (a paragraph with
+    datasets.copykeys.MIN_FIGURES distinct figures or more)."""
+    # The same wording with other figures (kind "wording") is not used on its own: in a
+    # county whose units fill one template, two units word a paragraph alike by chance.
+    pairs = _pairs(units, keys.filter(pl.col("kind") == "figured"), MAX_HOLDERS).with_columns(verbatim=pl.lit(True))
+    if pairs.height == 0:
+        return _empty()
+    best = (
+        pairs.sort(
+            ["unit_id", "verbatim", "other_name", "line"], descending=[False, True, False, False], nulls_last=True
+        )
+        .group_by("unit_id", "other_id", maintain_order=True)
+        .agg(pl.all().first(), n=pl.col("line").n_unique())
+        .unique("unit_id", keep="first", maintain_order=True)
+    )
+    if lang == "en":
+        how = pl.when("verbatim").then(pl.lit("word for word")).otherwise(pl.lit("in the same words, other figures"))
+        msg = pl.format(
+            "{} paragraph(s) read as in 「{}」 once the units' names are taken out ({}): its text copied?",
+            pl.col("n"),
+            pl.col("other_name").fill_null("?"),
+            how,
+        )
+        ev = pl.format(
+            "as in 「{}」 ({}), line {}: 「{}」",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
+        part = pl.format("{} paragraph(s) ({})", pl.col("n"), how)
+        expected = pl.lit("the unit's own text")
+    else:
+        how = pl.when("verbatim").then(pl.lit("逐字相同")).otherwise(pl.lit("措辞相同、仅数字不同"))
+        msg = pl.format(
+            "有 {} 段文字去掉单位名称后与「{}」的说明{}，疑为复制其文字",
+            pl.col("n"),
+            pl.col("other_name").fill_null("?"),
+            how,
+        )
+        ev = pl.format(
+            "与「{}」（{}）相同，如第 {} 行：「{}」",
+            pl.col("other_name").fill_null("?"),
+            pl.col("other_path"),
+            pl.col("line"),
+            pl.col("text"),
+        )
+        part = pl.format("{} 段文字{}", pl.col("n"), how)
+        expected = pl.lit("本单位自己的文字")
+    out = best.with_columns(message=msg, evidence=ev, stated=part, expected=expected, part=part)
+    return _finish(out, "CPY005", lang)
+
+
+def one_per_pair(findings: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """One finding per unit and other unit: the strongest rule's (PRIORITY), its message
+    naming the other parts that match too."""
+    if findings.height == 0:
+        return findings.select(list(FINDING_COLUMNS))
+    order = {r: i for i, r in enumerate(PRIORITY)}
+    also = "; also the same: " if lang == "en" else "；相同的还有："
+    sep = ", " if lang == "en" else "、"
+    merged = (
+        findings.with_columns(prio=pl.col("rule").replace_strict(order, default=len(order)))
+        .sort("unit_id", "other_path", "prio", nulls_last=True)
+        .group_by("unit_id", "other_path", maintain_order=True)
+        .agg(pl.all().exclude("part").first(), parts=pl.col("part").slice(1))
+        .with_columns(
+            message=pl.when(pl.col("parts").list.len() > 0)
+            .then(pl.concat_str([pl.col("message"), pl.lit(also), pl.col("parts").list.join(sep)]))
+            .otherwise(pl.col("message"))
+        )
+    )
+    return merged.select(list(FINDING_COLUMNS))
+
+
 def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataFrame:
-    """CPY001 and CPY002 findings (findings columns + title, fingerprint)."""
-    return copies_from_keys(frames["units"], figure_vectors(frames), paragraph_keys(frames["marks"]), lang)
+    """CPY findings (findings columns + title, fingerprint)."""
+    return copies_from_keys(frames["units"], figure_vectors(frames), copy_keys(frames), lang)
 
 
 def copies_from_keys(
     units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh"
 ) -> pl.DataFrame:
-    """CPY findings from the per-unit keys (figure_vectors, paragraph_keys), which a
-    batched run keeps instead of every unit's frames."""
-    return pl.concat([cpy001(units, vectors, lang), cpy002(units, paragraphs, lang)]).sort("unit_id", "rule")
+    """CPY findings from the per-unit keys (figure_vectors, copy_keys), which a
+    batched run keeps instead of every unit's frames: one per unit and other unit."""
+    units = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
+    units = units.with_columns(pl.col("unit_name").str.replace_all(r"\s+", ""))
+    if "kind" not in paragraphs.columns:
+        paragraphs = paragraphs.with_columns(kind=pl.lit("paragraph"))
+    found = pl.concat(
+        [
+            cpy001(units, vectors, lang),
+            cpy002(units, paragraphs, lang),
+            cpy003(units, paragraphs, lang),
+            cpy004(units, paragraphs, lang),
+            cpy005(units, paragraphs, lang),
+        ]
+    )
+    return one_per_pair(found, lang).sort("unit_id", "rule")

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from anomaly import __version__, history
-from anomaly.copies import copies_from_keys, figure_vectors, paragraph_keys
+from anomaly.copies import copies_from_keys, copy_keys, figure_vectors
 from anomaly.engine import run_rules, selected
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
@@ -302,5 +302,5 @@ def _results(
         "coverage": coverage,
         "wide": unit_features(frames, findings, coverage),
         "vectors": figure_vectors(frames),
-        "paragraphs": paragraph_keys(frames["marks"]),
+        "paragraphs": copy_keys(frames),
     }

@@ -35,6 +35,7 @@ PARSER_SOURCES = [
             "narrative.py",
             "tables.py",
             "parse.py",
+            "copykeys.py",
             "corpus.py",
         )
     ),

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from datasets import narrative, roles, tables
+from datasets.copykeys import copy_marks
 from datasets.numbers import to_yuan
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
@@ -132,6 +133,7 @@ def parse_text(text: str) -> dict:
     # Narrative.
     claims: list[dict] = []
     marks: list[dict] = []
+    prose_text: list[tuple] = []  # (text, paragraph, line): copy keys once the unit's name is known
     section = None
     for par in paragraphs(norm, prose):
         head = par.text[:40]
@@ -155,11 +157,7 @@ def parse_text(text: str) -> dict:
             found += narrative.counts_of(par)
         for c in found:
             claims.append(narrative.claim_row(c, par, original))
-        if len(par.text) >= 30 and any(ch.isdigit() for ch in par.text):
-            digest = hashlib.blake2b(_SPACES.sub("", par.text).encode(), digest_size=8).hexdigest()
-            marks.append(
-                {"kind": "paragraph", "key": digest, "text": par.quote(0, 60, original), "line": par.lines[0] + 1}
-            )
+        prose_text.append((par.text, par, par.lines[0] + 1))
 
     # Placeholders: substring tests find the few lines worth the regex.
     joined = "\n".join(norm)
@@ -177,6 +175,7 @@ def parse_text(text: str) -> dict:
             marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
 
     unit = _headline(original, norm, claims, cells)
+    marks += copy_marks(prose_text, unit["unit_name"], original)
     unit.update(
         n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"]))
     )

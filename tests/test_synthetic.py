@@ -376,7 +376,12 @@ def test_truth_matches_text(corpus):
 
 def test_clean_documents_are_consistent(corpus):
     out, labels = corpus
-    clean = [d for d in labels["documents"] if all(a["family"] in ("OUT", "CPY") for a in d["anomalies"])]
+    # A partial copy (a table, a paragraph of another unit) disagrees with the unit's own figures.
+    clean = [
+        d
+        for d in labels["documents"]
+        if all(a["family"] == "OUT" or a["kind"] in ("figures", "paragraphs") for a in d["anomalies"])
+    ]
     assert len(clean) >= 20
     for d in clean:
         assert problems(read(out, d)) == set(), d["file"]
@@ -394,7 +399,8 @@ def test_injected_anomalies_are_detectable(seed):
         found = problems(text)
         families = {a["family"] for a in label["anomalies"]} - {"OUT", "CPY"}
         assert families <= found, (label["file"], label["anomalies"], found)
-        if not families:
+        partial = any(a["family"] == "CPY" and a["kind"] not in ("figures", "paragraphs") for a in label["anomalies"])
+        if not families and not partial:  # a partial copy disagrees with the unit's own figures
             assert found == set(), (label["file"], found)
         lines = text.replace("\r\n", "\n").split("\n")
         for a in label["anomalies"]:
@@ -428,8 +434,8 @@ def test_cpy_repeats_source_figures():
     n = 0
     for text, label in docs.values():
         for a in label["anomalies"]:
-            if a["family"] != "CPY":
-                continue
+            if a["family"] != "CPY" or a["kind"] not in ("figures", "paragraphs"):
+                continue  # a partial copy keeps the unit's own figures
             n += 1
             src = a["detail"].rsplit(" ", 1)[1]
             src_text, src_label = docs[src]
@@ -443,7 +449,7 @@ def test_cpy_repeats_source_figures():
                 figures[:40] == re.findall(NUM + " ?万元", normalise(src_text).replace("\n", ""))[:40]
                 or a["kind"] == "figures"
             )
-    assert n >= 3
+    assert n >= 2
 
 
 def test_model_identities_and_magnitudes():

@@ -48,3 +48,60 @@ def cpy002(ctx: Context) -> Result:
     was copied, and its figures are likely not this unit's.
     """
     return Result()
+
+
+@rule("CPY003", "warning", "印有另一单位的名称", "Another unit's name printed", metadata_only=True)
+def cpy003(ctx: Context) -> Result:
+    """说明中印有本次筛查中另一单位的全称，且很少有单位印它：套用该单位的模板未改名。
+
+    Computed by the cross-unit copy module from the organisation names each document
+    prints (marks kind "name"). A name printed by more than MAX_NAME_HOLDERS units is a
+    body they all deal with (县财政局, 县教育局), and a name after words such as 经, 由,
+    根据, 接受, 主管 names a body the unit deals with, not itself: neither is evidence.
+    Why it matters: the strongest sign of a template copied without updating; its
+    figures are likely the other unit's too. Only the unit that prints the name gets it.
+
+    Fails (甲镇卫生院's disclosure): 「2024年华溪县乙镇卫生院当年一般公共预算“三公”经费预算支出6.54万元…」
+    Passes: 「本单位预算经华溪县财政局审核后报华溪县人民政府批准。」 (a superior body)
+    """
+    return Result()
+
+
+@rule("CPY004", "warning", "整张表与其他单位相同", "A whole table repeats another unit's", metadata_only=True)
+def cpy004(ctx: Context) -> Result:
+    """一张表的全部金额与另一单位的某张表逐项相同（按顺序，折算到百元）。
+
+    Computed by the cross-unit copy module from a key of each table's amounts. Tables
+    with fewer than MIN_TABLE_FIGURES distinct non-zero amounts are skipped (empty and
+    tiny tables look alike without anyone copying), and so are amounts held by more
+    than MAX_HOLDERS units. Why it matters: a table copied from another unit while the
+    narrative is the unit's own disagrees with it, and is not the unit's budget.
+
+    Fails: 表7 of two units with the same eight amounts (3,120,000.00, 2,480,000.00, …).
+    Passes: two units whose 表12 holds only 0.00 and 1.20 (too few figures to tell).
+    """
+    return Result()
+
+
+@rule(
+    "CPY005",
+    "warning",
+    "段落去掉单位名称后与其他单位相同",
+    "A paragraph repeats another unit's, names aside",
+    metadata_only=True,
+)
+def cpy005(ctx: Context) -> Result:
+    """一段含至少 4 个不同数字的文字，把各自的单位名称（及“本单位”等自称）去掉后与另一单位的逐字相同。
+
+    Computed by the cross-unit copy module from the paragraph keys (marks kinds
+    "figured"). The same wording with other figures typed in (marks kind "wording") is
+    kept but not used: units filling one county template word alike by chance. Text printed by more units (the glossary, the county's
+    template sentences) is boilerplate, not evidence. Why it matters: the 三公 or
+    收支 paragraph of another unit, renamed, keeps that unit's reasons and often its
+    figures.
+
+    Fails: 「2024年华溪县甲局当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」
+    when 乙局 printed 「2024年本单位当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」.
+    Passes: the glossary's 「“三公”经费：指用财政拨款安排的因公出国（境）费…」, printed by every unit.
+    """
+    return Result()

@@ -22,6 +22,7 @@ index), so the same arguments give byte-identical files.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from datasets.synthetic import copies as cpy
 from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
 from datasets.synthetic.model import FUND, GPB, OUTLIER_FEATURES, Unit, build_unit, make_outlier
 from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
@@ -38,7 +40,7 @@ from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, fi
 VERSION = 1
 FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
 OUT_SHARE = 0.03
-CPY_SHARE = 0.02
+CPY_SHARE = 0.06
 UNITS_PER_COUNTY = 110
 FORMATS = ("txt", "layout", "raw", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
 # Template families: the seed's 15-table 单位预算 template, the 财政部 nine-table 部门预算
@@ -386,13 +388,14 @@ class FamilyDeck:
 
 
 def render_document(
-    u: Unit, st: Style, an: dict, render_seed: str
+    u: Unit, st: Style, an: dict, render_seed: str, edit=None
 ) -> tuple[str, dict[str, int], Renderer, dict[str, tuple[int, int]]]:
     """Final text (with soft breaks placed), evidence lines by key, the renderer, and the
     evidence spots by key: (1-based line, 0-based column) in the final text.
 
     SPOT rides behind each mark through finalize(), which neither draws random numbers
-    for it nor moves it, so the text and lines are exactly those without it.
+    for it nor moves it, so the text and lines are exactly those without it. edit: a
+    function of the raw text (before finalize) giving the text to print.
     """
     rng = random.Random(render_seed)
     if st.template is not None:
@@ -402,6 +405,9 @@ def render_document(
     else:
         r = Renderer(u, st, an, rng)
     raw = r.render()
+    if edit is not None:
+        raw = edit(raw)
+    r.printed = raw  # the raw text as printed: what a later copy takes parts of
     keys = re.findall(MARK + "(.*?)" + END, raw)
     text, lines = finalize(raw.replace(END, END + SPOT), st, rng)
     pieces = text.split(SPOT)
@@ -495,7 +501,8 @@ def iter_documents(
     for county, size in zip(names, sizes):
         roster = county_roster(county, size, random.Random(f"{seed}:roster:{county}"))
         random.Random(f"{seed}:order:{county}").shuffle(roster)
-        sources: list[tuple[Unit, Style, str, str]] = []  # clean documents a CPY may copy
+        sources: list[tuple[Unit, Style, str, str, str]] = []  # clean documents a CPY may copy, raw text last
+        bodies = {k: n for n, k in reversed(roster)}  # kind -> the county's unit of that kind
         for name, kind in roster:
             i = index
             index += 1
@@ -505,18 +512,29 @@ def iter_documents(
             render_seed = f"{seed}:{i}:render"
             anomalies: list[dict] = []
             an: dict = {}
-            if role == "cpy" and sources:
-                src_u, src_st, src_seed, src_file = rng.choice(sources)
+            edit, said = None, {}
+            same_year = [s for s in sources if s[0].year == year]
+            shape = _cpy_shape(rng) if role == "cpy" and sources else None
+            if shape in cpy.PARTIAL_SHAPES and not same_year:
+                shape = "figures"  # a part is copied from a unit of the same year only
+            if shape in cpy.PARTIAL_SHAPES:
+                src = rng.choice(same_year)
+                u = build_unit(rng, county, name, kind, year)
+                st = draw_style(rng, year)
+                st.template = _template_of(template, seed, i, name)
+                edit = _partial_copy(shape, u, src, rng, said)
+            elif shape is not None:
+                src_u, src_st, src_seed, src_file, _ = rng.choice(sources)
                 u = copy.deepcopy(src_u)
                 u.name, u.county = name, county
-                if rng.random() < 0.5:
-                    st, render_seed, how = src_st, src_seed, "paragraphs"
+                if shape == "paragraphs":
+                    st, render_seed = src_st, src_seed
                     detail = f"收支说明 paragraphs and all figures repeated verbatim from {src_file}"
                 else:
-                    st, how = draw_style(rng, u.year), "figures"
+                    st = draw_style(rng, u.year)
                     st.template = _template_of(template, seed, i, name)
                     detail = f"whole figure set repeated from {src_file}"
-                anomalies.append({"family": "CPY", "kind": how, "line": None, "detail": detail, "_key": "CPY"})
+                anomalies.append({"family": "CPY", "kind": shape, "line": None, "detail": detail, "_key": "CPY"})
                 an = {"cpy": {"key": "CPY"}}
             else:
                 u = build_unit(rng, county, name, kind, year)
@@ -549,7 +567,14 @@ def iter_documents(
                                 break
                         else:
                             break
-            text, lines, r, spots = render_document(u, st, an, render_seed)
+            if edit is None:  # superior bodies named as many disclosures do (not in copies)
+                ctx = random.Random(f"{seed}:{i}:superior")
+                edit = functools.partial(cpy.superior_mention, county=county, kind=kind, roster=bodies, rng=ctx)
+            text, lines, r, spots = render_document(u, st, an, render_seed, edit)
+            if role == "cpy" and said.get("detail"):
+                anomalies.append(
+                    {"family": "CPY", "kind": shape, "line": None, "detail": said["detail"], "_key": "CPY"}
+                )
             if an.get("cpy"):
                 spots["CPY"] = _position(text, "收支预算总体情况")
                 lines["CPY"] = spots["CPY"][0]
@@ -557,6 +582,10 @@ def iter_documents(
             for a, key in zip(anomalies, keys):
                 if key:
                     a["line"] = lines[key]
+            if said.get("sangong"):
+                sangong = dict(zip(("sangong_total_yuan", "sangong_prior_yuan"), said["sangong"]))
+            else:
+                sangong = {}
             data, enc = _encode(text, rng)
             stem = name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]
             shape = _format_of(fmt, seed, i)
@@ -569,7 +598,7 @@ def iter_documents(
                 "format": "txt",
                 "encoding": enc,
                 "clean": not anomalies,
-                "truth": truth_of(u, st, r),
+                "truth": {**truth_of(u, st, r), **sangong},
                 "anomalies": anomalies,
             }
             if st.template is not None:
@@ -581,7 +610,7 @@ def iter_documents(
                 label = {"file": label["file"], "files": files, **{k: v for k, v in label.items() if k != "file"}}
             rel = label["file"]
             if role is None:
-                sources.append((u, st, render_seed, rel))
+                sources.append((u, st, render_seed, rel, r.printed))
             yield rel, data, label
 
 
@@ -593,6 +622,40 @@ def _template_of(template: str, seed: int, i: int, name: str):
     from datasets.synthetic.ministry import draw_template
 
     return draw_template(rng, name)
+
+
+def _cpy_shape(rng) -> str:
+    """A copy's shape: the whole disclosure (figures, paragraphs) or a part of it."""
+    return rng.choice(("figures", "paragraphs", *cpy.PARTIAL_SHAPES, "name_left"))
+
+
+def _partial_copy(shape: str, u: Unit, src: tuple, rng, said: dict):
+    """An edit of the unit's raw text copying a part of src, as the shape says; it puts
+    the label's detail into `said`, and leaves the text as it is (saying nothing) when
+    the two documents have no such part in common."""
+    src_u, src_file, src_raw = src[0], src[3], src[4]
+
+    def edit(raw: str) -> str:
+        if shape == "table":
+            tables = cpy.copyable_tables(raw, src_raw)
+            if tables:
+                tid = rng.choice(tables)
+                said["detail"] = f"{tid} copied from {src_u.name} into its own narrative; from {src_file}"
+                return cpy.copy_table(raw, src_raw, tid)
+            return raw
+        if shape == "name_left" and rng.random() < 0.5:
+            said["detail"] = f"the 主要职责 line names {src_u.name}, whose template it is; from {src_file}"
+            return cpy.name_in_duties(raw, u.name, src_u.name)
+        paras = cpy.copyable_paragraphs(raw, src_raw)
+        which = rng.choice(paras)  # the 三公 paragraph is in every document
+        text, how = cpy.copy_paragraph(raw, src_raw, which, u.name, src_u.name, shape, rng)
+        if which == "三公":  # the headline 三公 figures printed are the copied ones
+            said["sangong"] = cpy.sangong_printed(text)
+        what = "its name left in" if shape == "name_left" else "its name replaced by the unit's"
+        said["detail"] = f"the {which} paragraph copied from {src_u.name}, {what}, {how}; from {src_file}"
+        return text
+
+    return edit
 
 
 def _format_of(fmt: str, seed: int, i: int) -> str:

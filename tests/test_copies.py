@@ -1,0 +1,73 @@
+"""CPY003-CPY005 from their catalog examples: texts parsed, keys compared across units."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from anomaly.copies import copy_findings
+from datasets.corpus import parse_files
+
+_SANGONG = (
+    "2024年{who}当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元（5.34%），"
+    "主要原因是严格落实过紧日子要求。其中：公务接待费3.20万元，较上年3.50万元减少0.30万元；"
+    "公务用车运行维护费9.20万元，较上年9.60万元减少0.40万元。"
+)
+
+
+def _doc(name: str, body: str) -> str:
+    return f"{name}\n2024年单位预算公开说明\n\n一、主要职责\n\n{name}的主要职责是：做好本职工作。\n\n{body}\n"
+
+
+def _screen(tmp_path, docs: dict[str, str]) -> pl.DataFrame:
+    paths = []
+    for i, (name, body) in enumerate(docs.items()):
+        p = tmp_path / f"u{i}.txt"
+        p.write_text(_doc(name, body), encoding="utf-8")
+        paths.append(p)
+    frames = parse_files(paths)
+    f = copy_findings(frames)
+    return f.join(frames["units"].select("unit_id", "unit_name"), on="unit_id")
+
+
+def test_cpy003_another_units_name(tmp_path):
+    docs = {
+        "华溪县甲镇卫生院": _SANGONG.format(who="华溪县乙镇卫生院").replace("12.40", "8.10"),
+        "华溪县乙镇卫生院": _SANGONG.format(who="本单位"),
+        "华溪县丙局": "本单位预算经华溪县财政局审核后报华溪县人民政府批准。",
+        "华溪县财政局": "本单位负责全县预算管理。",
+    }
+    f = _screen(tmp_path, docs)
+    got = f.filter(pl.col("rule") == "CPY003")
+    assert got["unit_name"].to_list() == ["华溪县甲镇卫生院"]
+    row = got.row(0, named=True)
+    assert "华溪县乙镇卫生院" in row["message"] and "u1.txt" in row["evidence"]
+    # A superior body named after 经 is no residue.
+    assert f.filter(pl.col("unit_name") == "华溪县丙局").height == 0
+
+
+def test_cpy005_paragraph_renamed_and_one_finding_per_pair(tmp_path):
+    docs = {
+        "华溪县甲局": _SANGONG.format(who="华溪县甲局"),
+        "华溪县乙局": _SANGONG.format(who="本单位"),
+        "华溪县丙局": "本单位无其他说明事项，2024年预算见报表。",
+    }
+    f = _screen(tmp_path, docs)
+    assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
+    assert set(f["rule"]) == {"CPY005"}
+    # Printed by many units, the same paragraph is template text, not a copy.
+    many = {f"华溪县{c}局": _SANGONG.format(who="本单位") for c in "甲乙丙丁戊己庚"}
+    assert _screen(tmp_path, many).height == 0
+
+
+def test_cpy004_table_and_tiny_tables(tmp_path):
+    rows = "\n".join(f"20101{i:02d}\t项目{i}\t{100 + 7 * i}.{i}0\t{60 + 3 * i}.00" for i in range(1, 6))
+    table = f"表3\n\n2024年单位综合预算支出总表\n\n单位：万元\n\n科目编码\t科目名称\t合计\t基本支出\n{rows}"
+    tiny = "表12\n\n2024年“三公”经费支出表\n\n单位：万元\n\n项目\t合计\t公务接待费\n合计\t1.20\t1.20"
+    docs = {
+        "华溪县甲局": "本单位支出情况见下表。\n\n" + table + "\n\n" + tiny,
+        "华溪县乙局": "本单位说明文字不同。\n\n" + table + "\n\n" + tiny,
+        "华溪县丙局": "本单位另有其表。\n\n" + tiny,
+    }
+    f = _screen(tmp_path, docs)
+    assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
+    assert set(f["rule"]) == {"CPY004"} and "表3" in f["message"][0]
