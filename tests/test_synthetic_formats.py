@@ -102,7 +102,11 @@ def test_every_format_keeps_the_units_truth_and_anomalies(corpora):
         assert len(corpora[fmt]) == UNITS, fmt
         for (rel_t, data_t, lab_t), (rel, data, lab) in zip(txt, corpora[fmt]):
             assert lab["unit_name"] == lab_t["unit_name"] and lab["truth"] == lab_t["truth"]
-            assert [{k: v for k, v in a.items() if k not in EXTRA} for a in lab["anomalies"]] == lab_t["anomalies"]
+            # A text conversion (layout, raw) wraps lines and adds page furniture: its lines move.
+            moved = set(EXTRA) | ({"line"} if fmt in ("layout", "raw") else set())
+            assert [{k: v for k, v in a.items() if k not in moved} for a in lab["anomalies"]] == [
+                {k: v for k, v in a.items() if k not in moved} for a in lab_t["anomalies"]
+            ]
             assert rel == lab["file"] == lab["files"][0] and "files" not in lab_t
             if isinstance(data, dict):  # a split disclosure: every file listed, the 说明 first
                 assert list(data) == lab["files"] and len(lab["files"]) == 2
