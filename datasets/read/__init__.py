@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
-from datasets.read.text import decode
+from datasets.read.text import decode, read_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -72,8 +72,7 @@ def read_document(data: bytes, name: str = "") -> Document:
         from datasets.read.webpage import read_html
 
         return read_html(data)
-    text, encoding = decode(data)
-    return Document(text=text, format="txt", encoding=encoding)
+    return read_text(data)
 
 
 def sniff(data: bytes) -> str | None:
