@@ -9,12 +9,11 @@ from pathlib import Path
 from datasets import narrative, roles, tables
 from datasets.copykeys import copy_marks
 from datasets.numbers import to_yuan
+from datasets.placeholders import PLACEHOLDER_HINTS, placeholders_of
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS, SOURCE_LABEL
 
-_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|\*{3,}|○{2,})(?![A-Za-z])|待填|待补充|请填写|_{3,}")
-_PLACEHOLDER_HINTS = ("XX", "xx", "Xx", "xX", "××", "***", "○○", "待填", "待补充", "请填写", "___")  # a fast pre-check
 _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
@@ -159,20 +158,20 @@ def parse_text(text: str) -> dict:
             claims.append(narrative.claim_row(c, par, original))
         prose_text.append((par.text, par, par.lines[0] + 1))
 
-    # Placeholders: substring tests find the few lines worth the regex.
-    joined = "\n".join(norm)
+    # Placeholders: substring tests find the few lines worth the regex. They are read
+    # before the residue normaliser, which blanks ** as markdown.
+    joined = "\n".join(original)
     hinted = set()
-    for token in _PLACEHOLDER_HINTS:
+    for token in PLACEHOLDER_HINTS:
         at = joined.find(token)
         while at >= 0:
             hinted.add(joined.count("\n", 0, at))
             end = joined.find("\n", at)  # on to the next line
             at = joined.find(token, end + 1) if end >= 0 else -1
     for i in sorted(hinted):
-        line = norm[i]
-        for m in _PLACEHOLDER.finditer(line):
-            lo, hi = max(0, m.start() - 12), m.end() + 12
-            marks.append({"kind": "placeholder", "key": m.group(), "text": original[i][lo:hi].strip(), "line": i + 1})
+        for lo, hi, token in placeholders_of(original[i].translate(WIDTH_TABLE)):
+            quote = original[i][max(0, lo - 12) : hi + 12].strip()
+            marks.append({"kind": "placeholder", "key": token, "text": quote, "line": i + 1})
 
     unit = _headline(original, norm, claims, cells)
     marks += copy_marks(prose_text, unit["unit_name"], original)

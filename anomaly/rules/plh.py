@@ -35,18 +35,23 @@ def _outside_empty_tables(ctx: Context, df: pl.DataFrame) -> pl.DataFrame:
 @rule(
     "PLH001",
     "warning",
-    "占位符未替换（XX、××、待填）",
-    "Placeholder left in (XX, ××, 待填)",
-    bad="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备XX套。",
-    good="至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备1套。",
+    "占位符未替换（XX、××、**、□□、待填等）",
+    "Placeholder left in (XX, ××, **, □□, 待填 …)",
+    bad="本单位设×个内设机构。至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备**套。",
+    good="本单位设4个内设机构。至上年末，单位登记在册的公务车辆3辆，单价超过50万元的专用设备1套。"
+    "**公用经费**：按在编人数×定额标准核定。",
 )
 def plh001(ctx: Context) -> Result:
-    """文中或表中留有模板占位符：XX、××、待填、请填写、连续下划线等。
+    """文中或表中留有模板占位符：XX、××、□□、待填、待定、请填写、下划线空格，以及数字位置上的X、×、**、＿＿、0000。
 
-    Catches: template residue such as an equipment count left as XX (seed line 194),
-    ××个内设机构, 待填 as a target value. Placeholders inside a table the 目录 declares empty (a blank
-    skeleton) are not reported. Why it matters: an unfilled template means a figure was
-    never supplied; whatever stands there is not a disclosure.
+    Catches: template residue in every form clerks leave: an equipment count left as XX
+    (seed line 194), 设×个内设机构, 设备**台, 政府采购预算XXX万元, 设备0000台, ＿＿万元, 待填 or
+    待定 as a target value, a table cell that is only X, ** or □□. A single X or ×, **,
+    __ and 0000 count only where a figure stands (before a unit or measure word, or as a
+    whole cell), so markdown bold (**公用经费**), a formula's × (人数×定额, $\\times$) and
+    table pipes never alarm (datasets/placeholders.py). Placeholders inside a table the
+    目录 declares empty (a blank skeleton) are not reported. Why it matters: an unfilled
+    template means a figure was never supplied; whatever stands there is not a disclosure.
     """
     m = ctx["marks"].filter(pl.col("kind") == "placeholder")
     m = _outside_empty_tables(ctx, m).sort("unit_id", "line")

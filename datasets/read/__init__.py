@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.layout import tab_separated
-from datasets.read.text import decode
+from datasets.read.text import decode, read_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -73,8 +73,9 @@ def read_document(data: bytes, name: str = "") -> Document:
         from datasets.read.webpage import read_html
 
         return read_html(data)
-    text, encoding = decode(data)
-    return Document(text=tab_separated(text), format="txt", encoding=encoding)
+    doc = read_text(data)
+    doc.text = tab_separated(doc.text)
+    return doc
 
 
 def sniff(data: bytes) -> str | None:

@@ -252,13 +252,28 @@ def inject_unt(u, st, an, rng, taken):
     return None
 
 
+# The forms clerks leave where a figure or a target should be (as published, not as the
+# parser reads them): the template's XX/××, a single X or ×, asterisks, blanks to fill
+# (＿＿ full-width), boxes, a zero mask, and words such as 待填/待定.
+PLH_TOKENS = {
+    "xx_equipment": ("XX", "XX", "X", "×", "**", "＿＿", "□□", "0000"),
+    "cross_marks": ("××", "××", "X", "×", "**", "□□", "＿＿"),
+    "to_fill": ("待填", "待填", "待定", "××", "**", "□□", "X"),
+    "amount_xxx": ("XXX", "XXX", "XX", "××", "**", "＿＿"),
+}
+
+
 def inject_plh(u, st, an, rng, taken):
-    kind = rng.choice(("xx_equipment", "cross_marks", "to_fill"))
-    an["plh"] = {"kind": kind, "index": rng.randint(1, len(u.projects)), "key": "PLH"}
+    kind = rng.choice(("xx_equipment", "cross_marks", "to_fill", "amount_xxx"))
+    if kind == "amount_xxx" and (not u.procurement or an.get("cmp", {}).get("kind") == "section_missing"):
+        kind = "xx_equipment"
+    token = rng.choice(PLH_TOKENS[kind])
+    an["plh"] = {"kind": kind, "index": rng.randint(1, len(u.projects)), "token": token, "key": "PLH"}
     return kind, {
-        "xx_equipment": "equipment count left as XX in the 国有资产 section",
-        "cross_marks": "内设机构 count printed as ××",
-        "to_fill": "performance target value 待填 in a 表13 project table",
+        "xx_equipment": f"equipment count left as {token} in the 国有资产 section",
+        "cross_marks": f"内设机构 count printed as {token}",
+        "to_fill": f"performance target value {token} in a 表13 project table",
+        "amount_xxx": f"政府采购预算 printed as {token}万元",
     }[kind]
 
 
@@ -276,6 +291,8 @@ def inject_cmp(u, st, an, rng, taken):
         table = rng.choice(empty)
         an["cmp"] = {"kind": "empty_without_reason", "table": table, "key": "CMP"}
         return "empty_without_reason", f"目录 declares {table} empty (是) without a 公开空表理由"
+    if an.get("plh", {}).get("kind") == "amount_xxx":  # that section holds the placeholder
+        return None
     an["cmp"] = {"kind": "section_missing", "table": None, "key": "CMP"}
     return "section_missing", "section 七、政府采购情况说明 is listed in the contents but missing"
 

@@ -358,7 +358,7 @@ class Renderer:
         offices = rng.sample(OFFICES, min(u.offices, len(OFFICES)))
         n_off = str(len(offices))
         if self.an.get("plh", {}).get("kind") == "cross_marks":
-            n_off = self.mark(self.an["plh"]["key"]) + "××"
+            n_off = self.mark(self.an["plh"]["key"]) + self.an["plh"].get("token", "××")
         self.p(f"（二）机构设置\n\n本单位设{n_off}个内设机构：{'、'.join(offices)}。")
         self.p("二、工作任务")
         for i, line in enumerate(rng.sample(TASKS, rng.randint(3, 5)), 1):
@@ -528,7 +528,7 @@ class Renderer:
         self.p("六、国有资产占有使用及资产购置情况说明")
         eq = str(u.equipment)
         if an.get("plh", {}).get("kind") == "xx_equipment":
-            eq = self.mark(an["plh"]["key"]) + "XX"
+            eq = self.mark(an["plh"]["key"]) + an["plh"].get("token", "XX")
         self.p(
             f"截止上年底，本单位共有车辆{u.vehicles}辆，{BRK}单价20万元以上的设备{eq}台（套）。"
             f"当年部门预算安排购置车辆{u.buy_vehicles}辆；安排购置单价20万元以上的设备{u.buy_equipment}台（套）。"
@@ -536,7 +536,10 @@ class Renderer:
         if not (an.get("cmp", {}).get("kind") == "section_missing"):
             self.p("七、政府采购情况说明")
             if u.procurement:
-                self.p(f"{y}年本单位政府采购预算{self.amt(u.procurement)}，{BRK}主要用于专项业务所需货物和服务采购。")
+                amount = self.amt(u.procurement)
+                if an.get("plh", {}).get("kind") == "amount_xxx":
+                    amount = f"{self.mark(an['plh']['key'])}{an['plh']['token']}{self.st.space}万元"
+                self.p(f"{y}年本单位政府采购预算{amount}，{BRK}主要用于专项业务所需货物和服务采购。")
             else:
                 self.p(f"本单位{y}年无政府采购预算，并已公开空表。")
         self.p("八、绩效目标情况说明")
@@ -906,7 +909,7 @@ class Renderer:
                 if pt and pt["index"] == i and l1 == "满意度指标":
                     v, lead = f"≥{pt['value']}%", self.mark(pt["key"])
                 if an.get("plh", {}).get("kind") == "to_fill" and an["plh"]["index"] == i and l2 == "质量指标":
-                    v, lead = "待填", self.mark(an["plh"]["key"])
+                    v, lead = an["plh"].get("token", "待填"), self.mark(an["plh"]["key"])
                 rows.append([lead, "" if l1 == last else l1, l2, txt, self.value(v)])
                 last = l1
             self.p(f"表13-{i}\n\n{self.y}年单位专项业务经费绩效目标表（{i}）")
