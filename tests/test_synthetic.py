@@ -341,7 +341,7 @@ def test_deterministic(tmp_path, corpus):
 def test_labels_shape(corpus):
     out, labels = corpus
     assert labels == json.loads((out / "labels.json").read_text(encoding="utf-8"))
-    assert labels["generator"] == {"seed": 7, "units": 60, "anomaly_share": 0.5, "version": 1}
+    assert labels["generator"] == {"seed": 7, "units": 60, "anomaly_share": 0.5, "version": 2}
     docs = labels["documents"]
     assert len(docs) == 60 and len({d["file"] for d in docs}) == 60
     assert len({d["county"] for d in docs}) == 2

@@ -37,7 +37,7 @@ from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roste
 from datasets.synthetic.model import FUND, GPB, OUTLIER_FEATURES, Unit, build_unit, make_outlier
 from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
-VERSION = 1
+VERSION = 2  # 2: fund income, the 财政部 template, partial copies, new placeholders (a cached demo is made again)
 FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
 OUT_SHARE = 0.03
 CPY_SHARE = 0.06
