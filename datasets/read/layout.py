@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import accumulate
 
 _FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
@@ -30,7 +31,8 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
-    r"^\s*(?:表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?\s*$|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
+    r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s+\S*表\s*(?:[(（][^)）]*[)）])?)?\s*$"
+    r"|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
     r"|单位\s*[:：]\s*(?:亿元|万元|千元|元)"
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
@@ -88,7 +90,8 @@ def _without_furniture(lines: list[str]) -> list[str]:
             firsts.append(k)
     counts = Counter(out[k].strip() for k in firsts)
     for k in firsts:
-        if counts[out[k].strip()] >= 2 and not _GAP.search(out[k].strip()):
+        s = out[k].strip()
+        if counts[s] >= max(2, len(firsts) / 2) and not _GAP.search(s) and not _STOP.search(s):
             out[k] = ""
     return out
 
@@ -157,7 +160,8 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
             else:
                 break
             j += 1
-        if rows >= 2:
+        # Two rows, or a header and its lines (an empty table printed as a skeleton).
+        if rows >= 2 or (last > i and len(_chunks(lines[i])) >= 3):
             out.append((i, last + 1))
         i = last + 1
     return out
@@ -195,26 +199,52 @@ def _cover(rows: list[list[tuple[int, int, str]]]) -> list[int]:
 
 
 def _columns(cover: list[int], floor: int) -> list[tuple[int, int]]:
-    """(start, end) of each column: the runs of positions printed by more than `floor` lines."""
-    cols, start = [], None
+    """(start, end) of each column: the runs of positions printed by more than `floor`
+    lines, cut again at a deep valley (cells a column off now and then fill a narrow
+    gutter in a few rows only)."""
+    runs, start = [], None
     for x, c in enumerate(cover + [0]):
         if c > floor and start is None:
             start = x
         elif c <= floor and start is not None:
-            cols.append((start, x))
+            runs.append((start, x))
             start = None
+    cols: list[tuple[int, int]] = []
+    while runs:
+        a, b = runs.pop(0)
+        cut = _valley(cover, a, b)
+        if cut is None:
+            cols.append((a, b))
+        else:
+            runs[:0] = [(a, cut), (cut + 1, b)]
     return cols
+
+
+def _valley(cover: list[int], a: int, b: int) -> int | None:
+    """The lowest position inside [a, b) if it is at most a third of the peaks on both
+    of its sides (each side two columns wide or more), else None."""
+    seg = cover[a:b]
+    left = list(accumulate(seg, max))
+    right = list(accumulate(reversed(seg), max))[::-1]
+    best = None
+    for i in range(2, len(seg) - 2):
+        if seg[i] * 3 <= min(left[i - 1], right[i + 1]) and (best is None or seg[i] < seg[best]):
+            best = i
+    return None if best is None else a + best
 
 
 def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """The body's columns and those only the header shows (a column empty in every body
     row): header cells outside every body column."""
     extra: list[tuple[int, int]] = []
-    for a, b, _ in sorted(heads):
-        inside = sum(max(0, min(b, e) - max(a, s)) for s, e in cols)
-        if inside:
-            continue
-        if extra and a <= extra[-1][1]:
+
+    def outside(c: tuple[int, int, str]) -> bool:
+        return not any(min(c[1], e) > max(c[0], s) for s, e in cols)
+
+    # A run of header cells one space apart (政府性基 国有资本 …) is a cell each.
+    pieces = [p for c in heads if outside(c) for p in _split_at_gutters(c, None)]
+    for a, b, _ in sorted(pieces):
+        if extra and a < extra[-1][1]:
             extra[-1] = (extra[-1][0], max(b, extra[-1][1]))
         else:
             extra.append((a, b))
@@ -282,12 +312,12 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     cover = _cover([chunks[k] for k in body or idx])
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
-    if len(cols) < 2:
-        return
     gutter = {x for x, c in enumerate(cover) if c <= floor}
     chunks = {k: [p for c in chunks[k] for p in _split_at_gutters(c, gutter)] for k in idx}
     cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
     cols = _with_header_columns(cols, [c for k in head for c in chunks[k]])
+    if len(cols) < 2:
+        return
     chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols)] for k in idx}
     ncol = len(cols)
     widest = [0] * ncol
