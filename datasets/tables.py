@@ -15,7 +15,8 @@ from datasets.numbers import parse_cell, to_yuan
 
 # 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line.
 _TABLE_ID = re.compile(r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
-_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)")
+# 单位：万元, never 编制单位：元林县… (a unit whose name starts with 元).
+_UNIT_LINE = re.compile(r"(?<!编制)(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
 _VALUE_HEADER = re.compile(
     r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"

@@ -33,7 +33,7 @@ _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
     r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s+\S*表\s*(?:[(（][^)）]*[)）])?)?\s*$"
     r"|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
-    r"|单位\s*[:：]\s*(?:亿元|万元|千元|元)"
+    r"|(?<!编制)单位\s*[:：]\s*(?:亿元|万元|千元|元)(?![\u4e00-\u9fff])"
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（]\d+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,})")
@@ -129,6 +129,8 @@ def _tabular(line: str) -> bool:
     if _GAP.search(s):
         return True
     parts = s.split(" ")
+    if len(parts) >= 3 and all(0 < len(p) <= 10 and not re.search(r"[\d，,。；;：:]", p) for p in parts):
+        return True  # a header row of short column names one space apart
     return len(parts) >= 2 and any(_AMOUNT.match(p) for p in parts) and not re.search(r"[，,。；;]", s)
 
 
@@ -161,7 +163,7 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 break
             j += 1
         # Two rows, or a header and its lines (an empty table printed as a skeleton).
-        if rows >= 2 or (last > i and len(_chunks(lines[i])) >= 3):
+        if rows >= 2 or (last > i and len(lines[i].split()) >= 3):
             out.append((i, last + 1))
         i = last + 1
     return out
@@ -241,8 +243,12 @@ def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int
     def outside(c: tuple[int, int, str]) -> bool:
         return not any(min(c[1], e) > max(c[0], s) for s, e in cols)
 
-    # A run of header cells one space apart (政府性基 国有资本 …) is a cell each.
-    pieces = [p for c in heads if outside(c) for p in _split_at_gutters(c, None)]
+    # A run of three or more header cells one space apart (政府性基 国有资本 …) is a cell each.
+    pieces = []
+    for c in heads:
+        split = _split_at_gutters(c, None)
+        pieces += split if len(split) >= 3 else [c] if outside(c) else []
+    pieces = [p for p in pieces if outside(p)]
     for a, b, _ in sorted(pieces):
         if extra and a < extra[-1][1]:
             extra[-1] = (extra[-1][0], max(b, extra[-1][1]))
