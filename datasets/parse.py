@@ -186,8 +186,9 @@ _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|�
 
 
 def _note_after(norm: list[str], end: int) -> str | None:
-    """The 注 under a table saying why it is empty (本部门没有…，故本表无数据), if any."""
-    for k in range(end, min(end + 3, len(norm))):
+    """The 注 under a table saying why it is empty (本部门没有…，故本表无数据), if any: the
+    first line of text below it (a page break's blank lines may come between)."""
+    for k in range(end, min(end + 10, len(norm))):
         s = norm[k].strip()
         if s:
             return s if _EMPTY_NOTE.match(s) else None

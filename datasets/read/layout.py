@@ -36,6 +36,7 @@ _STOP = re.compile(
     r"|(?<!编制)单位\s*[:：]\s*(?:亿元|万元|千元|元)(?![\u4e00-\u9fff])"
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
+_TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（]\d+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,})")
 
 
@@ -131,7 +132,10 @@ def _tabular(line: str) -> bool:
     parts = s.split(" ")
     if len(parts) >= 3 and all(0 < len(p) <= 10 and not re.search(r"[\d，,。；;：:]", p) for p in parts):
         return True  # a header row of short column names one space apart
-    return len(parts) >= 2 and any(_AMOUNT.match(p) for p in parts) and not re.search(r"[，,。；;]", s)
+    # Amounts one space from their labels: two or more, or one not ending the line (a
+    # sentence wrapped after a figure, 万元 on the next line, is not a row).
+    amounts = sum(1 for p in parts if _AMOUNT.match(p))
+    return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(r"[，,。；;]", s)
 
 
 def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -157,13 +161,14 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 last, rows = j, rows + (1 if _tabular(s) else 0)
             elif lines[j - 1].strip() and (s.startswith(" ") or width_of(s.strip()) <= 40):
                 last = j  # a wrapped cell's continuation, right below its row
-            elif s.startswith(" ") and _rows_follow(lines, j + 1):
-                last = j  # a row of one cell, more rows below
+            elif s.startswith(" ") and (_rows_follow(lines, j + 1) or _TOTAL.match(s)):
+                last = j  # a row of one cell, more rows below (or an empty table's 合计)
             else:
                 break
             j += 1
         # Two rows, or a header and its lines (an empty table printed as a skeleton).
-        if rows >= 2 or (last > i and len(lines[i].split()) >= 3):
+        skeleton = last > i and len(lines[i].split()) >= 3 and not any(_AMOUNT.match(p) for p in lines[i].split())
+        if rows >= 2 or skeleton:
             out.append((i, last + 1))
         i = last + 1
     return out
