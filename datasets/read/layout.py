@@ -161,7 +161,7 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 last, rows = j, rows + (1 if _tabular(s) else 0)
             elif lines[j - 1].strip() and (s.startswith(" ") or width_of(s.strip()) <= 40):
                 last = j  # a wrapped cell's continuation, right below its row
-            elif s.startswith(" ") and (_rows_follow(lines, j + 1) or _TOTAL.match(s)):
+            elif (s.startswith(" ") or width_of(s) <= 30) and (_rows_follow(lines, j + 1) or _TOTAL.match(s)):
                 last = j  # a row of one cell, more rows below (or an empty table's 合计)
             else:
                 break
@@ -183,7 +183,8 @@ def _rows_follow(lines: list[str], j: int) -> bool:
         if _tabular(s):
             return True
         seen += 1
-        if seen > 8 or _STOP.search(s) or _SENTENCE_END.search(s) or not s.startswith(" "):
+        short = s.startswith(" ") or width_of(s) <= 30
+        if seen > 8 or _STOP.search(s) or _SENTENCE_END.search(s) or not short or re.search(r"[，,。]", s):
             return False
     return False
 
@@ -326,7 +327,9 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     gutter = {x for x, c in enumerate(cover) if c <= floor}
     chunks = {k: [p for c in chunks[k] for p in _split_at_gutters(c, gutter)] for k in idx}
     cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
-    cols = _with_header_columns(cols, [c for k in head for c in chunks[k]])
+    # Only header lines that name columns, not a group line (收入 … 支出) over several.
+    named = [k for k in head if len(chunks[k]) * 2 >= len(cols)]
+    cols = _with_header_columns(cols, [c for k in named for c in chunks[k]])
     if len(cols) < 2:
         return
     chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols)] for k in idx}
