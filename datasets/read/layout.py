@@ -325,7 +325,9 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
     gutter = {x for x, c in enumerate(cover) if c <= floor}
-    chunks = {k: [p for c in chunks[k] for p in _split_at_gutters(c, gutter)] for k in idx}
+    # Body cells one space apart are cut at the gutters (a header's at its columns, below).
+    for k in body or idx:
+        chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter)]
     cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
     # Only header lines that name columns, not a group line (收入 … 支出) over several.
     named = [k for k in head if len(chunks[k]) * 2 >= len(cols)]
