@@ -45,6 +45,7 @@ MIN_SHARED_FIGURES = 3  # distinct figures (not years, not zero) across the shar
 MIN_SENTENCE_DIGITS = (
     9  # significant digits of the amounts shared sentences print (two units' 0.93 and 0.79 万 agree by chance)
 )
+MIN_SENTENCES_DIGITS = 7  # the same, for two sentences or more
 MIN_TABLE_FIGURES = 3  # distinct non-zero amounts for a table to be evidence (tiny and empty tables are alike)
 MIN_TABLE_DIGITS = 12  # and their significant digits (in 100 元): 1.20 and 0.60 万 agree by chance
 MAX_NAME_HOLDERS = 3  # units printing another's name: more and it is a body they all name
@@ -509,7 +510,11 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
         .sort("unit_id", "other_id", "line")
         .group_by("unit_id", "other_id", maintain_order=True)
         .agg(pl.all().exclude("amount").first(), n=pl.col("key").n_unique(), digits=digits)
-        .filter(pl.col("digits") >= MIN_SENTENCE_DIGITS)
+        # Several sentences alike, wording and all, need fewer digits than one.
+        .filter(
+            (pl.col("digits") >= MIN_SENTENCE_DIGITS)
+            | ((pl.col("n") >= 2) & (pl.col("digits") >= MIN_SENTENCES_DIGITS))
+        )
     )
     if best.height == 0:
         return _empty()
