@@ -16,8 +16,13 @@ name, and those paragraphs show at least ``MIN_SHARED_FIGURES`` distinct figures
 units repeats in three short sentences, which is a coincidence, not a copy. A paragraph printed verbatim by more than ``MAX_HOLDERS`` units is common
 template text (a glossary entry, a table note), not a copy of one unit, and is ignored.
 
-Both units of a pair get the finding (each naming the other): which one copied is
-not knowable from the text, and the analyst needs both. Units with the same name
+A pair is one finding per unit of it, each naming the other and saying which parts
+match (one_per_pair merges the pair's rules into it): findings, ranking and triage are
+per unit; a shared table or sentence does not tell which unit copied, and a finding
+on one side only would leave the other's copied part looking like its own budget.
+Directional evidence is the exception: only the unit printing another's name (CPY003)
+gets that finding. A unit sharing a part with several units gets one finding for
+each (at most MAX_HOLDERS - 1), so the analyst sees every holder. Units with the same name
 (the same disclosure stored twice) are not copies of each other.
 
 Near-linear: figure vectors are grouped by their text key; paragraphs are grouped by
@@ -37,7 +42,12 @@ MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
 MAX_HOLDERS = 5
 MIN_SHARED_FIGURES = 3  # distinct figures (not years, not zero) across the shared paragraphs
-MIN_TABLE_FIGURES = 6  # distinct non-zero amounts for a table to be evidence (tiny and empty tables are alike)
+MIN_SENTENCE_DIGITS = (
+    9  # significant digits of the amounts shared sentences print (two units' 0.93 and 0.79 万 agree by chance)
+)
+MIN_SENTENCES_DIGITS = 7  # the same, for two sentences or more
+MIN_TABLE_FIGURES = 3  # distinct non-zero amounts for a table to be evidence (tiny and empty tables are alike)
+MIN_TABLE_DIGITS = 12  # and their significant digits (in 100 元): 1.20 and 0.60 万 agree by chance
 MAX_NAME_HOLDERS = 3  # units printing another's name: more and it is a body they all name
 # Words before a name that say the unit names a body it deals with, not itself.
 NAMED_BY_ROLE = r"经|由|根据|按照|接受|向|报|会同|配合|协助|主管|上级|指导|委托|拨付|下达"
@@ -211,19 +221,20 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
 
 def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
     """unit_id, kind, key, line, page, text of the marks copy detection compares: the
-    paragraphs (kind paragraph, and figured: those with several figures) and the organisation
-    names printed (kind name); datasets.copykeys makes them."""
+    paragraphs (kind paragraph), their sentences with amounts (kind sentence) and the
+    organisation names printed (kind name); datasets.copykeys makes them."""
     if "page" not in marks.columns:
         marks = marks.with_columns(page=pl.lit(None, dtype=pl.Int64))
-    return marks.filter(pl.col("kind").is_in(["paragraph", "figured", "name"]) & pl.col("key").is_not_null()).select(
+    return marks.filter(pl.col("kind").is_in(["paragraph", "sentence", "name"]) & pl.col("key").is_not_null()).select(
         "unit_id", "kind", "key", "line", "page", "text"
     )
 
 
 def table_keys(cells: pl.DataFrame) -> pl.DataFrame:
     """unit_id, kind ("table"), key, line, page, text: one row per table with at least
-    MIN_TABLE_FIGURES distinct non-zero amounts, keyed by its amounts in order (rounded
-    to 100 元, so a table printed in 元 matches the same one in 万元)."""
+    MIN_TABLE_FIGURES distinct non-zero amounts of MIN_TABLE_DIGITS significant digits
+    together, keyed by its amounts in order (rounded to 100 元, so a table printed in 元
+    matches the same one in 万元)."""
     if "page" not in cells.columns:
         cells = cells.with_columns(page=pl.lit(None, dtype=pl.Int64))
     v = pl.col("v")
@@ -236,11 +247,12 @@ def table_keys(cells: pl.DataFrame) -> pl.DataFrame:
         .agg(
             key=v.cast(pl.String).str.join(","),
             n=v.filter(v != 0).n_unique(),
+            digits=v.filter(v != 0).unique().abs().cast(pl.String).str.strip_chars_end("0").str.len_chars().sum(),
             line=pl.col("line").min(),
             page=pl.col("page").first(),
             text=pl.format("{} {}", pl.col("table_id").first(), pl.col("table_title").first().fill_null("")),
         )
-        .filter(pl.col("n") >= MIN_TABLE_FIGURES)
+        .filter((pl.col("n") >= MIN_TABLE_FIGURES) & (pl.col("digits") >= MIN_TABLE_DIGITS))
         .collect()
         .with_columns(kind=pl.lit("table"), key=_sha(pl.col("key")))
         .select("unit_id", "kind", "key", "line", "page", "text")
@@ -397,8 +409,10 @@ def cpy003(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
         )
     )
     # How many units print the name (itself aside): a body many name is a superior one.
+    # Mentions by role (经…审核, 接受…领导) aside, as they say nothing of the template.
+    found = found.filter(~pl.col("before").str.contains(NAMED_BY_ROLE))
     found = found.with_columns(holders=pl.col("unit_id").n_unique().over("other_id")).filter(
-        (pl.col("holders") <= MAX_NAME_HOLDERS) & ~pl.col("before").str.contains(NAMED_BY_ROLE)
+        pl.col("holders") <= MAX_NAME_HOLDERS
     )
     if found.height == 0:
         return _empty()
@@ -440,7 +454,6 @@ def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
             n_tables=pl.len(),
         )
         .with_columns(tables=pl.col("tables").list.unique(maintain_order=True).list.join("、"))
-        .unique("unit_id", keep="first", maintain_order=True)
     )
     if lang == "en":
         msg = pl.format(
@@ -479,29 +492,37 @@ def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
 
 
 def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
-    """Units sharing with one other unit a paragraph that few units print: the same
-    after each unit's own name is taken out, figures and all (a paragraph with
-    datasets.copykeys.MIN_FIGURES distinct figures or more)."""
-    # The same wording with other figures (kind "wording") is not used on its own: in a
-    # county whose units fill one template, two units word a paragraph alike by chance.
-    pairs = _pairs(units, keys.filter(pl.col("kind") == "figured"), MAX_HOLDERS).with_columns(verbatim=pl.lit(True))
+    """Units sharing with one other unit sentences that few units print, the same once
+    each unit's own name is taken out, figures and all, whose amounts together carry
+    MIN_SENTENCE_DIGITS significant digits or more (datasets.copykeys, kind sentence)."""
+    # The same wording with other figures typed in is not evidence: measured on a
+    # generated corpus, units filling one county template share rare wording as often
+    # as a copy and its source do.
+    pairs = _pairs(units, keys.filter(pl.col("kind") == "sentence"), MAX_HOLDERS)
     if pairs.height == 0:
         return _empty()
+    amounts = pl.col("key").str.split(" ").list.last().str.split(";")
+    amount = pl.col("amount").unique()
+    digits = amount.str.replace_all(r"\.", "").str.strip_chars("0").str.len_chars().sum()
     best = (
-        pairs.sort(
-            ["unit_id", "verbatim", "other_name", "line"], descending=[False, True, False, False], nulls_last=True
-        )
+        pairs.with_columns(amount=amounts)
+        .explode("amount")
+        .sort("unit_id", "other_id", "line")
         .group_by("unit_id", "other_id", maintain_order=True)
-        .agg(pl.all().first(), n=pl.col("line").n_unique())
-        .unique("unit_id", keep="first", maintain_order=True)
+        .agg(pl.all().exclude("amount").first(), n=pl.col("key").n_unique(), digits=digits)
+        # Several sentences alike, wording and all, need fewer digits than one.
+        .filter(
+            (pl.col("digits") >= MIN_SENTENCE_DIGITS)
+            | ((pl.col("n") >= 2) & (pl.col("digits") >= MIN_SENTENCES_DIGITS))
+        )
     )
+    if best.height == 0:
+        return _empty()
     if lang == "en":
-        how = pl.when("verbatim").then(pl.lit("word for word")).otherwise(pl.lit("in the same words, other figures"))
         msg = pl.format(
-            "{} paragraph(s) read as in 「{}」 once the units' names are taken out ({}): its text copied?",
+            "{} sentence(s) with amounts read word for word as in 「{}」 once the units' names are taken out: its text copied?",
             pl.col("n"),
             pl.col("other_name").fill_null("?"),
-            how,
         )
         ev = pl.format(
             "as in 「{}」 ({}), line {}: 「{}」",
@@ -510,15 +531,13 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
             pl.col("line"),
             pl.col("text"),
         )
-        part = pl.format("{} paragraph(s) ({})", pl.col("n"), how)
+        part = pl.format("{} sentence(s) with amounts", pl.col("n"))
         expected = pl.lit("the unit's own text")
     else:
-        how = pl.when("verbatim").then(pl.lit("逐字相同")).otherwise(pl.lit("措辞相同、仅数字不同"))
         msg = pl.format(
-            "有 {} 段文字去掉单位名称后与「{}」的说明{}，疑为复制其文字",
+            "有 {} 句含金额的文字去掉单位名称后与「{}」的说明逐字相同，疑为复制其文字",
             pl.col("n"),
             pl.col("other_name").fill_null("?"),
-            how,
         )
         ev = pl.format(
             "与「{}」（{}）相同，如第 {} 行：「{}」",
@@ -527,7 +546,7 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
             pl.col("line"),
             pl.col("text"),
         )
-        part = pl.format("{} 段文字{}", pl.col("n"), how)
+        part = pl.format("{} 句含金额的文字", pl.col("n"))
         expected = pl.lit("本单位自己的文字")
     out = best.with_columns(message=msg, evidence=ev, stated=part, expected=expected, part=part)
     return _finish(out, "CPY005", lang)

@@ -4,11 +4,17 @@ them across units, without the text).
 - ``paragraph``: a hash of a paragraph with figures, the unit's own name and words of
   self-reference (本单位, 我单位 …) made one token, so a paragraph copied from another
   unit that printed its own name matches once each side's name is taken out;
-- ``figured``: the same key, for paragraphs with MIN_FIGURES distinct figures or more;
-- ``wording``: the same with every figure masked too: the source's wording with the
-  copier's own figures typed in;
+- ``sentence``: each sentence (up to 。 or ；) of such a paragraph that prints amounts
+  (decimals or thousands-grouped, not zero, not years), the same names taken out;
+  its key is the sentence's hash, a space and its amounts (``;``-joined), so that
+  anomaly.copies can weigh how much a shared sentence tells. Sentences, not whole
+  paragraphs: a clerk copies a run of sentences, and the copy and its source seldom
+  break it into paragraphs alike;
 - ``name``: runs of Chinese characters ending like an organisation's name (…局, …中心,
   …卫生院), where another unit's full name may be printed: a template not updated.
+
+The same wording with other figures typed in leaves no key: a county's units fill one
+template and word their paragraphs alike without copying (see anomaly.copies).
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from datasets.text import WIDTH_TABLE
 
 _SPACES = re.compile(r"\s+")
 _SELF = re.compile(r"本单位|本部门|我单位|我部门|本局|我局")
-_FIGURE = re.compile(r"\d[\d,.]*")
+# An amount worth comparing: a decimal (万元) or a thousands-grouped 元 figure; not a
+# percentage, which its amounts give.
+_AMOUNT = re.compile(r"\d[\d,]*\.\d+(?![\d%])|\d{1,3}(?:,\d{3})+(?![\d.,%])")
+_SENTENCE = re.compile(r"(?<=[。；;])")
 # The end of an organisation's name; runs without one are not kept.
 _ORG = re.compile(
     r"[\u4e00-\u9fff]{4,60}?(?:局|委员会|委|办公室|办事处|人民政府|中心|学校|中学|小学|幼儿园|医院|卫生院|馆|站|所|队|分局|院)"
@@ -28,13 +37,20 @@ _ORG = re.compile(
 _RUN = re.compile(r"[\u4e00-\u9fff]{5,}")
 _PLACE = re.compile(r"[省市县区旗州镇乡]|街道")  # unit names carry their place
 MIN_PARAGRAPH = 30  # characters (spaces aside) for a paragraph to be kept
-MIN_FIGURES = 4  # distinct figures (not years, not zero) for a "figured" paragraph
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-MIN_WORDING = 40  # characters of words (figures aside) for a masked paragraph to be kept
+MIN_SENTENCE = 10  # characters for a sentence to be kept
 
 
 def _hash(s: str) -> str:
     return hashlib.blake2b(s.encode(), digest_size=8).hexdigest()
+
+
+def _find(text: str, sentence: str) -> int:
+    """About where a compacted sentence starts in its paragraph's text (0 when unsure)."""
+    for piece in sentence.split("〇"):
+        if len(piece) >= 4 and (at := text.find(piece[:8])) >= 0:
+            return at
+    return 0
 
 
 def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> list[dict]:
@@ -48,10 +64,10 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
             continue
         quote = par.quote(0, 60, original)
         for m in _RUN.finditer(compact):
-            ends = [x.end() for x in _ORG.finditer(compact, m.start(), m.end())]
-            if ends and _PLACE.search(m.group()):  # the run up to its last organisation ending
-                key = compact[m.start() : max(ends)]
-                at = max(text.find(key[-6:]) - len(key), 0)  # about where it is printed
+            if _ORG.search(compact, m.start(), m.end()) and _PLACE.search(m.group()):
+                # The whole run: the longest name in it is found when compared (…中心小学, not …中心).
+                key = m.group()
+                at = max(text.find(key[:6]), 0)  # about where it is printed
                 out.append(
                     {
                         "kind": "name",
@@ -65,14 +81,20 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
         if own:
             compact = compact.replace(own, "〇")
         compact = _SELF.sub("〇", compact)
-        has_figures = any(ch.isdigit() for ch in compact)
-        if has_figures:
-            key = _hash(compact)
-            out.append({"kind": "paragraph", "key": key, "text": quote, "line": line})
-            figures = {f for f in _FIGURE.findall(compact) if f.strip("0.,") and not _YEAR.match(f)}
-            if len(figures) >= MIN_FIGURES:  # evidence on its own when another unit prints it
-                out.append({"kind": "figured", "key": key, "text": quote, "line": line})
-        masked = _FIGURE.sub("#", compact)
-        if len(masked) - masked.count("#") >= MIN_WORDING:
-            out.append({"kind": "wording", "key": _hash(masked), "text": quote, "line": line})
+        if any(ch.isdigit() for ch in compact):
+            out.append({"kind": "paragraph", "key": _hash(compact), "text": quote, "line": line})
+        for sentence in _SENTENCE.split(compact):
+            amounts = {a.replace(",", "") for a in _AMOUNT.findall(sentence)}
+            amounts = sorted(a for a in amounts if a.strip("0.") and not _YEAR.match(a))
+            if amounts and len(sentence) >= MIN_SENTENCE:
+                key = f"{_hash(sentence)} {';'.join(amounts)}"
+                at = _find(text, sentence)
+                out.append(
+                    {
+                        "kind": "sentence",
+                        "key": key,
+                        "text": par.quote(at, at + 60, original),
+                        "line": par.line_at(at) + 1,
+                    }
+                )
     return out

@@ -71,3 +71,42 @@ def test_cpy004_table_and_tiny_tables(tmp_path):
     f = _screen(tmp_path, docs)
     assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
     assert set(f["rule"]) == {"CPY004"} and "表3" in f["message"][0]
+
+
+def test_cpy005_paragraph_broken_otherwise(tmp_path):
+    # The copy ends where the source's paragraph goes on: its sentences still match.
+    more = "本单位当年一般公共预算会议费预算支出4.34万元，较上年4.97万元降低0.63万元。"
+    docs = {
+        "华溪县甲局": _SANGONG.format(who="华溪县甲局"),
+        "华溪县乙局": _SANGONG.format(who="本单位") + more,
+        "华溪县丙局": "本单位无其他说明事项，2024年预算见报表。",
+    }
+    f = _screen(tmp_path, docs)
+    assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
+    # One short sentence of small amounts is a coincidence, not a copy.
+    one = "其中：公务接待费0.93万元，较上年0.79万元增加0.14万元（17.72%）。"
+    assert _screen(tmp_path, {"华溪县甲局": one, "华溪县乙局": one}).height == 0
+
+
+def test_cpy003_longest_name_and_a_superior_template(tmp_path):
+    docs = {
+        "华溪县甲镇卫生院": _SANGONG.format(who="华溪县乙镇中心小学"),
+        "华溪县乙镇中心小学": _SANGONG.format(who="本单位").replace("12.40", "7.70"),
+        "华溪县教育局": "本单位负责全县教育管理。" + _SANGONG.format(who="本单位").replace("12.40", "9.90"),
+    }
+    # Every school names 教育局 by role; one printing its 主要职责 line copied its template.
+    for c in "丙丁戊己":
+        docs[f"华溪县{c}镇中心小学"] = "本单位业务上接受华溪县教育局的领导和管理。" + _SANGONG.format(who="本单位")
+    docs["华溪县庚镇中心小学"] = "华溪县教育局的主要职责是：做好教育工作。\n\n" + _SANGONG.format(who="本单位")
+    f = _screen(tmp_path, docs).filter(pl.col("rule") == "CPY003")  # (the 三公 text is everyone's: no CPY005)
+    got = dict(zip(f["unit_name"], f["message"]))
+    assert set(got) == {"华溪县甲镇卫生院", "华溪县庚镇中心小学"}
+    assert "华溪县乙镇中心小学" in got["华溪县甲镇卫生院"] and "华溪县教育局" in got["华溪县庚镇中心小学"]
+
+
+def test_cpy004_short_table_of_large_amounts(tmp_path):
+    rows = "合计\t7,089,546\n301\t工资福利支出\t6,748,982\n302\t商品和服务支出\t326,600"
+    table = f"表8\n\n2024年一般公共预算基本支出表\n\n单位：元\n\n科目编码\t科目名称\t合计\n\t{rows}"
+    docs = {"华溪县甲局": "本单位说明。\n\n" + table, "华溪县乙局": "本单位另写。\n\n" + table}
+    f = _screen(tmp_path, docs)
+    assert set(f["rule"]) == {"CPY004"} and f.height == 2

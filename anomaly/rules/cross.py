@@ -55,9 +55,10 @@ def cpy003(ctx: Context) -> Result:
     """说明中印有本次筛查中另一单位的全称，且很少有单位印它：套用该单位的模板未改名。
 
     Computed by the cross-unit copy module from the organisation names each document
-    prints (marks kind "name"). A name printed by more than MAX_NAME_HOLDERS units is a
-    body they all deal with (县财政局, 县教育局), and a name after words such as 经, 由,
-    根据, 接受, 主管 names a body the unit deals with, not itself: neither is evidence.
+    prints (marks kind "name"). A name after words such as 经, 由, 根据, 接受, 主管 names a
+    body the unit deals with, not itself, and is not evidence; a name printed otherwise
+    by more than MAX_NAME_HOLDERS units is a body they all name (县财政局). A school
+    printing 县教育局的主要职责是 is caught although every school names 教育局 after 接受.
     Why it matters: the strongest sign of a template copied without updating; its
     figures are likely the other unit's too. Only the unit that prints the name gets it.
 
@@ -72,10 +73,13 @@ def cpy004(ctx: Context) -> Result:
     """一张表的全部金额与另一单位的某张表逐项相同（按顺序，折算到百元）。
 
     Computed by the cross-unit copy module from a key of each table's amounts. Tables
-    with fewer than MIN_TABLE_FIGURES distinct non-zero amounts are skipped (empty and
-    tiny tables look alike without anyone copying), and so are amounts held by more
-    than MAX_HOLDERS units. Why it matters: a table copied from another unit while the
-    narrative is the unit's own disagrees with it, and is not the unit's budget.
+    with fewer than MIN_TABLE_FIGURES distinct non-zero amounts, or whose amounts carry
+    fewer than MIN_TABLE_DIGITS significant digits together, are skipped (empty and
+    tiny tables look alike without anyone copying; a 表8 of three 7-digit amounts does
+    not), and so are amounts held by more than MAX_HOLDERS units. Every other holder is
+    named (one finding per unit and other unit). Why it matters: a table copied from
+    another unit while the narrative is the unit's own disagrees with it, and is not the
+    unit's budget.
 
     Fails: 表7 of two units with the same eight amounts (3,120,000.00, 2,480,000.00, …).
     Passes: two units whose 表12 holds only 0.00 and 1.20 (too few figures to tell).
@@ -91,14 +95,17 @@ def cpy004(ctx: Context) -> Result:
     metadata_only=True,
 )
 def cpy005(ctx: Context) -> Result:
-    """一段含至少 4 个不同数字的文字，把各自的单位名称（及“本单位”等自称）去掉后与另一单位的逐字相同。
+    """若干句含金额的文字，把各自的单位名称（及“本单位”等自称）去掉后与另一单位的逐字相同。
 
-    Computed by the cross-unit copy module from the paragraph keys (marks kinds
-    "figured"). The same wording with other figures typed in (marks kind "wording") is
-    kept but not used: units filling one county template word alike by chance. Text printed by more units (the glossary, the county's
-    template sentences) is boilerplate, not evidence. Why it matters: the 三公 or
-    收支 paragraph of another unit, renamed, keeps that unit's reasons and often its
-    figures.
+    Computed by the cross-unit copy module from sentence keys (marks kind "sentence":
+    sentences, not paragraphs, since a copy and its source break a paragraph
+    differently). The pair's shared sentences must print amounts (not percentages,
+    which the amounts give) of MIN_SENTENCE_DIGITS significant digits together: two
+    units' 公务接待费 0.93 and 0.79 万元 agree by chance. The same wording with other
+    figures typed in is not evidence: units filling one county template word alike
+    without copying. Text printed by more than MAX_HOLDERS units is boilerplate. Why it
+    matters: the 三公 or 收支 paragraph of another unit, renamed, keeps that unit's
+    figures, which are not the unit's budget.
 
     Fails: 「2024年华溪县甲局当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」
     when 乙局 printed 「2024年本单位当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from datasets.synthetic.render import END, MARK
+from datasets.synthetic.render import BRK, BRK_UNIT, END, MARK
 
 PARTIAL_SHAPES = ("table", "paragraph_renamed", "paragraph_refigured", "name_left")
 # Paragraphs a clerk copies, found by words only they carry.
@@ -45,9 +45,22 @@ def _paragraph_at(blocks: list[str], needle: str) -> int | None:
 
 
 def copyable_paragraphs(own: str, src: str) -> list[str]:
-    """Names of PARAGRAPHS both texts print."""
+    """Names of PARAGRAPHS both texts print where the source's carries figures of its
+    own (a non-zero amount) and reads otherwise than the unit's: copying template text
+    (本单位无政府采购预算) or a paragraph the unit would print word for word leaves no
+    trace of the source, so it is no copy anyone could see."""
     a, b = _blocks(own), _blocks(src)
-    return [k for k, n in PARAGRAPHS.items() if _paragraph_at(a, n) is not None and _paragraph_at(b, n) is not None]
+    out = []
+    for k, n in PARAGRAPHS.items():
+        i, j = _paragraph_at(a, n), _paragraph_at(b, n)
+        if i is not None and j is not None and _figures(b[j]) and _plain(a[i]) != _plain(b[j]):
+            out.append(k)
+    return out
+
+
+def _plain(block: str) -> str:
+    """A raw block without its break opportunities."""
+    return block.replace(BRK, "").replace(BRK_UNIT, "")
 
 
 def copyable_tables(own: str, src: str) -> list[str]:

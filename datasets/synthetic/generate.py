@@ -664,7 +664,9 @@ def _partial_copy(shape: str, u: Unit, src: tuple, rng, said: dict):
             said["detail"] = f"the 主要职责 line names {src_u.name}, whose template it is; from {src_file}"
             return cpy.name_in_duties(raw, u.name, src_u.name)
         paras = cpy.copyable_paragraphs(raw, src_raw)
-        which = rng.choice(paras)  # the 三公 paragraph is in every document
+        if not paras:
+            return raw
+        which = rng.choice(paras)
         text, how = cpy.copy_paragraph(raw, src_raw, which, u.name, src_u.name, shape, rng)
         if which == "三公":  # the headline 三公 figures printed are the copied ones
             said["sangong"] = cpy.sangong_printed(text)
