@@ -198,7 +198,7 @@ def _cover(rows: list[list[tuple[int, int, str]]]) -> list[int]:
     and then, and a one-space gutter must survive that."""
     cover = [0] * (max((c[1] for row in rows for c in row), default=0) + 1)
     for row in rows:
-        for a, b, _ in row:
+        for a, b, _ in (p for c in row for p in _split_at_gutters(c, None)):  # spaces print nothing
             if b - a >= 4:
                 a, b = a + 1, b - 1
             for x in range(a, b):
