@@ -161,8 +161,8 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 last, rows = j, rows + (1 if _tabular(s) else 0)
             elif lines[j - 1].strip() and (s.startswith(" ") or width_of(s.strip()) <= 40):
                 last = j  # a wrapped cell's continuation, right below its row
-            elif (s.startswith(" ") or width_of(s) <= 30) and (_rows_follow(lines, j + 1) or _TOTAL.match(s)):
-                last = j  # a row of one cell, more rows below (or an empty table's 合计)
+            elif _rows_follow(lines, j + 1) or _TOTAL.match(s):
+                last = j  # a row of one cell or a long text cell, more rows below (or an empty table's 合计)
             else:
                 break
             j += 1
@@ -183,8 +183,13 @@ def _rows_follow(lines: list[str], j: int) -> bool:
         if _tabular(s):
             return True
         seen += 1
-        short = s.startswith(" ") or width_of(s) <= 30
-        if seen > 8 or _STOP.search(s) or _SENTENCE_END.search(s) or not short or re.search(r"[，,。]", s):
+        if seen > 8 or _STOP.search(s):
+            return False
+        # A wrapped cell's last piece (作任务。) may end a sentence; a paragraph of prose is
+        # long and starts at the margin.
+        if not (s.startswith(" ") and width_of(s.strip()) <= 30) and (
+            _SENTENCE_END.search(s) or width_of(s) > 30 or re.search(r"[，,。]", s)
+        ):
             return False
     return False
 
@@ -249,11 +254,13 @@ def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int
     def outside(c: tuple[int, int, str]) -> bool:
         return not any(min(c[1], e) > max(c[0], s) for s, e in cols)
 
-    # A run of three or more header cells one space apart (政府性基 国有资本 …) is a cell each.
+    # Header cells one space apart (政府性基 国有资本 …, 财政拨款 其他资金) are a cell each;
+    # a letter-spaced name (收 入, 项 目) is one.
     pieces = []
     for c in heads:
         split = _split_at_gutters(c, None)
-        pieces += split if len(split) >= 3 else [c] if outside(c) else []
+        apart = len(split) >= 3 or all(p[1] - p[0] >= 6 for p in split)
+        pieces += split if apart else [c] if outside(c) else []
     pieces = [p for p in pieces if outside(p)]
     for a, b, _ in sorted(pieces):
         if extra and a < extra[-1][1]:
