@@ -37,7 +37,10 @@ _STOP = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（]\d+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,})")
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
+    r"|本年|上年|年初|结转|.*(?:合计|总计)$)"
+)
 
 
 def width_of(s: str) -> int:
