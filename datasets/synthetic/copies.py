@@ -167,6 +167,6 @@ def sangong_printed(raw: str) -> tuple[float, float]:
     amounts = re.finditer(r"(\d[\d,]*\.\d+)[^\d万]{0,2}万元", raw[at:])
     first = next(amounts)
     cur = round(float(first.group(1).replace(",", "")) * 1e4)
-    if re.match(r"[^，,。]{0,12}(?:持平|无变动)", raw[at + first.end() :]):
+    if re.match(r"[，,]?[^，,。]{0,12}(?:持平|无变动)", raw[at + first.end() :]):  # ，比2023年预算无变动
         return float(cur), float(cur)
     return float(cur), float(round(float(next(amounts).group(1).replace(",", "")) * 1e4))

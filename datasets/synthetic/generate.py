@@ -519,6 +519,7 @@ def iter_documents(
         roster = county_roster(county, size, random.Random(f"{seed}:roster:{county}"))
         random.Random(f"{seed}:order:{county}").shuffle(roster)
         sources: list[tuple[Unit, Style, str, str, str]] = []  # clean documents a CPY may copy, raw text last
+        totals: dict[str, float] = {}  # their printed total: a copied 表1 prints it
         bodies = {k: n for n, k in reversed(roster)}  # kind -> the county's unit of that kind
         for name, kind in roster:
             i = index
@@ -599,10 +600,11 @@ def iter_documents(
             for a, key in zip(anomalies, keys):
                 if key:
                     a["line"] = lines[key]
+            printed = {}  # headline figures a partial copy prints instead of the unit's own
             if said.get("sangong"):
-                sangong = dict(zip(("sangong_total_yuan", "sangong_prior_yuan"), said["sangong"]))
-            else:
-                sangong = {}
+                printed = dict(zip(("sangong_total_yuan", "sangong_prior_yuan"), said["sangong"]))
+            if said.get("table") == "表1":
+                printed["total_budget_yuan"] = totals[said["source"]]
             data, enc = _encode(text, rng)
             stem = name if rng.random() < 0.5 else hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:16]
             shape = _format_of(fmt, seed, i)
@@ -615,7 +617,7 @@ def iter_documents(
                 "format": "txt",
                 "encoding": enc,
                 "clean": not anomalies,
-                "truth": {**truth_of(u, st, r), **sangong},
+                "truth": {**truth_of(u, st, r), **printed},
                 "anomalies": anomalies,
             }
             if st.template is not None:
@@ -628,6 +630,7 @@ def iter_documents(
             rel = label["file"]
             if role is None:
                 sources.append((u, st, render_seed, rel, r.printed))
+                totals[rel] = label["truth"]["total_budget_yuan"]
             yield rel, data, label
 
 
@@ -658,6 +661,7 @@ def _partial_copy(shape: str, u: Unit, src: tuple, rng, said: dict):
             if tables:
                 tid = rng.choice(tables)
                 said["detail"] = f"{tid} copied from {src_u.name} into its own narrative; from {src_file}"
+                said["table"], said["source"] = tid, src_file
                 return cpy.copy_table(raw, src_raw, tid)
             return raw
         if shape == "name_left" and rng.random() < 0.5:
