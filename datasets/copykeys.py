@@ -30,10 +30,9 @@ _SELF = re.compile(r"本单位|本部门|我单位|我部门|本局|我局")
 # percentage, which its amounts give.
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+(?![\d%])|\d{1,3}(?:,\d{3})+(?![\d.,%])")
 _SENTENCE = re.compile(r"(?<=[。；;])")
-# The end of an organisation's name; runs without one are not kept.
-_ORG = re.compile(
-    r"[\u4e00-\u9fff]{4,60}?(?:局|委员会|委|办公室|办事处|人民政府|中心|学校|中学|小学|幼儿园|医院|卫生院|馆|站|所|队|分局|院)"
-)
+# The end of an organisation's name, four characters or more into a run; runs without
+# one are not kept.
+_ORG_END = re.compile(r"局|委员会|委|办公室|办事处|人民政府|中心|学校|中学|小学|幼儿园|医院|卫生院|馆|站|所|队|分局|院")
 _RUN = re.compile(r"[\u4e00-\u9fff]{5,}")
 _PLACE = re.compile(r"[省市县区旗州镇乡]|街道")  # unit names carry their place
 MIN_PARAGRAPH = 30  # characters (spaces aside) for a paragraph to be kept
@@ -62,9 +61,8 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
         compact = _SPACES.sub("", text)
         if len(compact) < 5:
             continue
-        quote = par.quote(0, 60, original)
         for m in _RUN.finditer(compact):
-            if _ORG.search(compact, m.start(), m.end()) and _PLACE.search(m.group()):
+            if _PLACE.search(m.group()) and _ORG_END.search(compact, m.start() + 4, m.end()):
                 # The whole run: the longest name in it is found when compared (…中心小学, not …中心).
                 key = m.group()
                 at = max(text.find(key[:6]), 0)  # about where it is printed
@@ -82,7 +80,7 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
             compact = compact.replace(own, "〇")
         compact = _SELF.sub("〇", compact)
         if any(ch.isdigit() for ch in compact):
-            out.append({"kind": "paragraph", "key": _hash(compact), "text": quote, "line": line})
+            out.append({"kind": "paragraph", "key": _hash(compact), "text": par.quote(0, 60, original), "line": line})
         for sentence in _SENTENCE.split(compact):
             amounts = {a.replace(",", "") for a in _AMOUNT.findall(sentence)}
             amounts = sorted(a for a in amounts if a.strip("0.") and not _YEAR.match(a))

@@ -125,8 +125,8 @@ def _years(cells: list[str]) -> list[int | None]:
     """Per cell, the budget year it names (上年 as 0), else None."""
     out = []
     for c in cells:
-        m = _YEAR.search(c)
-        out.append(int(m.group(1)) if m else (0 if _PRIOR.search(c) else None))
+        m = _YEAR.search(c) if "年" in c else None
+        out.append(int(m.group(1)) if m else (0 if "上" in c and _PRIOR.search(c) else None))
     return out
 
 
@@ -154,7 +154,7 @@ def current_first(rows: list[list[str]], raw_rows: list[list[str]], lines: list[
             raw_rows = [_reorder(x, order, width) for x in raw_rows]
             break
     # Rows: two or more rows whose first cell names a year.
-    ys = [_years(cells[:1])[0] if cells else None for cells in rows]
+    ys = [_years(cells[:1])[0] if cells and ("年" in cells[0] or "上" in cells[0]) else None for cells in rows]
     at = [r for r, y in enumerate(ys) if y]
     if len(at) >= 2 and ys[at[0]] < max(ys[r] for r in at):
         ordered = sorted(at, key=lambda r: -ys[r])

@@ -28,6 +28,10 @@ _FOOTER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# Lines that may be a footer (a superset of _FOOTER and _BARE_NUMBER), and markdown
+# table rows: found over the whole text at once.
+_MAYBE_FURNITURE = re.compile(r"^[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
+_PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
@@ -50,11 +54,14 @@ def width_of(s: str) -> int:
 def tab_separated(text: str) -> str:
     """The text with page furniture blanked and space-aligned tables as tab rows (see
     the module's doc); a text that already has tab or pipe tables keeps them."""
+    tabbed = text.count("\t") >= 6 or sum(1 for _ in zip(range(3), _PIPE_ROW.finditer(text))) == 3
+    if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search(text):
+        return text  # the common text conversion: nothing to do, and quickly
     lines = text.split("\n")
     ends = ["\r" if ln.endswith("\r") else "" for ln in lines]
     lines = [ln[:-1] if e else ln for ln, e in zip(lines, ends)]
     lines = _without_furniture(lines)
-    if sum(1 for ln in lines if "\t" in ln.strip() or ln.lstrip().startswith("|")) < 3:
+    if not tabbed:
         for start, stop in _table_blocks(lines):
             _rebuild(lines, start, stop)
     return "\n".join(ln + e for ln, e in zip(lines, ends))
