@@ -1,0 +1,542 @@
+"""Tables flattened to one cell per line (raw ``pdftotext``, pdfminer) back into tab rows.
+
+Such a converter prints a table row by row, every non-empty cell on a line of its own,
+empty cells left out, a long cell wrapped onto the next line at the column's width. The
+cells do not say which column they sat in, so each table is rebuilt from what its header
+and the accounting say:
+
+* the header (the cells between the 单位 line and the first row) names the columns: a
+  label column (项目, 科目编码, 科目名称 …) or an amount column (预算数, 合计, 基本支出 …);
+* a label/amount pair table (收支总表: income, function classes, 部门 and 政府 economic
+  classes side by side) gives each label to the pair whose vocabulary and numbering
+  (一、 1、 (1)) continue it; a row ends where the pairs start again from the left;
+* a code/name/amounts table starts a row at a code or at a label after amounts; a row
+  with fewer amounts than amount columns is read in every way its amounts fit, and the
+  reading kept is the one whose identities hold: 合计 = the parts on the row, and every
+  column adding up to the 合计 row;
+* the 目录: a row at each 表N, its 是/否 flag and its reason.
+
+Each table is written back line for line like ``layout.tab_separated`` does: a row on
+the line where its first cell sits, its other lines blank, so line numbers stay the
+file's. A table that is none of these (performance targets) is left as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from datasets.read.layout import width_of
+
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+_CODE = re.compile(r"^\d{3,9}$")
+_TABLE_NO = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?\s*$")
+_STOP = re.compile(
+    r"^\s*(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s|　|$)|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
+)
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:亿元|万元|千元|元)")
+_TITLE = re.compile(r"表\s*(?:[（(][^）)]*[）)])?\s*$")
+_MARK = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+、|[(（]\d+[)）]|其中|本年|上年|收入总计|支出总计|结转下年|合计|总计)"
+)
+_LABEL_HEAD = re.compile(r"编码|代码|编号|序号|名称|^项\s*目$|科目$|内\s*容")
+_TOTAL_HEAD = re.compile(r"^(?:合计|总计|总额|小计)$")
+_YEAR_HEAD = re.compile(r"(?:19|20)\d{2}\s*年|上年")
+_TOTAL_ROW = re.compile(r"^(?:合计|总计)$")
+_NO_TABLE = re.compile(r"绩效|指标|任务名称|总体目标")
+
+# What each column group of a 收支总表 holds, by the words of a label without its number.
+_INCOME = re.compile(r"收入|拨款|^上年结转|结余|收费|列入部门预算")
+_ANY = re.compile(r"^(?:部门预算|财政拨款|合计|总计)$")
+_FUNCTION = re.compile(
+    r"^(?:一般公共服务|外交|国防|公共安全|教育|科学技术|文化旅游体育与传媒|文化体育与传媒|社会保障和就业|"
+    r"社会保险基金|卫生健康|医疗卫生|节能环保|城乡社区|农林水|交通运输|资源勘探工业信息等|资源勘探信息等|"
+    r"商业服务业等|金融|援助其他地区|自然资源海洋气象等|住房保障|粮油物资储备|国有资本经营预算|"
+    r"灾害防治及应急管理|预备费|其他|转移性|债务还本|债务付息|债务发行费用)支出$"
+)
+_DEPT = re.compile(
+    r"^(?:人员经费和公用经费|专项业务经费|上缴上级|事业单位经营|对附属单位补助|工资福利|商品和服务|"
+    r"债务利息及费用|资本性支出\(基本建设\)|资本性|其他)支出$|^对个人和家庭的?补助$|^对企业补助(?:\(基本建设\))?$|"
+    r"^对社会保障基金补助$|^资本性支出\(基本建设\)$"
+)
+_GOV = re.compile(
+    r"^机关(?:工资福利|商品和服务|资本性)支出|^对事业单位(?:经常性|资本性)补助$|^对企业(?:补助|资本性支出)$|"
+    r"^对个人和家庭的?补助$|^对社会保障基金补助$|^债务利息及费用支出$|^其他支出$"
+)
+_PUNCT = re.compile(r"[，。；,;：:]")
+_NUMBER = re.compile(r"^(?:([一二三四五六七八九十]+)、|(\d+)、|[(（](\d+)[)）])")
+_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def flat_tables(lines: list[str]) -> list[str]:
+    """The lines with every one-cell-per-line table rewritten as tab rows (see the
+    module's doc); lines of any other shape are kept."""
+    out = list(lines)
+    cap = _wrap_width(lines)
+    n = len(lines)
+    i = 0
+    while i < n:
+        s = lines[i].strip()
+        if re.match(r"^目\s*录$", s):
+            i = _toc(out, i + 1, cap)
+            continue
+        if not _TABLE_NO.match(lines[i]):
+            i += 1
+            continue
+        start = _header_start(lines, i + 1)
+        stop = _region_end(lines, start, cap)
+        if start < stop and not any("\t" in lines[k] or "  " in lines[k].strip() for k in range(start, stop)):
+            _rebuild(out, start, stop, cap)
+        i = max(stop, i + 1)
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width at which the converter wrapped long cells: in the tables, the width
+    (one column less counted with it: a CJK character does not fit in the last one)
+    that three or more lines reach whose next line goes on with their text (no amount,
+    code or new item); None when none does."""
+    counts: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        if not _TABLE_NO.match(ln):
+            continue
+        start = _header_start(lines, i + 1)
+        items = [s.strip() for s in lines[start : _region_end(lines, start, None)] if s.strip()]
+        for a, b in zip(items, items[1:]):
+            if _AMOUNT.match(a) or _AMOUNT.match(b) or _MARK.match(b) or _CODE.match(b):
+                continue
+            w = width_of(a)
+            if w >= 8:
+                counts[w] = counts.get(w, 0) + 1
+    if not counts:
+        return None
+    # No cell is wider than the wrap width, so it is the widest that several reach.
+    return max((w for w in counts if counts[w] + counts.get(w - 1, 0) >= 3), default=None)
+
+
+def _full(s: str, cap: int | None) -> bool:
+    """Whether a cell line was cut at the wrap width (its text goes on below)."""
+    return cap is not None and width_of(s) >= cap - 1
+
+
+def _continues(prev: str, s: str, cap: int | None) -> bool:
+    return _full(prev, cap) and not _AMOUNT.match(s) and not _MARK.match(s) and not _CODE.match(s)
+
+
+def _header_start(lines: list[str], k: int) -> int:
+    """The first line after a table's 表N, title and 单位 lines."""
+    n = len(lines)
+    seen = 0
+    j = k
+    while j < n and seen < 4:
+        s = lines[j].strip()
+        if not s:
+            j += 1
+            continue
+        if _UNIT_LINE.search(s) or (lines[j].startswith(" ") and _TITLE.search(s)) or re.search(r"^编制单位", s):
+            seen += 1
+            j += 1
+            k = j
+            continue
+        break
+    return k
+
+
+def _region_end(lines: list[str], start: int, cap: int | None) -> int:
+    """Where the table's lines end: at the next 表N, heading or paragraph."""
+    limit = (cap or 32) + 4
+    for j in range(start, len(lines)):
+        s = lines[j].strip()
+        if not s:
+            continue
+        if _STOP.match(lines[j]) or s.endswith("。") or width_of(s) > limit or lines[j].startswith(" "):
+            return j
+    return len(lines)
+
+
+def _cells(items: list[tuple[int, str]], cap: int | None) -> list[tuple[int, str]]:
+    """Wrapped pieces joined: (line of the first piece, cell text)."""
+    out: list[tuple[int, str]] = []
+    last = ""
+    for k, s in items:
+        if out and _continues(last, s, cap) and not _AMOUNT.match(out[-1][1]):
+            out[-1] = (out[-1][0], out[-1][1] + s)
+        else:
+            out.append((k, s))
+        last = s
+    return out
+
+
+def _split_header(items: list[tuple[int, str]], cap: int | None) -> int:
+    """How many of the region's lines are header: those before the first row, which
+    ends at the first amount (its label pieces and code belong to the row)."""
+    first = next((n for n, (_, s) in enumerate(items) if _AMOUNT.match(s) and not _CODE.match(s)), None)
+    if first is None:
+        return len(items)
+    n = first - 1
+    while n > 0 and _continues(items[n - 1][1], items[n][1], cap):
+        n -= 1
+    if n > 0 and _CODE.match(items[n - 1][1]):
+        n -= 1
+    return max(n, 0)
+
+
+def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> None:
+    items = [(k, out[k].strip()) for k in range(start, stop) if out[k].strip()]
+    if len(items) < 3:
+        return
+    nh = _split_header(items, cap)
+    head_items, body_items = items[:nh], items[nh:]
+    head = _cells(head_items, cap)
+    if len(head) < 2 or any(_NO_TABLE.search(c) for _, c in head):
+        return
+    # The header repeated after a page break: dropped from the body.
+    squash = [s for _, s in head_items]
+    body: list[tuple[int, str]] = []
+    p = 0
+    while p < len(body_items):
+        skip = _repeated_header(squash, [s for _, s in body_items[p : p + len(squash)]])
+        if skip:
+            p += skip
+            continue
+        body.append(body_items[p])
+        p += 1
+    heads = [c for _, c in head]
+    pairs = _pair_columns(heads)
+    if pairs is not None:
+        over, cols = head[: len(head) - 2 * pairs], head[len(head) - 2 * pairs :]
+        rows = _pair_rows(body, cols, cap)
+    else:
+        over, cols = [], head
+        rows = _grid_rows(body, [c for _, c in cols], cap)
+        if rows is None:
+            return
+    for k in range(start, stop):
+        if out[k].strip():
+            out[k] = ""
+    if over:
+        out[over[0][0]] = "\t".join(c for _, c in over)
+    out[cols[0][0]] = "\t".join(c for _, c in cols)
+    for k, cells in rows:
+        out[k] = "\t".join(cells)
+
+
+def _repeated_header(head: list[str], ahead: list[str]) -> int:
+    """How many lines the header printed again after a page break takes here (its first
+    lines may have gone as a running header), 0 when it is not here."""
+    for x in range(0, len(head) - 1):
+        tail = head[x:]
+        if ahead[: len(tail)] == tail:
+            return len(tail)
+    return 0
+
+
+# --- label/amount pair tables ------------------------------------------------
+
+
+def _pair_columns(heads: list[str]) -> int | None:
+    """How many label/amount pairs end the header (two or more), else None."""
+    k = 0
+    while len(heads) >= 2 * k + 2:
+        label, amount = heads[-2 * k - 2], heads[-2 * k - 1]
+        if _LABEL_HEAD.search(label.replace(" ", "")) or "科目" in label or "项" in label:
+            if re.match(r"^(?:预算数|金额|预算金额|本年预算数?|决算数)$", amount.replace(" ", "")):
+                k += 1
+                continue
+        break
+    return k if k >= 2 else None
+
+
+def _kind_of(head: str, g: int) -> str:
+    h = head.replace(" ", "")
+    if "功能" in h:
+        return "fn"
+    if "部门" in h and "经济" in h:
+        return "dept"
+    if "政府" in h and "经济" in h:
+        return "gov"
+    return "in" if g == 0 else "out"
+
+
+def _name(label: str) -> str:
+    s = _NUMBER.sub("", label).replace("的", "").replace("（", "(").replace("）", ")")
+    return re.sub(r"^其中[:：]", "", s)
+
+
+def _kinds(label: str) -> set[str]:
+    """The groups a label's words say it can belong to (empty: any)."""
+    name = _name(label)
+    out: set[str] = set()
+    if _ANY.match(name):
+        return out
+    if _INCOME.search(name) and not name.endswith("支出"):
+        out.add("in")
+    if _FUNCTION.match(name):
+        out.add("fn")
+    if _DEPT.search(name):
+        out.add("dept")
+    if _GOV.search(name):
+        out.add("gov")
+    return out
+
+
+def _number(label: str) -> tuple[int, int] | None:
+    """(level, number) of a label's numbering: 一、 level 0, 1、 level 1, (1) level 2."""
+    m = _NUMBER.match(label)
+    if not m:
+        return None
+    if m.group(1):
+        return 0, sum(_CN.get(c, 0) for c in m.group(1)) if len(m.group(1)) == 1 else 10 + _CN.get(m.group(1)[-1], 0)
+    if m.group(2):
+        return 1, int(m.group(2))
+    return 2, int(m.group(3))
+
+
+def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: int | None):
+    """Rows of a pair table: each label given to a pair by a beam search over
+    vocabulary and numbering; its amount (the line after it) beside it."""
+    npair = len(cols) // 2
+    kinds = [_kind_of(cols[2 * g][1], g) for g in range(npair)]
+    cells = _cells(body, cap)
+    labels: list[tuple[int, str, str | None]] = []  # (line, label, amount)
+    for k, s in cells:
+        if _AMOUNT.match(s) and labels and labels[-1][2] is None:
+            labels[-1] = (labels[-1][0], labels[-1][1], s)
+        elif not _AMOUNT.match(s):
+            labels.append((k, s, None))
+    # Beam state: (cost, previous group, numbering per group, groups chosen).
+    beam = [(0.0, -1, tuple((None, None, None) for _ in range(npair)), ())]
+    for _, label, _amt in labels:
+        ks, num = _kinds(label), _number(label)
+        nxt = {}
+        for cost, prev, nums, path in beam:
+            for g in range(npair):
+                c = cost + (0.05 if g <= prev else 0.0)
+                if ks and not (kinds[g] in ks or (kinds[g] == "out" and ks - {"in"})):
+                    c += 3.0
+                counters = list(nums[g])
+                if num is not None:
+                    level, n = num
+                    last = counters[level]
+                    if not (n == (last or 0) + 1 or (n == 1 and last is not None and level > 0)):
+                        c += 2.0
+                    counters[level] = n
+                    for deeper in range(level + 1, 3):
+                        counters[deeper] = None
+                new_nums = nums[:g] + (tuple(counters),) + nums[g + 1 :]
+                key = (g, new_nums)
+                if key not in nxt or nxt[key][0] > c:
+                    nxt[key] = (c, g, new_nums, path + (g,))
+        beam = sorted(nxt.values(), key=lambda x: x[0])[:48]
+    groups = beam[0][3] if beam else ()
+    rows: list[tuple[int, list[str]]] = []
+    prev = npair
+    for (k, label, amt), g in zip(labels, groups):
+        if not rows or g <= prev:
+            rows.append((k, [""] * (2 * npair)))
+        prev = g
+        row = rows[-1][1]
+        row[2 * g] = label
+        row[2 * g + 1] = amt or ""
+    return rows
+
+
+# --- code/name/amount tables -------------------------------------------------
+
+
+def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
+    """Rows of a table of label columns then amount columns, the amounts of a short row
+    put where the table's identities hold; None when the header is not of that shape."""
+    nlab = 0
+    while nlab < len(heads) and _LABEL_HEAD.search(heads[nlab].replace(" ", "")) and nlab < 3:
+        nlab += 1
+    if "是否空表" in "".join(heads):
+        return None
+    nval = len(heads) - nlab
+    if nval < 1:
+        return None
+    coded = nlab >= 2 and re.search(r"编码|代码|编号", heads[0])
+    rows: list[tuple[int, list[str], list[str]]] = []  # (line, labels, amounts)
+    last = ""
+    for k, s in body:
+        amount = _AMOUNT.match(s) and not (coded and _CODE.match(s) and (not rows or rows[-1][2] or not rows[-1][1]))
+        if amount:
+            if not rows or len(rows[-1][2]) >= nval:
+                rows.append((k, [], []))
+            rows[-1][2].append(s)
+        elif coded and _CODE.match(s):
+            rows.append((k, [s], []))
+        elif rows and not rows[-1][2] and (_continues(last, s, cap) or (coded and len(rows[-1][1]) == 1)):
+            labs = rows[-1][1]
+            if coded and len(labs) == 1 and _CODE.match(labs[0]):
+                labs.append(s)
+            elif labs:
+                labs[-1] += s
+            else:
+                labs.append(s)
+        else:
+            rows.append((k, [s], []))
+        last = s
+    total_col, parts = _identity(heads[nlab:])
+    choices = [_fits(amts, nval, total_col, parts) for _, _, amts in rows]
+    chosen = _by_column_sums(rows, choices, nval, nlab)
+    out = []
+    for (k, labs, amts), cols in zip(rows, chosen):
+        if coded and labs and not _CODE.match(labs[0]):
+            labs = [""] + labs
+        cells = (labs + [""] * nlab)[:nlab] if nlab else []
+        if nlab and len(labs) > nlab:
+            cells[-1] = "".join(labs[nlab - 1 :])
+        vals = [""] * nval
+        for j, a in zip(cols, amts):
+            vals[j] = a
+        out.append((k, cells + vals))
+    return out
+
+
+def _identity(heads: list[str]) -> tuple[int | None, list[int]]:
+    """The amount column that is the row's total and the columns that add up to it."""
+    h = [x.replace(" ", "") for x in heads]
+    t = next((j for j, x in enumerate(h) if _TOTAL_HEAD.match(x)), None)
+    if t is None:
+        years = [(int(m.group(1)), j) for j, x in enumerate(h) if (m := re.search(r"((?:19|20)\d{2})\s*年", x))]
+        if len(years) >= 2:
+            t = max(years)[1]
+    if t is None:
+        return None, []
+    return t, [j for j in range(t + 1, len(h)) if not _YEAR_HEAD.search(h[j]) and "小计" not in h[j]]
+
+
+def _value(s: str) -> tuple[float, float]:
+    """An amount and its rounding half-unit."""
+    s = s.replace(",", "").replace("−", "-")
+    d = len(s.split(".")[1]) if "." in s else 0
+    return float(s), 0.5 * 10**-d
+
+
+def _fits(amts: list[str], nval: int, t: int | None, parts: list[int]) -> list[tuple[int, ...]]:
+    """The column choices for a row's amounts, best first: all of them when the row is
+    full; else the ones where 合计 = the parts (every choice when none does)."""
+    m = len(amts)
+    if m >= nval:
+        return [tuple(range(nval))]
+    options = list(combinations(range(nval), m))
+    if t is None or not parts:
+        return options
+    vals = [_value(a) for a in amts]
+    good = []
+    for cols in options:
+        if t not in cols:
+            continue
+        at = dict(zip(cols, vals))
+        part = [at[j] for j in parts if j in at]
+        if not part:
+            continue
+        tot = sum(v for v, _ in part)
+        slack = at[t][1] + sum(e for _, e in part) + 1e-9
+        if abs(tot - at[t][0]) <= slack:
+            good.append(cols)
+    return good or options
+
+
+def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]]:
+    """One choice per row: where the rows' columns add up to the 合计 row, the first
+    such reading (depth-first, bounded); else each row's first choice."""
+    first = [c[0] if c else () for c in choices]
+    tot_row = next(
+        (r for r, (_, labs, _) in enumerate(rows) if any(_TOTAL_ROW.match(x.replace(" ", "")) for x in labs)), None
+    )
+    if tot_row is None or all(len(c) <= 1 for c in choices):
+        return first
+    vals = [[_value(a) for a in amts] for _, _, amts in rows]
+    others = [r for r in range(len(rows)) if r != tot_row]
+    budget = [20000]
+
+    def sums_ok(tc: tuple[int, ...], picks: dict[int, tuple[int, ...]]) -> bool:
+        want = [(0.0, 0.0)] * nval
+        for j, v in zip(tc, vals[tot_row]):
+            want[j] = v
+        got = [0.0] * nval
+        slack = [w[1] + 1e-9 for w in want]
+        for r in others:
+            for j, v in zip(picks[r], vals[r]):
+                got[j] += v[0]
+                slack[j] += v[1]
+        return all(abs(got[j] - want[j][0]) <= slack[j] for j in range(nval))
+
+    order = sorted(others, key=lambda r: len(choices[r]))
+    for tc in choices[tot_row]:
+        picks: dict[int, tuple[int, ...]] = {}
+
+        def dfs(i: int) -> bool:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            if i == len(order):
+                return sums_ok(tc, picks)
+            r = order[i]
+            for c in choices[r] or [()]:
+                picks[r] = c
+                if dfs(i + 1):
+                    return True
+            return False
+
+        if dfs(0):
+            return [tc if r == tot_row else picks[r] for r in range(len(rows))]
+    return first
+
+
+# --- the 目录 -----------------------------------------------------------------
+
+
+def _toc(out: list[str], start: int, cap: int | None) -> int:
+    """The contents table after a 目录 heading as tab rows (表N, title, 是/否, reason);
+    where it ends."""
+    n = len(out)
+    items = []
+    j = start
+    while j < n:
+        s = out[j].strip()
+        if not s:
+            j += 1
+            continue
+        if "\t" in out[j] or "  " in s or s.endswith("。") or width_of(s) > (cap or 32) + 4:
+            break
+        if _TABLE_NO.match(s):
+            ahead = [out[x].strip() for x in range(j + 1, min(n, j + 12)) if out[x].strip()][:6]
+            flag = next((a for a in ahead if a in ("是", "否") or _TABLE_NO.match(a)), None)
+            if flag is None or _TABLE_NO.match(flag):
+                break
+        elif re.match(r"^第[一二三四五六七八九十]+部分", s):
+            break
+        items.append((j, s))
+        j += 1
+    first = next((x for x, (_, s) in enumerate(items) if _TABLE_NO.match(s)), None)
+    if first is None or first < 2:
+        return j
+    head_items = items[:first]
+    head = _cells(head_items, cap)
+    squash = [s for _, s in head_items]
+    rows: list[tuple[int, list[str]]] = []
+    p = first
+    while p < len(items):
+        skip = _repeated_header(squash, [s for _, s in items[p : p + len(squash)]])
+        if skip:
+            p += skip
+            continue
+        k, s = items[p]
+        if _TABLE_NO.match(s):
+            rows.append((k, [s, "", "", ""]))
+        elif rows:
+            row = rows[-1][1]
+            if s in ("是", "否") and not row[2]:
+                row[2] = s
+            else:
+                row[3 if row[2] else 1] += s
+        p += 1
+    for k, _ in items:
+        out[k] = ""
+    out[head[0][0]] = "\t".join(c for _, c in head)
+    for k, cells in rows:
+        out[k] = "\t".join(cells)
+    return j
