@@ -80,7 +80,7 @@ def flat_tables(lines: list[str]) -> list[str]:
         if re.match(r"^目\s*录$", s):
             i = _toc(out, i + 1, cap)
             continue
-        if not _TABLE_NO.match(lines[i]):
+        if not _TABLE_NO.match(lines[i]) and not (lines[i].startswith(" ") and _TITLE.search(s) and "年" in s):
             i += 1
             continue
         start = _header_start(lines, i + 1)
@@ -154,12 +154,18 @@ def _region_end(lines: list[str], start: int, cap: int | None) -> int:
     return len(lines)
 
 
-def _cells(items: list[tuple[int, str]], cap: int | None) -> list[tuple[int, str]]:
-    """Wrapped pieces joined: (line of the first piece, cell text)."""
+def _cells(items: list[tuple[int, str]], cap: int | None, whole: re.Pattern | None = None) -> list[tuple[int, str]]:
+    """Wrapped pieces joined: (line of the first piece, cell text); a piece matching
+    `whole` is taken as a cell that ends there."""
     out: list[tuple[int, str]] = []
     last = ""
     for k, s in items:
-        if out and _continues(last, s, cap) and not _AMOUNT.match(out[-1][1]):
+        if (
+            out
+            and _continues(last, s, cap)
+            and not _AMOUNT.match(out[-1][1])
+            and not (whole is not None and whole.search(last))
+        ):
             out[-1] = (out[-1][0], out[-1][1] + s)
         else:
             out.append((k, s))
@@ -186,10 +192,19 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> None:
     if len(items) < 3:
         return
     nh = _split_header(items, cap)
+    while nh < len(items) and _TOTAL_HEAD.match(items[0][1]) and not _AMOUNT.match(items[nh][1]):
+        nh += 1  # no label column (the 三公 table): the lines before the amounts are all header
     head_items, body_items = items[:nh], items[nh:]
     head = _cells(head_items, cap)
-    if len(head) < 2 or any(_NO_TABLE.search(c) for _, c in head):
+    if any(_NO_TABLE.search(s) for _, s in items):
+        _one_cell_rows(out, items)
         return
+    if len(head) < 2:
+        return
+    widest = _widest_run(body_items)
+    if _pair_columns([c for _, c in head]) is None and len(head) - _label_columns([c for _, c in head]) < widest:
+        # A header cell as wide as the wrap width but whole (it ends like a header): not joined.
+        head = _cells(head_items, cap, whole=re.compile(r"[费计数额]$"))
     # The header repeated after a page break: dropped from the body.
     squash = [s for _, s in head_items]
     body: list[tuple[int, str]] = []
@@ -229,6 +244,22 @@ def _repeated_header(head: list[str], ahead: list[str]) -> int:
         if ahead[: len(tail)] == tail:
             return len(tail)
     return 0
+
+
+def _widest_run(items: list[tuple[int, str]]) -> int:
+    """The most amounts printed one after another (a full row's amount columns)."""
+    best = run = 0
+    for _, s in items:
+        run = run + 1 if _AMOUNT.match(s) and not _CODE.match(s) else 0
+        best = max(best, run)
+    return best
+
+
+def _one_cell_rows(out: list[str], items: list[tuple[int, str]]) -> None:
+    """A table of text (performance targets): each line a row of one cell, so that the
+    table is seen where it is printed; its columns are not rebuilt."""
+    for k, s in items:
+        out[k] = s + "\t"
 
 
 # --- label/amount pair tables ------------------------------------------------
@@ -347,9 +378,7 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
 def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
     """Rows of a table of label columns then amount columns, the amounts of a short row
     put where the table's identities hold; None when the header is not of that shape."""
-    nlab = 0
-    while nlab < len(heads) and _LABEL_HEAD.search(heads[nlab].replace(" ", "")) and nlab < 3:
-        nlab += 1
+    nlab = _label_columns(heads)
     if "是否空表" in "".join(heads):
         return None
     nval = len(heads) - nlab
@@ -392,6 +421,14 @@ def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
             vals[j] = a
         out.append((k, cells + vals))
     return out
+
+
+def _label_columns(heads: list[str]) -> int:
+    """How many leading columns hold labels (科目编码, 科目名称, 项目 …)."""
+    n = 0
+    while n < min(len(heads), 3) and _LABEL_HEAD.search(heads[n].replace(" ", "")):
+        n += 1
+    return n
 
 
 def _identity(heads: list[str]) -> tuple[int | None, list[int]]:
@@ -468,7 +505,7 @@ def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]
     for tc in choices[tot_row]:
         picks: dict[int, tuple[int, ...]] = {}
 
-        def dfs(i: int) -> bool:
+        def dfs(i: int, tc: tuple[int, ...] = tc, picks: dict = picks) -> bool:
             budget[0] -= 1
             if budget[0] < 0:
                 return False
