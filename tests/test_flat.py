@@ -1,5 +1,6 @@
 """Tables flattened to one cell per line rebuilt as tab rows (datasets/read/flat.py)."""
 
+from datasets.read.flat import flat_tables
 from datasets.read.layout import tab_separated
 
 RAW = """表3
@@ -29,7 +30,8 @@ RAW = """表3
 
 
 def test_short_rows_follow_the_column_totals():
-    lines = tab_separated(RAW).split("\n")
+    lines, problems = flat_tables(RAW.split("\n"))
+    assert problems == []
     rows = [ln.split("\t") for ln in lines if "\t" in ln]
     assert rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
     assert rows[1] == ["", "合计", "300.00", "200.00", "100.00"]

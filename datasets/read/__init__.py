@@ -8,6 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
+from datasets.read.flat import flat_tables, printed_flat
 from datasets.read.layout import tab_separated
 from datasets.read.text import decode, read_text
 
@@ -75,6 +76,11 @@ def read_document(data: bytes, name: str = "") -> Document:
         return read_html(data)
     doc = read_text(data)
     doc.text = tab_separated(doc.text)
+    lines = doc.text.split("\n")
+    if printed_flat(lines):
+        lines, unread = flat_tables(lines)
+        doc.text = "\n".join(lines)
+        doc.problems.extend(unread)
     return doc
 
 

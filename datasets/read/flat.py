@@ -68,10 +68,12 @@ _NUMBER = re.compile(r"^(?:([一二三四五六七八九十]+)、|(\d+)、|[(（
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
-def flat_tables(lines: list[str]) -> list[str]:
+def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
     """The lines with every one-cell-per-line table rewritten as tab rows (see the
-    module's doc); lines of any other shape are kept."""
+    module's doc), lines of any other shape kept; and what could not be read (a table
+    no reading of which adds up is left out rather than read wrong)."""
     out = list(lines)
+    problems: list[str] = []
     cap = _wrap_width(lines)
     n = len(lines)
     i = 0
@@ -86,9 +88,17 @@ def flat_tables(lines: list[str]) -> list[str]:
         start = _header_start(lines, i + 1)
         stop = _region_end(lines, start, cap)
         if start < stop and not any("\t" in lines[k] or "  " in lines[k].strip() for k in range(start, stop)):
-            _rebuild(out, start, stop, cap)
+            problem = _rebuild(out, start, stop, cap)
+            if problem:
+                problems.append(problem)
         i = max(stop, i + 1)
-    return out
+    return out, problems
+
+
+def printed_flat(lines: list[str]) -> bool:
+    """Whether the text prints its tables one cell a line: 20 or more lines are a bare
+    amount (a text with its tables in rows has next to none)."""
+    return sum(1 for ln in lines if _AMOUNT.match(ln.strip())) >= 20
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -187,24 +197,26 @@ def _split_header(items: list[tuple[int, str]], cap: int | None) -> int:
     return max(n, 0)
 
 
-def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> None:
+def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | None:
+    """Rewrite the table on lines start..stop as tab rows when a reading of it is
+    certain; else keep only its header (so the table is seen) and say why."""
     items = [(k, out[k].strip()) for k in range(start, stop) if out[k].strip()]
     if len(items) < 3:
-        return
+        return None
+    if any(_NO_TABLE.search(s) for _, s in items):
+        _one_cell_rows(out, items)
+        return None
     nh = _split_header(items, cap)
     while nh < len(items) and _TOTAL_HEAD.match(items[0][1]) and not _AMOUNT.match(items[nh][1]):
         nh += 1  # no label column (the 三公 table): the lines before the amounts are all header
+    if (
+        nh == len(items)
+        and nh >= 3
+        and _TOTAL_ROW.match(items[-1][1])
+        and any(s == items[-1][1] for _, s in items[:-1])
+    ):
+        nh -= 1  # an empty table's skeleton: its 合计 row printed under the header
     head_items, body_items = items[:nh], items[nh:]
-    head = _cells(head_items, cap)
-    if any(_NO_TABLE.search(s) for _, s in items):
-        _one_cell_rows(out, items)
-        return
-    if len(head) < 2:
-        return
-    widest = _widest_run(body_items)
-    if _pair_columns([c for _, c in head]) is None and len(head) - _label_columns([c for _, c in head]) < widest:
-        # A header cell as wide as the wrap width but whole (it ends like a header): not joined.
-        head = _cells(head_items, cap, whole=re.compile(r"[费计数额]$"))
     # The header repeated after a page break: dropped from the body.
     squash = [s for _, s in head_items]
     body: list[tuple[int, str]] = []
@@ -216,16 +228,36 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> None:
             continue
         body.append(body_items[p])
         p += 1
-    heads = [c for _, c in head]
-    pairs = _pair_columns(heads)
-    if pairs is not None:
-        over, cols = head[: len(head) - 2 * pairs], head[len(head) - 2 * pairs :]
-        rows = _pair_rows(body, cols, cap)
-    else:
-        over, cols = [], head
-        rows = _grid_rows(body, [c for _, c in cols], cap)
+    widest = _widest_run(body)
+    first = None
+    for head in _header_readings(head_items, cap):
+        heads = [c for _, c in head]
+        pairs = _pair_columns(heads)
+        if pairs is None and len(heads) - _label_columns(heads) < widest:
+            continue  # fewer amount columns than a row has amounts
+        if first is None:
+            first = head
+        if pairs is not None:
+            over, cols = head[: len(head) - 2 * pairs], head[len(head) - 2 * pairs :]
+            rows = _pair_rows(body, cols, cap)
+        else:
+            over, cols = [], head
+            rows = _grid_rows(body, heads, cap)
         if rows is None:
-            return
+            continue
+        _write(out, start, stop, over, cols, rows)
+        return None
+    if len(head_items) < 2 or not body:
+        return None
+    # No reading whose identities hold: the header alone, so the table is seen but
+    # no figure of it is read.
+    head = first or _cells(head_items, cap)
+    _write(out, start, stop, [], head, [])
+    title = next((s for s in out[max(0, start - 8) : start] if _TABLE_NO.match(s)), "").strip()
+    return f"表格未能可靠读取 {title} / table {title} not read: no reading of its one-cell-per-line layout adds up"
+
+
+def _write(out: list[str], start: int, stop: int, over, cols, rows) -> None:
     for k in range(start, stop):
         if out[k].strip():
             out[k] = ""
@@ -234,6 +266,47 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> None:
     out[cols[0][0]] = "\t".join(c for _, c in cols)
     for k, cells in rows:
         out[k] = "\t".join(cells)
+
+
+_HEAD_END = re.compile(r"[费计数额入出]$")
+
+
+def _header_readings(items: list[tuple[int, str]], cap: int | None):
+    """The header's cells under every way of joining its wrapped pieces, likeliest
+    first: a piece as wide as the wrap width probably goes on below, unless it ends
+    like a whole header (…费, …合计, …数) or the next piece is one (预算数)."""
+    joins = [
+        n
+        for n in range(1, len(items))
+        if _continues(items[n - 1][1], items[n][1], cap) and not _AMOUNT.match(items[n - 1][1])
+    ]
+    if not joins:
+        yield _cells(items, cap)
+        return
+
+    def unlikely(n: int) -> float:
+        a, b = items[n - 1][1], items[n][1]
+        return 1.0 if _HEAD_END.search(a) or _WHOLE_HEAD.match(b) else 0.0
+
+    options = []
+    for mask in range(1 << min(len(joins), 10)):
+        chosen = {n for b, n in enumerate(joins) if mask >> b & 1} if len(joins) <= 10 else set(joins)
+        cost = sum(unlikely(n) if n in chosen else 1.0 - unlikely(n) for n in joins)
+        options.append((cost, -len(chosen), mask, chosen))
+    options.sort(key=lambda x: x[:3])
+    for *_, chosen in options[:64]:
+        cells: list[tuple[int, str]] = []
+        for n, (k, s) in enumerate(items):
+            if n in chosen:
+                cells[-1] = (cells[-1][0], cells[-1][1] + s)
+            else:
+                cells.append((k, s))
+        yield cells
+
+
+_WHOLE_HEAD = re.compile(
+    r"^(?:预算数|金额|合计|小计|总计|基本支出|项目支出|会议费|培训费|公务接待费|科目名称|科目编码)$"
+)
 
 
 def _repeated_header(head: list[str], ahead: list[str]) -> int:
@@ -359,7 +432,18 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
                 if key not in nxt or nxt[key][0] > c:
                     nxt[key] = (c, g, new_nums, path + (g,))
         beam = sorted(nxt.values(), key=lambda x: x[0])[:48]
-    groups = beam[0][3] if beam else ()
+    # The likeliest assignment whose groups add up; else the likeliest when nothing in
+    # it breaks the vocabulary or numbering (the table's own sums may be wrong).
+    readings = [(cost, _pair_layout(labels, path, npair)) for cost, _, _, path in beam]
+    for _, rows in readings:
+        if _pair_sums_hold(rows, npair):
+            return rows
+    if readings and readings[0][0] < 1.0 + 0.05 * len(labels):
+        return readings[0][1]
+    return None
+
+
+def _pair_layout(labels, groups, npair: int) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     prev = npair
     for (k, label, amt), g in zip(labels, groups):
@@ -370,6 +454,37 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
         row[2 * g] = label
         row[2 * g + 1] = amt or ""
     return rows
+
+
+_GROUP_TOTAL = re.compile(r"^本年(?:收入|支出)合计$")
+
+
+def _pair_sums_hold(rows: list[tuple[int, list[str]]], npair: int) -> bool:
+    """Whether every group's items add up to its 本年收入/支出合计 and the groups'
+    totals agree: the top-numbered items (一、 …), and the next level's under a
+    single top item (一、部门预算 = 1、 + 2、 + …)."""
+    totals = []
+    for g in range(npair):
+        pairs = [(r[2 * g], r[2 * g + 1]) for _, r in rows if r[2 * g]]
+        tot = next((_value(a) for lab, a in pairs if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
+        if tot is None:
+            return False
+        totals.append(tot)
+        by_level: dict[int, list[tuple[float, float]]] = {}
+        for lab, a in pairs:
+            num = _number(lab)
+            if num is not None:
+                by_level.setdefault(num[0], []).append(_value(a) if a else (0.0, 0.0))
+        levels = sorted(by_level)
+        if not levels:
+            continue
+        checks = [by_level[levels[0]]]
+        if len(by_level[levels[0]]) == 1 and len(levels) > 1:
+            checks.append(by_level[levels[1]])
+        for parts in checks:
+            if abs(sum(v for v, _ in parts) - tot[0]) > tot[1] + sum(e for _, e in parts) + 1e-9:
+                return False
+    return all(abs(t[0] - totals[0][0]) <= t[1] + totals[0][1] + 1e-9 for t in totals)
 
 
 # --- code/name/amount tables -------------------------------------------------
@@ -409,6 +524,10 @@ def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
     total_col, parts = _identity(heads[nlab:])
     choices = [_fits(amts, nval, total_col, parts) for _, _, amts in rows]
     chosen = _by_column_sums(rows, choices, nval, nlab)
+    if chosen is None:
+        return None  # short rows that no identity places
+    if "因公出国" in "".join(heads) and not _row_sum_holds(rows, chosen, total_col, parts):
+        return None  # the 三公 table: its header read so that 合计 = its parts, or not at all
     out = []
     for (k, labs, amts), cols in zip(rows, chosen):
         if coded and labs and not _CODE.match(labs[0]):
@@ -441,7 +560,24 @@ def _identity(heads: list[str]) -> tuple[int | None, list[int]]:
             t = max(years)[1]
     if t is None:
         return None, []
-    return t, [j for j in range(t + 1, len(h)) if not _YEAR_HEAD.search(h[j]) and "小计" not in h[j]]
+    # 会议费 and 培训费 sit beside the 三公 parts but are not in its 合计.
+    return t, [j for j in range(t + 1, len(h)) if not _YEAR_HEAD.search(h[j]) and not _NOT_PART.search(h[j])]
+
+
+_NOT_PART = re.compile(r"小计|会议费|培训费")
+
+
+def _row_sum_holds(rows, chosen, t: int | None, parts: list[int]) -> bool:
+    """Whether some row with its 合计 and two or more parts printed has 合计 = parts."""
+    if t is None or not parts:
+        return False
+    for (_, _, amts), cols in zip(rows, chosen):
+        at = dict(zip(cols, (_value(a) for a in amts)))
+        got = [at[j] for j in parts if j in at]
+        if t in at and len(got) >= 2:
+            if abs(sum(v for v, _ in got) - at[t][0]) <= at[t][1] + sum(e for _, e in got) + 1e-9:
+                return True
+    return False
 
 
 def _value(s: str) -> tuple[float, float]:
@@ -476,15 +612,18 @@ def _fits(amts: list[str], nval: int, t: int | None, parts: list[int]) -> list[t
     return good or options
 
 
-def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]]:
-    """One choice per row: where the rows' columns add up to the 合计 row, the first
-    such reading (depth-first, bounded); else each row's first choice."""
+def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]] | None:
+    """One choice per row: each row's only one, or where some rows have several, the
+    first reading (depth-first, bounded) whose columns add up to the 合计 row; None
+    when there is none."""
     first = [c[0] if c else () for c in choices]
+    if all(len(c) <= 1 for c in choices):
+        return first
     tot_row = next(
         (r for r, (_, labs, _) in enumerate(rows) if any(_TOTAL_ROW.match(x.replace(" ", "")) for x in labs)), None
     )
-    if tot_row is None or all(len(c) <= 1 for c in choices):
-        return first
+    if tot_row is None:
+        return None
     vals = [[_value(a) for a in amts] for _, _, amts in rows]
     others = [r for r in range(len(rows)) if r != tot_row]
     budget = [20000]
@@ -520,7 +659,7 @@ def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]
 
         if dfs(0):
             return [tc if r == tot_row else picks[r] for r in range(len(rows))]
-    return first
+    return None
 
 
 # --- the 目录 -----------------------------------------------------------------

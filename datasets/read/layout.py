@@ -64,9 +64,6 @@ def tab_separated(text: str) -> str:
     if not tabbed:
         for start, stop in _table_blocks(lines):
             _rebuild(lines, start, stop)
-        from datasets.read.flat import flat_tables  # here: flat.py imports this module
-
-        lines = flat_tables(lines)  # tables printed one cell per line
     return "\n".join(ln + e for ln, e in zip(lines, ends))
 
 
