@@ -74,6 +74,7 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
     no reading of which adds up is left out rather than read wrong)."""
     out = list(lines)
     problems: list[str] = []
+    known: dict[str, tuple[float, float]] = {}  # 收支总表 items by name: what other tables repeat
     cap = _wrap_width(lines)
     n = len(lines)
     i = 0
@@ -88,7 +89,7 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
         start = _header_start(lines, i + 1)
         stop = _region_end(lines, start, cap)
         if start < stop and not any("\t" in lines[k] or "  " in lines[k].strip() for k in range(start, stop)):
-            problem = _rebuild(out, start, stop, cap)
+            problem = _rebuild(out, start, stop, cap, known, s)
             if problem:
                 problems.append(problem)
         i = max(stop, i + 1)
@@ -186,7 +187,8 @@ def _cells(items: list[tuple[int, str]], cap: int | None, whole: re.Pattern | No
 def _split_header(items: list[tuple[int, str]], cap: int | None) -> int:
     """How many of the region's lines are header: those before the first row, which
     ends at the first amount (its label pieces and code belong to the row)."""
-    first = next((n for n, (_, s) in enumerate(items) if _AMOUNT.match(s) and not _CODE.match(s)), None)
+    flags = _amount_flags(items)
+    first = next((n for n, f in enumerate(flags) if f), None)
     if first is None:
         return len(items)
     n = first - 1
@@ -197,7 +199,9 @@ def _split_header(items: list[tuple[int, str]], cap: int | None) -> int:
     return max(n, 0)
 
 
-def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | None:
+def _rebuild(
+    out: list[str], start: int, stop: int, cap: int | None, known: dict[str, tuple[float, float]], title: str
+) -> str | None:
     """Rewrite the table on lines start..stop as tab rows when a reading of it is
     certain; else keep only its header (so the table is seen) and say why."""
     items = [(k, out[k].strip()) for k in range(start, stop) if out[k].strip()]
@@ -217,8 +221,15 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | No
     ):
         nh -= 1  # an empty table's skeleton: its 合计 row printed under the header
     head_items, body_items = items[:nh], items[nh:]
-    # The header repeated after a page break: dropped from the body.
     squash = [s for _, s in head_items]
+    # A page break before the first row: the header printed twice (its first lines may
+    # have gone as a running header); the second copy is not header.
+    for p in range((len(squash) + 1) // 2, len(squash) - 1):
+        rest = squash[p:]
+        if rest == squash[p - len(rest) : p]:
+            head_items, squash = head_items[:p], squash[:p]
+            break
+    # The header repeated after a page break: dropped from the body.
     body: list[tuple[int, str]] = []
     p = 0
     while p < len(body_items):
@@ -228,9 +239,10 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | No
             continue
         body.append(body_items[p])
         p += 1
-    widest = _widest_run(body)
+    widest = _widest_run([(0, c) for c in squash] + body)
     first = None
-    for head in _header_readings(head_items, cap):
+    readings = list(_header_readings(head_items, cap))
+    for head in readings:
         heads = [c for _, c in head]
         pairs = _pair_columns(heads)
         if pairs is None and len(heads) - _label_columns(heads) < widest:
@@ -240,9 +252,11 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | No
         if pairs is not None:
             over, cols = head[: len(head) - 2 * pairs], head[len(head) - 2 * pairs :]
             rows = _pair_rows(body, cols, cap)
+            if rows is not None and not known:
+                known.update(_items_of(rows))
         else:
             over, cols = [], head
-            rows = _grid_rows(body, heads, cap)
+            rows = _grid_rows(body, heads, cap, known, certain=len(readings) == 1)
         if rows is None:
             continue
         _write(out, start, stop, over, cols, rows)
@@ -253,7 +267,6 @@ def _rebuild(out: list[str], start: int, stop: int, cap: int | None) -> str | No
     # no figure of it is read.
     head = first or _cells(head_items, cap)
     _write(out, start, stop, [], head, [])
-    title = next((s for s in out[max(0, start - 8) : start] if _TABLE_NO.match(s)), "").strip()
     return f"表格未能可靠读取 {title} / table {title} not read: no reading of its one-cell-per-line layout adds up"
 
 
@@ -319,11 +332,25 @@ def _repeated_header(head: list[str], ahead: list[str]) -> int:
     return 0
 
 
+def _amount_flags(items: list[tuple[int, str]]) -> list[bool]:
+    """Per item, whether it is an amount. In a table with a code column (科目编码
+    before the first number), a code-shaped number followed by text is a code; in
+    any other, every number is an amount (amounts in 元 print as whole numbers)."""
+    texts = [s for _, s in items]
+    first = next((n for n, s in enumerate(texts) if _AMOUNT.match(s)), len(texts))
+    coded = any(re.search(r"编码|代码|编号", s) for s in texts[:first])
+    out = []
+    for n, s in enumerate(texts):
+        nxt = texts[n + 1] if n + 1 < len(texts) else ""
+        out.append(bool(_AMOUNT.match(s)) and not (coded and _CODE.match(s) and nxt and not _AMOUNT.match(nxt)))
+    return out
+
+
 def _widest_run(items: list[tuple[int, str]]) -> int:
     """The most amounts printed one after another (a full row's amount columns)."""
     best = run = 0
-    for _, s in items:
-        run = run + 1 if _AMOUNT.match(s) and not _CODE.match(s) else 0
+    for f in _amount_flags(items):
+        run = run + 1 if f else 0
         best = max(best, run)
     return best
 
@@ -490,7 +517,9 @@ def _pair_sums_hold(rows: list[tuple[int, list[str]]], npair: int) -> bool:
 # --- code/name/amount tables -------------------------------------------------
 
 
-def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
+def _grid_rows(
+    body: list[tuple[int, str]], heads: list[str], cap: int | None, known: dict | None = None, certain: bool = True
+):
     """Rows of a table of label columns then amount columns, the amounts of a short row
     put where the table's identities hold; None when the header is not of that shape."""
     nlab = _label_columns(heads)
@@ -502,8 +531,8 @@ def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
     coded = nlab >= 2 and re.search(r"编码|代码|编号", heads[0])
     rows: list[tuple[int, list[str], list[str]]] = []  # (line, labels, amounts)
     last = ""
-    for k, s in body:
-        amount = _AMOUNT.match(s) and not (coded and _CODE.match(s) and (not rows or rows[-1][2] or not rows[-1][1]))
+    flags = _amount_flags([(0, c) for c in heads] + body)[len(heads) :]
+    for (k, s), amount in zip(body, flags):
         if amount:
             if not rows or len(rows[-1][2]) >= nval:
                 rows.append((k, [], []))
@@ -523,10 +552,18 @@ def _grid_rows(body: list[tuple[int, str]], heads: list[str], cap: int | None):
         last = s
     total_col, parts = _identity(heads[nlab:])
     choices = [_fits(amts, nval, total_col, parts) for _, _, amts in rows]
+    if known and (len(rows) == 1 or _total_row(rows) is not None):
+        # The whole unit's row (the only one, or the 合计 row) repeats the 收支总表's items.
+        r = 0 if len(rows) == 1 else _total_row(rows)
+        names = [_name(h.replace(" ", "")) for h in heads[nlab:]]
+        misses = [_disagreements(c, rows[r][2], names, known) for c in choices[r]]
+        best = [c for c, m in zip(choices[r], misses) if m == min(misses, default=0)]
+        if len(best) == 1:  # the one placement closest to it (the two may differ: an XTB)
+            choices[r] = best
     chosen = _by_column_sums(rows, choices, nval, nlab)
     if chosen is None:
         return None  # short rows that no identity places
-    if "因公出国" in "".join(heads) and not _row_sum_holds(rows, chosen, total_col, parts):
+    if not certain and "因公出国" in "".join(heads) and not _row_sum_holds(rows, chosen, total_col, parts):
         return None  # the 三公 table: its header read so that 合计 = its parts, or not at all
     out = []
     for (k, labs, amts), cols in zip(rows, chosen):
@@ -587,6 +624,39 @@ def _value(s: str) -> tuple[float, float]:
     return float(s), 0.5 * 10**-d
 
 
+def _total_row(rows) -> int | None:
+    return next(
+        (r for r, (_, labs, _) in enumerate(rows) if any(_TOTAL_ROW.match(x.replace(" ", "")) for x in labs)), None
+    )
+
+
+def _items_of(rows: list[tuple[int, list[str]]]) -> dict[str, tuple[float, float]]:
+    """A 收支总表's items by name (numbering taken off), amount or 0 when left empty."""
+    out: dict[str, tuple[float, float]] = {}
+    for _, cells in rows:
+        for j in range(0, len(cells) - 1, 2):
+            if cells[j]:
+                out.setdefault(_name(cells[j].replace(" ", "")), _value(cells[j + 1]) if cells[j + 1] else (0.0, 0.0))
+    return out
+
+
+def _disagreements(cols: tuple[int, ...], amts: list[str], names: list[str], known: dict) -> int:
+    """In how many columns the 收支总表 names, amounts put in these columns differ from
+    it (another amount, or one where it has none, or none where it has one)."""
+    at = dict(zip(cols, amts))
+    n = 0
+    for j, name in enumerate(names):
+        if name not in known or _TOTAL_HEAD.match(name):
+            continue
+        want, e = known[name]
+        if j in at:
+            v, e2 = _value(at[j])
+            n += abs(v - want) > e + e2 + 1e-9
+        else:
+            n += want != 0
+    return n
+
+
 def _fits(amts: list[str], nval: int, t: int | None, parts: list[int]) -> list[tuple[int, ...]]:
     """The column choices for a row's amounts, best first: all of them when the row is
     full; else the ones where 合计 = the parts (every choice when none does)."""
@@ -619,9 +689,7 @@ def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]
     first = [c[0] if c else () for c in choices]
     if all(len(c) <= 1 for c in choices):
         return first
-    tot_row = next(
-        (r for r, (_, labs, _) in enumerate(rows) if any(_TOTAL_ROW.match(x.replace(" ", "")) for x in labs)), None
-    )
+    tot_row = _total_row(rows)
     if tot_row is None:
         return None
     vals = [[_value(a) for a in amts] for _, _, amts in rows]
