@@ -226,7 +226,7 @@ def _rebuild(
     # have gone as a running header); the second copy is not header.
     for p in range((len(squash) + 1) // 2, len(squash) - 1):
         rest = squash[p:]
-        if rest == squash[p - len(rest) : p]:
+        if len(rest) >= max(3, (p + 1) // 2) and rest == squash[p - len(rest) : p]:
             head_items, squash = head_items[:p], squash[:p]
             break
     # The header repeated after a page break: dropped from the body.
