@@ -155,7 +155,7 @@ def _header_start(lines: list[str], k: int) -> int:
 
 def _region_end(lines: list[str], start: int, cap: int | None) -> int:
     """Where the table's lines end: at the next 表N, heading or paragraph."""
-    limit = (cap or 32) + 4
+    limit = max((cap or 32) + 4, 56)  # a paragraph runs the page's width; a cell may be unwrapped
     for j in range(start, len(lines)):
         s = lines[j].strip()
         if not s:
@@ -242,7 +242,9 @@ def _rebuild(
     widest = _widest_run([(0, c) for c in squash] + body)
     first = None
     readings = list(_header_readings(head_items, cap))
-    for head in readings:
+    # Certain: one reading where every wrap is read the likely way.
+    certain = readings[0][0] == 0 and (len(readings) == 1 or readings[1][0] > 0)
+    for _, head in readings:
         heads = [c for _, c in head]
         pairs = _pair_columns(heads)
         if pairs is None and len(heads) - _label_columns(heads) < widest:
@@ -256,7 +258,7 @@ def _rebuild(
                 known.update(_items_of(rows))
         else:
             over, cols = [], head
-            rows = _grid_rows(body, heads, cap, known, certain=len(readings) == 1)
+            rows = _grid_rows(body, heads, cap, known, certain=certain)
         if rows is None:
             continue
         _write(out, start, stop, over, cols, rows)
@@ -285,7 +287,7 @@ _HEAD_END = re.compile(r"[费计数额入出]$")
 
 
 def _header_readings(items: list[tuple[int, str]], cap: int | None):
-    """The header's cells under every way of joining its wrapped pieces, likeliest
+    """(cost, the header's cells) under every way of joining its wrapped pieces, likeliest
     first: a piece as wide as the wrap width probably goes on below, unless it ends
     like a whole header (…费, …合计, …数) or the next piece is one (预算数)."""
     joins = [
@@ -294,7 +296,7 @@ def _header_readings(items: list[tuple[int, str]], cap: int | None):
         if _continues(items[n - 1][1], items[n][1], cap) and not _AMOUNT.match(items[n - 1][1])
     ]
     if not joins:
-        yield _cells(items, cap)
+        yield 0.0, _cells(items, cap)
         return
 
     def unlikely(n: int) -> float:
@@ -307,14 +309,14 @@ def _header_readings(items: list[tuple[int, str]], cap: int | None):
         cost = sum(unlikely(n) if n in chosen else 1.0 - unlikely(n) for n in joins)
         options.append((cost, -len(chosen), mask, chosen))
     options.sort(key=lambda x: x[:3])
-    for *_, chosen in options[:64]:
+    for cost, _, _, chosen in options[:64]:
         cells: list[tuple[int, str]] = []
         for n, (k, s) in enumerate(items):
             if n in chosen:
                 cells[-1] = (cells[-1][0], cells[-1][1] + s)
             else:
                 cells.append((k, s))
-        yield cells
+        yield cost, cells
 
 
 _WHOLE_HEAD = re.compile(
