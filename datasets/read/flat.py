@@ -239,6 +239,8 @@ def _rebuild(
             continue
         body.append(body_items[p])
         p += 1
+    if not body:
+        return None  # lines without a row (a cover page's 单位名称, 审签 …): not a table
     widest = _widest_run([(0, c) for c in squash] + body)
     first = None
     readings = list(_header_readings(head_items, cap))
