@@ -723,7 +723,10 @@ def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]
             if i == len(order):
                 return sums_ok(tc, picks)
             r = order[i]
-            for c in choices[r] or [()]:
+            # A column the 合计 row leaves empty or 0 holds no amount in any row.
+            live = {j for j, v in zip(tc, vals[tot_row]) if v[0]}
+            fit = [c for c in choices[r] if all(j in live for j, v in zip(c, vals[r]) if v[0])]
+            for c in fit:
                 picks[r] = c
                 if dfs(i + 1):
                     return True
