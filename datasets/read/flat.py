@@ -34,6 +34,10 @@ _TABLE_NO = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+(?
 _STOP = re.compile(
     r"^\s*(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s|　|$)|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
 )
+# A table's id and title on one line (附表1-1　2024年部门收支总表).
+_ID_TITLE = re.compile(
+    r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?[\s　]+\S+表(?:[（(][^）)]*[）)])?\s*$"
+)
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:亿元|万元|千元|元)")
 _TITLE = re.compile(r"表\s*(?:[（(][^）)]*[）)])?\s*$")
 _MARK = re.compile(
@@ -83,7 +87,11 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
         if re.match(r"^目\s*录$", s):
             i = _toc(out, i + 1, cap)
             continue
-        if not _TABLE_NO.match(lines[i]) and not (lines[i].startswith(" ") and _TITLE.search(s) and "年" in s):
+        if not (
+            _TABLE_NO.match(lines[i])
+            or _ID_TITLE.match(lines[i])
+            or (lines[i].startswith(" ") and _TITLE.search(s) and "年" in s)
+        ):
             i += 1
             continue
         start = _header_start(lines, i + 1)
