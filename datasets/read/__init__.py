@@ -75,12 +75,14 @@ def read_document(data: bytes, name: str = "") -> Document:
 
         return read_html(data)
     doc = read_text(data)
+    tabbed = doc.text.count("\t") >= 20  # tables in tab rows: none printed one cell a line
     doc.text = tab_separated(doc.text)
-    lines = doc.text.split("\n")
-    if printed_flat(lines):
-        lines, unread = flat_tables(lines)
-        doc.text = "\n".join(lines)
-        doc.problems.extend(unread)
+    if not tabbed:
+        lines = doc.text.split("\n")
+        if printed_flat(lines):
+            lines, unread = flat_tables(lines)
+            doc.text = "\n".join(lines)
+            doc.problems.extend(unread)
     return doc
 
 
