@@ -77,7 +77,7 @@ def unt001(ctx: Context) -> Result:
 
 def _lone_yuan(ctx: Context) -> list[dict]:
     """A claim whose only amount is a few 元 (0 < v < 100, e.g. 会议费3.05元，较上年持平)
-    among claims of the same line printed in 万元 at the same printed size: a budget
+    among neighbouring claims printed in 万元 at the same printed size: a budget
     line of a few yuan is not plausible, a few 万元 is."""
     c = money_claims(ctx)
     n_money = sum(pl.col(f"{f}_unit").is_in(MONEY).fill_null(False).cast(pl.Int32) for f in FIGS)
@@ -85,11 +85,18 @@ def _lone_yuan(ctx: Context) -> list[dict]:
         (n_money == 1) & (pl.col("current_unit") == "元") & (pl.col("current") > 0) & (pl.col("current") < 100)
     )
     wan = c.filter((pl.col("ctx_unit") == "万元") & pl.col("current").is_not_null() & (pl.col("current") > 0)).select(
-        "unit_id", pl.col("line").alias("w_line"), pl.col("current").alias("w_cur")
+        "unit_id",
+        pl.col("line").alias("w_line"),
+        pl.col("claim_id").alias("w_claim"),
+        pl.col("section").alias("w_section"),
+        pl.col("current").alias("w_cur"),
     )
-    j = lone.join(wan, on="unit_id").filter(
-        ((pl.col("w_line") - pl.col("line")).abs() <= 2) & (pl.col("w_cur") / pl.col("current")).is_between(0.05, 20)
+    # Neighbours: within two lines, or among the four claims either side in the same
+    # section (a text wrapped at the page width puts them on other lines).
+    near = ((pl.col("w_line") - pl.col("line")).abs() <= 2) | (
+        ((pl.col("w_claim") - pl.col("claim_id")).abs() <= 4) & (pl.col("w_section") == pl.col("section"))
     )
+    j = lone.join(wan, on="unit_id").filter(near & (pl.col("w_cur") / pl.col("current")).is_between(0.05, 20))
     j = j.group_by("unit_id", "claim_id", maintain_order=True).agg(pl.all().first(), pl.len().alias("n_near"))
     hits = []
     for r in j.filter(pl.col("n_near") >= 2).iter_rows(named=True):

@@ -33,10 +33,14 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _MAYBE_FURNITURE = re.compile(r"^[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
 _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+_CELL_EDGE = re.compile(
+    r"^(?:[-−]?\d[\d,]*(?:\.\d+)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
+)  # a cell of its own
 _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
     r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s+\S*表\s*(?:[(（][^)）]*[)）])?)?\s*$"
-    r"|第[一二三四五六七八九十]+部分|目\s*录\s*$)"
+    r"|第[一二三四五六七八九十]+部分|目\s*录\s*$"
+    r"|(?:19|20)\d{2}\s*年\S*表\s*(?:[(（][^)）]*[)）])?\s*$)"  # a table's title on its own line
     r"|(?<!编制)单位\s*[:：]\s*(?:亿元|万元|千元|元)(?![\u4e00-\u9fff])"
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
@@ -112,22 +116,27 @@ def _without_furniture(lines: list[str]) -> list[str]:
 
 def _chunks(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) in display columns: text split at runs of two or more spaces,
-    and at a single space that sits beside an ASCII character (``表1 2024年…``,
-    ``拨款 1,283.09``); a single space between two CJK characters stays (``收 入``)."""
+    and at a single space after an amount or a table id or before an amount (``表1
+    2024年…``, ``拨款 1,283.09``); other single spaces stay inside a cell (``收 入``,
+    ``$\\geq 27项$``)."""
     out: list[tuple[int, int, str]] = []
-    x = 0
+    x, prev = 0, ""
     for m in re.finditer(r"\S+| +", line):
         s = m.group()
         w = width_of(s)
         if s[0] == " ":
-            if len(s) == 1 and out and not (out[-1][2][-1].isascii() or line[m.end()].isascii()):
-                out[-1] = (out[-1][0], x + w, out[-1][2] + " ")
-            else:
+            nxt = line[m.end() :].split(" ", 1)[0]
+            apart = len(s) > 1 or not out or _CELL_EDGE.match(prev) or _AMOUNT.match(nxt)
+            if apart:
                 out.append((x + w, x + w, ""))  # a boundary marker, dropped below
+            else:
+                out[-1] = (out[-1][0], x + w, out[-1][2] + " ")
         elif out and out[-1][2].endswith(" "):
             out[-1] = (out[-1][0], x + w, out[-1][2] + s)
         else:
             out.append((x, x + w, s))
+        if s[0] != " ":
+            prev = s
         x += w
     return [c for c in out if c[2]]
 
@@ -197,7 +206,7 @@ def _rows_follow(lines: list[str], j: int) -> bool:
             return False
         # A wrapped cell's last piece (作任务。) may end a sentence; a paragraph of prose is
         # long and starts at the margin.
-        if not (s.startswith(" ") and width_of(s.strip()) <= 30) and (
+        if not (s.startswith(" ") and width_of(s.strip()) <= 40) and (
             _SENTENCE_END.search(s) or width_of(s) > 30 or re.search(r"[，,。]", s)
         ):
             return False

@@ -1,0 +1,144 @@
+"""Text conversions with space-aligned tables and page furniture (pdftotext -layout)
+read into the one document shape, line for line (datasets.read.layout)."""
+
+import random
+
+import polars as pl
+import pytest
+
+from anomaly.engine import run_rules
+from datasets.corpus import parse_files
+from datasets.parse import parse_bytes, parse_text
+from datasets.read.layout import tab_separated
+from datasets.synthetic.generate import iter_documents
+from datasets.synthetic.layout import TextLayout, render_text_layout
+
+
+def _w(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _row(*cells: tuple[str, int, str]) -> str:
+    """A line of cells (text, column start, "l" or "r" aligned in 10 columns), as a
+    converter lays out a page; a cell never starts before the last one ends + 1."""
+    line = ""
+    for text, start, align in cells:
+        at = start if align == "l" else start + 10 - _w(text)
+        line += " " * max(at - _w(line), 1 if line else 0) + text
+    return line
+
+
+# 表1 in four columns: label at 0, amount ending at 30, label at 31, amount ending at 60.
+# One space between an amount and the next label; a label wrapped; empty amounts.
+TABLE = "\n".join(
+    [
+        "表1",
+        "",
+        "                 2024年单位综合预算收支总表",
+        "单位：万元",
+        "",
+        _row(("收 入", 8, "l"), ("支 出", 38, "l")),
+        _row(("项 目", 4, "l"), ("预算数", 22, "l"), ("支出功能分类科目", 31, "l"), ("预算数", 52, "l")),
+        "",
+        _row(("一、部门预算", 0, "l"), ("100.00", 20, "r"), ("一、部门预算", 31, "l"), ("100.00", 50, "r")),
+        _row(("1、财政拨款", 0, "l"), ("80.00", 20, "r"), ("1、一般公共服务支", 31, "l"), ("60.00", 50, "r")),
+        _row(("出", 31, "l")),
+        _row(("2、事业收入", 0, "l"), ("20.00", 20, "r"), ("2、教育支出", 31, "l"), ("40.00", 50, "r")),
+        _row(("3、科学技术支出", 31, "l")),
+        _row(("本年收入合计", 0, "l"), ("100.00", 20, "r"), ("本年支出合计", 31, "l"), ("100.00", 50, "r")),
+        "",
+    ]
+)
+
+
+def rows(text: str) -> list[list[str]]:
+    return [ln.split("\t") for ln in text.split("\n") if "\t" in ln]
+
+
+def test_space_aligned_table_becomes_tab_rows_line_for_line():
+    out = tab_separated(TABLE)
+    assert len(out.split("\n")) == len(TABLE.split("\n"))
+    got = rows(out)
+    assert got[0][:2] == ["收 入", ""] and got[1] == ["项 目", "预算数", "支出功能分类科目", "预算数"]
+    # one space between an amount and the next label; the wrapped label joined; an
+    # empty amount stays empty.
+    assert ["1、财政拨款", "80.00", "1、一般公共服务支出", "60.00"] in got
+    assert ["", "", "3、科学技术支出", ""] in got
+    assert got[-1] == ["本年收入合计", "100.00", "本年支出合计", "100.00"]
+
+
+def test_page_footer_and_running_header_inside_a_sentence_are_blanked():
+    text = (
+        "封面标题\n\n"
+        "    2024年本单位“三公”经费预算支出3.00万元，较上年4.00万元减少\n\n\n"
+        "                 - 3 -\n"
+        "\f        某县某局2024年单位预算公开说明\n\n"
+        "1.00万元（25%）。\n\n\n"
+        "               第 4 页 共 9 页\n"
+        "\f        某县某局2024年单位预算公开说明\n\n"
+        "    四、其他\n"
+    )
+    out = tab_separated(text)
+    assert "- 3 -" not in out and "第 4 页" not in out and "公开说明" not in out and "\f" not in out
+    assert len(out.split("\n")) == len(text.split("\n"))
+    claims = parse_text(out)["claims"]
+    sg = [c for c in claims if c["item"] == "sangong"]
+    assert sg and sg[0]["current"] == 3.0 and sg[0]["prior"] == 4.0 and sg[0]["change"] == 1.0 and sg[0]["pct"] == 25
+
+
+def test_a_table_continued_after_a_page_break_keeps_its_rows_and_drops_the_repeated_header():
+    head = TABLE.split("\n")[6] + "\n"
+    text = (
+        TABLE.replace(TABLE.split("\n")[13] + "\n", "")
+        + "\n\n                 - 5 -\n\f"
+        + head
+        + TABLE.split("\n")[13]
+        + "\n"
+    )
+    got = rows(tab_separated(text))
+    assert sum(1 for r in got if r[0] == "项 目") == 1
+    assert got[-1] == ["本年收入合计", "100.00", "本年支出合计", "100.00"]
+
+
+def test_a_text_with_tab_tables_is_left_as_it_is():
+    text = "表1\n项目\t预算数\t基本\n合计\t1.00\t1.00\n一、部门预算\t1.00\t1.00\n其中\t0.50\t0.50\n"
+    assert tab_separated(text) is text
+
+
+def test_prose_wrapped_after_a_figure_is_not_a_table():
+    text = "    (3) 机关事业单位职业年金缴费支出（2080506） 33.07\n万元，较上年持平，主要原因是支出标准未作调整。\n"
+    assert tab_separated(text) == text
+
+
+@pytest.mark.parametrize("template", ["county15", "mof"])
+def test_generated_layout_documents_read_the_same_figures_as_their_text(template):
+    for (_, data_t, lab_t), (_, data_l, lab_l) in zip(
+        iter_documents(12, 5, anomaly_share=0.0, fmt="txt", template=template),
+        iter_documents(12, 5, anomaly_share=0.0, fmt="layout", template=template),
+    ):
+        ut, ul = parse_bytes(data_t)["unit"], parse_bytes(data_l)["unit"]
+        for k in ("total_budget_yuan", "staff_authorized", "staff_actual", "sangong_total_yuan"):
+            assert ul[k] == pytest.approx(ut[k]) and ut[k] == pytest.approx(lab_t["truth"][k]), (lab_l["file"], k)
+
+
+def test_seed_in_the_layout_shape_keeps_its_findings_and_adds_none(seed_file, tmp_path):
+    """The seed (a real disclosure) laid out by spaces with page footers and a running
+    header: the same findings, bar one, and the same headline total."""
+    text = seed_file.read_text(encoding="utf-8")
+    lay = TextLayout("layout", 84, 48, 1, 18, True, "of", "unit", True, 4, True)
+    shaped, _ = render_text_layout(text, lay, random.Random(1), "某单位", 2024)
+    (tmp_path / "layout.txt").write_text(shaped, encoding="utf-8")
+    seed, layout = (parse_files([p]) for p in (seed_file, tmp_path / "layout.txt"))
+    # Known gap: the seed's 表13-2 prints its 成本指标 rows with cells in other columns
+    # than the rows above; laid out by spaces, its three empty 指标值 are not seen (PRF004).
+    expected = sorted(run_rules(seed)[0]["rule"].to_list())
+    expected.remove("PRF004")
+    assert sorted(run_rules(layout)[0]["rule"].to_list()) == expected
+    assert layout["units"]["total_budget_yuan"].item() == seed["units"]["total_budget_yuan"].item()
+
+
+def test_layout_shapes_do_not_alarm_on_clean_documents(tmp_path):
+    for rel, data, _ in iter_documents(20, 9, anomaly_share=0.0, fmt="layout"):
+        (tmp_path / rel.replace("/", "_")).write_bytes(data)
+    findings = run_rules(parse_files(sorted(tmp_path.iterdir())))[0]
+    assert findings.filter(pl.col("severity").is_in(["error", "warning"]) & (pl.col("family") != "CPY")).height == 0
