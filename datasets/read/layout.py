@@ -291,8 +291,10 @@ def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int
 
 def _split_across_columns(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """A chunk cut at the single spaces whose two sides sit in different columns (a
-    header cell one space from the next)."""
+    header cell one space from the next); a letter-spaced word (收 入, 项 目) stays whole."""
     pieces = _split_at_gutters(chunk, None)
+    if all(len(p[2]) == 1 for p in pieces):
+        return [chunk]
     out = [pieces[0]]
     for p in pieces[1:]:
         if _column_of(p, cols) == _column_of(out[-1], cols):
@@ -347,6 +349,9 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
         first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
     head, body = idx[:first_data], idx[first_data:]
+    # The header printed again after a page break is no body row (it is dropped below).
+    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
+    body = [k for k in body if re.sub(r"\s+", "", lines[k]) not in head_texts]
     cover = _cover([chunks[k] for k in body or idx])
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
@@ -355,8 +360,11 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     for k in body or idx:
         chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter)]
     cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
+    # A column no cell falls in mostly is the overhang of a long cell: not a column.
+    used = {_column_of(c, cols) for k in body or idx for c in chunks[k]}
+    cols = [c for j, c in enumerate(cols) if j in used]
     # Only header lines that name columns, not a group line (收入 … 支出) over several.
-    named = [k for k in head if len(chunks[k]) * 2 >= len(cols)]
+    named = [k for k in head if len(chunks[k]) >= max(2, len(cols) - 1)]
     cols = _with_header_columns(cols, [c for k in named for c in chunks[k]])
     if len(cols) < 2:
         return
@@ -372,7 +380,6 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     # cell that filled its column (a wrapped cell), or the table puts blank lines
     # between its rows and this line follows its row directly.
     gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
-    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
     last_piece: list[str] = [""] * ncol
