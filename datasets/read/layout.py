@@ -364,7 +364,7 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     used = {_column_of(c, cols) for k in body or idx for c in chunks[k]}
     cols = [c for j, c in enumerate(cols) if j in used]
     # Only header lines that name columns, not a group line (收入 … 支出) over several.
-    named = [k for k in head if len(chunks[k]) >= max(2, len(cols) - 1)]
+    named = [k for k in head if sum(len(w) > 1 for w in lines[k].split()) >= max(2, len(cols) - 1)]
     cols = _with_header_columns(cols, [c for k in named for c in chunks[k]])
     if len(cols) < 2:
         return
