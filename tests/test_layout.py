@@ -142,3 +142,32 @@ def test_layout_shapes_do_not_alarm_on_clean_documents(tmp_path):
         (tmp_path / rel.replace("/", "_")).write_bytes(data)
     findings = run_rules(parse_files(sorted(tmp_path.iterdir())))[0]
     assert findings.filter(pl.col("severity").is_in(["error", "warning"]) & (pl.col("family") != "CPY")).height == 0
+
+
+def test_an_empty_table_printed_as_a_skeleton_keeps_its_columns():
+    text = (
+        "附表1-8　2024年部门政府性基金预算支出表\n\n单位：万元\n\n"
+        "科目编码 科目名称 合计 基本支出 项目支出\n"
+        "         合计\n\n"
+        "    注：本部门2024年没有使用政府性基金预算拨款安排的支出，故本表无数据。\n"
+    )
+    got = rows(tab_separated(text))
+    assert got == [["科目编码", "科目名称", "合计", "基本支出", "项目支出"], ["", "合计", "", "", ""]]
+
+
+def test_a_group_header_over_two_columns_adds_no_column():
+    text = "\n".join(
+        [
+            _row(("收 入", 8, "l"), ("支 出", 38, "l")),
+            _row(("项 目", 4, "l"), ("预算数", 20, "r"), ("项 目", 35, "l"), ("预算数", 50, "r")),
+            _row(("一、本年收入", 0, "l"), ("1376.80", 20, "r"), ("一、一般公共服务", 31, "l"), ("730.78", 50, "r")),
+            _row(("支出", 31, "l")),
+            _row(
+                ("(一)一般公共预算拨款", 0, "l"), ("1376.80", 20, "r"), ("二、教育支出", 31, "l"), ("646.02", 50, "r")
+            ),
+            _row(("本年收入合计", 0, "l"), ("1376.80", 20, "r"), ("本年支出合计", 31, "l"), ("1376.80", 50, "r")),
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert {len(r) for r in got} == {4}
+    assert got[2] == ["一、本年收入", "1376.80", "一、一般公共服务支出", "730.78"]
