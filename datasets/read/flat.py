@@ -80,6 +80,7 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     known: dict[str, tuple[float, float]] = {}  # 收支总表 items by name: what other tables repeat
     cap = _wrap_width(lines)
+    projects: list[tuple[list, list | None]] = []  # the project performance tables: lines, rows
     n = len(lines)
     i = 0
     while i < n:
@@ -95,14 +96,33 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
             i += 1
             continue
         start = _header_start(lines, i + 1)
+        title = " ".join(lines[k].strip() for k in range(i, start))
         # A performance table's goal cell may end a sentence (…提升服务水平。) mid-table.
-        targets = any("绩效目标表" in lines[k] for k in range(i, start))
+        targets = "绩效目标表" in title
         stop = _region_end(lines, start, cap, sentences_end=not targets)
         if start < stop and not any("\t" in lines[k] or "  " in lines[k].strip() for k in range(start, stop)):
-            problem = _rebuild(out, start, stop, cap, known, s)
-            if problem:
-                problems.append(problem)
+            items = [(k, lines[k].strip()) for k in range(start, stop) if lines[k].strip()]
+            rows = _performance_rows(items, cap) if targets and len(items) >= 3 else None
+            if rows is None:
+                # Unread: as any other table, up to its first sentence's end.
+                stop = _region_end(lines, start, cap)
+            if targets and _PROJECT_TABLE.search(title):
+                projects.append((items, rows, (start, s)))
+            elif rows is not None:
+                _write_rows(out, items, rows)
+            else:
+                problem = _rebuild(out, start, stop, cap, known, s)
+                if problem:
+                    problems.append(problem)
         i = max(stop, i + 1)
+    # The project tables are summed against 表1: read all of them or none (a sum over
+    # the ones read would be a false alarm).
+    every = all(rows is not None for _, rows, _ in projects)
+    for items, rows, (start, s) in projects:
+        if every:
+            _write_rows(out, items, rows)
+        else:
+            _rebuild(out, start, _region_end(lines, start, cap), cap, known, s)
     return out, problems
 
 
@@ -224,14 +244,7 @@ def _rebuild(
     if len(items) < 3:
         return None
     if any(_NO_TABLE.search(s) for _, s in items):
-        rows = _performance_rows(items, cap)
-        if rows is None:
-            _one_cell_rows(out, items)
-        else:
-            for k, _ in items:
-                out[k] = ""
-            for k, cells in rows:
-                out[k] = "\t".join(cells)
+        _one_cell_rows(out, items)
         return None
     nh = _split_header(items, cap)
     while nh < len(items) and _TOTAL_HEAD.match(items[0][1]) and not _AMOUNT.match(items[nh][1]):
@@ -390,6 +403,18 @@ def _one_cell_rows(out: list[str], items: list[tuple[int, str]]) -> None:
 
 
 # --- performance-target tables ------------------------------------------------
+
+_PROJECT_TABLE = re.compile(r"(?:项目支出|专项业务经费|项目)绩效目标表")
+_INDICATOR_NO = re.compile(r"^指标\s*\d")  # 指标1: … opens an indicator of its own
+
+
+def _write_rows(out: list[str], items: list[tuple[int, str]], rows) -> None:
+    """A performance table's lines rewritten as its rows."""
+    for k, _ in items:
+        out[k] = ""
+    for k, cells in rows:
+        out[k] = "\t".join(cells)
+
 
 # Indicator names: a level-1 name (产出指标 …) opens a group, a level-2 name a row.
 _LEVEL1 = re.compile(r"^(?:产出|效益|满意度|成本|影响)指标$")
@@ -600,41 +625,58 @@ def _overall_rows(items, cap: int | None):
     return _indicator_rows(items, got[1], rows, ("一级指标", "二级指标", "指标内容", "指标值"))
 
 
+def _indicators(pieces: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+    """(line, 指标内容, 指标值) of the indicators under one level-2 name: a content
+    then its target; a content followed by another indicator (指标2: …) has none."""
+    out = []
+    i = 0
+    while i < len(pieces):
+        at, a = pieces[i]
+        b = pieces[i + 1][1] if i + 1 < len(pieces) else None
+        if _TARGET.search(a) and not _INDICATOR_NO.match(a):
+            out.append((at, "", a))
+            i += 1
+        elif b is not None and not _INDICATOR_NO.match(b) and (_TARGET.search(b) or i + 2 == len(pieces)):
+            out.append((at, a, b))
+            i += 2
+        else:
+            out.append((at, a, ""))
+            i += 1
+    return out
+
+
 def _indicator_rows(items, p: int, rows, head: tuple[str, ...]):
     """The rows after the indicator header `head`: each opened by a level-1 and level-2
-    name or a level-2 name alone, its 指标内容 then its 指标值 (the last piece)."""
+    name or a level-2 name alone, then its indicators (see _indicators)."""
     if tuple(_key(s) for _, s in items[p : p + len(head)]) != head:
         return None
     width = 5
     lead = width - 4 if head[0] == "绩效指标" else 0  # the 绩效指标 column stays empty below it
     rows.append((items[p][0], [*(s for _, s in items[p : p + len(head)])] + [""] * (width - len(head))))
     p += len(head)
-    groups: list[tuple[int, str, str, list[str]]] = []  # (line, level 1, level 2, pieces)
+    groups: list[tuple[int, str, str, list[tuple[int, str]]]] = []  # (line, level 1, level 2, pieces)
     while p < len(items):
         line, s = items[p]
-        nxt = items[p + 1][1] if p + 1 < len(items) else ""
-        if _LEVEL1.match(s) and _LEVEL2.match(nxt):
-            groups.append((line, s, nxt, []))
+        k, nxt = _key(s), _key(items[p + 1][1]) if p + 1 < len(items) else ""
+        if _LEVEL1.match(k) and _LEVEL2.match(nxt):
+            groups.append((line, s, items[p + 1][1], []))
             p += 2
             continue
-        if _LEVEL2.match(s):
+        if _LEVEL2.match(k):
             groups.append((line, "", s, []))
-        elif _LEVEL1.match(s) or not groups:
+        elif _LEVEL1.match(k) or not groups:
             return None
         else:
-            groups[-1][3].append(s)
+            groups[-1][3].append((line, s))
         p += 1
     if not groups:
         return None
     for line, l1, l2, pieces in groups:
-        if len(pieces) == 1:
-            what, target = ("", pieces[0]) if _TARGET.search(pieces[0]) else (pieces[0], "")
-        elif len(pieces) == 2 or (len(pieces) > 2 and _TARGET.search(pieces[-1])):
-            what, target = "".join(pieces[:-1]), pieces[-1]
-        else:
-            return None  # no piece, or several with no target at the end: a guess
-        cells = [""] * lead + [l1, l2, what, target]
-        rows.append((line, cells + [""] * (width - len(cells))))
+        if not pieces:
+            return None
+        for n, (at, what, target) in enumerate(_indicators(pieces)):
+            cells = [""] * lead + ([l1, l2] if n == 0 else ["", ""]) + [what, target]
+            rows.append((line if n == 0 else at, cells + [""] * (width - len(cells))))
     return rows
 
 
