@@ -425,7 +425,7 @@ _LEVEL2 = re.compile(
 _INDICATOR_HEAD = re.compile(r"^(?:绩效指标|一级指标|二级指标|三级指标|指标内容|指标名称|指标值|目标值)$")
 # A target as printed: a bound, a share, a count, a sum, a date, a placeholder.
 _TARGET = re.compile(
-    r"^(?:[≥≤><=＞＜]|\$\\[gl]eq)|[%％]\$?$|^\d[\d,.]*\s*\S{0,4}$|^(?:X|×|XX|××|\*\*|＿＿|□□|待填|待定|0000)$"
+    r"^(?:[≥≤><=＞＜]=?\s*[\d.]|\$\\[gl]eq)|[%％]\$?$|^\d[\d,.]*\s*\S{0,4}$|^(?:X|×|XX|××|\*\*|＿＿|□□|待填|待定|0000)$"
 )
 _TASK_HEAD = ("任务名称", "主要内容", "总额", "财政拨款", "其他资金")
 
