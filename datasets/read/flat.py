@@ -14,11 +14,15 @@ and the accounting say:
   with fewer amounts than amount columns is read in every way its amounts fit, and the
   reading kept is the one whose identities hold: 合计 = the parts on the row, and every
   column adding up to the 合计 row;
-* the 目录: a row at each 表N, its 是/否 flag and its reason.
+* the 目录: a row at each 表N, its 是/否 flag and its reason;
+* a performance-target table (项目支出 / 整体支出绩效目标表) by what it always holds: the
+  项目名称 and 资金金额 rows, the 年度目标, task rows with 总额/财政拨款/其他资金, and
+  indicator rows opened by a level-1 or level-2 name, the target last; the project
+  tables are read all or none, a doubtful one is kept as printed.
 
 Each table is written back line for line like ``layout.tab_separated`` does: a row on
 the line where its first cell sits, its other lines blank, so line numbers stay the
-file's. A table that is none of these (performance targets) is left as printed.
+file's. A table that is none of these is left as printed.
 """
 
 from __future__ import annotations
