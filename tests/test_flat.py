@@ -1,5 +1,9 @@
 """Tables flattened to one cell per line rebuilt as tab rows (datasets/read/flat.py)."""
 
+import re
+
+import pytest
+
 from datasets.read.flat import flat_tables
 from datasets.read.layout import tab_separated
 
@@ -122,3 +126,189 @@ def test_read_document_says_what_it_left_out():
     filler = "\n".join(f"{k}.00" for k in range(25))  # a text that prints amounts one a line
     doc = read_document((UNPLACED + "\n" + filler + "\n").encode("utf-8"), "x.txt")
     assert any("表3" in p for p in doc.problems)
+
+
+# A project table (表13-1) printed one cell a line, its cells wrapped at 14 columns and
+# its 项目名称/主管部门 lines printed again after a page break; then the 整体支出 table.
+PROJECT = """表13-1
+
+                 2024年单位专项业务经费绩效目标表（1）
+
+项目名称
+档案数字化加工
+项目
+主管部门
+某县档案馆
+资金金额（万元
+）
+年度资金总额：
+30.00
+其中：财政拨款
+30.00
+其他资金
+总体目标
+年度目标
+目标1：完成馆藏
+档案数字化加工
+，提升利用效率
+。
+绩效指标
+一级指标
+二级指标
+指标内容
+指标值
+
+项目名称
+档案数字化加工
+项目
+主管部门
+某县档案馆
+产出指标
+数量指标
+指标1：完成数字
+化加工的档案
+≥3000卷
+指标2：新增目录
+条目
+待填
+效益指标
+社会效益指标
+档案利用效率提
+升
+≥90%
+满意度指标
+服务对象满意度
+指标
+服务对象满意度
+≥120%
+
+                 2024年单位整体支出绩效目标表
+
+单位：万元
+
+部门（单位）名称
+某县档案馆
+任务名称
+主要内容
+总额
+财政拨款
+其他资金
+人员经费
+保障在职人员工
+资福利
+80.00
+70.00
+10.00
+专项业务经费
+完成年度专项工
+作任务
+30.00
+30.00
+金额合计
+110.00
+100.00
+10.00
+年度总体目标
+保障单位正常运
+转。
+一级指标
+二级指标
+指标内容
+指标值
+产出指标
+数量指标
+按时发放工资
+≥100%
+"""
+
+
+def _tab_rows(lines):
+    return [ln.split("\t") for ln in lines if "\t" in ln]
+
+
+def test_performance_tables_are_rebuilt_as_their_tab_rows():
+    lines, problems = flat_tables(PROJECT.split("\n"))
+    assert problems == [] and len(lines) == len(PROJECT.split("\n"))
+    assert _tab_rows(lines) == [
+        ["项目名称", "", "档案数字化加工项目", "", ""],
+        ["主管部门", "", "某县档案馆", "", ""],
+        ["资金金额（万元）", "年度资金总额：", "", "30.00", ""],
+        ["", "其中：财政拨款", "", "30.00", ""],
+        ["", "其他资金", "", "", ""],
+        ["总体目标", "年度目标", "", "", ""],
+        ["", "目标1：完成馆藏档案数字化加工，提升利用效率。", "", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "指标内容", "指标值"],
+        ["", "产出指标", "数量指标", "指标1：完成数字化加工的档案", "≥3000卷"],
+        ["", "", "", "指标2：新增目录条目", "待填"],  # a second indicator under 数量指标
+        ["", "效益指标", "社会效益指标", "档案利用效率提升", "≥90%"],
+        ["", "满意度指标", "服务对象满意度指标", "服务对象满意度", "≥120%"],
+        ["部门（单位）名称", "某县档案馆", "", "", ""],
+        ["任务名称", "主要内容", "总额", "财政拨款", "其他资金"],
+        ["人员经费", "保障在职人员工资福利", "80.00", "70.00", "10.00"],
+        ["专项业务经费", "完成年度专项工作任务", "30.00", "30.00", ""],
+        ["金额合计", "", "110.00", "100.00", "10.00"],
+        ["年度总体目标", "保障单位正常运转。", "", "", ""],
+        ["一级指标", "二级指标", "指标内容", "指标值", ""],
+        ["产出指标", "数量指标", "按时发放工资", "≥100%", ""],
+    ]
+
+
+def test_rebuilt_performance_tables_are_checked():
+    # The impossible target (满意度 ≥120%) and the placeholder in a 指标值 cell are seen.
+    from anomaly.engine import run_rules
+    from datasets.corpus import parse_files
+
+    lines, _ = flat_tables(PROJECT.split("\n"))
+    text = "\n".join(lines)
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "x.txt"
+        path.write_text(text, encoding="utf-8")
+        rules = set(run_rules(parse_files([path]))[0]["rule"].to_list())
+    assert any(r.startswith("PRF") for r in rules) and any(r.startswith("PLH") for r in rules)
+
+
+def test_a_project_table_of_another_shape_leaves_every_project_table_as_printed():
+    # 表13-2 has no 一级指标 header: it is not read, and neither is 表13-1, whose
+    # 年度资金总额 alone would be summed against 表1 as if it were all the projects.
+    other = (
+        PROJECT.split("                 2024年单位整体支出绩效目标表")[0]
+        .replace("表13-1", "表13-2")
+        .replace("（1）", "（2）")
+    )
+    other = other.replace("绩效指标\n一级指标\n二级指标\n指标内容\n指标值\n", "年度绩效指标\n")
+    text = PROJECT.split("                 2024年单位整体支出绩效目标表")[0] + other
+    lines, _ = flat_tables(text.split("\n"))
+    assert not any(len(r) > 2 for r in _tab_rows(lines))
+
+
+def test_a_task_row_whose_amounts_no_identity_places_is_not_read():
+    # Two different amounts on a task row: 总额 and 财政拨款, or 财政拨款 and 其他资金.
+    text = PROJECT.replace("80.00\n70.00\n10.00\n", "80.00\n70.00\n")
+    lines, _ = flat_tables(text.split("\n"))
+    assert not any(r[0] == "金额合计" and len(r) > 2 for r in _tab_rows(lines))
+
+
+@pytest.mark.parametrize("template", ["county15", "mof"])
+def test_generated_raw_performance_tables_read_as_their_text(template):
+    from datasets.read import read_document
+    from datasets.synthetic.generate import iter_documents
+
+    def rows(data: bytes) -> list[list[str]]:
+        out = []
+        for ln in read_document(data, "x.txt").text.split("\n"):
+            cells = [c.strip() for c in (ln.strip().strip("|").split("|") if ln.startswith("|") else ln.split("\t"))]
+            if len(cells) == 5 and re.search(
+                r"指标|资金|项目名称|主管部门|目标|任务|金额合计|经费", cells[0] + cells[1]
+            ):
+                out.append(cells)
+        return out
+
+    for (_, data_t, _), (name, data_r, _) in zip(
+        iter_documents(10, 16, anomaly_share=1.0, fmt="txt", template=template),
+        iter_documents(10, 16, anomaly_share=1.0, fmt="raw", template=template),
+    ):
+        want = rows(data_t)
+        assert want and rows(data_r) == want, name

@@ -14,11 +14,15 @@ and the accounting say:
   with fewer amounts than amount columns is read in every way its amounts fit, and the
   reading kept is the one whose identities hold: 合计 = the parts on the row, and every
   column adding up to the 合计 row;
-* the 目录: a row at each 表N, its 是/否 flag and its reason.
+* the 目录: a row at each 表N, its 是/否 flag and its reason;
+* a performance-target table (项目支出 / 整体支出绩效目标表) by what it always holds: the
+  项目名称 and 资金金额 rows, the 年度目标, task rows with 总额/财政拨款/其他资金, and
+  indicator rows opened by a level-1 or level-2 name, the target last; the project
+  tables are read all or none, a doubtful one is kept as printed.
 
 Each table is written back line for line like ``layout.tab_separated`` does: a row on
 the line where its first cell sits, its other lines blank, so line numbers stay the
-file's. A table that is none of these (performance targets) is left as printed.
+file's. A table that is none of these is left as printed.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     known: dict[str, tuple[float, float]] = {}  # 收支总表 items by name: what other tables repeat
     cap = _wrap_width(lines)
+    projects: list[tuple[list, list | None]] = []  # the project performance tables: lines, rows
     n = len(lines)
     i = 0
     while i < n:
@@ -95,12 +100,33 @@ def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
             i += 1
             continue
         start = _header_start(lines, i + 1)
-        stop = _region_end(lines, start, cap)
+        title = " ".join(lines[k].strip() for k in range(i, start))
+        # A performance table's goal cell may end a sentence (…提升服务水平。) mid-table.
+        targets = "绩效目标表" in title
+        stop = _region_end(lines, start, cap, sentences_end=not targets)
         if start < stop and not any("\t" in lines[k] or "  " in lines[k].strip() for k in range(start, stop)):
-            problem = _rebuild(out, start, stop, cap, known, s)
-            if problem:
-                problems.append(problem)
+            items = [(k, lines[k].strip()) for k in range(start, stop) if lines[k].strip()]
+            rows = _performance_rows(items, cap) if targets and len(items) >= 3 else None
+            if rows is None:
+                # Unread: as any other table, up to its first sentence's end.
+                stop = _region_end(lines, start, cap)
+            if targets and _PROJECT_TABLE.search(title):
+                projects.append((items, rows, (start, s)))
+            elif rows is not None:
+                _write_rows(out, items, rows)
+            else:
+                problem = _rebuild(out, start, stop, cap, known, s)
+                if problem:
+                    problems.append(problem)
         i = max(stop, i + 1)
+    # The project tables are summed against 表1: read all of them or none (a sum over
+    # the ones read would be a false alarm).
+    every = all(rows is not None for _, rows, _ in projects)
+    for items, rows, (start, s) in projects:
+        if every:
+            _write_rows(out, items, rows)
+        else:
+            _rebuild(out, start, _region_end(lines, start, cap), cap, known, s)
     return out, problems
 
 
@@ -161,14 +187,20 @@ def _header_start(lines: list[str], k: int) -> int:
     return k
 
 
-def _region_end(lines: list[str], start: int, cap: int | None) -> int:
-    """Where the table's lines end: at the next 表N, heading or paragraph."""
+def _region_end(lines: list[str], start: int, cap: int | None, sentences_end: bool = True) -> int:
+    """Where the table's lines end: at the next 表N, heading or paragraph (or a line
+    ending a sentence, unless the table's cells hold sentences)."""
     limit = max((cap or 32) + 4, 56)  # a paragraph runs the page's width; a cell may be unwrapped
     for j in range(start, len(lines)):
         s = lines[j].strip()
         if not s:
             continue
-        if _STOP.match(lines[j]) or s.endswith("。") or width_of(s) > limit or lines[j].startswith(" "):
+        if (
+            _STOP.match(lines[j])
+            or (sentences_end and s.endswith("。"))
+            or width_of(s) > limit
+            or lines[j].startswith(" ")
+        ):
             return j
     return len(lines)
 
@@ -372,6 +404,284 @@ def _one_cell_rows(out: list[str], items: list[tuple[int, str]]) -> None:
     table is seen where it is printed; its columns are not rebuilt."""
     for k, s in items:
         out[k] = s + "\t"
+
+
+# --- performance-target tables ------------------------------------------------
+
+_PROJECT_TABLE = re.compile(r"(?:项目支出|专项业务经费|项目)绩效目标表")
+_INDICATOR_NO = re.compile(r"^指标\s*\d")  # 指标1: … opens an indicator of its own
+
+
+def _write_rows(out: list[str], items: list[tuple[int, str]], rows) -> None:
+    """A performance table's lines rewritten as its rows."""
+    for k, _ in items:
+        out[k] = ""
+    for k, cells in rows:
+        out[k] = "\t".join(cells)
+
+
+# Indicator names: a level-1 name (产出指标 …) opens a group, a level-2 name a row.
+_LEVEL1 = re.compile(r"^(?:产出|效益|满意度|成本|影响)指标$")
+_LEVEL2 = re.compile(
+    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响|"
+    r"服务对象满意度|满意度)指标$"
+)
+_INDICATOR_HEAD = re.compile(r"^(?:绩效指标|一级指标|二级指标|三级指标|指标内容|指标名称|指标值|目标值)$")
+# A target as printed: a bound, a share, a count, a sum, a date, a placeholder.
+_TARGET = re.compile(
+    r"^(?:[≥≤><=＞＜]=?\s*[\d.]|\$\\[gl]eq)|[%％]\$?$|^\d[\d,.]*\s*\S{0,4}$|^(?:X|×|XX|××|\*\*|＿＿|□□|待填|待定|0000)$"
+)
+_TASK_HEAD = ("任务名称", "主要内容", "总额", "财政拨款", "其他资金")
+
+
+def _key(s: str) -> str:
+    """A cell's words without spaces, in one width of brackets and colons."""
+    return s.replace(" ", "").replace("（", "(").replace("）", ")").replace("：", ":")
+
+
+def _performance_rows(items: list[tuple[int, str]], cap: int | None) -> list[tuple[int, list[str]]] | None:
+    """A performance-target table's rows (line, five cells) as its tab-row shape prints
+    them: a project table (项目名称, 资金金额 rows, 年度目标, indicators) or the 整体支出
+    table (任务 rows with their amounts, 金额合计, indicators); None when the lines do
+    not read as one of them without a guess (the table is then kept as printed)."""
+    items = _without_repeated_block(_target_cells(items, cap))
+    if not items:
+        return None
+    first = _key(items[0][1])
+    if first == "项目名称":
+        return _project_rows(items, cap)
+    if first in ("部门(单位)名称", "单位名称", "部门名称", "任务名称"):
+        return _overall_rows(items, cap)
+    return None
+
+
+_LABELS = (
+    "项目名称",
+    "主管部门",
+    "资金金额(万元)",
+    "年度资金总额:",
+    "其中:财政拨款",
+    "其他资金",
+    "总体目标",
+    "年度目标",
+    "年度总体目标",
+    "部门(单位)名称",
+    "任务名称",
+    "主要内容",
+    "总额",
+    "财政拨款",
+    "金额合计",
+)
+
+
+def _whole(s: str) -> bool:
+    """Whether a piece is a whole cell of these tables by its words (a label, an
+    indicator name or header word), so it neither goes on below nor continues above."""
+    k = _key(s)
+    return bool(k in _LABELS or _INDICATOR_HEAD.match(k) or _LEVEL1.match(k) or _LEVEL2.match(k))
+
+
+def _label_start(s: str) -> bool:
+    """Whether a piece is a label or its first wrapped piece (资金金额（万元 …）)."""
+    k = _key(s)
+    return _whole(s) or (len(k) >= 3 and any(x.startswith(k) for x in _LABELS))
+
+
+def _target_cells(items: list[tuple[int, str]], cap: int | None) -> list[tuple[int, str]]:
+    """Wrapped pieces joined: a piece as wide as the wrap width goes on with the next,
+    unless either is a whole cell, or the next is an amount or a target value."""
+    out: list[tuple[int, str]] = []
+    last = ""
+    for k, s in items:
+        if (
+            out
+            and _full(last, cap)
+            and not _whole(last)
+            and not _label_start(s)
+            and not _AMOUNT.match(s)
+            and not _TARGET.search(s)
+        ):
+            out[-1] = (out[-1][0], out[-1][1] + s)
+        else:
+            out.append((k, s))
+        last = s
+    return out
+
+
+def _without_repeated_block(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The items without the table's opening lines printed again after a page break
+    (项目名称 … 主管部门 …, or 部门（单位）名称 … and the task header)."""
+    out: list[tuple[int, str]] = []
+    p = 0
+    while p < len(items):
+        if p > 0 and items[p][1] == items[0][1]:
+            m = 0
+            while p + m < len(items) and m < p and items[p + m][1] == items[m][1]:
+                m += 1
+            if m >= 2:
+                p += m
+                continue
+        out.append(items[p])
+        p += 1
+    return out
+
+
+def _text_run(items, p: int, cap: int | None, stop) -> tuple[str, int] | None:
+    """The one cell (or none) from item p up to an item matching `stop`, and where it
+    ends; None when more than one cell is there."""
+    q = p
+    while q < len(items) and not stop(items[q][1]):
+        q += 1
+    if q == p:
+        return "", p
+    if q - p > 1 or _AMOUNT.match(items[p][1]):
+        return None  # pieces that are not one cell's wraps
+    return items[p][1], q
+
+
+def _project_rows(items, cap: int | None):
+    keys = [_key(s) for _, s in items]
+    rows: list[tuple[int, list[str]]] = []
+    labels = ("项目名称", "主管部门", "资金金额(万元)", "其中:财政拨款", "其他资金", "总体目标")
+    p = 0
+    for label in ("项目名称", "主管部门"):
+        if p >= len(items) or keys[p] != label:
+            return None
+        got = _text_run(items, p + 1, cap, lambda s: _key(s) in labels)
+        if got is None or not got[0]:
+            return None
+        rows.append((items[p][0], [items[p][1], "", got[0], "", ""]))
+        p = got[1]
+    # 资金金额: the year's total, then its 财政拨款 and 其他资金, each with an amount or none.
+    for label, inner in (("资金金额(万元)", "年度资金总额:"), ("其中:财政拨款", None), ("其他资金", None)):
+        if p >= len(items) or keys[p] != label:
+            return None
+        line, cells = items[p][0], [items[p][1], "", "", "", ""] if inner else ["", items[p][1], "", "", ""]
+        p += 1
+        if inner:
+            if p >= len(items) or keys[p] != inner:
+                return None
+            cells[1] = items[p][1]
+            p += 1
+        if p < len(items) and _AMOUNT.match(items[p][1]):
+            cells[3] = items[p][1]
+            p += 1
+        rows.append((line, cells))
+    if p + 1 >= len(items) or keys[p] != "总体目标" or keys[p + 1] != "年度目标":
+        return None
+    rows.append((items[p][0], [items[p][1], items[p + 1][1], "", "", ""]))
+    p += 2
+    got = _text_run(items, p, cap, lambda s: _INDICATOR_HEAD.match(_key(s)) is not None)
+    if got is None:
+        return None
+    if got[0]:
+        rows.append((items[p][0], ["", got[0], "", "", ""]))
+    p = got[1]
+    return _indicator_rows(items, p, rows, ("绩效指标", "一级指标", "二级指标", "指标内容", "指标值"))
+
+
+def _overall_rows(items, cap: int | None):
+    keys = [_key(s) for _, s in items]
+    rows: list[tuple[int, list[str]]] = []
+    p = 0
+    if keys[0] != "任务名称":
+        got = _text_run(items, 1, cap, lambda s: _key(s) == "任务名称")
+        if got is None or not got[0]:
+            return None
+        rows.append((items[0][0], [items[0][1], got[0], "", "", ""]))
+        p = got[1]
+    if tuple(keys[p : p + 5]) != _TASK_HEAD:
+        return None
+    rows.append((items[p][0], [s for _, s in items[p : p + 5]]))
+    p += 5
+    # Task rows: a name, what it covers (wrapped), then 总额 / 财政拨款 / 其他资金.
+    while p < len(items) and keys[p] != "年度总体目标":
+        line, name = items[p]
+        if _AMOUNT.match(name):
+            return None
+        total_row = keys[p] in ("金额合计", "合计")
+        p += 1
+        got = (
+            ("", p)
+            if total_row
+            else _text_run(items, p, cap, lambda s: _AMOUNT.match(s) is not None or _key(s) == "年度总体目标")
+        )
+        if got is None:
+            return None
+        what, p = got
+        amounts = []
+        while p < len(items) and _AMOUNT.match(items[p][1]):
+            amounts.append(items[p][1])
+            p += 1
+        if len(amounts) == 2 and _value(amounts[0])[0] != _value(amounts[1])[0]:
+            return None  # 总额 and 财政拨款, or 财政拨款 and 其他资金: nothing says which
+        if not amounts or len(amounts) > 3:
+            return None
+        rows.append((line, [name, what, *(amounts + ["", ""])[:3]]))
+        if total_row:
+            break
+    if p >= len(items) or keys[p] != "年度总体目标":
+        return None
+    got = _text_run(items, p + 1, cap, lambda s: _INDICATOR_HEAD.match(_key(s)) is not None)
+    if got is None:
+        return None
+    rows.append((items[p][0], [items[p][1], got[0], "", "", ""]))
+    return _indicator_rows(items, got[1], rows, ("一级指标", "二级指标", "指标内容", "指标值"))
+
+
+def _indicators(pieces: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+    """(line, 指标内容, 指标值) of the indicators under one level-2 name: a content
+    then its target; a content followed by another indicator (指标2: …) has none."""
+    out = []
+    i = 0
+    while i < len(pieces):
+        at, a = pieces[i]
+        b = pieces[i + 1][1] if i + 1 < len(pieces) else None
+        if _TARGET.search(a) and not _INDICATOR_NO.match(a):
+            out.append((at, "", a))
+            i += 1
+        elif b is not None and not _INDICATOR_NO.match(b) and (_TARGET.search(b) or i + 2 == len(pieces)):
+            out.append((at, a, b))
+            i += 2
+        else:
+            out.append((at, a, ""))
+            i += 1
+    return out
+
+
+def _indicator_rows(items, p: int, rows, head: tuple[str, ...]):
+    """The rows after the indicator header `head`: each opened by a level-1 and level-2
+    name or a level-2 name alone, then its indicators (see _indicators)."""
+    if tuple(_key(s) for _, s in items[p : p + len(head)]) != head:
+        return None
+    width = 5
+    lead = width - 4 if head[0] == "绩效指标" else 0  # the 绩效指标 column stays empty below it
+    rows.append((items[p][0], [*(s for _, s in items[p : p + len(head)])] + [""] * (width - len(head))))
+    p += len(head)
+    groups: list[tuple[int, str, str, list[tuple[int, str]]]] = []  # (line, level 1, level 2, pieces)
+    while p < len(items):
+        line, s = items[p]
+        k, nxt = _key(s), _key(items[p + 1][1]) if p + 1 < len(items) else ""
+        if _LEVEL1.match(k) and _LEVEL2.match(nxt):
+            groups.append((line, s, items[p + 1][1], []))
+            p += 2
+            continue
+        if _LEVEL2.match(k):
+            groups.append((line, "", s, []))
+        elif _LEVEL1.match(k) or not groups:
+            return None
+        else:
+            groups[-1][3].append((line, s))
+        p += 1
+    if not groups:
+        return None
+    for line, l1, l2, pieces in groups:
+        if not pieces:
+            return None
+        for n, (at, what, target) in enumerate(_indicators(pieces)):
+            cells = [""] * lead + ([l1, l2] if n == 0 else ["", ""]) + [what, target]
+            rows.append((line if n == 0 else at, cells + [""] * (width - len(cells))))
+    return rows
 
 
 # --- label/amount pair tables ------------------------------------------------
