@@ -54,6 +54,14 @@ def parse_document(doc: Document) -> dict:
         out["pages"] = [{"page": pg, "first_line": i + 1} for i, pg in enumerate(pages) if i == 0 or pages[i - 1] != pg]
     if doc.line_places is not None:  # a workbook: the sheet and row of each line
         out["places"] = [{"line": i + 1, "place": pl} for i, pl in enumerate(doc.line_places) if pl]
+    # A table the reader left unread (its layout had no reading that adds up) shows no
+    # figures: a plain-list 目录 must not take it for declared empty.
+    unread = [p for p in doc.problems if "not read" in p]
+    for d in out["toc"] if unread else []:
+        if d.get("declared_empty") and not d.get("reason"):
+            names = [n for n in (d.get("title"), d.get("table_id")) if n]
+            if any(n in p for n in names for p in unread):
+                d["declared_empty"] = False
     if doc.problems and unit["parse_status"] != "failed":
         unit["parse_status"] = "partial"
         unit["parse_error"] = "; ".join(filter(None, [unit.get("parse_error"), *doc.problems]))
