@@ -58,10 +58,10 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
     own = _SPACES.sub("", name.translate(WIDTH_TABLE)) if name else None
     out = []
     for text, par, line in paras:
-        compact = _SPACES.sub("", text)
+        compact = "".join(text.split())
         if len(compact) < 5:
             continue
-        for m in _RUN.finditer(compact):
+        for m in _RUN.finditer(compact) if _PLACE.search(compact) else ():
             if _PLACE.search(m.group()) and _ORG_END.search(compact, m.start() + 4, m.end()):
                 # The whole run: the longest name in it is found when compared (…中心小学, not …中心).
                 key = m.group()
