@@ -125,6 +125,10 @@ def _sheet_name(sheet: _Sheet, style: BookStyle, numbers: dict[str, str], taken:
     roles = {r: s for _, r, s in sheet.lead}
     tid = roles.get("table_no")
     title = roles.get("caption", "")
+    if tid is None and not title and "entry" in roles:  # 表一　2024年部门收支总表 on one line
+        m = re.match(r"((?:附)?表\s*\S+?)[\s\u3000]+(.+)$", roles["entry"])
+        if m:
+            tid, title = re.sub(r"\s", "", m.group(1)), m.group(2)
     if "contents" in roles and tid is None:
         name = "目录"
     else:
@@ -132,7 +136,7 @@ def _sheet_name(sheet: _Sheet, style: BookStyle, numbers: dict[str, str], taken:
         if style.sheet_names == "title" or tid is None:
             name = _short_title(title) if title else f"Sheet{len(taken) + 1}"
         elif style.sheet_names == "appendix":
-            name = "附" + tid
+            name = tid if tid.startswith("附") else "附" + tid
         else:
             name = tid
     name = _BAD_SHEET_CHARS.sub("_", name).strip("'")[:31] or f"Sheet{len(taken) + 1}"
