@@ -63,7 +63,7 @@ def parse_document(doc: Document) -> dict:
 def parse_text(text: str) -> dict:
     original = split_lines(text)
     norm = split_lines(normalize(text))
-    is_row = [is_table_row(s) for s in norm]
+    is_row = [is_table_row(s) and not tables.caption_row(s) for s in norm]
 
     # Tables first: they decide which lines are prose.
     cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}
@@ -102,10 +102,17 @@ def parse_text(text: str) -> dict:
         for d in toc:
             prose[d["line"] - 1] = False
         listed = {d["table_id"]: d for d in toc}
+        by_key = {tables.title_key(d["title"]): d for d in toc}
         for entry in pending:  # the list does not say which tables are empty: the tables do
-            d = listed.get(entry["table_id"] or "")
+            d = listed.get(entry["table_id"] or "") or by_key.get(tables.title_key(entry["table_title"]))
             if d is not None and entry["empty"]:
                 d["declared_empty"], d["reason"] = True, entry["note"]
+        found = {e["table_id"] for e in pending} | {tables.title_key(e["table_title"]) for e in pending}
+        for d in toc:
+            if d["table_id"] not in found and tables.title_key(d["title"]) not in found:
+                note = _empty_note(norm, d, toc[-1]["line"])
+                if note:
+                    d["declared_empty"], d["reason"] = True, note
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
@@ -183,6 +190,26 @@ def parse_text(text: str) -> dict:
 
 
 _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")
+
+
+def _empty_note(norm: list[str], entry: dict, after: int) -> str | None:
+    """The 注 of a listed table printed as its heading and a note with no rows a reader
+    could split into cells (a PDF runs an empty table's header cells together): the
+    note when one follows the table's heading, below the 目录, before the next table."""
+    key = tables.title_key(entry["title"])
+    for k in range(after, len(norm)):
+        m = tables._TABLE_ID.match(norm[k])
+        if not m or tables.printed_id(m) != entry["table_id"]:
+            continue
+        if m.group(3) and tables.title_key(m.group(3)) != key:
+            continue
+        for j in range(k + 1, min(k + 8, len(norm))):
+            s = norm[j].strip()
+            if _EMPTY_NOTE.match(s):
+                return s
+            if tables._TABLE_ID.match(s):
+                break
+    return None
 
 
 def _note_after(norm: list[str], end: int) -> str | None:

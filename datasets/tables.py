@@ -38,6 +38,22 @@ def split_row(line: str) -> list[str]:
     return [c.strip() for c in s.split("\t")]
 
 
+_MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：]")
+
+
+def caption_row(line: str) -> bool:
+    """A row of caption cells only (编制单位：某局 | 单位：万元), as a PDF or Word file
+    splits the line above a table: the table's context, not one of its rows."""
+    if "单位" not in line:
+        return False
+    cells = [c for c in split_row(line) if c]
+    return (
+        bool(cells)
+        and any(_UNIT_LINE.search(c) for c in cells)
+        and all(_UNIT_LINE.search(c) or _MAKER.match(c) for c in cells)
+    )
+
+
 def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
     """(first, last+1) line ranges of table blocks; blank lines inside are allowed (a
     table read from a page keeps its rows' lines, blank lines and page breaks between)."""
@@ -105,7 +121,9 @@ def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
     run: list[dict] = []
     for k, line in enumerate(norm + [""]):
         m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
-        if m and m.group(3) and "表" in m.group(3) and len(line) <= 60:
+        # A table's heading right under the list (表一　title again) ends it.
+        repeated = m and any(d["table_id"] == printed_id(m) for d in run)
+        if m and m.group(3) and "表" in m.group(3) and len(line) <= 60 and not repeated:
             run.append(
                 {"table_id": printed_id(m), "title": m.group(3), "declared_empty": False, "reason": None, "line": k + 1}
             )

@@ -20,3 +20,44 @@ def test_a_maker_and_unit_line_above_a_sheets_table_governs_its_amounts():
     assert lines[:3] == ["表1", "2024年部门收支总表", "编制单位：某某局 单位：万元"]
     cells = parse_text("\n".join(lines))["cells"]
     assert 15244900.0 in cells["value_yuan"]
+
+
+_PLAIN_TOC = """第四部分 公开报表
+
+目　录
+
+表一　2024年部门收支总表
+表二　2024年部门收入总表
+表八　2024年部门政府性基金预算支出表
+
+表一　2024年部门收支总表
+编制单位：某某局\t单位：万元
+项 目\t预算数\t项 目\t预算数
+本年收入合计\t100.00\t本年支出合计\t100.00
+
+表二　2024年部门收入总表
+单位：万元
+单位编码\t单位名称\t合计
+\t合计\t100.00
+
+表八　2024年部门政府性基金预算支出表
+单位：万元
+科目编码科目名称合计基本支出项目支出
+合计
+注：本部门2024年没有使用政府性基金预算拨款安排的支出，故本表无数据。
+"""
+
+
+def test_an_empty_table_read_without_cells_is_declared_empty_by_its_note():
+    # A PDF runs an empty table's header cells together: no row to read, but the table
+    # is there, under its heading, with the 注 that says why it is empty.
+    toc = {d["table_id"]: d for d in parse_text(_PLAIN_TOC)["toc"]}
+    assert set(toc) == {"表一", "表二", "表八"}
+    assert toc["表八"]["declared_empty"] and "本表无数据" in toc["表八"]["reason"]
+    assert not toc["表一"]["declared_empty"] and not toc["表二"]["declared_empty"]
+
+
+def test_a_maker_and_unit_row_is_the_tables_caption_not_its_first_row():
+    cells = parse_text(_PLAIN_TOC)["cells"]
+    assert 1000000.0 in cells["value_yuan"]  # 100.00 万元
+    assert not any("编制单位" in (t or "") for t in cells["text"])

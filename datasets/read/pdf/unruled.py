@@ -4,7 +4,13 @@ fullest rows; lines closer than the row pitch are one row whose cells wrapped.""
 
 from __future__ import annotations
 
+import re
+
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Line
+
+_CAPTION_RUN = re.compile(
+    r"^\s*(?:(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*$|(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：])"
+)
 
 
 def _micro_runs(line: Line, explode) -> list[tuple[float, float, str]]:
@@ -40,7 +46,7 @@ def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tupl
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
-    cols = _alternatives_merged(cols, runs)
+    cols = _alternatives_merged(_gap_columns(_widened(cols, runs), runs), runs)
     if prior and len(prior) > len(cols) and _fits(prior, runs):
         cols = prior
     step = _row_break(lines)
@@ -55,6 +61,41 @@ def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tupl
             c = _column_of(cols, a, b)
             row[c] = (row[c] + text) if row[c] else text
     return rows, cols
+
+
+def _widened(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
+    """Columns widened to the runs that overlap only them, as far as the next column:
+    found from a header row, a column is as wide as its centred heading, and a short
+    label (行政运行) that starts left of its heading must still fall in it, not in the
+    code column on its left."""
+    for line_runs in runs:
+        for a, b, _ in line_runs:
+            hit = [k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1]
+            if len(hit) != 1:
+                continue
+            k = hit[0]
+            lo = cols[k - 1][1] + 1 if k else float("-inf")
+            hi = cols[k + 1][0] - 1 if k + 1 < len(cols) else float("inf")
+            cols[k] = [max(min(cols[k][0], a), lo), min(max(cols[k][1], b), hi)]
+    return cols
+
+
+def _gap_columns(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
+    """The columns with one added wherever runs stand in no column: a header whose cells
+    wrap over two or three lines has no line holding every column (单位编码, 单位名称 and
+    合计 on the middle line, 上年结转 / 结余 above and below), so the fullest line misses some."""
+    extra = [
+        [a, b] for line_runs in runs for a, b, _ in line_runs if not any(a <= cb + 1 and b >= ca - 1 for ca, cb in cols)
+    ]
+    if not extra:
+        return cols
+    out: list[list[float]] = []
+    for a, b in sorted(cols + extra):
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
 
 
 def _fits(cols: list, runs: list[list]) -> bool:
@@ -83,10 +124,14 @@ def _column_of(cols: list[list[float]], a: float, b: float) -> int:
 def _alternatives_merged(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
     """Neighbouring columns that no line fills both of are one column printed at two
     places (a centred header over left-aligned labels)."""
+    # Two columns each with a heading of their own are two columns, though no row fills
+    # both (合计 and an empty 上年结转结余 in a header that wraps over three lines).
+    head = next((i for i, r in enumerate(runs) if any(_NUMERIC.match(t) for _, _, t in r)), 0)
     k = 0
     while k + 1 < len(cols):
         used = [{_column_of(cols, a, b) for a, b, _ in r} for r in runs]
-        if not any(k in u and k + 1 in u for u in used):
+        headed = set().union(*used[:head])
+        if not any(k in u and k + 1 in u for u in used) and not (k in headed and k + 1 in headed):
             cols[k : k + 2] = [[cols[k][0], max(cols[k][1], cols[k + 1][1])]]
         else:
             k += 1
@@ -181,4 +226,7 @@ def _row_break(lines: list[Line]) -> float:
 
 
 def _is_row(line: Line) -> bool:
-    return len(line.runs) >= 2
+    """A line of several runs, other than a table's caption line (编制单位：某局 … 单位：万元,
+    printed farther apart than the rows: taken as a row, it makes the rows below look
+    like the wrapped lines of one)."""
+    return len(line.runs) >= 2 and not all(_CAPTION_RUN.match(t) for _, _, t in line.runs)
