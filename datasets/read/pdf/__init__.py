@@ -21,6 +21,7 @@ growing downwards.
 from __future__ import annotations
 
 import gc
+import re
 import time
 
 import pypdfium2 as pdfium
@@ -34,6 +35,7 @@ from datasets.read.pdf.unruled import _table_spans, _unruled_rows
 
 __all__ = ["read_pdf", "last_resort_fonts", "system_fonts"]
 
+_TABLE_HEADING = re.compile(r"^\s*附?表\s*[\d一二三四五六七八九十]")
 MAX_PAGES = 500  # a disclosure has tens of pages; past this the rest is not read
 MAX_SECONDS = 60.0  # per file, so that a pathological PDF cannot hold up a nightly run
 
@@ -149,7 +151,10 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: li
     i = 0
     while i < len(lines):
         if i in starts:
-            rows, cols = _unruled_rows(lines[i : starts[i]], explode, prior if i <= 2 and i == spans[0][0] else None)
+            # A table under its own heading (表三 …) continues nothing from the page before.
+            headed = any(_TABLE_HEADING.match(ln.text) for ln in lines[:i])
+            carried = prior if i <= 2 and i == spans[0][0] and not headed else None
+            rows, cols = _unruled_rows(lines[i : starts[i]], explode, carried)
             blocks.append(Block("table", lines[i].top, number, rows=rows, cols=cols))
             i = starts[i]
             continue

@@ -8,6 +8,7 @@ import re
 
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Line
 
+_SENTENCE = re.compile(r"[。，,；;：:]")
 _CAPTION_RUN = re.compile(
     r"^\s*(?:(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*$|(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：])"
 )
@@ -81,11 +82,17 @@ def _widened(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
 
 
 def _gap_columns(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
-    """The columns with one added wherever runs stand in no column: a header whose cells
-    wrap over two or three lines has no line holding every column (单位编码, 单位名称 and
-    合计 on the middle line, 上年结转 / 结余 above and below), so the fullest line misses some."""
+    """The columns with one added wherever a run of a line with figures stands in no
+    column: a header whose cells wrap over two or three lines has no line holding every
+    column (单位编码, 单位名称 and 合计 on the middle line, 上年结转 / 结余 above and below),
+    so the fullest line misses some, and the rows' cells show where they are. (A header
+    line's run in no column is a heading over several, 收 入 | 支 出: no column of its own.)"""
     extra = [
-        [a, b] for line_runs in runs for a, b, _ in line_runs if not any(a <= cb + 1 and b >= ca - 1 for ca, cb in cols)
+        [a, b]
+        for line_runs in runs
+        if any(_NUMERIC.match(t) for _, _, t in line_runs)
+        for a, b, _ in line_runs
+        if not any(a <= cb + 1 and b >= ca - 1 for ca, cb in cols)
     ]
     if not extra:
         return cols
@@ -173,11 +180,13 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             ):
                 i -= 1
             first_col = min(ln.x0 for ln in lines[i:j])
+            # The first column's cells end by here (a label, not a line of prose).
+            label_end = max((ln.runs[0][1] for ln in lines[i:j] if len(ln.runs) >= 2), default=first_col)
             while j < len(lines) and (
                 lines[j].top - lines[j - 1].top < step
                 or (  # single cells of the last rows: in an inner column (prose starts at the first)
                     lines[j].top - lines[j - 1].top < 1.3 * pitch
-                    and lines[j].x0 > first_col + 1
+                    and (lines[j].x0 > first_col + 1 or _label_only(lines[j], first_col, label_end))
                     and _one_cell(lines[j], edges)
                 )
             ):
@@ -185,6 +194,14 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             spans.append((i, j))
         i = j
     return spans
+
+
+def _label_only(line: Line, first_col: float, label_end: float) -> bool:
+    """A last row with only its label filled (六、上级补助收入 under the income column of a
+    收支总表 whose 支出 side has ended): where the labels are, no wider than they are,
+    and no sentence."""
+    a, b, text = line.runs[0]
+    return abs(a - first_col) <= 1 and b <= label_end + 1 and not _SENTENCE.search(text)
 
 
 def _edges(line: Line) -> set[int]:
