@@ -29,9 +29,9 @@ import pypdfium2 as pdfium
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit
 from datasets.read.pdf.fonts import last_resort_fonts, system_fonts
-from datasets.read.pdf.page import Block, _exploder, _lines, _pieces, _rulings
+from datasets.read.pdf.page import _NUMERIC, Block, _exploder, _lines, _pieces, _rulings
 from datasets.read.pdf.ruled import Grid, _grid_rows, _grids
-from datasets.read.pdf.unruled import _table_spans, _unruled_rows
+from datasets.read.pdf.unruled import _fits, _table_spans, _unruled_rows
 
 __all__ = ["read_pdf", "last_resort_fonts", "system_fonts"]
 
@@ -126,6 +126,18 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     return Document(text="\n".join(lines), format="pdf", line_pages=pages, pages=n_pages, problems=problems)
 
 
+def _lone_continuation(lines: list, spans: list[tuple[int, int]], prior: list) -> list[tuple[int, int]]:
+    """A table's last row alone at the top of the next page (收入总计 … 支出总计 …): one
+    line of cells that fit the columns of the table that ended the page before (a single
+    line is no table of its own)."""
+    for k, ln in enumerate(lines[:3]):
+        if spans and spans[0][0] <= k or _TABLE_HEADING.match(ln.text):
+            return []
+        if len(ln.runs) >= 2 and any(_NUMERIC.match(t) for _, _, t in ln.runs) and _fits(prior, [ln.runs]):
+            return [(k, k + 1)]
+    return []
+
+
 def _pages_text(pages: list[int]) -> str:
     return ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
 
@@ -147,6 +159,8 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: li
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
     spans = _table_spans(lines)
+    if prior:
+        spans = _lone_continuation(lines, spans, prior) + spans
     starts = dict(spans)
     i = 0
     while i < len(lines):

@@ -47,7 +47,7 @@ def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tupl
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
-    cols = _alternatives_merged(_gap_columns(_widened(cols, runs), runs), runs)
+    cols = _alternatives_merged(_gap_columns(_widened(cols, runs), runs, lines), runs)
     if prior and len(prior) > len(cols) and _fits(prior, runs):
         cols = prior
     step = _row_break(lines)
@@ -81,16 +81,17 @@ def _widened(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
     return cols
 
 
-def _gap_columns(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
-    """The columns with one added wherever a run of a line with figures stands in no
-    column: a header whose cells wrap over two or three lines has no line holding every
-    column (单位编码, 单位名称 and 合计 on the middle line, 上年结转 / 结余 above and below),
-    so the fullest line misses some, and the rows' cells show where they are. (A header
-    line's run in no column is a heading over several, 收 入 | 支 出: no column of its own.)"""
+def _gap_columns(cols: list[list[float]], runs: list[list], lines: list[Line]) -> list[list[float]]:
+    """The columns with one added wherever a cell's run stands in no column: a header
+    whose cells wrap over several lines has no line holding every column (单位编码,
+    单位名称 and 合计 on the middle line, 上年结转 / 结余 above and below), so the fullest
+    line misses some. Cells are the runs of a line with figures, or of a line of such a
+    wrapped header (closer to the next or last line than a line's height); a run on a
+    header line of its own in no column heads several (收 入 | 支 出) and makes none."""
     extra = [
         [a, b]
-        for line_runs in runs
-        if any(_NUMERIC.match(t) for _, _, t in line_runs)
+        for k, line_runs in enumerate(runs)
+        if any(_NUMERIC.match(t) for _, _, t in line_runs) or _wrapped(lines, k)
         for a, b, _ in line_runs
         if not any(a <= cb + 1 and b >= ca - 1 for ca, cb in cols)
     ]
@@ -103,6 +104,13 @@ def _gap_columns(cols: list[list[float]], runs: list[list]) -> list[list[float]]
         else:
             out.append([a, b])
     return out
+
+
+def _wrapped(lines: list[Line], k: int) -> bool:
+    """Whether line k is one of a row's lines printed at less than a line's height apart
+    (the cells of a header wrapped at different heights)."""
+    h = lines[k].height
+    return any(0 <= j < len(lines) and abs(lines[j].top - lines[k].top) < 0.8 * h for j in (k - 1, k + 1))
 
 
 def _fits(cols: list, runs: list[list]) -> bool:
