@@ -115,11 +115,14 @@ def printed_id(m: re.Match) -> str:
 
 def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
     """A 目录 printed as a plain list of tables (表一　2024年部门收支总表, one a line):
-    its entries, when at least three such lines follow each other. The list says nothing
+    its entries, when at least three such lines follow each other (blank lines between
+    them or not). The list says nothing
     about empty tables; the parser learns that from the tables themselves."""
     out: list[dict] = []
     run: list[dict] = []
     for k, line in enumerate(norm + [""]):
+        if k < len(norm) and not line.strip():
+            continue  # a web page or Word file gives each entry a paragraph: blank lines between
         m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
         # A table's heading right under the list (表一　title again) ends it.
         repeated = m and any(d["table_id"] == printed_id(m) for d in run)

@@ -61,3 +61,9 @@ def test_a_maker_and_unit_row_is_the_tables_caption_not_its_first_row():
     cells = parse_text(_PLAIN_TOC)["cells"]
     assert 1000000.0 in cells["value_yuan"]  # 100.00 万元
     assert not any("编制单位" in (t or "") for t in cells["text"])
+
+
+def test_a_plain_list_with_a_paragraph_per_entry_is_the_contents():
+    # Web pages and Word files give each entry a paragraph: blank lines between them.
+    spaced = _PLAIN_TOC.replace("总表\n表二", "总表\n\n表二").replace("总表\n表八", "总表\n\n表八")
+    assert [d["table_id"] for d in parse_text(spaced)["toc"]] == ["表一", "表二", "表八"]
