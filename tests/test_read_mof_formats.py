@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from anomaly.cli import main
+from datasets.accuracy import extraction_report
 from datasets.parse import parse_text
 from datasets.read.cells import table_lines
+from datasets.synthetic import generate_corpus
+
+UNITS = 16
+SEED = 3
+FORMATS = ("pdf", "html", "docx", "xlsx", "bundle")
 
 
 def test_a_maker_and_unit_line_above_a_sheets_table_governs_its_amounts():
@@ -67,3 +81,42 @@ def test_a_plain_list_with_a_paragraph_per_entry_is_the_contents():
     # Web pages and Word files give each entry a paragraph: blank lines between them.
     spaced = _PLAIN_TOC.replace("总表\n表二", "总表\n\n表二").replace("总表\n表八", "总表\n\n表八")
     assert [d["table_id"] for d in parse_text(spaced)["toc"]] == ["表一", "表二", "表八"]
+
+
+@pytest.fixture(scope="module")
+def screened(tmp_path_factory):
+    """The same 财政部-template units as text and in every published format, screened."""
+    root = tmp_path_factory.mktemp("mof-formats")
+    outs = {}
+    for fmt in ("txt", *FORMATS):
+        generate_corpus(root / fmt, units=UNITS, seed=SEED, fmt=fmt, template="mof")
+        out = tmp_path_factory.mktemp(f"out-{fmt}")
+        args = ["screen", str(root / fmt), "--out", str(out), "--no-cache", "--workers", "1"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        outs[fmt] = (root / fmt, out)
+    return outs
+
+
+def _findings(out) -> set:
+    units = pl.read_parquet(out / "units.parquet").select("unit_id", "unit_name")
+    f = pl.read_parquet(out / "findings.parquet").filter(~pl.col("family").is_in(["OUT", "CPY"]))
+    f = f.join(units, on="unit_id")
+
+    def clean(s):  # messages that list items quote line numbers, which differ by format
+        return re.sub(r"第[\d–]+行", "", s or "")
+
+    return {(r["unit_name"], r["rule"], clean(r["stated"]), clean(r["expected"])) for r in f.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_labelled_figure_is_read_from_every_format(screened, fmt):
+    corpus, out = screened[fmt]
+    labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+    report = extraction_report(labels, corpus, pl.read_parquet(out / "units.parquet"))
+    assert report["share"] == 1.0, report["misses"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_gives_the_findings_of_the_text(screened, fmt):
+    assert _findings(screened[fmt][1]) == _findings(screened["txt"][1])
