@@ -110,9 +110,7 @@ def parse_text(text: str) -> dict:
         found = {e["table_id"] for e in pending} | {tables.title_key(e["table_title"]) for e in pending}
         for d in toc:
             if d["table_id"] not in found and tables.title_key(d["title"]) not in found:
-                note = _empty_note(norm, d, toc[-1]["line"])
-                if note:
-                    d["declared_empty"], d["reason"] = True, note
+                d["declared_empty"], d["reason"] = _printed_empty(norm, d, toc[-1]["line"])
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
@@ -192,10 +190,11 @@ def parse_text(text: str) -> dict:
 _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")
 
 
-def _empty_note(norm: list[str], entry: dict, after: int) -> str | None:
-    """The 注 of a listed table printed as its heading and a note with no rows a reader
-    could split into cells (a PDF runs an empty table's header cells together): the
-    note when one follows the table's heading, below the 目录, before the next table."""
+def _printed_empty(norm: list[str], entry: dict, after: int) -> tuple[bool, str | None]:
+    """Whether a listed table is printed empty with no rows a reader could split into
+    cells (a PDF runs an empty table's header cells together), and the 注 saying why:
+    below the 目录, the table's heading, then before the next table a 注…本表无数据 or
+    a 合计 with no figure."""
     key = tables.title_key(entry["title"])
     for k in range(after, len(norm)):
         m = tables._TABLE_ID.match(norm[k])
@@ -203,13 +202,16 @@ def _empty_note(norm: list[str], entry: dict, after: int) -> str | None:
             continue
         if m.group(3) and tables.title_key(m.group(3)) != key:
             continue
+        total = False
         for j in range(k + 1, min(k + 8, len(norm))):
             s = norm[j].strip()
             if _EMPTY_NOTE.match(s):
-                return s
+                return True, s
             if tables._TABLE_ID.match(s):
                 break
-    return None
+            total = total or s in ("合计", "总计")
+        return total, None
+    return False, None
 
 
 def _note_after(norm: list[str], end: int) -> str | None:

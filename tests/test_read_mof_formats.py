@@ -120,3 +120,10 @@ def test_every_labelled_figure_is_read_from_every_format(screened, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_gives_the_findings_of_the_text(screened, fmt):
     assert _findings(screened[fmt][1]) == _findings(screened["txt"][1])
+
+
+def test_an_empty_table_read_without_cells_and_without_a_note_is_empty_without_a_reason():
+    text = _PLAIN_TOC.replace("注：本部门2024年没有使用政府性基金预算拨款安排的支出，故本表无数据。\n", "")
+    toc = {d["table_id"]: d for d in parse_text(text)["toc"]}
+    assert toc["表八"]["declared_empty"] and toc["表八"]["reason"] is None  # CMP002's case
+    assert not toc["表一"]["declared_empty"]
