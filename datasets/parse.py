@@ -78,6 +78,11 @@ def parse_text(text: str) -> dict:
         raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]
         rows, raw_rows, line_idx = tables.current_first(rows, raw_rows, line_idx)
         tid, title, unit = tables.context_of(norm, start, prev_end)
+        if title is None and len(rows) > 1 and tables.title_row(rows[0]):
+            # A title a PDF reader took for the table's first row (centred above a
+            # table ruled only top and bottom): the table's title, not a row.
+            title = next(c for c in rows[0] if c)
+            rows, raw_rows, line_idx = rows[1:], raw_rows[1:], line_idx[1:]
         prev_end = end
         declared = tables.toc_rows(rows)
         if declared:

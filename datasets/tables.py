@@ -21,6 +21,7 @@ _VALUE_HEADER = re.compile(
     r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
     r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$"
 )
+_YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年.*表\s*(?:[(（]\s*\d+\s*[)）])?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
 _NUMBER_START = set("0123456789-")
@@ -88,7 +89,9 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
         if not s:
             continue
         seen += 1
-        if seen > 5:
+        # Past five lines only the id right above a title found (a PDF may split a
+        # table's first row, a wrapped label around its value, into three lines).
+        if seen > 5 and (title is None or seen > 6):
             break
         m = _TABLE_ID.match(s)
         if m:
@@ -106,6 +109,12 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
         if title is not None:
             break
     return tid, title, unit
+
+
+def title_row(row: list[str]) -> bool:
+    """A row whose one filled cell is a table's title (2024年部门项目支出绩效目标表（1）)."""
+    filled = [c for c in row if c]
+    return len(filled) == 1 and len(filled[0]) <= 60 and bool(_YEAR_TITLE.match(filled[0]))
 
 
 def printed_id(m: re.Match) -> str:
