@@ -127,3 +127,13 @@ def test_an_empty_table_read_without_cells_and_without_a_note_is_empty_without_a
     toc = {d["table_id"]: d for d in parse_text(text)["toc"]}
     assert toc["表八"]["declared_empty"] and toc["表八"]["reason"] is None  # CMP002's case
     assert not toc["表一"]["declared_empty"]
+
+
+def test_a_table_under_another_tables_number_does_not_stand_for_it():
+    # A workbook reads sheet 附表2 (整体支出绩效目标表) as 表2: not the 目录's 表2 收入总表.
+    from anomaly.engine import frames_from_text, run_rules
+    from anomaly.rules.cmp import _CMP_TABLES
+
+    perf = "\n表2\n\n2024年部门整体支出绩效目标表\n\n单位：元\n\n项 目\t合计\n合计\t100.00\n"
+    findings, _ = run_rules(frames_from_text(_CMP_TABLES.format(t2=perf)), select=["CMP001"])
+    assert findings.height == 1 and "表2" in findings["message"][0]
