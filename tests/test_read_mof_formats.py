@@ -137,3 +137,14 @@ def test_a_table_under_another_tables_number_does_not_stand_for_it():
     perf = "\n表2\n\n2024年部门整体支出绩效目标表\n\n单位：元\n\n项 目\t合计\n合计\t100.00\n"
     findings, _ = run_rules(frames_from_text(_CMP_TABLES.format(t2=perf)), select=["CMP001"])
     assert findings.height == 1 and "表2" in findings["message"][0]
+
+
+def test_an_unnumbered_table_named_for_another_role_does_not_excuse_a_missing_one():
+    # Sheets named by title leave the performance tables without a number: they cannot
+    # be the missing 表2 收入总表, so CMP001 still judges (not insufficient data).
+    from anomaly.engine import frames_from_text, run_rules
+    from anomaly.rules.cmp import _CMP_TABLES
+
+    perf = "\n2024年部门整体支出绩效目标表\n\n单位：元\n\n项 目\t合计\n合计\t100.00\n"
+    findings, _ = run_rules(frames_from_text(_CMP_TABLES.format(t2=perf)), select=["CMP001"])
+    assert findings.height == 1 and "表2" in findings["message"][0]

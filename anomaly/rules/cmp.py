@@ -87,9 +87,6 @@ def cmp001(ctx: Context) -> Result:
         .unique()
     )
     titles = present.select("unit_id", _title_key(pl.col("table_title")).alias("tkey")).unique()
-    unnamed = (
-        present.filter(pl.col("table_id").str.starts_with("表?")).group_by("unit_id").agg(pl.len().alias("n_unnamed"))
-    )
     t = toc.with_columns(_title_key(pl.col("title")).alias("tkey"), _role(pl.col("title")).alias("toc_role"))
     # Present under the number, unless its title names another table (a workbook's sheet
     # 附表2 整体支出绩效目标表 is not the 目录's 表2 收入总表).
@@ -100,6 +97,21 @@ def cmp001(ctx: Context) -> Result:
         .unique()
     )
     missing = t.join(by_id, on=["unit_id", "table_id"], how="anti").join(titles, on=["unit_id", "tkey"], how="anti")
+    # Tables the parser could not number may be the missing ones, unless their title
+    # names another table (a performance table is not the 收入总表).
+    nameless = present.filter(pl.col("table_id").str.starts_with("表?")).with_columns(_role(pl.col("table_title")))
+    missing_roles = missing.select("unit_id", pl.col("toc_role").alias("role")).drop_nulls().unique()
+    unnamed = (
+        pl.concat(
+            [
+                nameless.filter(pl.col("role").is_null()).select("unit_id", "table_id"),
+                nameless.join(missing_roles, on=["unit_id", "role"]).select("unit_id", "table_id"),
+            ]
+        )
+        .unique()
+        .group_by("unit_id")
+        .agg(pl.len().alias("n_unnamed"))
+    )
     per = (
         missing.sort("line")
         .group_by("unit_id", maintain_order=True)
