@@ -71,7 +71,7 @@ def parse_document(doc: Document) -> dict:
 def parse_text(text: str) -> dict:
     original = split_lines(text)
     norm = split_lines(normalize(text))
-    is_row = [is_table_row(s) for s in norm]
+    is_row = [is_table_row(s) and not tables.caption_row(s) for s in norm]
 
     # Tables first: they decide which lines are prose.
     cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}
@@ -86,6 +86,11 @@ def parse_text(text: str) -> dict:
         raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]
         rows, raw_rows, line_idx = tables.current_first(rows, raw_rows, line_idx)
         tid, title, unit = tables.context_of(norm, start, prev_end)
+        if title is None and len(rows) > 1 and tables.title_row(rows[0]):
+            # A title a PDF reader took for the table's first row (centred above a
+            # table ruled only top and bottom): the table's title, not a row.
+            title = next(c for c in rows[0] if c)
+            rows, raw_rows, line_idx = rows[1:], raw_rows[1:], line_idx[1:]
         prev_end = end
         declared = tables.toc_rows(rows)
         if declared:
@@ -110,10 +115,15 @@ def parse_text(text: str) -> dict:
         for d in toc:
             prose[d["line"] - 1] = False
         listed = {d["table_id"]: d for d in toc}
+        by_key = {tables.title_key(d["title"]): d for d in toc}
         for entry in pending:  # the list does not say which tables are empty: the tables do
-            d = listed.get(entry["table_id"] or "")
+            d = listed.get(entry["table_id"] or "") or by_key.get(tables.title_key(entry["table_title"]))
             if d is not None and entry["empty"]:
                 d["declared_empty"], d["reason"] = True, entry["note"]
+        found = {e["table_id"] for e in pending} | {tables.title_key(e["table_title"]) for e in pending}
+        for d in toc:
+            if d["table_id"] not in found and tables.title_key(d["title"]) not in found:
+                d["declared_empty"], d["reason"] = _printed_empty(norm, d, toc[-1]["line"])
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
@@ -191,6 +201,30 @@ def parse_text(text: str) -> dict:
 
 
 _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")
+
+
+def _printed_empty(norm: list[str], entry: dict, after: int) -> tuple[bool, str | None]:
+    """Whether a listed table is printed empty with no rows a reader could split into
+    cells (a PDF runs an empty table's header cells together), and the 注 saying why:
+    below the 目录, the table's heading, then before the next table a 注…本表无数据 or
+    a 合计 with no figure."""
+    key = tables.title_key(entry["title"])
+    for k in range(after, len(norm)):
+        m = tables._TABLE_ID.match(norm[k])
+        if not m or tables.printed_id(m) != entry["table_id"]:
+            continue
+        if m.group(3) and tables.title_key(m.group(3)) != key:
+            continue
+        total = False
+        for j in range(k + 1, min(k + 8, len(norm))):
+            s = norm[j].strip()
+            if _EMPTY_NOTE.match(s):
+                return True, s
+            if tables._TABLE_ID.match(s):
+                break
+            total = total or s in ("合计", "总计")
+        return total, None
+    return False, None
 
 
 def _note_after(norm: list[str], end: int) -> str | None:

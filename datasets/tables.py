@@ -22,6 +22,7 @@ _VALUE_HEADER = re.compile(
     r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
     r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$"
 )
+_YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年.*表\s*(?:[(（]\s*\d+\s*[)）])?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
 _NUMBER_START = set("0123456789-")
@@ -37,6 +38,22 @@ def split_row(line: str) -> list[str]:
             s = s[:-1]
         return [c.strip() for c in s[1:].split("|")]
     return [c.strip() for c in s.split("\t")]
+
+
+_MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：]")
+
+
+def caption_row(line: str) -> bool:
+    """A row of caption cells only (编制单位：某局 | 单位：万元), as a PDF or Word file
+    splits the line above a table: the table's context, not one of its rows."""
+    if "单位" not in line:
+        return False
+    cells = [c for c in split_row(line) if c]
+    return (
+        bool(cells)
+        and any(_UNIT_LINE.search(c) for c in cells)
+        and all(_UNIT_LINE.search(c) or _MAKER.match(c) for c in cells)
+    )
 
 
 def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
@@ -73,7 +90,9 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
         if not s:
             continue
         seen += 1
-        if seen > 5:
+        # Past five lines only the id right above a title found (a PDF may split a
+        # table's first row, a wrapped label around its value, into three lines).
+        if seen > 5 and (title is None or seen > 6):
             break
         m = _TABLE_ID.match(s)
         if m:
@@ -93,6 +112,12 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
     return tid, title, unit
 
 
+def title_row(row: list[str]) -> bool:
+    """A row whose one filled cell is a table's title (2024年部门项目支出绩效目标表（1）)."""
+    filled = [c for c in row if c]
+    return len(filled) == 1 and len(filled[0]) <= 60 and bool(_YEAR_TITLE.match(filled[0]))
+
+
 def printed_id(m: re.Match) -> str:
     """A table id as printed, spaces removed: 表1, 表13-2, 表一, 附表1-1."""
     return m.group(1) + _SPACE.sub("", m.group(2))
@@ -100,13 +125,18 @@ def printed_id(m: re.Match) -> str:
 
 def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
     """A 目录 printed as a plain list of tables (表一　2024年部门收支总表, one a line):
-    its entries, when at least three such lines follow each other. The list says nothing
+    its entries, when at least three such lines follow each other (blank lines between
+    them or not). The list says nothing
     about empty tables; the parser learns that from the tables themselves."""
     out: list[dict] = []
     run: list[dict] = []
     for k, line in enumerate(norm + [""]):
+        if k < len(norm) and not line.strip():
+            continue  # a web page or Word file gives each entry a paragraph: blank lines between
         m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
-        if m and m.group(3) and "表" in m.group(3) and len(line) <= 60:
+        # A table's heading right under the list (表一　title again) ends it.
+        repeated = m and any(d["table_id"] == printed_id(m) for d in run)
+        if m and m.group(3) and "表" in m.group(3) and len(line) <= 60 and not repeated:
             run.append(
                 {"table_id": printed_id(m), "title": m.group(3), "declared_empty": False, "reason": None, "line": k + 1}
             )

@@ -6,6 +6,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.rules.common import hit
+from datasets.roles import role_of
 
 _TOC = """目 录
 
@@ -43,6 +44,11 @@ _T2 = """
 """
 
 
+def _role(e: pl.Expr) -> pl.Expr:
+    """The role a table's title names (datasets.roles), null when it names none."""
+    return e.map_elements(role_of, return_dtype=pl.String).alias("role")
+
+
 def _title_key(e: pl.Expr) -> pl.Expr:
     return (
         e.fill_null("").str.replace_all(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]", "").str.replace_all("单位|部门", "")
@@ -76,18 +82,35 @@ def cmp001(ctx: Context) -> Result:
         .unique()
     )
     ids = (
-        present.select("unit_id", "table_id")
-        .with_columns(pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"))
-        .select("unit_id", "tid")
+        present.with_columns(pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"), _role(pl.col("table_title")))
+        .select("unit_id", "tid", "role")
         .unique()
     )
     titles = present.select("unit_id", _title_key(pl.col("table_title")).alias("tkey")).unique()
-    unnamed = (
-        present.filter(pl.col("table_id").str.starts_with("表?")).group_by("unit_id").agg(pl.len().alias("n_unnamed"))
+    t = toc.with_columns(_title_key(pl.col("title")).alias("tkey"), _role(pl.col("title")).alias("toc_role"))
+    # Present under the number, unless its title names another table (a workbook's sheet
+    # 附表2 整体支出绩效目标表 is not the 目录's 表2 收入总表).
+    by_id = (
+        t.join(ids, left_on=["unit_id", "table_id"], right_on=["unit_id", "tid"])
+        .filter(pl.col("role").is_null() | pl.col("toc_role").is_null() | (pl.col("role") == pl.col("toc_role")))
+        .select("unit_id", "table_id")
+        .unique()
     )
-    t = toc.with_columns(_title_key(pl.col("title")).alias("tkey"))
-    missing = t.join(ids.rename({"tid": "table_id"}), on=["unit_id", "table_id"], how="anti").join(
-        titles, on=["unit_id", "tkey"], how="anti"
+    missing = t.join(by_id, on=["unit_id", "table_id"], how="anti").join(titles, on=["unit_id", "tkey"], how="anti")
+    # Tables the parser could not number may be the missing ones, unless their title
+    # names another table (a performance table is not the 收入总表).
+    nameless = present.filter(pl.col("table_id").str.starts_with("表?")).with_columns(_role(pl.col("table_title")))
+    missing_roles = missing.select("unit_id", pl.col("toc_role").alias("role")).drop_nulls().unique()
+    unnamed = (
+        pl.concat(
+            [
+                nameless.filter(pl.col("role").is_null()).select("unit_id", "table_id"),
+                nameless.join(missing_roles, on=["unit_id", "role"]).select("unit_id", "table_id"),
+            ]
+        )
+        .unique()
+        .group_by("unit_id")
+        .agg(pl.len().alias("n_unnamed"))
     )
     per = (
         missing.sort("line")

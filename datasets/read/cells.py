@@ -134,7 +134,7 @@ def _table_lines(rows: list[list[str]], name_hint: str) -> list[str]:
             tid, rest = found
             if rest:
                 title = title or rest
-        elif _UNIT.search(text) and not _KEY_VALUE.match(text):
+        elif _UNIT.search(text):  # 单位：万元, also 编制单位：… 单位：万元 on one line
             unit.append(text)
         elif is_title(text) and title is None:
             title = text

@@ -31,7 +31,10 @@ AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 CONTENTS = re.compile(r"^目\s*录$")
-TABLE_NO = re.compile(r"^表\s*\d+(?:-\d+)?$")
+TABLE_NO = re.compile(r"^(?:附)?表\s*(?:\d+(?:-\d+)?|[一二三四五六七八九十]+)$")
+# A table's number and title on one line (表一　2024年部门收支总表), as a 目录 entry of a
+# plain list or a table's heading prints them.
+NUMBERED_TITLE = re.compile(r"^(?:附)?表\s*(?:\d+(?:-\d+)?|[一二三四五六七八九十]+)[\s\u3000]+(?:19|20)\d{2}\s*年.*表")
 TABLE_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年.*表\s*(?:[（(][^）)]*[）)])?$")
 UNIT = re.compile(r"^单位\s*[:：]")
 
@@ -96,8 +99,8 @@ def is_heading(s: str) -> bool:
 
 def role(s: str) -> str:
     """What a stripped paragraph is: part (第N部分), contents (目录), section (一、…),
-    table_no (表N), caption (a table's title), unit (单位：…), entry (``- `` contents
-    entry) or body."""
+    table_no (表N, 表一, 附表1-1), caption (a table's title), unit (单位：…), entry (a
+    ``- `` contents entry, or a table's number and title on one line) or body."""
     if PART.match(s):
         return "part"
     if CONTENTS.match(s):
@@ -110,7 +113,7 @@ def role(s: str) -> str:
         return "caption"
     if UNIT.match(s):
         return "unit"
-    if s.startswith("- "):
+    if s.startswith("- ") or (NUMBERED_TITLE.match(s) and len(s) <= 80):
         return "entry"
     return "body"
 

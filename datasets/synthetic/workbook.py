@@ -32,9 +32,20 @@ from datetime import datetime
 
 import xlsxwriter
 
-from datasets.synthetic.blocks import AMOUNT, blocks, header_cells, header_rows, pad, paragraphs, report_start, role
+from datasets.synthetic.blocks import (
+    AMOUNT,
+    NUMBERED_TITLE,
+    blocks,
+    header_cells,
+    header_rows,
+    pad,
+    paragraphs,
+    report_start,
+    role,
+)
 
 _CODE_HEADER = re.compile(r"编码|代码|编号")
+_NOTE = re.compile(r"^(?:注|备注)\s*\d*\s*[:：]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 WIDE_COLUMNS = 7
 
@@ -108,6 +119,9 @@ def _sheets(text: str) -> list[_Sheet]:
             continue
         for para in paragraphs(b.items):
             s = "".join(line for _, line in para).strip()
+            if out and not lead and _NOTE.match(s):  # 注：… under a table stays on its sheet
+                out[-1].notes.append((para[0][0], s))
+                continue
             lead.append((para[0][0], role(s), s))
     if out and lead:
         out[-1].notes = [(no, s) for no, _, s in lead]
@@ -125,6 +139,9 @@ def _sheet_name(sheet: _Sheet, style: BookStyle, numbers: dict[str, str], taken:
     roles = {r: s for _, r, s in sheet.lead}
     tid = roles.get("table_no")
     title = roles.get("caption", "")
+    heading = next((s for _, r, s in reversed(sheet.lead) if r == "entry" and NUMBERED_TITLE.match(s)), None)
+    if tid is None and heading:  # 表一　2024年部门收支总表 on one line, right above the table
+        tid, title = re.split(r"[\s\u3000]+", heading, maxsplit=1)
     if "contents" in roles and tid is None:
         name = "目录"
     else:
@@ -132,7 +149,7 @@ def _sheet_name(sheet: _Sheet, style: BookStyle, numbers: dict[str, str], taken:
         if style.sheet_names == "title" or tid is None:
             name = _short_title(title) if title else f"Sheet{len(taken) + 1}"
         elif style.sheet_names == "appendix":
-            name = "附" + tid
+            name = tid if tid.startswith("附") else "附" + tid
         else:
             name = tid
     name = _BAD_SHEET_CHARS.sub("_", name).strip("'")[:31] or f"Sheet{len(taken) + 1}"

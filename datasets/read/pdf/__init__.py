@@ -21,6 +21,7 @@ growing downwards.
 from __future__ import annotations
 
 import gc
+import re
 import time
 
 import pypdfium2 as pdfium
@@ -28,12 +29,13 @@ import pypdfium2 as pdfium
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit
 from datasets.read.pdf.fonts import last_resort_fonts, system_fonts
-from datasets.read.pdf.page import Block, _exploder, _lines, _pieces, _rulings
+from datasets.read.pdf.page import _NUMERIC, Block, _exploder, _lines, _pieces, _rulings
 from datasets.read.pdf.ruled import Grid, _grid_rows, _grids
-from datasets.read.pdf.unruled import _table_spans, _unruled_rows
+from datasets.read.pdf.unruled import _fits, _table_spans, _unruled_rows
 
 __all__ = ["read_pdf", "last_resort_fonts", "system_fonts"]
 
+_TABLE_HEADING = re.compile(r"^\s*附?表\s*[\d一二三四五六七八九十]")
 MAX_PAGES = 500  # a disclosure has tens of pages; past this the rest is not read
 MAX_SECONDS = 60.0  # per file, so that a pathological PDF cannot hold up a nightly run
 
@@ -124,6 +126,18 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     return Document(text="\n".join(lines), format="pdf", line_pages=pages, pages=n_pages, problems=problems)
 
 
+def _lone_continuation(lines: list, spans: list[tuple[int, int]], prior: list) -> list[tuple[int, int]]:
+    """A table's last row alone at the top of the next page (收入总计 … 支出总计 …): one
+    line of cells that fit the columns of the table that ended the page before (a single
+    line is no table of its own)."""
+    for k, ln in enumerate(lines[:3]):
+        if spans and spans[0][0] <= k or _TABLE_HEADING.match(ln.text):
+            return []
+        if len(ln.runs) >= 2 and any(_NUMERIC.match(t) for _, _, t in ln.runs) and _fits(prior, [ln.runs]):
+            return [(k, k + 1)]
+    return []
+
+
 def _pages_text(pages: list[int]) -> str:
     return ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
 
@@ -145,11 +159,16 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: li
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
     spans = _table_spans(lines)
+    if prior:
+        spans = _lone_continuation(lines, spans, prior) + spans
     starts = dict(spans)
     i = 0
     while i < len(lines):
         if i in starts:
-            rows, cols = _unruled_rows(lines[i : starts[i]], explode, prior if i <= 2 and i == spans[0][0] else None)
+            # A table under its own heading (表三 …) continues nothing from the page before.
+            headed = any(_TABLE_HEADING.match(ln.text) for ln in lines[:i])
+            carried = prior if i <= 2 and i == spans[0][0] and not headed else None
+            rows, cols = _unruled_rows(lines[i : starts[i]], explode, carried)
             blocks.append(Block("table", lines[i].top, number, rows=rows, cols=cols))
             i = starts[i]
             continue

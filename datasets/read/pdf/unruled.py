@@ -4,7 +4,14 @@ fullest rows; lines closer than the row pitch are one row whose cells wrapped.""
 
 from __future__ import annotations
 
+import re
+
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Line
+
+_SENTENCE = re.compile(r"[。，,；;：:]")
+_CAPTION_RUN = re.compile(
+    r"^\s*(?:(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*$|(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：])"
+)
 
 
 def _micro_runs(line: Line, explode) -> list[tuple[float, float, str]]:
@@ -40,7 +47,7 @@ def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tupl
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
-    cols = _alternatives_merged(cols, runs)
+    cols = _alternatives_merged(_gap_columns(_widened(cols, runs), runs, lines), runs)
     if prior and len(prior) > len(cols) and _fits(prior, runs):
         cols = prior
     step = _row_break(lines)
@@ -55,6 +62,55 @@ def _unruled_rows(lines: list[Line], explode, prior: list | None = None) -> tupl
             c = _column_of(cols, a, b)
             row[c] = (row[c] + text) if row[c] else text
     return rows, cols
+
+
+def _widened(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
+    """Columns widened to the runs that overlap only them, as far as the next column:
+    found from a header row, a column is as wide as its centred heading, and a short
+    label (行政运行) that starts left of its heading must still fall in it, not in the
+    code column on its left."""
+    for line_runs in runs:
+        for a, b, _ in line_runs:
+            hit = [k for k, (ca, cb) in enumerate(cols) if a <= cb + 1 and b >= ca - 1]
+            if len(hit) != 1:
+                continue
+            k = hit[0]
+            lo = cols[k - 1][1] + 1 if k else float("-inf")
+            hi = cols[k + 1][0] - 1 if k + 1 < len(cols) else float("inf")
+            cols[k] = [max(min(cols[k][0], a), lo), min(max(cols[k][1], b), hi)]
+    return cols
+
+
+def _gap_columns(cols: list[list[float]], runs: list[list], lines: list[Line]) -> list[list[float]]:
+    """The columns with one added wherever a cell's run stands in no column: a header
+    whose cells wrap over several lines has no line holding every column (单位编码,
+    单位名称 and 合计 on the middle line, 上年结转 / 结余 above and below), so the fullest
+    line misses some. Cells are the runs of a line with figures, or of a line of such a
+    wrapped header (closer to the next or last line than a line's height); a run on a
+    header line of its own in no column heads several (收 入 | 支 出) and makes none."""
+    extra = [
+        [a, b]
+        for k, line_runs in enumerate(runs)
+        if any(_NUMERIC.match(t) for _, _, t in line_runs) or _wrapped(lines, k)
+        for a, b, _ in line_runs
+        if not any(a <= cb + 1 and b >= ca - 1 for ca, cb in cols)
+    ]
+    if not extra:
+        return cols
+    out: list[list[float]] = []
+    for a, b in sorted(cols + extra):
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _wrapped(lines: list[Line], k: int) -> bool:
+    """Whether line k is one of a row's lines printed at less than a line's height apart
+    (the cells of a header wrapped at different heights)."""
+    h = lines[k].height
+    return any(0 <= j < len(lines) and abs(lines[j].top - lines[k].top) < 0.8 * h for j in (k - 1, k + 1))
 
 
 def _fits(cols: list, runs: list[list]) -> bool:
@@ -83,10 +139,14 @@ def _column_of(cols: list[list[float]], a: float, b: float) -> int:
 def _alternatives_merged(cols: list[list[float]], runs: list[list]) -> list[list[float]]:
     """Neighbouring columns that no line fills both of are one column printed at two
     places (a centred header over left-aligned labels)."""
+    # Two columns each with a heading of their own are two columns, though no row fills
+    # both (合计 and an empty 上年结转结余 in a header that wraps over three lines).
+    head = next((i for i, r in enumerate(runs) if any(_NUMERIC.match(t) for _, _, t in r)), 0)
     k = 0
     while k + 1 < len(cols):
         used = [{_column_of(cols, a, b) for a, b, _ in r} for r in runs]
-        if not any(k in u and k + 1 in u for u in used):
+        headed = set().union(*used[:head])
+        if not any(k in u and k + 1 in u for u in used) and not (k in headed and k + 1 in headed):
             cols[k : k + 2] = [[cols[k][0], max(cols[k][1], cols[k + 1][1])]]
         else:
             k += 1
@@ -128,11 +188,13 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             ):
                 i -= 1
             first_col = min(ln.x0 for ln in lines[i:j])
+            # The first column's cells end by here (a label, not a line of prose).
+            label_end = max((ln.runs[0][1] for ln in lines[i:j] if len(ln.runs) >= 2), default=first_col)
             while j < len(lines) and (
                 lines[j].top - lines[j - 1].top < step
                 or (  # single cells of the last rows: in an inner column (prose starts at the first)
                     lines[j].top - lines[j - 1].top < 1.3 * pitch
-                    and lines[j].x0 > first_col + 1
+                    and (lines[j].x0 > first_col + 1 or _label_only(lines[j], first_col, label_end))
                     and _one_cell(lines[j], edges)
                 )
             ):
@@ -140,6 +202,14 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             spans.append((i, j))
         i = j
     return spans
+
+
+def _label_only(line: Line, first_col: float, label_end: float) -> bool:
+    """A last row with only its label filled (六、上级补助收入 under the income column of a
+    收支总表 whose 支出 side has ended): where the labels are, no wider than they are,
+    and no sentence."""
+    a, b, text = line.runs[0]
+    return abs(a - first_col) <= 1 and b <= label_end + 1 and not _SENTENCE.search(text)
 
 
 def _edges(line: Line) -> set[int]:
@@ -181,4 +251,7 @@ def _row_break(lines: list[Line]) -> float:
 
 
 def _is_row(line: Line) -> bool:
-    return len(line.runs) >= 2
+    """A line of several runs, other than a table's caption line (编制单位：某局 … 单位：万元,
+    printed farther apart than the rows: taken as a row, it makes the rows below look
+    like the wrapped lines of one)."""
+    return len(line.runs) >= 2 and not all(_CAPTION_RUN.match(t) for _, _, t in line.runs)
