@@ -327,11 +327,11 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["txt", "layout", "raw", "pdf", "xlsx", "html", "docx", "bundle", "mixed"]),
+    type=click.Choice(["txt", "layout", "raw", "pdftotext", "pdf", "xlsx", "html", "docx", "bundle", "mixed"]),
     default="txt",
     show_default=True,
     help="Text files (txt: tab-separated tables; layout: columns aligned with spaces and page footers, as pdftotext "
-    "-layout gives; raw: one table cell per line); PDFs laid out as counties publish them; xlsx: a 说明 PDF and a 报表 workbook per unit; "
+    "-layout gives; raw: one table cell per line; pdftotext: layout in poppler's one-character-a-column grid); PDFs laid out as counties publish them; xlsx: a 说明 PDF and a 报表 workbook per unit; "
     "html: web pages; docx: Word files; bundle: a 说明 (Word or PDF) and a 报表 workbook; mixed: about "
     "55% PDF, 15% text, 8% html, 7% docx, 15% bundles.",
 )

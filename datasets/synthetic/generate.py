@@ -42,7 +42,7 @@ FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN"
 OUT_SHARE = 0.03
 CPY_SHARE = 0.06
 UNITS_PER_COUNTY = 110
-FORMATS = ("txt", "layout", "raw", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
+FORMATS = ("txt", "layout", "raw", "pdftotext", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
 # Template families: the seed's 15-table 单位预算 template, the 财政部 nine-table 部门预算
 # template (datasets.synthetic.ministry), or a mix (MOF_SHARE of the documents the latter).
 TEMPLATES = ("county15", "mof", "mixed")
@@ -718,7 +718,7 @@ def _render(
         _pages(label["anomalies"], keys, shown.anchor_pages)
         label.update(file=f"{county}/{stem}.pdf", format="pdf", encoding=None, pdf=_pdf_label(layout, shown))
         return shown.data
-    if shape in ("layout", "raw"):
+    if shape in ("layout", "raw", "pdftotext"):
         from datasets.synthetic.layout import draw_text_layout, render_text_layout
 
         rng = random.Random(f"{key}:{shape}")

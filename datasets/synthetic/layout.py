@@ -11,6 +11,9 @@
   or the document title).
 * ``raw`` (raw ``pdftotext``, pdfminer): the same pages, but a table printed one cell per
   line, row by row, empty cells left out, a wrapped label continued on the next line.
+* ``pdftotext``: ``layout`` in poppler's character grid (a CJK character one column wide,
+  so columns line up by characters, not by width) and, in half the documents, figures
+  wrapped in cells too narrow for them.
 
 Widths are display widths: a CJK character takes two columns, as on the page.
 Everything is drawn from the rng given, so a seed gives the same bytes.
@@ -37,14 +40,19 @@ class TextLayout:
     repeat_header: bool  # a table's header rows printed again after a page break
     indent: int  # spaces before a paragraph's first line
     jitter: bool  # cells off their column by a column now and then (converter rounding)
+    grid: str = "display"  # "display": a CJK character two columns wide; "char": one (pdftotext's grid)
+    wrap_figures: bool = False  # a figure wider than its cell goes on on the next line (14,764,51 / 0)
 
     def describe(self) -> dict:
         return asdict(self)
 
 
 def draw_text_layout(rng, shape: str) -> TextLayout:
-    return TextLayout(
-        shape=shape,
+    """The layout of one document; shape "pdftotext" is "layout" as poppler's pdftotext
+    -layout gives it: one character a column whatever its width, and in half the
+    documents figures wrapped in cells too narrow for them."""
+    lay = TextLayout(
+        shape="layout" if shape == "pdftotext" else shape,
         width=rng.choice((72, 80, 84, 96)),
         page_lines=rng.randint(38, 56),
         gap=rng.choice((1, 1, 2, 3)),
@@ -56,10 +64,18 @@ def draw_text_layout(rng, shape: str) -> TextLayout:
         indent=rng.choice((0, 4, 4, 8)),
         jitter=rng.random() < 0.4,
     )
+    if shape == "pdftotext":  # drawn last: the other shapes' draws stay as they were
+        lay.grid, lay.wrap_figures = "char", rng.random() < 0.5
+    return lay
+
+
+# The width of a CJK character in the grid being drawn: 2 as printed, 1 in pdftotext's
+# grid (set by render_text_layout while it draws one document).
+_CJK = [2]
 
 
 def width_of(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    return sum(_CJK[0] if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def wrap(s: str, width: int) -> list[str]:
@@ -139,6 +155,8 @@ def _table_lines(rows: list[list[str]], lay: TextLayout, rng) -> tuple[list[list
     for j in range(ncol):
         cells = [r[j] for r in body]
         natural = max([width_of(c) for c in cells] + [4])
+        if amount[j] and lay.wrap_figures:
+            natural = max(4, natural - 2)  # the longest figures wrap
         widths.append(natural if amount[j] else min(natural, lay.label_cap))
     for r in rows[:nh]:  # a header wraps in its span, widening a span narrower than 4 characters
         for j, c, span in header_cells(r):
@@ -159,7 +177,9 @@ def _table_lines(rows: list[list[str]], lay: TextLayout, rng) -> tuple[list[list
             room = sum(widths[j : j + span]) + lay.gap * (span - 1)
             if not c:
                 continue
-            if AMOUNT.match(c) and i >= nh:
+            if AMOUNT.match(c) and i >= nh and width_of(c) > room:  # wrapped in its cell
+                placed.append((starts[j], [c[:room], c[room:]], room))
+            elif AMOUNT.match(c) and i >= nh:
                 placed.append((starts[j], [c.rjust(room - width_of(c) + len(c))], room))
             else:
                 parts = wrap(c, room)
@@ -198,6 +218,14 @@ def _raw_lines(rows: list[list[str]], lay: TextLayout) -> tuple[list[list[str]],
 def render_text_layout(text: str, lay: TextLayout, rng, unit_name: str, year: int) -> tuple[str, dict[int, int]]:
     """The text in the layout's shape, and where each source line went: source line ->
     1-based output line (of a wrapped line, the piece holding its start)."""
+    _CJK[0] = 1 if lay.grid == "char" else 2
+    try:
+        return _render(text, lay, rng, unit_name, year)
+    finally:
+        _CJK[0] = 2
+
+
+def _render(text: str, lay: TextLayout, rng, unit_name: str, year: int) -> tuple[str, dict[int, int]]:
     head = unit_name if lay.running_header == "unit" else f"{unit_name}{year}年单位预算公开说明"
     pages = _Pages(lay, head)
     where: dict[int, tuple[int, int]] = {}  # source line -> (page index, line in page)
