@@ -171,3 +171,31 @@ def test_a_group_header_over_two_columns_adds_no_column():
     got = rows(tab_separated(text))
     assert {len(r) for r in got} == {4}
     assert got[2] == ["一、本年收入", "1376.80", "一、一般公共服务支出", "730.78"]
+
+
+def test_pdftotext_grid_and_figures_wrapped_in_narrow_cells():
+    # pdftotext's grid: one character a column, so 一、部门预算 (6) and 1、财政拨款 (6)
+    # line up by characters; a figure too wide for its cell goes on on the next line.
+    text = "\n".join(
+        [
+            "    项目         预算数    支出功能分类科目     预算数",
+            "一、部门预算     14,764,51 一、部门预算        14,764,51",
+            "                 0                             0",
+            "1、财政拨款      14,237,51 1、一般公共服务支出  9,932,110",
+            "                 0",
+            "本年收入合计     14,764,51 本年支出合计        14,764,51",
+            "                 0                             0",
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert got[1] == ["一、部门预算", "14,764,510", "一、部门预算", "14,764,510"]
+    assert got[2] == ["1、财政拨款", "14,237,510", "1、一般公共服务支出", "9,932,110"]
+
+
+def test_generated_pdftotext_documents_read_the_same_figures_as_their_text():
+    for (_, data_t, _), (_, data_p, lab_p) in zip(
+        iter_documents(8, 5, anomaly_share=0.0, fmt="txt"), iter_documents(8, 5, anomaly_share=0.0, fmt="pdftotext")
+    ):
+        ut, up = parse_bytes(data_t)["unit"], parse_bytes(data_p)["unit"]
+        for k in ("total_budget_yuan", "staff_actual", "sangong_total_yuan"):
+            assert up[k] == pytest.approx(ut[k]), (lab_p["file"], k)

@@ -44,6 +44,10 @@ _STOP = re.compile(
     r"|(?<!编制)单位\s*[:：]\s*(?:亿元|万元|千元|元)(?![\u4e00-\u9fff])"
 )
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
+_DIGITS = re.compile(r"^[\d,.]{1,4}$")
+# A figure cut by a wrap: a thousands group short of three digits, or fewer than two
+# decimals (the rest, digits alone, is on the line below).
+_CUT_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:,\d{0,2}|\.\d?)$|^[-−]?\d+(?:\.\d?)?$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
@@ -51,8 +55,10 @@ _ITEM = re.compile(
 )
 
 
-def width_of(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+def width_of(s: str, cjk: int = 2) -> int:
+    """Display columns of s: a CJK character takes two as printed; pdftotext puts one
+    character in each column of its grid, whatever its width (cjk=1)."""
+    return sum(cjk if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def tab_separated(text: str) -> str:
@@ -114,7 +120,7 @@ def _without_furniture(lines: list[str]) -> list[str]:
 # --- finding the tables -----------------------------------------------------
 
 
-def _chunks(line: str) -> list[tuple[int, int, str]]:
+def _chunks(line: str, cjk: int = 2) -> list[tuple[int, int, str]]:
     """(start, end, text) in display columns: text split at runs of two or more spaces,
     and at a single space after an amount or a table id or before an amount (``表1
     2024年…``, ``拨款 1,283.09``); other single spaces stay inside a cell (``收 入``,
@@ -123,7 +129,7 @@ def _chunks(line: str) -> list[tuple[int, int, str]]:
     x, prev = 0, ""
     for m in re.finditer(r"\S+| +", line):
         s = m.group()
-        w = width_of(s)
+        w = width_of(s, cjk)
         if s[0] == " ":
             nxt = line[m.end() :].split(" ", 1)[0]
             apart = len(s) > 1 or not out or _CELL_EDGE.match(prev) or _AMOUNT.match(nxt)
@@ -216,13 +222,13 @@ def _rows_follow(lines: list[str], j: int) -> bool:
 # --- one table ----------------------------------------------------------------
 
 
-def _cover(rows: list[list[tuple[int, int, str]]]) -> list[int]:
+def _cover(rows: list[list[tuple[int, int, str]]], cjk: int = 2) -> list[int]:
     """How many rows print a chunk at each display position. A chunk of four or more
     columns counts without its outer columns: a converter puts a cell a column off now
     and then, and a one-space gutter must survive that."""
     cover = [0] * (max((c[1] for row in rows for c in row), default=0) + 1)
     for row in rows:
-        for a, b, _ in (p for c in row for p in _split_at_gutters(c, None)):  # spaces print nothing
+        for a, b, _ in (p for c in row for p in _split_at_gutters(c, None, cjk)):  # spaces print nothing
             if b - a >= 4:
                 a, b = a + 1, b - 1
             for x in range(a, b):
@@ -289,10 +295,12 @@ def _with_header_columns(cols: list[tuple[int, int]], heads: list[tuple[int, int
     return sorted(cols + extra)
 
 
-def _split_across_columns(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _split_across_columns(
+    chunk: tuple[int, int, str], cols: list[tuple[int, int]], cjk: int = 2
+) -> list[tuple[int, int, str]]:
     """A chunk cut at the single spaces whose two sides sit in different columns (a
     header cell one space from the next); a letter-spaced word (收 入, 项 目) stays whole."""
-    pieces = _split_at_gutters(chunk, None)
+    pieces = _split_at_gutters(chunk, None, cjk)
     if all(len(p[2]) == 1 for p in pieces):
         return [chunk]
     out = [pieces[0]]
@@ -304,7 +312,7 @@ def _split_across_columns(chunk: tuple[int, int, str], cols: list[tuple[int, int
     return out
 
 
-def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None) -> list[tuple[int, int, str]]:
+def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None, cjk: int = 2) -> list[tuple[int, int, str]]:
     """A chunk cut at its single spaces that fall in a gutter (two cells one space
     apart), or at every single space (gutter None)."""
     a, b, t = chunk
@@ -312,7 +320,7 @@ def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None) -> l
         return [chunk]
     out, x, piece_start, piece = [], a, a, ""
     for ch in t:
-        w = width_of(ch)
+        w = width_of(ch, cjk)
         if ch == " " and (gutter is None or x in gutter):
             if piece:
                 out.append((piece_start, x, piece))
@@ -341,10 +349,18 @@ def _join(a: str, b: str) -> str:
     return a + (" " if a[-1].isascii() and a[-1].isalnum() and b[:1].isascii() and b[:1].isalnum() else "") + b
 
 
-def _rebuild(lines: list[str], start: int, stop: int) -> None:
-    """The block's lines as tab rows, in place (see the module's doc)."""
-    idx = [k for k in range(start, stop) if lines[k].strip()]
-    chunks = {k: _chunks(lines[k]) for k in idx}
+def _collisions(chunks: dict, head: list[int], body: list[int], cols: list[tuple[int, int]]) -> int:
+    """How many body rows put two cells in one column."""
+    n = 0
+    for k in body:
+        js = [_column_of(c, cols) for c in chunks[k]]
+        n += len(js) != len(set(js))
+    return n
+
+
+def _reading(lines: list[str], idx: list[int], cjk: int):
+    """(cjk, chunks, header lines, body lines, columns) of a block measured so, or None."""
+    chunks = {k: _chunks(lines[k], cjk) for k in idx}
     first_data = next((n for n, k in enumerate(idx) if any(_AMOUNT.match(c[2]) for c in chunks[k])), None)
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
         first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
@@ -352,14 +368,14 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     # The header printed again after a page break is no body row (it is dropped below).
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     body = [k for k in body if re.sub(r"\s+", "", lines[k]) not in head_texts]
-    cover = _cover([chunks[k] for k in body or idx])
+    cover = _cover([chunks[k] for k in body or idx], cjk)
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
     gutter = {x for x, c in enumerate(cover) if c <= floor}
     # Body cells one space apart are cut at the gutters (a header's at its columns, below).
     for k in body or idx:
-        chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter)]
-    cols = _columns(_cover([chunks[k] for k in body or idx]), floor)
+        chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter, cjk)]
+    cols = _columns(_cover([chunks[k] for k in body or idx], cjk), floor)
     # A column no cell falls in mostly is the overhang of a long cell: not a column.
     used = {_column_of(c, cols) for k in body or idx for c in chunks[k]}
     cols = [c for j, c in enumerate(cols) if j in used]
@@ -367,8 +383,27 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     named = [k for k in head if sum(len(w) > 1 for w in lines[k].split()) >= max(2, len(cols) - 1)]
     cols = _with_header_columns(cols, [c for k in named for c in chunks[k]])
     if len(cols) < 2:
+        return None
+    chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols, cjk)] for k in idx}
+    return cjk, chunks, head, body, cols
+
+
+def _rebuild(lines: list[str], start: int, stop: int) -> None:
+    """The block's lines as tab rows, in place (see the module's doc). Positions are
+    display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
+    one character a column, character counts: the grid is pdftotext's when its columns
+    are clearly cleaner (no row with two cells in one column, where display widths
+    have some)."""
+    idx = [k for k in range(start, stop) if lines[k].strip()]
+    reading = _reading(lines, idx, 2)
+    if reading is None or _collisions(*reading[1:]):
+        grid = _reading(lines, idx, 1)
+        if grid is not None and not _collisions(*grid[1:]):
+            reading = grid
+    if reading is None:
         return
-    chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols)] for k in idx}
+    cjk, chunks, head, body, cols = reading
+    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
     for k in body or idx:
@@ -390,8 +425,13 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
             continue  # the header repeated after a page break
         seen_head.add(squashed)
         placed = [(_column_of(c, cols), c) for c in chunks[k]]
+        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut figure.
+        if rows and in_body and all(_DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j]) for j, c in placed):
+            for j, c in placed:
+                rows[-1][1][j] += c[2]
+            continue
         filled = all(
-            last_piece[j] and width_of(last_piece[j]) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in placed
+            last_piece[j] and width_of(last_piece[j], cjk) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in placed
         )
         cont = (
             bool(rows)
