@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.flat import flat_tables, printed_flat
-from datasets.read.layout import tab_separated
+from datasets.read.layout import has_tab_tables, tab_separated
 from datasets.read.text import decode, read_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -75,7 +75,7 @@ def read_document(data: bytes, name: str = "") -> Document:
 
         return read_html(data)
     doc = read_text(data)
-    tabbed = doc.text.count("\t") >= 20  # tables in tab rows: none printed one cell a line
+    tabbed = has_tab_tables(doc.text)
     doc.text = tab_separated(doc.text)
     if not tabbed:
         lines = doc.text.split("\n")

@@ -61,10 +61,16 @@ def width_of(s: str, cjk: int = 2) -> int:
     return sum(cjk if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def has_tab_tables(text: str) -> bool:
+    """Whether the text prints its tables as tab-separated or markdown pipe rows (then
+    no table of it is laid out by spaces or one cell a line)."""
+    return text.count("\t") >= 6 or sum(1 for _ in zip(range(3), _PIPE_ROW.finditer(text))) == 3
+
+
 def tab_separated(text: str) -> str:
     """The text with page furniture blanked and space-aligned tables as tab rows (see
     the module's doc); a text that already has tab or pipe tables keeps them."""
-    tabbed = text.count("\t") >= 6 or sum(1 for _ in zip(range(3), _PIPE_ROW.finditer(text))) == 3
+    tabbed = has_tab_tables(text)
     if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search(text):
         return text  # the common text conversion: nothing to do, and quickly
     lines = text.split("\n")
