@@ -344,15 +344,42 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     "nine-table 部门预算 template (8/9/10 tables, 表一/表1/附表1-1, per-table 单位, 所属单位 rows); "
     "mixed: 30% mof.",
 )
+@click.option(
+    "--outliers",
+    type=click.Choice(["blatant", "graded"]),
+    default="blatant",
+    show_default=True,
+    help="Planted peer outliers: blatant (one feature 4-14x its peers'); graded (1.5x, 2x, 3x or 5x the typical "
+    "value of one feature or two, each labelled with its strength: the corpus `anomaly evaluate` reports per strength).",
+)
+@click.option("--outlier-share", default=0.03, show_default=True, help="Share of documents planted as peer outliers.")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
-def generate(n_units: int, seed: int, anomaly_share: float, fmt: str, template: str, out_dir: Path) -> None:
+def generate(
+    n_units: int,
+    seed: int,
+    anomaly_share: float,
+    fmt: str,
+    template: str,
+    outliers: str,
+    outlier_share: float,
+    out_dir: Path,
+) -> None:
     """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
     import time
 
     from datasets.synthetic import generate_corpus
 
     t0 = time.perf_counter()
-    labels = generate_corpus(out_dir, units=n_units, seed=seed, anomaly_share=anomaly_share, fmt=fmt, template=template)
+    labels = generate_corpus(
+        out_dir,
+        units=n_units,
+        seed=seed,
+        anomaly_share=anomaly_share,
+        fmt=fmt,
+        template=template,
+        outliers=outliers,
+        outlier_share=outlier_share,
+    )
     dt = time.perf_counter() - t0
     n = len(labels["documents"])
     click.echo(

@@ -7,8 +7,10 @@ with the document's ``file``, a path relative to the corpus folder) and returns:
 - ``recall``: per family, labelled anomalies found / labelled (found = the unit has
   at least one finding of that family), plus the kinds missed;
 - ``clean``: clean documents with any error or warning (count, share, rules behind);
-- ``out``: average precision of ``outlier_score`` against the OUT label, and
-  precision@k for k = number of OUT-labelled units, 10 and 50;
+- ``out``: average precision of the ranking's peer score (``peer_score``; the forest's
+  ``outlier_score`` in runs that have none) against the OUT label, and precision@k
+  for k = number of OUT-labelled units, 10 and 50; ``out.detail``: per strength and
+  planted feature, next to baselines, and the OUT001 alarm (anomaly.outlier_eval);
 - ``matched`` / ``unmatched_labels``: how many labelled documents were found in units.
 
 ``format_report(metrics)`` prints it as a small text table.
@@ -20,6 +22,8 @@ import json
 from pathlib import Path
 
 import polars as pl
+
+from anomaly.outlier_eval import format_outliers, outlier_metrics
 
 
 def _load_labels(labels: dict | str | Path) -> dict:
@@ -64,7 +68,12 @@ def evaluate(labels: dict | str | Path, out_dir: Path) -> dict:
     out_dir = Path(out_dir)
     units = pl.read_parquet(out_dir / "units.parquet")
     findings = pl.read_parquet(out_dir / "findings.parquet")
-    ranking = pl.read_csv(out_dir / "ranking.csv", schema_overrides={"unit_id": pl.String, "outlier_score": pl.Float64})
+    ranking = pl.read_csv(
+        out_dir / "ranking.csv",
+        schema_overrides={"unit_id": pl.String, "outlier_score": pl.Float64, "peer_score": pl.Float64},
+    )
+    features_path = out_dir / "features.parquet"
+    features = pl.read_parquet(features_path) if features_path.exists() else None
     if "family" not in findings.columns:
         findings = findings.with_columns(family=pl.col("rule").str.slice(0, 3))
 
@@ -79,11 +88,11 @@ def evaluate(labels: dict | str | Path, out_dir: Path) -> dict:
     )
     anomalies = pl.DataFrame(
         [
-            {"doc_index": i, "family": a.get("family"), "kind": a.get("kind")}
+            {"doc_index": i, "family": a.get("family"), "kind": a.get("kind"), "strength": a.get("strength")}
             for i, d in enumerate(docs_list)
             for a in d.get("anomalies", [])
         ],
-        schema={"doc_index": pl.Int64, "family": pl.String, "kind": pl.String},
+        schema={"doc_index": pl.Int64, "family": pl.String, "kind": pl.String, "strength": pl.Float64},
     )
     match = _match(units, docs)
     docs = docs.join(match, on="doc_index", how="left")
@@ -146,14 +155,14 @@ def evaluate(labels: dict | str | Path, out_dir: Path) -> dict:
         "copy_sources_flagged": pair_side["unit_id"].n_unique(),
     }
 
-    # OUT: average precision and precision@k of outlier_score.
-    out_units = an.filter(pl.col("family") == "OUT").select("unit_id").drop_nulls().unique()
+    # OUT: average precision and precision@k of the score that orders outliers.
+    outs = an.filter(pl.col("family") == "OUT").select("unit_id", "strength", "kind").drop_nulls("unit_id")
+    outs = outs.unique("unit_id", keep="first", maintain_order=True)
+    lead = "peer_score" if "peer_score" in ranking.columns else "outlier_score"
     scored = (
         matched.select("unit_id")
-        .join(ranking.select("unit_id", "outlier_score"), on="unit_id", how="left")
-        .with_columns(
-            pl.col("outlier_score").fill_null(0.0), is_out=pl.col("unit_id").is_in(out_units["unit_id"].to_list())
-        )
+        .join(ranking.select("unit_id", pl.col(lead).alias("outlier_score")), on="unit_id", how="left")
+        .with_columns(pl.col("outlier_score").fill_null(0.0), is_out=pl.col("unit_id").is_in(outs["unit_id"].implode()))
     )
     n_out = int(scored["is_out"].sum())
     out_metrics: dict = {"labelled": n_out, "scored": scored.height}
@@ -164,6 +173,9 @@ def evaluate(labels: dict | str | Path, out_dir: Path) -> dict:
     else:
         out_metrics["average_precision"] = None
     out_metrics["precision_at"] = {str(k): _precision_at(scored, k) for k in (n_out, 10, 50) if k > 0}
+    out_metrics["score"] = lead
+    if n_out:
+        out_metrics["detail"] = outlier_metrics(matched, outs, ranking, features, findings)
 
     return {
         "documents": len(docs_list),
@@ -205,9 +217,14 @@ def format_report(metrics: dict) -> str:
         )
     o = metrics["out"]
     ap = "—" if o["average_precision"] is None else f"{o['average_precision']:.3f}"
-    lines += ["", f"OUT: {o['labelled']} labelled of {o['scored']} scored; average precision {ap}"]
+    lines += [
+        "",
+        f"OUT: {o['labelled']} labelled of {o['scored']} scored; average precision of {o.get('score', 'outlier_score')} {ap}",
+    ]
     for k, p in o["precision_at"].items():
         lines.append(f"  precision@{k}: {_pct(p).strip()}")
+    if o.get("detail"):
+        lines += ["", *format_outliers(o["detail"])]
     if metrics["unmatched_labels"]:
         lines += [
             "",

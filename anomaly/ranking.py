@@ -3,12 +3,13 @@
 Order (every unit of ``units`` exactly once):
 
 1. tier 3: units with errors; tier 2: with warnings (no errors); tier 1: the rest,
-   i.e. pure outliers ordered by outlier_score; tier 0: failed files without
+   i.e. pure outliers ordered by peer_score; tier 0: failed files without
    findings (nothing to compare), at the end.
-2. within a tier: more errors, then more warnings, then higher outlier_score;
+2. within a tier: more errors, then more warnings, then higher peer_score (how far
+   above its peers the unit spends, anomaly.scoring), then outlier_score;
 3. ties: unit_name, source_path, unit_id (ascending; missing names last).
 
-``score`` = tier·10000 + min(errors, 99)·100 + min(warnings, 99) + 0.99·outlier_score,
+``score`` = tier·10000 + min(errors, 99)·100 + min(warnings, 99) + 0.99·peer_score,
 rounded to 4 decimals: it never increases down the list, so sorting by it (descending)
 reproduces the order up to the tie-breaks.
 """
@@ -27,13 +28,15 @@ RANKING_COLUMNS = [
     "errors",
     "warnings",
     "reasons",
+    "peer_score",
     "peer_group",
     "infos",
 ]
 TOP_RULES = 3
-# A pure outlier's reasons name its features from this isolation score up (≈0.5 is
-# where the forest stops calling a unit ordinary); below it the unit reads "nothing found".
-OUTLIER_REASON_MIN = 0.5
+# A pure outlier's reasons name its features from this peer score up (0.5 is the OUT001
+# alarm; 0.3 a feature about twice its peers' spread above the median); below it the
+# unit reads "nothing found".
+OUTLIER_REASON_MIN = 0.3
 
 _TEXT = {
     "zh": {
@@ -99,7 +102,7 @@ def rank(
     units: pl.DataFrame, findings: pl.DataFrame | None, scores: pl.DataFrame | None, lang: str = "zh"
 ) -> pl.DataFrame:
     """The ranking frame: rank, unit_id, source_path, unit_name, score, outlier_score,
-    errors, warnings, reasons, peer_group, infos (one row per unit of ``units``)."""
+    peer_score, errors, warnings, reasons, peer_group, infos (one row per unit of ``units``)."""
     lang = "en" if lang == "en" else "zh"
     t = _TEXT[lang]
     if findings is None:
@@ -109,6 +112,7 @@ def rank(
             schema={
                 "unit_id": pl.String,
                 "outlier_score": pl.Float64,
+                "peer_score": pl.Float64,
                 "peer_group": pl.String,
                 "explanation": pl.String,
             }
@@ -116,6 +120,7 @@ def rank(
     sc = scores.select(
         "unit_id",
         "outlier_score",
+        pl.col("peer_score") if "peer_score" in scores.columns else pl.col("outlier_score").alias("peer_score"),
         pl.col("peer_group") if "peer_group" in scores.columns else pl.lit(None, dtype=pl.String).alias("peer_group"),
         pl.col("explanation")
         if "explanation" in scores.columns
@@ -128,7 +133,7 @@ def rank(
         .join(sc, on="unit_id", how="left")
         .with_columns(pl.col("errors", "warnings", "infos").fill_null(0))
     )
-    osc = pl.col("outlier_score").fill_null(0.0)
+    osc = pl.col("peer_score").fill_null(0.0)
     tier = (
         pl.when(pl.col("errors") > 0)
         .then(3)
@@ -178,8 +183,8 @@ def rank(
 
     frame = (
         frame.sort(
-            ["tier", "errors", "warnings", "outlier_score", "unit_name", "source_path", "unit_id"],
-            descending=[True, True, True, True, False, False, False],
+            ["tier", "errors", "warnings", "peer_score", "outlier_score", "unit_name", "source_path", "unit_id"],
+            descending=[True, True, True, True, True, False, False, False],
             nulls_last=True,
         )
         .with_row_index("rank", offset=1)

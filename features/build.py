@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from features.labels import FEATURES
+from features.labels import FEATURES, SIZE
 from features.peers import LEVELS, MIN_PEERS, choose_group, unit_levels
 
 ARITH_FAMILIES = ("ARI", "YOY", "SAN", "XTB", "NAR")
@@ -173,7 +173,7 @@ def build(
     kind_rules: list[tuple[str, str]] | None = None,
 ) -> pl.DataFrame:
     """Wide per-unit features: unit_id, one column per FEATURES name, peer_group
-    (plus peer_kind, peer_class and the fallback levels peer_l0..peer_l3).
+    (plus peer_kind, peer_class and the fallback levels peer_l0..peer_l4).
 
     Every unit of ``frames["units"]`` has a row (failed ones with null features).
     """
@@ -183,7 +183,7 @@ def build(
 def assign_peers(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     """unit_features' rows (of every unit of the run) with their peer_group chosen."""
     out = choose_group(wide, min_peers)
-    return out.select("unit_id", *FEATURES, "peer_group", "peer_kind", "peer_class", *LEVELS)
+    return out.select("unit_id", *FEATURES, SIZE, "peer_group", "peer_kind", "peer_class", *LEVELS)
 
 
 def unit_features(
@@ -236,6 +236,7 @@ def unit_features(
         sangong_per_staff=_ratio(recurring, actual),
         vehicle_cost_per_vehicle=_ratio("vehicle_running", "vehicles"),
         reception_share=_share("reception", sangong),
+        reception_per_staff=_ratio("reception", actual),
         public_funds_per_staff=_ratio(public, actual),
         meeting_per_staff=_ratio("meeting", actual),
         training_per_staff=_ratio("training", actual),
@@ -244,7 +245,7 @@ def unit_features(
     )
     levels = unit_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules)
     return (
-        wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES])
+        wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES], pl.col(SIZE).cast(pl.Float64))
         .collect()
         .with_columns(pl.all().exclude("unit_id").fill_nan(None))
         .join(levels, on="unit_id", how="left", maintain_order="left")

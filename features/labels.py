@@ -21,6 +21,7 @@ FEATURE_INFO: dict[str, tuple[str, str, str]] = {
     "sangong_per_staff": ("三公经费(不含购车)/实有人数", "三公 (excl. car purchase) per actual staff", "yuan"),
     "vehicle_cost_per_vehicle": ("公务用车运行维护费/车辆", "vehicle running cost per vehicle", "yuan"),
     "reception_share": ("公务接待费占三公比例", "reception share of 三公", "ratio"),
+    "reception_per_staff": ("公务接待费/实有人数", "reception cost per actual staff", "yuan"),
     "public_funds_per_staff": ("公用经费/实有人数", "公用经费 per actual staff", "yuan"),
     "meeting_per_staff": ("会议费/实有人数", "meeting cost per actual staff", "yuan"),
     "training_per_staff": ("培训费/实有人数", "training cost per actual staff", "yuan"),
@@ -32,6 +33,9 @@ FEATURE_INFO: dict[str, tuple[str, str, str]] = {
 }
 
 FEATURES: list[str] = list(FEATURE_INFO)
+# Not a feature: the unit's size (实有人数), carried in the wide frame so that the scorer
+# can compare costs that do not grow in proportion to staff on the scale they grow with.
+SIZE = "staff_actual"
 
 # Shorthand the report can use: {"sangong_share": ("三公经费占预算比例", "三公 share of budget")}.
 LABELS: dict[str, tuple[str, str]] = {k: (v[0], v[1]) for k, v in FEATURE_INFO.items()}

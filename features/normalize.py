@@ -1,6 +1,6 @@
 """Robust normalisation of features within peer groups (median and MAD).
 
-For each feature and unit, the peer group is the finest level (peer_l0 … peer_l3,
+For each feature and unit, the peer group is the finest level (peer_l0 … peer_l4,
 see features.peers) in which at least ``min_peers`` units state that feature; the
 coarsest level (all units) is the last resort whatever its size.
 
@@ -11,13 +11,20 @@ coarsest level (all units) is the last resort whatever its size.
 
 ``peer_mad`` is the unscaled MAD as computed (it may be 0); ``peer_scale`` is the
 divisor actually used.
+
+``upper_z`` measures only how far *above* its peers a unit is, on the scale of the
+group's own upper half: (value − median) / ((q90 − median) / 1.2816), the distance
+from the median to the 90th percentile read as 1.28 standard deviations (falling back
+to ``peer_scale`` where that distance is 0). Overspending is what oversight looks for,
+and costs are skewed: a group whose upper tail is short (every unit spends about the
+same) makes a unit beyond it stand out, one whose tail is long does not.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from features.labels import FEATURES
+from features.labels import FEATURES, SIZE
 from features.peers import ALL_GROUP, LEVELS, MIN_PEERS
 
 MAD_SCALE = 1.4826  # MAD of a normal distribution → its standard deviation
@@ -34,7 +41,10 @@ LONG_COLUMNS = [
     "robust_z",
     "peer_n",
     "peer_scale",
+    "peer_q90",
+    "upper_z",
 ]
+Q90_Z = 1.2816  # the 90th percentile of a standard normal
 
 
 def robust_z(value: pl.Expr, median: pl.Expr, mad: pl.Expr, mean_ad: pl.Expr) -> pl.Expr:
@@ -50,7 +60,8 @@ def robust_z(value: pl.Expr, median: pl.Expr, mad: pl.Expr, mean_ad: pl.Expr) ->
 
 def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     """Long features: unit_id, feature, value, peer_group, peer_median, peer_mad, robust_z
-    (+ peer_n: units in the group stating the feature; peer_scale: the divisor used).
+    (+ peer_n: units in the group stating the feature; peer_scale: the divisor used;
+    peer_q90: the group's 90th percentile; upper_z, see above).
 
     ``wide`` is ``features.build``'s output. Without the peer_l* columns (a hand-made
     frame), ``peer_group`` alone defines the groups.
@@ -58,7 +69,7 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     feats = [f for f in FEATURES if f in wide.columns] + [
         c
         for c in wide.columns
-        if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", *LEVELS)
+        if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", SIZE, *LEVELS)
     ]
     levels = [lvl for lvl in LEVELS if lvl in wide.columns]
     if not levels:
@@ -75,7 +86,13 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         s = (
             long.filter(pl.col("value").is_not_null() & pl.col(lvl).is_not_null())
             .group_by(keys)
-            .agg(**{f"n{i}": pl.len(), f"med{i}": pl.col("value").median()})
+            .agg(
+                **{
+                    f"n{i}": pl.len(),
+                    f"med{i}": pl.col("value").median(),
+                    f"q90{i}": pl.col("value").quantile(0.9, "linear"),
+                }
+            )
         )
         dev = (
             long.join(s, on=keys, how="inner")
@@ -104,6 +121,7 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         peer_mad=pick("mad"),
         mean_ad=pick("mean"),
         peer_n=pick("n").cast(pl.Int64),
+        peer_q90=pick("q90"),
     )
     scale = (
         pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS)
@@ -111,8 +129,15 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         .when(pl.col("mean_ad") * MEAN_AD_SCALE > _EPS)
         .then(pl.col("mean_ad") * MEAN_AD_SCALE)
     )
+    upper = (pl.col("peer_q90") - pl.col("peer_median")) / Q90_Z
+    upper = pl.when(upper > _EPS).then(upper).otherwise(pl.col("peer_scale"))
     long = long.with_columns(peer_scale=scale).with_columns(
-        robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad"))
+        robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad")),
+        upper_z=pl.when(pl.col("value").is_null())
+        .then(None)
+        .when(upper.is_null())
+        .then(0.0)
+        .otherwise((pl.col("value") - pl.col("peer_median")) / upper),
     )
     order = {f: i for i, f in enumerate(feats)}
     return (

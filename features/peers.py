@@ -3,10 +3,12 @@
 A unit's peers share its dominant 功能 class (the 类 with the largest amount in 表1's
 支出功能科目 column, e.g. 一般公共服务支出, 教育支出, 卫生健康支出) and its kind, read
 from the unit name (镇/乡 → town, 街道 → subdistrict, 学校 → school, 医院 → health,
-局/委/办/中心 → bureau). Where such a group is too small to say what is normal, the
-unit falls back to coarser groups, in this order:
+局/委/办/中心 → bureau), and within schools and health units their sort (幼儿园, 小学,
+中学; 医院, 卫生院, 疾控): a kindergarten's costs per head are not a high school's.
+Where such a group is too small to say what is normal, the unit falls back to coarser
+groups, in this order:
 
-    class·kind  →  kind  →  class  →  全部 (all units)
+    class·sort  →  class·kind  →  kind  →  class  →  全部 (all units)
 
 Everything here is configurable: pass your own ``kind_rules`` / ``min_peers``.
 """
@@ -37,9 +39,20 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "other": ("其他", "other"),
 }
 
+# (kind, sort, regular expression): the sort of a school or health unit, first match wins.
+SORT_RULES: list[tuple[str, str, str]] = [
+    ("school", "幼儿园", r"幼儿园"),
+    ("school", "小学", r"小学|完小|教学点"),
+    ("school", "中学", r"中学|高中|初中"),
+    ("school", "职业学校", r"职业|职教|中专"),
+    ("health", "医院", r"医院"),
+    ("health", "卫生院", r"卫生院|卫生室|社区卫生服务"),
+    ("health", "公共卫生", r"疾控|疾病预防控制|妇幼|卫生监督|血站"),
+]
+
 ALL_GROUP = "全部"
 MIN_PEERS = 8  # a group needs this many units (with the figure) to define "normal"
-LEVELS = ["peer_l0", "peer_l1", "peer_l2", "peer_l3"]  # finest to coarsest
+LEVELS = ["peer_l0", "peer_l1", "peer_l2", "peer_l3", "peer_l4"]  # finest to coarsest
 
 # The standard 功能 classes (类), to name a class from a 7-digit item code when 表1 is missing.
 FUNC_CLASS_NAME: dict[str, str] = {
@@ -72,13 +85,26 @@ FUNC_CLASS_NAME: dict[str, str] = {
 _NUMBERED = r"^\s*\d+\s*[、.．]\s*"
 
 
+def _bare(name: pl.Expr) -> pl.Expr:
+    return name.fill_null("").str.replace_all(r"[(（][^)）]*[)）]", "").str.strip_chars()
+
+
 def kind_expr(name: pl.Expr, kind_rules: list[tuple[str, str]] | None = None) -> pl.Expr:
     """The kind of unit read from its name (an expression over the name column)."""
     rules = KIND_RULES if kind_rules is None else kind_rules
-    clean = name.fill_null("").str.replace_all(r"[(（][^)）]*[)）]", "").str.strip_chars()
+    clean = _bare(name)
     expr = pl.lit(OTHER_KIND)
     for kind, pattern in reversed(rules):
         expr = pl.when(clean.str.contains(pattern)).then(pl.lit(kind)).otherwise(expr)
+    return expr
+
+
+def sort_expr(name: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """The sort of a school or health unit read from its name (null for other kinds)."""
+    clean = _bare(name)
+    expr = pl.lit(None, dtype=pl.String)
+    for k, sort, pattern in reversed(SORT_RULES):
+        expr = pl.when((kind == k) & clean.str.contains(pattern)).then(pl.lit(sort)).otherwise(expr)
     return expr
 
 
@@ -128,7 +154,7 @@ def dominant_class(cells: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
 def unit_levels(
     units: pl.DataFrame, cells: pl.DataFrame, claims: pl.DataFrame, kind_rules: list[tuple[str, str]] | None = None
 ) -> pl.DataFrame:
-    """unit_id, parse_status, peer_kind, peer_class and the levels peer_l0..peer_l3:
+    """unit_id, parse_status, peer_kind, peer_class and the levels peer_l0..peer_l4:
     everything about a unit's peers that the unit's own document decides."""
     zh = {k: v[0] for k, v in KIND_LABELS.items()}
     return (
@@ -138,13 +164,19 @@ def unit_levels(
         .with_columns(
             kind_zh=pl.col("peer_kind").replace_strict(zh, default=pl.col("peer_kind"), return_dtype=pl.String)
         )
+        .with_columns(sort=sort_expr(pl.col("unit_name"), pl.col("peer_kind")))
         .with_columns(
-            peer_l0=pl.when(pl.col("peer_class").is_not_null()).then(
+            peer_l1=pl.when(pl.col("peer_class").is_not_null()).then(
                 pl.format("{}·{}", pl.col("peer_class"), pl.col("kind_zh"))
             ),
-            peer_l1=pl.col("kind_zh"),
-            peer_l2=pl.col("peer_class"),
-            peer_l3=pl.lit(ALL_GROUP),
+            peer_l2=pl.col("kind_zh"),
+            peer_l3=pl.col("peer_class"),
+            peer_l4=pl.lit(ALL_GROUP),
+        )
+        .with_columns(
+            peer_l0=pl.when(pl.col("sort").is_not_null() & pl.col("peer_class").is_not_null())
+            .then(pl.format("{}·{}", pl.col("peer_class"), pl.col("sort")))
+            .otherwise(pl.col("peer_l1"))
         )
         .select("unit_id", "parse_status", "peer_kind", "peer_class", *LEVELS)
     )
@@ -169,6 +201,6 @@ def peer_levels(
     kind_rules: list[tuple[str, str]] | None = None,
     min_peers: int = MIN_PEERS,
 ) -> pl.DataFrame:
-    """unit_id, peer_kind, peer_class, peer_l0..peer_l3 and peer_group."""
+    """unit_id, peer_kind, peer_class, peer_l0..peer_l4 and peer_group."""
     levels = choose_group(unit_levels(units, cells, claims, kind_rules), min_peers)
     return levels.select("unit_id", "peer_kind", "peer_class", *LEVELS, "peer_group")

@@ -60,4 +60,4 @@ def test_evaluate_tiny(tmp_path):
     assert m["out"]["average_precision"] == pytest.approx(1.0)  # u2, u3 have the top two scores
     assert m["out"]["precision_at"]["2"] == 1.0
     text = format_report(m)
-    assert "OUT" in text and "average precision 1.000" in text and "YOY" in text
+    assert "OUT" in text and "average precision of outlier_score 1.000" in text and "YOY" in text

@@ -71,7 +71,8 @@ def test_strong_outlier_ranks_first_and_gets_out001():
     f = out.row(0, named=True)
     assert (f["rule"], f["family"], f["severity"], f["line"]) == ("OUT001", "OUT", "warning", None)
     assert "公务用车运行维护费/车辆" in f["message"] and "同类中位数" in f["evidence"]
-    assert f["stated"].startswith("公务用车运行维护费/车辆 11") and "–" in f["expected"]
+    assert f["stated"].startswith("公务用车运行维护费/车辆 11") and "倍" in f["stated"]
+    assert "同类中位数" in f["expected"] and "九成同类不超过" in f["expected"]
     assert long.columns[:7] == ["unit_id", "feature", "value", "peer_group", "peer_median", "peer_mad", "robust_z"]
     _, _, out_en = score_units(fr, lang="en")
     assert "vehicle running cost per vehicle" in out_en["message"].item()

@@ -34,12 +34,27 @@ from pathlib import Path
 
 from datasets.synthetic import copies as cpy
 from datasets.synthetic.kinds import FUNC_CLASS_NAME, county_names, county_roster
-from datasets.synthetic.model import FUND, GPB, OUTLIER_FEATURES, Unit, build_unit, make_outlier
+from datasets.synthetic.model import (
+    FUND,
+    GPB,
+    GRADED_FEATURES,
+    GRADED_PAIRS,
+    OUTLIER_FEATURES,
+    STRENGTHS,
+    Unit,
+    build_unit,
+    make_graded_outlier,
+    make_outlier,
+)
 from datasets.synthetic.render import END, MARK, Renderer, Style, draw_style, finalize, pct_text, round_div, wan
 
 VERSION = 2  # 2: fund income, the 财政部 template, partial copies, new placeholders (a cached demo is made again)
 FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF")
 OUT_SHARE = 0.03
+# Outliers: blatant (one feature 4-14x its peers') or graded (STRENGTHS times the typical
+# value of one feature or two, labelled with the strength: the subtle-outlier corpus).
+OUTLIER_MODES = ("blatant", "graded")
+PAIR_SHARE = 0.25  # graded outliers with two features pushed at once
 CPY_SHARE = 0.06
 UNITS_PER_COUNTY = 110
 FORMATS = ("txt", "layout", "raw", "pdftotext", "pdf", "xlsx", "html", "docx", "bundle", "mixed")
@@ -463,13 +478,13 @@ def _encode(text: str, rng) -> tuple[bytes, str]:
     return text.encode(enc), enc
 
 
-def _plan(units: int, seed: int, anomaly_share: float) -> dict[int, str]:
+def _plan(units: int, seed: int, anomaly_share: float, out_share: float = OUT_SHARE) -> dict[int, str]:
     """Document index -> 'anomaly' | 'out' | 'cpy' (absent: clean)."""
     rng = random.Random(f"{seed}:plan")
     order = list(range(units))
     rng.shuffle(order)
     n_an = round(units * anomaly_share)
-    n_out = round(units * OUT_SHARE) if anomaly_share > 0 else 0
+    n_out = round(units * out_share) if anomaly_share > 0 else 0
     n_cpy = round(units * CPY_SHARE) if anomaly_share > 0 else 0
     plan = {}
     for i in order[:n_an]:
@@ -488,6 +503,8 @@ def iter_documents(
     counties: int | None = None,
     fmt: str = "txt",
     template: str = "county15",
+    outliers: str = "blatant",
+    outlier_share: float = OUT_SHARE,
 ):
     """Yield (relative path, data, label) for every document, in order.
 
@@ -502,17 +519,23 @@ def iter_documents(
     template: "county15" (the seed's template), "mof" (the 财政部 template, drawn per
     document from its own random stream, so the units, anomalies and other draws are
     those of the county15 corpus) or "mixed" (MOF_SHARE of the documents "mof").
+
+    outliers: "blatant" (one feature far out, as before) or "graded" (one feature or
+    two at 1.5, 2, 3 or 5 times its typical value; the label gives strength and
+    features); outlier_share: the share of documents planted as outliers.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
     if template not in TEMPLATES:
         raise ValueError(f"template must be one of {TEMPLATES}, not {template!r}")
+    if outliers not in OUTLIER_MODES:
+        raise ValueError(f"outliers must be one of {OUTLIER_MODES}, not {outliers!r}")
     if counties is None:
         counties = max(1, round(units / UNITS_PER_COUNTY))
     master = random.Random(f"{seed}:corpus")
     names = county_names(counties, master)
     sizes = [units // counties + (1 if c < units % counties else 0) for c in range(counties)]
-    plan = _plan(units, seed, anomaly_share)
+    plan = _plan(units, seed, anomaly_share, outlier_share)
     deck = FamilyDeck(random.Random(f"{seed}:deck"))
     index = 0
     for county, size in zip(names, sizes):
@@ -558,7 +581,27 @@ def iter_documents(
                 u = build_unit(rng, county, name, kind, year)
                 st = draw_style(rng, year)
                 st.template = _template_of(template, seed, i, name)
-                if role == "out":
+                if role == "out" and outliers == "graded":
+                    # Its own stream, so the document's other draws are a clean one's.
+                    grng = random.Random(f"{seed}:{i}:graded")
+                    pushed = (
+                        grng.choice(GRADED_PAIRS) if grng.random() < PAIR_SHARE else (grng.choice(GRADED_FEATURES),)
+                    )
+                    strength = grng.choice(STRENGTHS)
+                    make_graded_outlier(grng, u, pushed, strength)
+                    anomalies.append(
+                        {
+                            "family": "OUT",
+                            "kind": "+".join(pushed),
+                            "line": None,
+                            "detail": f"consistent document with {' and '.join(f.replace('_', ' ') for f in pushed)} "
+                            f"at {strength:g}x the typical value",
+                            "strength": strength,
+                            "features": list(pushed),
+                            "_key": None,
+                        }
+                    )
+                elif role == "out":
                     feature = rng.choice(OUTLIER_FEATURES)
                     make_outlier(rng, u, feature)
                     anomalies.append(
@@ -842,6 +885,8 @@ def generate_corpus(
     counties: int | None = None,
     fmt: str = "txt",
     template: str = "county15",
+    outliers: str = "blatant",
+    outlier_share: float = OUT_SHARE,
 ) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
@@ -853,7 +898,9 @@ def generate_corpus(
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
     made: set[Path] = set()
-    for rel, data, label in iter_documents(units, seed, anomaly_share, counties, fmt, template):
+    for rel, data, label in iter_documents(
+        units, seed, anomaly_share, counties, fmt, template, outliers, outlier_share
+    ):
         for path, blob in (data if isinstance(data, dict) else {rel: data}).items():
             folder = (out_dir / path).parent
             if folder not in made:
@@ -869,6 +916,9 @@ def generate_corpus(
         generator["shares"] = dict(MIXED_SHARES)
     if template != "county15":  # corpora of the seed's template keep the labels of before
         generator["template"] = template
+    if outliers != "blatant" or outlier_share != OUT_SHARE:  # likewise
+        generator["outliers"] = outliers
+        generator["outlier_share"] = outlier_share
     labels = {"generator": generator, "documents": docs}
     tmp = out_dir / "labels.json.tmp"
     tmp.write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -375,3 +375,51 @@ def _proj_item_name(u: Unit, code: str) -> str:
 
 
 OUTLIER_FEATURES = ("car_run_per_vehicle", "sangong_share", "budget_per_staff", "reception_share")
+
+# Graded outliers (``anomaly generate --outliers graded``): one feature, or two at once,
+# pushed to a stated multiple of its typical value for a unit of that size, the rest of
+# the document left as drawn. The typical values are the medians of build_unit's draws.
+GRADED_FEATURES = ("reception", "vehicle_running", "sangong_share", "budget_per_staff")
+GRADED_PAIRS = (
+    ("reception", "budget_per_staff"),
+    ("vehicle_running", "budget_per_staff"),
+    ("reception", "vehicle_running"),
+)
+STRENGTHS = (1.5, 2.0, 3.0, 5.0)
+TYPICAL_RECEPTION = 16500.0  # median of uniform(3000, 30000), times (1 + actual / 150)
+TYPICAL_CAR_RUN = 16500.0  # per vehicle: median of uniform(8000, 25000)
+
+
+def _typical_reception(u: Unit) -> float:
+    return TYPICAL_RECEPTION * (1 + (u.act_admin + u.act_inst) / 150)
+
+
+def make_graded_outlier(rng, u: Unit, features: tuple[str, ...], strength: float) -> None:
+    """Push each of ``features`` to ``strength`` times its typical value (±5%), prior
+    year alike (a persistent habit, not a one-off), keeping the document consistent."""
+    for feature in features:
+        s = strength * rng.uniform(0.95, 1.05)
+        if feature == "reception":
+            rec = _r100(s * _typical_reception(u))
+            u.sangong["reception"] = (rec, _r100(rec * rng.uniform(0.9, 1.1)))
+        elif feature == "vehicle_running":
+            u.vehicles = max(u.vehicles, 1)
+            cur = _r100(s * TYPICAL_CAR_RUN * u.vehicles)
+            u.sangong["car_run"] = (cur, _r100(cur * rng.uniform(0.9, 1.1)))
+        elif feature == "sangong_share":
+            # Recurring 三公 at s times typical, its parts in their drawn proportions.
+            typical = _typical_reception(u) + TYPICAL_CAR_RUN * u.vehicles
+            rec, run = u.sangong["reception"][0], u.sangong["car_run"][0]
+            f = max(s * typical - u.sangong["abroad"][0], 0) / max(rec + run, 1)
+            for part in ("reception", "car_run"):
+                cur = _r100(u.sangong[part][0] * f)
+                u.sangong[part] = (cur, _r100(cur * rng.uniform(0.9, 1.1)) if cur else 0)
+        elif feature == "budget_per_staff":
+            # A large project on the same staff: the total becomes s times what was drawn.
+            extra = _r100(u.total() * (s - 1))
+            p = u.projects[0]
+            p.fiscal += extra
+            u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra))
+            p.prior += extra
+        else:  # pragma: no cover
+            raise ValueError(feature)
