@@ -204,3 +204,63 @@ def test_generated_corpus_end_to_end(tmp_path):
     copied = {d["file"] for d in labels["documents"] if any(a["kind"] in whole for a in d["anomalies"])}
     found = set(frames["units"].join(cpy, on="unit_id", how="semi")["source_path"].to_list())
     assert all(any(p.endswith(f) for p in found) for f in copied)
+
+
+def _with(specs, i, **changes):
+    s = specs[i]
+    s.update(changes)
+    s["sangong"] = s["reception"] + s["car_run"]
+    s["sangong_prior"] = s["sangong"]
+    return specs
+
+
+def test_spending_far_below_peers_is_not_an_outlier():
+    # Overspending is the lead; a unit spending a tenth of its peers on receptions is not.
+    specs = _with(town_specs(60), 7, reception=1_000.0)
+    scores, _, out = score_units(build_many(specs))
+    assert "u007" not in out["unit_id"].to_list()
+    assert scores.filter(pl.col("unit_id") == "u007")["peer_score"].item() < 0.3
+
+
+def test_three_times_the_peers_reception_is_named_with_multiple_and_group_size():
+    specs = _with(town_specs(60), 7, reception=60_000.0 * 1.0)
+    scores, _, out = score_units(build_many(specs))
+    top = scores.sort("peer_score", descending=True).row(0, named=True)
+    assert top["unit_id"] == "u007" and top["top_feature"] == "reception_per_staff"
+    assert out["unit_id"].to_list() == ["u007"]
+    f = out.row(0, named=True)
+    assert "公务接待费/实有人数" in f["message"] and "60 个" in f["message"]
+    assert "倍" in f["evidence"] and "60 个单位" in f["evidence"]
+    assert 0.5 <= top["peer_score"] < 1.0  # 0.5 exactly at the alarm
+    _, _, out_en = score_units(build_many(specs), lang="en")
+    assert "60 units" in out_en["evidence"].item() and "× the peer median" in out_en["evidence"].item()
+
+
+def test_reception_with_a_fixed_part_is_compared_on_the_scale_it_grows_with():
+    # Reception = a fixed part + a part per head: small units spend more per head.
+    # Nobody is an outlier: after the size fit, no OUT001 and no peer score near the alarm.
+    rnd = random.Random(5)
+    specs = town_specs(80, seed=5)
+    for s in specs:
+        s["actual"] = rnd.choice([6, 8, 10, 60, 120, 200])
+        s["auth"] = s["actual"]
+        s["total"] = round(s["actual"] * rnd.uniform(150_000, 220_000), -2)
+        s["personnel"] = round(s["actual"] * rnd.uniform(110_000, 150_000), -2)
+        s["public"] = round(s["actual"] * rnd.uniform(5_000, 9_000), -2)
+        s["project"] = round(s["total"] * 0.2, -2)
+        s["reception"] = round((15_000 + 150 * s["actual"]) * rnd.uniform(0.85, 1.15), -2)
+        s["sangong"] = s["reception"] + s["car_run"]
+        s["sangong_prior"] = s["sangong"]
+    scores, _, out = score_units(build_many(specs))
+    assert out.height == 0
+    assert scores["peer_score"].max() < 0.5
+
+
+def test_peer_score_orders_pure_outliers_in_the_ranking():
+    specs = _with(town_specs(60), 7, reception=60_000.0)
+    specs = _with(specs, 9, reception=33_000.0)
+    fr = build_many(specs)
+    scores, _, out = score_units(fr)
+    ranking = rank(fr["units"], out.filter(pl.col("unit_id") != "u007"), scores)
+    order = ranking["unit_id"].to_list()
+    assert order.index("u007") == 0 and "peer_score" in ranking.columns

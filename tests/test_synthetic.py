@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 
 from datasets import synthetic
 from datasets.synthetic.kinds import KINDS
-from datasets.synthetic.model import build_unit
+from datasets.synthetic import generate_corpus
+from datasets.synthetic.model import (
+    GRADED_FEATURES,
+    STRENGTHS,
+    TYPICAL_CAR_RUN,
+    TYPICAL_RECEPTION,
+    build_unit,
+    make_graded_outlier,
+)
 from datasets.synthetic.render import fixed, pct_text, wan
 
 MILLI = 1000  # amounts below are integers in 0.001 元
@@ -500,3 +508,32 @@ def test_wan_rounds_half_up(yuan):
 def test_pct_text_rounds_half_up(change, base, dec):
     expected = (Decimal(change) * 100 / Decimal(base)).quantize(Decimal(1).scaleb(-dec), rounding=ROUND_HALF_UP)
     assert pct_text(change, base, dec) == str(expected)
+
+
+@pytest.mark.parametrize("strength", STRENGTHS)
+@pytest.mark.parametrize("feature", GRADED_FEATURES)
+def test_graded_outlier_sits_at_its_labelled_strength(feature, strength):
+    rng = random.Random(f"graded:{feature}:{strength}")
+    u = build_unit(rng, "测试县", "测试县财政局", "finance", 2024)
+    total, staff = u.total(), u.act_admin + u.act_inst
+    make_graded_outlier(rng, u, (feature,), strength)
+    recurring = u.sangong["reception"][0] + u.sangong["car_run"][0] + u.sangong["abroad"][0]
+    got = {
+        "reception": u.sangong["reception"][0] / (TYPICAL_RECEPTION * (1 + staff / 150)),
+        "vehicle_running": u.sangong["car_run"][0] / (TYPICAL_CAR_RUN * u.vehicles),
+        "sangong_share": recurring / (TYPICAL_RECEPTION * (1 + staff / 150) + TYPICAL_CAR_RUN * u.vehicles),
+        "budget_per_staff": u.total() / total,
+    }[feature]
+    assert strength * 0.94 <= got <= strength * 1.06
+    assert sum(a.cur for a in u.allocs) == u.total()  # still one consistent budget
+
+
+def test_graded_corpus_labels_strength_and_features(tmp_path):
+    labels = generate_corpus(tmp_path, units=120, seed=4, outliers="graded", outlier_share=0.1)
+    outs = [a for d in labels["documents"] for a in d["anomalies"] if a["family"] == "OUT"]
+    assert len(outs) == 12
+    assert all(a["strength"] in STRENGTHS and a["kind"] == "+".join(a["features"]) for a in outs)
+    assert labels["generator"]["outliers"] == "graded"
+    plain = generate_corpus(tmp_path / "plain", units=120, seed=4)
+    assert "outliers" not in plain["generator"]
+    assert not any("strength" in a for d in plain["documents"] for a in d["anomalies"])
