@@ -69,7 +69,7 @@ def test_ecod_puts_the_extreme_row_first_and_ignores_missing_cells():
 
     rng = np.random.default_rng(1)
     X = rng.lognormal(size=(300, 3))
-    X[5, 1] = 500.0
+    X[5] = [500.0, 500.0, 500.0]
     X[6, 0] = np.nan
     s = ecod_scores(X)
     assert s.argmax() == 5 and np.isfinite(s).all()
@@ -86,9 +86,7 @@ def test_outlier_metrics_per_strength_and_alarm():
     )
     # u00 (5x) first, u01 (2x) behind one clean unit, u02 (1.5x) last.
     peer = {"u00": 0.9, "u03": 0.6, "u01": 0.5, "u02": 0.0}
-    ranking = pl.DataFrame(
-        {"unit_id": ids, "peer_score": [peer.get(i, 0.1) for i in ids], "outlier_score": [0.5] * 20}
-    )
+    ranking = pl.DataFrame({"unit_id": ids, "peer_score": [peer.get(i, 0.1) for i in ids], "outlier_score": [0.5] * 20})
     findings = pl.DataFrame({"unit_id": ["u00", "u03"], "rule": ["OUT001", "OUT001"]})
     m = outlier_metrics(matched, outs, ranking, None, findings)
     t = m["scorers"]["peer_score"]

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from datasets import synthetic
-from datasets.synthetic.kinds import KINDS
 from datasets.synthetic import generate_corpus
+from datasets.synthetic.kinds import KINDS
 from datasets.synthetic.model import (
     GRADED_FEATURES,
     STRENGTHS,
