@@ -149,7 +149,8 @@ def outlier_metrics(
     alarm = {"clean": int(clean.sum()), "clean_alarmed": int((flag & clean).sum())}
     alarm["clean_share"] = alarm["clean_alarmed"] / alarm["clean"] if alarm["clean"] else None
     alarm["recall"] = {g: float(flag[pos].mean()) if pos.any() else None for g, pos in groups.items()}
-    return {"scorers": table, "by_feature": by_feature, "alarm": alarm}
+    lead_name = "peer_score" if "peer_score" in scorers else "forest"
+    return {"scorers": table, "by_feature": by_feature, "lead": lead_name, "alarm": alarm}
 
 
 def _num(x: float | None, pct: bool = False) -> str:
@@ -170,7 +171,7 @@ def format_outliers(m: dict) -> list[str]:
         lines.append(f"{name:<14}{cells}")
     if m["by_feature"]:
         lines.append(
-            "peer_score per planted feature (strength ≥2x): "
+            f"{m.get('lead', 'peer_score')} per planted feature (strength ≥2x): "
             + ", ".join(f"{k} {_num(v['ap'])} (n {v['n']})" for k, v in m["by_feature"].items())
         )
     a = m["alarm"]
