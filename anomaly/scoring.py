@@ -217,8 +217,8 @@ def score_features(
 
 
 def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The features behind each unit's deviation (upper_z ≥ FEATURE_MIN, largest first,
-    at most EXPLAIN_TOP), with the display figures of ``long``: unit_id, feature,
+    """The features behind each unit's deviation (upper_z ≥ FEATURE_MIN and above the
+    peer median as printed, largest first, at most EXPLAIN_TOP), with the display figures of ``long``: unit_id, feature,
     upper_z, name, value, peer_median, times, peer_group, peer_n, text."""
     labels = {k: (v[1] if lang == "en" else v[0]) for k, v in FEATURE_INFO.items()}
     shown = long.select("unit_id", "feature", "value", "peer_median", "peer_q90", "peer_group", "peer_n")
@@ -226,6 +226,9 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
         dev_long.filter(pl.col("upper_z") >= FEATURE_MIN)
         .select("unit_id", "feature", "upper_z")
         .join(shown, on=["unit_id", "feature"], how="left")
+        # A size-corrected cost can stand out while its plain per-head figure is below
+        # the median (a large unit): naming it "above its peers" would read as false.
+        .filter(pl.col("value") > pl.col("peer_median"))
         .sort(["unit_id", "upper_z", "feature"], descending=[False, True, False])
         .group_by("unit_id", maintain_order=True)
         .head(EXPLAIN_TOP)
