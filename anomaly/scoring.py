@@ -46,7 +46,7 @@ from sklearn.ensemble import IsolationForest
 
 import features as feats
 from anomaly.engine import FINDING_COLUMNS
-from features.labels import FEATURE_INFO, SIZE, format_expr
+from features.labels import DISPUTED, FEATURE_INFO, SIZE, format_expr
 from features.peers import LEVELS
 
 RULE = "OUT001"
@@ -164,8 +164,15 @@ def _size_slope(dev: pl.DataFrame, feature: str) -> float:
 def deviations(wide: pl.DataFrame) -> pl.DataFrame:
     """The scorer's wide frame: unit_id, the peer columns and, per SCORING_FEATURES,
     the log of the unit's value (size-adjusted for SIZE_ADJUSTED); null where the
-    value is missing or not positive."""
-    logs = [pl.when(pl.col(f) > 0).then(pl.col(f).log()).alias(f) for f in SCORING_FEATURES]
+    value is missing or not positive, or rests on figures the unit's own checks
+    dispute (features.build.DISPUTES)."""
+    disputed = (
+        pl.col(DISPUTED).fill_null("").str.split(",") if DISPUTED in wide.columns else pl.lit([], pl.List(pl.String))
+    )
+    logs = [
+        pl.when((pl.col(f) > 0) & ~disputed.list.contains(pl.lit(f))).then(pl.col(f).log()).alias(f)
+        for f in SCORING_FEATURES
+    ]
     size = pl.when(pl.col(SIZE) > 0).then(pl.col(SIZE).log()) if SIZE in wide.columns else pl.lit(None)
     peers = [c for c in ("peer_group", *LEVELS) if c in wide.columns]
     dev = wide.select("unit_id", *peers, *logs, log_size=size.cast(pl.Float64))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from features.labels import FEATURES, SIZE
+from features.labels import DISPUTED, FEATURES, SIZE
 from features.peers import LEVELS, MIN_PEERS, choose_group, unit_levels
 
 ARITH_FAMILIES = ("ARI", "YOY", "SAN", "XTB", "NAR")
@@ -40,6 +40,60 @@ CLAIM_ITEMS = (
     "public_funds",
     "sangong",
 )
+
+
+# Which features rest on the figures a failed check disputes: a unit whose 三公 parts do
+# not add up, or whose staff parts differ from the total, has no reliable 三公 or per-head
+# figure to compare with its peers (its finding is the lead; compared after correction).
+PER_HEAD = (
+    "budget_per_staff",
+    "personnel_cost_per_staff",
+    "sangong_per_staff",
+    "reception_per_staff",
+    "public_funds_per_staff",
+)
+SANGONG = ("sangong_per_staff", "reception_per_staff", "vehicle_cost_per_vehicle", "sangong_share", "reception_share")
+TOTAL = ("budget_per_staff", "project_share", "sangong_share")
+ECONOMIC = ("personnel_cost_per_staff", "project_share")
+DISPUTES: dict[str, tuple[str, ...]] = {
+    "STF001": PER_HEAD,
+    "STF002": PER_HEAD,
+    "SAN001": SANGONG,
+    "NAR008": SANGONG,
+    "NAR005": ("public_funds_per_staff",),
+    "NAR007": ("public_funds_per_staff",),
+    "NAR001": TOTAL,
+    "NAR010": TOTAL,
+    "NAR011": TOTAL,
+    "ARI001": TOTAL,
+    "XTB001": TOTAL,
+    "XTB003": TOTAL,
+    "PRF002": TOTAL,
+    "ARI002": ECONOMIC,
+    "NAR003": ECONOMIC,
+    "NAR004": ECONOMIC,
+    "NAR009": ECONOMIC,
+    "NAR012": ECONOMIC,
+    "UNT001": tuple(dict.fromkeys(PER_HEAD + SANGONG + TOTAL)),  # an amount in the wrong unit: any of them
+}
+
+
+def _disputed(findings: pl.DataFrame | None) -> pl.LazyFrame | None:
+    """unit_id, disputed: the features (comma-separated, sorted) resting on figures the
+    unit's failed checks dispute."""
+    if findings is None or findings.height == 0:
+        return None
+    pairs = pl.DataFrame(
+        [(rule, f) for rule, fs in DISPUTES.items() for f in fs], schema=["rule", "feature"], orient="row"
+    )
+    return (
+        findings.lazy()
+        .select("unit_id", "rule")
+        .unique()
+        .join(pairs.lazy(), on="rule")
+        .group_by("unit_id")
+        .agg(pl.col("feature").unique().sort().str.join(",").alias(DISPUTED))
+    )
 
 
 def _ratio(num: str | pl.Expr, den: str | pl.Expr) -> pl.Expr:
@@ -183,7 +237,7 @@ def build(
 def assign_peers(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     """unit_features' rows (of every unit of the run) with their peer_group chosen."""
     out = choose_group(wide, min_peers)
-    return out.select("unit_id", *FEATURES, SIZE, "peer_group", "peer_kind", "peer_class", *LEVELS)
+    return out.select("unit_id", *FEATURES, SIZE, DISPUTED, "peer_group", "peer_kind", "peer_class", *LEVELS)
 
 
 def unit_features(
@@ -212,6 +266,11 @@ def unit_features(
         .join(_table1_figures(cells), on="unit_id", how="left")
         .join(_total_change(claims), on="unit_id", how="left")
     )
+    disputed = _disputed(findings)
+    if disputed is not None:
+        wide = wide.join(disputed, on="unit_id", how="left")
+    else:
+        wide = wide.with_columns(pl.lit(None, dtype=pl.String).alias(DISPUTED))
     rates = _error_rates(claims, findings, coverage)
     if rates is not None:
         wide = wide.join(rates, on="unit_id", how="left")
@@ -245,8 +304,8 @@ def unit_features(
     )
     levels = unit_levels(units, frames["cells"], frames["claims"], kind_rules=kind_rules)
     return (
-        wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES], pl.col(SIZE).cast(pl.Float64))
+        wide.select("unit_id", *[pl.col(f).cast(pl.Float64) for f in FEATURES], pl.col(SIZE).cast(pl.Float64), DISPUTED)
         .collect()
-        .with_columns(pl.all().exclude("unit_id").fill_nan(None))
+        .with_columns(pl.all().exclude("unit_id", DISPUTED).fill_nan(None))
         .join(levels, on="unit_id", how="left", maintain_order="left")
     )

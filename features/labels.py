@@ -36,6 +36,9 @@ FEATURES: list[str] = list(FEATURE_INFO)
 # Not a feature: the unit's size (实有人数), carried in the wide frame so that the scorer
 # can compare costs that do not grow in proportion to staff on the scale they grow with.
 SIZE = "staff_actual"
+# Not a feature either: the features (comma-separated) whose figures the unit's own
+# checks found inconsistent (features.build.DISPUTES); the scorer leaves them out.
+DISPUTED = "disputed"
 
 # Shorthand the report can use: {"sangong_share": ("三公经费占预算比例", "三公 share of budget")}.
 LABELS: dict[str, tuple[str, str]] = {k: (v[0], v[1]) for k, v in FEATURE_INFO.items()}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from features.labels import FEATURES, SIZE
+from features.labels import DISPUTED, FEATURES, SIZE
 from features.peers import ALL_GROUP, LEVELS, MIN_PEERS
 
 MAD_SCALE = 1.4826  # MAD of a normal distribution → its standard deviation
@@ -69,7 +69,7 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     feats = [f for f in FEATURES if f in wide.columns] + [
         c
         for c in wide.columns
-        if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", SIZE, *LEVELS)
+        if c not in FEATURES and c not in ("unit_id", "peer_group", "peer_kind", "peer_class", SIZE, DISPUTED, *LEVELS)
     ]
     levels = [lvl for lvl in LEVELS if lvl in wide.columns]
     if not levels:

@@ -264,3 +264,27 @@ def test_peer_score_orders_pure_outliers_in_the_ranking():
     ranking = rank(fr["units"], out.filter(pl.col("unit_id") != "u007"), scores)
     order = ranking["unit_id"].to_list()
     assert order.index("u007") == 0 and "peer_score" in ranking.columns
+
+
+def test_figures_the_units_own_checks_dispute_are_not_compared_with_peers():
+    # The same 3x reception, but the unit's 三公 parts do not add up (SAN001): its 三公
+    # figures are the lead, not a peer comparison made from them.
+    specs = _with(town_specs(60), 7, reception=60_000.0)
+    fr = build_many(specs)
+    findings = pl.DataFrame({"unit_id": ["u007"], "rule": ["SAN001"], "family": ["SAN"]})
+    scores, long, out = score_units(fr, findings)
+    assert out.height == 0
+    assert scores.filter(pl.col("unit_id") == "u007")["peer_score"].item() < 0.5
+    # Still shown among its peers (the report's charts), only not scored.
+    shown = long.filter((pl.col("unit_id") == "u007") & (pl.col("feature") == "reception_per_staff"))
+    assert shown["value"].item() == pytest.approx(60_000.0 / specs[7]["actual"])
+
+
+def test_disputes_name_catalog_rules_and_known_features():
+    from anomaly.engine import selected
+    from features.build import DISPUTES
+    from features.labels import FEATURES
+
+    codes = {r.code for r in selected(None, None)}
+    assert set(DISPUTES) <= codes
+    assert all(f in FEATURES for fs in DISPUTES.values() for f in fs)
