@@ -13,7 +13,9 @@ Pipeline (``score_wide``):
    compared on the scale they grow with.
 2. ``upper_z`` within peer groups (features.normalize: the finest group with at least
    ``SCORE_MIN_PEERS`` units stating the figure; median and the distance to the 90th
-   percentile). Only the upper side counts: spending little is not a lead.
+   percentile), each feature then rescaled so that its 95th percentile over the run is
+   a normal's (``calibrated``). Only the upper side counts: spending little is not a
+   lead. A figure the unit's own checks dispute is left out (features.build.DISPUTES).
 3. The isolation forest (``PeerOutlierScorer``: 200 trees, fixed random_state) on those
    upper deviations, clipped to [0, ``Z_CLIP``]: ``outlier_score`` = −score_samples,
    the original paper's s(x) in (0, 1], ≈0.5 for ordinary units.
@@ -63,6 +65,7 @@ SCORING_FEATURES = [
 ]
 SIZE_ADJUSTED = ("sangong_per_staff", "reception_per_staff")
 SCORE_MIN_PEERS = 12  # a 90th percentile needs more peers than a median
+Q95_NORMAL = 1.645
 Z_CLIP = 10.0
 FOREST_WEIGHT = 0.5
 ALARM = 3.3  # deviation at which OUT001 fires (chosen on generated corpora, README)
@@ -180,6 +183,24 @@ def deviations(wide: pl.DataFrame) -> pl.DataFrame:
     return dev.with_columns(
         [(pl.col(f) - slopes[f] * pl.col("log_size")).alias(f) for f in SIZE_ADJUSTED if slopes[f]]
     ).drop("log_size")
+
+
+def calibrated(dev_long: pl.DataFrame) -> pl.DataFrame:
+    """dev_long with each feature's upper_z rescaled so that its 95th percentile over
+    the run's units is a normal's (1.645): a feature whose peer groups are loose (budget
+    per head, with its one-off projects) has longer tails everywhere than a tight one
+    (vehicle running cost per vehicle), and the largest deviation must not be the loose
+    feature's by habit. The factor is kept within [0.5, 2]."""
+    q95 = (
+        dev_long.filter(pl.col("upper_z").is_not_null())
+        .group_by("feature")
+        .agg(factor=(Q95_NORMAL / pl.col("upper_z").quantile(0.95, "linear")).clip(0.5, 2.0))
+    )
+    return (
+        dev_long.join(q95, on="feature", how="left")
+        .with_columns(upper_z=pl.col("upper_z") * pl.col("factor").fill_null(1.0))
+        .drop("factor")
+    )
 
 
 def _matrix(long: pl.DataFrame, unit_ids: list[str], columns: list[str], value: str = "upper_z") -> np.ndarray:
@@ -339,7 +360,7 @@ def score_wide(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
-    dev_long = feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS)
+    dev_long = calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS))
     parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()
     named = _named(dev_long, long, lang)
     explained = named.group_by("unit_id", maintain_order=True).agg(
