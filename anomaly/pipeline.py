@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import time
 from collections.abc import Callable
@@ -13,16 +12,17 @@ from pathlib import Path
 import polars as pl
 
 from anomaly import __version__, history
-from anomaly.copies import copies_from_keys, copy_keys, figure_vectors
-from anomaly.engine import run_rules, selected
+from anomaly.copies import copies_from_keys
+from anomaly.engine import selected
+from anomaly.per_file import RESULTS, _one_thread_each, _results, results_of
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import decisions, with_keys
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
-from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, parse_files, unit_id_of
-from features import assign_peers, unit_features
+from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
+from features import assign_peers
 from reports.excel import write_xlsx
 from reports.files import write_tables
 from reports.html import write_html
@@ -139,13 +139,15 @@ def screen(
 
 
 BATCH = 2000  # files whose results are gathered into one cache segment
-TASK = 1000  # files a worker parses and checks at a time; its frames are dropped after
-RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
+TASK = 1000  # files a worker parses and checks at a time at most; its frames are dropped after
+IN_PROCESS = 64  # this many files to parse or fewer: no worker processes
+MIN_TASK = 100  # files a worker task holds at least (the checks' fixed cost per call)
 _HERE = Path(__file__).resolve().parent
 # The code a unit's results come from: a change to any of it recomputes them.
 RESULT_SOURCES = [
     *PARSER_SOURCES,
     _HERE / "engine.py",
+    _HERE / "per_file.py",
     _HERE / "intervals.py",
     _HERE / "copies.py",
     *(_HERE / "rules").glob("*.py"),
@@ -182,11 +184,16 @@ def unit_results(
                 parts[name].append(frame)
     t = lap("read", t)
     done = len(files) - len(todo)
-    size = max(1, min(TASK, -(-len(todo) // max(1, options.workers))))
+    # A worker costs about half a second to start: a few files are parsed here sooner,
+    # in one task (the checks cost a fixed part per call). With workers, two tasks
+    # each at least, so that no core idles while another finishes a long one.
+    parallel = options.workers > 1 and len(todo) > IN_PROCESS
+    size = max(MIN_TASK, -(-len(todo) // (2 * options.workers))) if parallel else TASK
+    size = min(TASK, size)
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     pool = None
-    if options.workers > 1 and len(tasks) > 1:
+    if parallel and len(tasks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -261,46 +268,3 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
     parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}
     merged = {name: pl.concat([parts[name], new[name]], how="diagonal_relaxed") for name in RESULTS}
     return in_file_order(order, merged)
-
-
-def _one_thread_each() -> None:
-    """Worker set-up: one polars thread per worker process (the processes already use
-    every core; more threads only contend). Runs before the worker imports polars."""
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
-
-
-def results_of(
-    files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
-) -> dict[str, pl.DataFrame]:
-    """Parse and check files, keeping only the per-unit results (runs in a worker)."""
-    return _results(parse_files(files), select, ignore, lang)
-
-
-def _results(
-    frames: dict[str, pl.DataFrame],
-    select: list[str] | None,
-    ignore: list[str] | None,
-    lang: str,
-    lines: pl.DataFrame | None = None,
-) -> dict[str, pl.DataFrame]:
-    """The per-unit results of parsed frames. `lines`: for documents read from several
-    files, where each line came from (unit_id, line, _file, _line, _page, _place); their
-    findings then name that file, line, page and place."""
-    findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
-    if lines is not None and findings.height:
-        located = findings.join(lines, on=["unit_id", "line"], how="left")
-        joined = pl.col("_file").is_not_null()
-        findings = located.with_columns(
-            pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
-            pl.col("_line").fill_null(pl.col("line")).alias("line"),
-            pl.when(joined).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
-            pl.when(joined).then(pl.col("_place")).otherwise(pl.col("place")).alias("place"),
-        ).drop("_file", "_line", "_page", "_place")
-    return {
-        "units": frames["units"],
-        "findings": findings,
-        "coverage": coverage,
-        "wide": unit_features(frames, findings, coverage),
-        "vectors": figure_vectors(frames),
-        "paragraphs": copy_keys(frames),
-    }

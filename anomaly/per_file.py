@@ -1,0 +1,64 @@
+"""The per-file stage of a screen: what each file decides on its own (parse, checks,
+features and copy keys), run in worker processes.
+
+Workers import this module and what it needs, not the rest of the pipeline: the
+scorer (scikit-learn) and the report writers are the client's, and importing them in
+every worker cost each one most of a second at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from anomaly.copies import copy_keys, figure_vectors
+from anomaly.engine import run_rules
+from datasets.corpus import parse_files
+from features import unit_features
+
+RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
+
+
+def _one_thread_each() -> None:
+    """Worker set-up: one polars thread per worker process (the processes already use
+    every core; more threads only contend). Runs before the worker imports polars."""
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+
+def results_of(
+    files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
+) -> dict[str, pl.DataFrame]:
+    """Parse and check files, keeping only the per-unit results (runs in a worker)."""
+    return _results(parse_files(files), select, ignore, lang)
+
+
+def _results(
+    frames: dict[str, pl.DataFrame],
+    select: list[str] | None,
+    ignore: list[str] | None,
+    lang: str,
+    lines: pl.DataFrame | None = None,
+) -> dict[str, pl.DataFrame]:
+    """The per-unit results of parsed frames. `lines`: for documents read from several
+    files, where each line came from (unit_id, line, _file, _line, _page, _place); their
+    findings then name that file, line, page and place."""
+    findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
+    if lines is not None and findings.height:
+        located = findings.join(lines, on=["unit_id", "line"], how="left")
+        joined = pl.col("_file").is_not_null()
+        findings = located.with_columns(
+            pl.col("_file").fill_null(pl.col("source_path")).alias("source_path"),
+            pl.col("_line").fill_null(pl.col("line")).alias("line"),
+            pl.when(joined).then(pl.col("_page")).otherwise(pl.col("page")).alias("page"),
+            pl.when(joined).then(pl.col("_place")).otherwise(pl.col("place")).alias("place"),
+        ).drop("_file", "_line", "_page", "_place")
+    return {
+        "units": frames["units"],
+        "findings": findings,
+        "coverage": coverage,
+        "wide": unit_features(frames, findings, coverage),
+        "vectors": figure_vectors(frames),
+        "paragraphs": copy_keys(frames),
+    }
