@@ -112,6 +112,13 @@ class _Progress:
     default=None,
     help="Analysts' decisions (default: OUT/triage.sqlite; see `anomaly triage`).",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the per-file stage on a Dask distributed cluster (e.g. tcp://host:8786; pip install 'anomaly[cluster]'). "
+    "Workers read the inputs by absolute path from a filesystem they share with this machine.",
+)
 def screen(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -122,6 +129,7 @@ def screen(
     cache_dir: Path | None,
     no_cache: bool,
     triage_db: Path | None,
+    cluster: str | None,
 ) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
@@ -150,6 +158,8 @@ def screen(
             + str(demo)
         )
         inputs = (demo,)
+    if cluster:  # workers on other machines find the files by absolute path
+        inputs = tuple(Path(os.path.abspath(p)) for p in inputs)
     files = discover(inputs)
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
@@ -160,7 +170,8 @@ def screen(
         workers=workers or os.cpu_count() or 1,
         cache_dir=None if no_cache else (cache_dir or out_dir / ".anomaly-cache"),
         triage_db=triage_db,
-        extra={"inputs": [str(p) for p in inputs], "out": str(out_dir)},
+        cluster=cluster,
+        extra={"inputs": [str(p) for p in inputs], "out": str(out_dir), "cluster": cluster},
     )
     run = run_screen(files, out_dir, options, progress=_Progress(len(files), lang))
     for line in summary_lines(run, out_dir):

@@ -15,7 +15,7 @@ import polars as pl
 
 from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
-from datasets.corpus import parse_files
+from datasets.corpus import collect, failed_doc, parse_files
 from features import unit_features
 
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
@@ -32,6 +32,13 @@ def results_of(
 ) -> dict[str, pl.DataFrame]:
     """Parse and check files, keeping only the per-unit results (runs in a worker)."""
     return _results(parse_files(files), select, ignore, lang)
+
+
+def failed_results(
+    path: Path, reason: str, select: list[str] | None, ignore: list[str] | None, lang: str
+) -> dict[str, pl.DataFrame]:
+    """The per-unit results of a file no worker could read (it crashed them)."""
+    return _results(collect([failed_doc(path, reason)]), select, ignore, lang)
 
 
 def _results(

@@ -37,6 +37,7 @@ class Options:
     workers: int = 1
     cache_dir: Path | None = None
     triage_db: Path | None = None  # default OUT/triage.sqlite
+    cluster: str | None = None  # a Dask scheduler's address: the per-file stage runs there
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
 
@@ -187,13 +188,20 @@ def unit_results(
     # A worker costs about half a second to start: a few files are parsed here sooner,
     # in one task (the checks cost a fixed part per call). With workers, two tasks
     # each at least, so that no core idles while another finishes a long one.
-    parallel = options.workers > 1 and len(todo) > IN_PROCESS
-    size = max(MIN_TASK, -(-len(todo) // (2 * options.workers))) if parallel else TASK
+    client = None
+    workers = options.workers
+    if options.cluster and todo:
+        from anomaly.cluster import cluster_threads, connect
+
+        client = connect(options.cluster)
+        workers = cluster_threads(client)
+    parallel = client is not None or (workers > 1 and len(todo) > IN_PROCESS)
+    size = max(MIN_TASK, -(-len(todo) // (2 * workers))) if parallel else TASK
     size = min(TASK, size)
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     pool = None
-    if parallel and len(tasks) > 1:
+    if client is None and parallel and len(tasks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -203,7 +211,12 @@ def unit_results(
         )
     try:
         pending: list[dict[str, pl.DataFrame]] = []
-        results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
+        if client is not None:
+            from anomaly.cluster import results_on_cluster
+
+            results = results_on_cluster(client, tasks, options.select, options.ignore, options.lang)
+        else:
+            results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
         for n, (task, result) in enumerate(zip(tasks, results), 1):
             pending.append(result)
             done += len(task)
@@ -220,6 +233,8 @@ def unit_results(
     finally:
         if pool is not None:
             pool.shutdown()
+        if client is not None:
+            client.close()
     out = in_file_order(ids, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
     if cache is not None:  # so that tomorrow's run reads only the files that changed
         save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())

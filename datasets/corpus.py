@@ -23,22 +23,33 @@ def unit_id_of(path: Path) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
+def failed_doc(path: Path, reason: str) -> dict:
+    """The document of a file that could not be read, with the reason."""
+    return {
+        "unit": {
+            "parse_status": "failed",
+            "parse_error": reason,
+            "unit_id": unit_id_of(path),
+            "source_path": str(path),
+            "source_files": [str(path)],
+            "content_sha1": None,
+        },
+        "claims": [],
+        "cells": {},
+        "toc": [],
+        "marks": [],
+        "pages": [],
+        "places": [],
+    }
+
+
 def parse_one(path: Path) -> dict:
     """A parsed document with unit_id and source_path set; never raises."""
     try:
         doc = parse_path(path)
     except Exception as exc:  # a parser bug must not stop the run: report it on the file
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        doc = {
-            "unit": {"parse_status": "failed", "parse_error": f"解析出错 / parser error: {detail}"},
-            "claims": [],
-            "cells": {},
-            "toc": [],
-            "marks": [],
-            "pages": [],
-            "places": [],
-            "sha1": None,
-        }
+        return failed_doc(path, f"解析出错 / parser error: {detail}")
     uid = unit_id_of(path)
     doc["unit"].update(unit_id=uid, source_path=str(path), source_files=[str(path)], content_sha1=doc.pop("sha1", None))
     return doc

@@ -1,0 +1,118 @@
+"""The per-file stage on a real Dask cluster (LocalCluster, two worker processes): the
+same outputs as a local run, byte for byte, also when a worker dies mid-run; a file
+that crashes every worker that reads it is reported failed and the run goes on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip(
+    "distributed", reason="Dask distributed not installed (pip install 'anomaly[cluster]')"
+)
+
+from anomaly.pipeline import Options, screen  # noqa: E402
+from datasets.read import discover  # noqa: E402
+from datasets.synthetic import generate_corpus  # noqa: E402
+
+COMPARED = ["units.parquet", "findings.parquet", "findings.csv", "coverage.parquet", "ranking.csv", "features.parquet"]
+
+
+class DieOnce(distributed.WorkerPlugin):
+    """The first task any worker starts kills that worker (once in the whole run)."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def setup(self, worker):
+        import anomaly.per_file as per_file
+
+        real, marker = per_file.results_of, self.marker
+
+        def results_of(files, *args, **kwargs):
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                return real(files, *args, **kwargs)
+            os._exit(1)
+
+        per_file.results_of = results_of
+
+
+class CrashOn(distributed.WorkerPlugin):
+    """Any task holding a file of this name kills its worker, every time."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def setup(self, worker):
+        import anomaly.per_file as per_file
+
+        real, name = per_file.results_of, self.name
+
+        def results_of(files, *args, **kwargs):
+            if any(Path(f).name == name for f in files):
+                os._exit(1)
+            return real(files, *args, **kwargs)
+
+        per_file.results_of = results_of
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cluster") / "in"
+    generate_corpus(folder, units=120, seed=8)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_run(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cluster") / "local"
+    screen(discover([corpus]), out, Options(workers=1))
+    return out
+
+
+@pytest.fixture
+def cluster():
+    import dask
+
+    # One retry after a worker death, so the crash test runs in seconds.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+            yield c
+
+
+def _same_outputs(a: Path, b: Path) -> None:
+    for name in COMPARED:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_cluster_run_equals_local_run(corpus, local_run, cluster, tmp_path):
+    out = tmp_path / "cluster"
+    run = screen(discover([corpus]), out, Options(cluster=cluster.scheduler_address))
+    assert run.manifest["failed"] == 0
+    _same_outputs(local_run, out)
+
+
+def test_a_worker_dying_mid_run_loses_nothing(corpus, local_run, cluster, tmp_path):
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.register_plugin(DieOnce(str(tmp_path / "died")))
+    out = tmp_path / "cluster"
+    screen(discover([corpus]), out, Options(cluster=cluster.scheduler_address))
+    assert (tmp_path / "died").exists()  # a worker did die
+    _same_outputs(local_run, out)
+
+
+def test_a_file_that_crashes_workers_is_failed_and_the_rest_read(corpus, cluster, tmp_path):
+    files = discover([corpus])
+    bad = tmp_path / "crash.txt"
+    bad.write_bytes(files[0].read_bytes())
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.register_plugin(CrashOn("crash.txt"))
+    run = screen([*files[:20], bad], tmp_path / "out", Options(cluster=cluster.scheduler_address))
+    units = run.units
+    row = units.filter(units["source_path"] == str(bad)).row(0, named=True)
+    assert row["parse_status"] == "failed" and "crashed" in row["parse_error"]
+    assert units.height == 21 and run.manifest["failed"] == 1
