@@ -321,20 +321,23 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
 
 def _excerpts(f: pl.DataFrame) -> tuple[list, pl.DataFrame]:
     """The source lines around the evidence of the top units' findings: (excerpts, ``f``
-    with ``ex``, the index of its excerpt). Findings on the same line share one."""
+    with ``ex``, the index of its excerpt). Findings on the same line quoting the same
+    figure share one."""
     wanted = (
         f.select("source_path", "line", "stated", "uidx")
         .filter((pl.col("uidx") < EXCERPT_UNITS) & pl.col("line").is_not_null())
-        .unique(["source_path", "line"], keep="first", maintain_order=True)
+        .unique(["source_path", "line", "stated"], keep="first", maintain_order=True)
     )
     got = excerpts(wanted.select("source_path", "line", "stated").rows())
-    kept = [(p, ln, e) for (p, ln), e in zip(wanted.select("source_path", "line").rows(), got) if e]
+    keys = wanted.select("source_path", "line", "stated").rows()
+    kept = [(k, e) for k, e in zip(keys, got) if e]
     index = pl.DataFrame(
-        {"source_path": [k[0] for k in kept], "line": [k[1] for k in kept], "ex": list(range(len(kept)))},
-        schema={"source_path": pl.String, "line": pl.Int64, "ex": pl.Int64},
+        [(*k, i) for i, (k, _) in enumerate(kept)],
+        schema={"source_path": pl.String, "line": pl.Int64, "stated": pl.String, "ex": pl.Int64},
+        orient="row",
     )
-    f = f.join(index, on=["source_path", "line"], how="left", maintain_order="left")
-    return [[e[0], e[1]] for _, _, e in kept], f
+    f = f.join(index, on=["source_path", "line", "stated"], how="left", maintain_order="left", nulls_equal=True)
+    return [[e[0], e[1]] for _, e in kept], f
 
 
 def _rule_docs(codes: list[str], lang: str) -> dict[str, str]:

@@ -19,7 +19,8 @@ from datasets.read import read_document
 RADIUS = 3  # lines shown above and below the evidence's line
 EXCERPT_UNITS = 1000  # top-ranked units whose findings get source lines
 MAX_FILE_BYTES = 5_000_000
-LINE_CHARS = 160
+LINE_CHARS = 160  # a line around the evidence's
+HIT_CHARS = 400  # the evidence's own line, around its figure (a whole paragraph is often one line)
 BUDGET_S = 20.0  # seconds for all of a report's excerpts; the rest go without
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -45,7 +46,7 @@ def excerpts(
             continue
         first = max(1, line - RADIUS)
         last = min(len(lines), line + RADIUS)
-        out.append((first, [cut(lines[k - 1], stated if k == line else None) for k in range(first, last + 1)]))
+        out.append((first, [cut(lines[k - 1], (stated or "") if k == line else None) for k in range(first, last + 1)]))
     return out
 
 
@@ -61,13 +62,15 @@ def _lines(path: str) -> list[str] | None:
 
 
 def cut(line: str, stated: str | None = None) -> str:
-    """``line`` cut to LINE_CHARS characters, around the stated figure where it is on it."""
+    """``line`` cut to LINE_CHARS characters, or HIT_CHARS around the stated figure
+    where it is the evidence's line (``stated`` given)."""
     line = line.rstrip()
-    if len(line) <= LINE_CHARS:
+    size = LINE_CHARS if stated is None else HIT_CHARS
+    if len(line) <= size:
         return line
     at = 0
     figure = _NUMBER.search(stated or "")
     if figure and figure.group() in line:
-        at = max(0, line.index(figure.group()) - LINE_CHARS // 2)
-    at = min(at, len(line) - LINE_CHARS)
-    return ("…" if at else "") + line[at : at + LINE_CHARS] + ("…" if at + LINE_CHARS < len(line) else "")
+        at = max(0, line.index(figure.group()) - size // 2)
+    at = min(at, len(line) - size)
+    return ("…" if at else "") + line[at : at + size] + ("…" if at + size < len(line) else "")
