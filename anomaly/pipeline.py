@@ -23,6 +23,7 @@ from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
 from features import assign_peers
+from features.peers import LEVELS
 from reports.excel import write_xlsx
 from reports.files import write_tables
 from reports.html import write_html
@@ -125,6 +126,7 @@ def screen(
         features=features,
         manifest=manifest,
         lang=options.lang,
+        peers=wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns]),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages

@@ -25,7 +25,10 @@ from pathlib import Path
 
 import polars as pl
 
+from anomaly.engine import describe
+from features.labels import FEATURE_INFO
 from features.labels import label as feature_label
+from features.peers import KIND_LABELS, LEVELS, kind_expr
 from reports.evidence import report_crops
 from reports.files import write_atomic
 from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, t
@@ -40,8 +43,13 @@ from reports.model import (
     ReportInput,
     conform,
 )
+from reports.source_lines import EXCERPT_UNITS, excerpts
 
 TOP_FEATURES = 4  # charts per unit
+# The county (or district) a unit belongs to, read from the start of its name: 清河县财政局.
+COUNTY = r"^((?:[^省市县区旗]{1,7}省)?(?:[^省市县区旗]{1,7}市)?[^省市县区旗]{1,7}?(?:自治县|县|区|旗|市))"
+# A path in a CPY finding's evidence names the other unit's file.
+_OTHER_PATH = r"([^\s「」（）()：:；;，,]+\.(?:txt|md|pdf|xlsx|xls|html|htm|docx))"
 DIST_POINTS = 41  # peer values kept per (peer group, feature): all of them, or this many quantiles
 FIGURE_COLUMNS = [
     "total_budget_yuan",
@@ -81,6 +89,14 @@ def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CR
         elapsed_s=meta.get("elapsed_s", "—"),
         version=meta.get("version", "—"),
     )
+    # The page shows the start time in the reader's time zone (the script fills it in).
+    template = t(
+        lang,
+        "generated",
+        started_at="{started_at}",
+        elapsed_s=meta.get("elapsed_s", "—"),
+        version=meta.get("version", "—"),
+    )
     esc = html.escape
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
@@ -96,8 +112,8 @@ def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CR
 <body>
 <header class="top">
 <h1>{esc(t(lang, "title"))}</h1>
-<span class="meta">{esc(generated)}</span>
-<nav><a href="#overview">{esc(t(lang, "overview"))}</a><a href="#ranking">{esc(t(lang, "ranking"))}</a><a href="#failed">{esc(t(lang, "failed_units"))}</a></nav>
+<span class="meta" id="generated" data-template="{esc(template)}">{esc(generated)}</span>
+<nav><a href="#start">{esc(t(lang, "start_here"))}</a><a href="#ranking">{esc(t(lang, "ranking"))}</a><a href="#overview">{esc(t(lang, "overview"))}</a><a href="#failed">{esc(t(lang, "failed_units"))}</a></nav>
 </header>
 <main id="app"><noscript>{esc(t(lang, "noscript"))}</noscript></main>
 <script type="application/json" id="report-data">{data}</script>
@@ -181,6 +197,7 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
     features = conform(run.features, FEATURES_COLUMNS)
 
     units = _unit_rows(units_in, findings, ranking, coverage, features)
+    units = units.with_columns(_county(), _kind(units, run.peers, lang))
     paged = set(findings.filter(pl.col("page").is_not_null())["unit_id"])
     units = units.with_columns(
         source_href=pl.Series(
@@ -214,15 +231,24 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
     )
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
     crops = _crops(f, crop_units)
+    f = f.with_columns(other=_other_unit(f, units))
+    excerpt_rows, f = _excerpts(f)
     # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
     f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
-    feature_rows, feature_names, dists = _feature_rows(features, uidx, lang)
+    feature_rows, feature_names, feature_kinds, dists = _feature_rows(features, uidx, run.peers, lang)
 
-    fam_counts = findings.group_by("family").len().sort(["len", "family"], descending=[True, False])
-    sev_counts = findings.group_by("severity").len()
+    # Counts leave out what analysts dismissed: the page shows their decisions.
+    active = (
+        findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
+        if "triage" in findings.columns
+        else findings
+    )
+    fam_counts = active.group_by("family").len().sort(["len", "family"], descending=[True, False])
+    sev_counts = active.group_by("severity").len()
     cov_counts = coverage.group_by("outcome").len()
     status_counts = units.group_by("parse_status").len()
+    meta = run.manifest or {}
 
     unit_cols = units.columns
     return {
@@ -231,21 +257,99 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
         "cols": COLUMNS[lang],
         "families": FAMILIES[lang],
         "feature_names": feature_names,
+        "feature_kinds": feature_kinds,
         "figure_cols": FIGURE_COLUMNS,
+        "started_at": meta.get("started_at"),
+        "excerpt_units": EXCERPT_UNITS,
         "overview": {
             "units": units.height,
             "status": dict(status_counts.rows()),
-            "findings": findings.height,
+            "findings": active.height,
+            "dismissed": findings.height - active.height,
             "families": [list(r) for r in fam_counts.rows()],
             "severity": dict(sev_counts.rows()),
             "coverage": dict(cov_counts.rows()),
+            "previous_run": (meta.get("changes") or {}).get("previous_run"),
         },
         "units": {"cols": unit_cols, "rows": _clean_floats(units).rows()},
         "findings": {"cols": f.columns, "rows": f.rows()},
+        "rules": _rule_docs(findings["rule"].unique().to_list(), lang),
+        "excerpts": excerpt_rows,
         "crops": crops,
         "features": {"rows": feature_rows},
         "dists": dists,
     }
+
+
+def _county() -> pl.Expr:
+    """The county or district at the start of the unit's name (清河县财政局 → 清河县)."""
+    return pl.col("unit_name").str.extract(COUNTY, 1).alias("county")
+
+
+def _kind(units: pl.DataFrame, peers: pl.DataFrame | None, lang: str) -> pl.Expr:
+    """The kind of department (the peers' kind: 乡镇, 学校, 局委办…), from the scorer's
+    peer levels where given, else read from the name the way the scorer reads it."""
+    labels = {k: v[1] if lang == "en" else v[0] for k, v in KIND_LABELS.items()}
+    kinds = kind_expr(pl.col("unit_name"))
+    if peers is not None and "peer_kind" in peers.columns:
+        given = dict(peers.select("unit_id", "peer_kind").unique("unit_id").rows())
+        kinds = pl.col("unit_id").replace_strict(given, default=kinds, return_dtype=pl.String)
+    return (
+        pl.when(pl.col("unit_name").is_not_null())
+        .then(kinds.replace_strict(labels, default=kinds, return_dtype=pl.String))
+        .alias("kind")
+    )
+
+
+def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
+    """For a CPY finding, the order (uidx) of the unit it names: by the file its evidence
+    names, else by the other unit's name it states."""
+    paths = units.select(pl.col("source_path"), pl.col("order")).filter(pl.col("source_path").is_not_null())
+    by_path = dict(paths.unique("source_path").rows())
+    names = (
+        units.filter(pl.col("unit_name").is_not_null()).group_by("unit_name").agg(pl.col("order").first(), n=pl.len())
+    )
+    by_name = dict(names.filter(pl.col("n") == 1).select("unit_name", "order").rows())
+    cpy = pl.col("family") == "CPY"
+    path = pl.col("evidence").str.extract(_OTHER_PATH, 1)
+    found = pl.coalesce(
+        path.replace_strict(by_path, default=None, return_dtype=pl.Int64),
+        pl.col("stated").replace_strict(by_name, default=None, return_dtype=pl.Int64),
+    )
+    return pl.when(cpy & (found != pl.col("uidx"))).then(found).alias("other")
+
+
+def _excerpts(f: pl.DataFrame) -> tuple[list, pl.DataFrame]:
+    """The source lines around the evidence of the top units' findings: (excerpts, ``f``
+    with ``ex``, the index of its excerpt). Findings on the same line quoting the same
+    figure share one."""
+    wanted = (
+        f.select("source_path", "line", "stated", "uidx")
+        .filter((pl.col("uidx") < EXCERPT_UNITS) & pl.col("line").is_not_null())
+        .unique(["source_path", "line", "stated"], keep="first", maintain_order=True)
+    )
+    got = excerpts(wanted.select("source_path", "line", "stated").rows())
+    keys = wanted.select("source_path", "line", "stated").rows()
+    kept = [(k, e) for k, e in zip(keys, got) if e]
+    index = pl.DataFrame(
+        [(*k, i) for i, (k, _) in enumerate(kept)],
+        schema={"source_path": pl.String, "line": pl.Int64, "stated": pl.String, "ex": pl.Int64},
+        orient="row",
+    )
+    f = f.join(index, on=["source_path", "line", "stated"], how="left", maintain_order="left", nulls_equal=True)
+    return [[e[0], e[1]] for _, e in kept], f
+
+
+def _rule_docs(codes: list[str], lang: str) -> dict[str, str]:
+    """The catalog's explanation (`anomaly rules CODE`) of each rule in the findings."""
+    docs = {}
+    for code in sorted(c for c in codes if c):
+        try:
+            head, _, rest = describe(code, lang).partition("\n")
+            docs[code] = head + "\n" + rest.partition("\n")[2].strip("\n")  # without the ==== underline
+        except KeyError:  # a rule this version's catalog does not have
+            continue
+    return docs
 
 
 def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
@@ -326,32 +430,50 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
     return out.select(keep)
 
 
-def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, lang: str):
-    """Each unit's top features by |robust_z|, and the peer distributions they are drawn against.
+def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFrame | None, lang: str):
+    """Each unit's top features (furthest above their peers), and the peer distributions
+    they are drawn against.
 
-    Returns (rows, feature labels, dists): a row is [uidx, feature index, value,
-    peer median, peer MAD, robust z, dist index]; a dist is [n peers, sorted values]
-    with at most DIST_POINTS values (evenly spaced quantiles for large groups).
+    Returns (rows, feature labels, feature kinds, dists): a row is [uidx, feature index,
+    value, peer median, peer MAD, robust z, dist index, peer q90, peer n, peer group]; a
+    dist is [n peers, sorted values] with at most DIST_POINTS values (evenly spaced
+    quantiles for large groups). A feature's peer group may be a coarser one than the
+    unit's own (too few peers state the figure): its distribution is then that group's,
+    every unit in it at any level (``peers``: the scorer's peer levels), so the chart shows
+    the units the median came from.
     """
-    feats = _clean_floats(features.select(*FEATURES_COLUMNS))
+    extra = [c for c in ("peer_q90", "peer_n", "upper_z") if c in features.columns]
+    feats = _clean_floats(features.select(*FEATURES_COLUMNS, *extra))
+    for c in ("peer_q90", "peer_n", "upper_z"):
+        if c not in feats.columns:
+            feats = feats.with_columns(pl.lit(None, pl.Float64).alias(c))
     if feats.height == 0:
-        return [], [], []
+        return [], [], [], []
+    # Furthest above the peers first (overspending is the lead), else furthest either way.
+    strength = pl.coalesce(pl.col("upper_z"), pl.col("robust_z").abs())
     top = (
         feats.filter(pl.col("robust_z").is_not_null() & pl.col("value").is_not_null())
-        .with_columns(_r=pl.col("robust_z").abs().rank("ordinal", descending=True).over("unit_id"))
+        .with_columns(_r=strength.rank("ordinal", descending=True).over("unit_id"))
         .filter(pl.col("_r") <= TOP_FEATURES)
         .join(uidx, on="unit_id", how="inner")
         .sort(["uidx", "_r"])
     )
     names = sorted(top["feature"].unique().to_list())
     labels = [feature_label(n, lang) for n in names]
-    needed = top.select("peer_group", "feature").unique()
+    kinds = [FEATURE_INFO.get(n, ("", "", "count"))[2] for n in names]
+    needed = top.select("peer_group", "feature").unique().filter(pl.col("peer_group").is_not_null())
+    if peers is not None and all(lvl in peers.columns for lvl in LEVELS):
+        members = peers.unpivot(index="unit_id", on=LEVELS, value_name="peer_group").select("unit_id", "peer_group")
+    else:
+        members = feats.select("unit_id", "peer_group")
+    members = members.filter(pl.col("peer_group").is_not_null()).unique()
     groups = (
-        feats.join(needed, on=["peer_group", "feature"], how="semi", nulls_equal=True)
+        needed.join(members, on="peer_group", how="inner")
+        .join(feats.select("unit_id", "feature", "value"), on=["unit_id", "feature"], how="inner")
         .filter(pl.col("value").is_not_null())
         .group_by("peer_group", "feature")
         .agg(pl.col("value").sort().alias("values"))
-        .sort("peer_group", "feature", nulls_last=True)
+        .sort("peer_group", "feature")
     )
     dists, dist_index = [], {}
     for group, feature, values in groups.rows():
@@ -362,9 +484,9 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, lang: str):
         dists.append([n, [float(f"{v:.4g}") for v in values]])
     name_index = {n: i for i, n in enumerate(names)}
     rows = [
-        [u, name_index[f], v, med, mad, z, dist_index.get((g, f))]
-        for u, f, v, med, mad, z, g in top.select(
-            "uidx", "feature", "value", "peer_median", "peer_mad", "robust_z", "peer_group"
+        [u, name_index[f], v, med, mad, z, dist_index.get((g, f)), q90, n, g]
+        for u, f, v, med, mad, z, g, q90, n in top.select(
+            "uidx", "feature", "value", "peer_median", "peer_mad", "robust_z", "peer_group", "peer_q90", "peer_n"
         ).rows()
     ]
-    return rows, labels, dists
+    return rows, labels, kinds, dists

@@ -68,6 +68,9 @@ class ReportInput:
     features: pl.DataFrame  # long: unit_id, feature, value, peer_group, peer_median, peer_mad, robust_z
     manifest: dict = field(default_factory=dict)
     lang: str = "zh"
+    # The scorer's peer levels (unit_id, peer_kind, peer_class, peer_l0..peer_l4), so the
+    # report draws a unit among the units its peer median came from; optional.
+    peers: pl.DataFrame | None = None
 
 
 def conform(frame: pl.DataFrame | None, columns: dict) -> pl.DataFrame:

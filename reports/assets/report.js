@@ -1,13 +1,17 @@
 /* Renders the screening report from the JSON embedded in #report-data.
- * All data text goes through textContent / createTextNode, never through HTML parsing. */
+ * All data text goes through textContent / createTextNode, never through HTML parsing.
+ * The list's filters live in the address (#fam=PCT&sev=error&…), so a reload or a
+ * shared link opens the same list; #unit=ID (with the filters) opens one unit. */
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("report-data").textContent);
-  var T = D.t, COLS = D.cols, FAM = D.families, FEAT = D.feature_names;
-  var PAGE = 50;
+  var T = D.t, COLS = D.cols, FAM = D.families, FEAT = D.feature_names, FKIND = D.feature_kinds || [];
+  var PAGE = 50, MIN_CHART_PEERS = 5, TOP_LEADS = 5;
   var SEVS = ["error", "warning", "info"];
+  var TRIAGE = ["undecided", "confirmed", "dismissed"];
   var OUTCOMES = ["pass", "fail", "not_applicable", "insufficient_data", "error"];
   var OUTCOME_COLORS = { pass: "#2e7d32", fail: "#c62828", not_applicable: "#9aa5b1", insufficient_data: "#e0a100", error: "#6a1b9a" };
+  var MONEY_COLS = { total_budget_yuan: 1, sangong_total_yuan: 1, sangong_prior_yuan: 1 };
 
   // ---- small helpers -------------------------------------------------------
   function t(key, vals) {
@@ -46,7 +50,26 @@
     var opts = a >= 1000 ? { maximumFractionDigits: 2 } : { maximumSignificantDigits: digits || 4 };
     return v.toLocaleString(LOCALE, opts);
   }
-  function unitHref(id) { return "#unit=" + encodeURIComponent(id); }
+  // Money: 万元 with two decimals (the disclosures' own habit), thousands separated.
+  function money(yuan, decimals) {
+    if (yuan === null || yuan === undefined) return t("none");
+    var d = decimals === undefined ? 2 : decimals;
+    return t("money", { v: (yuan / 1e4).toLocaleString(LOCALE, { minimumFractionDigits: d, maximumFractionDigits: d }) });
+  }
+  // A feature's value as the reasons print it: money in 万元, shares and changes in %.
+  function featValue(v, kind) {
+    if (v === null || v === undefined) return t("none");
+    if (kind === "yuan") return money(v);
+    if (kind === "ratio") return (v * 100).toLocaleString(LOCALE, { maximumFractionDigits: 1 }) + "%";
+    if (kind === "change") return (v >= 0 ? "+" : "") + (v * 100).toLocaleString(LOCALE, { maximumFractionDigits: 1 }) + "%";
+    return fmt(v, 3);
+  }
+  // ISO times (UTC) in the reader's own time zone.
+  function localTime(iso) {
+    if (!iso) return "";
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? String(iso) : d.toLocaleString(LOCALE, { hour12: false });
+  }
   function badge(kind, label) { return el("span", { cls: "badge " + kind, text: label }); }
   function unitLabel(u) {
     // A failed file has no unit name: show its file name, which the analyst can find.
@@ -63,41 +86,107 @@
   var byId = {};
   units.forEach(function (u, i) { byId[u[UC.unit_id]] = i; });
   var unitFindings = units.map(function () { return []; });
-  var famSets = units.map(function () { return {}; });
-  var sevSets = units.map(function () { return {}; });
   var cropOf = new Map();  // finding row -> picture of its evidence (top leads only)
+  var counts = { errUnits: 0, isNew: 0, undecided: 0, dismissed: 0, anyNew: false };
+  var errSeen = {};
   D.findings.rows.forEach(function (f, k) {
     var ui = f[FC.uidx];
     if (D.crops[k]) cropOf.set(f, D.crops[k]);
     unitFindings[ui].push(f);
-    famSets[ui][f[FC.family]] = 1;
-    sevSets[ui][f[FC.severity]] = 1;
+    // Counts after triage: a dismissed finding is shown, marked, and counted nowhere else.
+    if (f[FC.triage] === "dismissed") { counts.dismissed++; return; }
+    if (f[FC.is_new] !== null) counts.anyNew = true;
+    if (f[FC.is_new] === true) counts.isNew++;
+    if (!f[FC.triage]) counts.undecided++;
+    if (f[FC.severity] === "error" && !errSeen[ui]) { errSeen[ui] = 1; counts.errUnits++; }
   });
+  var unreadable = [];
+  units.forEach(function (u, i) { if (u[UC.parse_status] === "failed") unreadable.push(i); });
+  units.forEach(function (u, i) { if (u[UC.parse_status] !== "ok" && u[UC.parse_status] !== "failed") unreadable.push(i); });
   var unitFeatures = units.map(function () { return []; });
   D.features.rows.forEach(function (r) { unitFeatures[r[0]].push(r); });
 
-  // ---- list state ----------------------------------------------------------
-  var state = { sort: "rank", dir: 1, family: "", severity: "", peer: "", q: "", page: 0, scroll: 0 };
+  // ---- list state, kept in the address -------------------------------------
+  // key in the address -> default
+  var FILTERS = { fam: "", sev: "", tri: "", isnew: "", county: "", kind: "", peer: "", q: "" };
+  var VIEW = { sort: "rank", dir: "1", page: "0", all: "" };
+  var state = {};
+  function resetState() {
+    Object.keys(FILTERS).forEach(function (k) { state[k] = FILTERS[k]; });
+    Object.keys(VIEW).forEach(function (k) { state[k] = VIEW[k]; });
+  }
+  resetState();
+  function readHash() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    resetState();
+    Object.keys(FILTERS).concat(Object.keys(VIEW)).forEach(function (k) { if (params.has(k)) state[k] = params.get(k); });
+    return params;
+  }
+  function stateQuery(extra) {
+    var p = new URLSearchParams();
+    Object.keys(FILTERS).forEach(function (k) { if (state[k] !== FILTERS[k]) p.set(k, state[k]); });
+    Object.keys(VIEW).forEach(function (k) { if (state[k] !== VIEW[k]) p.set(k, state[k]); });
+    Object.keys(extra || {}).forEach(function (k) { p.set(k, extra[k]); });
+    return p.toString();
+  }
+  function writeHash() { history.replaceState(null, "", "#" + stateQuery()); }
+  function unitHref(id) { return "#" + stateQuery({ unit: id }); }
+  function anyFilter() { return Object.keys(FILTERS).some(function (k) { return state[k] !== FILTERS[k]; }); }
+
   var SORTABLE = [
-    ["rank", "num"], ["unit_name", ""], ["score", "num"], ["outlier_score", "num"],
-    ["errors", "num"], ["warnings", "num"], ["peer_group", ""], ["parse_status", ""], ["reasons", ""]
+    ["rank", "num"], ["unit_name", ""], ["county", "nowrap"], ["kind", "nowrap"], ["errors", "num"], ["warnings", "num"],
+    ["reasons", ""], ["parse_status", ""], ["score", "num score"]
   ];
+  var HEAD_LABEL = { county: "county", kind: "kind" };
+
+  // Lower-cased search text, built on the first search.
+  var unitHay = null, findingHay = null;
+  function hay() {
+    if (unitHay) return;
+    unitHay = units.map(function (u) {
+      return [u[UC.unit_name], u[UC.unit_id], u[UC.source_path], u[UC.reasons], u[UC.county], u[UC.kind], u[UC.peer_group]]
+        .join(" ").toLowerCase();
+    });
+    findingHay = new Map();
+    D.findings.rows.forEach(function (f) {
+      findingHay.set(f, [f[FC.rule], f[FC.family], FAM[f[FC.family]], f[FC.message], f[FC.title]].join(" ").toLowerCase());
+    });
+  }
+
+  // A finding passes when family, severity, triage status and "new" all hold for it:
+  // the filters combine per finding, not per unit.
+  function findingPasses(f) {
+    if (state.fam && f[FC.family] !== state.fam) return false;
+    if (state.sev && f[FC.severity] !== state.sev) return false;
+    if (state.tri && (f[FC.triage] || "undecided") !== state.tri) return false;
+    if (state.isnew && f[FC.is_new] !== true) return false;
+    return true;
+  }
+  var matchCount = new Int32Array(units.length);
 
   function filtered() {
     var q = state.q.trim().toLowerCase();
+    if (q) hay();
+    var perFinding = !!(state.fam || state.sev || state.tri || state.isnew);
     var out = [];
     for (var i = 0; i < units.length; i++) {
       var u = units[i];
-      if (state.family && !famSets[i][state.family]) continue;
-      if (state.severity && !sevSets[i][state.severity]) continue;
+      if (state.county && u[UC.county] !== state.county) continue;
+      if (state.kind && u[UC.kind] !== state.kind) continue;
       if (state.peer && u[UC.peer_group] !== state.peer) continue;
-      if (q) {
-        var hay = ((u[UC.unit_name] || "") + " " + u[UC.unit_id] + " " + (u[UC.source_path] || "")).toLowerCase();
-        if (hay.indexOf(q) < 0) continue;
+      var unitHit = !q || unitHay[i].indexOf(q) >= 0;
+      var n = 0;
+      if (perFinding || !unitHit) {
+        var fs = unitFindings[i];
+        for (var k = 0; k < fs.length; k++) {
+          if (findingPasses(fs[k]) && (unitHit || findingHay.get(fs[k]).indexOf(q) >= 0)) n++;
+        }
+        if (!n) continue;
       }
+      matchCount[i] = n;
       out.push(i);
     }
-    var c = UC[state.sort], dir = state.dir;
+    var c = UC[state.sort], dir = Number(state.dir) || 1;
     out.sort(function (a, b) {
       var x = units[a][c], y = units[b][c];
       if (x === y) return units[a][UC.order] - units[b][UC.order];
@@ -109,15 +198,51 @@
     return out;
   }
 
+  // ---- start here ----------------------------------------------------------
+  function renderStart() {
+    var o = D.overview;
+    var sec = el("section", { id: "start" }, el("h2", { text: t("start_here") }));
+    var leads = el("ol", { cls: "leads" });
+    if (unreadable.length) {
+      var failed = unreadable.filter(function (i) { return units[i][UC.parse_status] === "failed"; }).length;
+      add(leads, el("li", { cls: "lead-files" },
+        el("a", { href: "#", onclick: function (e) { e.preventDefault(); scrollToId("failed"); } },
+          badge("st-failed", t("count_unreadable")), " ",
+          t("start_unreadable", { n: unreadable.length, failed: failed, partial: unreadable.length - failed }))));
+    }
+    var ranked = units.map(function (u, i) { return i; }).filter(function (i) { return units[i][UC.rank] !== null && units[i][UC.parse_status] !== "failed"; });
+    ranked.slice(0, TOP_LEADS).forEach(function (i) {
+      var u = units[i];
+      add(leads, el("li", null,
+        el("a", { href: unitHref(u[UC.unit_id]) }, el("b", { cls: "rk", text: "#" + u[UC.rank] }), " ", unitLabel(u)),
+        el("span", { cls: "why1", text: u[UC.reasons] || "" })));
+    });
+    function stat(label, value, onclick, note) {
+      return el("button", { cls: "stat", type: "button", onclick: onclick },
+        el("span", { cls: "big", text: value }), el("span", { cls: "label", text: label }),
+        note ? el("span", { cls: "label", text: note }) : null);
+    }
+    var stats = el("div", { cls: "stats" },
+      stat(t("count_units_errors"), fmt(counts.errUnits), function () { setFilters({ sev: "error" }); }),
+      stat(t("count_new"), counts.anyNew ? fmt(counts.isNew) : t("none"), function () { setFilters({ isnew: "1" }); },
+        counts.anyNew ? null : t("count_new_none")),
+      stat(t("count_undecided"), fmt(counts.undecided), function () { setFilters({ tri: "undecided" }); },
+        counts.dismissed ? t("count_dismissed", { n: counts.dismissed }) : null),
+      stat(t("count_unreadable"), fmt(unreadable.length), function () { scrollToId("failed"); },
+        unreadable.length ? t("failed") + " " + (o.status.failed || 0) + " · " + t("partial") + " " + (o.status.partial || 0) : null));
+    add(sec, el("div", { cls: "start-grid" }, el("div", null, el("h3", { text: t("start_top") }), leads), stats));
+    return sec;
+  }
+
   // ---- overview ------------------------------------------------------------
-  function stackBar(counts, keys, colors, labels) {
-    var total = keys.reduce(function (s, k) { return s + (counts[k] || 0); }, 0) || 1;
+  function stackBar(cnt, keys, colors, labels) {
+    var total = keys.reduce(function (s, k) { return s + (cnt[k] || 0); }, 0) || 1;
     return [
       el("div", { cls: "stack" }, keys.map(function (k) {
-        return el("span", { style: "width:" + (100 * (counts[k] || 0) / total) + "%;background:" + colors[k], title: labels[k] + " " + (counts[k] || 0) });
+        return el("span", { style: "width:" + (100 * (cnt[k] || 0) / total) + "%;background:" + colors[k], title: labels[k] + " " + (cnt[k] || 0) });
       })),
       el("div", { cls: "legend" }, keys.map(function (k) {
-        return el("span", null, el("i", { style: "background:" + colors[k] }), labels[k] + " " + fmt(counts[k] || 0));
+        return el("span", null, el("i", { style: "background:" + colors[k] }), labels[k] + " " + fmt(cnt[k] || 0));
       }))
     ];
   }
@@ -135,6 +260,7 @@
         el("div", { cls: "card" }, el("div", { cls: "label", text: t("units_screened") }), el("div", { cls: "big", text: fmt(o.units) }),
           stackBar(o.status, ["ok", "partial", "failed"], statusColors, { ok: t("ok"), partial: t("partial"), failed: t("failed") })),
         el("div", { cls: "card" }, el("div", { cls: "label", text: t("findings_total") }), el("div", { cls: "big", text: fmt(o.findings) }),
+          o.dismissed ? el("div", { cls: "label", text: t("count_dismissed", { n: o.dismissed }) }) : null,
           stackBar(o.severity, SEVS, sevColors, { error: t("error"), warning: t("warning"), info: t("info") })),
         el("div", { cls: "card" }, el("div", { cls: "label", text: t("coverage") }), el("div", { cls: "big", text: fmt(covTotal) }),
           el("div", { cls: "label", text: t("coverage_note", { total: fmt(covTotal) }) }),
@@ -145,7 +271,7 @@
     var famBars = el("div", { cls: "bars" });
     o.families.forEach(function (f) {
       add(famBars, [
-        el("a", { href: "#", text: famLabel(f[0]), onclick: function (e) { e.preventDefault(); setFilter("family", f[0]); } }),
+        el("a", { href: "#", text: famLabel(f[0]), onclick: function (e) { e.preventDefault(); setFilters({ fam: f[0] }); } }),
         el("div", null, el("div", { cls: "bar", style: "width:" + (100 * f[1] / max) + "%" })),
         el("div", { cls: "n", text: fmt(f[1]) })
       ]);
@@ -154,7 +280,7 @@
     var smax = Math.max(1, o.severity.error || 0, o.severity.warning || 0, o.severity.info || 0);
     SEVS.forEach(function (s) {
       add(sevBars, [
-        el("a", { href: "#", text: t(s), onclick: function (e) { e.preventDefault(); setFilter("severity", s); } }),
+        el("a", { href: "#", text: t(s), onclick: function (e) { e.preventDefault(); setFilters({ sev: s }); } }),
         el("div", null, el("div", { cls: "bar", style: "width:" + (100 * (o.severity[s] || 0) / smax) + "%;background:" + sevColors[s] })),
         el("div", { cls: "n", text: fmt(o.severity[s] || 0) })
       ]);
@@ -166,11 +292,8 @@
   }
 
   function renderFailed() {
-    var bad = [];
-    units.forEach(function (u, i) { if (u[UC.parse_status] === "failed") bad.push(i); });
-    units.forEach(function (u, i) { if (u[UC.parse_status] !== "ok" && u[UC.parse_status] !== "failed") bad.push(i); });
-    if (!bad.length) return null;
-    var sec = el("section", { id: "failed" }, el("h2", { text: t("failed_units") + " (" + bad.length + ")" }),
+    if (!unreadable.length) return null;
+    var sec = el("section", { id: "failed" }, el("h2", { text: t("failed_units") + " (" + unreadable.length + ")" }),
       el("p", { cls: "note", text: t("failed_units_note") }));
     var tbody = el("tbody");
     var table = el("table", null, el("thead", null, el("tr", null,
@@ -178,9 +301,9 @@
       el("th", { text: COLS.parse_error }))), tbody);
     function fill(n) {
       tbody.textContent = "";
-      bad.slice(0, n).forEach(function (i) {
+      unreadable.slice(0, n).forEach(function (i) {
         var u = units[i], st = u[UC.parse_status];
-        add(tbody, el("tr", { cls: "lead", onclick: function () { location.hash = unitHref(u[UC.unit_id]); } },
+        add(tbody, el("tr", { cls: "lead", onclick: function (e) { if (e.target.tagName !== "A") location.hash = unitHref(u[UC.unit_id]); } },
           el("td", null, el("a", { href: unitHref(u[UC.unit_id]), text: unitLabel(u) })),
           el("td", { cls: "mono", text: u[UC.source_path] || "" }),
           el("td", null, badge("st-" + st, t(st))),
@@ -189,99 +312,155 @@
     }
     fill(20);
     add(sec, table);
-    if (bad.length > 20) {
-      var more = el("button", { text: t("show_all", { n: bad.length }), onclick: function () { fill(bad.length); more.remove(); } });
+    if (unreadable.length > 20) {
+      var more = el("button", { text: t("show_all", { n: unreadable.length }), onclick: function () { fill(unreadable.length); more.remove(); } });
       add(sec, el("div", { cls: "pager" }, more));
     }
     return sec;
   }
 
   // ---- ranked list ---------------------------------------------------------
-  var listBody, pagerInfo, prevBtn, nextBtn, headCells = {}, controls = {};
+  var listTable, listBody, pagerInfo, prevBtn, nextBtn, allBtn, headCells = {}, controls = {};
+  var printing = false;
 
-  function setFilter(key, value) {
-    state[key] = value; state.page = 0;
-    if (controls[key]) controls[key].value = value;
+  function setFilters(values) {
+    Object.keys(values).forEach(function (k) { state[k] = values[k]; });
+    state.page = "0";
+    syncControls();
     refreshList();
-    document.getElementById("ranking").scrollIntoView();
+    scrollToId("ranking");
+  }
+  function syncControls() {
+    Object.keys(controls).forEach(function (k) { controls[k].value = state[k]; });
+  }
+  function scrollToId(id) { var n = document.getElementById(id); if (n) n.scrollIntoView(); }
+
+  function distinct(col) {
+    var seen = {};
+    units.forEach(function (u) { if (u[UC[col]]) seen[u[UC[col]]] = 1; });
+    return Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, LOCALE); }).map(function (p) { return [p, p]; });
   }
 
   function renderRanking() {
-    var peers = {};
-    units.forEach(function (u) { if (u[UC.peer_group]) peers[u[UC.peer_group]] = 1; });
     function select(key, allLabel, options) {
-      var s = el("select", { "aria-label": allLabel, onchange: function () { state[key] = s.value; state.page = 0; refreshList(); } },
+      var s = el("select", { "aria-label": allLabel, "data-filter": key,
+        onchange: function () { state[key] = s.value; state.page = "0"; refreshList(); } },
         el("option", { value: "", text: allLabel }),
         options.map(function (o) { return el("option", { value: o[0], text: o[1] }); }));
-      s.value = state[key];
       controls[key] = s;
       return s;
     }
-    var search = el("input", { type: "search", placeholder: t("search"), "aria-label": t("search"),
-      oninput: function () { state.q = search.value; state.page = 0; refreshList(); } });
-    search.value = state.q;
-    var famOptions = D.overview.families.map(function (f) { return [f[0], famLabel(f[0])]; });
+    var search = el("input", { type: "search", placeholder: t("search_all"), "aria-label": t("search_all"), "data-filter": "q",
+      oninput: function () { state.q = search.value; state.page = "0"; refreshList(); } });
+    controls.q = search;
+    var famOptions = Object.keys(FAM).map(function (f) { return [f, famLabel(f)]; });
     var head = el("tr");
     SORTABLE.forEach(function (s) {
-      var th = el("th", { cls: "sortable " + s[1], text: COLS[s[0]] || s[0], tabindex: "0",
+      var label = HEAD_LABEL[s[0]] ? t(HEAD_LABEL[s[0]]) : (COLS[s[0]] || s[0]);
+      var th = el("th", { cls: "sortable " + s[1], text: label, tabindex: "0", "data-col": s[0],
         onclick: function () { sortBy(s[0]); }, onkeydown: function (e) { if (e.key === "Enter") sortBy(s[0]); } });
       headCells[s[0]] = th;
       add(head, th);
     });
     listBody = el("tbody");
-    pagerInfo = el("span");
-    prevBtn = el("button", { text: t("prev"), onclick: function () { state.page--; refreshList(true); } });
-    nextBtn = el("button", { text: t("next"), onclick: function () { state.page++; refreshList(true); } });
+    pagerInfo = el("span", { cls: "showing" });
+    prevBtn = el("button", { text: t("prev"), onclick: function () { state.page = String(Number(state.page) - 1); refreshList(true); } });
+    nextBtn = el("button", { text: t("next"), onclick: function () { state.page = String(Number(state.page) + 1); refreshList(true); } });
+    allBtn = el("button", { onclick: function () { state.all = state.all ? "" : "1"; state.page = "0"; refreshList(); } });
+    listTable = el("table", { cls: "list" }, el("thead", null, head), listBody);
     var sec = el("section", { id: "ranking" },
       el("h2", { text: t("ranking") }),
       el("p", { cls: "note", text: t("ranking_note") }),
       el("div", { cls: "controls" },
-        select("family", t("all_families"), famOptions),
-        select("severity", t("all_severities"), SEVS.map(function (s) { return [s, t(s)]; })),
-        select("peer", t("all_peer_groups"), Object.keys(peers).sort().map(function (p) { return [p, p]; })),
-        search),
-      el("table", null, el("thead", null, head), listBody),
-      el("div", { cls: "pager" }, prevBtn, nextBtn, pagerInfo));
+        select("fam", t("all_families"), famOptions),
+        select("sev", t("all_severities"), SEVS.map(function (s) { return [s, t(s)]; })),
+        select("tri", t("all_triage"), TRIAGE.map(function (s) { return [s, t(s)]; })),
+        select("isnew", t("all_new"), [["1", t("only_new")]]),
+        select("county", t("all_counties"), distinct("county")),
+        select("kind", t("all_kinds"), distinct("kind")),
+        select("peer", t("all_peer_groups"), distinct("peer_group")),
+        search,
+        el("button", { text: t("clear_filters"), onclick: function () { Object.keys(FILTERS).forEach(function (k) { state[k] = FILTERS[k]; }); setFilters({}); } }),
+        el("button", { text: t("export_csv"), cls: "export", onclick: exportCsv }),
+        el("button", { text: t("print"), onclick: function () { window.print(); } })),
+      listTable,
+      el("div", { cls: "pager" }, prevBtn, nextBtn, allBtn, pagerInfo));
+    syncControls();
     refreshList();
     return sec;
   }
 
   function sortBy(key) {
-    if (state.sort === key) state.dir = -state.dir;
-    else { state.sort = key; state.dir = (key === "rank" || key === "unit_name" || key === "peer_group" || key === "parse_status" || key === "reasons") ? 1 : -1; }
-    state.page = 0;
+    if (state.sort === key) state.dir = String(-Number(state.dir));
+    else { state.sort = key; state.dir = (key === "errors" || key === "warnings" || key === "score") ? "-1" : "1"; }
+    state.page = "0";
     refreshList();
   }
 
   function refreshList(scrollToTop) {
     var rows = filtered();
-    var pages = Math.max(1, Math.ceil(rows.length / PAGE));
-    state.page = Math.min(Math.max(0, state.page), pages - 1);
-    var start = state.page * PAGE, slice = rows.slice(start, start + PAGE);
+    var all = state.all || printing;
+    var pages = all ? 1 : Math.max(1, Math.ceil(rows.length / PAGE));
+    var page = Math.min(Math.max(0, Number(state.page) || 0), pages - 1);
+    state.page = String(page);
+    var start = all ? 0 : page * PAGE, slice = all ? rows : rows.slice(start, start + PAGE);
+    var perFinding = !!(state.fam || state.sev || state.tri || state.isnew || state.q);
     listBody.textContent = "";
+    var frag = document.createDocumentFragment();
     slice.forEach(function (i) {
       var u = units[i], id = u[UC.unit_id], st = u[UC.parse_status];
       var errs = u[UC.errors], warns = u[UC.warnings];
-      add(listBody, el("tr", { cls: "lead", onclick: function (e) { if (e.target.tagName !== "A") location.hash = unitHref(id); } },
+      add(frag, el("tr", { cls: "lead", "data-unit": id, onclick: function (e) { if (e.target.tagName !== "A") location.hash = unitHref(id); } },
         el("td", { cls: "num", text: u[UC.rank] === null ? t("none") : u[UC.rank] }),
-        el("td", null, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id })),
-        el("td", { cls: "num", text: fmt(u[UC.score], 3) }),
-        el("td", { cls: "num", text: fmt(u[UC.outlier_score], 3) }),
+        el("td", { cls: "name" }, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id }),
+          perFinding && matchCount[i] ? el("span", { cls: "matches", title: t("matching"), text: " (" + matchCount[i] + ")" }) : null),
+        el("td", { cls: "nowrap", text: u[UC.county] || t("none") }),
+        el("td", { cls: "nowrap", text: u[UC.kind] || t("none") }),
         el("td", { cls: "num" + (errs ? " count-err" : ""), text: fmt(errs) }),
         el("td", { cls: "num" + (warns ? " count-warn" : ""), text: fmt(warns) }),
-        el("td", { cls: "nowrap", text: u[UC.peer_group] || t("none") }),
+        el("td", { cls: "reasons", text: u[UC.reasons] || "" }),
         el("td", null, badge("st-" + st, t(st))),
-        el("td", { cls: "reasons", text: u[UC.reasons] || "" })));
+        el("td", { cls: "num score", title: t("score_tip", { score: fmt(u[UC.score], 6) }), text: fmt(u[UC.score], 3) })));
     });
+    listBody.appendChild(frag);
     if (!slice.length) add(listBody, el("tr", null, el("td", { colspan: String(SORTABLE.length), cls: "empty", text: t("no_rows") })));
+    listTable.setAttribute("data-count", String(rows.length));
     pagerInfo.textContent = rows.length ? t("showing", { from: start + 1, to: start + slice.length, n: rows.length }) : "";
-    prevBtn.disabled = state.page <= 0;
-    nextBtn.disabled = state.page >= pages - 1;
+    prevBtn.disabled = all || page <= 0;
+    nextBtn.disabled = all || page >= pages - 1;
+    allBtn.textContent = state.all ? t("show_paged") : t("show_all_rows");
     Object.keys(headCells).forEach(function (k) {
-      if (k === state.sort) headCells[k].setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
+      if (k === state.sort) headCells[k].setAttribute("aria-sort", Number(state.dir) > 0 ? "ascending" : "descending");
       else headCells[k].removeAttribute("aria-sort");
     });
-    if (scrollToTop) document.getElementById("ranking").scrollIntoView();
+    if (!printing) writeHash();
+    if (scrollToTop) scrollToId("ranking");
+  }
+
+  // The filtered list as a spreadsheet: UTF-8 with a BOM (Excel reads the Chinese), every
+  // cell quoted, and a cell that a spreadsheet would take for a formula (= + - @) led by '.
+  function csvCell(v) {
+    var s = v === null || v === undefined ? "" : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return '"' + s.replace(/"/g, '""') + '"';
+  }
+  function exportCsv() {
+    var rows = filtered();
+    var head = [COLS.rank, COLS.unit_name, t("county"), t("kind"), COLS.peer_group, COLS.errors, COLS.warnings,
+      t("matching"), t("csv_findings"), COLS.reasons, COLS.parse_status, COLS.source_path, COLS.unit_id, COLS.score];
+    var lines = [head.map(csvCell).join(",")];
+    rows.forEach(function (i) {
+      var u = units[i], codes = {};
+      unitFindings[i].forEach(function (f) { if (findingPasses(f)) codes[f[FC.rule]] = 1; });
+      lines.push([u[UC.rank], unitLabel(u), u[UC.county], u[UC.kind], u[UC.peer_group], u[UC.errors], u[UC.warnings],
+        matchCount[i], Object.keys(codes).sort().join(" "), u[UC.reasons], t(u[UC.parse_status]), u[UC.source_path],
+        u[UC.unit_id], u[UC.score]].map(csvCell).join(","));
+    });
+    var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    var a = el("a", { href: URL.createObjectURL(blob), download: "leads.csv" });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
   }
 
   // ---- one unit ------------------------------------------------------------
@@ -291,25 +470,39 @@
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   }
 
-  function featureChart(r) {
-    // r = [uidx, feature index, value, peer median, peer mad, robust z, dist index]
-    var value = r[2], median = r[3], dist = r[6] === null ? null : D.dists[r[6]];
-    var pts = dist ? dist[1] : [];
-    var all = pts.concat([value, median]).filter(function (v) { return v !== null && isFinite(v); });
-    var W = 360, H = 64, L = 10, R = 350, Y = 28;
+  function featureChart(r, own) {
+    // r = [uidx, feature index, value, peer median, peer mad, robust z, dist index, peer q90, peer n, peer group]
+    var value = r[2], median = r[3], dist = r[6] === null ? null : D.dists[r[6]], q90 = r[7], group = r[9];
+    var kind = FKIND[r[1]], fv = function (v) { return featValue(v, kind); };
+    var n = dist ? dist[0] : (r[8] || 0);
+    var z = r[5];
+    var meta = el("div", { cls: "fmeta" },
+      el("span", { cls: "v-unit", text: "▼ " + t("this_unit") + " " + fv(value) }), "   ",
+      el("span", { cls: "v-med", text: "| " + t("peer_median") + " " + fv(median) }), "   ",
+      q90 !== null && q90 !== undefined ? el("span", { cls: "v-q90", text: "┆ " + t("peer_q90") + " " + fv(q90) }) : null,
+      "   z = " + (z === null ? t("none") : fmt(z, 3)));
+    var groupNote = el("div", { cls: "fmeta" }, group ? t("peer_group_n", { group: group, n: n }) : null,
+      group && own && group !== own ? el("div", { cls: "fallback", text: t("peers_fallback", { own: own, group: group }) }) : null);
+    var box = el("div", { cls: "feature" }, el("div", { cls: "fname", text: FEAT[r[1]] }), meta, groupNote);
+    if (!dist || n < MIN_CHART_PEERS) { add(box, el("p", { cls: "empty", text: t("too_few_peers", { n: n }) })); return box; }
+    var pts = dist[1];
+    var all = pts.concat([value, median, q90]).filter(function (v) { return v !== null && v !== undefined && isFinite(v); });
+    var W = 380, H = 78, L = 12, R = 368, Y = 34;
     var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all);
+    var lo0 = lo, hi0 = hi;
     if (!(hi > lo)) { lo -= 1; hi += 1; }
     var pad = (hi - lo) * 0.04; lo -= pad; hi += pad;
     function x(v) { return L + (R - L) * (v - lo) / (hi - lo); }
     var s = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img" });
-    s.appendChild(svg("title", {}, FEAT[r[1]] + ": " + t("this_unit") + " " + fmt(value) + ", " + t("peer_median") + " " + fmt(median)));
+    s.appendChild(svg("title", {}, FEAT[r[1]] + ": " + t("this_unit") + " " + fv(value) + ", " + t("peer_median") + " " + fv(median)));
     s.appendChild(svg("line", { x1: L, x2: R, y1: Y, y2: Y, stroke: "#c5ced9" }));
-    if (pts.length) {
-      var q1 = quantile(pts, 0.25), q3 = quantile(pts, 0.75);
-      s.appendChild(svg("rect", { x: x(q1), y: Y - 9, width: Math.max(1, x(q3) - x(q1)), height: 18, fill: "#dbe6f5", stroke: "#9db5d8" }));
-      pts.forEach(function (v, i) {
-        s.appendChild(svg("circle", { cx: x(v), cy: Y + ((i % 5) - 2) * 2.5, r: 2.2, fill: "#6b7f99", "fill-opacity": "0.55" }));
-      });
+    var q1 = quantile(pts, 0.25), q3 = quantile(pts, 0.75);
+    s.appendChild(svg("rect", { x: x(q1), y: Y - 9, width: Math.max(1, x(q3) - x(q1)), height: 18, fill: "#dbe6f5", stroke: "#9db5d8" }));
+    pts.forEach(function (v, i) {
+      s.appendChild(svg("circle", { cx: x(v), cy: Y + ((i % 5) - 2) * 2.5, r: 2.2, fill: "#6b7f99", "fill-opacity": "0.55" }));
+    });
+    if (q90 !== null && q90 !== undefined) {
+      s.appendChild(svg("line", { x1: x(q90), x2: x(q90), y1: Y - 16, y2: Y + 14, stroke: "#b26a00", "stroke-width": 1.5, "stroke-dasharray": "3 2" }));
     }
     if (median !== null) s.appendChild(svg("line", { x1: x(median), x2: x(median), y1: Y - 12, y2: Y + 12, stroke: "#1f5fbf", "stroke-width": 2 }));
     if (value !== null) {
@@ -317,17 +510,13 @@
       s.appendChild(svg("line", { x1: vx, x2: vx, y1: Y - 14, y2: Y + 14, stroke: "#c62828", "stroke-width": 2.5 }));
       s.appendChild(svg("path", { d: "M" + (vx - 5) + " " + (Y - 20) + " L" + (vx + 5) + " " + (Y - 20) + " L" + vx + " " + (Y - 13) + " Z", fill: "#c62828" }));
     }
-    // Axis ends: the smallest and largest value drawn (peers and this unit).
-    s.appendChild(svg("text", { x: L, y: H - 4, "font-size": 10, fill: "#5f6b7a" }, fmt(lo + pad, 3)));
-    s.appendChild(svg("text", { x: R, y: H - 4, "font-size": 10, fill: "#5f6b7a", "text-anchor": "end" }, fmt(hi - pad, 3)));
-    var z = r[5];
-    return el("div", { cls: "feature" },
-      el("div", { cls: "fname", text: FEAT[r[1]] }),
-      el("div", { cls: "fmeta" },
-        el("span", { style: "color:#c62828", text: "▼ " + t("this_unit") + " " + fmt(value) }), "   ",
-        el("span", { style: "color:#1f5fbf", text: "| " + t("peer_median") + " " + fmt(median) }), "   ",
-        "z = " + (z === null ? t("none") : fmt(z, 3)), dist ? "   · " + t("peers", { n: dist[0] }) : ""),
-      s);
+    // Both ends of the axis, in the feature's unit: the smallest and largest value drawn.
+    s.appendChild(svg("line", { x1: x(lo0), x2: x(lo0), y1: Y + 16, y2: Y + 20, stroke: "#5f6b7a" }));
+    s.appendChild(svg("line", { x1: x(hi0), x2: x(hi0), y1: Y + 16, y2: Y + 20, stroke: "#5f6b7a" }));
+    s.appendChild(svg("text", { x: x(lo0), y: H - 6, "font-size": 11, fill: "#5f6b7a" }, fv(lo0)));
+    s.appendChild(svg("text", { x: x(hi0), y: H - 6, "font-size": 11, fill: "#5f6b7a", "text-anchor": "end" }, fv(hi0)));
+    add(box, s);
+    return box;
   }
 
   // The source file at a page. The href is built and escaped by the writer; only a
@@ -343,6 +532,52 @@
     if (!place) return null;
     var i = place.lastIndexOf("!"), sheet = place.slice(0, i), row = place.slice(i + 1);
     return row ? t("place", { sheet: sheet, row: row }) : t("place_sheet", { sheet: sheet });
+  }
+
+  // What to highlight: the stated text, else its figures (2.19元 → 2.19), longest first.
+  function needles(f) {
+    var st = f[FC.stated], out = [];
+    if (!st) return out;
+    out.push(st);
+    (st.match(/\d[\d,]*(?:\.\d+)?%?/g) || []).sort(function (a, b) { return b.length - a.length; })
+      .forEach(function (n) { if (n.length >= 2 || out.length === 1) out.push(n); });
+    return out;
+  }
+  // Text nodes with the first needle found marked: no markup is ever parsed.
+  function highlighted(text, ns) {
+    for (var k = 0; k < ns.length; k++) {
+      var at = text.indexOf(ns[k]);
+      if (at >= 0) return [text.slice(0, at), el("mark", { text: ns[k] }), text.slice(at + ns[k].length)];
+    }
+    return [text];
+  }
+
+  function renderWhy(f) {
+    var code = f[FC.rule], line = f[FC.line], ex = f[FC.ex];
+    var body = el("div", { cls: "why-body" });
+    var file = f[FC.file] || "";
+    if (ex !== null && ex !== undefined) {
+      var first = D.excerpts[ex][0], lines = D.excerpts[ex][1], last = first + lines.length - 1;
+      var ns = needles(f);
+      add(body, el("h4", { text: f[FC.page] !== null ? t("source_lines_page", { file: file, page: f[FC.page], from: first, to: last })
+        : t("source_lines", { file: file, from: first, to: last }) }));
+      var tbl = el("table", { cls: "excerpt" });
+      lines.forEach(function (text, k) {
+        var no = first + k, hit = no === line;
+        add(tbl, el("tr", { cls: hit ? "hit" : "" }, el("td", { cls: "ln", text: String(no) }),
+          el("td", { cls: "src" }, hit ? highlighted(text, ns) : text)));
+      });
+      add(body, tbl);
+    } else if (line !== null) {
+      add(body, el("p", { cls: "note", text: t(f[FC.uidx] >= D.excerpt_units ? "no_excerpt" : "no_excerpt_read",
+        { n: D.excerpt_units, file: file, line: line }) }));
+    }
+    if (D.rules[code]) add(body, [el("h4", { text: t("rule_doc", { code: code }) }), el("pre", { cls: "doc", text: D.rules[code] })]);
+    var other = f[FC.other];
+    if (other !== null && other !== undefined && units[other]) {
+      add(body, el("p", null, t("other_unit"), el("a", { href: unitHref(units[other][UC.unit_id]), text: unitLabel(units[other]) })));
+    }
+    return el("details", { cls: "why" }, el("summary", { text: t("why") }), body);
   }
 
   function renderFinding(f) {
@@ -364,10 +599,11 @@
     }
     var triage = f[FC.triage], decided = null;
     if (triage) {
-      decided = el("div", { cls: "decided", text: t("decided", { by: f[FC.triage_by] || "", at: f[FC.triage_at] || "", decision: t(triage) })
-        + (f[FC.triage_note] ? "：" + f[FC.triage_note] : "") });
+      decided = el("div", { cls: "decided", text: t("decided", { by: f[FC.triage_by] || "", at: localTime(f[FC.triage_at]), decision: t(triage) })
+        + (f[FC.triage_note] ? t("colon") + f[FC.triage_note] : "") });
     }
-    return el("div", { cls: "finding " + sev + (triage ? " " + triage : "") },
+    var match = anyFilter() && findingPasses(f) ? " match" : "";
+    return el("div", { cls: "finding " + sev + (triage ? " " + triage : "") + match },
       el("div", { cls: "head" }, badge("sev-" + sev, t(sev)), el("span", { cls: "rule", text: f[FC.rule] }),
         f[FC.is_new] === true ? badge("new", t("new")) : null,
         triage ? badge("tr-" + triage, t(triage)) : null,
@@ -375,22 +611,24 @@
         el("span", { cls: "msg", text: f[FC.message] || "" }),
         el("span", { cls: "lineno" }, other, where, where ? " · " : null, placeText(f[FC.place]) || (line === null ? t("line_unknown") : t("line", { line: line })),
           f[FC.finding_id] ? "  · " + t("finding_id") + " " + f[FC.finding_id] : null)),
-      f[FC.evidence] ? el("blockquote", { text: f[FC.evidence] }) : null,
+      f[FC.evidence] ? el("blockquote", null, highlighted(f[FC.evidence], needles(f))) : null,
       crop ? el(href ? "a" : "span", href ? { href: href, target: "_blank", rel: "noopener", cls: "crop" } : { cls: "crop" },
         el("img", { src: crop, alt: t("crop_alt", { page: page }), loading: "lazy" })) : null,
-      compare, decided);
+      compare, decided, renderWhy(f));
   }
 
   function renderUnit(id) {
     var i = byId[id];
-    var root = el("div");
-    add(root, el("div", { cls: "unitnav" }, el("a", { href: "#", text: t("back") })));
+    var nav = el("div", { cls: "unitnav" }, el("a", { href: "#" + stateQuery(), text: t("back") }));
+    var root = el("div", null, nav);
     if (i === undefined) { add(root, el("section", null, el("p", { text: t("unit_not_found", { id: id }) }))); return root; }
     var u = units[i], st = u[UC.parse_status];
-    var prev = i > 0 ? units[i - 1][UC.unit_id] : null, next = i < units.length - 1 ? units[i + 1][UC.unit_id] : null;
-    root.firstChild.appendChild(el("span", { cls: "spacer" }));
-    if (prev !== null) root.firstChild.appendChild(el("a", { href: unitHref(prev), text: t("prev_unit") }));
-    if (next !== null) root.firstChild.appendChild(el("a", { href: unitHref(next), text: t("next_unit") }));
+    // Previous and next lead follow the filtered, sorted list the analyst came from.
+    var list = filtered(), pos = list.indexOf(i);
+    add(nav, el("span", { cls: "spacer" }));
+    add(nav, el("span", { cls: "note", text: pos >= 0 ? t("lead_of", { i: pos + 1, n: list.length }) : t("not_in_list") }));
+    if (pos > 0) add(nav, el("a", { href: unitHref(units[list[pos - 1]][UC.unit_id]), cls: "prev-lead", text: t("prev_unit") }));
+    if (pos >= 0 && pos < list.length - 1) add(nav, el("a", { href: unitHref(units[list[pos + 1]][UC.unit_id]), cls: "next-lead", text: t("next_unit") }));
 
     var cov = { pass: u[UC.cov_pass], fail: u[UC.cov_fail], na: u[UC.cov_not_applicable], insufficient: u[UC.cov_insufficient_data], error: u[UC.cov_error] };
     var covTotal = cov.pass + cov.fail + cov.na + cov.insufficient + cov.error;
@@ -400,18 +638,20 @@
         el("span", null, t("source") + t("colon"), el("span", { cls: "mono", text: u[UC.source_path] || t("none") })),
         el("span", null, COLS.unit_id + t("colon"), el("span", { cls: "mono", text: id })),
         el("span", { text: t("year") + t("colon") + (u[UC.year] === null ? t("none") : u[UC.year]) }),
+        el("span", { text: t("county") + t("colon") + (u[UC.county] || t("none")) }),
+        el("span", { text: t("kind") + t("colon") + (u[UC.kind] || t("none")) }),
         el("span", { text: t("peer_group") + t("colon") + (u[UC.peer_group] || t("none")) }),
-        el("span", { text: COLS.score + t("colon") + fmt(u[UC.score], 3) }),
-        el("span", { text: COLS.outlier_score + t("colon") + fmt(u[UC.outlier_score], 3) })),
+        el("span", { cls: "muted", title: t("score_tip", { score: fmt(u[UC.score], 6) }), text: COLS.score + t("colon") + fmt(u[UC.score], 3) })),
       u[UC.parse_error] ? el("div", { cls: "error-box", text: t("parse_error") + t("colon") + u[UC.parse_error] }) : null,
       u[UC.reasons] ? el("p", { cls: "note", style: "margin-top:8px", text: COLS.reasons + t("colon") + u[UC.reasons] }) : null,
       covTotal ? el("p", { text: t("checked", { checked: covTotal - cov.na - cov.insufficient - cov.error, total: covTotal, fail: cov.fail, na: cov.na, insufficient: cov.insufficient }) }) : null,
       el("div", { cls: "jumps" },
-        el("button", { text: t("unit_findings") + " (" + unitFindings[i].length + ")", onclick: function () { document.getElementById("unit-findings").scrollIntoView(); } }),
-        el("button", { text: t("top_features"), onclick: function () { document.getElementById("unit-features").scrollIntoView(); } })),
+        el("button", { text: t("unit_findings") + " (" + unitFindings[i].length + ")", onclick: function () { scrollToId("unit-findings"); } }),
+        el("button", { text: t("top_features"), onclick: function () { scrollToId("unit-features"); } })),
       el("h3", { text: t("figures") }),
       el("div", { cls: "kv" }, D.figure_cols.map(function (c) {
-        return el("span", null, (COLS[c] || c) + t("colon"), el("b", { text: fmt(u[UC[c]]) }));
+        var label = MONEY_COLS[c] ? t("fig_" + c) : (COLS[c] || c);
+        return el("span", null, label + t("colon"), el("b", { text: MONEY_COLS[c] ? money(u[UC[c]]) : fmt(u[UC[c]]) }));
       })));
     add(root, head);
 
@@ -420,7 +660,8 @@
       fs.length ? fs.map(renderFinding) : el("p", { cls: st === "failed" ? "error-box" : "empty", text: t(st === "failed" ? "not_checked" : "no_findings") })));
     var feats = unitFeatures[i];
     add(root, el("section", { id: "unit-features" }, el("h2", { text: t("top_features") }),
-      feats.length ? el("div", { cls: "features" }, feats.map(featureChart)) : el("p", { cls: "empty", text: t("no_features") })));
+      feats.length ? el("div", { cls: "features" }, feats.map(function (r) { return featureChart(r, u[UC.peer_group]); }))
+        : el("p", { cls: "empty", text: t("no_features") })));
     return root;
   }
 
@@ -428,26 +669,36 @@
   var app = document.getElementById("app");
   var listView = null;
   function route() {
-    var m = /^#unit=(.*)$/.exec(location.hash);
-    if (m) {
+    var params = readHash();
+    document.body.className = params.has("unit") ? "view-unit" : "view-list";
+    if (params.has("unit")) {
       if (listView && listView.parentNode) state.scroll = window.scrollY;
-      var id; try { id = decodeURIComponent(m[1]); } catch (e) { id = m[1]; }
       app.textContent = "";
-      app.appendChild(renderUnit(id));
+      app.appendChild(renderUnit(params.get("unit")));
       window.scrollTo(0, 0);
       return;
     }
-    if (!listView) listView = el("div", null, renderOverview(), renderRanking(), renderFailed());
+    if (!listView) listView = el("div", null, renderStart(), renderRanking(), renderOverview(), renderFailed());
+    else { syncControls(); refreshList(); }
     if (!listView.parentNode) {
       app.textContent = "";
       app.appendChild(listView);
-      window.scrollTo(0, state.scroll);
+      window.scrollTo(0, state.scroll || 0);
     }
-    if (location.hash === "#ranking" || location.hash === "#overview" || location.hash === "#failed") {
-      var target = document.getElementById(location.hash.slice(1));
-      if (target) target.scrollIntoView();
-    }
+    ["start", "ranking", "overview", "failed"].forEach(function (id) { if (params.has(id)) { scrollToId(id); writeHash(); } });
   }
+  // The header's links scroll; they do not drop the filters from the address.
+  Array.prototype.forEach.call(document.querySelectorAll("header.top nav a"), function (a) {
+    a.addEventListener("click", function (e) {
+      var id = a.getAttribute("href").slice(1);
+      if (document.getElementById(id)) { e.preventDefault(); scrollToId(id); }
+    });
+  });
+  var gen = document.getElementById("generated");
+  if (gen && D.started_at) gen.textContent = gen.getAttribute("data-template").split("{started_at}").join(localTime(D.started_at));
+  // On paper the whole filtered list, not one page of it.
+  window.addEventListener("beforeprint", function () { if (listBody) { printing = true; refreshList(); } });
+  window.addEventListener("afterprint", function () { if (listBody) { printing = false; refreshList(); } });
   window.addEventListener("hashchange", route);
   route();
 })();
