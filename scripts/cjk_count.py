@@ -35,9 +35,7 @@ def tool_chinese(value: str | None, quotes: str) -> list[str]:
 
 def main(out: Path) -> None:
     findings = pl.read_parquet(out / "findings.parquet")
-    quotes = dict(
-        findings.group_by("unit_id").agg(pl.col("evidence").fill_null("").str.join("\n")).iter_rows()
-    )
+    quotes = dict(findings.group_by("unit_id").agg(pl.col("evidence").fill_null("").str.join("\n")).iter_rows())
     print(f"{findings.height} findings")
     for col in ("stated", "expected", "message"):
         leaks = [
