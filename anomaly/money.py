@@ -38,8 +38,15 @@ def amount(v: float | None, unit: str | None, d: int | None = 2, lang: str = "zh
 
 
 def wan(yuan: float | None, d: int = 2, lang: str = "zh") -> str:
-    """An amount in 元, written in 万元: 407.46万元 / ¥407.46 wan."""
-    return "—" if yuan is None else amount(yuan / 1e4, "万元", d, lang)
+    """An amount in 元, written in 万元 with thousands separated: 1,415.07万元 / ¥1,415.07 wan.
+
+    (The Chinese text is part of a finding's fingerprint: its form must not change.)"""
+    if yuan is None:
+        return "—"
+    v = yuan / 1e4
+    if lang != "en":
+        return f"{v:,.{d}f}万元"
+    return f"{'-' if v < 0 else ''}¥{abs(v):,.{d}f} wan"
 
 
 def wan_en(yuan: float | None, d: int = 2) -> str:

@@ -399,7 +399,9 @@ def _cell(col: pl.Expr, dtype: pl.DataType, letter: str, style: int = 0) -> pl.E
     if dtype == pl.Boolean:
         return (
             pl.when(col.is_not_null())
-            .then(pl.format('<c r="{}" s="0" t="b"><v>{}</v></c>', ref, col.cast(pl.Int8).cast(pl.String)))
+            .then(
+                pl.format('<c r="{}" t="b"><v>{}</v></c>', ref, col.cast(pl.Int8).cast(pl.String))
+            )  # no style: LibreOffice shows a styled boolean as 0/1
             .otherwise(pl.lit(""))
         )
     if dtype.is_numeric():
