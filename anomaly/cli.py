@@ -196,7 +196,12 @@ def screen(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Decision file (default: OUT_DIR/triage.sqlite).",
 )
-@click.option("--list", "list_all", is_flag=True, help="List the remembered decisions.")
+@click.option(
+    "--list",
+    "list_all",
+    is_flag=True,
+    help="List the remembered decisions, each with its finding's id ('-' when gone).",
+)
 def triage(
     out_dir: Path,
     finding_ids: tuple[str, ...],
@@ -222,9 +227,19 @@ def triage(
 
     db = db_path or out_dir / "triage.sqlite"
     if list_all:
-        for r in memory.decisions(db).iter_rows(named=True):
+        # Each decision with the id its finding has in the last screen ("-" when the
+        # finding is gone: the evidence changed, so the decision no longer applies).
+        decided = memory.decisions(db)
+        path = out_dir / "findings.parquet"
+        if path.exists():
+            ids = pl.read_parquet(path, columns=[*memory.KEY, "finding_id"]).unique(memory.KEY)
+            decided = decided.join(ids, on=memory.KEY, how="left")
+        else:
+            decided = decided.with_columns(finding_id=pl.lit(None, dtype=pl.String))
+        for r in decided.iter_rows(named=True):
             click.echo(
-                f"{r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
+                f"{r['finding_id'] or '-':<10}  {r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} "
+                f"{r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
             )
         return
     if not finding_ids or decision is None:

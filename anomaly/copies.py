@@ -37,6 +37,7 @@ import hashlib
 import polars as pl
 
 from anomaly.engine import FINDING_COLUMNS
+from anomaly.money import wan_expr
 
 MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
@@ -121,6 +122,11 @@ def figure_vectors(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
 _PAIR = {"other_path": pl.String, "part": pl.String}
 
 
+def _plural(n: pl.Expr, word: str) -> pl.Expr:
+    """English count with its noun, as an expression: 1 table, 2 tables."""
+    return pl.format("{} {}", n, pl.when(n == 1).then(pl.lit(word)).otherwise(pl.lit(word + "s")))
+
+
 def _empty() -> pl.DataFrame:
     return pl.DataFrame(schema={**FINDING_COLUMNS, **_PAIR})
 
@@ -176,10 +182,10 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
     dup = _other(dup, "vector")
     if dup.height == 0:
         return _empty()
-    wan = lambda c: (pl.col(c) / 1e4).round(2).cast(pl.String)  # noqa: E731
+    wan = lambda c: wan_expr(pl.col(c), lang=lang)  # noqa: E731
     if lang == "en":
         summary = pl.format(
-            "total {} wan yuan, {} staff, 三公 {} wan yuan",
+            "total {}, {} staff, sangong {}",
             wan("total_budget_yuan"),
             pl.col("staff_actual"),
             wan("sangong_total_yuan"),
@@ -195,7 +201,7 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
         ev = pl.format("same figures as 「{}」 ({}): {}", pl.col("other_name"), pl.col("other_path"), summary)
     else:
         summary = pl.format(
-            "预算总额 {}万元、实有 {} 人、三公 {}万元",
+            "预算总额 {}、实有 {} 人、三公 {}",
             wan("total_budget_yuan"),
             pl.col("staff_actual"),
             wan("sangong_total_yuan"),
@@ -324,8 +330,8 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
     more = pl.col("n_others") > 1
     if lang == "en":
         msg = pl.format(
-            "{} paragraphs with figures are word for word the same as in {}{}: a template not updated?",
-            pl.col("shared"),
+            "{} with figures are word for word the same as in {}{}: a template not updated?",
+            _plural(pl.col("shared"), "paragraph"),
             pl.col("other_name").fill_null("?"),
             pl.when(more).then(pl.format(" (and {} more units)", pl.col("n_others") - 1)).otherwise(pl.lit("")),
         )
@@ -336,7 +342,7 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
             pl.col("line"),
             pl.col("text"),
         )
-        stated = pl.format("{} identical paragraphs", pl.col("shared"))
+        stated = _plural(pl.col("shared"), "identical paragraph")
         expected = pl.lit("the unit's own text")
         best = best.with_columns(part=stated)
     else:
@@ -457,9 +463,10 @@ def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
     )
     if lang == "en":
         msg = pl.format(
-            "{} table(s) ({}) repeat those of 「{}」 figure for figure: its tables copied?",
-            pl.col("n_tables"),
-            pl.col("tables"),
+            "{} ({}) {} those of 「{}」 figure for figure: its tables copied?",
+            _plural(pl.col("n_tables"), "table"),
+            pl.col("tables").str.replace_all("、", ", "),
+            pl.when(pl.col("n_tables") == 1).then(pl.lit("repeats")).otherwise(pl.lit("repeat")),
             pl.col("other_name").fill_null("?"),
         )
         ev = pl.format(
@@ -469,7 +476,11 @@ def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
             pl.col("line"),
             pl.col("text"),
         )
-        part = pl.format("table(s) {}", pl.col("tables"))
+        part = pl.format(
+            "{} {}",
+            pl.when(pl.col("n_tables") == 1).then(pl.lit("table")).otherwise(pl.lit("tables")),
+            pl.col("tables").str.replace_all("、", ", "),
+        )
         expected = pl.lit("the unit's own figures")
     else:
         msg = pl.format(
@@ -487,7 +498,13 @@ def cpy004(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
         )
         part = pl.format("{}", pl.col("tables"))
         expected = pl.lit("本单位自己的数字")
-    out = best.with_columns(message=msg, evidence=ev, stated=pl.col("tables"), expected=expected, part=part)
+    out = best.with_columns(
+        message=msg,
+        evidence=ev,
+        stated=pl.col("tables").str.replace_all("、", ", ") if lang == "en" else pl.col("tables"),
+        expected=expected,
+        part=part,
+    )
     return _finish(out, "CPY004", lang)
 
 
@@ -520,8 +537,9 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
         return _empty()
     if lang == "en":
         msg = pl.format(
-            "{} sentence(s) with amounts read word for word as in 「{}」 once the units' names are taken out: its text copied?",
-            pl.col("n"),
+            "{} with amounts {} word for word as in 「{}」 once the units' names are taken out: its text copied?",
+            _plural(pl.col("n"), "sentence"),
+            pl.when(pl.col("n") == 1).then(pl.lit("reads")).otherwise(pl.lit("read")),
             pl.col("other_name").fill_null("?"),
         )
         ev = pl.format(
@@ -531,7 +549,7 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
             pl.col("line"),
             pl.col("text"),
         )
-        part = pl.format("{} sentence(s) with amounts", pl.col("n"))
+        part = pl.format("{} with amounts", _plural(pl.col("n"), "sentence"))
         expected = pl.lit("the unit's own text")
     else:
         msg = pl.format(

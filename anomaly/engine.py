@@ -62,6 +62,8 @@ HIT_COLUMNS = {
     "expected": pl.String,
     "message_zh": pl.String,
     "message_en": pl.String,
+    "stated_en": pl.String,  # stated and expected are Chinese; these English (the same for quotes)
+    "expected_en": pl.String,
 }
 STATUS_COLUMNS = {"unit_id": pl.String, "outcome": pl.String}
 
@@ -282,6 +284,11 @@ def run_rules(
         failing = {h["unit_id"] for h in hits}
         for h in hits:
             msg = h.get("message_en") if lang == "en" else h.get("message_zh")
+            # The fingerprint is taken from the Chinese texts, so that analysts' decisions
+            # hold whatever language a run is in.
+            stated, expected = h.get("stated"), h.get("expected")
+            if lang == "en":
+                stated, expected = h.get("stated_en", stated), h.get("expected_en", expected)
             finding_rows.append(
                 {
                     "unit_id": h["unit_id"],
@@ -294,8 +301,8 @@ def run_rules(
                     "line": h.get("line"),
                     "page": page_of(h["unit_id"], h.get("line")),
                     "place": places.get((h["unit_id"], h.get("line"))),
-                    "stated": h.get("stated"),
-                    "expected": h.get("expected"),
+                    "stated": stated,
+                    "expected": expected,
                     "title": r.title(lang),
                     "fingerprint": fingerprint(r.code, h.get("evidence"), h.get("stated"), h.get("expected")),
                 }

@@ -42,6 +42,8 @@ _TEXT = {
     "zh": {
         "errors": "{}个错误",
         "warnings": "{}个警告",
+        "error": "{}个错误",
+        "warning": "{}个警告",
         "outlier": "偏离同类：{}",
         "failed": "解析失败：{}",
         "partial": "部分内容未能读取：{}",
@@ -53,6 +55,8 @@ _TEXT = {
     "en": {
         "errors": "{} errors",
         "warnings": "{} warnings",
+        "error": "{} error",
+        "warning": "{} warning",
         "outlier": "unlike peers: {}",
         "failed": "could not be parsed: {}",
         "partial": "partly unreadable: {}",
@@ -162,8 +166,11 @@ def rank(
     )
     counts = pl.concat_str(
         [
-            pl.when(pl.col("errors") > 0).then(pl.format(t["errors"], pl.col("errors"))),
-            pl.when(pl.col("warnings") > 0).then(pl.format(t["warnings"], pl.col("warnings"))),
+            pl.when(pl.col(n) == 1)
+            .then(pl.format(t[n[:-1]], pl.col(n)))
+            .when(pl.col(n) > 0)
+            .then(pl.format(t[n], pl.col(n)))
+            for n in ("errors", "warnings")
         ],
         separator=", " if lang == "en" else "、",
         ignore_nulls=True,

@@ -3,7 +3,7 @@
 ``FEATURES`` is the single list of feature names, in the order they appear in the
 wide frame and in the scorer's matrix. ``fmt`` says how a value is printed:
 
-- ``yuan``: an amount in 元, printed in 万元 (zh) or thousands of yuan (en)
+- ``yuan``: an amount in 元, printed in 万元: 0.66万元 (zh), ¥0.66 wan (en); see anomaly/money.py
 - ``ratio``: a share, printed as a percentage
 - ``change``: a signed relative change, printed as a signed percentage
 - ``count``: a plain number
@@ -17,17 +17,17 @@ FEATURE_INFO: dict[str, tuple[str, str, str]] = {
     "budget_per_staff": ("预算总额/实有人数", "budget per actual staff", "yuan"),
     "personnel_cost_per_staff": ("工资福利支出/实有人数", "personnel cost per actual staff", "yuan"),
     "vacancy_rate": ("空编率(1-实有/编制)", "vacancy (1 - actual/authorised)", "ratio"),
-    "sangong_share": ("三公经费(不含购车)占预算比例", "三公 (excl. car purchase) share of budget", "ratio"),
-    "sangong_per_staff": ("三公经费(不含购车)/实有人数", "三公 (excl. car purchase) per actual staff", "yuan"),
+    "sangong_share": ("三公经费(不含购车)占预算比例", "sangong (excl. car purchase) share of budget", "ratio"),
+    "sangong_per_staff": ("三公经费(不含购车)/实有人数", "sangong (excl. car purchase) per actual staff", "yuan"),
     "vehicle_cost_per_vehicle": ("公务用车运行维护费/车辆", "vehicle running cost per vehicle", "yuan"),
-    "reception_share": ("公务接待费占三公比例", "reception share of 三公", "ratio"),
+    "reception_share": ("公务接待费占三公比例", "reception share of sangong", "ratio"),
     "reception_per_staff": ("公务接待费/实有人数", "reception cost per actual staff", "yuan"),
-    "public_funds_per_staff": ("公用经费/实有人数", "公用经费 per actual staff", "yuan"),
+    "public_funds_per_staff": ("公用经费/实有人数", "public funds per actual staff", "yuan"),
     "meeting_per_staff": ("会议费/实有人数", "meeting cost per actual staff", "yuan"),
     "training_per_staff": ("培训费/实有人数", "training cost per actual staff", "yuan"),
-    "project_share": ("专项业务经费占预算比例", "project (专项) share of budget", "ratio"),
+    "project_share": ("专项业务经费占预算比例", "project share of budget", "ratio"),
     "total_yoy": ("预算总额较上年变动", "year-over-year change of the total", "change"),
-    "sangong_yoy": ("三公经费较上年变动", "year-over-year change of 三公", "change"),
+    "sangong_yoy": ("三公经费较上年变动", "year-over-year change of sangong", "change"),
     "pct_error_rate": ("百分比错误率", "percentage errors per percentage stated", "ratio"),
     "arith_error_rate": ("算术错误率", "arithmetic errors per check", "ratio"),
 }
@@ -58,7 +58,7 @@ def format_value(value: float | None, feature: str, lang: str = "zh") -> str:
         return "—"
     fmt = FEATURE_INFO.get(feature, ("", "", "count"))[2]
     if fmt == "yuan":
-        return f"{value / 1e3:,.1f}k yuan" if lang == "en" else f"{value / 1e4:,.2f}万元"
+        return f"¥{value / 1e4:,.2f} wan" if lang == "en" else f"{value / 1e4:,.2f}万元"
     if fmt == "ratio":
         return f"{value * 100:.1f}%"
     if fmt == "change":
@@ -71,10 +71,9 @@ def format_expr(value, feature, lang: str = "zh"):
     import polars as pl
 
     fmt = feature.replace_strict({k: v[2] for k, v in FEATURE_INFO.items()}, default="count", return_dtype=pl.String)
-    if lang == "en":
-        yuan = pl.format("{}k yuan", (value / 1e3).round(1))
-    else:
-        yuan = pl.format("{}万元", (value / 1e4).round(2))
+    # Two decimals always (0.60, not 0.6), as disclosures print 万元.
+    wan = (value / 1e4).round(2).cast(pl.Decimal(38, 2)).cast(pl.String)
+    yuan = pl.format("¥{} wan", wan) if lang == "en" else pl.format("{}万元", wan)
     pct = (value * 100).round(1)
     return (
         pl.when(value.is_null())

@@ -409,6 +409,96 @@ FAMILIES: dict[str, dict[str, str]] = {
 }
 
 
+# --- report.xlsx and the terminal (issue #12): kept in a block of their own -----------
+STRINGS["zh"].update(
+    {
+        "sheet_summary": "概况",
+        "sheet_rules": "规则说明",
+        "xl_started": "开始时间",
+        "xl_elapsed": "用时（秒）",
+        "xl_version": "版本",
+        "xl_inputs": "输入",
+        "xl_files": "文件数",
+        "xl_previous_run": "上次运行",
+        "xl_new_findings": "新增问题",
+        "xl_gone_findings": "消失的问题",
+        "xl_money": "金额单位",
+        "xl_money_note": "金额以万元计，保留两位小数（与公开说明一致）；CSV/Parquet 文件中的 *_yuan 列以元计。",
+        "doc_budget": "预算",
+        "doc_final": "决算",
+        "triage_listed": "{n} 条分析人员的决定",
+    }
+)
+STRINGS["en"].update(
+    {
+        "sheet_summary": "Summary",
+        "sheet_rules": "Rules",
+        "xl_started": "Started",
+        "xl_elapsed": "Run time (s)",
+        "xl_version": "Version",
+        "xl_inputs": "Inputs",
+        "xl_files": "Files",
+        "xl_previous_run": "Previous run",
+        "xl_new_findings": "New findings",
+        "xl_gone_findings": "Findings gone",
+        "xl_money": "Amounts",
+        "xl_money_note": "Amounts in wan (万, 10,000 yuan), two decimals as disclosures print them: ¥407.46 wan is "
+        "4,074,600 yuan. The *_yuan columns of the CSV and Parquet files are in yuan.",
+        "doc_budget": "budget",
+        "doc_final": "final accounts",
+        "triage_listed": "{n} analysts' decisions",
+    }
+)
+COLUMNS["zh"].update(
+    {
+        "infos": "提示",
+        "peer_score": "同类偏离度",
+        "place": "工作表位置",
+        "is_new": "本次新增",
+        "triage": "处理结果",
+        "triage_note": "处理说明",
+        "triage_by": "处理人",
+        "triage_at": "处理时间",
+        "finding_id": "问题编号",
+        "unit_key": "单位标识（跨年度）",
+        "fingerprint": "证据指纹",
+        "doc_kind": "文件类型",
+        "format": "文件格式",
+        "pages": "页数",
+        "notes": "读取说明",
+        "source_files": "组成文件",
+        "total_budget_wan": "预算总额（万元）",
+        "sangong_total_wan": "三公经费（万元）",
+        "sangong_prior_wan": "上年三公经费（万元）",
+        "explanation": "说明",
+    }
+)
+COLUMNS["en"].update(
+    {
+        "infos": "Info",
+        "peer_score": "Peer score",
+        "place": "Place in workbook",
+        "is_new": "New",
+        "triage": "Triage",
+        "triage_note": "Triage note",
+        "triage_by": "Decided by",
+        "triage_at": "Decided at",
+        "finding_id": "Finding ID",
+        "unit_key": "Unit key (across years)",
+        "fingerprint": "Evidence fingerprint",
+        "doc_kind": "Document kind",
+        "format": "Format",
+        "pages": "Pages",
+        "notes": "Reading notes",
+        "source_files": "Files",
+        "total_budget_wan": "Total budget (wan)",
+        "sangong_total_wan": "Sangong (wan)",
+        "sangong_prior_wan": "Sangong last year (wan)",
+        "explanation": "Explanation",
+    }
+)
+
+
 def lang_of(lang: str | None) -> str:
     """A supported language code; anything unknown falls back to Chinese."""
     return lang if lang in LANGS else "zh"

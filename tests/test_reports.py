@@ -199,20 +199,14 @@ def test_xlsx_sheets_and_headers(run, tmp_path):
     path = tmp_path / "report.xlsx"
     write_xlsx(path, hostile(run))
     sheets = read_xlsx(path)
-    assert [k for k in sheets if "#" not in k] == ["排名", "问题清单", "单位数据"]
-    assert sheets["排名"][0][:9] == [
-        "排名",
-        "单位编号",
-        "来源文件",
-        "单位名称",
-        "优先级得分",
-        "离群得分",
-        "错误",
-        "警告",
-        "原因",
-    ]
+    assert [k for k in sheets if "#" not in k] == ["概况", "排名", "问题清单", "单位数据", "规则说明"]
+    # The unit's name first (after the rank), ids and paths last.
+    assert sheets["排名"][0][:2] == ["排名", "单位名称"]
+    assert sheets["排名"][0][-2:] == ["单位编号", "来源文件"]
     assert "原文证据" in sheets["问题清单"][0] and "所述" in sheets["问题清单"][0]
-    assert sheets["单位数据"][0][:3] == ["单位编号", "来源文件", "单位名称"]
+    assert sheets["问题清单"][0][:2] == ["排名", "单位名称"]
+    assert sheets["单位数据"][0][0] == "单位名称" and sheets["单位数据"][0][-2:] == ["单位编号", "来源文件"]
+    assert "预算总额（万元）" in sheets["单位数据"][0]
     assert len(sheets["排名"]) == run.ranking.height + 1
     assert len(sheets["问题清单"]) == run.findings.height + 1
     for name in ("排名", "问题清单", "单位数据"):
@@ -229,8 +223,8 @@ def test_xlsx_english(run, tmp_path):
     path = tmp_path / "report.xlsx"
     write_xlsx(path, with_lang(run, "en"))
     sheets = read_xlsx(path)
-    assert [k for k in sheets if "#" not in k] == ["Ranking", "Findings", "Units"]
-    assert sheets["Ranking"][0][:4] == ["Rank", "Unit ID", "Source file", "Unit name"]
+    assert [k for k in sheets if "#" not in k] == ["Summary", "Ranking", "Findings", "Units", "Rules"]
+    assert sheets["Ranking"][0][:2] == ["Rank", "Unit name"] and sheets["Ranking"][0][-2:] == ["Unit ID", "Source file"]
 
 
 # ---------------------------------------------------------------- tables

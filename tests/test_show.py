@@ -380,5 +380,5 @@ def test_tables_keep_page_after_line(tmp_path):
     assert pl.read_parquet(tmp_path / "out" / "findings.parquet")["page"].drop_nulls().to_list() == [2, 2, 2]
     write_xlsx(tmp_path / "out" / "report.xlsx", run)
     with zipfile.ZipFile(tmp_path / "out" / "report.xlsx") as z:
-        sheet = z.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        sheet = z.read("xl/worksheets/sheet3.xml").decode("utf-8")  # after 概况 and 排名
     assert sheet.index("<t>行号</t>") < sheet.index("<t>页码</t>")

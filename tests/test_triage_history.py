@@ -112,3 +112,13 @@ def test_triage_rejects_unknown_ids(corpus, tmp_path):
     screen(corpus, out)
     r = CliRunner().invoke(main, ["triage", str(out), "nope", "--dismiss"])
     assert r.exit_code == 2 and "nope" in r.output
+
+
+def test_triage_list_prints_finding_ids(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    target = a_finding_with_a_line(out)
+    CliRunner().invoke(main, ["triage", str(out), target["finding_id"], "--dismiss", "--note", "口径差异"])
+    listed = CliRunner().invoke(main, ["triage", str(out), "--list"])
+    assert listed.exit_code == 0 and listed.output.startswith(target["finding_id"]), listed.output
+    assert "dismissed" in listed.output and "口径差异" in listed.output

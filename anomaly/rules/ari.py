@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule, statuses
-from anomaly.rules.common import fmt, grid, hit, wan
+from anomaly.money import amount, decimals_apart
+from anomaly.rules.common import grid, hit, wan
 
 _T1 = """表1
 
@@ -97,15 +98,17 @@ def ari001(ctx: Context) -> Result:
     hits = []
     for r in bad.iter_rows(named=True):
         grp = r["col_group"] or ""
+        d = decimals_apart(r["t_val"], r["s_val"])
+        t_zh, s_zh, t_en, s_en = (wan(r[k], d, lang) for lang in ("zh", "en") for k in ("t_val", "s_val"))
         hits.append(
             hit(
                 r["unit_id"],
                 r["t_line"],
                 f"{r['table_id']} {grp}：{r['t_text']}",
-                f"{r['label']} {wan(r['t_val'])}",
-                f"各类之和 {wan(r['s_val'])}（{r['n_parts']}项）",
-                f"{r['table_id']}“{grp}”栏的{r['label']}为{fmt(r['t_val'])}元，但各一级类别之和为{fmt(r['s_val'])}元。",
-                f"In {r['table_id']} ({grp}) the {r['label']} is {fmt(r['t_val'])} yuan but its top-level classes add up to {fmt(r['s_val'])} yuan.",
+                (f"{r['label']} {t_zh}", f"{r['label']} {t_en}"),
+                (f"各类之和 {s_zh}（{r['n_parts']}项）", f"sum of classes {s_en} ({r['n_parts']} items)"),
+                f"{r['table_id']}“{grp}”栏的{r['label']}为{t_zh}，但各一级类别之和为{s_zh}。",
+                f"In {r['table_id']} ({grp}) the {r['label']} is {t_en} but its top-level classes add up to {s_en}.",
             )
         )
     status = ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass")
@@ -186,15 +189,17 @@ def ari002(ctx: Context) -> Result:
     cmp = pl.concat(frames).with_columns(_overlap("s_lo", "s_hi", "t_lo", "t_hi").alias("ok"))
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
+        d = decimals_apart(r["t_val"], r["s_val"])
+        t_zh, s_zh, t_en, s_en = (wan(r[k], d, lang) for lang in ("zh", "en") for k in ("t_val", "s_val"))
         hits.append(
             hit(
                 r["unit_id"],
                 r["t_line"],
                 f"{r['table_id']} {r['col_group'] or ''}：{r['t_text']}",
-                f"{r['p_label']} {wan(r['t_val'])}",
-                f"明细之和 {wan(r['s_val'])}（{r['part_labels']}）",
-                f"{r['table_id']}中“{r['p_label']}”为{fmt(r['t_val'])}元，但其明细之和为{fmt(r['s_val'])}元。",
-                f"In {r['table_id']} '{r['p_label']}' is {fmt(r['t_val'])} yuan but its sub-items add up to {fmt(r['s_val'])} yuan.",
+                (f"{r['p_label']} {t_zh}", f"{r['p_label']} {t_en}"),
+                (f"明细之和 {s_zh}（{r['part_labels']}）", f"sum of sub-items {s_en} ({r['part_labels']})"),
+                f"{r['table_id']}中“{r['p_label']}”为{t_zh}，但其明细之和为{s_zh}。",
+                f"In {r['table_id']} '{r['p_label']}' is {t_en} but its sub-items add up to {s_en}.",
             )
         )
     return Result(hits, ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass"))
@@ -280,15 +285,17 @@ def ari003(ctx: Context) -> Result:
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         u = r["unit"] or ""
         d = r["t_dec"] or 0
+        # Quoted in the table's own unit and decimals.
+        t_zh, s_zh, t_en, s_en = (amount(r[k], u, d, lang) for lang in ("zh", "en") for k in ("t_val", "s_val"))
         hits.append(
             hit(
                 r["unit_id"],
                 r["t_line"],
                 f"{r['table_id']} 年度资金总额：{r['t_text']}",
-                f"年度资金总额 {fmt(r['t_val'], d)}{u}",
-                f"财政拨款+其他资金 {fmt(r['s_val'], d)}{u}",
-                f"{r['table_id']}年度资金总额为{fmt(r['t_val'], d)}{u}，但财政拨款与其他资金之和为{fmt(r['s_val'], d)}{u}。",
-                f"{r['table_id']}: annual funds {fmt(r['t_val'], d)}{u}, but fiscal + other funds add up to {fmt(r['s_val'], d)}{u}.",
+                (f"年度资金总额 {t_zh}", f"annual funds (年度资金总额) {t_en}"),
+                (f"财政拨款+其他资金 {s_zh}", f"fiscal + other funds {s_en}"),
+                f"{r['table_id']}年度资金总额为{t_zh}，但财政拨款与其他资金之和为{s_zh}。",
+                f"{r['table_id']}: annual funds {t_en}, but fiscal + other funds add up to {s_en}.",
             )
         )
     return Result(hits, ctx.status(cmp.filter(pl.col("ok"))["unit_id"], "pass"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
+from anomaly.money import plural
 from anomaly.rules.common import hit
 from datasets.roles import role_of
 
@@ -129,10 +130,11 @@ def cmp001(ctx: Context) -> Result:
                 r["unit_id"],
                 r["line"],
                 f"目录：{r['ids'][0]}\t{r['title']}\t否",
-                f"目录声明非空：{ids_s}",
-                "报表应公开",
+                (f"目录声明非空：{ids_s}", f"declared non-empty in the contents: {ids_s}"),
+                ("报表应公开", "the tables published"),
                 f"目录声明{ids_s}（共{len(r['ids'])}张）不是空表，但正文中没有这些报表。",
-                f"The contents declare {ids_s} ({len(r['ids'])} tables) non-empty, but the document does not contain them.",
+                f"The contents declare {ids_s} ({plural(len(r['ids']), 'table')}) non-empty, but the document does not contain "
+                + ("it." if len(r["ids"]) == 1 else "them."),
             )
         )
     failing = {h["unit_id"] for h in hits} | set(insufficient)
@@ -170,8 +172,8 @@ def cmp002(ctx: Context) -> Result:
             r["unit_id"],
             r["line"],
             f"{r['table_id']}\t{r['title']}\t是",
-            "是否空表：是；理由：（空）",
-            "填写公开空表理由",
+            ("是否空表：是；理由：（空）", "declared empty; reason: (blank)"),
+            ("填写公开空表理由", "a reason for publishing the table empty"),
             f"目录声明{r['table_id']}为空表，但未说明理由。",
             f"The contents declare {r['table_id']} empty without giving a reason.",
         )
@@ -275,8 +277,8 @@ def cmp003(ctx: Context) -> Result:
                 r["unit_id"],
                 None,
                 f"缺少：{zh}",
-                "（无此部分）",
-                zh,
+                ("（无此部分）", "(no such part)"),
+                (zh, en),
                 f"说明中缺少规定的部分：{zh}。",
                 f"The disclosure lacks required parts: {en}.",
             )

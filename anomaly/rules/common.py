@@ -8,6 +8,7 @@ import polars as pl
 
 from anomaly.engine import Context
 from anomaly.intervals import Interval, printed
+from anomaly.money import amount, decimals_apart, number, plural, wan, wan_en  # noqa: F401  (re-exported for the rules)
 
 UNIT_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 MONEY = list(UNIT_FACTOR)
@@ -21,24 +22,22 @@ def factor(col: str | pl.Expr) -> pl.Expr:
 
 
 def fmt(v: float | None, d: int | None = 2) -> str:
-    if v is None:
-        return "—"
-    d = 0 if d is None else max(0, int(d))
-    return f"{v:,.{d}f}" if abs(v) >= 1e5 else f"{v:.{d}f}"
-
-
-def wan(yuan: float | None, d: int = 2) -> str:
-    """An amount in 元 printed in 万元."""
-    return "—" if yuan is None else f"{yuan / 1e4:,.{d}f}万元"
+    return "—" if v is None else number(v, d)
 
 
 def hit(unit_id, line, evidence, stated, expected, zh, en, **extra) -> dict:
+    """A finding's row. ``stated`` and ``expected`` are (Chinese, English) pairs, or one
+    string where the text is a quote of the disclosure (the same in both languages)."""
+    stated_zh, stated_en = stated if isinstance(stated, tuple) else (stated, stated)
+    expected_zh, expected_en = expected if isinstance(expected, tuple) else (expected, expected)
     return {
         "unit_id": unit_id,
         "line": line,
         "evidence": evidence,
-        "stated": stated,
-        "expected": expected,
+        "stated": stated_zh,
+        "expected": expected_zh,
+        "stated_en": stated_en,
+        "expected_en": expected_en,
         "message_zh": zh,
         "message_en": en,
         **extra,
@@ -303,3 +302,9 @@ def last_in_row(cells: pl.DataFrame, which: pl.Expr) -> pl.DataFrame:
         .filter(pl.col("col") == pl.col("_last"))
         .drop("_last")
     )
+
+
+def wan_both(*yuan: float | None) -> list[tuple[str, str]]:
+    """Each amount in 万元 as (Chinese, English), with the decimals that tell them apart."""
+    d = decimals_apart(*yuan)
+    return [(wan(v, d), wan(v, d, "en")) for v in yuan]

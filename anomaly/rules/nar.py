@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
-from anomaly.rules.common import all_fiscal, fig, grid, hit, money_claims, table_total, wan
+from anomaly.rules.common import all_fiscal, fig, grid, hit, money_claims, table_total, wan_both
 from anomaly.rules.nar_detail import deferred
 
 # 功能 classes (类, the first 3 digits of a 7-digit code) by the words of their name.
@@ -153,15 +153,16 @@ def _narrative_vs_table(
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
         tb = r["tb_text"] or "（表1无此类金额）"
+        (n_zh, n_en), (t_zh, t_en) = wan_both(r["n_val"], r["tb_val"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["n_line"],
                 f"{r['n_text']} | 表1：{tb}",
-                f"{r['cls']} {wan(r['n_val'])}",
-                f"表1 {wan(r['tb_val'])}",
-                f"文中{what_zh}{r['cls']}为{wan(r['n_val'])}，表1对应金额为{wan(r['tb_val'])}。",
-                f"The text gives {what_en} {r['cls']} as {wan(r['n_val'])}, but 表1 shows {wan(r['tb_val'])}.",
+                (f"{r['cls']} {n_zh}", f"{r['cls']} {n_en}"),
+                (f"表1 {t_zh}", f"表1 {t_en}"),
+                f"文中{what_zh}{r['cls']}为{n_zh}，表1对应金额为{t_zh}。",
+                f"The text gives {what_en} {r['cls']} as {n_en}, but 表1 shows {t_en}.",
             )
         )
     judged = per.select("unit_id")
@@ -235,15 +236,16 @@ def nar001(ctx: Context) -> Result:
     hits = []
     for r in per.filter(~pl.col("ok")).iter_rows(named=True):
         t = r["t_val"] if r["t_val"] is not None else r["any_val"]
+        (c_zh, c_en), (t_zh, t_en) = wan_both(r["current_yuan"], t)
         hits.append(
             hit(
                 r["unit_id"],
                 r["line"],
                 f"{r['text']} | 表1：{r['t_text']}",
-                wan(r["current_yuan"]),
-                f"表1 {wan(t)}",
-                f"文中{r['label']}为{wan(r['current_yuan'])}，表1合计为{wan(t)}。",
-                f"The text gives {r['label']} as {wan(r['current_yuan'])}, but 表1's total is {wan(t)}.",
+                (c_zh, c_en),
+                (f"表1 {t_zh}", f"表1 {t_en}"),
+                f"文中{r['label']}为{c_zh}，表1合计为{t_zh}。",
+                f"The text gives {r['label']} as {c_en}, but 表1's total is {t_en}.",
             )
         )
     return Result(hits, ctx.status(per.filter("ok")["unit_id"], "pass"))
@@ -402,7 +404,7 @@ _PF = _T1.format(inc="100.00") + "\n本单位当年公用经费预算安排{pf}�
     "NAR005",
     "warning",
     "公用经费与收支总表不符",
-    "公用经费 differs from 表1's 商品和服务支出 of 人员经费和公用经费",
+    "Public funds differ from 表1's goods and services (商品和服务支出)",
     bad=_PF.format(pf="12.00", pr="14.00"),
     good=_PF.format(pf="10.00", pr="12.00"),
 )
@@ -480,15 +482,16 @@ def nar005(ctx: Context) -> Result:
     j = j.join(left, on="unit_id", how="anti")
     hits = []
     for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (c_zh, c_en), (g_zh, g_en) = wan_both(r["current_yuan"], r["g_val"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["line"],
                 f"{r['text']} | 表1：{r['g_text'] or '（无商品和服务支出）'}",
-                wan(r["current_yuan"]),
-                f"表1 {wan(r['g_val'])}",
-                f"文中公用经费为{wan(r['current_yuan'])}，表1人员经费和公用经费支出中的商品和服务支出为{wan(r['g_val'])}。",
-                f"The text gives 公用经费 as {wan(r['current_yuan'])}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {wan(r['g_val'])}.",
+                (c_zh, c_en),
+                (f"表1 {g_zh}", f"表1 {g_en}"),
+                f"文中公用经费为{c_zh}，表1人员经费和公用经费支出中的商品和服务支出为{g_zh}。",
+                f"The text gives public funds (公用经费) as {c_en}, but 表1's 商品和服务支出 under 人员经费和公用经费 is {g_en}.",
             )
         )
     na = pl.concat([all_fiscal(ctx).filter(~pl.col("all_gpb")).select("unit_id"), left])
@@ -544,15 +547,16 @@ def xtb001(ctx: Context) -> Result:
     )
     hits = []
     for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (v_zh, v_en), (i_zh, i_en) = wan_both(r["value_yuan"], r["i_val"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["line"],
                 f"{r['table_id']} {r['col_group'] or ''}：{r['text']}",
-                f"{r['label']} {wan(r['value_yuan'])}",
-                f"本年收入合计 {wan(r['i_val'])}",
-                f"{r['table_id']}“{r['col_group'] or ''}”栏的{r['label']}为{wan(r['value_yuan'])}，与本年收入合计{wan(r['i_val'])}不一致。",
-                f"In {r['table_id']} the {r['label']} of '{r['col_group'] or ''}' is {wan(r['value_yuan'])}, not the income total {wan(r['i_val'])}.",
+                (f"{r['label']} {v_zh}", f"{r['label']} {v_en}"),
+                (f"本年收入合计 {i_zh}", f"income total {i_en}"),
+                f"{r['table_id']}“{r['col_group'] or ''}”栏的{r['label']}为{v_zh}，与本年收入合计{i_zh}不一致。",
+                f"In {r['table_id']} the {r['label']} of '{r['col_group'] or ''}' is {v_en}, not the income total {i_en}.",
             )
         )
     return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
@@ -580,7 +584,7 @@ _X2 = (
     "XTB002",
     "warning",
     "财政拨款收支总表与收支总表不符",
-    "表4 differs from 表1 for a unit funded only by 财政拨款",
+    "表4 differs from 表1 for a unit funded only by fiscal appropriations",
     bad=_X2.format(f="900000.00", h="100000.00"),
     good=_X2.format(f="1000000.00", h=""),
 )
@@ -632,15 +636,16 @@ def xtb002(ctx: Context) -> Result:
     j = j.with_columns(_tol("a_lo", "a_hi", "b_lo", "b_hi").alias("ok"))
     hits = []
     for r in j.filter(~pl.col("ok")).sort("unit_id", "b_line").iter_rows(named=True):
+        (b_zh, b_en), (a_zh, a_en) = wan_both(r["b_val"], r["a_val"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["b_line"] or r["a_line"],
                 f"表4：{r['b_text'] or '（空）'} | 表1：{r['a_text'] or '（空）'}",
-                f"表4 {r['base']} {wan(r['b_val'])}",
-                f"表1 {wan(r['a_val'])}",
-                f"单位收入全部为财政拨款，但表4“{r['base']}”为{wan(r['b_val'])}，表1为{wan(r['a_val'])}。",
-                f"All income is 财政拨款, yet 表4 '{r['base']}' is {wan(r['b_val'])} while 表1 shows {wan(r['a_val'])}.",
+                (f"表4 {r['base']} {b_zh}", f"表4 {r['base']} {b_en}"),
+                (f"表1 {a_zh}", f"表1 {a_en}"),
+                f"单位收入全部为财政拨款，但表4“{r['base']}”为{b_zh}，表1为{a_zh}。",
+                f"All income is fiscal appropriations, yet 表4 '{r['base']}' is {b_en} while 表1 shows {a_en}.",
             )
         )
     na = fiscal.filter(~pl.col("all_fiscal")).select("unit_id")
@@ -727,16 +732,18 @@ def xtb003(ctx: Context) -> Result:
         pl.col("line").first(),
         pl.col("value_yuan").sort_by("level", descending=True).first().alias("t_val"),
     )
-    hits = [
-        hit(
-            r["unit_id"],
-            r["line"],
-            f"表2 合计：{r['a_text']}",
-            f"表2 合计 {wan(r['a_val'])}",
-            f"表1 本年收入合计 {wan(r['t_val'])}",
-            f"表2收入合计为{wan(r['a_val'])}，与表1本年收入合计{wan(r['t_val'])}不符。",
-            f"表2's income total is {wan(r['a_val'])}, but 表1's income total is {wan(r['t_val'])}.",
+    hits = []
+    for r in per.filter(~pl.col("ok")).iter_rows(named=True):
+        (a_zh, a_en), (t_zh, t_en) = wan_both(r["a_val"], r["t_val"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"表2 合计：{r['a_text']}",
+                (f"表2 合计 {a_zh}", f"表2 total {a_en}"),
+                (f"表1 本年收入合计 {t_zh}", f"表1 income total {t_en}"),
+                f"表2收入合计为{a_zh}，与表1本年收入合计{t_zh}不符。",
+                f"表2's income total is {a_en}, but 表1's income total is {t_en}.",
+            )
         )
-        for r in per.filter(~pl.col("ok")).iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(per.filter("ok")["unit_id"], "pass"))

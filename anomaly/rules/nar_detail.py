@@ -28,7 +28,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import printed
-from anomaly.rules.common import factor, fig, fmt, hit, money_claims, norm_label, wan
+from anomaly.rules.common import amount, factor, fig, hit, money_claims, norm_label, wan, wan_en
 
 # Kinds of detail table by the words of the title; the first match wins.
 _KIND_BY_TITLE = [
@@ -176,8 +176,8 @@ def _cell_ok(prefix: str = "") -> pl.Expr:
     return _consistent(f"{prefix}lo1", f"{prefix}hi1") | _consistent(f"{prefix}lo2", f"{prefix}hi2")
 
 
-def _stated(r: dict) -> str:
-    return f"{fmt(r['current'], r['current_dec'])}{r['current_unit'] or ''}"
+def _stated(r: dict, lang: str = "zh") -> str:
+    return amount(r["current"], r["current_unit"], r["current_dec"], lang)
 
 
 # ----------------------------------------------------------------- by code (表5, 表6)
@@ -230,17 +230,17 @@ def _code_rule(ctx: Context, kind: str, name_zh: str, name_en: str) -> Result:
     cmp = code_comparison(ctx, kind)
     hits = []
     for r in cmp.filter(~pl.col("ok")).sort("unit_id", "line").iter_rows(named=True):
-        exp = f"{r['table_id']} {r['code']} {wan(r['t_val'])}"
+        t_zh, t_en = wan(r["t_val"]), wan_en(r["t_val"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["line"],
                 r["text"],
-                f"{r['code']} {_stated(r)}",
-                exp,
-                f"文中{r['label']}（{r['code']}）为{_stated(r)}，{r['table_id']}{name_zh}同一科目编码行（{r['t_lab']}）合计为{wan(r['t_val'])}。",
-                f"The text gives {r['label']} ({r['code']}) as {_stated(r)}, but the row of {r['table_id']} ({name_en}) "
-                f"with the same code totals {wan(r['t_val'])}.",
+                (f"{r['code']} {_stated(r)}", f"{r['code']} {_stated(r, 'en')}"),
+                (f"{r['table_id']} {r['code']} {t_zh}", f"{r['table_id']} {r['code']} {t_en}"),
+                f"文中{r['label']}（{r['code']}）为{_stated(r)}，{r['table_id']}{name_zh}同一科目编码行（{r['t_lab']}）合计为{t_zh}。",
+                f"The text gives {r['label']} ({r['code']}) as {_stated(r, 'en')}, but the row of {r['table_id']} ({name_en}) "
+                f"with the same code totals {t_en}.",
             )
         )
     present = _present(ctx, [kind])
@@ -272,7 +272,7 @@ _HEAD = """2024 年本单位当年一般公共预算支出 100.00 万元，其�
     "NAR006",
     "warning",
     "功能科目明细与一般公共预算支出明细表（按功能）不符",
-    "A functional item differs from its row in the 功能 detail table (表5)",
+    "A functional item differs from its row in the functional detail table (表5)",
     bad=_HEAD.format(a="61.12"),
     good=_HEAD.format(a="70.00"),
 )
@@ -385,6 +385,15 @@ def public_funds_comparison(ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
     return ctx.cached("public_funds_comparison", build)
 
 
+# The 公用经费 figure's source, in English (table labels stay as printed).
+_SRC_EN = {
+    "表7 合计·公用经费": "表7 total · public funds",
+    "表7 公用经费（各科目之和）": "表7 public funds (sum of its items)",
+    "表8 合计·公用经费": "表8 total · public funds",
+    "表8 302 商品和服务支出": "表8 302 goods and services",
+    "表8 302+310": "表8 302+310",
+}
+
 _PF7 = """本单位当年公用经费预算安排{pf}万元，较上年预算无变动。
 
 表7
@@ -416,7 +425,7 @@ _PF7 = """本单位当年公用经费预算安排{pf}万元，较上年预算无
     "NAR007",
     "warning",
     "公用经费与基本支出明细表不符",
-    "公用经费 differs from the basic-spending tables (表7/表8)",
+    "Public funds differ from the basic-spending tables (表7/表8)",
     bad=_PF7.format(pf="12.50"),
     good=_PF7.format(pf="10.00"),
 )
@@ -439,10 +448,10 @@ def nar007(ctx: Context) -> Result:
                 r["unit_id"],
                 r["line"],
                 r["text"],
-                _stated(r),
-                f"{r['src']} {wan(r['val'])}",
+                (_stated(r), _stated(r, "en")),
+                (f"{r['src']} {wan(r['val'])}", f"{_SRC_EN.get(r['src'], r['src'])} {wan_en(r['val'])}"),
                 f"文中公用经费为{_stated(r)}，{r['src']}为{wan(r['val'])}。",
-                f"The text gives 公用经费 as {_stated(r)}, but {r['src']} is {wan(r['val'])}.",
+                f"The text gives public funds (公用经费) as {_stated(r, 'en')}, but {_SRC_EN.get(r['src'], r['src'])} is {wan_en(r['val'])}.",
             )
         )
     present = _present(ctx, ["t7", "t8"])
@@ -473,6 +482,16 @@ SG_NAMES = {
     "vehicle_both": "公务用车购置及运行维护费",
     "meeting": "会议费",
     "training": "培训费",
+}
+SG_NAMES_EN = {
+    "sangong": "sangong total",
+    "sangong_abroad": "travel abroad",
+    "reception": "official reception",
+    "vehicle_purchase": "vehicle purchase",
+    "vehicle_running": "vehicle running costs",
+    "vehicle_both": "vehicle purchase and running",
+    "meeting": "meeting costs",
+    "training": "training costs",
 }
 
 
@@ -541,7 +560,7 @@ _SG12 = """2024年本单位当年一般公共预算“三公”经费预算支�
     "NAR008",
     "warning",
     "“三公”经费与“三公”经费预算表不符",
-    "三公 figures differ from the 三公 table (表12)",
+    "Sangong figures differ from the sangong table (表12)",
     bad=_SG12.format(rec="1.76"),
     good=_SG12.format(rec="1.67"),
 )
@@ -560,16 +579,16 @@ def nar008(ctx: Context) -> Result:
     cmp = sangong_comparison(ctx)
     hits = []
     for r in cmp.filter(~pl.col("ok")).iter_rows(named=True):
-        name = SG_NAMES[r["key"]]
+        name, name_en = SG_NAMES[r["key"]], SG_NAMES_EN[r["key"]]
         hits.append(
             hit(
                 r["unit_id"],
                 r["line"],
                 r["text"],
-                f"{name} {_stated(r)}",
-                f"{r['table_id']} {name} {wan(r['val'])}",
+                (f"{name} {_stated(r)}", f"{name_en} {_stated(r, 'en')}"),
+                (f"{r['table_id']} {name} {wan(r['val'])}", f"{r['table_id']} {name_en} {wan_en(r['val'])}"),
                 f"文中{name}为{_stated(r)}，{r['table_id']}对应栏目为{wan(r['val'])}。",
-                f"The text gives {name} as {_stated(r)}, but {r['table_id']} shows {wan(r['val'])}.",
+                f"The text gives the {name_en} as {_stated(r, 'en')}, but {r['table_id']} shows {wan_en(r['val'])}.",
             )
         )
     present = _present(ctx, ["t12"])

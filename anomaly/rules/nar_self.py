@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
-from anomaly.rules.common import fig, hit, money_claims, wan
+from anomaly.rules.common import fig, hit, money_claims, plural, wan_both
 from anomaly.rules.nar import nar001, nar002, nar003, nar004
 from anomaly.rules.nar_detail import code_comparison
 from anomaly.rules.yoy import item_groups
@@ -108,18 +108,20 @@ def nar010(ctx: Context) -> Result:
     s = s.join(_flagged_lines(nar001(ctx)), on=["unit_id", "line"], how="anti")
     bad = ((pl.col("n") >= 2) & ~_meet("lo", "hi", "p_lo", "p_hi")) | (pl.col("p_lo") > pl.col("hi") + _T)
     s = s.with_columns(bad.alias("bad"))
-    hits = [
-        hit(
-            r["unit_id"],
-            r["line"],
-            f"{r['text']}，{r['p_text']}",
-            f"{r['label']} {wan(r['current_yuan'])}",
-            f"其中各项之和 {wan(r['p_val'])}",
-            f"文中{r['label']}为{wan(r['current_yuan'])}，其中所列{r['n']}项来源之和为{wan(r['p_val'])}。",
-            f"The text gives {r['label']} as {wan(r['current_yuan'])}, but the {r['n']} sources listed under it add up to {wan(r['p_val'])}.",
+    hits = []
+    for r in s.filter("bad").iter_rows(named=True):
+        (c_zh, c_en), (p_zh, p_en) = wan_both(r["current_yuan"], r["p_val"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['text']}，{r['p_text']}",
+                (f"{r['label']} {c_zh}", f"{r['label']} {c_en}"),
+                (f"其中各项之和 {p_zh}", f"sum of the sources listed {p_en}"),
+                f"文中{r['label']}为{c_zh}，其中所列{r['n']}项来源之和为{p_zh}。",
+                f"The text gives {r['label']} as {c_en}, but the {plural(r['n'], 'source')} listed under it add up to {p_en}.",
+            )
         )
-        for r in s.filter("bad").iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(s.filter(~pl.col("bad"))["unit_id"], "pass"))
 
 
@@ -175,18 +177,20 @@ def nar011(ctx: Context) -> Result:
             ).fill_null(False)
         ).alias("ok")
     )
-    hits = [
-        hit(
-            r["unit_id"],
-            r["line"],
-            f"{r['text']} | {r['e_text']}",
-            f"预算收入 {wan(r['current_yuan'])}",
-            f"预算支出 {wan(r['e_val'])}",
-            f"文中预算收入为{wan(r['current_yuan'])}，预算支出为{wan(r['e_val'])}，收支不平衡。",
-            f"The text gives budget income as {wan(r['current_yuan'])} but budget expenditure as {wan(r['e_val'])}.",
+    hits = []
+    for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (i_zh, i_en), (e_zh, e_en) = wan_both(r["current_yuan"], r["e_val"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['text']} | {r['e_text']}",
+                (f"预算收入 {i_zh}", f"budget income {i_en}"),
+                (f"预算支出 {e_zh}", f"budget expenditure {e_en}"),
+                f"文中预算收入为{i_zh}，预算支出为{e_zh}，收支不平衡。",
+                f"The text gives budget income as {i_en} but budget expenditure as {e_en}.",
+            )
         )
-        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
 
 
@@ -250,16 +254,22 @@ def nar012(ctx: Context) -> Result:
     complete = ~pl.col("list_word").fill_null("").is_in(list(PARTIAL_LIST_WORDS))
     bad = (complete & ~_meet("c_lo", "c_hi", "t_lo", "t_hi")) | (pl.col("c_lo") > pl.col("t_hi") + _T)
     j = j.with_columns(bad.alias("bad"))
-    hits = [
-        hit(
-            r["unit_id"],
-            r["t_line"],
-            f"{r['t_text']} … {r['all_text']}",
-            f"各项之和 {wan(r['c_val'])}（{r['n']}项，第{r['first_line']}–{r['last_line']}行）",
-            f"{r['t_label']} {wan(r['t_val'])}",
-            f"{r['t_label']}{wan(r['t_val'])}之下逐项列出的{r['n']}项科目金额之和为{wan(r['c_val'])}，与总额不符。",
-            f"The {r['n']} coded items listed under {r['t_label']} ({wan(r['t_val'])}) add up to {wan(r['c_val'])}.",
+    hits = []
+    for r in j.filter("bad").iter_rows(named=True):
+        (c_zh, c_en), (t_zh, t_en) = wan_both(r["c_val"], r["t_val"])
+        lines = f"{r['first_line']}–{r['last_line']}"
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["t_line"],
+                f"{r['t_text']} … {r['all_text']}",
+                (
+                    f"各项之和 {c_zh}（{r['n']}项，第{lines}行）",
+                    f"sum of the items {c_en} ({plural(r['n'], 'item')}, lines {lines})",
+                ),
+                (f"{r['t_label']} {t_zh}", f"{r['t_label']} {t_en}"),
+                f"{r['t_label']}{t_zh}之下逐项列出的{r['n']}项科目金额之和为{c_zh}，与总额不符。",
+                f"The {plural(r['n'], 'coded item')} listed under {r['t_label']} ({t_en}) add up to {c_en}.",
+            )
         )
-        for r in j.filter("bad").iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(j.filter(~pl.col("bad"))["unit_id"], "pass"))

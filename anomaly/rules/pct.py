@@ -129,7 +129,7 @@ def _status(ctx: Context, c: pl.DataFrame, code: str) -> pl.DataFrame:
 
 def _verdict_result(ctx: Context, code: str, words) -> Result:
     """Findings for the claims classified as `code`; words(row, decimals) gives
-    (expected, Chinese message, English message)."""
+    ((Chinese, English) expected, Chinese message, English message)."""
     c = classified(ctx)
     hits = []
     for r in c.filter(pl.col("verdict") == code).iter_rows(named=True):
@@ -174,11 +174,15 @@ def pct001(ctx: Context) -> Result:
     """
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
-        also = ""
+        also = also_en = ""
         if r["change"] is not None and r["diff_pct"] is not None and abs(r["diff_pct"] - r["exp_pct"]) > 0.5:
             also = f"；按本年与上年之差为{_pct(r['diff_pct'], d)}"
+            also_en = f"; on current − prior, {_pct(r['diff_pct'], d)}"
         return (
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
+            (
+                f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
+                f"{_pct(r['exp_pct'], d)} (change/prior{also_en})",
+            ),
             f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
             f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
         )
@@ -207,7 +211,7 @@ def pct002(ctx: Context) -> Result:
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
         return (
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）", f"{_pct(r['exp_pct'], d)} (change/prior)"),
             f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
             f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
         )
@@ -234,7 +238,7 @@ def pct003(ctx: Context) -> Result:
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
         return (
-            f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）",
+            (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）", f"{_pct(r['exp_pct'], d)} (change/prior)"),
             f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
             f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
-from anomaly.rules.common import PROJECT_TABLE, hit, last_in_row
+from anomaly.rules.common import PROJECT_TABLE, hit, last_in_row, plural
 
 
 def _empty_table_lines(ctx: Context) -> pl.DataFrame:
@@ -61,7 +61,7 @@ def plh001(ctx: Context) -> Result:
             r["line"],
             r["text"],
             r["key"],
-            "实际数字或内容",
+            ("实际数字或内容", "the actual figure or text"),
             f"第{r['line']}行留有模板占位符“{r['key']}”：{r['text']}。",
             f"Line {r['line']} still holds the template placeholder '{r['key']}': {r['text']}.",
         )
@@ -106,10 +106,13 @@ def plh002(ctx: Context) -> Result:
             r["unit_id"],
             r["line"],
             f"{r['table_id']}：{r['row_text'].strip()}",
-            f"{r['n']}行仅有模板文字",
-            "填写指标内容与指标值，或在目录中声明空表",
+            (f"{r['n']}行仅有模板文字", f"{plural(r['n'], 'row')} of template text only"),
+            (
+                "填写指标内容与指标值，或在目录中声明空表",
+                "the indicators and their targets filled in, or the table declared empty in the contents",
+            ),
             f"{r['table_id']}有{r['n']}行只有“{r['row_text'].strip()}”之类的模板文字，未填写内容，且目录未声明为空表。",
-            f"{r['table_id']} has {r['n']} template rows such as '{r['row_text'].strip()}' left unfilled, and the contents do not declare it empty.",
+            f"{r['table_id']} has {plural(r['n'], 'template row')} such as '{r['row_text'].strip()}' left unfilled, and the contents do not declare it empty.",
         )
         for r in per.iter_rows(named=True)
     ]

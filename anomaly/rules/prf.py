@@ -8,7 +8,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import printed
-from anomaly.rules.common import PROJECT_TABLE, factor, grid, hit, last_in_row, wan
+from anomaly.rules.common import PROJECT_TABLE, factor, grid, hit, last_in_row, plural, wan_both
 
 _PRJ_SUM = """表1
 
@@ -61,7 +61,7 @@ def _projects(ctx: Context) -> pl.DataFrame:
     "PRF001",
     "warning",
     "项目绩效表金额之和与专项业务经费不符",
-    "Project tables do not add up to 专项业务经费",
+    "Project tables do not add up to the project funds of 表1",
     bad=_PRJ_SUM.format(b="15.00"),
     good=_PRJ_SUM.format(b="20.00"),
 )
@@ -116,18 +116,20 @@ def prf001(ctx: Context) -> Result:
     j = sums.join(g, on="unit_id").with_columns(
         ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
     )
-    hits = [
-        hit(
-            r["unit_id"],
-            r["line"],
-            f"{r['ids']} 年度资金总额 | 表1：{r['t_text']}",
-            f"项目合计 {wan(r['yuan'])}（{r['n']}个项目）",
-            f"表1专项业务经费 {wan(r['t_val'])}",
-            f"{r['n']}个项目绩效目标表的年度资金总额合计{wan(r['yuan'])}，与表1专项业务经费支出{wan(r['t_val'])}不符。",
-            f"The {r['n']} project tables add up to {wan(r['yuan'])}, but 表1's 专项业务经费支出 is {wan(r['t_val'])}.",
+    hits = []
+    for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (y_zh, y_en), (t_zh, t_en) = wan_both(r["yuan"], r["t_val"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['ids']} 年度资金总额 | 表1：{r['t_text']}",
+                (f"项目合计 {y_zh}（{r['n']}个项目）", f"projects' total {y_en} ({plural(r['n'], 'project')})"),
+                (f"表1专项业务经费 {t_zh}", f"表1 专项业务经费 {t_en}"),
+                f"{r['n']}个项目绩效目标表的年度资金总额合计{y_zh}，与表1专项业务经费支出{t_zh}不符。",
+                f"The {plural(r['n'], 'project table')} add up to {y_en}, but 表1's 专项业务经费支出 is {t_en}.",
+            )
         )
-        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
 
 
@@ -154,7 +156,7 @@ _OVERALL = """表1
     "PRF002",
     "warning",
     "整体支出绩效目标表金额与单位预算总额不符",
-    "整体支出 performance table total differs from the unit's budget",
+    "Whole-unit performance table total differs from the unit's budget",
     bad=_OVERALL.format(v="173.32"),
     good=_OVERALL.format(v="587.34"),
 )
@@ -193,18 +195,20 @@ def prf002(ctx: Context) -> Result:
     j = best.join(t, on="unit_id").with_columns(
         ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
     )
-    hits = [
-        hit(
-            r["unit_id"],
-            r["line"],
-            f"{r['table_id']} {r['row_label']}：{r['text']}",
-            f"金额合计 {wan(r['yuan'])}",
-            f"单位预算总额 {wan(r['t_val'])}",
-            f"整体支出绩效目标表金额合计{wan(r['yuan'])}，与单位本年支出合计{wan(r['t_val'])}不符。",
-            f"The 整体支出 performance table totals {wan(r['yuan'])}, but the unit's budget is {wan(r['t_val'])}.",
+    hits = []
+    for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (y_zh, y_en), (t_zh, t_en) = wan_both(r["yuan"], r["t_val"])
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['table_id']} {r['row_label']}：{r['text']}",
+                (f"金额合计 {y_zh}", f"table total {y_en}"),
+                (f"单位预算总额 {t_zh}", f"the unit's budget {t_en}"),
+                f"整体支出绩效目标表金额合计{y_zh}，与单位本年支出合计{t_zh}不符。",
+                f"The whole-unit performance table totals {y_en}, but the unit's budget is {t_en}.",
+            )
         )
-        for r in j.filter(~pl.col("ok")).iter_rows(named=True)
-    ]
     return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
 
 
@@ -284,7 +288,7 @@ def prf003(ctx: Context) -> Result:
                     r["line"],
                     f"{r['table_id']}：{words}\t{target.strip()}",
                     target.strip(),
-                    "≤100%",
+                    "≤100%",  # the same in both languages
                     f"{r['table_id']}中比率型指标“{words[:30]}”的目标值{target.strip()}超过100%。",
                     f"{r['table_id']}: the rate indicator '{words[:30]}' has an impossible target {target.strip()}.",
                 )
@@ -346,10 +350,10 @@ def prf004(ctx: Context) -> Result:
             r["unit_id"],
             r["line"],
             f"{r['table_id']}：{r['text'].strip()}",
-            f"{r['n']}项指标无指标值",
-            "每项指标填写可考核的指标值",
+            (f"{r['n']}项指标无指标值", f"{plural(r['n'], 'indicator')} without a target value"),
+            ("每项指标填写可考核的指标值", "a measurable target for every indicator"),
             f"{r['table_id']}有{r['n']}项绩效指标（如“{r['text'].strip()[:30]}”）没有填写指标值。",
-            f"{r['table_id']} has {r['n']} indicators (e.g. '{r['text'].strip()[:30]}') without a target value.",
+            f"{r['table_id']} has {plural(r['n'], 'indicator')} (e.g. '{r['text'].strip()[:30]}') without a target value.",
         )
         for r in per.iter_rows(named=True)
     ]

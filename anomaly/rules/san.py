@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
-from anomaly.rules.common import fmt, hit, money_claims
+from anomaly.rules.common import amount, hit, money_claims, plural
 
 PARTS = ["sangong_abroad", "reception", "vehicle_purchase", "vehicle_running"]
 
@@ -24,7 +24,7 @@ def _half(dec: pl.Expr) -> pl.Expr:
     "SAN001",
     "error",
     "“三公”经费合计与各项之和不符",
-    "三公 total differs from the sum of its four parts",
+    "Sangong total differs from the sum of its four parts",
     bad=_SAN.format(rec="4.74"),
     good=_SAN.format(rec="3.74"),
 )
@@ -139,30 +139,37 @@ def san001(ctx: Context) -> Result:
             passed.append(r["unit_id"])
             continue
         unit, f = r["t_unit"] or "", r["t_fac"] or 1.0
+        # Quoted in the sentence's own unit and decimals.
         if not ok_cur:
             s = readings[0][0] / f
+            t_zh, s_zh, t_en, s_en = (
+                amount(v, unit, r["current_dec"], lang) for lang in ("zh", "en") for v in (r["current"], s)
+            )
             hits.append(
                 hit(
                     r["unit_id"],
                     r["line"],
                     r["text"],
-                    f"合计 {fmt(r['current'], r['current_dec'])}{unit}",
-                    f"各项之和 {fmt(s, r['current_dec'])}{unit}",
-                    f"“三公”经费本年合计{fmt(r['current'], r['current_dec'])}{unit}，但各项之和为{fmt(s, r['current_dec'])}{unit}。",
-                    f"The 三公 total this year is {fmt(r['current'], r['current_dec'])} {unit}, but its parts add up to {fmt(s, r['current_dec'])} {unit}.",
+                    (f"合计 {t_zh}", f"total {t_en}"),
+                    (f"各项之和 {s_zh}", f"sum of the parts {s_en}"),
+                    f"“三公”经费本年合计{t_zh}，但各项之和为{s_zh}。",
+                    f"The sangong (三公) total this year is {t_en}, but its parts add up to {s_en}.",
                 )
             )
         else:
             s = r["sep_pri_t"] / f
+            t_zh, s_zh, t_en, s_en = (
+                amount(v, unit, r["prior_dec"], lang) for lang in ("zh", "en") for v in (r["prior"], s)
+            )
             hits.append(
                 hit(
                     r["unit_id"],
                     r["line"],
                     r["text"],
-                    f"上年合计 {fmt(r['prior'], r['prior_dec'])}{unit}",
-                    f"上年各项之和 {fmt(s, r['prior_dec'])}{unit}",
-                    f"“三公”经费上年合计{fmt(r['prior'], r['prior_dec'])}{unit}，但各项上年数之和为{fmt(s, r['prior_dec'])}{unit}。",
-                    f"The 三公 total last year is {fmt(r['prior'], r['prior_dec'])} {unit}, but its parts' prior figures add up to {fmt(s, r['prior_dec'])} {unit}.",
+                    (f"上年合计 {t_zh}", f"last year's total {t_en}"),
+                    (f"上年各项之和 {s_zh}", f"sum of last year's parts {s_en}"),
+                    f"“三公”经费上年合计{t_zh}，但各项上年数之和为{s_zh}。",
+                    f"The sangong (三公) total last year is {t_en}, but its parts' prior figures add up to {s_en}.",
                 )
             )
     status = pl.concat([ctx.status(passed, "pass"), ctx.status(insufficient, "insufficient_data")])
@@ -200,6 +207,7 @@ def _staff(ctx: Context) -> pl.DataFrame:
 
 
 _PART_NAMES = {"admin": "行政", "inst": "事业", "worker": "工勤", "other": "其他"}
+_PART_NAMES_EN = {"admin": "administrative", "inst": "public service", "worker": "workers", "other": "other"}
 
 
 def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
@@ -222,15 +230,16 @@ def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
     for r in s.filter(pl.col("sum") != pl.col(total)).iter_rows(named=True):
         present = [p for p in parts if r[p] is not None]
         terms = " + ".join(f"{_PART_NAMES[p.rsplit('_', 1)[1]]} {int(r[p])}" for p in present)
+        terms_en = " + ".join(f"{_PART_NAMES_EN[p.rsplit('_', 1)[1]]} {int(r[p])}" for p in present)
         hits.append(
             hit(
                 r["unit_id"],
                 r[f"{total}_line"],
                 r[f"{total}_text"],
-                f"{zh} {int(r[total])}人",
-                f"{terms} = {int(r['sum'])}人",
+                (f"{zh} {int(r[total])}人", f"{en.lower()} {plural(int(r[total]), 'person', 'people')}"),
+                (f"{terms} = {int(r['sum'])}人", f"{terms_en} = {plural(int(r['sum']), 'person', 'people')}"),
                 f"{zh}{int(r[total])}人，但其中各项之和为{terms} = {int(r['sum'])}人。",
-                f"{en} is {int(r[total])}, but its parts add up to {terms} = {int(r['sum'])}.",
+                f"{en} is {int(r[total])}, but its parts add up to {terms_en} = {int(r['sum'])}.",
             )
         )
     return Result(hits, ctx.status(s.filter(pl.col("sum") == pl.col(total))["unit_id"], "pass"))
@@ -300,8 +309,8 @@ def stf003(ctx: Context) -> Result:
                 r["unit_id"],
                 r["staff_actual_line"],
                 f"{r['staff_authorized_text']} … {r['staff_actual_text']}",
-                f"实有 {int(r['staff_actual'])}人",
-                f"≤ 编制 {int(r['staff_authorized'])}人",
+                (f"实有 {int(r['staff_actual'])}人", f"actual staff {int(r['staff_actual'])}"),
+                (f"≤ 编制 {int(r['staff_authorized'])}人", f"≤ authorised staff {int(r['staff_authorized'])}"),
                 f"实有人员{int(r['staff_actual'])}人多于人员编制{int(r['staff_authorized'])}人。",
                 f"Actual staff ({int(r['staff_actual'])}) exceeds authorised staff ({int(r['staff_authorized'])}).",
             )

@@ -6,8 +6,9 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import magnitude, overlaps
-from anomaly.rules.common import FIGS, MONEY, UNIT_FACTOR, fig, fmt, hit, money_claims
+from anomaly.rules.common import FIGS, MONEY, UNIT_FACTOR, amount, fig, fmt, hit, money_claims
 
+UNIT_NAME_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "wan", "亿元": "yi"}
 _NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), "change": ("增减额", "change")}
 
 
@@ -15,7 +16,7 @@ _NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), 
     "UNT001",
     "error",
     "金额单位错误（如万元误写为元）",
-    "Unit slip: an amount in the wrong unit (元 for 万元)",
+    "Unit slip: an amount in the wrong unit (yuan for wan)",
     bad="公务接待费3.74元，较上年5.12万元减少1.39万元。",
     good="公务接待费3.74万元，较上年5.12万元减少1.39万元。",
 )
@@ -60,15 +61,19 @@ def unt001(ctx: Context) -> Result:
         f = bad[0]
         zh, en = _NAMES[f]
         line = r["current_line"] if f == "current" else r["change_line"] if f == "change" else r["line"]
+        v, d, u, cu = r[f], r[f + "_dec"], r[f + "_unit"], r["ctx_unit"]
         hits.append(
             hit(
                 r["unit_id"],
                 line or r["line"],
                 r["text"],
-                f"{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}",
-                f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}（同句其他金额的单位）",
-                f"{r['label']}的{zh}写作{fmt(r[f], r[f + '_dec'])}{r[f + '_unit']}，但同句金额以{r['ctx_unit']}计且只有按{r['ctx_unit']}理解才自洽，疑为单位错误。",
-                f"{r['label']}: the {en} is printed as {fmt(r[f], r[f + '_dec'])} {r[f + '_unit']}, but the sentence's figures are in {r['ctx_unit']} and only agree when read so: a unit slip.",
+                (amount(v, u, d), amount(v, u, d, "en")),
+                (
+                    f"{amount(v, cu, d)}（同句其他金额的单位）",
+                    f"{amount(v, cu, d, 'en')} (the unit of the sentence's other amounts)",
+                ),
+                f"{r['label']}的{zh}写作{amount(v, u, d)}，但同句金额以{cu}计且只有按{cu}理解才自洽，疑为单位错误。",
+                f"{r['label']}: the {en} is printed as {amount(v, u, d, 'en')}, but the sentence's figures are in {UNIT_NAME_EN.get(cu, cu)} and only agree when read so: a unit slip.",
             )
         )
     judged = money_claims(ctx)
@@ -100,15 +105,19 @@ def _lone_yuan(ctx: Context) -> list[dict]:
     j = j.group_by("unit_id", "claim_id", maintain_order=True).agg(pl.all().first(), pl.len().alias("n_near"))
     hits = []
     for r in j.filter(pl.col("n_near") >= 2).iter_rows(named=True):
+        v, d = r["current"], r["current_dec"]
         hits.append(
             hit(
                 r["unit_id"],
                 r["current_line"] or r["line"],
                 r["text"],
-                f"{fmt(r['current'], r['current_dec'])}元",
-                f"{fmt(r['current'], r['current_dec'])}万元（相邻金额的单位）",
-                f"{r['label']}写作{fmt(r['current'], r['current_dec'])}元，而相邻同类金额均以万元计、数量级相同，疑为万元误写为元。",
-                f"{r['label']} is printed as {fmt(r['current'], r['current_dec'])} yuan among neighbouring figures of the same size in 万元: a unit slip.",
+                (amount(v, "元", d), amount(v, "元", d, "en")),
+                (
+                    f"{amount(v, '万元', d)}（相邻金额的单位）",
+                    f"{amount(v, '万元', d, 'en')} (the unit of the neighbouring amounts)",
+                ),
+                f"{r['label']}写作{amount(v, '元', d)}，而相邻同类金额均以万元计、数量级相同，疑为万元误写为元。",
+                f"{r['label']} is printed as {amount(v, '元', d, 'en')} among neighbouring figures of the same size in wan: a unit slip.",
             )
         )
     return hits
@@ -146,9 +155,12 @@ def unt002(ctx: Context) -> Result:
                         line or r["line"],
                         r["text"],
                         fmt(r[f], r[f + "_dec"]),
-                        f"{fmt(r[f], r[f + '_dec'])}{r['ctx_unit']}",
+                        (
+                            amount(r[f], r["ctx_unit"], r[f + "_dec"]),
+                            amount(r[f], r["ctx_unit"], r[f + "_dec"], "en"),
+                        ),
                         f"{r['label']}的{zh}{fmt(r[f], r[f + '_dec'])}没有写单位（同句按{r['ctx_unit']}计）。",
-                        f"{r['label']}: the {en} {fmt(r[f], r[f + '_dec'])} has no unit (the sentence uses {r['ctx_unit']}).",
+                        f"{r['label']}: the {en} {fmt(r[f], r[f + '_dec'])} has no unit (the sentence uses {UNIT_NAME_EN.get(r['ctx_unit'], r['ctx_unit'])}).",
                     )
                 )
                 break

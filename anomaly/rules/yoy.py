@@ -6,9 +6,17 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import magnitude, overlaps, printed, signed
-from anomaly.rules.common import fig, fmt, hit, money_claims
+from anomaly.rules.common import amount, fig, fmt, hit, money_claims, plural
 
 _MEETING = "本年度会议费安排{cur}万元，比上年{pri}万元下降{chg}万元。"
+
+
+# What the tool writes for a direction; the disclosure's own word is quoted beside it.
+_WORD_EN = {
+    **dict.fromkeys(("增加", "增长", "上升", "提高"), "increase"),
+    **dict.fromkeys(("减少", "下降", "降低"), "decrease"),
+    **dict.fromkeys(("无变动", "持平", "不变"), "no change"),
+}
 
 
 def _u(r: dict, f: str) -> str:
@@ -49,15 +57,20 @@ def yoy001(ctx: Context) -> Result:
         d = max(r["current_dec"] or 0, r["prior_dec"] or 0)
         diff = abs(r["current"] - r["prior"])
         word = r["direction_word"] or "变动"
+        u = _u(r, "change")
+        terms = (r["prior"], r["current"]) if r["prior"] >= r["current"] else (r["current"], r["prior"])
+        decs = (r["prior_dec"], r["current_dec"]) if r["prior"] >= r["current"] else (r["current_dec"], r["prior_dec"])
+        minus = f"{fmt(terms[0], decs[0])} − {fmt(terms[1], decs[1])}"
         hits.append(
             hit(
                 r["unit_id"],
                 r["change_line"] or r["line"],
                 r["text"],
-                f"{word}{fmt(r['change'], r['change_dec'])}{_u(r, 'change')}",
-                f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['prior'], r['prior_dec'])} − {fmt(r['current'], r['current_dec'])}）"
-                if r["prior"] >= r["current"]
-                else f"{fmt(diff, d)}{_u(r, 'change')}（{fmt(r['current'], r['current_dec'])} − {fmt(r['prior'], r['prior_dec'])}）",
+                (
+                    f"{word}{amount(r['change'], u, r['change_dec'])}",
+                    f"{_WORD_EN.get(word, 'change')} {amount(r['change'], u, r['change_dec'], 'en')} ({word})",
+                ),
+                (f"{amount(diff, u, d)}（{minus}）", f"{amount(diff, u, d, 'en')} ({minus})"),
                 f"{r['label']}本年{fmt(r['current'], r['current_dec'])}、上年{fmt(r['prior'], r['prior_dec'])}，相差{fmt(diff, d)}，但文中写{word}{fmt(r['change'], r['change_dec'])}。",
                 f"{r['label']}: current {fmt(r['current'], r['current_dec'])} and prior {fmt(r['prior'], r['prior_dec'])} differ by {fmt(diff, d)}, but the text states a change of {fmt(r['change'], r['change_dec'])}.",
             )
@@ -112,13 +125,17 @@ def yoy002(ctx: Context) -> Result:
         rel = "低于" if r["current"] < r["prior"] else "高于" if r["current"] > r["prior"] else "等于"
         rel_en = "below" if r["current"] < r["prior"] else "above" if r["current"] > r["prior"] else "equal to"
         expect = "减少" if r["current"] < r["prior"] else "增加" if r["current"] > r["prior"] else "无变动"
+        cur, pri = fmt(r["current"], r["current_dec"]), fmt(r["prior"], r["prior_dec"])
         hits.append(
             hit(
                 r["unit_id"],
                 r["change_line"] or r["line"],
                 r["text"],
                 r["direction_word"],
-                f"{expect}（本年{fmt(r['current'], r['current_dec'])} {rel}上年{fmt(r['prior'], r['prior_dec'])}）",
+                (
+                    f"{expect}（本年{cur} {rel}上年{pri}）",
+                    f"{_WORD_EN[expect]} (current {cur} {rel_en} prior {pri})",
+                ),
                 f"{r['label']}本年{fmt(r['current'], r['current_dec'])}{rel}上年{fmt(r['prior'], r['prior_dec'])}，文中却写“{r['direction_word']}”。",
                 f"{r['label']}: current {fmt(r['current'], r['current_dec'])} is {rel_en} prior {fmt(r['prior'], r['prior_dec'])}, but the text says '{r['direction_word']}'.",
             )
@@ -266,15 +283,20 @@ def yoy003(ctx: Context) -> Result:
     for r in judged.filter(~pl.col("ok")).iter_rows(named=True):
         zh, en = names.get(r["family_key"], ("分项", "itemised"))
         s, t = r["d_val"] / 1e4, r["tc_val"] / 1e4
+        s_en, t_en = (("+" if v >= 0 else "") + amount(v, "万元", 2, "en") for v in (s, t))
+        lines = f"{r['first_line']}–{r['last_line']}"
         hits.append(
             hit(
                 r["unit_id"],
                 r["first_line"],
                 f"{r['t_text']} … {r['first_text']}",
-                f"分项增减合计 {s:+.2f}万元（{r['n']}项，第{r['first_line']}–{r['last_line']}行）",
-                f"总增减 {t:+.2f}万元（第{r['t_line']}行）",
+                (
+                    f"分项增减合计 {s:+.2f}万元（{r['n']}项，第{lines}行）",
+                    f"items' changes {s_en} ({plural(r['n'], 'item')}, lines {lines})",
+                ),
+                (f"总增减 {t:+.2f}万元（第{r['t_line']}行）", f"total change {t_en} (line {r['t_line']})"),
                 f"按{zh}列出的{r['n']}项增减额合计{s:+.2f}万元，与{r['t_label']}的增减额{t:+.2f}万元不符。",
-                f"The {r['n']} {en} items' changes add up to {s:+.2f} 万元, but {r['t_label']} changed by {t:+.2f} 万元.",
+                f"The {plural(r['n'], en + ' item')}' changes add up to {s_en}, but {r['t_label']} changed by {t_en}.",
             )
         )
     status = pl.concat(
