@@ -292,7 +292,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "too_few_peers": "Only {n} peers (fewer than 5): no chart.",
         "peer_q90": "90% of peers at most",
         "score_tip": "Priority score {score} (for ordering only; no unit)",
-        "money": "{v} wan yuan",
+        "money": "¥{v} wan",
         "fig_total_budget_yuan": "Total budget",
         "fig_sangong_total_yuan": "Sangong",
         "fig_sangong_prior_yuan": "Sangong last year",
