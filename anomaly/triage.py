@@ -5,28 +5,20 @@ budget year, the rule and the finding's fingerprint (a hash of the evidence, sta
 expected figures; never the line number). So a decision survives re-flowed text and a
 file moved to another folder, and expires by itself when the evidence changes.
 
-Decisions live in one small SQLite file beside the outputs (OUT/triage.sqlite).
+Decisions live in the triage store (anomaly/store.py): one small SQLite file beside the
+outputs (OUT/triage.sqlite) by default, or a team's PostgreSQL database.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 DECISIONS = ("dismissed", "confirmed")
 KEY = ["unit_key", "year", "rule", "fingerprint"]
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
-    unit_key TEXT NOT NULL, year INTEGER NOT NULL, rule TEXT NOT NULL, fingerprint TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'confirmed')),
-    note TEXT, decided_by TEXT, decided_at TEXT NOT NULL,
-    PRIMARY KEY (unit_key, year, rule, fingerprint)
-)"""
 _EMPTY = {
     "unit_key": pl.String,
     "year": pl.Int64,
@@ -55,39 +47,40 @@ def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    db.execute(_SCHEMA)
-    return db
+def decisions(db: str | Path) -> pl.DataFrame:
+    """Every remembered decision in the store at ``db`` (a path or a URL; empty when
+    there is no store file yet). Reopened findings are not decisions."""
+    from anomaly import store
 
-
-def decisions(path: Path) -> pl.DataFrame:
-    """Every remembered decision (empty when there is no database yet)."""
-    if not Path(path).is_file():
+    if not store.exists(db):
         return pl.DataFrame(schema=_EMPTY)
-    with connect(path) as db:
-        rows = db.execute(f"SELECT {', '.join(_EMPTY)} FROM decisions ORDER BY decided_at").fetchall()
-    return pl.DataFrame(rows, schema=_EMPTY, orient="row")
+    return store.decisions(store.engine_for(db)).select(list(_EMPTY))
+
+
+def audit(db: str | Path) -> pl.DataFrame:
+    """The audit trail of the store at ``db``, with the finding_id the report shows."""
+    from anomaly import store
+
+    if not store.exists(db):
+        return pl.DataFrame(schema=store.AUDIT_SCHEMA)
+    return store.audit(store.engine_for(db))
 
 
 def record(
-    path: Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None
+    db: str | Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None
 ) -> int:
     """Remember `decision` for these findings (rows with unit_key, year, rule, fingerprint);
-    None forgets them. Returns the number of decisions written."""
+    None reopens them. Returns the number of decisions written. The command line
+    decides over whatever is there (no version check); each write is audited."""
+    from anomaly import store
+
     if decision is not None and decision not in DECISIONS:
         raise ValueError(decision)
     by = by or getpass.getuser()
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    engine = store.engine_for(db)
     keys = findings.select(KEY).unique().rows()
-    with connect(path) as db:
-        if decision is None:
-            db.executemany("DELETE FROM decisions WHERE unit_key=? AND year=? AND rule=? AND fingerprint=?", keys)
-        else:
-            db.executemany(
-                "INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*k, decision, note, by, at) for k in keys],
-            )
+    for key in keys:
+        store.decide(engine, key, decision, note, by, seen_version=None)
     return len(keys)
 
 
