@@ -293,7 +293,9 @@ def assign(engine: sa.Engine, unit_key: str, assignee: str | None, by: str, seen
                 conn.execute(sa.insert(t).values(unit_key=unit_key, **values, version=1))
             elif (
                 conn.execute(
-                    sa.update(t).where(t.c.unit_key == unit_key, t.c.version == version).values(**values, version=version + 1)
+                    sa.update(t)
+                    .where(t.c.unit_key == unit_key, t.c.version == version)
+                    .values(**values, version=version + 1)
                 ).rowcount
                 != 1
             ):

@@ -36,15 +36,21 @@ def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     ids = units.select("unit_id", "year", pl.coalesce("unit_name", "unit_id").alias("unit_key"))
     out = findings.drop([c for c in ("unit_key", "year", "finding_id") if c in findings.columns])
     out = out.join(ids, on="unit_id", how="left", maintain_order="left").with_columns(pl.col("year").fill_null(0))
+    return out.with_columns(finding_id(pl.col("unit_key"), pl.col("year"), pl.col("rule"), pl.col("fingerprint")))
+
+
+def finding_id(unit_key: pl.Expr, year: pl.Expr, rule: pl.Expr, fingerprint: pl.Expr) -> pl.Expr:
+    """The short stable id of a finding, from its triage key."""
     key = pl.concat_str(
-        [pl.col("unit_key"), pl.col("year").cast(pl.String), pl.col("rule"), pl.col("fingerprint").fill_null("")],
+        [unit_key, year.cast(pl.String), rule, fingerprint.fill_null("")],
         separator="\x1f",
     )
-    return out.with_columns(
-        key.map_batches(
-            lambda s: pl.Series([hashlib.sha1(k.encode()).hexdigest()[:10] for k in s]), return_dtype=pl.String
-        ).alias("finding_id")
-    )
+    return key.map_batches(
+        lambda s: pl.Series(
+            [None if k is None else hashlib.sha1(k.encode()).hexdigest()[:10] for k in s], dtype=pl.String
+        ),
+        return_dtype=pl.String,
+    ).alias("finding_id")
 
 
 def decisions(db: str | Path) -> pl.DataFrame:
@@ -94,3 +100,28 @@ def apply(findings: pl.DataFrame, remembered: pl.DataFrame) -> pl.DataFrame:
         pl.col("decided_at").alias("triage_at"),
     )
     return findings.join(cols, on=KEY, how="left", maintain_order="left")
+
+
+def export_audit(db: str | Path, path: Path) -> int:
+    """Write the audit trail as CSV (UTF-8 with a BOM, for Excel); returns the rows written.
+    A cell a spreadsheet would read as a formula (= + - @) is led by ' so it stays text."""
+    trail = audit(db)
+    trail = trail.with_columns(
+        pl.when(pl.col("action") == "decide").then(
+            finding_id(pl.col("unit_key"), pl.col("year"), pl.col("rule"), pl.col("fingerprint"))
+        )
+    ).select(
+        "id",
+        "at",
+        "actor",
+        "action",
+        "finding_id",
+        *[c for c in trail.columns if c not in ("id", "at", "actor", "action")],
+    )
+    text = [c for c, dtype in trail.schema.items() if dtype == pl.String]
+    trail = trail.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+    trail.write_csv(path, include_bom=True)
+    return trail.height

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import polars as pl
 
 from datasets.read.cells import column_letters
+from reports.audit_sheet import audit_sheets
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
 from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
@@ -52,6 +53,7 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str]]:
         (t(lang, "sheet_ranking"), ranking, "ranking.csv"),
         (t(lang, "sheet_findings"), findings, "findings.parquet"),
         (t(lang, "sheet_units"), units, "units.parquet"),
+        *audit_sheets(run),
     ]
 
 

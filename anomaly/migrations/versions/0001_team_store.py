@@ -16,7 +16,6 @@ branch_labels = None
 depends_on = None
 
 
-
 def upgrade() -> None:
     existing = sa.inspect(op.get_bind()).get_table_names()
     if "decisions" in existing:  # the single-analyst file of earlier versions
