@@ -13,6 +13,7 @@ write adds a row to the audit trail (who, when, before, after) in the same trans
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -149,6 +150,19 @@ def engine_for(db: str | Path) -> sa.Engine:
     return engine
 
 
+_WRITERS: dict[str, threading.Lock] = {}
+
+
+def writing(engine: sa.Engine):
+    """A lock around one write on SQLite: its writers take turns anyway, and waiting
+    here is quicker than SQLite's busy handler, which sleeps in steps of up to 100 ms.
+    PostgreSQL writes at once (its row locks and the version check keep them apart)."""
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    with _LOCK:
+        return _WRITERS.setdefault(str(engine.url), threading.Lock())
+
+
 def _sqlite_pragmas(conn, _record) -> None:
     # WAL lets readers go on while one analyst writes; a writer waits for the lock.
     cur = conn.cursor()
@@ -213,7 +227,7 @@ def decide(
     if decision is not None and decision not in DECISIONS:
         raise ValueError(decision)
     t = DECISION_TABLE
-    with engine.begin() as conn:
+    with writing(engine), engine.begin() as conn:
         before = conn.execute(sa.select(t).where(_key_clause(t, key))).mappings().first()
         before = dict(before) if before else None
         version = before["version"] if before else 0
@@ -281,7 +295,7 @@ def assign(engine: sa.Engine, unit_key: str, assignee: str | None, by: str, seen
     """Assign the unit to ``assignee`` (None: nobody); optimistic like decide()."""
     t = ASSIGNMENTS
     at = now()
-    with engine.begin() as conn:
+    with writing(engine), engine.begin() as conn:
         before = conn.execute(sa.select(t).where(t.c.unit_key == unit_key)).mappings().first()
         before = dict(before) if before else None
         version = before["version"] if before else 0
