@@ -22,6 +22,8 @@ def main() -> None:
     anomaly generate --units N --out DIR   write a synthetic corpus with labels
     anomaly rules [CODE]              list the checks, or show one rule's docs
     anomaly triage DIR ID --dismiss   remember an analyst's decision on a finding
+    anomaly serve DIR                 triage in the report, for a team (sign-in, audit)
+    anomaly users add NAME            an account for `anomaly serve`
     anomaly show ID --out x.png       picture a finding's evidence on its PDF page
     anomaly evaluate DIR --labels L   recall, false alarms and outlier precision
     """
@@ -106,11 +108,13 @@ class _Progress:
 )
 @click.option("--no-cache", is_flag=True, help="Parse every file again (the cache is neither read nor written).")
 @click.option(
+    "--triage-db",
     "--triage",
     "triage_db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Analysts' decisions (default: OUT/triage.sqlite; see `anomaly triage`).",
+    metavar="PATH|URL",
+    help="Analysts' decisions: a SQLite file or a database URL (postgresql://user@host/db) "
+    "(default: $ANOMALY_DB, else OUT/triage.sqlite; see `anomaly triage`, `anomaly serve`).",
 )
 @click.option(
     "--cluster",
@@ -128,7 +132,7 @@ def screen(
     workers: int | None,
     cache_dir: Path | None,
     no_cache: bool,
-    triage_db: Path | None,
+    triage_db: str | None,
     cluster: str | None,
 ) -> None:
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
@@ -193,8 +197,8 @@ def screen(
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Decision file (default: OUT_DIR/triage.sqlite).",
+    metavar="PATH|URL",
+    help="The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else OUT_DIR/triage.sqlite).",
 )
 @click.option(
     "--list",
@@ -202,20 +206,28 @@ def screen(
     is_flag=True,
     help="List the remembered decisions, each with its finding's id ('-' when gone).",
 )
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the audit trail (every decision and assignment: who, when, before, after) as CSV.",
+)
 def triage(
     out_dir: Path,
     finding_ids: tuple[str, ...],
     decision: str | None,
     note: str | None,
     by: str | None,
-    db_path: Path | None,
+    db_path: str | None,
     list_all: bool,
+    export_path: Path | None,
 ) -> None:
     """Remember an analyst's decision on findings (ids from the report, findings.csv or report.xlsx).
 
     \b
     anomaly triage OUT 3f9a1c2b7d --dismiss --note "已核实，系口径差异"
     anomaly triage OUT --list
+    anomaly triage OUT --export decisions.csv
 
     Decisions are keyed by unit, year, rule and a fingerprint of the evidence, never the
     line number: they survive re-flowed text and expire when the evidence changes. A
@@ -223,9 +235,14 @@ def triage(
     """
     import polars as pl
 
+    from anomaly import store
     from anomaly import triage as memory
 
-    db = db_path or out_dir / "triage.sqlite"
+    db = db_path or store.default_db(out_dir)
+    if export_path:
+        n = memory.export_audit(db, export_path)
+        click.echo(f"{n} audit row(s) -> {export_path}")
+        return
     if list_all:
         # Each decision with the id its finding has in the last screen ("-" when the
         # finding is gone: the evidence changed, so the decision no longer applies).
@@ -251,6 +268,101 @@ def triage(
         raise click.UsageError("unknown finding ids / 未找到问题编号: " + ", ".join(unknown))
     n = memory.record(db, chosen, None if decision == "reset" else decision, note=note, by=by)
     click.echo(f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.")
+
+
+def _store_option(f):
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH|URL",
+        help="The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else anomaly-out/triage.sqlite).",
+    )(f)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of `anomaly serve`: analysts decide, reviewers read."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["analyst", "reviewer"]), default="analyst", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
+@_store_option
+def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> None:
+    """Create an account (or set its password and role); the password is asked for."""
+    from anomaly import store
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.UsageError("password too short (8 characters at least) / 密码太短（至少 8 个字符）")
+    db = db or store.default_db()
+    new = store.set_user(store.engine_for(db), name, password, role)
+    click.echo(f"{'added' if new else 'updated'} {name} ({role}) in {db}")
+
+
+@users.command("list")
+@_store_option
+def users_list(db: str | None) -> None:
+    """List the accounts."""
+    from anomaly import store
+
+    for u in store.users(store.engine_for(db or store.default_db())):
+        click.echo(f"{u['name']}  {u['role']}  {u['created_at']}")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only by default)."
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--db", metavar="PATH|URL", help="The triage store (default: $ANOMALY_DB, else OUT_DIR/triage.sqlite).")
+@click.option(
+    "--trust-header",
+    metavar="HEADER",
+    default=None,
+    help="Take the user name from this request header (e.g. X-Remote-User), set by an authenticating reverse "
+    "proxy; only when nothing but the proxy can reach the server.",
+)
+@click.option(
+    "--insecure-cookie",
+    is_flag=True,
+    help="Send the session cookie over plain HTTP to a non-local address (testing only; use TLS or a proxy).",
+)
+def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str | None, insecure_cookie: bool) -> None:
+    """Serve a run's report for triage: confirm, dismiss, reopen, notes and assignments.
+
+    \b
+    anomaly users add alice                 # then
+    anomaly serve OUT                       # http://127.0.0.1:8000
+    anomaly serve OUT --db postgresql://anomaly@dbhost/anomaly --host 0.0.0.0
+
+    Decisions go to the same store the next `anomaly screen --triage-db` reads. The
+    session secret is made at start-up ($ANOMALY_SECRET to keep sessions across restarts
+    or share them among several servers).
+    """
+    try:
+        import uvicorn
+
+        from anomaly.server import create_app
+    except ImportError as exc:
+        raise click.UsageError(f"pip install 'anomaly[serve]' ({exc.name} is missing)") from None
+    try:
+        app = create_app(
+            out_dir,
+            db=db,
+            trust_header=trust_header,
+            secret=os.environ.get("ANOMALY_SECRET"),
+            secure_cookie=not insecure_cookie,
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"serving {out_dir} on http://{host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=bool(trust_header))
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from anomaly.per_file import RESULTS, _one_thread_each, _results, results_of
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
-from anomaly.triage import decisions, with_keys
+from anomaly.triage import audit, decisions, with_keys
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
@@ -37,7 +38,7 @@ class Options:
     lang: str = "zh"
     workers: int = 1
     cache_dir: Path | None = None
-    triage_db: Path | None = None  # default OUT/triage.sqlite
+    triage_db: Path | str | None = None  # a path or a URL; default $ANOMALY_DB, else OUT/triage.sqlite
     cluster: str | None = None  # a Dask scheduler's address: the per-file stage runs there
     extra: dict = field(default_factory=dict)  # recorded in the manifest as given
 
@@ -83,7 +84,8 @@ def screen(
     # Remembered decisions and the previous run: dismissed findings stay in the outputs,
     # marked, but no longer count towards a unit's rank.
     findings = with_keys(findings, units)
-    findings = apply_triage(findings, decisions(options.triage_db or out_dir / "triage.sqlite"))
+    triage_db = options.triage_db or os.environ.get("ANOMALY_DB") or out_dir / "triage.sqlite"
+    findings = apply_triage(findings, decisions(triage_db))
     findings, changes = history.compare(findings, units, history.previous(out_dir))
     active = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
     ranking = rank(units, active, scores, lang=options.lang)
@@ -126,6 +128,7 @@ def screen(
         features=features,
         manifest=manifest,
         lang=options.lang,
+        audit=audit(triage_db),
         peers=wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns]),
     )
     out_dir.mkdir(parents=True, exist_ok=True)

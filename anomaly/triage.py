@@ -5,28 +5,20 @@ budget year, the rule and the finding's fingerprint (a hash of the evidence, sta
 expected figures; never the line number). So a decision survives re-flowed text and a
 file moved to another folder, and expires by itself when the evidence changes.
 
-Decisions live in one small SQLite file beside the outputs (OUT/triage.sqlite).
+Decisions live in the triage store (anomaly/store.py): one small SQLite file beside the
+outputs (OUT/triage.sqlite) by default, or a team's PostgreSQL database.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 DECISIONS = ("dismissed", "confirmed")
 KEY = ["unit_key", "year", "rule", "fingerprint"]
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
-    unit_key TEXT NOT NULL, year INTEGER NOT NULL, rule TEXT NOT NULL, fingerprint TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'confirmed')),
-    note TEXT, decided_by TEXT, decided_at TEXT NOT NULL,
-    PRIMARY KEY (unit_key, year, rule, fingerprint)
-)"""
 _EMPTY = {
     "unit_key": pl.String,
     "year": pl.Int64,
@@ -44,50 +36,57 @@ def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     ids = units.select("unit_id", "year", pl.coalesce("unit_name", "unit_id").alias("unit_key"))
     out = findings.drop([c for c in ("unit_key", "year", "finding_id") if c in findings.columns])
     out = out.join(ids, on="unit_id", how="left", maintain_order="left").with_columns(pl.col("year").fill_null(0))
+    return out.with_columns(finding_id(pl.col("unit_key"), pl.col("year"), pl.col("rule"), pl.col("fingerprint")))
+
+
+def finding_id(unit_key: pl.Expr, year: pl.Expr, rule: pl.Expr, fingerprint: pl.Expr) -> pl.Expr:
+    """The short stable id of a finding, from its triage key."""
     key = pl.concat_str(
-        [pl.col("unit_key"), pl.col("year").cast(pl.String), pl.col("rule"), pl.col("fingerprint").fill_null("")],
+        [unit_key, year.cast(pl.String), rule, fingerprint.fill_null("")],
         separator="\x1f",
     )
-    return out.with_columns(
-        key.map_batches(
-            lambda s: pl.Series([hashlib.sha1(k.encode()).hexdigest()[:10] for k in s]), return_dtype=pl.String
-        ).alias("finding_id")
-    )
+    return key.map_batches(
+        lambda s: pl.Series(
+            [None if k is None else hashlib.sha1(k.encode()).hexdigest()[:10] for k in s], dtype=pl.String
+        ),
+        return_dtype=pl.String,
+    ).alias("finding_id")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    db.execute(_SCHEMA)
-    return db
+def decisions(db: str | Path) -> pl.DataFrame:
+    """Every remembered decision in the store at ``db`` (a path or a URL; empty when
+    there is no store file yet). Reopened findings are not decisions."""
+    from anomaly import store
 
-
-def decisions(path: Path) -> pl.DataFrame:
-    """Every remembered decision (empty when there is no database yet)."""
-    if not Path(path).is_file():
+    if not store.exists(db):
         return pl.DataFrame(schema=_EMPTY)
-    with connect(path) as db:
-        rows = db.execute(f"SELECT {', '.join(_EMPTY)} FROM decisions ORDER BY decided_at").fetchall()
-    return pl.DataFrame(rows, schema=_EMPTY, orient="row")
+    return store.decisions(store.engine_for(db)).select(list(_EMPTY))
+
+
+def audit(db: str | Path) -> pl.DataFrame:
+    """The audit trail of the store at ``db``, with the finding_id the report shows."""
+    from anomaly import store
+
+    if not store.exists(db):
+        return pl.DataFrame(schema=store.AUDIT_SCHEMA)
+    return store.audit(store.engine_for(db))
 
 
 def record(
-    path: Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None
+    db: str | Path, findings: pl.DataFrame, decision: str | None, note: str | None = None, by: str | None = None
 ) -> int:
     """Remember `decision` for these findings (rows with unit_key, year, rule, fingerprint);
-    None forgets them. Returns the number of decisions written."""
+    None reopens them. Returns the number of decisions written. The command line
+    decides over whatever is there (no version check); each write is audited."""
+    from anomaly import store
+
     if decision is not None and decision not in DECISIONS:
         raise ValueError(decision)
     by = by or getpass.getuser()
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    engine = store.engine_for(db)
     keys = findings.select(KEY).unique().rows()
-    with connect(path) as db:
-        if decision is None:
-            db.executemany("DELETE FROM decisions WHERE unit_key=? AND year=? AND rule=? AND fingerprint=?", keys)
-        else:
-            db.executemany(
-                "INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*k, decision, note, by, at) for k in keys],
-            )
+    for key in keys:
+        store.decide(engine, key, decision, note, by, seen_version=None)
     return len(keys)
 
 
@@ -101,3 +100,28 @@ def apply(findings: pl.DataFrame, remembered: pl.DataFrame) -> pl.DataFrame:
         pl.col("decided_at").alias("triage_at"),
     )
     return findings.join(cols, on=KEY, how="left", maintain_order="left")
+
+
+def export_audit(db: str | Path, path: Path) -> int:
+    """Write the audit trail as CSV (UTF-8 with a BOM, for Excel); returns the rows written.
+    A cell a spreadsheet would read as a formula (= + - @) is led by ' so it stays text."""
+    trail = audit(db)
+    trail = trail.with_columns(
+        pl.when(pl.col("action") == "decide").then(
+            finding_id(pl.col("unit_key"), pl.col("year"), pl.col("rule"), pl.col("fingerprint"))
+        )
+    ).select(
+        "id",
+        "at",
+        "actor",
+        "action",
+        "finding_id",
+        *[c for c in trail.columns if c not in ("id", "at", "actor", "action")],
+    )
+    text = [c for c, dtype in trail.schema.items() if dtype == pl.String]
+    trail = trail.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+    trail.write_csv(path, include_bom=True)
+    return trail.height

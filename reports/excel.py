@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 import polars as pl
 
 from datasets.read.cells import column_letters
+from reports.audit_sheet import audit_sheets
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
 from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
@@ -152,6 +153,7 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str, str]]:
         (t(lang, "sheet_findings"), _pick(findings, FINDINGS_SHEET), "findings.parquet", PRINT_UNTIL["findings"]),
         (t(lang, "sheet_units"), _pick(units, UNITS_SHEET), "units.parquet", PRINT_UNTIL["units"]),
         (t(lang, "sheet_rules"), _rules_frame(lang), "", PRINT_UNTIL["rules"]),
+        *((name, frame, full, "") for name, frame, full in audit_sheets(run)),
     ]
 
 

@@ -60,6 +60,8 @@ FIGURE_COLUMNS = [
     "sangong_total_yuan",
     "sangong_prior_yuan",
 ]
+# The page reaches nothing outside itself (`anomaly serve` widens this to its own origin).
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 _SEV_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 CROP_UNITS = 20  # the top-ranked units whose findings get a picture of the evidence
 CROPS_PER_UNIT = 5  # at most, in the order the unit's findings are shown (errors first)
@@ -103,7 +105,7 @@ def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CR
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <title>{esc(t(lang, "title"))}</title>
 <style>
 {css}

@@ -19,3 +19,44 @@ def seed_frames(seed_file):
     from datasets.corpus import parse_files
 
     return parse_files([seed_file])
+
+
+# ---- anomaly serve (issue #17): a screened run, and the triage store on each backend ----
+
+
+@pytest.fixture(scope="session")
+def served_run(tmp_path_factory) -> Path:
+    """The outputs of screening a small synthetic corpus (shared: tests copy what they change)."""
+    from click.testing import CliRunner
+
+    from anomaly.cli import main
+
+    root = tmp_path_factory.mktemp("served")
+    CliRunner().invoke(main, ["generate", "--units", "24", "--seed", "3", "--out", str(root / "corpus")])
+    r = CliRunner().invoke(main, ["screen", str(root / "corpus"), "--out", str(root / "out"), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    return root / "out"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a throwaway PostgreSQL server; skips where PostgreSQL is not installed."""
+    import pgcluster
+
+    if pgcluster.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
+    with pgcluster.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_db(request, tmp_path) -> str:
+    """An empty triage store on each backend: a SQLite file, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "triage.sqlite")
+    import uuid
+
+    import pgcluster
+
+    server = request.getfixturevalue("postgres_server")
+    return pgcluster.fresh_database(server, f"anomaly_test_{uuid.uuid4().hex[:12]}")

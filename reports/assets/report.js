@@ -86,6 +86,39 @@
   var byId = {};
   units.forEach(function (u, i) { byId[u[UC.unit_id]] = i; });
   var unitFindings = units.map(function () { return []; });
+
+  // ---- served by `anomaly serve`: the team's decisions and assignments, live ----
+  // The server puts the current state in #serve-config; the page writes back to /api.
+  var cfgNode = document.getElementById("serve-config");
+  var SRV = cfgNode ? JSON.parse(cfgNode.textContent) : null;
+  var versionOf = new Map();  // finding row -> version of its decision the page has seen
+  var assigned = {};  // unit index -> [assignee, version]
+  var findingById = {};
+  function applyDecision(f, d) {
+    f[FC.triage] = d.decision || null;
+    f[FC.triage_note] = d.note || null;
+    f[FC.triage_by] = d.decided_by || null;
+    f[FC.triage_at] = d.decided_at || null;
+    versionOf.set(f, d.version || 0);
+  }
+  function applyState(st) {
+    D.findings.rows.forEach(function (f) { findingById[f[FC.finding_id]] = f; versionOf.set(f, 0); });
+    // A decision the run applied but the store no longer holds is gone: start clean.
+    D.findings.rows.forEach(function (f) { applyDecision(f, {}); });
+    st.decisions.forEach(function (r) {
+      var f = findingById[r[0]];
+      if (f) applyDecision(f, { decision: r[1], note: r[2], decided_by: r[3], decided_at: r[4], version: r[5] });
+    });
+    assigned = {};
+    Object.keys(st.assignments).forEach(function (uid) { if (byId[uid] !== undefined) assigned[byId[uid]] = st.assignments[uid]; });
+  }
+  if (SRV) applyState(SRV);
+  function post(path, body) {
+    return fetch(path, { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": SRV.csrf }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, body: j }; }); });
+  }
+  function srvError(status) { return t(status === 403 ? "srv_forbidden" : status === 401 ? "srv_logged_out" : "srv_failed", { status: status }); }
   var cropOf = new Map();  // finding row -> picture of its evidence (top leads only)
   var counts = { errUnits: 0, isNew: 0, undecided: 0, dismissed: 0, anyNew: false };
   var errSeen = {};
@@ -108,7 +141,7 @@
 
   // ---- list state, kept in the address -------------------------------------
   // key in the address -> default
-  var FILTERS = { fam: "", sev: "", tri: "", isnew: "", county: "", kind: "", peer: "", q: "" };
+  var FILTERS = { fam: "", sev: "", tri: "", who: "", isnew: "", county: "", kind: "", peer: "", q: "" };
   var VIEW = { sort: "rank", dir: "1", page: "0", all: "" };
   var state = {};
   function resetState() {
@@ -160,6 +193,11 @@
     if (state.sev && f[FC.severity] !== state.sev) return false;
     if (state.tri && (f[FC.triage] || "undecided") !== state.tri) return false;
     if (state.isnew && f[FC.is_new] !== true) return false;
+    if (state.who && SRV) {
+      if (state.who === "mine" && !(assigned[f[FC.uidx]] && assigned[f[FC.uidx]][0] === SRV.user)) return false;
+      if (state.who === "undecided" && f[FC.triage]) return false;
+      if (state.who === "others" && !(f[FC.triage] && f[FC.triage_by] !== SRV.user)) return false;
+    }
     return true;
   }
   var matchCount = new Int32Array(units.length);
@@ -167,7 +205,7 @@
   function filtered() {
     var q = state.q.trim().toLowerCase();
     if (q) hay();
-    var perFinding = !!(state.fam || state.sev || state.tri || state.isnew);
+    var perFinding = !!(state.fam || state.sev || state.tri || state.who || state.isnew);
     var out = [];
     for (var i = 0; i < units.length; i++) {
       var u = units[i];
@@ -375,6 +413,7 @@
         select("fam", t("all_families"), famOptions),
         select("sev", t("all_severities"), SEVS.map(function (s) { return [s, t(s)]; })),
         select("tri", t("all_triage"), TRIAGE.map(function (s) { return [s, t(s)]; })),
+        SRV ? select("who", t("srv_all_who"), [["mine", t("srv_mine")], ["undecided", t("undecided")], ["others", t("srv_others")]]) : null,
         select("isnew", t("all_new"), [["1", t("only_new")]]),
         select("county", t("all_counties"), distinct("county")),
         select("kind", t("all_kinds"), distinct("kind")),
@@ -404,7 +443,7 @@
     var page = Math.min(Math.max(0, Number(state.page) || 0), pages - 1);
     state.page = String(page);
     var start = all ? 0 : page * PAGE, slice = all ? rows : rows.slice(start, start + PAGE);
-    var perFinding = !!(state.fam || state.sev || state.tri || state.isnew || state.q);
+    var perFinding = !!(state.fam || state.sev || state.tri || state.who || state.isnew || state.q);
     listBody.textContent = "";
     var frag = document.createDocumentFragment();
     slice.forEach(function (i) {
@@ -413,6 +452,7 @@
       add(frag, el("tr", { cls: "lead", "data-unit": id, onclick: function (e) { if (e.target.tagName !== "A") location.hash = unitHref(id); } },
         el("td", { cls: "num", text: u[UC.rank] === null ? t("none") : u[UC.rank] }),
         el("td", { cls: "name" }, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id }),
+          assigned[i] && assigned[i][0] ? el("span", { cls: "assignee", text: " · " + t("srv_assigned_short", { who: assigned[i][0] }) }) : null,
           perFinding && matchCount[i] ? el("span", { cls: "matches", title: t("matching"), text: " (" + matchCount[i] + ")" }) : null),
         el("td", { cls: "nowrap", text: u[UC.county] || t("none") }),
         el("td", { cls: "nowrap", text: u[UC.kind] || t("none") }),
@@ -580,7 +620,7 @@
     return el("details", { cls: "why" }, el("summary", { text: t("why") }), body);
   }
 
-  function renderFinding(f) {
+  function renderFinding(f, conflictNote) {
     var sev = f[FC.severity], line = f[FC.line], page = f[FC.page];
     var own = units[f[FC.uidx]][UC.source_path] || "", file = f[FC.file];
     var other = file && own.slice(-file.length) !== file ? file + " · " : null;  // the 报表 of a 说明 + 报表
@@ -603,7 +643,7 @@
         + (f[FC.triage_note] ? t("colon") + f[FC.triage_note] : "") });
     }
     var match = anyFilter() && findingPasses(f) ? " match" : "";
-    return el("div", { cls: "finding " + sev + (triage ? " " + triage : "") + match },
+    var box = el("div", { cls: "finding " + sev + (triage ? " " + triage : "") + match, "data-finding": f[FC.finding_id] || "" },
       el("div", { cls: "head" }, badge("sev-" + sev, t(sev)), el("span", { cls: "rule", text: f[FC.rule] }),
         f[FC.is_new] === true ? badge("new", t("new")) : null,
         triage ? badge("tr-" + triage, t(triage)) : null,
@@ -615,6 +655,72 @@
       crop ? el(href ? "a" : "span", href ? { href: href, target: "_blank", rel: "noopener", cls: "crop" } : { cls: "crop" },
         el("img", { src: crop, alt: t("crop_alt", { page: page }), loading: "lazy" })) : null,
       compare, decided, renderWhy(f));
+    if (SRV && f[FC.finding_id]) add(box, triageControls(f, box, conflictNote));
+    return box;
+  }
+
+  // Confirm / dismiss / reopen with a note. The write names the version the page saw:
+  // when someone decided in between, the server refuses (409) and sends theirs, which
+  // the finding then shows, so the analyst sees it and chooses again.
+  function triageControls(f, box, conflict) {
+    if (SRV.role !== "analyst") return el("div", { cls: "triage-ro note", text: t("srv_read_only") });
+    var note = el("textarea", { cls: "triage-note", rows: "2", maxlength: "2000", placeholder: t("srv_note"), "aria-label": t("srv_note") });
+    note.value = f[FC.triage_note] || "";
+    var msg = el("div", { cls: "triage-msg", role: "status" }, conflict || null);
+    function act(decision) {
+      post("/api/decide", { finding_id: f[FC.finding_id], decision: decision, note: note.value, version: versionOf.get(f) || 0 })
+        .then(function (r) {
+          if (r.status === 200 || r.status === 409) {
+            applyDecision(f, r.status === 200 ? r.body : r.body.current);
+            listView = null;  // counts and filters are rebuilt on the way back to the list
+            var c = r.status === 409 ? t("srv_conflict", { by: f[FC.triage_by] || t("none"), at: localTime(f[FC.triage_at]),
+              decision: f[FC.triage] ? t(f[FC.triage]) : t("undecided") }) : null;
+            var fresh = renderFinding(f, c);
+            box.replaceWith(fresh);
+            return;
+          }
+          msg.textContent = srvError(r.status);
+        }, function () { msg.textContent = srvError(0); });
+    }
+    var tri = f[FC.triage];
+    function button(decision, label) {
+      return el("button", { type: "button", "data-act": decision || "reopen", onclick: function () { act(decision); } , text: label });
+    }
+    return el("div", { cls: "triage-controls" }, note,
+      el("div", { cls: "triage-buttons" },
+        tri !== "confirmed" ? button("confirmed", t("srv_confirm")) : null,
+        tri !== "dismissed" ? button("dismissed", t("srv_dismiss")) : null,
+        tri ? button(null, t("srv_reopen")) : null),
+      msg);
+  }
+
+  // Who a unit is assigned to; analysts set it, reviewers read it.
+  function assignBox(i) {
+    var cur = assigned[i] || [null, 0];
+    var label = el("span", { cls: "assigned-to", text: t("srv_assigned", { who: cur[0] || t("srv_nobody") }) });
+    if (SRV.role !== "analyst") return el("div", { cls: "assign" }, label);
+    var listId = "srv-users";
+    var input = el("input", { cls: "assign-input", list: listId, placeholder: t("srv_assignee"), "aria-label": t("srv_assignee") });
+    input.value = cur[0] || "";
+    var msg = el("span", { cls: "triage-msg", role: "status" });
+    var box = el("div", { cls: "assign" }, label, " ", input,
+      el("datalist", { id: listId }, (SRV.users || []).map(function (u) { return el("option", { value: u }); })),
+      el("button", { type: "button", cls: "assign-me", text: t("srv_assign_me"), onclick: function () { input.value = SRV.user; save(); } }),
+      el("button", { type: "button", cls: "assign-save", text: t("srv_save"), onclick: save }), msg);
+    function save() {
+      post("/api/assign", { unit_id: units[i][UC.unit_id], assignee: input.value, version: cur[1] }).then(function (r) {
+        if (r.status === 200 || r.status === 409) {
+          assigned[i] = r.status === 200 ? r.body : r.body.current;
+          listView = null;
+          var fresh = assignBox(i);
+          if (r.status === 409) add(fresh, el("span", { cls: "triage-msg", text: t("srv_assign_conflict", { who: assigned[i][0] || t("srv_nobody") }) }));
+          box.replaceWith(fresh);
+          return;
+        }
+        msg.textContent = srvError(r.status);
+      }, function () { msg.textContent = srvError(0); });
+    }
+    return box;
   }
 
   function renderUnit(id) {
@@ -642,6 +748,7 @@
         el("span", { text: t("kind") + t("colon") + (u[UC.kind] || t("none")) }),
         el("span", { text: t("peer_group") + t("colon") + (u[UC.peer_group] || t("none")) }),
         el("span", { cls: "muted", title: t("score_tip", { score: fmt(u[UC.score], 6) }), text: COLS.score + t("colon") + fmt(u[UC.score], 3) })),
+      SRV ? assignBox(i) : null,
       u[UC.parse_error] ? el("div", { cls: "error-box", text: t("parse_error") + t("colon") + u[UC.parse_error] }) : null,
       u[UC.reasons] ? el("p", { cls: "note", style: "margin-top:8px", text: COLS.reasons + t("colon") + u[UC.reasons] }) : null,
       covTotal ? el("p", { text: t("checked", { checked: covTotal - cov.na - cov.insufficient - cov.error, total: covTotal, fail: cov.fail, na: cov.na, insufficient: cov.insufficient }) }) : null,
@@ -657,7 +764,7 @@
 
     var fs = unitFindings[i];
     add(root, el("section", { id: "unit-findings" }, el("h2", { text: t("unit_findings") + " (" + fs.length + ")" }),
-      fs.length ? fs.map(renderFinding) : el("p", { cls: st === "failed" ? "error-box" : "empty", text: t(st === "failed" ? "not_checked" : "no_findings") })));
+      fs.length ? fs.map(function (f) { return renderFinding(f); }) : el("p", { cls: st === "failed" ? "error-box" : "empty", text: t(st === "failed" ? "not_checked" : "no_findings") })));
     var feats = unitFeatures[i];
     add(root, el("section", { id: "unit-features" }, el("h2", { text: t("top_features") }),
       feats.length ? el("div", { cls: "features" }, feats.map(function (r) { return featureChart(r, u[UC.peer_group]); }))
@@ -694,6 +801,13 @@
       if (document.getElementById(id)) { e.preventDefault(); scrollToId(id); }
     });
   });
+  // Who is signed in, and the way out (a form: the POST carries the CSRF token).
+  if (SRV) {
+    var who = el("span", { cls: "whoami", text: t("srv_signed_in", { user: SRV.user, role: t("srv_role_" + SRV.role) }) });
+    var out = SRV.proxy ? null : el("form", { method: "post", action: "/logout", cls: "logout" },
+      el("input", { type: "hidden", name: "csrf", value: SRV.csrf }), el("button", { type: "submit", text: t("srv_logout") }));
+    add(document.querySelector("header.top"), el("span", { cls: "session" }, who, out));
+  }
   var gen = document.getElementById("generated");
   if (gen && D.started_at) gen.textContent = gen.getAttribute("data-template").split("{started_at}").join(localTime(D.started_at));
   // On paper the whole filtered list, not one page of it.

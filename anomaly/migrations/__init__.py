@@ -1,0 +1,1 @@
+"""Alembic migrations of the triage store (anomaly/store.py); run by store.migrate()."""
