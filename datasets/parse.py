@@ -71,7 +71,8 @@ def parse_document(doc: Document) -> dict:
 def parse_text(text: str) -> dict:
     original = split_lines(text)
     norm = split_lines(normalize(text))
-    is_row = [is_table_row(s) and not tables.caption_row(s) for s in norm]
+    # (Substring tests first: most lines are prose, and few rows hold 单位.)
+    is_row = [("\t" in s or "|" in s) and is_table_row(s) and not ("单位" in s and tables.caption_row(s)) for s in norm]
 
     # Tables first: they decide which lines are prose.
     cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}

@@ -11,6 +11,7 @@ while findings quote the id as printed (``table_id``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # (role, canonical id, title pattern), tried in order: the first match wins.
 ROLES: list[tuple[str, str, re.Pattern]] = [
@@ -48,6 +49,7 @@ def role_of(title: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a corpus prints few distinct (id, title) pairs
 def canonical(printed: str, title: str | None) -> str:
     """The seed template's id for the table's role (a project's performance table keeps
     its part number: 附表1-2 项目支出绩效目标表 is 表13-2); the printed id when the title

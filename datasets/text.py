@@ -126,8 +126,14 @@ class Paragraph:
     def quote(self, a: int, b: int, original: list[str]) -> str:
         """The original text of [a, b), joined across the segments it spans."""
         parts = []
-        for i, start in enumerate(self.starts):
-            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        starts, n = self.starts, len(self.starts)
+        # From the segment holding a to the last one starting before b: a long
+        # paragraph's other segments add nothing.
+        for i in range(max(bisect_right(starts, a) - 1, 0), n):
+            start = starts[i]
+            if start >= b:
+                break
+            end = starts[i + 1] if i + 1 < n else len(self.text)
             lo, hi = max(a, start), min(b, end)
             if lo < hi:
                 line, col = self.lines[i], self.cols[i]
