@@ -79,12 +79,25 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
         if own:
             compact = compact.replace(own, "〇")
         compact = _SELF.sub("〇", compact)
-        if any(ch.isdigit() for ch in compact):
+        # Amounts found once in the paragraph, each in the sentence it starts in (an
+        # amount never straddles a sentence end); most paragraphs have none to split for.
+        maybe = "." in compact or "," in compact  # an amount has a decimal point or a comma
+        found = [(m.start(), m.group()) for m in _AMOUNT.finditer(compact)] if maybe else []
+        if found or any(ch.isdigit() for ch in compact):
             out.append({"kind": "paragraph", "key": _hash(compact), "text": par.quote(0, 60, original), "line": line})
+        if not found:
+            continue
+        k, end = 0, 0
         for sentence in _SENTENCE.split(compact):
-            amounts = {a.replace(",", "") for a in _AMOUNT.findall(sentence)}
-            amounts = sorted(a for a in amounts if a.strip("0.") and not _YEAR.match(a))
-            if amounts and len(sentence) >= MIN_SENTENCE:
+            end += len(sentence)
+            printed = []
+            while k < len(found) and found[k][0] < end:
+                printed.append(found[k][1])
+                k += 1
+            if not printed or len(sentence) < MIN_SENTENCE:
+                continue
+            amounts = sorted(a for a in {a.replace(",", "") for a in printed} if a.strip("0.") and not _YEAR.match(a))
+            if amounts:
                 key = f"{_hash(sentence)} {';'.join(amounts)}"
                 at = _find(text, sentence)
                 out.append(
