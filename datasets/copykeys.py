@@ -28,7 +28,8 @@ _SPACES = re.compile(r"\s+")
 _SELF = re.compile(r"本单位|本部门|我单位|我部门|本局|我局")
 # An amount worth comparing: a decimal (万元) or a thousands-grouped 元 figure; not a
 # percentage, which its amounts give.
-_AMOUNT = re.compile(r"\d[\d,]*\.\d+(?![\d%])|\d{1,3}(?:,\d{3})+(?![\d.,%])")
+# (Its first digit outside the alternation: the regex engine then skips to digits.)
+_AMOUNT = re.compile(r"\d(?:[\d,]*\.\d+(?![\d%])|\d{0,2}(?:,\d{3})+(?![\d.,%]))")
 _SENTENCE = re.compile(r"(?<=[。；;])")
 # The end of an organisation's name, four characters or more into a run; runs without
 # one are not kept.

@@ -264,6 +264,9 @@ def _list_word(text: str, end: int) -> str | None:
     return m.group() if m else None
 
 
+_FIGURE_COLUMNS = [(k, f"{k}_dec", f"{k}_unit", f"{k}_yuan") for k in ("current", "prior", "change")]
+
+
 def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     """A claims-frame row (without unit_id and claim_id) for a claim dict."""
     # The unit printed on the change (or current) is the context for unit-less figures.
@@ -289,12 +292,12 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
         "direction_word": c["direction_word"],
         "direction": DIRECTION.get(c["direction_word"], "flat") if c["direction_word"] else None,
     }
-    for k in ("current", "prior", "change"):
+    for k, dec, unit, yuan in _FIGURE_COLUMNS:
         f = c[k]
         if f is None:
-            row.update({k: None, f"{k}_dec": None, f"{k}_unit": None, f"{k}_yuan": None})
+            row[k] = row[dec] = row[unit] = row[yuan] = None
         else:
-            row.update({k: f[0], f"{k}_dec": f[1], f"{k}_unit": f[2], f"{k}_yuan": to_yuan(f[0], f[2] or context)})
+            row[k], row[dec], row[unit], row[yuan] = f[0], f[1], f[2], to_yuan(f[0], f[2] or context)
     row["pct"], row["pct_dec"] = (c["pct"][0], c["pct"][1]) if c["pct"] else (None, None)
     row["current_line"] = par.line_at(c["current"][3]) + 1 if c["current"] else None
     anchor = c["change"] or c["pct"]

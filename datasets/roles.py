@@ -38,6 +38,7 @@ ROLES: list[tuple[str, str, re.Pattern]] = [
 CANONICAL = {role: cid for role, cid, _ in ROLES}
 
 
+@lru_cache(maxsize=4096)  # a corpus prints few distinct titles
 def role_of(title: str | None) -> str | None:
     """The role of a table from its title (None when the title names none)."""
     if not title:
@@ -49,7 +50,6 @@ def role_of(title: str | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)  # a corpus prints few distinct (id, title) pairs
 def canonical(printed: str, title: str | None) -> str:
     """The seed template's id for the table's role (a project's performance table keeps
     its part number: 附表1-2 项目支出绩效目标表 is 表13-2); the printed id when the title

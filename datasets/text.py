@@ -159,7 +159,7 @@ def paragraphs(norm: list[str], prose: list[bool]) -> list[Paragraph]:
         if not s:
             blanks += 1
             # A sentence cut by a page break (its footer blanked) runs over more blank lines.
-            if blanks > (2 if _SENTENCE_END.search(last_text) else 8):
+            if blanks > 8 or (blanks > 2 and _SENTENCE_END.search(last_text)):
                 cur = None
             continue
         col = len(line) - len(line.lstrip())
