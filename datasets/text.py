@@ -125,11 +125,15 @@ class Paragraph:
 
     def quote(self, a: int, b: int, original: list[str]) -> str:
         """The original text of [a, b), joined across the segments it spans."""
-        parts = []
         starts, n = self.starts, len(self.starts)
+        first = max(bisect_right(starts, a) - 1, 0)
+        if b <= (starts[first + 1] if first + 1 < n else len(self.text)):  # within one segment, as most are
+            lo, start, col = max(a, starts[first]), starts[first], self.cols[first]
+            return original[self.lines[first]][col + lo - start : col + b - start].strip() if lo < b else ""
+        parts = []
         # From the segment holding a to the last one starting before b: a long
         # paragraph's other segments add nothing.
-        for i in range(max(bisect_right(starts, a) - 1, 0), n):
+        for i in range(first, n):
             start = starts[i]
             if start >= b:
                 break
