@@ -47,20 +47,18 @@ def _residue(m: re.Match) -> str:
     return sym + " " * (len(s) - len(sym))
 
 
-# str.translate looks every character up in a dict; a regex over just the characters
-# to replace is six times faster on Chinese text, where few characters change.
+# str.translate looks every character up in a dict; a regex finding just the characters
+# to replace, then str.replace for each of the few distinct ones found (no Python call
+# per character; no target is itself replaced), is many times faster on Chinese text.
 _WIDE = re.compile("[" + re.escape("".join(chr(c) for c in _WIDTH)) + "]")
 _WIDE_MAP = {chr(k): chr(v) for k, v in _WIDTH.items()}
-
-
-def _narrow(m: re.Match) -> str:
-    return _WIDE_MAP[m.group()]
 
 
 def normalize(text: str) -> str:
     """The text with half-width characters and residue blanked; every line keeps its
     length (no replacement spans a line end)."""
-    text = _WIDE.sub(_narrow, text)
+    for ch in set(_WIDE.findall(text)):  # the few distinct ones, each replaced in one pass
+        text = text.replace(ch, _WIDE_MAP[ch])
     if "\\" in text or "$" in text or "<" in text or "&" in text or "**" in text:
         text = _RESIDUE.sub(_residue, text)
     return text
