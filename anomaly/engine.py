@@ -21,6 +21,7 @@ from which ``tests/test_rules_examples.py`` is generated.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import textwrap
@@ -118,6 +119,12 @@ def rule(
     assert severity in SEVERITIES, severity
 
     def wrap(fn: Callable[[Context], Result]):
+        # Once per context: rules read each other's results (NAR012 leaves to NAR002 to
+        # NAR004 what they flag), and the engine runs those rules too.
+        @functools.wraps(fn)
+        def check(ctx: Context) -> Result:
+            return ctx.cached(f"rule {code}", lambda: fn(ctx))
+
         doc = textwrap.dedent(fn.__doc__ or "").strip()
         if fn.__doc__ and "\n" in fn.__doc__:
             first, _, rest = fn.__doc__.partition("\n")
@@ -128,11 +135,11 @@ def rule(
             title_zh,
             title_en,
             doc,
-            None if metadata_only else fn,
+            None if metadata_only else check,
             Example(bad) if isinstance(bad, str) else bad,
             Example(good) if isinstance(good, str) else good,
         )
-        return fn
+        return check
 
     return wrap
 

@@ -36,6 +36,8 @@ PARSER_SOURCES = [
             "tables.py",
             "parse.py",
             "copykeys.py",
+            "roles.py",
+            "placeholders.py",
             "corpus.py",
         )
     ),

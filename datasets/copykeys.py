@@ -28,7 +28,8 @@ _SPACES = re.compile(r"\s+")
 _SELF = re.compile(r"本单位|本部门|我单位|我部门|本局|我局")
 # An amount worth comparing: a decimal (万元) or a thousands-grouped 元 figure; not a
 # percentage, which its amounts give.
-_AMOUNT = re.compile(r"\d[\d,]*\.\d+(?![\d%])|\d{1,3}(?:,\d{3})+(?![\d.,%])")
+# (Its first digit outside the alternation: the regex engine then skips to digits.)
+_AMOUNT = re.compile(r"\d(?:[\d,]*\.\d+(?![\d%])|\d{0,2}(?:,\d{3})+(?![\d.,%]))")
 _SENTENCE = re.compile(r"(?<=[。；;])")
 # The end of an organisation's name, four characters or more into a run; runs without
 # one are not kept.
@@ -79,12 +80,25 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
         if own:
             compact = compact.replace(own, "〇")
         compact = _SELF.sub("〇", compact)
-        if any(ch.isdigit() for ch in compact):
+        # Amounts found once in the paragraph, each in the sentence it starts in (an
+        # amount never straddles a sentence end); most paragraphs have none to split for.
+        maybe = "." in compact or "," in compact  # an amount has a decimal point or a comma
+        found = [(m.start(), m.group()) for m in _AMOUNT.finditer(compact)] if maybe else []
+        if found or any(ch.isdigit() for ch in compact):
             out.append({"kind": "paragraph", "key": _hash(compact), "text": par.quote(0, 60, original), "line": line})
+        if not found:
+            continue
+        k, end = 0, 0
         for sentence in _SENTENCE.split(compact):
-            amounts = {a.replace(",", "") for a in _AMOUNT.findall(sentence)}
-            amounts = sorted(a for a in amounts if a.strip("0.") and not _YEAR.match(a))
-            if amounts and len(sentence) >= MIN_SENTENCE:
+            end += len(sentence)
+            printed = []
+            while k < len(found) and found[k][0] < end:
+                printed.append(found[k][1])
+                k += 1
+            if not printed or len(sentence) < MIN_SENTENCE:
+                continue
+            amounts = sorted(a for a in {a.replace(",", "") for a in printed} if a.strip("0.") and not _YEAR.match(a))
+            if amounts:
                 key = f"{_hash(sentence)} {';'.join(amounts)}"
                 at = _find(text, sentence)
                 out.append(

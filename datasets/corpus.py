@@ -6,6 +6,7 @@ import hashlib
 import os
 import traceback
 from collections.abc import Callable, Iterable
+from itertools import repeat
 from pathlib import Path
 
 import polars as pl
@@ -121,7 +122,7 @@ def _empty_columns() -> dict[str, dict[str, list]]:
 
 def _append(columns: dict[str, list], rows: list[dict]) -> None:
     for k, values in columns.items():
-        values.extend(r.get(k) for r in rows)
+        values.extend(map(dict.get, rows, repeat(k)))  # r.get(k) for r in rows, without a Python loop
 
 
 BATCH = 64  # files a worker parses before handing back frames

@@ -13,19 +13,30 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from datasets.numbers import NUMBER, parse_number, to_yuan
+from datasets.numbers import parse_number, to_yuan
 from datasets.text import Paragraph
 from datasets.vocabulary import item_of
 
+# The tokens of a claim, leftmost first. Plainly it reads
+#   (?P<basis>(?:较|比|同比|与)\s*(?:上年|…)…) | (?P<year>(?<![\d.])(?:19|20)\d{2}\s*年度?)
+#   | (?P<code>\(\s*(?:\d{3}|\d{5}|\d{7})\s*\)) | (?P<pct>(?<![\d.,])NUMBER\s*%)
+#   | (?P<num>(?<![\d.,])NUMBER)(?P<unit>\s*(?:亿元|万元|千元|元))? | (?P<dir>增加|…) | (?P<stop>[;。!?])
+# (tests/test_narrative_token.py keeps that spelling and checks this one against it).
+# Written so that every alternative starts with a plain character or class, with the
+# group that names it empty at its end, and look-behinds after that first character:
+# the regex engine then skips, at each position, the alternatives that cannot start
+# there instead of entering each, which halves the time spent finding claims.
+_NUMBER_REST = r"(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"  # NUMBER after its first digit
 TOKEN = re.compile(
-    r"(?P<basis>(?:较|比|同比|与)\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年)度?(?:年初)?"
-    r"(?:预算数|决算数|预算|决算|执行数|同期)?(?:相比|比较)?)"
-    r"|(?P<year>(?<![\d.])(?:19|20)\d{2}\s*年度?)"
-    r"|(?P<code>\(\s*(?:\d{3}|\d{5}|\d{7})\s*\))"
-    rf"|(?P<pct>(?<![\d.,])(?:{NUMBER})\s*%)"
-    rf"|(?P<num>(?<![\d.,])(?:{NUMBER}))(?P<unit>\s*(?:亿元|万元|千元|元))?"
-    r"|(?P<dir>增加|增长|上升|提高|减少|下降|降低|持平|无变动|无变化|没有变化|未发生变化|无增减|保持不变)"
-    r"|(?P<stop>[;。!?])"
+    r"[较比同与](?:(?<=同)比|(?<!同))\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年)度?(?:年初)?"
+    r"(?:预算数|决算数|预算|决算|执行数|同期)?(?:相比|比较)?(?P<basis>)"
+    r"|[12](?<![\d.][12])[09](?<=19|20)\d{2}\s*年度?(?P<year>)"
+    r"|\((?P<code>)\s*(?:\d{3}|\d{5}|\d{7})\s*\)"
+    rf"|\d(?<![\d.,]\d){_NUMBER_REST}\s*%(?P<pct>)"
+    rf"|\d(?<![\d.,]\d){_NUMBER_REST}(?P<num>)(?P<unit>\s*(?:亿元|万元|千元|元))?"
+    r"|[增上提减下降持无没未保](?:(?<=增)加|(?<=增)长|(?<=上)升|(?<=提)高|(?<=减)少|(?<=下)降|(?<=降)低|(?<=持)平"
+    r"|(?<=无)变动|(?<=无)变化|(?<=没)有变化|(?<=未)发生变化|(?<=无)增减|(?<=保)持不变)(?P<dir>)"
+    r"|[;。!?](?P<stop>)"
 )
 DIRECTION = {
     "增加": "increase",
@@ -139,7 +150,7 @@ def claims_of(par: Paragraph, section: str | None) -> list[dict]:
                 continue
             if unit is not None and _MONEY_THRESHOLD.match(after):
                 continue
-            value, dec = parse_number(m.group("num"))
+            value, dec = parse_number(text[m.start() : m.end("num")])
             figure = (value, dec, unit, m.start())
             if expect == "prior" and open_ is not None:
                 open_["prior"], expect = figure, None
@@ -253,6 +264,9 @@ def _list_word(text: str, end: int) -> str | None:
     return m.group() if m else None
 
 
+_FIGURE_COLUMNS = [(k, f"{k}_dec", f"{k}_unit", f"{k}_yuan") for k in ("current", "prior", "change")]
+
+
 def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
     """A claims-frame row (without unit_id and claim_id) for a claim dict."""
     # The unit printed on the change (or current) is the context for unit-less figures.
@@ -278,12 +292,12 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
         "direction_word": c["direction_word"],
         "direction": DIRECTION.get(c["direction_word"], "flat") if c["direction_word"] else None,
     }
-    for k in ("current", "prior", "change"):
+    for k, dec, unit, yuan in _FIGURE_COLUMNS:
         f = c[k]
         if f is None:
-            row.update({k: None, f"{k}_dec": None, f"{k}_unit": None, f"{k}_yuan": None})
+            row[k] = row[dec] = row[unit] = row[yuan] = None
         else:
-            row.update({k: f[0], f"{k}_dec": f[1], f"{k}_unit": f[2], f"{k}_yuan": to_yuan(f[0], f[2] or context)})
+            row[k], row[dec], row[unit], row[yuan] = f[0], f[1], f[2], to_yuan(f[0], f[2] or context)
     row["pct"], row["pct_dec"] = (c["pct"][0], c["pct"][1]) if c["pct"] else (None, None)
     row["current_line"] = par.line_at(c["current"][3]) + 1 if c["current"] else None
     anchor = c["change"] or c["pct"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A number as printed: thousands separators allowed, optional decimals. Spaces may sit
 # between a number and its unit, never inside the number.
@@ -25,6 +26,7 @@ def to_yuan(value: float | None, unit: str | None) -> float | None:
     return value * MONEY_UNITS[unit]
 
 
+@lru_cache(maxsize=1 << 14)  # codes (2080505), numbered labels (1、财政拨款) and amounts recur
 def parse_cell(text: str) -> tuple[float, int, str | None] | None:
     """(value, decimals, unit) for a cell that is a number (optionally with a money
     unit), or None for a text cell. A label is text, never 0."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from datasets import narrative, roles, tables
 from datasets.copykeys import copy_marks
 from datasets.numbers import to_yuan
-from datasets.placeholders import PLACEHOLDER_HINTS, placeholders_of
+from datasets.placeholders import PLACEHOLDER_HINT, placeholders_of
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS, SOURCE_LABEL
@@ -71,7 +71,8 @@ def parse_document(doc: Document) -> dict:
 def parse_text(text: str) -> dict:
     original = split_lines(text)
     norm = split_lines(normalize(text))
-    is_row = [is_table_row(s) and not tables.caption_row(s) for s in norm]
+    # (Substring tests first: most lines are prose, and few rows hold 单位.)
+    is_row = [("\t" in s or "|" in s) and is_table_row(s) and not ("单位" in s and tables.caption_row(s)) for s in norm]
 
     # Tables first: they decide which lines are prose.
     cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}
@@ -107,7 +108,7 @@ def parse_text(text: str) -> dict:
         n = tables.cells_of(
             rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance
         )
-        empty = all(v is None for v in cells["value"][before:])
+        empty = cells["value"][before:].count(None) == n  # no figure read
         pending.append({"table_id": tid, "table_title": title, "n": n, "empty": empty, "note": _note_after(norm, end)})
 
     if not toc:  # a 目录 printed as a plain list of the tables (the 财政部 template)
@@ -179,14 +180,14 @@ def parse_text(text: str) -> dict:
     # Placeholders: substring tests find the few lines worth the regex. They are read
     # before the residue normaliser, which blanks ** as markdown.
     joined = "\n".join(original)
-    hinted = set()
-    for token in PLACEHOLDER_HINTS:
-        at = joined.find(token)
-        while at >= 0:
-            hinted.add(joined.count("\n", 0, at))
-            end = joined.find("\n", at)  # on to the next line
-            at = joined.find(token, end + 1) if end >= 0 else -1
-    for i in sorted(hinted):
+    hinted, at, line = [], 0, 0
+    m = PLACEHOLDER_HINT.search(joined)
+    while m:
+        line += joined.count("\n", at, m.start())
+        hinted.append(line)
+        at = joined.find("\n", m.start())  # on to the next line
+        m = PLACEHOLDER_HINT.search(joined, at) if at >= 0 else None
+    for i in hinted:
         for lo, hi, token in placeholders_of(original[i].translate(WIDTH_TABLE)):
             quote = original[i][max(0, lo - 12) : hi + 12].strip()
             marks.append({"kind": "placeholder", "key": token, "text": quote, "line": i + 1})

@@ -11,6 +11,7 @@ while findings quote the id as printed (``table_id``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # (role, canonical id, title pattern), tried in order: the first match wins.
 ROLES: list[tuple[str, str, re.Pattern]] = [
@@ -37,6 +38,7 @@ ROLES: list[tuple[str, str, re.Pattern]] = [
 CANONICAL = {role: cid for role, cid, _ in ROLES}
 
 
+@lru_cache(maxsize=4096)  # a corpus prints few distinct titles
 def role_of(title: str | None) -> str | None:
     """The role of a table from its title (None when the title names none)."""
     if not title:

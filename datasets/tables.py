@@ -46,7 +46,9 @@ _MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|�
 def caption_row(line: str) -> bool:
     """A row of caption cells only (编制单位：某局 | 单位：万元), as a PDF or Word file
     splits the line above a table: the table's context, not one of its rows."""
-    if "单位" not in line:
+    # A caption cell's 单位：万元 is in the line too (a cell's neighbours are split off
+    # by a tab or a pipe, neither a CJK character nor 编制): most lines stop here.
+    if "单位" not in line or not _UNIT_LINE.search(line):
         return False
     cells = [c for c in split_row(line) if c]
     return (
@@ -174,6 +176,9 @@ def current_first(rows: list[list[str]], raw_rows: list[list[str]], lines: list[
         return rows, raw_rows, lines
     # Columns: a header row (among the first three) with a column of an earlier year.
     for cells in rows[:3]:
+        joined = "".join(cells)
+        if "年" not in joined and "上" not in joined:
+            continue  # names no year
         ys = _years(cells)
         latest = max((y for y in ys if y), default=None)
         old = [j for j, y in enumerate(ys) if y == 0 or (y and latest and y < latest)]

@@ -47,20 +47,18 @@ def _residue(m: re.Match) -> str:
     return sym + " " * (len(s) - len(sym))
 
 
-# str.translate looks every character up in a dict; a regex over just the characters
-# to replace is six times faster on Chinese text, where few characters change.
+# str.translate looks every character up in a dict; a regex finding just the characters
+# to replace, then str.replace for each of the few distinct ones found (no Python call
+# per character; no target is itself replaced), is many times faster on Chinese text.
 _WIDE = re.compile("[" + re.escape("".join(chr(c) for c in _WIDTH)) + "]")
 _WIDE_MAP = {chr(k): chr(v) for k, v in _WIDTH.items()}
-
-
-def _narrow(m: re.Match) -> str:
-    return _WIDE_MAP[m.group()]
 
 
 def normalize(text: str) -> str:
     """The text with half-width characters and residue blanked; every line keeps its
     length (no replacement spans a line end)."""
-    text = _WIDE.sub(_narrow, text)
+    for ch in set(_WIDE.findall(text)):  # the few distinct ones, each replaced in one pass
+        text = text.replace(ch, _WIDE_MAP[ch])
     if "\\" in text or "$" in text or "<" in text or "&" in text or "**" in text:
         text = _RESIDUE.sub(_residue, text)
     return text
@@ -125,9 +123,19 @@ class Paragraph:
 
     def quote(self, a: int, b: int, original: list[str]) -> str:
         """The original text of [a, b), joined across the segments it spans."""
+        starts, n = self.starts, len(self.starts)
+        first = max(bisect_right(starts, a) - 1, 0)
+        if b <= (starts[first + 1] if first + 1 < n else len(self.text)):  # within one segment, as most are
+            lo, start, col = max(a, starts[first]), starts[first], self.cols[first]
+            return original[self.lines[first]][col + lo - start : col + b - start].strip() if lo < b else ""
         parts = []
-        for i, start in enumerate(self.starts):
-            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        # From the segment holding a to the last one starting before b: a long
+        # paragraph's other segments add nothing.
+        for i in range(first, n):
+            start = starts[i]
+            if start >= b:
+                break
+            end = starts[i + 1] if i + 1 < n else len(self.text)
             lo, hi = max(a, start), min(b, end)
             if lo < hi:
                 line, col = self.lines[i], self.cols[i]
@@ -153,7 +161,7 @@ def paragraphs(norm: list[str], prose: list[bool]) -> list[Paragraph]:
         if not s:
             blanks += 1
             # A sentence cut by a page break (its footer blanked) runs over more blank lines.
-            if blanks > (2 if _SENTENCE_END.search(last_text) else 8):
+            if blanks > 8 or (blanks > 2 and _SENTENCE_END.search(last_text)):
                 cur = None
             continue
         col = len(line) - len(line.lstrip())

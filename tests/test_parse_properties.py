@@ -76,3 +76,28 @@ def test_residue_is_blanked_and_quotes_stay_original(residue):
     (claim,) = claims_of(text)
     assert claim["current"] == 2.0 and claim["pct"] == 33.3
     assert claim["text"] in text
+
+
+def _plain_quote(par, a: int, b: int, original: list[str]) -> str:
+    """Paragraph.quote spelled plainly: every segment's overlap with [a, b)."""
+    parts = []
+    for i, start in enumerate(par.starts):
+        end = par.starts[i + 1] if i + 1 < len(par.starts) else len(par.text)
+        lo, hi = max(a, start), min(b, end)
+        if lo < hi:
+            parts.append(original[par.lines[i]][par.cols[i] + lo - start : par.cols[i] + hi - start])
+    return "".join(parts).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="收入万元，较上年 12.", min_size=1, max_size=12), min_size=1, max_size=6),
+    st.integers(-2, 80),
+    st.integers(0, 90),
+)
+def test_quote_spans_the_segments_it_covers(pieces, a, length):
+    from datasets.text import paragraphs
+
+    original = ["  " + p + "，增加" for p in pieces]  # indented lines that go on (no sentence end)
+    for par in paragraphs(original, [True] * len(original)):
+        assert par.quote(a, a + length, original) == _plain_quote(par, a, a + length, original)

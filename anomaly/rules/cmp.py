@@ -47,7 +47,13 @@ _T2 = """
 
 def _role(e: pl.Expr) -> pl.Expr:
     """The role a table's title names (datasets.roles), null when it names none."""
-    return e.map_elements(role_of, return_dtype=pl.String).alias("role")
+    # Each distinct title once: a county's tables share a few dozen titles.
+    return e.map_batches(_roles, return_dtype=pl.String).alias("role")
+
+
+def _roles(titles: pl.Series) -> pl.Series:
+    distinct = titles.drop_nulls().unique().to_list()
+    return titles.replace_strict(distinct, [role_of(t) for t in distinct], default=None, return_dtype=pl.String)
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:

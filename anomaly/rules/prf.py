@@ -96,12 +96,15 @@ def prf001(ctx: Context) -> Result:
         pl.col("line").alias("t_line"),
     )
     # A 收支总表 without a 专项 row (the 财政部 template's): the 支出总表's 合计·项目支出.
-    c = ctx["cells"].filter(
-        (pl.col("table_id") == "表3")
-        & ~pl.col("header").fill_null(False)
-        & pl.col("value").is_not_null()
-        & (pl.col("col_header") == "项目支出")
-        & (pl.col("row_label").str.replace_all(r"\s+", "") == "合计")
+    c = (
+        ctx["cells"]
+        .filter(
+            (pl.col("table_id") == "表3")
+            & ~pl.col("header").fill_null(False)
+            & pl.col("value").is_not_null()
+            & (pl.col("col_header") == "项目支出")
+        )
+        .filter(pl.col("row_label").str.replace_all(r"\s+", "") == "合计")  # the regex on those rows only
     )
     iv = printed(pl.col("value"), pl.col("decimals").fill_null(0), factor(pl.col("unit").fill_null("元")))
     t3 = c.select(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.flat import flat_tables, printed_flat
-from datasets.read.layout import has_tab_tables, tab_separated
+from datasets.read.layout import has_tab_tables, tab_separated_lines
 from datasets.read.text import decode, read_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -76,13 +76,12 @@ def read_document(data: bytes, name: str = "") -> Document:
         return read_html(data)
     doc = read_text(data)
     tabbed = has_tab_tables(doc.text)
-    doc.text = tab_separated(doc.text)
-    if not tabbed:
-        lines = doc.text.split("\n")
-        if printed_flat(lines):
-            lines, unread = flat_tables(lines)
-            doc.text = "\n".join(lines)
-            doc.problems.extend(unread)
+    lines = tab_separated_lines(doc.text, tabbed)
+    if not tabbed and printed_flat(lines):  # (not tabbed: lines are always given)
+        lines, unread = flat_tables(lines)
+        doc.problems.extend(unread)
+    if lines is not None:
+        doc.text = "\n".join(lines)
     return doc
 
 

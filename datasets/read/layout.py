@@ -30,7 +30,9 @@ _FOOTER = re.compile(
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # Lines that may be a footer (a superset of _FOOTER and _BARE_NUMBER), and markdown
 # table rows: found over the whole text at once.
-_MAYBE_FURNITURE = re.compile(r"^[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
+# A line start written as a newline (searched for in "\n" + text): the regex engine
+# then skips from newline to newline instead of trying every position.
+_MAYBE_FURNITURE = re.compile(r"\n[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
 _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 _CELL_EDGE = re.compile(
@@ -64,15 +66,33 @@ def width_of(s: str, cjk: int = 2) -> int:
 def has_tab_tables(text: str) -> bool:
     """Whether the text prints its tables as tab-separated or markdown pipe rows (then
     no table of it is laid out by spaces or one cell a line)."""
-    return text.count("\t") >= 6 or sum(1 for _ in zip(range(3), _PIPE_ROW.finditer(text))) == 3
+    return _has_tabs(text, 6) or sum(1 for _ in zip(range(3), _PIPE_ROW.finditer(text))) == 3
 
 
-def tab_separated(text: str) -> str:
+def _has_tabs(text: str, n: int) -> bool:
+    """Whether text has n tabs or more: found up to the nth, not all counted."""
+    at = -1
+    for _ in range(n):
+        at = text.find("\t", at + 1)
+        if at < 0:
+            return False
+    return True
+
+
+def tab_separated(text: str, tabbed: bool | None = None) -> str:
     """The text with page furniture blanked and space-aligned tables as tab rows (see
-    the module's doc); a text that already has tab or pipe tables keeps them."""
-    tabbed = has_tab_tables(text)
-    if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search(text):
-        return text  # the common text conversion: nothing to do, and quickly
+    the module's doc); a text that already has tab or pipe tables keeps them. `tabbed`:
+    has_tab_tables(text), when the caller knows it."""
+    lines = tab_separated_lines(text, tabbed)
+    return text if lines is None else "\n".join(lines)
+
+
+def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | None:
+    """tab_separated's lines (line ends kept), or None when the text is left as it is."""
+    if tabbed is None:
+        tabbed = has_tab_tables(text)
+    if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search("\n" + text):
+        return None  # the common text conversion: nothing to do, and quickly
     lines = text.split("\n")
     ends = ["\r" if ln.endswith("\r") else "" for ln in lines]
     lines = [ln[:-1] if e else ln for ln, e in zip(lines, ends)]
@@ -80,7 +100,7 @@ def tab_separated(text: str) -> str:
     if not tabbed:
         for start, stop in _table_blocks(lines):
             _rebuild(lines, start, stop)
-    return "\n".join(ln + e for ln, e in zip(lines, ends))
+    return [ln + e for ln, e in zip(lines, ends)]
 
 
 # --- pages --------------------------------------------------------------------

@@ -40,7 +40,7 @@ def read_text(data: bytes) -> Document:
     else:
         nul = data.count(0)
         # UTF-16 without a BOM has a NUL in every other byte of ASCII text.
-        even, odd = data[0::2].count(0), data[1::2].count(0)
+        even, odd = (data[0::2].count(0), data[1::2].count(0)) if nul else (0, 0)
         if nul > len(data) // 8 and max(even, odd) > 0.9 * nul:
             text, name = data.decode("utf-16-le" if odd > even else "utf-16-be", "replace"), "utf-16"
         elif nul * 20 > len(data):
@@ -81,7 +81,12 @@ def _best_of(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    candidates = [(data.decode("gb18030", "replace"), "gb18030"), (data.decode("utf-8", "replace"), "utf-8")]
+    gb = data.decode("gb18030", "replace")
+    # UTF-8 reads no more of the common words than the bytes hold in UTF-8: a GB18030
+    # file (none of them) is told without decoding it again.
+    if _score(gb) > sum(data.count(w.encode()) for w in _COMMON):
+        return gb, "gb18030"
+    candidates = [(gb, "gb18030"), (data.decode("utf-8", "replace"), "utf-8")]
     return max(candidates, key=lambda c: (_score(c[0]), -c[0].count(_REPLACED)))
 
 
@@ -90,7 +95,13 @@ def _score(text: str) -> int:
 
 
 def _plausible(text: str) -> bool:
-    # A disclosure has one of these in every few dozen characters.
+    # A disclosure has one of these in every few dozen characters. Its first pages
+    # mostly have enough of them for the whole: the rest is then not counted.
+    head, found = text[:4096], 0
+    for w in _COMMON:
+        found += head.count(w)
+        if found * 200 >= len(text):
+            return True
     return _score(text) * 200 >= len(text)
 
 
