@@ -491,6 +491,12 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     "value of one feature or two, each labelled with its strength: the corpus `anomaly evaluate` reports per strength).",
 )
 @click.option("--outlier-share", default=0.03, show_default=True, help="Share of documents planted as peer outliers.")
+@click.option(
+    "--years",
+    default=None,
+    help="Budget years, e.g. 2023,2024,2025 or 2021-2025: each unit's disclosure of every year, the same unit "
+    "evolving from year to year (last year's figures stated as 上年 exactly, except planted XYR mistakes).",
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
 def generate(
     n_units: int,
@@ -500,6 +506,7 @@ def generate(
     template: str,
     outliers: str,
     outlier_share: float,
+    years: str | None,
     out_dir: Path,
 ) -> None:
     """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
@@ -517,12 +524,24 @@ def generate(
         template=template,
         outliers=outliers,
         outlier_share=outlier_share,
+        years=_years_of(years) if years else None,
     )
     dt = time.perf_counter() - t0
     n = len(labels["documents"])
     click.echo(
         f"{n} documents -> {out_dir} in {dt:.1f}s ({n / max(dt, 1e-9):.0f}/s); labels in {out_dir / 'labels.json'}"
     )
+
+
+def _years_of(text: str) -> list[int]:
+    """2023,2024,2025 or 2021-2025 as a list of years."""
+    out: list[int] = []
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        if not a.isdigit() or (b and not b.isdigit()):
+            raise click.BadParameter(f"not a year or range of years: {part!r}", param_hint="--years")
+        out.extend(range(int(a), int(b or a) + 1))
+    return sorted(set(out))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -887,20 +887,29 @@ def generate_corpus(
     template: str = "county15",
     outliers: str = "blatant",
     outlier_share: float = OUT_SHARE,
+    years: list[int] | None = None,
 ) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
     counties: how many counties to spread the units over (default: about one per
-    110 units). fmt: one of FORMATS (see iter_documents). Same arguments,
-    byte-identical output (Word files included: their zip entries carry a fixed date).
+    110 units). fmt: one of FORMATS (see iter_documents). years: each unit's budget
+    disclosure of every year given (datasets.synthetic.years), in place of one
+    disclosure per unit. Same arguments, byte-identical output (Word files included:
+    their zip entries carry a fixed date).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
     made: set[Path] = set()
-    for rel, data, label in iter_documents(
-        units, seed, anomaly_share, counties, fmt, template, outliers, outlier_share
-    ):
+    if years:
+        from datasets.synthetic.years import iter_year_documents
+
+        documents = iter_year_documents(
+            units, seed, years, anomaly_share, counties, fmt, template, outliers, outlier_share
+        )
+    else:
+        documents = iter_documents(units, seed, anomaly_share, counties, fmt, template, outliers, outlier_share)
+    for rel, data, label in documents:
         for path, blob in (data if isinstance(data, dict) else {rel: data}).items():
             folder = (out_dir / path).parent
             if folder not in made:
@@ -910,6 +919,8 @@ def generate_corpus(
                 f.write(blob)
         docs.append(label)
     generator = {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION}
+    if years:
+        generator["years"] = sorted(years)
     if fmt != "txt":  # text corpora keep the labels of before PDFs existed
         generator["format"] = fmt
     if fmt == "mixed":

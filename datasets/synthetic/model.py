@@ -47,6 +47,7 @@ class Alloc:
     cur: int
     prior: int
     fund: str = ""  # GPB, FUND, BUSINESS or UPPER; "" is GPB when fiscal, else BUSINESS
+    project: int = -1  # index in Unit.projects of the project this allocation pays for (-1: none)
 
     @property
     def source(self) -> str:
@@ -244,7 +245,7 @@ def build_unit(rng, county: str, name: str, kind_key: str, year: int) -> Unit:
         for j, (fis, econ, v) in enumerate(nonzero):
             pv = left if j == len(nonzero) - 1 else int(prior_total * v / amount)
             left -= pv
-            allocs.append(Alloc(pcode, pname, econ, False, fis, v, pv))
+            allocs.append(Alloc(pcode, pname, econ, False, fis, v, pv, project=len(projects)))
         projects.append(Project(f"{short}{word}", pcode, fiscal_part, other, prior_total))
 
     # 事业收入 pays part of running costs (and, for hospitals, part of salaries).
@@ -333,7 +334,7 @@ def _other_sources(rng, k: Kind, allocs: list[Alloc], projects: list[Project]) -
             for j, (econ, v) in enumerate(parts):
                 pv = left if j == len(parts) - 1 else int(prior * v / amount)
                 left -= pv
-                allocs.append(Alloc(code, name, econ, False, True, v, pv, FUND))
+                allocs.append(Alloc(code, name, econ, False, True, v, pv, FUND, project=len(projects)))
             projects.append(Project(project, code, amount, 0, prior))
     if not k.admin and rng.random() < 0.15:
         run_code, run_name = k.run
@@ -358,7 +359,7 @@ def make_outlier(rng, u: Unit, feature: str) -> None:
         extra = _r100(u.total() * rng.uniform(3.0, 3.5))
         p = u.projects[0]
         p.fiscal += extra
-        u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra))
+        u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra, project=0))
         p.prior += extra
     elif feature == "reception_share":
         rec = _r100(rng.uniform(150000, 250000))
@@ -419,7 +420,7 @@ def make_graded_outlier(rng, u: Unit, features: tuple[str, ...], strength: float
             extra = _r100(u.total() * (s - 1))
             p = u.projects[0]
             p.fiscal += extra
-            u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra))
+            u.allocs.append(Alloc(p.code, _proj_item_name(u, p.code), "302", False, True, extra, extra, project=0))
             p.prior += extra
         else:  # pragma: no cover
             raise ValueError(feature)
