@@ -15,10 +15,11 @@ import polars as pl
 
 from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
+from anomaly.years import statements
 from datasets.corpus import collect, failed_doc, parse_files
 from features import unit_features
 
-RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs"]
+RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs", "statements"]
 
 
 def _one_thread_each() -> None:
@@ -68,4 +69,5 @@ def _results(
         "wide": unit_features(frames, findings, coverage),
         "vectors": figure_vectors(frames),
         "paragraphs": copy_keys(frames),
+        "statements": statements(frames, findings),
     }

@@ -20,6 +20,7 @@ from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import audit, decisions, with_keys
+from anomaly.years import uncertain_keys, with_identity, xyr_findings
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
@@ -70,16 +71,20 @@ def screen(
     t = time.perf_counter()
     per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
     t = lap("parse_check", t)
-    units = per_unit["units"]
+    units = with_identity(per_unit["units"])
 
     wide = assign_peers(per_unit["wide"])
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
-    # Cross-unit findings (OUT, CPY) obey --select/--ignore like the catalog's checks.
+    years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)
+    # Cross-unit findings (OUT, CPY, XYR) obey --select/--ignore like the catalog's checks.
     wanted = [r.code for r in selected(options.select, options.ignore)]
-    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies)]
+    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years)]
     findings = pl.concat([per_unit["findings"], *cross], how="diagonal_relaxed")
-    coverage = per_unit["coverage"]
+    coverage = pl.concat(
+        [per_unit["coverage"], years_coverage.filter(pl.col("rule").is_in(wanted))], how="vertical_relaxed"
+    )
+    uncertain = uncertain_keys(units)
 
     # Remembered decisions and the previous run: dismissed findings stay in the outputs,
     # marked, but no longer count towards a unit's rank.
@@ -110,6 +115,15 @@ def screen(
         "findings": findings.height,
         "dismissed": findings.height - active.height,
         "changes": changes,
+        "unit_keys": {  # the same unit across years and kinds (unit_key); uncertain ones are not matched
+            "keys": units["unit_key"].drop_nulls().n_unique(),
+            "across_years": units.filter(pl.col("unit_key").is_not_null())
+            .group_by("unit_key")
+            .agg(pl.col("year").n_unique())
+            .filter(pl.col("year") > 1)
+            .height,
+            "uncertain": uncertain.with_columns(pl.col("paths")).to_dicts(),
+        },
         "options": {
             "select": options.select,
             "ignore": options.ignore,
@@ -156,6 +170,7 @@ RESULT_SOURCES = [
     _HERE / "per_file.py",
     _HERE / "intervals.py",
     _HERE / "copies.py",
+    _HERE / "years.py",
     *(_HERE / "rules").glob("*.py"),
     *(_HERE.parent / "features").glob("*.py"),
 ]

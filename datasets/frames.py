@@ -39,6 +39,7 @@ UNITS = {
     "source_files": pl.List(pl.String),  # every file joined into this disclosure (one for most)
     "pages": pl.Int64,  # page count, for paged inputs
     "notes": pl.String,  # what the reader skipped on purpose (hidden rows or columns), for any status
+    "doc_kind": pl.String,  # budget (预算) or final (决算), from the title
 }
 
 # Every numeric statement in the narrative. A claim is one subject with up to three

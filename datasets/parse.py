@@ -15,7 +15,7 @@ from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragra
 from datasets.vocabulary import SECTIONS, SOURCE_LABEL
 
 _NAME_LINE = re.compile(r"^\s*(?:单位名称|部门名称|部门\(单位\)名称|预算单位)\s*[:：]\s*(\S.*?)\s*$")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(?:预算|决算)")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:单位|部门)?\s*(?:综合)?\s*(预算|决算)")
 _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 _TABLE_LINE = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]")
@@ -242,6 +242,7 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
     # Names are matched on the normalised line but taken from the original (same columns):
     # an analyst sees the name as printed, markup included.
     name = year = None
+    kind = "budget"
     for i, line in enumerate(norm[:400]):
         m = _NAME_LINE.match(line)
         if m:
@@ -251,6 +252,7 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
         m = _TITLE_YEAR.search(line)
         if m:
             year = int(m.group(1))
+            kind = "final" if m.group(2) == "决算" else "budget"
             if name is None:
                 k, before = i, original[i][: m.start()].strip()
                 if not before:  # the name is on the line above the title
@@ -270,6 +272,7 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
     return {
         "unit_name": name,
         "year": year,
+        "doc_kind": kind,
         "total_budget_yuan": total,
         "staff_authorized": _int(first("staff_authorized")),
         "staff_actual": _int(first("staff_actual")),

@@ -474,6 +474,8 @@ FAMILIES: dict[str, dict[str, str]] = {
         "PRF": "绩效目标",
         "CPY": "模板套用",
         "OUT": "同类偏离",
+        "XYR": "跨年一致",
+        "EXE": "预算执行",
     },
     "en": {
         "ARI": "table arithmetic",
@@ -489,6 +491,8 @@ FAMILIES: dict[str, dict[str, str]] = {
         "PRF": "performance",
         "CPY": "copied text",
         "OUT": "peer outlier",
+        "XYR": "across years",
+        "EXE": "execution",
     },
 }
 

@@ -16,5 +16,6 @@ from anomaly.rules import (
     prf,  # noqa: F401
     san,  # noqa: F401
     unt,  # noqa: F401
+    xyr,  # noqa: F401
     yoy,  # noqa: F401
 )

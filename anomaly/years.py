@@ -1,0 +1,335 @@
+"""Across years: a unit's identity over time (unit_key) and family XYR.
+
+A unit publishes a budget every year; each states last year's figures (上年预算数)
+beside this year's. XYR compares every figure a disclosure states for last year with
+what the same unit's disclosure of last year states for its own year, with rounding
+intervals as everywhere (DESIGN.md §4, §11).
+
+Per file (in the workers), ``statements`` keeps a few compact rows per disclosure: each
+figure it states for this year (every statement) and for last year (the first, printed
+or implied by the stated change: 比上年增加X), as intervals in 元, with line and quote.
+On the client, ``with_identity`` gives each unit its ``unit_key`` (the name normalised
+for the usual printed variations) and ``xyr_findings`` pairs each budget with the same
+unit_key's budget of the year before.
+
+What is not compared: a figure on a line that the document's own checks dispute (a
+unit slip, a wrong change, a narrative figure differing from its table) on either
+side, since that finding is the lead and the other document's figure may be the right
+one; a key held by two disclosures of one year and kind (an uncertain match, listed in
+the manifest, never used).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from anomaly.engine import FINDING_COLUMNS
+from anomaly.intervals import ABS_TOL, REL_TOL, printed
+from anomaly.money import wan
+
+# Items whose last-year figure the narrative prints (XYR001) or implies by the change (XYR002).
+PRINTED_ITEMS = (
+    "sangong",
+    "sangong_abroad",
+    "reception",
+    "vehicle_running",
+    "vehicle_purchase",
+    "meeting",
+    "training",
+    "public_funds",
+)
+SANGONG_ITEMS = ("sangong", "sangong_abroad", "reception", "vehicle_running", "vehicle_purchase")
+TOTAL_ITEMS = (
+    "income_total",
+    "expenditure_total",
+    "fiscal_income",
+    "fiscal_expenditure",
+    "gpb_income",
+    "gpb_expenditure",
+)
+LABELS = {
+    "sangong": ("“三公”经费", "sangong total"),
+    "sangong_abroad": ("因公出国（境）费", "travel abroad"),
+    "reception": ("公务接待费", "official reception"),
+    "vehicle_running": ("公务用车运行维护费", "vehicle running"),
+    "vehicle_purchase": ("公务用车购置费", "vehicle purchase"),
+    "meeting": ("会议费", "meetings"),
+    "training": ("培训费", "training"),
+    "public_funds": ("公用经费", "public funds"),
+    "income_total": ("预算收入", "total income"),
+    "expenditure_total": ("预算支出", "total expenditure"),
+    "fiscal_income": ("财政拨款收入", "fiscal income"),
+    "fiscal_expenditure": ("财政拨款支出", "fiscal expenditure"),
+    "gpb_income": ("一般公共预算拨款收入", "general budget income"),
+    "gpb_expenditure": ("一般公共预算拨款支出", "general budget expenditure"),
+}
+UNIT_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+STATEMENTS = {
+    "unit_id": pl.String,
+    "key": pl.String,  # an item (meeting, sangong …) or code:2010301 / code:302
+    "label": pl.String,
+    "kind": pl.String,  # current | prior
+    "implied": pl.Boolean,  # a prior implied by the stated change, not printed
+    "lo": pl.Float64,  # the interval the printed figure(s) stand for, in 元
+    "hi": pl.Float64,
+    "line": pl.Int64,
+    "page": pl.Int64,
+    "text": pl.String,
+    "disputed": pl.Boolean,  # the document's own checks flag its line
+}
+
+
+def _factor(value: str, unit: str) -> pl.Expr:
+    """元 per printed unit of a figure: from its 元 reading, else from its unit."""
+    by_unit = pl.col(unit).replace_strict(UNIT_FACTOR, default=None, return_dtype=pl.Float64)
+    ratio = pl.col(f"{value}_yuan") / pl.col(value)
+    return pl.when(pl.col(value).abs() > 0).then(ratio).otherwise(by_unit).fill_null(1e4)
+
+
+def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.DataFrame:
+    """Per disclosure: each figure stated for this year and the first stated for last
+    year, as intervals in 元 (STATEMENTS columns)."""
+    claims = frames["claims"]
+    if claims.height == 0:
+        return pl.DataFrame(schema=STATEMENTS)
+    flagged = findings.filter(pl.col("severity").is_in(["error", "warning"]) & pl.col("line").is_not_null())
+    flagged_san = flagged.filter(pl.col("rule").str.starts_with("SAN")).select("unit_id").unique()
+    flagged = flagged.select("unit_id", pl.col("line").alias("_l")).unique()
+    code = pl.col("code").fill_null("")
+    key = (
+        pl.when(pl.col("item").is_in([*PRINTED_ITEMS, *TOTAL_ITEMS]))
+        .then(pl.col("item"))
+        .when(code.str.contains(r"^(?:\d{7}|[35]\d{2})$"))
+        .then(pl.format("code:{}", code))
+        .otherwise(None)
+    )
+    c = (
+        claims.filter(pl.col("current").is_not_null() & pl.col("current_yuan").is_not_null())
+        .with_columns(key=key)
+        .filter(pl.col("key").is_not_null())
+    )
+    # A flagged line disputes its own claims; a flagged total (NAR012: its items do not add
+    # up) every coded item of its section; a SAN finding (parts and total disagree) every
+    # 三公 figure, since the finding does not say which one is wrong.
+    on_line = pl.concat(
+        [
+            c.select("unit_id", "section", "item", "claim_id", _l=pl.col(col)).join(flagged, on=["unit_id", "_l"])
+            for col in ("line", "current_line", "change_line")
+        ]
+    )
+    by_claim = on_line.select("unit_id", "claim_id").unique().with_columns(_by_claim=pl.lit(True))
+    by_section = (
+        on_line.filter(pl.col("item").is_in(TOTAL_ITEMS))
+        .select("unit_id", "section")
+        .unique()
+        .with_columns(_by_section=pl.lit(True))
+    )
+    san = flagged_san.with_columns(_san=pl.lit(True))
+    c = (
+        c.join(by_claim, on=["unit_id", "claim_id"], how="left")
+        .join(by_section, on=["unit_id", "section"], how="left", nulls_equal=True)
+        .join(san, on="unit_id", how="left")
+        .with_columns(
+            disputed=pl.col("_by_claim").fill_null(False)
+            | (pl.col("_by_section").fill_null(False) & pl.col("key").str.starts_with("code:"))
+            | (pl.col("_san").fill_null(False) & pl.col("key").is_in(SANGONG_ITEMS)),
+            label=pl.when(code != "").then(pl.format("{}（{}）", pl.col("label"), code)).otherwise(pl.col("label")),
+        )
+    )
+    cur = printed(pl.col("current"), pl.col("current_dec").fill_null(0), _factor("current", "current_unit"))
+    pri = printed(pl.col("prior"), pl.col("prior_dec").fill_null(0), _factor("prior", "prior_unit"))
+    chg = printed(pl.col("change"), pl.col("change_dec").fill_null(0), _factor("change", "change_unit"))
+    up, down = pl.col("direction") == "increase", pl.col("direction") == "decrease"
+    flat = (pl.col("direction") == "flat") & (pl.col("change").is_null() | (pl.col("change") == 0))
+    implied_lo = pl.when(up).then(cur.lo - chg.hi).when(down).then(cur.lo + chg.lo).when(flat).then(cur.lo)
+    implied_hi = pl.when(up).then(cur.hi - chg.lo).when(down).then(cur.hi + chg.hi).when(flat).then(cur.hi)
+    has_change = pl.col("change").is_not_null() & (up | down)
+    keep = ["unit_id", "key", "label", "line", "page", "text", "disputed"]
+    current = c.select(*keep, kind=pl.lit("current"), implied=pl.lit(False), lo=cur.lo, hi=cur.hi)
+    prior = (
+        c.with_columns(
+            implied=pl.col("prior").is_null(),
+            lo=pl.when(pl.col("prior").is_not_null()).then(pri.lo).when(has_change | flat).then(implied_lo),
+            hi=pl.when(pl.col("prior").is_not_null()).then(pri.hi).when(has_change | flat).then(implied_hi),
+        )
+        .filter(pl.col("lo").is_not_null())
+        .sort("unit_id", "claim_id")
+        .unique(["unit_id", "key"], keep="first", maintain_order=True)
+        .select(*keep, kind=pl.lit("prior"), implied="implied", lo="lo", hi="hi")
+    )
+    return pl.concat([current, prior]).select(list(STATEMENTS)).cast(STATEMENTS)
+
+
+# --- identity ---------------------------------------------------------------------------
+
+# Printed variations of one name (凤县人民政府办公室 / 凤县政府办公室, 人力资源和社会保障局 /
+# 人力资源社会保障局, a trailing （本级）), applied in order to the name without spaces.
+_NORMALISE = (
+    (r"\((?:本级|机关|本部|汇总)\)$", ""),
+    (r"中国共产党", "中共"),
+    (r"人民政府", "政府"),
+    (r"街道办事处$|街道办$", "街道"),
+    (r"和([^和]{2,}(?:局|委员会|委|厅|部|中心))$", "$1"),
+)
+
+
+def unit_key_expr(name: pl.Expr) -> pl.Expr:
+    """The unit's name normalised for the usual printed variations."""
+    e = name.str.replace_all(r"\s+", "").str.replace_all("（", "(").str.replace_all("）", ")")
+    for pattern, repl in _NORMALISE:
+        e = e.str.replace(pattern, repl)
+    return pl.when(e.str.len_chars() > 0).then(e).otherwise(None)
+
+
+def with_identity(units: pl.DataFrame) -> pl.DataFrame:
+    """units with unit_key (null where no name was read) and doc_kind (budget by default)."""
+    kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, dtype=pl.String)
+    return units.with_columns(
+        unit_key=unit_key_expr(pl.col("unit_name")),
+        doc_kind=pl.when(pl.col("parse_status") == "failed").then(kind).otherwise(kind.fill_null("budget")),
+    )
+
+
+def uncertain_keys(units: pl.DataFrame) -> pl.DataFrame:
+    """unit_key, year, doc_kind, n, paths: a key held by several disclosures of one year
+    and kind (two units of one name, or one disclosure stored twice): not matched."""
+    return (
+        units.filter(pl.col("unit_key").is_not_null() & pl.col("year").is_not_null())
+        .group_by("unit_key", "year", "doc_kind")
+        .agg(n=pl.len(), paths=pl.col("source_path").sort())
+        .filter(pl.col("n") > 1)
+        .sort("unit_key", "year", "doc_kind")
+    )
+
+
+def _previous(units: pl.DataFrame) -> pl.DataFrame:
+    """unit_id → the same unit's budget of the year before (unique on both sides)."""
+    ok = units.filter(
+        (pl.col("parse_status") != "failed") & pl.col("unit_key").is_not_null() & pl.col("year").is_not_null()
+    )
+    ok = ok.filter(pl.len().over("unit_key", "year", "doc_kind") == 1).filter(pl.col("doc_kind") == "budget")
+    prev = ok.select(
+        "unit_key",
+        year=pl.col("year") + 1,
+        prev_id=pl.col("unit_id"),
+        prev_path=pl.col("source_path"),
+        prev_year=pl.col("year"),
+    )
+    return ok.select("unit_id", "unit_key", "year").join(prev, on=["unit_key", "year"], how="left")
+
+
+def _wan(e: pl.Expr, lang: str) -> pl.Expr:
+    """An amount in 元 written as people read it (anomaly.money.wan)."""
+    return e.map_elements(lambda v: wan(v, lang=lang), return_dtype=pl.String)
+
+
+def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """XYR findings (FINDING_COLUMNS + other_path, other_line, other_year) and their
+    coverage (unit_id, rule, outcome) for every budget disclosure."""
+    pairs = _previous(units)
+    findings_schema = {**FINDING_COLUMNS, "other_path": pl.String, "other_line": pl.Int64, "other_year": pl.Int64}
+    budgets = units.filter(pl.col("doc_kind") == "budget").select("unit_id")
+    finals = units.filter(pl.col("doc_kind") != "budget").select("unit_id")
+    rule_of = pl.when(pl.col("key").is_in(PRINTED_ITEMS)).then(pl.lit("XYR001")).otherwise(pl.lit("XYR002"))
+    st = stated.filter(~pl.col("disputed"))
+    priors = st.filter(pl.col("kind") == "prior").join(pairs.filter(pl.col("prev_id").is_not_null()), on="unit_id")
+    currents = st.filter(pl.col("kind") == "current").select(
+        prev_id="unit_id", key="key", o_lo="lo", o_hi="hi", o_line="line", o_page="page"
+    )
+    both = priors.join(currents, on=["prev_id", "key"])
+    tol = ABS_TOL + REL_TOL * pl.max_horizontal(pl.col("hi").abs(), pl.col("o_hi").abs())
+    both = both.with_columns(meets=(pl.col("lo") <= pl.col("o_hi") + tol) & (pl.col("o_lo") <= pl.col("hi") + tol))
+    judged = both.group_by("unit_id", "key", maintain_order=True).agg(
+        pl.col("meets").any(),
+        pl.all().exclude("unit_id", "key", "meets").sort_by("o_line").first(),
+    )
+    judged = judged.with_columns(rule=rule_of)
+    bad = judged.filter(~pl.col("meets")).sort("unit_id", "rule", "line")
+    name = pl.col("key").replace_strict(
+        {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}, default=None, return_dtype=pl.String
+    )
+    name = name.fill_null(pl.col("label"))
+    mid, o_mid = (pl.col("lo") + pl.col("hi")) / 2, (pl.col("o_lo") + pl.col("o_hi")) / 2
+    if lang == "en":
+        how = pl.when(pl.col("implied")).then(pl.lit(" (implied by the stated change)")).otherwise(pl.lit(""))
+        msg = pl.format(
+            "Last year's {} stated as {}{}, but the {} disclosure states {} for its own year{}",
+            name,
+            _wan(mid, lang),
+            how,
+            pl.col("prev_year"),
+            _wan(o_mid, lang),
+            pl.when(pl.col("n") > 1)
+            .then(pl.format(" ({} more figures differ)", pl.col("n") - 1))
+            .otherwise(pl.lit("")),
+        )
+        expected = pl.format(
+            "{} ({}, line {}, {})", _wan(o_mid, lang), pl.col("prev_path"), pl.col("o_line"), pl.col("prev_year")
+        )
+    else:
+        how = pl.when(pl.col("implied")).then(pl.lit("（由本年数与增减额推得）")).otherwise(pl.lit(""))
+        msg = pl.format(
+            "所列上年{} {}{}，与{}年公开说明所列本年数 {} 不符{}",
+            name,
+            _wan(mid, lang),
+            how,
+            pl.col("prev_year"),
+            _wan(o_mid, lang),
+            pl.when(pl.col("n") > 1).then(pl.format("（另有 {} 项不符）", pl.col("n") - 1)).otherwise(pl.lit("")),
+        )
+        expected = pl.format(
+            "{}（{}年：{} 第{}行）", _wan(o_mid, lang), pl.col("prev_year"), pl.col("prev_path"), pl.col("o_line")
+        )
+    src = units.select("unit_id", "source_path")
+    out = (
+        bad.with_columns(n=pl.len().over("unit_id", "rule"))
+        .unique(["unit_id", "rule"], keep="first", maintain_order=True)
+        .join(src, on="unit_id")
+        .with_columns(
+            family=pl.lit("XYR"),
+            severity=pl.when(pl.col("rule") == "XYR001").then(pl.lit("error")).otherwise(pl.lit("warning")),
+            message=msg,
+            evidence=pl.col("text"),
+            stated=_wan(mid, lang),
+            expected=expected,
+            title=pl.col("rule").replace_strict(
+                {c: t[1 if lang == "en" else 0] for c, t in TITLES.items()}, return_dtype=pl.String
+            ),
+            place=pl.lit(None, dtype=pl.String),
+            other_path=pl.col("prev_path"),
+            other_line=pl.col("o_line"),
+            other_year=pl.col("prev_year"),
+        )
+    )
+    out = out.with_columns(
+        fingerprint=pl.format(
+            "{}|{}|{}|{}", pl.col("rule"), pl.col("unit_id"), pl.col("key"), pl.col("prev_path")
+        ).map_elements(lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String)
+    )
+    findings = (
+        out.select(list(findings_schema)).cast(findings_schema) if out.height else pl.DataFrame(schema=findings_schema)
+    )
+    # Coverage: fail / pass where a figure was compared; insufficient_data where the
+    # unit has no budget of the year before (or nothing comparable); finals: n/a.
+    judged_rules = judged.group_by("unit_id", "rule").agg(fail=(~pl.col("meets")).any())
+    rows = []
+    for rule in TITLES:
+        r = judged_rules.filter(pl.col("rule") == rule).select(
+            "unit_id", outcome=pl.when(pl.col("fail")).then(pl.lit("fail")).otherwise(pl.lit("pass"))
+        )
+        rest = budgets.join(r, on="unit_id", how="anti").with_columns(outcome=pl.lit("insufficient_data"))
+        na = finals.with_columns(outcome=pl.lit("not_applicable"))
+        rows.append(pl.concat([r, rest, na]).with_columns(rule=pl.lit(rule)))
+    coverage = pl.concat(rows).select("unit_id", "rule", "outcome") if rows else None
+    return findings, coverage
+
+
+TITLES = {
+    "XYR001": ("所列上年数与上年公开说明不符", "Last year's figure differs from last year's disclosure"),
+    "XYR002": (
+        "由增减推得的上年数与上年公开说明不符",
+        "Last year's figure implied by the change differs from last year's disclosure",
+    ),
+}
