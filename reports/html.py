@@ -305,7 +305,8 @@ def _kind(units: pl.DataFrame, peers: pl.DataFrame | None, lang: str) -> pl.Expr
 
 def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     """For a CPY finding, the order (uidx) of the unit it names: by the file its evidence
-    names, else by the other unit's name it states."""
+    names, else by the other unit's name it states. For an XYR finding, last year's
+    disclosure, by the file its expected text names."""
     paths = units.select(pl.col("source_path"), pl.col("order")).filter(pl.col("source_path").is_not_null())
     by_path = dict(paths.unique("source_path").rows())
     names = (
@@ -313,12 +314,13 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     )
     by_name = dict(names.filter(pl.col("n") == 1).select("unit_name", "order").rows())
     cpy = pl.col("family") == "CPY"
-    path = pl.col("evidence").str.extract(_OTHER_PATH, 1)
+    xyr = pl.col("family") == "XYR"
+    path = pl.when(xyr).then(pl.col("expected")).otherwise(pl.col("evidence")).str.extract(_OTHER_PATH, 1)
     found = pl.coalesce(
         path.replace_strict(by_path, default=None, return_dtype=pl.Int64),
         pl.col("stated").replace_strict(by_name, default=None, return_dtype=pl.Int64),
     )
-    return pl.when(cpy & (found != pl.col("uidx"))).then(found).alias("other")
+    return pl.when((cpy | xyr) & (found != pl.col("uidx"))).then(found).alias("other")
 
 
 def _excerpts(f: pl.DataFrame) -> tuple[list, pl.DataFrame]:

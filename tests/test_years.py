@@ -75,3 +75,38 @@ def test_unit_key_variants_match(a, b):
 def test_unit_key_renamed_not_matched(a, b):
     keys = pl.select(unit_key_expr(pl.Series([a, b]))).to_series().to_list()
     assert keys[0] != keys[1]
+
+
+def test_default_corpus_unchanged():
+    """The single-year generator writes what it wrote before --years existed."""
+    import hashlib
+
+    from datasets.synthetic.generate import iter_documents
+
+    h = hashlib.sha1()
+    for rel, data, _ in iter_documents(40, 5, template="mixed"):
+        h.update(rel.encode())
+        h.update(data if isinstance(data, bytes) else b"".join(data.values()))
+    assert h.hexdigest() == "0bcce6ad0d645146d8a4ee06ba5f86ce25bf73f3"
+
+
+def test_years_corpus(tmp_path):
+    """Each unit once a year; a clean corpus agrees with itself across years (no XYR),
+    and a planted XYR is found, naming last year's document."""
+    from anomaly.pipeline import Options, screen
+    from datasets.synthetic import generate_corpus
+
+    labels = generate_corpus(tmp_path / "c", units=40, seed=3, years=[2023, 2024, 2025], anomaly_share=0.0)
+    docs = labels["documents"]
+    assert len(docs) == 120 and {d["year"] for d in docs} == {2023, 2024, 2025}
+    assert all(len([d for d in docs if d["unit_key"] == k]) == 3 for k in {d["unit_key"] for d in docs})
+    planted = [(d, a) for d in docs for a in d["anomalies"] if a["family"] == "XYR"]
+    assert planted and all(a["other_file"] in {d["file"] for d in docs} for _, a in planted)
+    run = screen(sorted((tmp_path / "c").rglob("*.txt")), tmp_path / "out", Options())
+    units = run.units
+    assert units["doc_kind"].unique().to_list() == ["budget"]
+    assert units["unit_key"].n_unique() >= 40
+    xyr = run.findings.filter(pl.col("family") == "XYR")
+    flagged = {p.split("/c/")[-1] for p in xyr["source_path"]}
+    planted_files = {d["file"] for d, _ in planted}
+    assert flagged == planted_files

@@ -615,7 +615,8 @@
     if (D.rules[code]) add(body, [el("h4", { text: t("rule_doc", { code: code }) }), el("pre", { cls: "doc", text: D.rules[code] })]);
     var other = f[FC.other];
     if (other !== null && other !== undefined && units[other]) {
-      add(body, el("p", null, t("other_unit"), el("a", { href: unitHref(units[other][UC.unit_id]), text: unitLabel(units[other]) })));
+      add(body, el("p", null, t(f[FC.family] === "XYR" ? "other_year" : "other_unit"),
+        el("a", { href: unitHref(units[other][UC.unit_id]), text: unitLabel(units[other]) + (units[other][UC.year] ? " · " + units[other][UC.year] : "") })));
     }
     return el("details", { cls: "why" }, el("summary", { text: t("why") }), body);
   }
