@@ -497,6 +497,12 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     help="Budget years, e.g. 2023,2024,2025 or 2021-2025: each unit's disclosure of every year, the same unit "
     "evolving from year to year (last year's figures stated as 上年 exactly, except planted XYR mistakes).",
 )
+@click.option(
+    "--finals",
+    is_flag=True,
+    help="With --years: each unit's 决算 disclosure of every year too (年初预算数 as its budget printed them, what "
+    "was spent, completion rates; planted EXE mistakes labelled with the budget they concern). Text only.",
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
 def generate(
     n_units: int,
@@ -507,6 +513,7 @@ def generate(
     outliers: str,
     outlier_share: float,
     years: str | None,
+    finals: bool,
     out_dir: Path,
 ) -> None:
     """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
@@ -525,6 +532,7 @@ def generate(
         outliers=outliers,
         outlier_share=outlier_share,
         years=_years_of(years) if years else None,
+        finals=finals,
     )
     dt = time.perf_counter() - t0
     n = len(labels["documents"])

@@ -888,13 +888,15 @@ def generate_corpus(
     outliers: str = "blatant",
     outlier_share: float = OUT_SHARE,
     years: list[int] | None = None,
+    finals: bool = False,
 ) -> dict:
     """Write `units` disclosures and out_dir/labels.json; return the labels dict.
 
     counties: how many counties to spread the units over (default: about one per
     110 units). fmt: one of FORMATS (see iter_documents). years: each unit's budget
     disclosure of every year given (datasets.synthetic.years), in place of one
-    disclosure per unit. Same arguments, byte-identical output (Word files included:
+    disclosure per unit; finals: with years, each unit's 决算 of every year too
+    (datasets.synthetic.finals, text only). Same arguments, byte-identical output (Word files included:
     their zip entries carry a fixed date).
     """
     out_dir = Path(out_dir)
@@ -905,7 +907,7 @@ def generate_corpus(
         from datasets.synthetic.years import iter_year_documents
 
         documents = iter_year_documents(
-            units, seed, years, anomaly_share, counties, fmt, template, outliers, outlier_share
+            units, seed, years, anomaly_share, counties, fmt, template, outliers, outlier_share, finals
         )
     else:
         documents = iter_documents(units, seed, anomaly_share, counties, fmt, template, outliers, outlier_share)
@@ -921,6 +923,8 @@ def generate_corpus(
     generator = {"seed": seed, "units": units, "anomaly_share": anomaly_share, "version": VERSION}
     if years:
         generator["years"] = sorted(years)
+    if finals:
+        generator["finals"] = True
     if fmt != "txt":  # text corpora keep the labels of before PDFs existed
         generator["format"] = fmt
     if fmt == "mixed":

@@ -217,11 +217,14 @@ def iter_year_documents(
     template: str = "county15",
     outliers: str = "blatant",
     outlier_share: float = 0.03,
+    finals: bool = False,
 ):
     """Yield (relative path, data, label) for each unit's disclosure of each year.
 
     The label adds unit_key (the unit's true identity: county/name as first drawn),
     doc_kind ("budget") and, for an XYR mistake, other_file (last year's document).
+    finals: after each budget, the unit's 决算 of that year (datasets.synthetic.finals),
+    doc_kind "final", its EXE mistakes naming the budget as other_file.
     """
     from datasets.synthetic import generate as g
 
@@ -350,3 +353,51 @@ def iter_year_documents(
                     label = {"file": label["file"], "files": files, **{x: v for x, v in label.items() if x != "file"}}
                 prev_file = label["file"]
                 yield label["file"], data, label
+                if finals:
+                    yield final_document(seed, i, year, true_u, shown[k], label)
+
+
+def final_document(seed: int, i: int, year: int, u: Unit, shown: str, budget: dict) -> tuple[str, bytes, dict]:
+    """(relative path, data, label) of the unit's 决算 for the year of `budget` (its label)."""
+    from datasets.synthetic import finals as fin
+    from datasets.synthetic import generate as g
+
+    rng = random.Random(f"{seed}:{i}:{year}:final")
+    u = copy.deepcopy(u)
+    u.name = shown
+    sp = fin.Spent(random.Random(f"{seed}:{i}:{year}:spent"), u)
+    st = fin.final_style(rng, year)
+    mistake = fin.draw_mistake(rng, u, sp)
+    text, line, r = fin.render_final(u, sp, st, mistake, f"{seed}:{i}:{year}:final:render")
+    anomalies = []
+    if mistake:
+        a = {"family": mistake["family"], "kind": mistake["kind"], "line": line, "detail": fin.describe(mistake, u, sp)}
+        if mistake["family"] == "EXE":
+            a |= {"other_file": budget["file"], "other_year": year}
+        anomalies.append(a)
+    data, enc = g._encode(text, rng)
+    stem = f"{shown}{year}年度单位决算公开说明" if rng.random() < 0.5 else f"{year}-{i:05d}-js"
+    label = {
+        "file": f"{budget['county']}/{year}/{stem}.txt",
+        "unit_name": shown,
+        "year": year,
+        "county": budget["county"],
+        "kind": u.kind.key,
+        "format": "txt",
+        "encoding": enc,
+        "clean": not anomalies,
+        "truth": {
+            "total_budget_yuan": float(sp.total(u)),
+            "staff_authorized": u.staff_authorized,
+            "staff_actual": u.staff_actual,
+            "retirees": u.retirees,
+            "vehicles": u.vehicles,
+            "sangong_total_yuan": float(r.printed_sangong[0]),
+        },
+        "anomalies": anomalies,
+        "unit_key": budget["unit_key"],
+        "doc_kind": "final",
+        "renamed": budget["renamed"],
+        "budget_file": budget["file"],
+    }
+    return label["file"], data, label
