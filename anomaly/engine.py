@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT", "XYR")
+FAMILIES = ("ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT", "XYR", "EXE")
 SEVERITIES = ("error", "warning", "info")
 OUTCOMES = ("pass", "fail", "not_applicable", "insufficient_data", "error")
 

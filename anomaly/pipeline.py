@@ -15,6 +15,7 @@ import polars as pl
 from anomaly import __version__, history
 from anomaly.copies import copies_from_keys
 from anomaly.engine import selected
+from anomaly.execution import exe_findings
 from anomaly.per_file import RESULTS, _one_thread_each, _results, results_of
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
@@ -77,12 +78,14 @@ def screen(
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)
-    # Cross-unit findings (OUT, CPY, XYR) obey --select/--ignore like the catalog's checks.
+    executed, executed_coverage = exe_findings(units, per_unit["statements"], lang=options.lang)
+    # Cross-unit findings (OUT, CPY, XYR, EXE001) obey --select/--ignore like the catalog's checks.
     wanted = [r.code for r in selected(options.select, options.ignore)]
-    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years)]
+    cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years, executed)]
     findings = pl.concat([per_unit["findings"], *cross], how="diagonal_relaxed")
     coverage = pl.concat(
-        [per_unit["coverage"], years_coverage.filter(pl.col("rule").is_in(wanted))], how="vertical_relaxed"
+        [per_unit["coverage"], *(c.filter(pl.col("rule").is_in(wanted)) for c in (years_coverage, executed_coverage))],
+        how="vertical_relaxed",
     )
     uncertain = uncertain_keys(units)
 
@@ -171,6 +174,7 @@ RESULT_SOURCES = [
     _HERE / "intervals.py",
     _HERE / "copies.py",
     _HERE / "years.py",
+    _HERE / "execution.py",
     *(_HERE / "rules").glob("*.py"),
     *(_HERE.parent / "features").glob("*.py"),
 ]

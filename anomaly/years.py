@@ -70,7 +70,7 @@ STATEMENTS = {
     "unit_id": pl.String,
     "key": pl.String,  # an item (meeting, sangong …) or code:2010301 / code:302
     "label": pl.String,
-    "kind": pl.String,  # current | prior
+    "kind": pl.String,  # current | prior | budget (a 决算's 年初预算数)
     "implied": pl.Boolean,  # a prior implied by the stated change, not printed
     "lo": pl.Float64,  # the interval the printed figure(s) stand for, in 元
     "hi": pl.Float64,
@@ -157,7 +157,16 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
         .filter(pl.col("lo").is_not_null())
         .sort("unit_id", "claim_id")
         .unique(["unit_id", "key"], keep="first", maintain_order=True)
-        .select(*keep, kind=pl.lit("prior"), implied="implied", lo="lo", hi="hi")
+        .select(
+            *keep,
+            # A 决算's 年初预算数 (比年初预算…, 年初预算为…) is the year's budget, not last year's.
+            kind=pl.when(pl.col("basis").fill_null("").str.contains("年初"))
+            .then(pl.lit("budget"))
+            .otherwise(pl.lit("prior")),
+            implied="implied",
+            lo="lo",
+            hi="hi",
+        )
     )
     return pl.concat([current, prior]).select(list(STATEMENTS)).cast(STATEMENTS)
 

@@ -70,10 +70,12 @@ CLAIMS = {
     "direction_word": pl.String,  # 增加, 减少, 无变动, 持平, ...
     "pct": pl.Float64,  # percentage as printed, e.g. 96 for "96%"
     "pct_dec": pl.Int64,
-    "basis": pl.String,  # comparison words as printed: 较上年, 比2023年预算, ...
+    "basis": pl.String,  # comparison words as printed: 较上年, 比2023年预算, 比年初预算; 年初预算 for 年初预算为X
     "list_word": pl.String,  # the word after the claim opening a list of its parts: 其中, 主要用于, ...
     "current_line": pl.Int64,
     "change_line": pl.Int64,
+    "completion": pl.Float64,  # a 决算's completion rate as printed: 98.5 for 完成年初预算的98.5%
+    "completion_dec": pl.Int64,
     "page": pl.Int64,  # 1-based page, for paged inputs
 }
 

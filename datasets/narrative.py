@@ -28,7 +28,7 @@ from datasets.vocabulary import item_of
 # there instead of entering each, which halves the time spent finding claims.
 _NUMBER_REST = r"(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"  # NUMBER after its first digit
 TOKEN = re.compile(
-    r"[较比同与](?:(?<=同)比|(?<!同))\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年)度?(?:年初)?"
+    r"[较比同与](?:(?<=同)比|(?<!同))\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年|(?=年初))度?(?:年初)?"
     r"(?:预算数|决算数|预算|决算|执行数|同期)?(?:相比|比较)?(?P<basis>)"
     r"|[12](?<![\d.][12])[09](?<=19|20)\d{2}\s*年度?(?P<year>)"
     r"|\((?P<code>)\s*(?:\d{3}|\d{5}|\d{7})\s*\)"
@@ -37,6 +37,8 @@ TOKEN = re.compile(
     r"|[增上提减下降持无没未保](?:(?<=增)加|(?<=增)长|(?<=上)升|(?<=提)高|(?<=减)少|(?<=下)降|(?<=降)低|(?<=持)平"
     r"|(?<=无)变动|(?<=无)变化|(?<=没)有变化|(?<=未)发生变化|(?<=无)增减|(?<=保)持不变)(?P<dir>)"
     r"|[;。!?](?P<stop>)"
+    r"|年初(?P<budget>)(?:预算数?|调整预算数?)\s*(?:为|是)?(?=\s*\d)"
+    r"|完成(?P<done>)(?:年初|调整)?预算(?:数)?的?(?=\s*\d)"
 )
 DIRECTION = {
     "增加": "increase",
@@ -94,6 +96,7 @@ def _new_claim(label_raw: str, start: int) -> dict:
         "change": None,
         "direction_word": None,
         "pct": None,
+        "completion": None,
     }
 
 
@@ -125,6 +128,18 @@ def claims_of(par: Paragraph, section: str | None) -> list[dict]:
             open_["basis"] = _SPACES.sub("", m.group())
             open_["end"] = m.end()
             expect = "prior"
+        elif kind == "budget":  # a 决算's 年初预算为X: the figure it is measured against
+            a = _clause_start(text, label_start, m.start())
+            if a > label_start and text[a - 1] == ":" and not text[a : m.start()].strip():
+                a = _clause_start(text, label_start, a - 1)  # 行政运行(2010301)：年初预算为…
+            named = clean_label(text[a : m.start()])
+            if open_ is None or open_["basis"] or open_["direction_word"] or open_["change"] or named:
+                open_ = _new_claim(text[a : m.start()], a)
+                open_["code"] = code if code_at >= a else None
+                claims.append(open_)
+            open_["basis"], open_["end"], expect = "年初预算", m.end(), "prior"
+        elif kind == "done":  # 完成年初预算的Z%: a completion rate, not a change
+            expect = "done" if open_ is not None and open_["completion"] is None else None
         elif kind == "dir":
             word = m.group()
             if open_ is not None and open_["direction_word"] is None and (open_["current"] or open_["basis"]):
@@ -137,7 +152,11 @@ def claims_of(par: Paragraph, section: str | None) -> list[dict]:
             else:
                 expect = None
         elif kind == "pct":
-            if open_ is not None and open_["pct"] is None and (open_["direction_word"] or expect == "pct"):
+            if expect == "done":
+                value, dec = parse_number(m.group().rstrip("% \t"))
+                open_["completion"] = (value, dec, "%", m.start())
+                open_["end"] = m.end()
+            elif open_ is not None and open_["pct"] is None and (open_["direction_word"] or expect == "pct"):
                 value, dec = parse_number(m.group().rstrip("% \t"))
                 open_["pct"] = (value, dec, "%", m.start())
                 open_["end"] = m.end() + (text[m.end() : m.end() + 1] == ")")
@@ -155,6 +174,17 @@ def claims_of(par: Paragraph, section: str | None) -> list[dict]:
             if expect == "prior" and open_ is not None:
                 open_["prior"], expect = figure, None
                 open_["end"] = m.end()
+            elif (
+                unit is not None
+                and open_ is not None
+                and open_["basis"] == "年初预算"
+                and open_["prior"] is not None
+                and open_["current"] is None
+                and open_["change"] is None
+            ):  # 年初预算为X万元，支出决算为Y万元: Y is what was spent
+                open_["current"], expect = figure, None
+                open_["end"] = m.end()
+                label_start = m.end()
             elif expect == "change" and open_ is not None:
                 open_["change"], expect = figure, "pct"
                 open_["end"] = m.end()
@@ -186,7 +216,7 @@ def _merge_changes(claims: list[dict], section: str | None) -> list[dict]:
                 None,
             )
             if base is not None:
-                for k in ("basis", "prior", "change", "direction_word", "pct", "dir_at"):
+                for k in ("basis", "prior", "change", "direction_word", "pct", "dir_at", "completion"):
                     if k in c:
                         base[k] = c[k]
                 base["change_span"] = (c["start"], c["end"])
@@ -299,6 +329,8 @@ def claim_row(c: dict, par: Paragraph, original: list[str]) -> dict:
         else:
             row[k], row[dec], row[unit], row[yuan] = f[0], f[1], f[2], to_yuan(f[0], f[2] or context)
     row["pct"], row["pct_dec"] = (c["pct"][0], c["pct"][1]) if c["pct"] else (None, None)
+    done = c.get("completion")
+    row["completion"], row["completion_dec"] = (done[0], done[1]) if done else (None, None)
     row["current_line"] = par.line_at(c["current"][3]) + 1 if c["current"] else None
     anchor = c["change"] or c["pct"]
     row["change_line"] = (

@@ -361,7 +361,12 @@ def _table_total(cells: dict[str, list]) -> float | None:
     rows = list(zip(cells["table_id"], cells["value"], cells["group_index"], cells["row_label"], cells["value_yuan"]))
     for label in ("本年收入合计", "收入总计", "收入合计"):
         for tid, value, group, row_label, yuan in rows:
-            if tid == "表1" and value is not None and group in (0, None) and _SPACES.sub("", row_label) == label:
+            if (
+                tid in ("表1", "决1")
+                and value is not None
+                and group in (0, None)
+                and _SPACES.sub("", row_label) == label
+            ):
                 return yuan if yuan is not None else to_yuan(value, "元")
     return None
 

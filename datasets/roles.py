@@ -17,6 +17,17 @@ from functools import lru_cache
 ROLES: list[tuple[str, str, re.Pattern]] = [
     (role, cid, re.compile(pattern))
     for role, cid, pattern in [
+        # A 决算's tables (the 财政部 决算 template's numbering, 决1-决9): their own roles, so
+        # that no budget check reads a 决算 table as the budget table of a like name.
+        ("final_fiscal_summary", "决4", r"财政拨款收入支出决算总表"),
+        ("final_summary", "决1", r"收入支出决算总表|收支决算总表"),
+        ("final_sangong", "决7", r"三公.*决算"),
+        ("final_fund", "决8", r"政府性基金.*决算"),
+        ("final_soe", "决9", r"国有资本.*决算"),
+        ("final_basic", "决6", r"基本支出决算"),
+        ("final_gpb", "决5", r"一般公共预算.*支出决算"),
+        ("final_income", "决2", r"收入决算"),
+        ("final_spending", "决3", r"支出决算"),
         ("fund_perf", "表15", r"专项资金.*绩效"),
         ("overall_perf", "表14", r"整体支出绩效"),
         ("project_perf", "表13", r"绩效目标"),

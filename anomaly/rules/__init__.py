@@ -8,6 +8,7 @@ from anomaly.rules import (
     ari,  # noqa: F401
     cmp,  # noqa: F401
     cross,  # noqa: F401
+    exe,  # noqa: F401
     nar,  # noqa: F401
     nar_detail,  # noqa: F401
     nar_self,  # noqa: F401

@@ -54,7 +54,9 @@ def _kind(title: pl.Expr, table_id: pl.Expr) -> pl.Expr:
     # The parser's table_id is the table's role (datasets.roles), known from its title
     # whatever the template calls it; the words of the title decide only without one.
     by_id = table_id.replace_strict(_KIND_BY_ID, default=None, return_dtype=pl.String)
-    return pl.coalesce(by_id, e)
+    # A 决算's tables (roles 决1-决9) hold 年初预算数 beside 决算数: not a budget's detail table.
+    final = table_id.fill_null("").str.starts_with("决")
+    return pl.when(final).then(pl.lit(None, dtype=pl.String)).otherwise(pl.coalesce(by_id, e))
 
 
 def detail_cells(ctx: Context) -> pl.DataFrame:
