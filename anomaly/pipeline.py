@@ -74,7 +74,9 @@ def screen(
     t = lap("parse_check", t)
     units = with_identity(per_unit["units"])
 
-    wide = assign_peers(per_unit["wide"])
+    # Peers are budgets: a 决算's figures are what was spent, not what was planned.
+    budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
+    wide = assign_peers(per_unit["wide"].join(budgets, on="unit_id", how="semi"))
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)

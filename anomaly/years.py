@@ -94,7 +94,10 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     claims = frames["claims"]
     if claims.height == 0:
         return pl.DataFrame(schema=STATEMENTS)
-    flagged = findings.filter(pl.col("severity").is_in(["error", "warning"]) & pl.col("line").is_not_null())
+    # A wrong percentage (PCT) says nothing about the amounts beside it: it disputes none.
+    flagged = findings.filter(
+        pl.col("severity").is_in(["error", "warning"]) & pl.col("line").is_not_null() & (pl.col("family") != "PCT")
+    )
     flagged_san = flagged.filter(pl.col("rule").str.starts_with("SAN")).select("unit_id").unique()
     flagged = flagged.select("unit_id", pl.col("line").alias("_l")).unique()
     code = pl.col("code").fill_null("")
