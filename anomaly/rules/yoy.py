@@ -198,9 +198,11 @@ def item_groups(ctx: Context) -> pl.DataFrame:
             pl.when(zero).then(0.0).otherwise(chg.lo).alias("d_lo"),
             pl.when(zero).then(0.0).otherwise(chg.hi).alias("d_hi"),
             pl.when(zero).then(0.0).otherwise(sign * pl.col("change_yuan")).alias("d_val"),
-            (
+            (  # (an item with no direction word is null here, which all() would skip: no change)
                 (pl.col("direction") == "flat") | (pl.col("direction").is_not_null() & pl.col("change").is_not_null())
-            ).alias("has_change"),
+            )
+            .fill_null(False)
+            .alias("has_change"),
         )
         return c.group_by("unit_id", "run", "family_key").agg(
             pl.col("claim_id").min().alias("first_id"),

@@ -203,6 +203,7 @@ class FinalRenderer(Renderer):
         if m.get("kind") in ("ratio_as_change", "change_wrong"):
             style = 1  # the mistake is in the comparison with the budget
         if style == 0 or budget == spent or budget == 0:
+            label += "支出" if label.endswith("财政拨款") else ""
             head = f"{label}年初预算为{mk if m.get('kind') == 'budget_differs' else ''}{self.amt(budget)}，{BRK}支出决算为{self.amt(spent)}{done}"
             return head
         word = self.st.inc if spent > budget else self.st.dec
@@ -269,7 +270,7 @@ class FinalRenderer(Renderer):
         self.p("四、一般公共预算财政拨款支出决算情况说明")
         self.p(
             f"（一）总体情况。{y}年度本单位"
-            + self.compared("gpb", "一般公共预算财政拨款支出", gpb, gpb_spent, 0)
+            + self.compared("gpb", "一般公共预算财政拨款", gpb, gpb_spent, 0)
             + f"。{self.why(gpb, gpb_spent)}。"
         )
         self.p("（二）具体情况。")

@@ -1,0 +1,112 @@
+"""决算 disclosures: read, checked on their own (EXE002 and the families that fit) and
+against the same year's budget (EXE001), from the catalog's examples and a generated
+corpus with finals."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from anomaly.engine import catalog, frames_from_text, run_rules
+from anomaly.execution import budget_pairs, exe_findings
+from anomaly.rules.exe import EXAMPLE_SPLIT
+from anomaly.years import statements, with_identity
+
+EXE001 = next(r for r in catalog() if r.code == "EXE001")
+
+
+def _screen_pair(text: str, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
+    units, stated = [], []
+    for k, part in enumerate(text.split(EXAMPLE_SPLIT)):
+        frames = frames_from_text(part, unit_id=f"u{k}", source_path=f"d{k}.txt")
+        findings, _ = run_rules(frames)
+        units.append(frames["units"])
+        stated.append(statements(frames, findings))
+    units = with_identity(pl.concat(units, how="diagonal_relaxed"))
+    return exe_findings(units, pl.concat(stated), lang=lang)
+
+
+def test_exe001_bad_example_is_flagged():
+    findings, coverage = _screen_pair(EXE001.bad.text)
+    assert findings.height == 1, findings
+    row = findings.row(0, named=True)
+    assert row["unit_id"] == "u1" and row["other_path"] == "d0.txt" and row["other_year"] == 2024
+    assert "3.20" in row["stated"] and "2.70" in row["expected"] and "d0.txt" in row["expected"]
+    assert row["line"] is not None and row["other_line"] is not None
+    out = dict(coverage.filter(pl.col("rule") == "EXE001").select("unit_id", "outcome").iter_rows())
+    assert out == {"u0": "not_applicable", "u1": "fail"}
+
+
+def test_exe001_good_example_passes():
+    findings, coverage = _screen_pair(EXE001.good.text)
+    assert findings.height == 0, findings
+    assert coverage.filter(pl.col("unit_id") == "u1")["outcome"].to_list() == ["pass"]
+
+
+def test_exe001_english_message():
+    findings, _ = _screen_pair(EXE001.bad.text, lang="en")
+    assert "2024 budget disclosure states" in findings["message"][0]
+
+
+def test_final_without_its_budget_is_insufficient_data():
+    final = EXE001.bad.text.split(EXAMPLE_SPLIT)[1]
+    findings, coverage = _screen_pair(final)
+    assert findings.height == 0 and coverage["outcome"].to_list() == ["insufficient_data"]
+
+
+def test_final_read():
+    """A 决算's 年初预算为X，支出决算为Y，完成年初预算的Z% is one claim: Y against X, rate Z."""
+    text = (
+        "凤县政府办公室\n2024年度单位决算公开说明\n\n"
+        "1、行政运行（2010301）：年初预算为120.40万元，支出决算为118.20万元，完成年初预算的98.17%。\n\n"
+        "“三公”经费财政拨款支出决算为30.56万元，完成年初预算的86.38%，比年初预算35.38万元减少4.82万元（13.62%）。\n"
+    )
+    frames = frames_from_text(text)
+    assert frames["units"]["doc_kind"].to_list() == ["final"]
+    c = frames["claims"].select("code", "item", "current", "prior", "change", "pct", "completion").rows()
+    assert c == [
+        ("2010301", None, 118.2, 120.4, None, None, 98.17),
+        (None, "sangong", 30.56, 35.38, 4.82, 13.62, 86.38),
+    ]
+    findings, _ = run_rules(frames)
+    assert findings.filter(pl.col("severity") != "info").height == 0, findings.select("rule", "message").rows()
+    st = statements(frames, findings)
+    assert sorted(st.filter(pl.col("kind") == "budget")["key"].to_list()) == ["code:2010301", "sangong"]
+
+
+@pytest.fixture(scope="module")
+def finals_run(tmp_path_factory):
+    from anomaly.pipeline import Options, screen
+    from datasets.synthetic import generate_corpus
+
+    tmp = tmp_path_factory.mktemp("finals")
+    labels = generate_corpus(tmp / "c", units=40, seed=11, years=[2023, 2024], anomaly_share=0.0, finals=True)
+    run = screen(sorted((tmp / "c").rglob("*.txt")), tmp / "out", Options())
+    return labels, run
+
+
+def test_finals_corpus(finals_run):
+    labels, run = finals_run
+    docs = labels["documents"]
+    finals = [d for d in docs if d["doc_kind"] == "final"]
+    assert len(finals) == 80 and labels["generator"]["finals"] is True
+    assert all(d["budget_file"] in {b["file"] for b in docs} for d in finals)
+    units = run.units
+    assert units.group_by("doc_kind").len().sort("doc_kind").rows() == [("budget", 80), ("final", 80)]
+    # Every 决算 paired with its unit's budget of the year.
+    pairs = budget_pairs(units)
+    assert pairs.height == 80 and pairs["budget_id"].null_count() == 0
+
+
+def test_finals_planted_found_and_clean_not_alarmed(finals_run):
+    labels, run = finals_run
+    by_path = {p.split("/c/")[-1]: i for p, i in run.units.select("source_path", "unit_id").iter_rows()}
+    alarmed = run.findings.filter(pl.col("severity").is_in(["error", "warning"]))
+    for d in labels["documents"]:
+        if d["doc_kind"] != "final":
+            continue
+        got = set(alarmed.filter(pl.col("unit_id") == by_path[d["file"]])["family"])
+        want = {a["family"] for a in d["anomalies"]}
+        assert got == want, (d["file"], d["anomalies"], got)
+    exe = alarmed.filter(pl.col("rule") == "EXE001")
+    assert exe["other_path"].drop_nulls().len() == exe.height
