@@ -1,12 +1,14 @@
-"""Across years on a generated multi-year corpus (`anomaly generate --years …`):
-unit_key matching and XYR, from a screen's outputs.
+"""Across years on a generated multi-year corpus (`anomaly generate --years … [--finals]`):
+unit_key matching, XYR and EXE, from a screen's outputs.
 
     python scripts/years_metrics.py CORPUS/ RESULTS/
 
 Prints the matching of disclosures to units across years (a unit is matched right when
 all its documents share one unit_key and no other unit's document has it; renamed units
 must not be matched across the rename), the uncertain keys the manifest lists, and
-recall per family with clean documents alarmed (anomaly evaluate).
+recall per family with clean documents alarmed (anomaly evaluate), and, with finals,
+each 决算 paired with its own budget of the year (right / none / wrong), recall per
+family on the 决算 alone and clean 决算 alarmed.
 """
 
 from __future__ import annotations
@@ -63,6 +65,56 @@ def matching(labels: dict, out: Path) -> dict:
     return {"units": len(truth), "right": right, "wrong": wrong, "split": split, "renamed_kept_apart": renamed_split}
 
 
+def _path_map(labels: dict, out: Path) -> dict[str, str]:
+    """labelled file → unit_id of the screen."""
+    units = pl.read_parquet(out / "units.parquet").with_columns(pl.col("source_path").str.replace_all(r"\\", "/"))
+    files = {d["file"] for d in labels["documents"]}
+    out_map = {}
+    for p, i in units.select("source_path", "unit_id").iter_rows():
+        parts = p.split("/")
+        f = next(("/".join(parts[-n:]) for n in (3, 2, 1) if "/".join(parts[-n:]) in files), None)
+        if f is not None:
+            out_map[f] = i
+    return out_map
+
+
+def finals_report(labels: dict, out: Path) -> list[str]:
+    """Budget-vs-final pairing, recall per family on the 决算 and clean 决算 alarmed."""
+    from anomaly.execution import budget_pairs
+
+    finals = [d for d in labels["documents"] if d.get("doc_kind") == "final"]
+    if not finals:
+        return []
+    ids = _path_map(labels, out)
+    units = pl.read_parquet(out / "units.parquet")
+    paired = dict(budget_pairs(units).select("unit_id", "budget_id").iter_rows())
+    right = sum(paired.get(ids.get(d["file"])) == ids.get(d["budget_file"]) for d in finals)
+    none = sum(paired.get(ids.get(d["file"])) is None for d in finals)
+    findings = pl.read_parquet(out / "findings.parquet").filter(pl.col("severity").is_in(["error", "warning"]))
+    fams: dict[str, set] = defaultdict(set)
+    for u, f in findings.select("unit_id", "family").unique().iter_rows():
+        fams[u].add(f)
+    planted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    clean = alarmed = 0
+    for d in finals:
+        got = fams.get(ids.get(d["file"]), set())
+        if d["clean"]:
+            clean += 1
+            alarmed += bool(got)
+        for a in d["anomalies"]:
+            planted[a["family"]][0] += 1
+            planted[a["family"]][1] += a["family"] in got
+    lines = [
+        f"决算 {len(finals)}: paired with their own budget {right}, with none {none}, "
+        f"with another {len(finals) - right - none}",
+        "family on 决算  labelled  found  recall",
+    ]
+    for fam, (n, k) in sorted(planted.items()):
+        lines.append(f"{fam:14} {n:9} {k:6} {100 * k / n:6.1f}%")
+    lines.append(f"clean 决算 with an error or warning: {alarmed} of {clean} ({100 * alarmed / max(clean, 1):.1f}%)")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path)
@@ -77,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         f"uncertain keys listed {len(manifest.get('unit_keys', {}).get('uncertain', []))}"
     )
     print(format_report(evaluate(labels, args.results)))
+    for line in finals_report(labels, args.results):
+        print(line)
     return 0
 
 
