@@ -25,7 +25,8 @@ from anomaly.years import uncertain_keys, with_identity, xyr_findings
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
-from features import assign_peers
+from features import assign_peers, long_form
+from features.over_time import over_time
 from features.peers import LEVELS
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -78,6 +79,13 @@ def screen(
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
     wide = assign_peers(per_unit["wide"].join(budgets, on="unit_id", how="semi"))
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
+    # Execution and growth from the unit's other disclosures: shown beside its peers',
+    # not scored (no planted corpus measures them yet; README, features over time).
+    timed = over_time(units, per_unit["statements"])
+    if timed.height and timed.select(pl.exclude("unit_id").is_not_null().any()).row(0).count(True):
+        peers = wide.select("unit_id", "peer_group", *[c for c in LEVELS if c in wide.columns])
+        timed_long = long_form(timed.join(peers, on="unit_id"))
+        features = pl.concat([features, timed_long.filter(pl.col("value").is_not_null())], how="diagonal_relaxed")
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)
     executed, executed_coverage = exe_findings(units, per_unit["statements"], lang=options.lang)

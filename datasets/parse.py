@@ -384,7 +384,7 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
         missing.append("收支总体情况 budget totals")
     if unit["sangong_total_yuan"] is None:
         missing.append("三公经费 sangong")
-    if "表1" not in cells["table_id"]:
+    if "表1" not in cells["table_id"] and "决1" not in cells["table_id"]:  # 决1: a 决算's 收入支出决算总表
         missing.append("表1 收支总表 table 1")
     if not toc:
         missing.append("目录 table of contents")

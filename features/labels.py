@@ -33,6 +33,13 @@ FEATURE_INFO: dict[str, tuple[str, str, str]] = {
 }
 
 FEATURES: list[str] = list(FEATURE_INFO)
+# Features over time (features.over_time): from a unit's other disclosures, not its own.
+FEATURE_INFO |= {
+    "exec_total": ("预算执行率(决算/预算)", "budget execution (final/budget)", "ratio"),
+    "exec_sangong": ("三公经费执行率(决算/预算)", "sangong execution (final/budget)", "ratio"),
+    "exec_public_funds": ("公用经费执行率(决算/预算)", "public funds execution (final/budget)", "ratio"),
+    "staff_yoy": ("实有人数较上年变动", "year-over-year change of actual staff", "change"),
+}
 # Not a feature: the unit's size (实有人数), carried in the wide frame so that the scorer
 # can compare costs that do not grow in proportion to staff on the scale they grow with.
 SIZE = "staff_actual"

@@ -239,6 +239,7 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
     f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
     feature_rows, feature_names, feature_kinds, dists = _feature_rows(features, uidx, run.peers, lang)
+    years = _unit_years(run.units, uidx)
 
     # Counts leave out what analysts dismissed: the page shows their decisions.
     active = (
@@ -279,8 +280,42 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
         "excerpts": excerpt_rows,
         "crops": crops,
         "features": {"rows": feature_rows},
+        "years": years,
         "dists": dists,
     }
+
+
+def _unit_years(units: pl.DataFrame, uidx: pl.DataFrame) -> dict[int, list]:
+    """uidx → the unit's disclosures over the years, budgets and finals, as rows
+    [year, doc_kind, total, sangong, staff, uidx]; only for units with more than one."""
+    if "unit_key" not in units.columns or "doc_kind" not in units.columns:
+        return {}
+    rows = (
+        units.join(uidx, on="unit_id")
+        .filter(pl.col("unit_key").is_not_null() & pl.col("year").is_not_null())
+        .filter(pl.len().over("unit_key") > 1)
+        .sort("unit_key", "year", "doc_kind")
+        .select(
+            "unit_key",
+            "uidx",
+            row=pl.concat_list(
+                pl.col("year").cast(pl.Float64),
+                pl.lit(None, pl.Float64),
+                "total_budget_yuan",
+                "sangong_total_yuan",
+                pl.col("staff_actual").cast(pl.Float64),
+                pl.col("uidx").cast(pl.Float64),
+            ),
+            kind="doc_kind",
+        )
+    )
+    by_key: dict[str, list] = {}
+    members: dict[str, list[int]] = {}
+    for key, ix, row, kind in rows.iter_rows():
+        row = [int(row[0]), kind, row[2], row[3], None if row[4] is None else int(row[4]), int(row[5])]
+        by_key.setdefault(key, []).append(row)
+        members.setdefault(key, []).append(ix)
+    return {ix: by_key[key] for key, ixs in members.items() for ix in ixs}
 
 
 def _county() -> pl.Expr:
@@ -306,7 +341,7 @@ def _kind(units: pl.DataFrame, peers: pl.DataFrame | None, lang: str) -> pl.Expr
 def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     """For a CPY finding, the order (uidx) of the unit it names: by the file its evidence
     names, else by the other unit's name it states. For an XYR finding, last year's
-    disclosure, by the file its expected text names."""
+    disclosure (EXE: the year's budget), by the file its expected text names."""
     paths = units.select(pl.col("source_path"), pl.col("order")).filter(pl.col("source_path").is_not_null())
     by_path = dict(paths.unique("source_path").rows())
     names = (
@@ -314,7 +349,7 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     )
     by_name = dict(names.filter(pl.col("n") == 1).select("unit_name", "order").rows())
     cpy = pl.col("family") == "CPY"
-    xyr = pl.col("family") == "XYR"
+    xyr = pl.col("family").is_in(["XYR", "EXE"])  # both name the other document in expected
     path = pl.when(xyr).then(pl.col("expected")).otherwise(pl.col("evidence")).str.extract(_OTHER_PATH, 1)
     found = pl.coalesce(
         path.replace_strict(by_path, default=None, return_dtype=pl.Int64),

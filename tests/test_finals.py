@@ -110,3 +110,27 @@ def test_finals_planted_found_and_clean_not_alarmed(finals_run):
         assert got == want, (d["file"], d["anomalies"], got)
     exe = alarmed.filter(pl.col("rule") == "EXE001")
     assert exe["other_path"].drop_nulls().len() == exe.height
+
+
+def test_over_time_features(finals_run):
+    """Execution (决算/预算) for every budget with its 决算; staff growth from the year before."""
+    from features.over_time import over_time
+    from reports.html import _unit_years
+
+    _, run = finals_run
+    budgets = run.units.filter(pl.col("doc_kind") == "budget")
+    feats = run.features.filter(pl.col("feature").is_in(["exec_total", "exec_sangong", "staff_yoy"]))
+    counts = dict(feats.group_by("feature").len().iter_rows())
+    # (a unit renamed in its second year has no year before under its new name)
+    assert (
+        counts["exec_total"] == budgets.height and budgets.height // 2 - 3 <= counts["staff_yoy"] <= budgets.height // 2
+    )
+    assert feats.filter(pl.col("feature") == "exec_total")["value"].is_between(0.3, 1.3).all()
+    # Features over time are shown, not scored: the scores are the budgets' alone.
+    finals = run.ranking.join(run.units.filter(pl.col("doc_kind") == "final"), on="unit_id", how="semi")
+    assert finals.height == 80 and finals["outlier_score"].null_count() == 80
+    assert over_time(run.units.drop("unit_key"), pl.DataFrame()).height == 0
+    uidx = run.units.select("unit_id", uidx=pl.int_range(pl.len()))
+    years = _unit_years(run.units, uidx)
+    first = years[0]
+    assert len(first) == 4 and {r[1] for r in first} == {"budget", "final"} and 0 in {r[5] for r in first}

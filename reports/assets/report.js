@@ -615,7 +615,7 @@
     if (D.rules[code]) add(body, [el("h4", { text: t("rule_doc", { code: code }) }), el("pre", { cls: "doc", text: D.rules[code] })]);
     var other = f[FC.other];
     if (other !== null && other !== undefined && units[other]) {
-      add(body, el("p", null, t(f[FC.family] === "XYR" ? "other_year" : "other_unit"),
+      add(body, el("p", null, t(f[FC.family] === "XYR" ? "other_year" : f[FC.family] === "EXE" ? "other_budget" : "other_unit"),
         el("a", { href: unitHref(units[other][UC.unit_id]), text: unitLabel(units[other]) + (units[other][UC.year] ? " · " + units[other][UC.year] : "") })));
     }
     return el("details", { cls: "why" }, el("summary", { text: t("why") }), body);
@@ -724,6 +724,46 @@
     return box;
   }
 
+  // A unit's disclosures side by side: a table linking each, and one small chart per
+  // figure (total, 三公, staff) with the budgets (solid) and the finals (dashed).
+  function renderYears(rows, self) {
+    var table = el("table", { cls: "years" }, el("thead", null, el("tr", null,
+      [t("year"), t("yr_doc"), t("yr_total"), t("yr_sangong"), t("yr_staff")].map(function (h) { return el("th", { text: h }); }))));
+    var tbody = el("tbody");
+    rows.forEach(function (r) {
+      var kind = t(r[1] === "final" ? "doc_final" : "doc_budget");
+      var link = r[5] === self ? el("span", { text: kind + " · " + t("yr_this") })
+        : el("a", { href: unitHref(units[r[5]][UC.unit_id]), text: kind });
+      add(tbody, el("tr", null, el("td", { text: String(r[0]) }), el("td", null, link),
+        el("td", { text: money(r[2]) }), el("td", { text: money(r[3]) }), el("td", { text: fmt(r[4]) })));
+    });
+    add(table, tbody);
+    var years = rows.map(function (r) { return r[0]; });
+    var y0 = Math.min.apply(null, years), y1 = Math.max.apply(null, years);
+    function chart(col, label) {
+      var W = 200, H = 70, P = 16;
+      var vals = rows.map(function (r) { return r[col]; }).filter(function (v) { return v !== null; });
+      var box = svg("svg", { width: W, height: H + 14, viewBox: "0 0 " + W + " " + (H + 14), role: "img", "aria-label": label });
+      if (!vals.length) return el("figure", { cls: "yr-chart" }, box, el("figcaption", { text: label }));
+      var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+      function x(y) { return y1 === y0 ? W / 2 : P + (W - 2 * P) * (y - y0) / (y1 - y0); }
+      function y(v) { return hi === lo ? H / 2 : H - 6 - (H - 12) * (v - lo) / (hi - lo); }
+      ["budget", "final"].forEach(function (kind) {
+        var pts = rows.filter(function (r) { return r[1] === kind && r[col] !== null; });
+        if (!pts.length) return;
+        var d = pts.map(function (r, k) { return (k ? "L" : "M") + x(r[0]).toFixed(1) + " " + y(r[col]).toFixed(1); }).join(" ");
+        add(box, svg("path", { d: d, fill: "none", stroke: kind === "final" ? "#b85c00" : "#2b5797", "stroke-width": 1.5, "stroke-dasharray": kind === "final" ? "4 3" : "" }));
+        pts.forEach(function (r) { add(box, svg("circle", { cx: x(r[0]).toFixed(1), cy: y(r[col]).toFixed(1), r: 2.5, fill: kind === "final" ? "#b85c00" : "#2b5797" })); });
+      });
+      years.filter(function (v, k) { return years.indexOf(v) === k; }).forEach(function (yr) {
+        add(box, svg("text", { x: x(yr).toFixed(1), y: H + 11, "text-anchor": "middle", "font-size": 9 }, String(yr)));
+      });
+      return el("figure", { cls: "yr-chart" }, box, el("figcaption", { text: label }));
+    }
+    return el("section", { id: "unit-years" }, el("h2", { text: t("years") }), el("p", { cls: "note", text: t("years_note") }),
+      el("div", { cls: "yr-charts" }, chart(2, t("yr_total")), chart(3, t("yr_sangong")), chart(4, t("yr_staff"))), table);
+  }
+
   function renderUnit(id) {
     var i = byId[id];
     var nav = el("div", { cls: "unitnav" }, el("a", { href: "#" + stateQuery(), text: t("back") }));
@@ -763,6 +803,8 @@
       })));
     add(root, head);
 
+    var yrs = (D.years || {})[i];
+    if (yrs && yrs.length > 1) add(root, renderYears(yrs, i));
     var fs = unitFindings[i];
     add(root, el("section", { id: "unit-findings" }, el("h2", { text: t("unit_findings") + " (" + fs.length + ")" }),
       fs.length ? fs.map(function (f) { return renderFinding(f); }) : el("p", { cls: st === "failed" ? "error-box" : "empty", text: t(st === "failed" ? "not_checked" : "no_findings") })));
