@@ -38,7 +38,7 @@ FINDINGS = [
     "expected",
 ]
 RANKING = ["rank", "unit_id", "source_path", "unit_name", "score", "outlier_score", "errors", "warnings", "reasons"]
-FAMILIES = {"ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT", "XYR"}
+FAMILIES = {"ARI", "XTB", "NAR", "YOY", "PCT", "UNT", "PLH", "CMP", "STF", "SAN", "PRF", "CPY", "OUT", "XYR", "EXE"}
 
 
 @pytest.fixture(scope="module")
