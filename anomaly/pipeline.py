@@ -27,7 +27,7 @@ from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_finger
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
 from features import assign_peers, long_form
 from features.over_time import over_time
-from features.peers import LEVELS
+from features.peers import LEVELS, within_year
 from reports.excel import write_xlsx
 from reports.files import write_tables
 from reports.html import write_html
@@ -77,7 +77,7 @@ def screen(
 
     # Peers are budgets: a 决算's figures are what was spent, not what was planned.
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
-    wide = assign_peers(per_unit["wide"].join(budgets, on="unit_id", how="semi"))
+    wide = assign_peers(within_year(per_unit["wide"].join(budgets, on="unit_id", how="semi"), units))
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
     # Execution and growth from the unit's other disclosures: shown beside its peers',
     # not scored (no planted corpus measures them yet; README, features over time).

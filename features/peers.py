@@ -204,3 +204,17 @@ def peer_levels(
     """unit_id, peer_kind, peer_class, peer_l0..peer_l4 and peer_group."""
     levels = choose_group(unit_levels(units, cells, claims, kind_rules), min_peers)
     return levels.select("unit_id", "peer_kind", "peer_class", *LEVELS, "peer_group")
+
+
+def within_year(wide: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """``wide`` with its peer levels keyed by the budget year when the run holds several
+    years: a unit is compared with the units of its own year, never with its own other
+    years (a persistent outlier would otherwise be its own peer, once a year). A run of
+    one year is returned as it is."""
+    w = wide.join(units.select("unit_id", "year"), on="unit_id", how="left")
+    if w["year"].drop_nulls().n_unique() <= 1:
+        return wide
+    year = pl.col("year").cast(pl.String).fill_null("—")
+    return w.with_columns(
+        [pl.when(pl.col(lvl).is_not_null()).then(pl.format("{}年·{}", year, pl.col(lvl))).alias(lvl) for lvl in LEVELS]
+    ).drop("year")
