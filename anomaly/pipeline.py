@@ -53,11 +53,18 @@ def screen(
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     stages: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
+    cpu: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
     peaks: dict[str, float] = {}
+    cpu_since = [_cpu_s()]
 
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
         stages[name] = round(stages.get(name, 0.0) + now - since, 3)
+        # CPU since the previous lap, of this process and its finished workers (a worker's
+        # time counts once the pool is shut down, still within parse_check).
+        cpu_now = _cpu_s()
+        cpu[name] = round(cpu.get(name, 0.0) + cpu_now - cpu_since[0], 3)
+        cpu_since[0] = cpu_now
         # Peak resident memory so far (MiB), of this process and of its worker processes.
         peaks[name] = round(
             max(
@@ -160,6 +167,7 @@ def screen(
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages
+    manifest["stages_cpu_s"] = cpu
     manifest["peak_rss_mib"] = peaks
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_html(out_dir / "report.html", run)
@@ -169,6 +177,12 @@ def screen(
     write_tables(out_dir, run)
     history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
     return run
+
+
+def _cpu_s() -> float:
+    """CPU seconds so far, user and system, of this process and its finished children."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 BATCH = 2000  # files whose results are gathered into one cache segment
@@ -201,6 +215,7 @@ def unit_results(
     the results are cached by content: a nightly run computes only what changed.
     `lap(stage, since)` adds the time since `since` to a stage and returns now.
     """
+    t = time.perf_counter()  # the read stage includes taking every file's size and time
     cache = None
     if options.cache_dir:
         fp = code_fingerprint(
@@ -211,7 +226,6 @@ def unit_results(
     ids = [unit_id_of(f) for f in files]
     stats = file_stats(files) if cache is not None else []
     todo = files
-    t = time.perf_counter()
     if cache is not None and cache.has_segments():  # an empty cache needs no hashing
         hits, todo = cache_split(files, ids, cache)
         if hits.height:
