@@ -21,7 +21,7 @@ EXCERPT_UNITS = 1000  # top-ranked units whose findings get source lines
 MAX_FILE_BYTES = 5_000_000
 LINE_CHARS = 160  # a line around the evidence's
 HIT_CHARS = 400  # the evidence's own line, around its figure (a whole paragraph is often one line)
-BUDGET_S = 20.0  # seconds for all of a report's excerpts; the rest go without
+BUDGET_S = 8.0  # seconds for all of a report's excerpts; the rest go without (PDFs: about the top 150)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
