@@ -13,13 +13,9 @@ time and the report use too.
 
 from __future__ import annotations
 
-import hashlib
-
 import polars as pl
 
-from anomaly.engine import FINDING_COLUMNS
-from anomaly.intervals import ABS_TOL, REL_TOL
-from anomaly.years import LABELS, _wan
+from anomaly.years import LABELS, _wan, cross_findings, judged
 
 TITLES = {
     "EXE001": (
@@ -27,7 +23,6 @@ TITLES = {
         "The final accounts' original budget differs from the budget as published",
     ),
 }
-FINDINGS_SCHEMA = {**FINDING_COLUMNS, "other_path": pl.String, "other_line": pl.Int64, "other_year": pl.Int64}
 
 
 def budget_pairs(units: pl.DataFrame) -> pl.DataFrame:
@@ -55,15 +50,8 @@ def exe_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
     published = st.filter(pl.col("kind") == "current").select(
         budget_id="unit_id", key="key", o_lo="lo", o_hi="hi", o_line="line"
     )
-    both = said.join(published, on=["budget_id", "key"])
-    tol = ABS_TOL + REL_TOL * pl.max_horizontal(pl.col("hi").abs(), pl.col("o_hi").abs())
-    both = both.with_columns(meets=(pl.col("lo") <= pl.col("o_hi") + tol) & (pl.col("o_lo") <= pl.col("hi") + tol))
-    # The budget may state an item more than once (its text and its summary): one that
-    # agrees is enough; the finding quotes the first that does not.
-    judged = both.group_by("unit_id", "key", maintain_order=True).agg(
-        pl.col("meets").any(), pl.all().exclude("unit_id", "key", "meets").sort_by("o_line").first()
-    )
-    bad = judged.filter(~pl.col("meets")).sort("unit_id", "line")
+    compared = judged(said, published, ["budget_id", "key"])
+    bad = compared.filter(~pl.col("meets")).sort("unit_id", "line")
     name = pl.col("key").replace_strict(
         {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}, default=None, return_dtype=pl.String
     )
@@ -113,17 +101,10 @@ def exe_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
             other_year=pl.col("year"),
         )
     )
-    out = out.with_columns(
-        fingerprint=pl.format("EXE001|{}|{}|{}", "unit_id", "key", "budget_path").map_elements(
-            lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String
-        )
-    )
-    findings = (
-        out.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA) if out.height else pl.DataFrame(schema=FINDINGS_SCHEMA)
-    )
+    findings = cross_findings(out, pl.format("EXE001|{}|{}|{}", "unit_id", "key", "budget_path"))
     # Coverage: fail / pass where a 年初预算数 was compared; insufficient_data for a 决算
     # with no budget of its year (or nothing comparable); budgets: not applicable.
-    r = judged.group_by("unit_id").agg(fail=(~pl.col("meets")).any())
+    r = compared.group_by("unit_id").agg(fail=(~pl.col("meets")).any())
     r = r.select("unit_id", outcome=pl.when(pl.col("fail")).then(pl.lit("fail")).otherwise(pl.lit("pass")))
     finals = units.filter(pl.col("doc_kind") == "final").select("unit_id")
     rest = finals.join(r, on="unit_id", how="anti").with_columns(outcome=pl.lit("insufficient_data"))

@@ -237,11 +237,37 @@ def _wan(e: pl.Expr, lang: str) -> pl.Expr:
     return e.map_elements(lambda v: wan(v, lang=lang), return_dtype=pl.String)
 
 
+CROSS_SCHEMA = {**FINDING_COLUMNS, "other_path": pl.String, "other_line": pl.Int64, "other_year": pl.Int64}
+
+
+def judged(said: pl.DataFrame, other: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """One row per (unit_id, key): the figures a document states (lo, hi) against the
+    other document's (o_lo, o_hi, o_line), joined ``on``; ``meets`` where the intervals
+    meet within rounding tolerance. A document may state an item more than once (its
+    text and its summary): one that agrees is enough; the first by o_line is kept."""
+    both = said.join(other, on=on)
+    tol = ABS_TOL + REL_TOL * pl.max_horizontal(pl.col("hi").abs(), pl.col("o_hi").abs())
+    both = both.with_columns(meets=(pl.col("lo") <= pl.col("o_hi") + tol) & (pl.col("o_lo") <= pl.col("hi") + tol))
+    return both.group_by("unit_id", "key", maintain_order=True).agg(
+        pl.col("meets").any(),
+        pl.all().exclude("unit_id", "key", "meets").sort_by("o_line").first(),
+    )
+
+
+def cross_findings(out: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
+    """``out``'s rows in CROSS_SCHEMA, each with a fingerprint of ``key`` (a string expression)."""
+    if out.height == 0:
+        return pl.DataFrame(schema=CROSS_SCHEMA)
+    out = out.with_columns(
+        fingerprint=key.map_elements(lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String)
+    )
+    return out.select(list(CROSS_SCHEMA)).cast(CROSS_SCHEMA)
+
+
 def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
     """XYR findings (FINDING_COLUMNS + other_path, other_line, other_year) and their
     coverage (unit_id, rule, outcome) for every budget disclosure."""
     pairs = _previous(units)
-    findings_schema = {**FINDING_COLUMNS, "other_path": pl.String, "other_line": pl.Int64, "other_year": pl.Int64}
     budgets = units.filter(pl.col("doc_kind") == "budget").select("unit_id")
     finals = units.filter(pl.col("doc_kind") != "budget").select("unit_id")
     rule_of = pl.when(pl.col("key").is_in(PRINTED_ITEMS)).then(pl.lit("XYR001")).otherwise(pl.lit("XYR002"))
@@ -250,15 +276,8 @@ def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
     currents = st.filter(pl.col("kind") == "current").select(
         prev_id="unit_id", key="key", o_lo="lo", o_hi="hi", o_line="line", o_page="page"
     )
-    both = priors.join(currents, on=["prev_id", "key"])
-    tol = ABS_TOL + REL_TOL * pl.max_horizontal(pl.col("hi").abs(), pl.col("o_hi").abs())
-    both = both.with_columns(meets=(pl.col("lo") <= pl.col("o_hi") + tol) & (pl.col("o_lo") <= pl.col("hi") + tol))
-    judged = both.group_by("unit_id", "key", maintain_order=True).agg(
-        pl.col("meets").any(),
-        pl.all().exclude("unit_id", "key", "meets").sort_by("o_line").first(),
-    )
-    judged = judged.with_columns(rule=rule_of)
-    bad = judged.filter(~pl.col("meets")).sort("unit_id", "rule", "line")
+    compared = judged(priors, currents, ["prev_id", "key"]).with_columns(rule=rule_of)
+    bad = compared.filter(~pl.col("meets")).sort("unit_id", "rule", "line")
     name = pl.col("key").replace_strict(
         {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}, default=None, return_dtype=pl.String
     )
@@ -315,17 +334,10 @@ def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
             other_year=pl.col("prev_year"),
         )
     )
-    out = out.with_columns(
-        fingerprint=pl.format(
-            "{}|{}|{}|{}", pl.col("rule"), pl.col("unit_id"), pl.col("key"), pl.col("prev_path")
-        ).map_elements(lambda s: hashlib.sha1(s.encode()).hexdigest()[:16], return_dtype=pl.String)
-    )
-    findings = (
-        out.select(list(findings_schema)).cast(findings_schema) if out.height else pl.DataFrame(schema=findings_schema)
-    )
+    findings = cross_findings(out, pl.format("{}|{}|{}|{}", "rule", "unit_id", "key", "prev_path"))
     # Coverage: fail / pass where a figure was compared; insufficient_data where the
     # unit has no budget of the year before (or nothing comparable); finals: n/a.
-    judged_rules = judged.group_by("unit_id", "rule").agg(fail=(~pl.col("meets")).any())
+    judged_rules = compared.group_by("unit_id", "rule").agg(fail=(~pl.col("meets")).any())
     rows = []
     for rule in TITLES:
         r = judged_rules.filter(pl.col("rule") == rule).select(
