@@ -22,7 +22,7 @@ from features import unit_features
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs", "statements"]
 
 
-def _one_thread_each() -> None:
+def one_thread_each() -> None:
     """Worker set-up: one polars thread per worker process (the processes already use
     every core; more threads only contend). Runs before the worker imports polars."""
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
@@ -32,17 +32,17 @@ def results_of(
     files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
     """Parse and check files, keeping only the per-unit results (runs in a worker)."""
-    return _results(parse_files(files), select, ignore, lang)
+    return frame_results(parse_files(files), select, ignore, lang)
 
 
 def failed_results(
     path: Path, reason: str, select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
     """The per-unit results of a file no worker could read (it crashed them)."""
-    return _results(collect([failed_doc(path, reason)]), select, ignore, lang)
+    return frame_results(collect([failed_doc(path, reason)]), select, ignore, lang)
 
 
-def _results(
+def frame_results(
     frames: dict[str, pl.DataFrame],
     select: list[str] | None,
     ignore: list[str] | None,

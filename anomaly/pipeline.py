@@ -16,7 +16,7 @@ from anomaly import __version__, history
 from anomaly.copies import copies_from_keys
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
-from anomaly.per_file import RESULTS, _one_thread_each, _results, results_of
+from anomaly.per_file import RESULTS, frame_results, one_thread_each, results_of
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
@@ -255,7 +255,7 @@ def unit_results(
 
         # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
         pool = ProcessPoolExecutor(
-            max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_each
+            max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread_each
         )
     try:
         pending: list[dict[str, pl.DataFrame]] = []
@@ -325,7 +325,7 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
                 )
             )
     lines = pl.concat(maps) if maps else None
-    new = _results(collect(docs), options.select, options.ignore, options.lang, lines)
+    new = frame_results(collect(docs), options.select, options.ignore, options.lang, lines)
     order = units["unit_id"].to_list()
     members = pl.Series([uid for b in bundles for uid in b.unit_ids], dtype=pl.String).implode()
     parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}

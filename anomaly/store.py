@@ -24,6 +24,8 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from anomaly.triage import DECISION_COLUMNS
+
 DECISIONS = ("dismissed", "confirmed")
 ROLES = ("analyst", "reviewer")
 KEY = ("unit_key", "year", "rule", "fingerprint")
@@ -78,17 +80,7 @@ USERS = sa.Table(
     sa.Column("created_at", sa.String, nullable=False),
 )
 AUDIT_COLUMNS = [c.name for c in AUDIT.columns]
-DECISION_SCHEMA = {
-    "unit_key": pl.String,
-    "year": pl.Int64,
-    "rule": pl.String,
-    "fingerprint": pl.String,
-    "decision": pl.String,
-    "note": pl.String,
-    "decided_by": pl.String,
-    "decided_at": pl.String,
-    "version": pl.Int64,
-}
+DECISION_SCHEMA = {**DECISION_COLUMNS, "version": pl.Int64}  # the decisions a run reads, and their version
 AUDIT_SCHEMA = {
     "id": pl.Int64,
     "at": pl.String,

@@ -19,7 +19,7 @@ import polars as pl
 
 DECISIONS = ("dismissed", "confirmed")
 KEY = ["unit_key", "year", "rule", "fingerprint"]
-_EMPTY = {
+DECISION_COLUMNS = {
     "unit_key": pl.String,
     "year": pl.Int64,
     "rule": pl.String,
@@ -59,8 +59,8 @@ def decisions(db: str | Path) -> pl.DataFrame:
     from anomaly import store
 
     if not store.exists(db):
-        return pl.DataFrame(schema=_EMPTY)
-    return store.decisions(store.engine_for(db)).select(list(_EMPTY))
+        return pl.DataFrame(schema=DECISION_COLUMNS)
+    return store.decisions(store.engine_for(db)).select(list(DECISION_COLUMNS))
 
 
 def audit(db: str | Path) -> pl.DataFrame:

@@ -134,10 +134,10 @@ def measure_one_core(files: list[Path], seed: Path | None) -> dict[str, float]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from anomaly.per_file import _one_thread_each
+    from anomaly.per_file import one_thread_each
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_one_thread_each) as pool:
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=one_thread_each) as pool:
         return pool.submit(one_core_costs, [str(f) for f in files], str(seed) if seed else None).result()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import polars as pl
 import pytest
@@ -14,6 +13,7 @@ from datasets.accuracy import extraction_report
 from datasets.parse import parse_text
 from datasets.read.cells import table_lines
 from datasets.synthetic import generate_corpus
+from tests.test_screen_formats import _findings_by_unit
 
 UNITS = 16
 SEED = 3
@@ -98,17 +98,6 @@ def screened(tmp_path_factory):
     return outs
 
 
-def _findings(out) -> set:
-    units = pl.read_parquet(out / "units.parquet").select("unit_id", "unit_name")
-    f = pl.read_parquet(out / "findings.parquet").filter(~pl.col("family").is_in(["OUT", "CPY"]))
-    f = f.join(units, on="unit_id")
-
-    def clean(s):  # messages that list items quote line numbers, which differ by format
-        return re.sub(r"第[\d–]+行", "", s or "")
-
-    return {(r["unit_name"], r["rule"], clean(r["stated"]), clean(r["expected"])) for r in f.iter_rows(named=True)}
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_labelled_figure_is_read_from_every_format(screened, fmt):
     corpus, out = screened[fmt]
@@ -119,7 +108,7 @@ def test_every_labelled_figure_is_read_from_every_format(screened, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_gives_the_findings_of_the_text(screened, fmt):
-    assert _findings(screened[fmt][1]) == _findings(screened["txt"][1])
+    assert _findings_by_unit(screened[fmt][1]) == _findings_by_unit(screened["txt"][1])
 
 
 def test_an_empty_table_read_without_cells_and_without_a_note_is_empty_without_a_reason():
