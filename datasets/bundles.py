@@ -2,9 +2,9 @@
 
 Counties often publish the narrative (说明, a PDF or Word file) and the tables (报表, a
 workbook, or one file per table) separately. Every file is first parsed on its own;
-files of the same folder, unit and year, one with the narrative and the others with
-only tables, are then read again as one document: the narrative first, then the
-tables. A file whose tables could belong to two narratives is not joined (the join
+files of the same folder, unit, year and kind (预算 or 决算), one with the narrative and
+the others with only tables, are then read again as one document: the narrative first,
+then the tables. A file whose tables could belong to two narratives is not joined (the join
 would be a guess): it is reported instead.
 
 The unit comes from the content where the parser found a name, and from the file name
@@ -55,10 +55,11 @@ def name_keys(unit_name: str | None, path: str) -> set[str]:
 def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
     """Disclosures made of several files, and the reason a file was not joined where it
     could have been (unit_id -> message)."""
+    kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, dtype=pl.String)
     rows = [
         r
         for r in units.select(
-            "unit_id", "source_path", "unit_name", "year", "parse_status", "n_claims", "n_tables"
+            "unit_id", "source_path", "unit_name", "year", "parse_status", "n_claims", "n_tables", kind.alias("kind")
         ).iter_rows(named=True)
         if r["parse_status"] != "failed"
     ]
@@ -69,11 +70,15 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
         r["folder"] = str(Path(r["source_path"]).parent)
         r["narrative"] = (r["n_claims"] or 0) >= NARRATIVE_CLAIMS
         r["tables_only"] = not r["narrative"] and (r["n_tables"] or 0) >= 1
-    # Files of one folder and year that share a way to name their unit.
+        # A unit's 预算 and 决算 of a year often sit side by side: never one's tables
+        # with the other's narrative. The title says which; a file without one, its name.
+        final = r["kind"] == "final" or "决算" in Path(r["source_path"]).stem
+        r["kind"] = "final" if final else "budget"
+    # Files of one folder, year and kind that share a way to name their unit.
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         if r["keys"] and r["year"] is not None:
-            groups.setdefault((r["folder"], r["year"]), []).append(r)
+            groups.setdefault((r["folder"], r["year"], r["kind"]), []).append(r)
     bundles, notes = [], {}
     for members in groups.values():
         for part in _connected(members):

@@ -134,3 +134,27 @@ def test_over_time_features(finals_run):
     years = _unit_years(run.units, uidx)
     first = years[0]
     assert len(first) == 4 and {r[1] for r in first} == {"budget", "final"} and 0 in {r[5] for r in first}
+
+
+def test_finals_as_published_bundles_join_their_own_narrative(tmp_path):
+    """A unit's 预算 and 决算 of one year, each a 说明 + 报表 bundle, side by side in a
+    folder: each workbook joins its own kind's narrative, and each 决算 pairs with its
+    budget (before: every workbook was left alone as an ambiguous join)."""
+    from anomaly.pipeline import Options, screen
+    from datasets.read import discover
+    from datasets.synthetic import generate_corpus
+
+    labels = generate_corpus(
+        tmp_path / "c", units=6, seed=3, years=[2024], anomaly_share=0.0, fmt="bundle", finals=True
+    )
+    finals = [d for d in labels["documents"] if d["doc_kind"] == "final"]
+    assert len(finals) == 6 and all(d["format"].endswith("+xlsx") for d in finals)
+    run = screen(discover([tmp_path / "c"]), tmp_path / "out", Options(workers=1))
+    units = run.units
+    assert units.height == 12 and (units["source_files"].list.len() == 2).all()
+    assert not units["parse_error"].fill_null("").str.contains("无法确定所属说明文件").any()
+    kinds = units.select(
+        pl.col("doc_kind"), pl.col("source_files").list.get(1).str.contains("决算").alias("final_book")
+    )
+    assert kinds.filter((pl.col("doc_kind") == "final") != pl.col("final_book")).height == 0
+    assert budget_pairs(units)["budget_id"].null_count() == 0

@@ -816,10 +816,16 @@ BUNDLE_NAMES = (  # (share, 说明 name, 报表 name) as counties name the two f
 )
 
 
-def _bundle_names(rng, county: str, name: str, year: int) -> tuple[str, str]:
+def _bundle_names(rng, county: str, name: str, year: int, final: bool = False) -> tuple[str, str]:
     """Relative paths, without extension, of a unit's 说明 and 报表: side by side in the
-    county folder, or (a quarter) in a folder of the unit's own."""
+    county folder, or (a quarter) in a folder of the unit's own. A 决算's names say 决算
+    where a budget's say 预算 (or before 说明/报表), so the two never share a name."""
     _, note, book = BUNDLE_NAMES[_pick(rng.random(), [row[0] for row in BUNDLE_NAMES])]
+    if final:
+        note, book = (
+            x.replace("预算", "决算") if "预算" in x else x.replace("说明", "决算说明").replace("报表", "决算报表")
+            for x in (note, book)
+        )
     fields = {"name": name, "y": year, "yy": str(year)[2:]}
     folder = county
     if rng.random() < 0.25:
@@ -835,7 +841,7 @@ def _bundle(shape: str, text: str, evidence: dict, keys: list, label: dict, key:
     county, year, name = label["county"], label["year"], label["unit_name"]
     rng = random.Random(f"{key}:files")
     note_kind = "pdf" if shape == "xlsx" or rng.random() < 0.5 else "docx"
-    note, book = _bundle_names(rng, county, name, year)
+    note, book = _bundle_names(rng, county, name, year, label.get("doc_kind") == "final")
     note, book = f"{note}.{note_kind}", f"{book}.xlsx"
     start = report_start(text) or len(text.split("\n")) + 1
     if note_kind == "pdf":

@@ -354,11 +354,15 @@ def iter_year_documents(
                 prev_file = label["file"]
                 yield label["file"], data, label
                 if finals:
-                    yield final_document(seed, i, year, true_u, shown[k], label)
+                    yield final_document(seed, i, year, true_u, shown[k], label, shape)
 
 
-def final_document(seed: int, i: int, year: int, u: Unit, shown: str, budget: dict) -> tuple[str, bytes, dict]:
-    """(relative path, data, label) of the unit's 决算 for the year of `budget` (its label)."""
+def final_document(
+    seed: int, i: int, year: int, u: Unit, shown: str, budget: dict, shape: str = "txt"
+) -> tuple[str, bytes | dict[str, bytes], dict]:
+    """(relative path, data, label) of the unit's 决算 for the year of `budget` (its
+    label), published in the same shape as that budget (a unit's office prints both
+    the same way)."""
     from datasets.synthetic import finals as fin
     from datasets.synthetic import generate as g
 
@@ -377,6 +381,7 @@ def final_document(seed: int, i: int, year: int, u: Unit, shown: str, budget: di
         anomalies.append(a)
     data, enc = g._encode(text, rng)
     stem = f"{shown}{year}年度单位决算公开说明" if rng.random() < 0.5 else f"{year}-{i:05d}-js"
+    key = "m" if mistake and line else None
     label = {
         "file": f"{budget['county']}/{year}/{stem}.txt",
         "unit_name": shown,
@@ -400,4 +405,9 @@ def final_document(seed: int, i: int, year: int, u: Unit, shown: str, budget: di
         "renamed": budget["renamed"],
         "budget_file": budget["file"],
     }
+    if shape != "txt":
+        spots = {key: (line, 0)} if key else {}
+        data = g._render(shape, text, spots, [key for _ in anomalies], label, stem, f"{seed}:{i}:{year}:final")
+        files = list(data) if isinstance(data, dict) else [label["file"]]
+        label = {"file": label["file"], "files": files, **{x: v for x, v in label.items() if x != "file"}}
     return label["file"], data, label
