@@ -84,7 +84,7 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
         # amount never straddles a sentence end); most paragraphs have none to split for.
         maybe = "." in compact or "," in compact  # an amount has a decimal point or a comma
         found = [(m.start(), m.group()) for m in _AMOUNT.finditer(compact)] if maybe else []
-        if found or any(ch.isdigit() for ch in compact):
+        if found or any(map(str.isdigit, compact)):
             out.append({"kind": "paragraph", "key": _hash(compact), "text": par.quote(0, 60, original), "line": line})
         if not found:
             continue

@@ -81,7 +81,9 @@ def parse_text(text: str) -> dict:
     prose = [not r for r in is_row]
     prev_end = 0
     for start, end in tables.blocks(norm, is_row):
-        line_idx = [k for k in range(start, end) if is_row[k] and not tables._MD_RULE.match(norm[k])]
+        line_idx = [
+            k for k in range(start, end) if is_row[k] and not ("--" in norm[k] and tables._MD_RULE.match(norm[k]))
+        ]
         rows = [tables.split_row(norm[k]) for k in line_idx]
         # The printed cells; most rows need no second split (nothing was normalised).
         raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]

@@ -27,17 +27,17 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
 _NUMBER_START = set("0123456789-")
 _CODE_HEADER = re.compile(r"编码|代码|编号|序号")
+_TITLE_NOISE = re.compile(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]")
 _KEEP_TEXT = re.compile(r"[\d%≥≤×]|[Xx]{2}|待|_{2}")
 
 
 def split_row(line: str) -> list[str]:
-    s = line.strip("\n")
-    if s.lstrip().startswith("|"):
-        s = s.strip()
+    if "|" in line and line.lstrip().startswith("|"):
+        s = line.strip()
         if s.endswith("|"):
             s = s[:-1]
-        return [c.strip() for c in s[1:].split("|")]
-    return [c.strip() for c in s.split("\t")]
+        return list(map(str.strip, s[1:].split("|")))
+    return list(map(str.strip, line.split("\t")))  # (each cell stripped: a line's \n too)
 
 
 _MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：]")
@@ -343,5 +343,5 @@ def title_key(title: str | None) -> str:
     """A title stripped of year, spaces and punctuation, for matching the 目录."""
     if not title:
         return ""
-    t = re.sub(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]", "", title)
+    t = _TITLE_NOISE.sub("", title)
     return t.replace("单位", "").replace("部门", "")

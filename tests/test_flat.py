@@ -312,3 +312,43 @@ def test_generated_raw_performance_tables_read_as_their_text(template):
     ):
         want = rows(data_t)
         assert want and rows(data_r) == want, name
+
+
+PAIR = """表1
+
+                 2024年单位收支总表
+
+单位：万元
+
+收入
+支出
+项目
+预算数
+项目
+预算数
+一、一般公共预算拨款收入
+300.00
+一、一般公共服务支出
+250.00
+二、事业收入
+100.00
+二、教育支出
+150.00
+本年收入合计
+400.00
+本年支出合计
+400.00
+"""
+
+
+def test_pair_table_labels_find_their_group_by_vocabulary_and_numbering():
+    # The beam search of flat._pair_rows: income labels to the 收入 pair, 支出 labels to
+    # the other, each numbering running on within its own group.
+    lines, problems = flat_tables(PAIR.split("\n"))
+    assert problems == []
+    rows = [ln.split("\t") for ln in lines if "\t" in ln]
+    assert rows[2:] == [
+        ["一、一般公共预算拨款收入", "300.00", "一、一般公共服务支出", "250.00"],
+        ["二、事业收入", "100.00", "二、教育支出", "150.00"],
+        ["本年收入合计", "400.00", "本年支出合计", "400.00"],
+    ]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
+from operator import itemgetter
 
 from datasets.read.layout import width_of
 
@@ -757,39 +758,66 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
             labels[-1] = (labels[-1][0], labels[-1][1], s)
         elif not _AMOUNT.match(s):
             labels.append((k, s, None))
-    # Beam state: (cost, previous group, numbering per group, groups chosen).
-    beam = [(0.0, -1, tuple((None, None, None) for _ in range(npair)), ())]
+    # Beam state: (cost, previous group, numbering per group, groups chosen). A group's
+    # numbering (the last number at each level) is kept as its index in `numberings`,
+    # so states hash as a few small ints; the groups chosen are a linked list (group,
+    # earlier), not a tuple copied at every step.
+    numberings: list[tuple] = [(None, None, None)]
+    index = {numberings[0]: 0}
+    beam = [(0.0, -1, (0,) * npair, None)]
     for _, label, _amt in labels:
         ks, num = _kinds(label), _number(label)
+        # What a label costs in a group whatever came before it: its vocabulary.
+        misfit = [bool(ks) and not (kinds[g] in ks or (kinds[g] == "out" and ks - {"in"})) for g in range(npair)]
+        moved: dict[int, tuple[bool, int]] = {}  # a numbering -> (label out of sequence, numbering after it)
         nxt = {}
         for cost, prev, nums, path in beam:
             for g in range(npair):
                 c = cost + (0.05 if g <= prev else 0.0)
-                if ks and not (kinds[g] in ks or (kinds[g] == "out" and ks - {"in"})):
+                if misfit[g]:
                     c += 3.0
-                counters = list(nums[g])
                 if num is not None:
-                    level, n = num
-                    last = counters[level]
-                    if not (n == (last or 0) + 1 or (n == 1 and last is not None and level > 0)):
+                    step = moved.get(nums[g])
+                    if step is None:
+                        counters = list(numberings[nums[g]])
+                        level, n = num
+                        last = counters[level]
+                        skipped = not (n == (last or 0) + 1 or (n == 1 and last is not None and level > 0))
+                        counters[level] = n
+                        for deeper in range(level + 1, 3):
+                            counters[deeper] = None
+                        after = tuple(counters)
+                        if after not in index:
+                            index[after] = len(numberings)
+                            numberings.append(after)
+                        step = moved[nums[g]] = (skipped, index[after])
+                    if step[0]:
                         c += 2.0
-                    counters[level] = n
-                    for deeper in range(level + 1, 3):
-                        counters[deeper] = None
-                new_nums = nums[:g] + (tuple(counters),) + nums[g + 1 :]
+                    new_nums = nums[:g] + (step[1],) + nums[g + 1 :]
+                else:
+                    new_nums = nums  # an unnumbered label leaves the numbering as it is
                 key = (g, new_nums)
                 if key not in nxt or nxt[key][0] > c:
-                    nxt[key] = (c, g, new_nums, path + (g,))
-        beam = sorted(nxt.values(), key=lambda x: x[0])[:48]
+                    nxt[key] = (c, g, new_nums, (g, path))
+        beam = sorted(nxt.values(), key=itemgetter(0))[:48]
     # The likeliest assignment whose groups add up; else the likeliest when nothing in
     # it breaks the vocabulary or numbering (the table's own sums may be wrong).
-    readings = [(cost, _pair_layout(labels, path, npair)) for cost, _, _, path in beam]
-    for _, rows in readings:
+    for _, _, _, path in beam:  # laid out one by one: the likeliest mostly adds up
+        rows = _pair_layout(labels, _groups(path), npair)
         if _pair_sums_hold(rows, npair):
             return rows
-    if readings and readings[0][0] < 1.0 + 0.05 * len(labels):
-        return readings[0][1]
+    if beam and beam[0][0] < 1.0 + 0.05 * len(labels):
+        return _pair_layout(labels, _groups(beam[0][3]), npair)
     return None
+
+
+def _groups(path: tuple | None) -> list[int]:
+    """The groups chosen, first label first, from a beam state's linked list."""
+    out = []
+    while path is not None:
+        g, path = path
+        out.append(g)
+    return out[::-1]
 
 
 def _pair_layout(labels, groups, npair: int) -> list[tuple[int, list[str]]]:
