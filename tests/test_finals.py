@@ -112,6 +112,17 @@ def test_finals_planted_found_and_clean_not_alarmed(finals_run):
     assert exe["other_path"].drop_nulls().len() == exe.height
 
 
+def test_finals_table_mistakes_planted(finals_run):
+    """The 决算 tables' own mistakes (ARI004, XTB004) are in the corpus the test above
+    checks: a class not the sum of its items, 表3's 合计, 表2 against 表1."""
+    from datasets.synthetic.finals import TABLE_KINDS
+
+    labels, run = finals_run
+    kinds = {a["kind"] for d in labels["documents"] for a in d["anomalies"]}
+    assert set(TABLE_KINDS) <= kinds
+    assert {"ARI004", "XTB004"} <= set(run.findings["rule"])
+
+
 def test_over_time_features(finals_run):
     """Execution (决算/预算) for every budget with its 决算; staff growth from the year before."""
     from features.over_time import over_time
