@@ -3,7 +3,8 @@
 The budget's table checks read the budget template's tables (表1, 表4 …) and never a
 决算 table; these read the 决算 template's: every amount column of the coded tables
 (一般公共预算财政拨款支出决算表, 基本支出决算表, 政府性基金 and 国有资本经营 决算表: 年初预算数,
-调整预算数, 决算数 alike) adds up from 项 to 款 to 类 to 合计, the 收入支出决算总表's
+调整预算数, 决算数 alike) adds up from 项 to 款 to 类 to 合计, a 合计 column (the “三公”
+经费支出决算表's) is the sum of the columns to its right, the 收入支出决算总表's
 本年收入合计 and 本年支出合计 add up from their rows, and the 总表's 一般公共预算财政拨款收入 is
 the 一般公共预算财政拨款支出决算表's 合计.
 """
@@ -134,7 +135,44 @@ def _parent_sums(cells: pl.DataFrame) -> pl.DataFrame:
             ),
         ]
     )
-    return parents.join(sums, on=[*keys, "parent"]).with_columns(ok=_meets("s_lo", "s_hi", "t_lo", "t_hi"))
+    by_rows = parents.join(sums, on=[*keys, "parent"])
+    return pl.concat([by_rows, _row_sums(cells)], how="diagonal_relaxed").with_columns(
+        ok=_meets("s_lo", "s_hi", "t_lo", "t_hi")
+    )
+
+
+def _row_sums(cells: pl.DataFrame) -> pl.DataFrame:
+    """A 合计 column against the sum of the amount columns to its right in each row (其中
+    columns are parts of a part, not summed)."""
+    keys = ["unit_id", "table_id", "row"]
+    total_col = (
+        cells.filter(pl.col("col_header") == "合计").group_by("unit_id", "table_id").agg(t_col=pl.col("col").min())
+    )
+    c = cells.join(total_col, on=["unit_id", "table_id"])
+    parents = c.filter(pl.col("col") == pl.col("t_col")).select(
+        *keys,
+        "printed",
+        col_header=pl.lit("合计"),
+        parent=pl.lit("合计"),
+        p_label="label",
+        p_text="text",
+        line="line",
+        t_lo="lo",
+        t_hi="hi",
+        t_val="value_yuan",
+    )
+    sums = (
+        c.filter((pl.col("col") > pl.col("t_col")) & ~pl.col("col_header").str.starts_with("其中"))
+        .group_by(keys)
+        .agg(
+            s_lo=pl.col("lo").sum(),
+            s_hi=pl.col("hi").sum(),
+            s_val=pl.col("value_yuan").sum(),
+            n=pl.len(),
+            parts=pl.col("col_header").str.join("+"),
+        )
+    )
+    return parents.join(sums, on=keys).drop("row")
 
 
 _GPB_TABLE = """表2
@@ -167,7 +205,9 @@ def ari004(ctx: Context) -> Result:
     Catches: in a 决算's coded tables (一般公共预算财政拨款支出决算表, 基本支出决算表, 政府性
     基金 and 国有资本经营 决算表), a 类 or 款 row whose amount in a column is not the sum of
     its 项 (by 科目编码: 2010301 belongs to 20103 where that row is printed, else to 201),
-    or a 合计 that is not the sum of the top codes; in the 收入支出决算总表, a 本年收入合计 /
+    or a 合计 that is not the sum of the top codes; a 合计 column (the “三公”经费支出决算表's)
+    that is not the sum of the columns to its right (其中 columns not counted); in the
+    收入支出决算总表, a 本年收入合计 /
     本年支出合计 that is not the sum of the rows above it. n parts carry n half units of
     rounding; an empty cell counts as 0. Why it matters: the 决算 tables are what the
     year's spending is read from; a class its items contradict means a mistyped cell.

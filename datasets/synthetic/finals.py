@@ -18,7 +18,7 @@ against the budget printed where the completion rate belongs), PCT (the completi
 ratio printed as the change: 比年初预算减少X万元（85%）) and YOY (the stated difference
 from the budget not the figures' difference), and in the 决算 tables ARI (a class row of the
 一般公共预算财政拨款支出决算表 that is not the sum of its items; the 基本支出决算表's 合计 not the
-sum of its classes) and XTB (the 一般公共预算财政拨款支出决算表 consistent within itself, one
+sum of its classes; the “三公”经费支出决算表's 合计 not the sum of its four parts) and XTB (the 一般公共预算财政拨款支出决算表 consistent within itself, one
 item, its class and the 合计 all off by the same amount, so that its 合计 differs from the
 收入支出决算总表's 一般公共预算财政拨款收入).
 """
@@ -170,17 +170,28 @@ def plant(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
     return None
 
 
-TABLE_KINDS = {"final_class_total": "ARI", "final_basic_total": "ARI", "final_gpb_vs_summary": "XTB"}
+TABLE_KINDS = {
+    "final_class_total": "ARI",
+    "final_basic_total": "ARI",
+    "final_sangong_total": "ARI",
+    "final_gpb_vs_summary": "XTB",
+}
 
 
 def plant_table(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
     """A 决算 table mistake: the 决算数 of a class row of 表2 (final_class_total), of 表3's
-    合计 (final_basic_total), or of one 表2 item with its class and 合计 (final_gpb_vs_summary),
-    printed off by delta."""
+    合计 (final_basic_total), of 表4's 三公 合计 (final_sangong_total), or of one 表2 item
+    with its class and 合计 (final_gpb_vs_summary), printed off by delta."""
     spent_items = {c: a for c, a in sp.func_items(u, GPB).items() if a >= 20000}
     if kind == "final_basic_total":
         base = sum(sp.basic_econ(u).values())
         code = None
+    elif kind == "final_sangong_total":
+        total = sum(sp.sangong.values())
+        if total < 5000:
+            return None
+        delta = _r100(max(total * rng.uniform(0.1, 0.5), 1000)) * rng.choice((1, -1))
+        return {"family": "ARI", "kind": kind, "item": "table", "code": None, "delta": delta}
     elif not spent_items:
         return None
     else:
@@ -462,12 +473,13 @@ class FinalRenderer(Renderer):
 
         self.title("表4", "一般公共预算财政拨款“三公”经费支出决算表")
         head = ["项目", "合计"] + [lab for _, lab in SANGONG_LABELS]
+        sg_mk, sg_total = self.table_slip("final_sangong_total", None, sum(sp.sangong.values()))
         keys = [p for p, _ in SANGONG_LABELS]
         self.table(
             [
                 head,
                 ["年初预算数", c(sum(sg_b.values()), False)] + [c(sg_b[k], False) for k in keys],
-                ["决算数", c(sum(sp.sangong.values()), False)] + [c(sp.sangong[k], False) for k in keys],
+                ["决算数", sg_mk + c(sg_total, False)] + [c(sp.sangong[k], False) for k in keys],
             ]
         )
         for tid, title in titles[4:]:
@@ -532,6 +544,7 @@ def describe(m: dict, u: Unit, sp: Spent) -> str:
         where = {
             "final_class_total": f"表2 class {m['code']} 决算数 not the sum of its items",
             "final_basic_total": "表3 合计 决算数 not the sum of its classes",
+            "final_sangong_total": "表4 三公 合计 决算数 not the sum of its four parts",
             "final_gpb_vs_summary": f"表2 {m['code']}, its class and 合计 决算数 all off, 合计 differing from 表1's 一般公共预算财政拨款收入",
         }[m["kind"]]
         return f"{where} by {wan(m['delta'])}万元"
