@@ -118,7 +118,10 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
         label=pl.when(code != "").then(pl.format("{}（{}）", pl.col("label"), code)).otherwise(pl.col("label")),
     )
     # A SAN finding (parts and total disagree) disputes every 三公 figure of the year it
-    # names, since it does not say which one is wrong.
+    # names, since it does not say which one is wrong. This year's figures keep two
+    # readings (_sangong_readings) where the total and four parts are all stated; the
+    # priors a SAN finding disputes are not compared (what the document restates is its
+    # own lead).
     san = flagged.filter(pl.col("family") == "SAN").select(
         "unit_id", _san_prior=pl.col("stated").fill_null("").str.contains("上年|last year")
     )
@@ -134,6 +137,7 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
             _pri_disputed=pl.col("_disputed")
             | (pl.col("_san_pri").fill_null(False) & is_sangong)
             | (pl.col("_san_cur").fill_null(False) & is_sangong & pl.col("prior").is_null()),
+            _san_cur_only=pl.col("_san_cur").fill_null(False) & is_sangong & ~pl.col("_disputed"),
         )
     )
     cur = printed(pl.col("current"), pl.col("current_dec").fill_null(0), _factor("current", "current_unit"))
@@ -146,7 +150,13 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     has_change = pl.col("change").is_not_null() & (up | down)
     keep = ["unit_id", "key", "label", "line", "page", "text", "disputed"]
     current = c.select(
-        *keep[:-1], disputed="_cur_disputed", kind=pl.lit("current"), implied=pl.lit(False), lo=cur.lo, hi=cur.hi
+        *keep[:-1],
+        disputed="_cur_disputed",
+        kind=pl.lit("current"),
+        implied=pl.lit(False),
+        lo=cur.lo,
+        hi=cur.hi,
+        _san_only="_san_cur_only",
     )
     first_prior = (
         c.with_columns(
@@ -178,7 +188,46 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     alt_prior = first_prior.filter(printed_both & ~pl.col("_pri_disputed")).select(
         *keep[:-1], disputed=pl.lit(False), kind="kind", implied=pl.lit(True), lo=implied_lo, hi=implied_hi
     )
-    return pl.concat([current, prior, alt_current, alt_prior]).select(list(STATEMENTS)).cast(STATEMENTS)
+    return (
+        pl.concat([_sangong_readings(current), prior, alt_current, alt_prior], how="diagonal")
+        .select(list(STATEMENTS))
+        .cast(STATEMENTS)
+    )
+
+
+def _sangong_readings(st: pl.DataFrame) -> pl.DataFrame:
+    """This year's statements, with the 三公 figures disputed only by a SAN finding
+    (``_san_only``) given two readings where the total and all four parts are stated: as
+    printed, and as the others imply (a part: the total less the other parts; the total:
+    the parts' sum). The other year's figure meeting either is consistent: a part that
+    was misprinted, or a total that does not add up, is then not found again."""
+    sg = st.filter(pl.col("key").is_in(SANGONG_ITEMS))
+    first = sg.join(sg.filter("_san_only").select("unit_id").unique(), on="unit_id", how="semi").unique(
+        ["unit_id", "key"], keep="first", maintain_order=True
+    )
+    complete = first.group_by("unit_id").agg(n=pl.len()).filter(pl.col("n") == len(SANGONG_ITEMS)).select("unit_id")
+    first = first.join(complete, on="unit_id", how="semi")
+    parts = (
+        first.filter(pl.col("key") != "sangong")
+        .group_by("unit_id")
+        .agg(p_lo=pl.col("lo").sum(), p_hi=pl.col("hi").sum())
+    )
+    total = first.filter(pl.col("key") == "sangong").select("unit_id", t_lo="lo", t_hi="hi")
+    is_total = pl.col("key") == "sangong"
+    alt = (
+        first.filter("_san_only")
+        .join(parts, on="unit_id")
+        .join(total, on="unit_id")
+        .with_columns(
+            lo=pl.when(is_total).then("p_lo").otherwise(pl.col("t_lo") - (pl.col("p_hi") - pl.col("hi"))),
+            hi=pl.when(is_total).then("p_hi").otherwise(pl.col("t_hi") - (pl.col("p_lo") - pl.col("lo"))),
+            disputed=pl.lit(False),
+            implied=pl.lit(True),
+        )
+        .select(st.columns)
+    )
+    restored = pl.col("_san_only") & pl.col("unit_id").is_in(complete["unit_id"].implode())
+    return pl.concat([st.with_columns(disputed=pl.col("disputed") & ~restored), alt])
 
 
 def _disputes(claims: pl.DataFrame, flagged: pl.DataFrame) -> pl.DataFrame:
