@@ -205,7 +205,14 @@ def _sangong_readings(st: pl.DataFrame) -> pl.DataFrame:
     first = sg.join(sg.filter("_san_only").select("unit_id").unique(), on="unit_id", how="semi").unique(
         ["unit_id", "key"], keep="first", maintain_order=True
     )
-    complete = first.group_by("unit_id").agg(n=pl.len()).filter(pl.col("n") == len(SANGONG_ITEMS)).select("unit_id")
+    # Every one of the five disputed by SAN alone: a figure another finding disputes (a
+    # unit slip) is no base for the others' reading.
+    complete = (
+        first.group_by("unit_id")
+        .agg(n=pl.len(), only=pl.col("_san_only").all())
+        .filter((pl.col("n") == len(SANGONG_ITEMS)) & pl.col("only"))
+        .select("unit_id")
+    )
     first = first.join(complete, on="unit_id", how="semi")
     parts = (
         first.filter(pl.col("key") != "sangong")
