@@ -207,8 +207,8 @@ def ari004(ctx: Context) -> Result:
     its 项 (by 科目编码: 2010301 belongs to 20103 where that row is printed, else to 201),
     or a 合计 that is not the sum of the top codes; a 合计 column (the “三公”经费支出决算表's)
     that is not the sum of the columns to its right (其中 columns not counted); in the
-    收入支出决算总表, a 本年收入合计 /
-    本年支出合计 that is not the sum of the rows above it. n parts carry n half units of
+    收入支出决算总表, a 本年收入合计 / 本年支出合计 that is not the sum of the rows above
+    it. n parts carry n half units of
     rounding; an empty cell counts as 0. Why it matters: the 决算 tables are what the
     year's spending is read from; a class its items contradict means a mistyped cell.
 
