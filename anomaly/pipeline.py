@@ -76,7 +76,8 @@ def screen(
         )
         return now
 
-    per_unit = unit_results(files, options, progress, lap)
+    read: dict[str, int] = {}
+    per_unit = unit_results(files, options, progress, lap, read)
     t = time.perf_counter()
     per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
     t = lap("parse_check", t)
@@ -94,8 +95,10 @@ def screen(
         timed_long = long_form(timed.join(peers, on="unit_id"))
         features = pl.concat([features, timed_long.filter(pl.col("value").is_not_null())], how="diagonal_relaxed")
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
+    t = lap("scoring", t)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)
     executed, executed_coverage = exe_findings(units, per_unit["statements"], lang=options.lang)
+    t = lap("cross_documents", t)  # XYR and EXE over every disclosure: timed apart for nightly runs
     # Cross-unit findings (OUT, CPY, XYR, EXE001) obey --select/--ignore like the catalog's checks.
     wanted = [r.code for r in selected(options.select, options.ignore)]
     cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years, executed)]
@@ -129,6 +132,7 @@ def screen(
         "version": __version__,
         "started_at": started.isoformat(timespec="seconds"),
         "inputs_seen": len(files),
+        "files_read": read.get("files", len(files)),  # parsed and checked this run; the rest came from the cache
         "ok": counts.get("ok", 0),
         "partial": counts.get("partial", 0),
         "failed": counts.get("failed", 0),
@@ -205,7 +209,11 @@ RESULT_SOURCES = [
 
 
 def unit_results(
-    files: list[Path], options: Options, progress: Callable[[int], None] | None, lap: Callable[[str, float], float]
+    files: list[Path],
+    options: Options,
+    progress: Callable[[int], None] | None,
+    lap: Callable[[str, float], float],
+    read: dict[str, int] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """What each file decides on its own, for every file, in file order: its units row,
     findings and coverage, features and peer levels, and the keys copy detection needs.
@@ -213,7 +221,8 @@ def unit_results(
     Files are processed in batches whose frames are dropped once their results are
     taken (worker processes parse and check them and hand back only the results), and
     the results are cached by content: a nightly run computes only what changed.
-    `lap(stage, since)` adds the time since `since` to a stage and returns now.
+    `lap(stage, since)` adds the time since `since` to a stage and returns now;
+    `read["files"]` is set to the number of files parsed (not found in the cache).
     """
     t = time.perf_counter()  # the read stage includes taking every file's size and time
     cache = None
@@ -233,6 +242,8 @@ def unit_results(
                 parts[name].append(frame)
     t = lap("read", t)
     done = len(files) - len(todo)
+    if read is not None:
+        read["files"] = len(todo)
     # A worker costs about half a second to start: a few files are parsed here sooner,
     # in one task (the checks cost a fixed part per call). With workers, two tasks
     # each at least, so that no core idles while another finishes a long one.

@@ -12,11 +12,13 @@ On the client, ``with_identity`` gives each unit its ``unit_key`` (the name norm
 for the usual printed variations) and ``xyr_findings`` pairs each budget with the same
 unit_key's budget of the year before.
 
-What is not compared: a figure on a line that the document's own checks dispute (a
-unit slip, a wrong change, a narrative figure differing from its table) on either
-side, since that finding is the lead and the other document's figure may be the right
-one; a key held by two disclosures of one year and kind (an uncertain match, listed in
-the manifest, never used).
+What is not compared: a figure that the document's own checks dispute (a unit slip, a
+narrative figure differing from its table: the clause the finding quotes, not the rest
+of its line) on either side, since that finding is the lead and the other document's
+figure may be the right one; a key held by two disclosures of one year and kind (an
+uncertain match, listed in the manifest, never used). A figure whose stated change is
+not current minus prior (YOY001) keeps two readings, as printed and as the other two
+figures imply, and is found only when the other document's figure meets neither.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ STATEMENTS = {
     "line": pl.Int64,
     "page": pl.Int64,
     "text": pl.String,
-    "disputed": pl.Boolean,  # the document's own checks flag its line
+    "disputed": pl.Boolean,  # the document's own checks flag this figure
 }
 
 
@@ -98,8 +100,6 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     flagged = findings.filter(
         pl.col("severity").is_in(["error", "warning"]) & pl.col("line").is_not_null() & (pl.col("family") != "PCT")
     )
-    flagged_san = flagged.filter(pl.col("rule").str.starts_with("SAN")).select("unit_id").unique()
-    flagged = flagged.select("unit_id", pl.col("line").alias("_l")).unique()
     code = pl.col("code").fill_null("")
     key = (
         pl.when(pl.col("item").is_in([*PRINTED_ITEMS, *TOTAL_ITEMS]))
@@ -113,32 +113,31 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
         .with_columns(key=key)
         .filter(pl.col("key").is_not_null())
     )
-    # A flagged line disputes its own claims; a flagged total (NAR012: its items do not add
-    # up) every coded item of its section; a SAN finding (parts and total disagree) every
-    # 三公 figure, since the finding does not say which one is wrong.
-    on_line = pl.concat(
-        [
-            c.select("unit_id", "section", "item", "claim_id", _l=pl.col(col)).join(flagged, on=["unit_id", "_l"])
-            for col in ("line", "current_line", "change_line")
-        ]
+    c = c.join(_disputes(c, flagged), on=["unit_id", "claim_id"], how="left").with_columns(
+        pl.col("_disputed", "_yoy001").fill_null(False),
+        label=pl.when(code != "").then(pl.format("{}（{}）", pl.col("label"), code)).otherwise(pl.col("label")),
     )
-    by_claim = on_line.select("unit_id", "claim_id").unique().with_columns(_by_claim=pl.lit(True))
-    by_section = (
-        on_line.filter(pl.col("item").is_in(TOTAL_ITEMS))
-        .select("unit_id", "section")
-        .unique()
-        .with_columns(_by_section=pl.lit(True))
+    # A SAN finding (parts and total disagree) disputes every 三公 figure of the year it
+    # names, since it does not say which one is wrong. This year's figures keep two
+    # readings (_sangong_readings) where the total and four parts are all stated; the
+    # priors a SAN finding disputes are not compared (what the document restates is its
+    # own lead).
+    san = flagged.filter(pl.col("family") == "SAN").select(
+        "unit_id", _san_prior=pl.col("stated").fill_null("").str.contains("上年|last year")
     )
-    san = flagged_san.with_columns(_san=pl.lit(True))
+    san_cur = san.filter(~pl.col("_san_prior")).select("unit_id").unique().with_columns(_san_cur=pl.lit(True))
+    san_pri = san.filter(pl.col("_san_prior")).select("unit_id").unique().with_columns(_san_pri=pl.lit(True))
+    is_sangong = pl.col("key").is_in(SANGONG_ITEMS)
     c = (
-        c.join(by_claim, on=["unit_id", "claim_id"], how="left")
-        .join(by_section, on=["unit_id", "section"], how="left", nulls_equal=True)
-        .join(san, on="unit_id", how="left")
+        c.join(san_cur, on="unit_id", how="left")
+        .join(san_pri, on="unit_id", how="left")
         .with_columns(
-            disputed=pl.col("_by_claim").fill_null(False)
-            | (pl.col("_by_section").fill_null(False) & pl.col("key").str.starts_with("code:"))
-            | (pl.col("_san").fill_null(False) & pl.col("key").is_in(SANGONG_ITEMS)),
-            label=pl.when(code != "").then(pl.format("{}（{}）", pl.col("label"), code)).otherwise(pl.col("label")),
+            _cur_disputed=pl.col("_disputed") | (pl.col("_san_cur").fill_null(False) & is_sangong),
+            # A prior implied by the change is read off the current: disputed with it.
+            _pri_disputed=pl.col("_disputed")
+            | (pl.col("_san_pri").fill_null(False) & is_sangong)
+            | (pl.col("_san_cur").fill_null(False) & is_sangong & pl.col("prior").is_null()),
+            _san_cur_only=pl.col("_san_cur").fill_null(False) & is_sangong & ~pl.col("_disputed"),
         )
     )
     cur = printed(pl.col("current"), pl.col("current_dec").fill_null(0), _factor("current", "current_unit"))
@@ -150,28 +149,144 @@ def statements(frames: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     implied_hi = pl.when(up).then(cur.hi - chg.lo).when(down).then(cur.hi + chg.hi).when(flat).then(cur.hi)
     has_change = pl.col("change").is_not_null() & (up | down)
     keep = ["unit_id", "key", "label", "line", "page", "text", "disputed"]
-    current = c.select(*keep, kind=pl.lit("current"), implied=pl.lit(False), lo=cur.lo, hi=cur.hi)
-    prior = (
+    current = c.select(
+        *keep[:-1],
+        disputed="_cur_disputed",
+        kind=pl.lit("current"),
+        implied=pl.lit(False),
+        lo=cur.lo,
+        hi=cur.hi,
+        _san_only="_san_cur_only",
+    )
+    first_prior = (
         c.with_columns(
             implied=pl.col("prior").is_null(),
             lo=pl.when(pl.col("prior").is_not_null()).then(pri.lo).when(has_change | flat).then(implied_lo),
             hi=pl.when(pl.col("prior").is_not_null()).then(pri.hi).when(has_change | flat).then(implied_hi),
-        )
-        .filter(pl.col("lo").is_not_null())
-        .sort("unit_id", "claim_id")
-        .unique(["unit_id", "key"], keep="first", maintain_order=True)
-        .select(
-            *keep,
             # A 决算's 年初预算数 (比年初预算…, 年初预算为…) is the year's budget, not last year's.
             kind=pl.when(pl.col("basis").fill_null("").str.contains("年初"))
             .then(pl.lit("budget"))
             .otherwise(pl.lit("prior")),
-            implied="implied",
-            lo="lo",
-            hi="hi",
         )
+        .filter(pl.col("lo").is_not_null())
+        .sort("unit_id", "claim_id")
+        .unique(["unit_id", "key"], keep="first", maintain_order=True)
     )
-    return pl.concat([current, prior]).select(list(STATEMENTS)).cast(STATEMENTS)
+    prior = first_prior.select(*keep[:-1], disputed="_pri_disputed", kind="kind", implied="implied", lo="lo", hi="hi")
+    # A stated change that is not current minus prior (YOY001) leaves two readings of
+    # each figure: as printed, and as the other two imply. The other document's figure
+    # meeting either is consistent; meeting neither, the finding says which is wrong.
+    printed_both = pl.col("_yoy001") & pl.col("prior").is_not_null() & has_change
+    alt_current = c.filter(printed_both & ~pl.col("_cur_disputed")).select(
+        *keep[:-1],
+        disputed=pl.lit(False),
+        kind=pl.lit("current"),
+        implied=pl.lit(True),
+        lo=pl.when(up).then(pri.lo + chg.lo).otherwise(pri.lo - chg.hi),
+        hi=pl.when(up).then(pri.hi + chg.hi).otherwise(pri.hi - chg.lo),
+    )
+    alt_prior = first_prior.filter(printed_both & ~pl.col("_pri_disputed")).select(
+        *keep[:-1], disputed=pl.lit(False), kind="kind", implied=pl.lit(True), lo=implied_lo, hi=implied_hi
+    )
+    return (
+        pl.concat([_sangong_readings(current), prior, alt_current, alt_prior], how="diagonal")
+        .select(list(STATEMENTS))
+        .cast(STATEMENTS)
+    )
+
+
+def _sangong_readings(st: pl.DataFrame) -> pl.DataFrame:
+    """This year's statements, with the 三公 figures disputed only by a SAN finding
+    (``_san_only``) given two readings where the total and all four parts are stated: as
+    printed, and as the others imply (a part: the total less the other parts; the total:
+    the parts' sum). The other year's figure meeting either is consistent: a part that
+    was misprinted, or a total that does not add up, is then not found again."""
+    sg = st.filter(pl.col("key").is_in(SANGONG_ITEMS))
+    first = sg.join(sg.filter("_san_only").select("unit_id").unique(), on="unit_id", how="semi").unique(
+        ["unit_id", "key"], keep="first", maintain_order=True
+    )
+    # Every one of the five disputed by SAN alone: a figure another finding disputes (a
+    # unit slip) is no base for the others' reading.
+    complete = (
+        first.group_by("unit_id")
+        .agg(n=pl.len(), only=pl.col("_san_only").all())
+        .filter((pl.col("n") == len(SANGONG_ITEMS)) & pl.col("only"))
+        .select("unit_id")
+    )
+    first = first.join(complete, on="unit_id", how="semi")
+    parts = (
+        first.filter(pl.col("key") != "sangong")
+        .group_by("unit_id")
+        .agg(p_lo=pl.col("lo").sum(), p_hi=pl.col("hi").sum())
+    )
+    total = first.filter(pl.col("key") == "sangong").select("unit_id", t_lo="lo", t_hi="hi")
+    is_total = pl.col("key") == "sangong"
+    alt = (
+        first.filter("_san_only")
+        .join(parts, on="unit_id")
+        .join(total, on="unit_id")
+        .with_columns(
+            lo=pl.when(is_total).then("p_lo").otherwise(pl.col("t_lo") - (pl.col("p_hi") - pl.col("hi"))),
+            hi=pl.when(is_total).then("p_hi").otherwise(pl.col("t_hi") - (pl.col("p_lo") - pl.col("lo"))),
+            disputed=pl.lit(False),
+            implied=pl.lit(True),
+        )
+        .select(st.columns)
+    )
+    restored = pl.col("_san_only") & pl.col("unit_id").is_in(complete["unit_id"].implode())
+    return pl.concat([st.with_columns(disputed=pl.col("disputed") & ~restored), alt])
+
+
+def _disputes(claims: pl.DataFrame, flagged: pl.DataFrame) -> pl.DataFrame:
+    """unit_id, claim_id, _disputed, _yoy001: the claims a document's own findings are about.
+
+    A finding is about the claims on its line whose clause holds its quote (or is held by
+    it); a quote matching none there disputes every claim of the line. A direction word
+    contradicting the figures (YOY002) disputes only a prior implied by that word; a
+    change differing from current minus prior (YOY001) is marked apart, since the
+    figures still have two readings (see statements). SAN is judged by the caller. A
+    flagged total whose items do not add up (NAR012) disputes every coded item of its
+    section."""
+    notes = flagged.filter(pl.col("family") != "SAN").select(
+        "unit_id", "rule", _l=pl.col("line"), _ev=pl.col("evidence").fill_null("")
+    )
+    on_line = (
+        pl.concat(
+            [
+                claims.select("unit_id", "claim_id", "section", "item", "prior", "text", _l=pl.col(col))
+                for col in ("line", "current_line", "change_line")
+            ]
+        )
+        .join(notes, on=["unit_id", "_l"])
+        .unique(["unit_id", "claim_id", "rule", "_l", "_ev"])
+    )
+    text = pl.col("text").fill_null("")
+    quoted = (pl.col("_ev") != "") & (
+        text.str.contains(pl.col("_ev"), literal=True) | pl.col("_ev").str.contains(text, literal=True)
+    )
+    on_line = on_line.with_columns(_about=quoted | ~quoted.any().over("unit_id", "rule", "_l", "_ev")).filter(
+        pl.col("_about")
+    )
+    on_line = on_line.filter((pl.col("rule") != "YOY002") | pl.col("prior").is_null())
+    by_section = (
+        on_line.filter(pl.col("item").is_in(TOTAL_ITEMS))
+        .select("unit_id", "section")
+        .unique()
+        .with_columns(_by_section=pl.lit(True))
+    )
+    coded = (
+        claims.filter(pl.col("key").str.starts_with("code:"))
+        .join(by_section, on=["unit_id", "section"], nulls_equal=True)
+        .select("unit_id", "claim_id", _disputed=pl.lit(True), _yoy001=pl.lit(False))
+    )
+    per_claim = on_line.group_by("unit_id", "claim_id").agg(
+        _disputed=(pl.col("rule") != "YOY001").any(), _yoy001=(pl.col("rule") == "YOY001").any()
+    )
+    return (
+        pl.concat([per_claim, coded])
+        .group_by("unit_id", "claim_id")
+        .agg(pl.col("_disputed").any(), pl.col("_yoy001").any())
+    )
 
 
 # --- identity ---------------------------------------------------------------------------
@@ -244,14 +359,21 @@ def judged(said: pl.DataFrame, other: pl.DataFrame, on: list[str]) -> pl.DataFra
     """One row per (unit_id, key): the figures a document states (lo, hi) against the
     other document's (o_lo, o_hi, o_line), joined ``on``; ``meets`` where the intervals
     meet within rounding tolerance. A document may state an item more than once (its
-    text and its summary): one that agrees is enough; the first by o_line is kept."""
+    text and its summary), or read it two ways: one that agrees is enough; the row kept
+    is the first by o_line, a printed figure before an implied one."""
     both = said.join(other, on=on)
     tol = ABS_TOL + REL_TOL * pl.max_horizontal(pl.col("hi").abs(), pl.col("o_hi").abs())
     both = both.with_columns(meets=(pl.col("lo") <= pl.col("o_hi") + tol) & (pl.col("o_lo") <= pl.col("hi") + tol))
-    return both.group_by("unit_id", "key", maintain_order=True).agg(
-        pl.col("meets").any(),
-        pl.all().exclude("unit_id", "key", "meets").sort_by("o_line").first(),
+    # The row is chosen on a few columns and gathered once: sorting every column within
+    # every group cost most of the time over a province's years.
+    order = ["o_line", *(["implied"] if "implied" in both.columns else []), "lo", "hi"]
+    pick = (
+        both.select("unit_id", "key", "meets", *order)
+        .with_row_index("_r")
+        .group_by("unit_id", "key", maintain_order=True)
+        .agg(pl.col("meets").any(), pl.col("_r").sort_by(order).first())
     )
+    return both.drop("meets")[pick["_r"]].with_columns(meets=pick["meets"])
 
 
 def cross_findings(out: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:

@@ -22,9 +22,12 @@ OVER_TIME = ("exec_total", "exec_sangong", "exec_public_funds", "staff_yoy")
 
 
 def _first_current(statements: pl.DataFrame, key: str) -> pl.DataFrame:
-    """unit_id → the first figure a disclosure states for `key` this year (interval mid, 元)."""
+    """unit_id → the first figure a disclosure states for `key` this year (interval mid, 元),
+    as printed (not a second reading implied by its other figures)."""
     return (
-        statements.filter((pl.col("kind") == "current") & (pl.col("key") == key) & ~pl.col("disputed"))
+        statements.filter(
+            (pl.col("kind") == "current") & (pl.col("key") == key) & ~pl.col("disputed") & ~pl.col("implied")
+        )
         .sort("unit_id", "line")
         .unique("unit_id", keep="first", maintain_order=True)
         .select("unit_id", pl.mean_horizontal("lo", "hi").alias(key))

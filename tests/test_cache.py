@@ -66,6 +66,7 @@ def test_only_changed_content_is_recomputed(folder, monkeypatch):
     seen = computed(monkeypatch)
     again = screen(files, folder / "out", cached)
     assert seen == [changed.name]
+    assert again.manifest["files_read"] == 1 and "cross_documents" in again.manifest["stages_s"]
     same(again, screen(files, folder / "plain", Options()))
 
 

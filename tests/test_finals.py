@@ -158,3 +158,41 @@ def test_finals_as_published_bundles_join_their_own_narrative(tmp_path):
     )
     assert kinds.filter((pl.col("doc_kind") == "final") != pl.col("final_book")).height == 0
     assert budget_pairs(units)["budget_id"].null_count() == 0
+
+
+def _final_text(kind: str | None, n: int) -> tuple[str, dict | None]:
+    """A generated unit's 决算 for 2024 with the table mistake `kind` planted (None: clean)."""
+    import random
+
+    from datasets.synthetic import finals as fin
+    from datasets.synthetic.kinds import county_roster
+    from datasets.synthetic.model import build_unit
+
+    name, unit_kind = county_roster("凤县", 12, random.Random(f"roster:{n}"))[n % 12]
+    rng = random.Random(f"final-table:{n}")
+    u = build_unit(rng, "凤县", name, unit_kind, 2024)
+    sp = fin.Spent(rng, u)
+    mistake = fin.plant_table(rng, u, sp, kind) if kind else None
+    text, _, _ = fin.render_final(u, sp, fin.final_style(rng, 2024), mistake, f"render:{n}")
+    return text, mistake
+
+
+@pytest.mark.parametrize(
+    "kind", ["final_class_total", "final_basic_total", "final_sangong_total", "final_gpb_vs_summary"]
+)
+def test_final_table_mistake_found(kind):
+    """Each planted 决算 table mistake is found by its family (ARI004 / XTB004), and the
+    same units' clean 决算 raise neither."""
+    from datasets.synthetic.finals import TABLE_KINDS
+
+    found = 0
+    for n in range(6):
+        text, mistake = _final_text(kind, n)
+        if mistake is None:
+            continue
+        findings, _ = run_rules(frames_from_text(text))
+        assert TABLE_KINDS[kind] in set(findings["family"]), (n, mistake)
+        found += 1
+        clean, _ = run_rules(frames_from_text(_final_text(None, n)[0]))
+        assert clean.filter(pl.col("rule").is_in(["ARI004", "XTB004"])).height == 0
+    assert found >= 3

@@ -110,3 +110,67 @@ def test_years_corpus(tmp_path):
     flagged = {p.split("/c/")[-1] for p in xyr["source_path"]}
     planted_files = {d["file"] for d, _ in planted}
     assert flagged == planted_files
+
+
+# Last year's line: a unit slip in 会议费 (UNT), 培训费 beside it right.
+_SLIP_2023 = (
+    "2023年本单位会议费预算支出2.70元，比2022年预算2.50万元增加0.20万元；"
+    "培训费预算支出3.10万元，比2022年预算3.00万元增加0.10万元。"
+)
+_SLIP_2024 = (
+    "2024年本单位会议费预算支出2.68万元，比2023年预算2.70万元减少0.02万元；"
+    "培训费预算支出3.40万元，比2023年预算{pri}万元{word}{chg}万元。"
+)
+
+
+@pytest.mark.parametrize("pri,word,chg,flagged", [("3.10", "增加", "0.30", False), ("3.60", "减少", "0.20", True)])
+def test_finding_disputes_its_own_clause_only(pri, word, chg, flagged):
+    """A finding about one clause of a line (the 会议费 unit slip) leaves the other
+    clauses of that line comparable: the 培训费 restated wrongly is still found."""
+    from anomaly.rules.xyr import _pair
+
+    findings, _ = _screen_pair(_pair(_SLIP_2023, _SLIP_2024.format(pri=pri, word=word, chg=chg)))
+    assert findings["message"].str.contains("培训费").to_list() == ([True] if flagged else [])
+    assert not findings["message"].str.contains("会议费").any()
+
+
+# Last year's stated change is not current minus prior (YOY001): 2.70 or 2.50 + 0.52 = 3.02.
+_CHANGE_2023 = "2023年本单位会议费预算支出2.70万元，比2022年预算2.50万元增加0.52万元。"
+_CHANGE_2024 = "2024年本单位会议费预算支出2.68万元，比2023年预算{pri}万元减少{chg}万元。"
+
+
+@pytest.mark.parametrize("pri,chg,flagged", [("2.70", "0.02", False), ("3.02", "0.34", False), ("3.20", "0.52", True)])
+def test_wrong_change_leaves_two_readings(pri, chg, flagged):
+    """A figure whose own document's change disagrees (YOY001) is compared under both
+    readings (as printed, and as its prior and change imply): meeting neither, the
+    restated figure is found."""
+    from anomaly.rules.xyr import _pair
+
+    findings, _ = _screen_pair(_pair(_CHANGE_2023, _CHANGE_2024.format(pri=pri, chg=chg)))
+    assert findings["rule"].to_list() == (["XYR001"] if flagged else [])
+
+
+# Last year's 公务接待费 misprinted (4.74 for 3.74): its 三公 parts do not add up (SAN001).
+_SAN_2023 = (
+    "2023年本单位“三公”经费预算47.20万元，比2022年预算49.05万元减少1.85万元。其中：公务用车购置费0.00万元，比上年无变动；"
+    "公务用车运行维护费43.46万元，比2022年预算43.93万元减少0.47万元；公务接待费4.74万元，比2022年预算5.12万元减少0.38万元；"
+    "因公出国（境）经费0.00万元，比上年无变动。"
+)
+_SAN_2024 = (
+    "2024年本单位“三公”经费预算48.00万元，比2023年预算{tp}万元增加{tc}万元。其中：公务用车购置费0.00万元，比上年无变动；"
+    "公务用车运行维护费44.00万元，比2023年预算{rp}万元增加{rc}万元；公务接待费4.00万元，比2023年预算3.74万元增加0.26万元；"
+    "因公出国（境）经费0.00万元，比上年无变动。"
+)
+
+
+@pytest.mark.parametrize(
+    "tp,tc,rp,rc,flagged", [("47.20", "0.80", "43.46", "0.54", False), ("47.70", "0.30", "43.96", "0.04", True)]
+)
+def test_sangong_disputed_last_year_keeps_two_readings(tp, tc, rp, rc, flagged):
+    """Last year's 三公 figures, disputed by its SAN finding, are compared as printed and as
+    the others imply (接待费 = total less the other parts = 3.74): the right restatement of
+    the misprinted part is not found, a restated 运行维护费 and total that match neither are."""
+    from anomaly.rules.xyr import _pair
+
+    findings, _ = _screen_pair(_pair(_SAN_2023, _SAN_2024.format(tp=tp, tc=tc, rp=rp, rc=rc)))
+    assert findings["rule"].to_list() == (["XYR001"] if flagged else [])

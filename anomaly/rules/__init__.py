@@ -9,6 +9,7 @@ from anomaly.rules import (
     cmp,  # noqa: F401
     cross,  # noqa: F401
     exe,  # noqa: F401
+    final_tables,  # noqa: F401
     nar,  # noqa: F401
     nar_detail,  # noqa: F401
     nar_self,  # noqa: F401

@@ -42,8 +42,12 @@ def xyr001(ctx: Context) -> Result:
     statements: a budget is paired with the budget of the year before of the same
     unit_key (the name normalised for printed variations: 凤县人民政府办公室 and
     凤县政府办公室 are one unit; a key held by two disclosures of one year is not
-    matched). Compared with rounding intervals; a figure on a line the document's own
-    checks flag, in either year, is left out (that finding is the lead). The finding
+    matched). Compared with rounding intervals. A figure its own document's checks
+    dispute, in either year, is left out (that finding is the lead): the clause a
+    finding quotes, not the rest of its line; every 三公 figure of the year a SAN finding
+    names. A figure whose stated change disagrees (YOY001) is still compared under both
+    readings, as printed and as its other two figures imply: the other year's figure
+    meeting neither says which is wrong. The finding
     quotes this year's sentence and gives last year's file and line.
     Why it matters: 上年预算数 restated differently from what was published makes the
     year's change look other than it is, and no single document shows it.

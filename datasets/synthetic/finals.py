@@ -16,7 +16,11 @@ EXE (a 年初预算数 printed differently from the budget as published, the doc
 consistent with the figure it prints; a completion rate printed wrong; the change
 against the budget printed where the completion rate belongs), PCT (the completion
 ratio printed as the change: 比年初预算减少X万元（85%）) and YOY (the stated difference
-from the budget not the figures' difference).
+from the budget not the figures' difference), and in the 决算 tables ARI (a class row of the
+一般公共预算财政拨款支出决算表 that is not the sum of its items; the 基本支出决算表's 合计 not the
+sum of its classes; the “三公”经费支出决算表's 合计 not the sum of its four parts) and XTB (the 一般公共预算财政拨款支出决算表 consistent within itself, one
+item, its class and the 合计 all off by the same amount, so that its 合计 differs from the
+收入支出决算总表's 一般公共预算财政拨款收入).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from datasets.synthetic.render import (
 
 EXE_SHARE = 0.12  # of the finals: one EXE mistake
 OTHER_SHARE = 0.08  # of the finals: one PCT or YOY mistake
+TABLE_SHARE = 0.06  # of the finals: one ARI or XTB mistake in the 决算 tables
 SANGONG_LABELS = (
     ("abroad", "因公出国（境）费"),
     ("car_buy", "公务用车购置费"),
@@ -113,6 +118,8 @@ class Spent:
 def plant(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
     """An anomaly for the renderer: {family, kind, item, ...}; None when the unit has no
     figure it fits (a 三公 part of 0, a rate of exactly 100%)."""
+    if kind in TABLE_KINDS:
+        return plant_table(rng, u, sp, kind)
     items = {
         "sangong": (u.sangong_total()[0], sum(sp.sangong.values())),
         "reception": (u.sangong["reception"][0], sp.sangong["reception"]),
@@ -131,11 +138,15 @@ def plant(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
     b, a = items[item]
     if kind == "budget_differs":
         if item == "gpb":  # the total and one of its items, so the table still adds up
-            codes = [c for c, _, cur, *_ in u.func_items(GPB) if cur > 20000]
+            codes = [(c, cur) for c, _, cur, *_ in u.func_items(GPB) if cur > 20000]
             if not codes:
                 return None
-            delta = _r100(max(b * rng.uniform(0.03, 0.12), 20000)) * rng.choice((1, -1))
-            return {"family": "EXE", "kind": kind, "item": item, "code": rng.choice(codes), "delta": delta}
+            code, cur = rng.choice(codes)
+            # Sized on the item, so that its 年初预算数 stays a budget (never below zero).
+            delta = _r100(max(cur * rng.uniform(0.05, 0.3), 20000)) * rng.choice((1, -1))
+            if cur + delta <= 0:
+                delta = abs(delta)
+            return {"family": "EXE", "kind": kind, "item": item, "code": code, "delta": delta}
         delta = _r100(max(b * rng.uniform(0.1, 0.4), 3000)) * rng.choice((1, -1))
         if b + delta <= 0:
             delta = abs(delta)
@@ -159,6 +170,41 @@ def plant(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
     return None
 
 
+TABLE_KINDS = {
+    "final_class_total": "ARI",
+    "final_basic_total": "ARI",
+    "final_sangong_total": "ARI",
+    "final_gpb_vs_summary": "XTB",
+}
+
+
+def plant_table(rng, u: Unit, sp: Spent, kind: str) -> dict | None:
+    """A 决算 table mistake: the 决算数 of a class row of 表2 (final_class_total), of 表3's
+    合计 (final_basic_total), of 表4's 三公 合计 (final_sangong_total), or of one 表2 item
+    with its class and 合计 (final_gpb_vs_summary), printed off by delta."""
+    spent_items = {c: a for c, a in sp.func_items(u, GPB).items() if a >= 20000}
+    if kind == "final_basic_total":
+        base = sum(sp.basic_econ(u).values())
+        code = None
+    elif kind == "final_sangong_total":
+        total = sum(sp.sangong.values())
+        if total < 5000:
+            return None
+        delta = _r100(max(total * rng.uniform(0.1, 0.5), 1000)) * rng.choice((1, -1))
+        return {"family": "ARI", "kind": kind, "item": "table", "code": None, "delta": delta}
+    elif not spent_items:
+        return None
+    else:
+        code = rng.choice(sorted(spent_items))
+        base = spent_items[code]
+        if kind == "final_class_total":
+            code = code[:3]
+    if base < 20000:
+        return None
+    delta = _r100(max(base * rng.uniform(0.03, 0.3), 2000)) * rng.choice((1, -1))
+    return {"family": TABLE_KINDS[kind], "kind": kind, "item": "table", "code": code, "delta": delta}
+
+
 # --- the document ---------------------------------------------------------------------
 
 
@@ -175,11 +221,26 @@ class FinalRenderer(Renderer):
         m = self.mistake
         if m.get("kind") != "budget_differs":
             return true
+        if m["item"] == "gpb" and item == "gpb":  # the total and the one item, not every item
+            on = code is None or code == m["code"] or code == m["code"][:3]
+            return true + m["delta"] if on else true
         if m["item"] == item or (item == "sangong" and m["item"] in ("reception", "car_run")):
             return true + m["delta"]
-        if m["item"] == "gpb" and code is not None and (code == m["code"] or code == m["code"][:3]):
-            return true + m["delta"]
         return true
+
+    def table_slip(self, kind: str, code: str | None, value: int, mk: str = "") -> tuple[str, int]:
+        """(mark, value) of a 决算 table cell: the value off by the planted delta where a
+        table mistake of this kind is on this row (code, or 合计 for the whole column of a
+        cross-table slip); the first marked cell gives the label's line."""
+        m = self.mistake
+        if m.get("kind") != kind:
+            return mk, value
+        on_row = code == m["code"] or (
+            kind == "final_gpb_vs_summary" and code is not None and (code == "合计" or code == m["code"][:3])
+        )
+        if not on_row:
+            return mk, value
+        return (mk or self.mark("final")), value + m["delta"]
 
     def title(self, tid: str, name: str, unit: bool = True) -> None:
         self.p(f"{tid}\n\n{self.y}年度{name}" + (f"\n\n{self.unit_line()}" if unit else ""))
@@ -390,29 +451,35 @@ class FinalRenderer(Renderer):
             cls_a = sum(spent_items.get(cd, 0) for cd, _, _ in members)
             cls_adj = sum(max(self.budget("gpb", cur, cd), _r100(spent_items.get(cd, 0))) for cd, _, cur in members)
             adj_total += cls_adj
-            lines.append([code, name, c(cls_b, False), c(cls_adj, False), c(cls_a, False)])
+            cls_mk, cls_a = self.table_slip("final_class_total", code, cls_a)
+            cls_mk, cls_a = self.table_slip("final_gpb_vs_summary", code[:3], cls_a, cls_mk)
+            lines.append([code, name, c(cls_b, False), c(cls_adj, False), cls_mk + c(cls_a, False)])
             for cd, nm, cur in members:
                 b = self.budget("gpb", cur, cd)
                 a = spent_items.get(cd, 0)
-                lines.append([cd, nm, c(b, False), c(max(b, _r100(a)), False), c(a, False)])
-        body.append(["", "合计", c(gpb_budget, False), c(adj_total, False), c(sp.total(u, GPB), False)])
+                mk, shown = self.table_slip("final_gpb_vs_summary", cd, a)
+                lines.append([cd, nm, c(b, False), c(max(b, _r100(a)), False), mk + c(shown, False)])
+        t_mk, t_a = self.table_slip("final_gpb_vs_summary", "合计", sp.total(u, GPB))
+        body.append(["", "合计", c(gpb_budget, False), c(adj_total, False), t_mk + c(t_a, False)])
         self.table(body + lines)
 
         self.title("表3", "一般公共预算财政拨款基本支出决算表")
         econ = sp.basic_econ(u)
-        body = [["科目编码", "科目名称", "决算数"], ["", "合计", c(sum(econ.values()), False)]]
+        mk, basic = self.table_slip("final_basic_total", None, sum(econ.values()))
+        body = [["科目编码", "科目名称", "决算数"], ["", "合计", mk + c(basic, False)]]
         for code in sorted(econ):
             body.append([code, DEPT_ECON.get(code, "其他支出"), c(econ[code], False)])
         self.table(body)
 
         self.title("表4", "一般公共预算财政拨款“三公”经费支出决算表")
         head = ["项目", "合计"] + [lab for _, lab in SANGONG_LABELS]
+        sg_mk, sg_total = self.table_slip("final_sangong_total", None, sum(sp.sangong.values()))
         keys = [p for p, _ in SANGONG_LABELS]
         self.table(
             [
                 head,
                 ["年初预算数", c(sum(sg_b.values()), False)] + [c(sg_b[k], False) for k in keys],
-                ["决算数", c(sum(sp.sangong.values()), False)] + [c(sp.sangong[k], False) for k in keys],
+                ["决算数", sg_mk + c(sg_total, False)] + [c(sp.sangong[k], False) for k in keys],
             ]
         )
         for tid, title in titles[4:]:
@@ -459,6 +526,8 @@ def draw_mistake(rng, u: Unit, sp: Spent) -> dict | None:
         kinds = ["budget_differs", "budget_differs", "completion_wrong", "change_as_completion"]
     elif x < EXE_SHARE + OTHER_SHARE:
         kinds = ["ratio_as_change", "change_wrong"]
+    elif x < EXE_SHARE + OTHER_SHARE + TABLE_SHARE:
+        kinds = list(TABLE_KINDS)
     else:
         return None
     rng.shuffle(kinds)
@@ -471,6 +540,14 @@ def draw_mistake(rng, u: Unit, sp: Spent) -> dict | None:
 
 def describe(m: dict, u: Unit, sp: Spent) -> str:
     """The label's detail of a planted mistake."""
+    if m["kind"] in TABLE_KINDS:
+        where = {
+            "final_class_total": f"表2 class {m['code']} 决算数 not the sum of its items",
+            "final_basic_total": "表3 合计 决算数 not the sum of its classes",
+            "final_sangong_total": "表4 三公 合计 决算数 not the sum of its four parts",
+            "final_gpb_vs_summary": f"表2 {m['code']}, its class and 合计 决算数 all off, 合计 differing from 表1's 一般公共预算财政拨款收入",
+        }[m["kind"]]
+        return f"{where} by {wan(m['delta'])}万元"
     if m["kind"] == "budget_differs":
         return f"年初预算数 of {m['item']}{' (' + m['code'] + ')' if m.get('code') else ''} printed {wan(abs(m['delta']))}万元 off the budget as published"
     if m["kind"] == "completion_wrong":
