@@ -597,6 +597,36 @@ def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataF
     return copies_from_keys(frames["units"], figure_vectors(frames), copy_keys(frames), lang)
 
 
+def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the per-unit keys (copy_keys) that copies_from_keys can use: every run
+    of names (CPY003 matches them against the units' names) and the figure paragraphs,
+    tables and sentences whose key 2..MAX_HOLDERS readable units hold, as CPY002, CPY004
+    and CPY005 count them. A key one unit alone holds, or a template's that hundreds
+    print, pairs no one: at 20,000 units three rows in four, read from disk and dropped."""
+    if "kind" not in keys.collect_schema().names():
+        keys = keys.with_columns(kind=pl.lit("paragraph"))
+    readable = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
+    counted = pl.col("kind").is_in(["table", "sentence"]) | (
+        (pl.col("kind") == "paragraph") & pl.col("text").str.contains(FIGURE_PATTERN)
+    )
+    held = (
+        keys.filter(counted)
+        .join(readable.select("unit_id").lazy(), on="unit_id", how="semi")
+        .select("kind", "key", "unit_id")
+        .unique()
+        .group_by("kind", "key")
+        .len()
+        .filter(pl.col("len").is_between(2, MAX_HOLDERS))
+        .select("kind", "key", _pairable=pl.lit(True))
+    )
+    return (
+        keys.join(held, on=["kind", "key"], how="left", maintain_order="left")
+        .filter((pl.col("kind") == "name") | (counted & pl.col("_pairable").fill_null(False)))
+        .drop("_pairable")
+        .collect()
+    )
+
+
 def copies_from_keys(
     units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh"
 ) -> pl.DataFrame:

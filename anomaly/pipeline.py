@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from anomaly import __version__, history
-from anomaly.copies import copies_from_keys
+from anomaly.copies import copies_from_keys, pairable
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
 from anomaly.per_file import RESULTS, frame_results, one_thread_each, results_of
@@ -94,7 +94,7 @@ def screen(
             units["unit_id"].to_list(),
             {
                 "statements": partnered(per_unit["statements"], units),
-                "paragraphs": shared_keys(per_unit["paragraphs"]),
+                "paragraphs": pairable(per_unit["paragraphs"], units),
             },
         )
 
@@ -373,14 +373,3 @@ def partnered(statements: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
         return statements.collect()
     shared = units.filter(pl.col("unit_key").is_not_null() & (pl.len().over("unit_key") > 1))["unit_id"]
     return statements.filter(pl.col("unit_id").is_in(shared.implode())).collect()
-
-
-def shared_keys(paragraphs: pl.LazyFrame) -> pl.DataFrame:
-    """The copy keys that can be evidence (anomaly.copies): every run of names (CPY003
-    matches them against the units' names) and every key two units or more hold; a key
-    one unit alone holds pairs it with no other, and most keys are such."""
-    shared = (
-        paragraphs.select("unit_id", "key").unique().group_by("key").len().filter(pl.col("len") >= 2).collect()["key"]
-    )
-    named = pl.col("kind") == "name" if "kind" in paragraphs.collect_schema().names() else pl.lit(False)
-    return paragraphs.filter(named | pl.col("key").is_in(shared.implode())).collect()
