@@ -597,6 +597,36 @@ def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataF
     return copies_from_keys(frames["units"], figure_vectors(frames), copy_keys(frames), lang)
 
 
+def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the per-unit keys (copy_keys) that copies_from_keys can use: every run
+    of names (CPY003 matches them against the units' names) and the figure paragraphs,
+    tables and sentences whose key 2..MAX_HOLDERS readable units hold, as CPY002, CPY004
+    and CPY005 count them. A key one unit alone holds, or a template's that hundreds
+    print, pairs no one: at 20,000 units three rows in four, read from disk and dropped.
+    Both passes filter as they read (streaming; a plain filter, no join, so that it is
+    done file by file): a province's keys would take gigabytes."""
+    if "kind" not in keys.collect_schema().names():
+        keys = keys.with_columns(kind=pl.lit("paragraph"))
+    readable = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
+    counted = pl.col("kind").is_in(["table", "sentence"]) | (
+        (pl.col("kind") == "paragraph") & pl.col("text").str.contains(FIGURE_PATTERN)
+    )
+    # Counted on 64-bit hashes of (kind, key) and unit_id: strings would take three times
+    # the memory. Two keys or two units alike by chance (one in a million at 100,000
+    # units) would only miscount one key.
+    pair = pl.concat_str("kind", "key", separator="\x1f").hash()
+    held = (
+        keys.filter(counted & pl.col("unit_id").is_in(readable["unit_id"].implode()))
+        .select(pair.alias("pair"), pl.col("unit_id").hash())
+        .unique()
+        .group_by("pair")
+        .len()
+        .filter(pl.col("len").is_between(2, MAX_HOLDERS))
+        .collect(engine="streaming")["pair"]
+    )
+    return keys.filter((pl.col("kind") == "name") | (counted & pair.is_in(held.implode()))).collect(engine="streaming")
+
+
 def copies_from_keys(
     units: pl.DataFrame, vectors: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh"
 ) -> pl.DataFrame:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import resource
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 
 import polars as pl
 
 from anomaly import __version__, history
-from anomaly.copies import copies_from_keys
+from anomaly.copies import copies_from_keys, pairable
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
 from anomaly.per_file import RESULTS, frame_results, one_thread_each, results_of
@@ -51,6 +54,9 @@ def screen(
 ) -> ReportInput:
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
     started = datetime.now(UTC)
+    # The forest's libraries take a second or more to import: on a warm night, half the
+    # run. Imported on a thread, that second passes while files are hashed and parsed.
+    threading.Thread(target=import_module, args=("anomaly.forest",), daemon=True).start()
     t0 = time.perf_counter()
     stages: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
     cpu: dict[str, float] = {"read": 0.0, "parse_check": 0.0}
@@ -77,11 +83,21 @@ def screen(
         return now
 
     read: dict[str, int] = {}
-    per_unit = unit_results(files, options, progress, lap, read)
-    t = time.perf_counter()
-    per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
-    t = lap("parse_check", t)
-    units = with_identity(per_unit["units"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
+        per_unit = unit_results(files, options, progress, lap, Path(spill), read)
+        t = time.perf_counter()
+        per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
+        t = lap("parse_check", t)
+        units = with_identity(per_unit["units"])
+        # Of the frames kept on disk, only the rows a cross-unit stage can use.
+        per_unit |= in_file_order(
+            units["unit_id"].to_list(),
+            {
+                "statements": partnered(per_unit["statements"], units),
+                "paragraphs": pairable(per_unit["paragraphs"], units),
+            },
+        )
 
     # Peers are budgets: a 决算's figures are what was spent, not what was planned.
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
@@ -190,6 +206,7 @@ def _cpu_s() -> float:
 
 
 BATCH = 2000  # files whose results are gathered into one cache segment
+ON_DISK = ("paragraphs", "statements")  # per-file results of tens of rows a unit: kept in Parquet
 TASK = 1000  # files a worker parses and checks at a time at most; its frames are dropped after
 IN_PROCESS = 64  # this many files to parse or fewer: no worker processes
 MIN_TASK = 100  # files a worker task holds at least (the checks' fixed cost per call)
@@ -213,14 +230,18 @@ def unit_results(
     options: Options,
     progress: Callable[[int], None] | None,
     lap: Callable[[str, float], float],
+    spill: Path,
     read: dict[str, int] | None = None,
-) -> dict[str, pl.DataFrame]:
-    """What each file decides on its own, for every file, in file order: its units row,
-    findings and coverage, features and peer levels, and the keys copy detection needs.
+) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+    """What each file decides on its own, for every file: its units row, findings and
+    coverage, features and peer levels in file order; the keys copy detection needs and
+    the compact statements (ON_DISK) as lazy frames over Parquet, in no set order.
 
     Files are processed in batches whose frames are dropped once their results are
     taken (worker processes parse and check them and hand back only the results), and
-    the results are cached by content: a nightly run computes only what changed.
+    the results are cached by content: a nightly run computes only what changed. The
+    ON_DISK frames, tens of rows a unit, are written to `spill` (or read from the
+    cache) rather than held: a province's would take gigabytes of memory.
     `lap(stage, since)` adds the time since `since` to a stage and returns now;
     `read["files"]` is set to the number of files parsed (not found in the cache).
     """
@@ -231,15 +252,15 @@ def unit_results(
             RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang
         )
         cache = ContentCache(options.cache_dir, f"results-{fp}")
-    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in RESULTS}
+    parts: dict[str, list[pl.DataFrame | pl.LazyFrame]] = {name: [] for name in RESULTS}
     ids = [unit_id_of(f) for f in files]
     stats = file_stats(files) if cache is not None else []
     todo = files
     if cache is not None and cache.has_segments():  # an empty cache needs no hashing
         hits, todo = cache_split(files, ids, cache)
         if hits.height:
-            for name, frame in cache.load(hits, RESULTS).items():
-                parts[name].append(frame)
+            for name in RESULTS:
+                parts[name].append(cache.scan(hits, name) if name in ON_DISK else cache.scan(hits, name).collect())
     t = lap("read", t)
     done = len(files) - len(todo)
     if read is not None:
@@ -286,15 +307,20 @@ def unit_results(
                 if cache is not None:
                     cache.store(batch)
                 for name, frame in batch.items():
+                    if name in ON_DISK:
+                        path = spill / f"{len(parts[name]):05d}.{name}.parquet"
+                        frame.write_parquet(path)
+                        frame = pl.scan_parquet(path)
                     parts[name].append(frame)
-                pending = []
+                pending, batch = [], {}
             t = lap("parse_check", t)
     finally:
         if pool is not None:
             pool.shutdown()
         if client is not None:
             client.close()
-    out = in_file_order(ids, {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()})
+    out = {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()}
+    out |= in_file_order(ids, {name: out[name] for name in RESULTS if name not in ON_DISK})
     if cache is not None:  # so that tomorrow's run reads only the files that changed
         save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
     return out
@@ -340,5 +366,18 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
     order = units["unit_id"].to_list()
     members = pl.Series([uid for b in bundles for uid in b.unit_ids], dtype=pl.String).implode()
     parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}
-    merged = {name: pl.concat([parts[name], new[name]], how="diagonal_relaxed") for name in RESULTS}
-    return in_file_order(order, merged)
+    merged = {
+        name: pl.concat([parts[name], new[name].lazy() if name in ON_DISK else new[name]], how="diagonal_relaxed")
+        for name in RESULTS
+    }
+    return merged | in_file_order(order, {name: merged[name] for name in RESULTS if name not in ON_DISK})
+
+
+def partnered(statements: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """The statements of disclosures whose unit_key another disclosure shares: only
+    those are compared across years (XYR) and with the budget (EXE) or followed over
+    time; a single year's budgets need none of them."""
+    if "unit_key" not in units.columns:
+        return statements.collect()
+    shared = units.filter(pl.col("unit_key").is_not_null() & (pl.len().over("unit_key") > 1))["unit_id"]
+    return statements.filter(pl.col("unit_id").is_in(shared.implode())).collect(engine="streaming")

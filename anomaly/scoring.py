@@ -43,8 +43,6 @@ import hashlib
 
 import numpy as np
 import polars as pl
-from sklearn.base import BaseEstimator, OutlierMixin
-from sklearn.ensemble import IsolationForest
 
 import features as feats
 from anomaly.engine import FINDING_COLUMNS
@@ -52,6 +50,18 @@ from features.labels import DISPUTED, FEATURE_INFO, SIZE, format_expr
 from features.peers import LEVELS
 
 RULE = "OUT001"
+
+
+def __getattr__(name: str):
+    """PeerOutlierScorer, imported on first use (anomaly.forest: scikit-learn and scipy
+    take a second or more to import, which a run starts on a thread while it reads)."""
+    if name == "PeerOutlierScorer":
+        from anomaly.forest import PeerOutlierScorer
+
+        return PeerOutlierScorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 FAMILY = "OUT"
 TITLE = {"zh": "与同类单位相比明显偏高", "en": "Far above its peer units"}
 SCORING_FEATURES = [
@@ -83,60 +93,6 @@ SCORE_COLUMNS = {
     "max_upper_z": pl.Float64,
     "top_feature": pl.String,
 }
-
-
-class PeerOutlierScorer(OutlierMixin, BaseEstimator):
-    """IsolationForest on robust z features (nulls → 0, clipped to ±clip).
-
-    ``score_samples`` follows scikit-learn (lower = more abnormal);
-    ``outlier_score`` is its negation, in (0, 1], higher = more unusual.
-    """
-
-    def __init__(
-        self,
-        n_estimators: int = 200,
-        max_samples="auto",
-        contamination="auto",
-        clip: float = Z_CLIP,
-        random_state: int = 0,
-        n_jobs: int | None = None,
-    ):
-        self.n_estimators = n_estimators
-        self.max_samples = max_samples
-        self.contamination = contamination
-        self.clip = clip
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    def _prepare(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim == 1:
-            X = X.reshape(-1, 1)
-        X = np.where(np.isfinite(X), X, 0.0)
-        return np.clip(X, -self.clip, self.clip)
-
-    def fit(self, X, y=None):
-        self.forest_ = IsolationForest(
-            n_estimators=self.n_estimators,
-            max_samples=self.max_samples,
-            contamination=self.contamination,
-            random_state=self.random_state,
-            n_jobs=self.n_jobs,
-        ).fit(self._prepare(X))
-        self.n_features_in_ = self.forest_.n_features_in_
-        return self
-
-    def score_samples(self, X) -> np.ndarray:
-        return self.forest_.score_samples(self._prepare(X))
-
-    def decision_function(self, X) -> np.ndarray:
-        return self.forest_.decision_function(self._prepare(X))
-
-    def predict(self, X) -> np.ndarray:
-        return self.forest_.predict(self._prepare(X))
-
-    def outlier_score(self, X) -> np.ndarray:
-        return -self.score_samples(X)
 
 
 def _size_slope(dev: pl.DataFrame, feature: str) -> float:
@@ -235,6 +191,8 @@ def score_features(
         frame = pl.DataFrame(schema=schema)
     else:
         X = np.clip(np.nan_to_num(_matrix(long, ids, columns, value), nan=0.0), 0.0, Z_CLIP)
+        from anomaly.forest import PeerOutlierScorer
+
         scorer = PeerOutlierScorer(n_estimators=200, contamination="auto", random_state=random_state).fit(X)
         outlier = np.round(scorer.outlier_score(X), 6)  # rounded: stable text across platforms
         frame = pl.DataFrame({"unit_id": ids, "outlier_score": outlier, "max_upper_z": X.max(axis=1)}, schema=schema)

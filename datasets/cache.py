@@ -88,27 +88,28 @@ class ContentCache:
 
         unit_id and source_path are put back in place, so the columns come out in the
         order they were stored in."""
+        return {name: self.scan(wanted, name).collect() for name in names}
+
+    def scan(self, wanted: pl.DataFrame, name: str) -> pl.LazyFrame:
+        """The frame `name` for `wanted`, as load gives it, but read only when collected:
+        a stage that needs a few of its rows or columns reads only those."""
         key = wanted.select(pl.col("content_sha1").alias("_sha"), "_segment").unique()
         ids = wanted.select(
             pl.col("content_sha1").alias("_sha"), pl.col("unit_id").alias("_uid"), pl.col("source_path").alias("_path")
         )
-        segs = self._segments()
-        out = {}
-        for name in names:
-            rows = (
-                pl.scan_parquet([self.dir / f"{s}.{name}.parquet" for s in segs])
-                .with_columns(pl.col("unit_id").alias("_sha"))
-                .join(key.lazy(), on=["_sha", "_segment"], how="semi", maintain_order="left")
-                .drop("_segment")
-                .collect()
-            )
-            rows = ids.join(rows, on="_sha", how="inner", maintain_order="left").with_columns(unit_id=pl.col("_uid"))
-            if "source_path" in rows.columns:
-                rows = rows.with_columns(source_path=pl.col("_path"))
-            if "source_files" in rows.columns:  # the cache holds one file's results
-                rows = rows.with_columns(source_files=pl.concat_list(pl.col("_path")))
-            out[name] = rows.drop("_sha", "_uid", "_path")
-        return out
+        rows = (
+            pl.scan_parquet([self.dir / f"{s}.{name}.parquet" for s in self._segments()])
+            .with_columns(pl.col("unit_id").alias("_sha"))
+            .join(key.lazy(), on=["_sha", "_segment"], how="semi", maintain_order="left")
+            .drop("_segment")
+        )
+        rows = ids.lazy().join(rows, on="_sha", how="inner", maintain_order="left").with_columns(unit_id=pl.col("_uid"))
+        columns = rows.collect_schema().names()
+        if "source_path" in columns:
+            rows = rows.with_columns(source_path=pl.col("_path"))
+        if "source_files" in columns:  # the cache holds one file's results
+            rows = rows.with_columns(source_files=pl.concat_list(pl.col("_path")))
+        return rows.drop("_sha", "_uid", "_path")
 
     def store(self, batch: dict[str, pl.DataFrame]) -> None:
         """Write a batch (its "units" frame has unit_id and content_sha1) as one segment."""
