@@ -11,9 +11,15 @@
   or the document title).
 * ``raw`` (raw ``pdftotext``, pdfminer): the same pages, but a table printed one cell per
   line, row by row, empty cells left out, a wrapped label continued on the next line.
-* ``pdftotext``: ``layout`` in poppler's character grid (a CJK character one column wide,
-  so columns line up by characters, not by width) and, in half the documents, figures
-  wrapped in cells too narrow for them.
+* ``pdftotext``: ``layout`` as poppler's ``pdftotext -layout`` prints a PDF: the page is
+  laid out as printed (a CJK character two columns wide; labels and figures wrapped in
+  their cells by that width), then each piece of text is put at its printed position
+  divided by poppler's grid pitch (1.5 to 2 printed columns), one character a column, a
+  space past the text before it on the line. So a CJK label takes about as many grid
+  columns as it printed, while figures overrun theirs and push the next cell right: a
+  column's cells start a few characters apart from row to row, only amounts of one
+  length line up, and a wrapped label's last piece and a wrapped figure's rest share
+  the next line. In half the documents figures wrap in cells too narrow for them.
 
 Widths are display widths: a CJK character takes two columns, as on the page.
 Everything is drawn from the rng given, so a seed gives the same bytes.
@@ -42,6 +48,7 @@ class TextLayout:
     jitter: bool  # cells off their column by a column now and then (converter rounding)
     grid: str = "display"  # "display": a CJK character two columns wide; "char": one (pdftotext's grid)
     wrap_figures: bool = False  # a figure wider than its cell goes on on the next line (14,764,51 / 0)
+    pitch: float = 0.0  # >0: pdftotext's grid, text put at its printed x / pitch, one character a column
 
     def describe(self) -> dict:
         return asdict(self)
@@ -66,6 +73,7 @@ def draw_text_layout(rng, shape: str) -> TextLayout:
     )
     if shape == "pdftotext":  # drawn last: the other shapes' draws stay as they were
         lay.grid, lay.wrap_figures = "char", rng.random() < 0.5
+        lay.pitch = rng.choice((1.5, 1.75, 2.0))
     return lay
 
 
@@ -194,6 +202,12 @@ def _table_lines(rows: list[list[str]], lay: TextLayout, rng) -> tuple[list[list
                 if k >= len(parts):
                     continue
                 shift = rng.choice((-1, 0, 0, 0, 1)) if lay.jitter else 0
+                if lay.pitch:  # poppler: the printed x on its grid, one character a column
+                    s = parts[k].lstrip(" ")
+                    pos = max(round((x0 + len(parts[k]) - len(s) + shift) / lay.pitch), used + (1 if line else 0))
+                    line += " " * (pos - used) + s
+                    used = pos + len(s)
+                    continue
                 pos = max(x0 + shift, used + (1 if line else 0))
                 line += " " * (pos - used) + parts[k]
                 used = pos + width_of(parts[k])
@@ -218,7 +232,7 @@ def _raw_lines(rows: list[list[str]], lay: TextLayout) -> tuple[list[list[str]],
 def render_text_layout(text: str, lay: TextLayout, rng, unit_name: str, year: int) -> tuple[str, dict[int, int]]:
     """The text in the layout's shape, and where each source line went: source line ->
     1-based output line (of a wrapped line, the piece holding its start)."""
-    _CJK[0] = 1 if lay.grid == "char" else 2
+    _CJK[0] = 1 if lay.grid == "char" and not lay.pitch else 2  # poppler's grid: laid out as printed first
     try:
         return _render(text, lay, rng, unit_name, year)
     finally:
