@@ -422,19 +422,35 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     have some)."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
+    order = None
     if reading is None or _collisions(*reading[1:]):
         grid = _reading(lines, idx, 1)
         if grid is not None and not _collisions(*grid[1:]):
             reading = grid
+        elif grid is not None:
+            order = _in_order(grid[1], grid[2], grid[3])
+            reading = grid if order is not None else reading
+    elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
+        # More columns than any row prints cells, and a header naming as many cells as
+        # the fullest row: columns split where a grid's cells drift (a one-row 表12).
+        grid = _reading(lines, idx, 1)
+        n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
+        if grid is not None and any(len(grid[1][k]) == n for k in grid[2]):
+            order = _in_order(grid[1], grid[2], grid[3])
+            reading = grid if order is not None else reading
     if reading is None:
         return
     cjk, chunks, head, body, cols = reading
+    if order is not None:
+        cols, of_body = order
+        placed_of = {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
+    else:
+        placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
     for k in body or idx:
-        for c in chunks[k]:
-            j = _column_of(c, cols)
+        for j, c in placed_of[k]:
             widest[j] = max(widest[j], c[1] - c[0])
 
     # A line starts a row, unless it has no amount and every piece of it sits under a
@@ -450,26 +466,31 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
         if squashed in head_texts and (in_body or squashed in seen_head):
             continue  # the header repeated after a page break
         seen_head.add(squashed)
-        placed = [(_column_of(c, cols), c) for c in chunks[k]]
-        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut figure.
-        if rows and in_body and all(_DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j]) for j, c in placed):
-            for j, c in placed:
-                rows[-1][1][j] += c[2]
-            continue
+        placed = placed_of[k]
+        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
+        # figure; the pieces of labels wrapped in the same row may share the line.
+        rests = [
+            (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
+        ]
+        others = [(j, c) for j, c in placed if (j, c) not in rests]
         filled = all(
-            last_piece[j] and width_of(last_piece[j], cjk) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in placed
+            last_piece[j] and width_of(last_piece[j], cjk) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in others
         )
         cont = (
             bool(rows)
             and (n != len(head) or not head)
-            and not any(_AMOUNT.match(c[2]) for _, c in placed)
+            and not any(_AMOUNT.match(c[2]) for _, c in others)
             and (
-                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in placed)
+                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in others)
                 if gapped and in_body
                 else filled
             )
         )
-        if not cont:
+        if rests and (not others or cont):
+            for j, c in rests:
+                rows[-1][1][j] += c[2]
+            placed = others
+        elif not cont:
             rows.append((k, [""] * ncol))
             last_piece = [""] * ncol
         cells = rows[-1][1]
@@ -480,3 +501,69 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
         lines[k] = ""
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
+
+
+def _in_order(chunks: dict, head: list[int], body: list[int]) -> tuple[list[tuple[int, int]], dict] | None:
+    """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
+    grid pitch, one character a column, a space past the text before it. Figures overrun
+    their printed width and push the next cell right, so a column's cells start a few
+    characters apart from row to row and gutters fill up; but the order of the cells
+    holds. Columns come from the rows that print the most cells, each a text column
+    (where its cells start) or an amount column (where they end, right-aligned); every
+    body line's cells go to columns in order, each as near its column's edge as it can,
+    an amount in an amount column; a header's cells each go to the column whose middle
+    is nearest theirs. (columns, {line: [(column, chunk)]}), or None when a line has an
+    amount no amount column takes."""
+    n = max((len(chunks[k]) for k in body), default=0)
+    full = [chunks[k] for k in body if len(chunks[k]) == n]
+    if n < 2:
+        return None
+    amount = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
+    edges = [sorted(r[i][1] if amount[i] else r[i][0] for r in full)[len(full) // 2] for i in range(n)]
+    placed = {}
+    for k in body:
+        js = _nearest_in_order(chunks[k], amount, edges)
+        if js is None:
+            return None
+        placed[k] = list(zip(js, chunks[k]))
+    cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
+    middles = [sorted(r[i][0] + r[i][1] for r in full)[len(full) // 2] for i in range(n)]
+    for k in head:
+        row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
+        js = _nearest_in_order(row, [False] * n, middles)
+        if js is not None:
+            placed[k] = list(zip(js, chunks[k]))
+    return cols, placed
+
+
+def _nearest_in_order(row: list[tuple[int, int, str]], amount: list[bool], edges: list[int]) -> list[int] | None:
+    """The columns of a line's cells, increasing, that put each nearest its column's
+    edge (a cell of the other kind far off), or None when an amount lands in a text column."""
+    m, n = len(row), len(edges)
+    far = 1000
+    # cost[j]: the least distance of the cells so far with the last one in column j.
+    cost, back = [0] * n, []
+    for i, (a, b, t) in enumerate(row):
+        is_amount = bool(_AMOUNT.match(t))
+        d = [abs((b if amount[j] else a) - edges[j]) + (0 if is_amount == amount[j] else far) for j in range(n)]
+        prev_best, prev_at, new, pick = None, -1, [far * far] * n, [-1] * n
+        for j in range(n):
+            if i == 0:
+                new[j] = d[j]
+            elif prev_best is not None:
+                new[j], pick[j] = prev_best + d[j], prev_at
+            if i > 0 and (prev_best is None or cost[j] < prev_best):
+                prev_best, prev_at = cost[j], j
+        cost = new
+        back.append(pick)
+    if m > n:
+        return None
+    j = min(range(n), key=cost.__getitem__)
+    js = [j]
+    for i in range(m - 1, 0, -1):
+        j = back[i][j]
+        js.append(j)
+    js.reverse()
+    if any(_AMOUNT.match(c[2]) and not amount[j] for j, c in zip(js, row)):
+        return None
+    return js
