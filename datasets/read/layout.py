@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
 
@@ -34,7 +35,8 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # then skips from newline to newline instead of trying every position.
 _MAYBE_FURNITURE = re.compile(r"\n[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
 _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+# An amount, or one a wrap cut after its point (6039964. / 00).
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
@@ -96,10 +98,11 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
     lines = text.split("\n")
     ends = ["\r" if ln.endswith("\r") else "" for ln in lines]
     lines = [ln[:-1] if e else ln for ln, e in zip(lines, ends)]
+    pages = [i for i, ln in enumerate(lines) if "\f" in ln]
     lines = _without_furniture(lines)
     if not tabbed:
         for start, stop in _table_blocks(lines):
-            _rebuild(lines, start, stop)
+            _rebuild(lines, start, stop, pages)
     return [ln + e for ln, e in zip(lines, ends)]
 
 
@@ -414,7 +417,7 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     return cjk, chunks, head, body, cols
 
 
-def _rebuild(lines: list[str], start: int, stop: int) -> None:
+def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> None:
     """The block's lines as tab rows, in place (see the module's doc). Positions are
     display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
     one character a column, character counts: the grid is pdftotext's when its columns
@@ -428,15 +431,16 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
         if grid is not None and not _collisions(*grid[1:]):
             reading = grid
         elif grid is not None:
-            order = _in_order(grid[1], grid[2], grid[3])
+            order = _in_order(grid[1], grid[2], grid[3], pages)
             reading = grid if order is not None else reading
     elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
         # More columns than any row prints cells, and a header naming as many cells as
-        # the fullest row: columns split where a grid's cells drift (a one-row 表12).
+        # the fullest row or more: columns split where a grid's cells drift (a one-row
+        # 表12), or sparse rows under a header that names the columns (表2).
         grid = _reading(lines, idx, 1)
         n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
-        if grid is not None and any(len(grid[1][k]) == n for k in grid[2]):
-            order = _in_order(grid[1], grid[2], grid[3])
+        if grid is not None and any(len(grid[1][k]) >= n for k in grid[2]):
+            order = _in_order(grid[1], grid[2], grid[3], pages)
             reading = grid if order is not None else reading
     if reading is None:
         return
@@ -503,7 +507,9 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
         lines[k] = "\t".join(cells) if any(cells) else ""
 
 
-def _in_order(chunks: dict, head: list[int], body: list[int]) -> tuple[list[tuple[int, int]], dict] | None:
+def _in_order(
+    chunks: dict, head: list[int], body: list[int], pages: list[int] = ()
+) -> tuple[list[tuple[int, int]], dict] | None:
     """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
     grid pitch, one character a column, a space past the text before it. Figures overrun
     their printed width and push the next cell right, so a column's cells start a few
@@ -512,40 +518,68 @@ def _in_order(chunks: dict, head: list[int], body: list[int]) -> tuple[list[tupl
     (where its cells start) or an amount column (where they end, right-aligned); every
     body line's cells go to columns in order, each as near its column's edge as it can,
     an amount in an amount column; a header's cells each go to the column whose middle
-    is nearest theirs. (columns, {line: [(column, chunk)]}), or None when a line has an
-    amount no amount column takes."""
+    is nearest theirs. When a header line names more columns than any row fills (a
+    one-row 表2), its cells are the columns, and every cell goes to the nearest middle.
+    Poppler lays out each page on its own: a table's rows on the next page (`pages`: the
+    lines that start one) take their edges from the fullest rows of that page, if any.
+    (columns, {line: [(column, chunk)]}), or None when a line has more cells than
+    columns or an amount no amount column takes."""
     n = max((len(chunks[k]) for k in body), default=0)
-    full = [chunks[k] for k in body if len(chunks[k]) == n]
-    if n < 2:
-        return None
-    amount = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
-    edges = [sorted(r[i][1] if amount[i] else r[i][0] for r in full)[len(full) // 2] for i in range(n)]
+    names = max(
+        (k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])), key=lambda k: len(chunks[k]), default=None
+    )
     placed = {}
-    for k in body:
-        js = _nearest_in_order(chunks[k], amount, edges)
-        if js is None:
+    if names is not None and len(chunks[names]) > n:
+        cols = [(a, b) for a, b, _ in chunks[names]]
+        kinds: list[bool | None] = [None] * len(cols)
+        middles = [a + b for a, b in cols]
+        lines = body
+    else:
+        full = [chunks[k] for k in body if len(chunks[k]) == n]
+        if n < 2:
             return None
-        placed[k] = list(zip(js, chunks[k]))
-    cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
-    middles = [sorted(r[i][0] + r[i][1] for r in full)[len(full) // 2] for i in range(n)]
-    for k in head:
+        kinds = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
+
+        def edges_of(rows: list) -> list[int]:
+            return [sorted(r[i][1] if kinds[i] else r[i][0] for r in rows)[len(rows) // 2] for i in range(n)]
+
+        page_of = {k: bisect_right(pages, k) for k in body}
+        edges = {None: edges_of(full)}
+        for pg in set(page_of.values()):
+            on_page = [chunks[k] for k in body if page_of[k] == pg and len(chunks[k]) == n]
+            edges[pg] = edges_of(on_page) if on_page else edges[None]
+        for k in body:
+            js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]])
+            if js is None:
+                return None
+            placed[k] = list(zip(js, chunks[k]))
+        cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
+        middles = [sorted(r[i][0] + r[i][1] for r in full)[len(full) // 2] for i in range(n)]
+        kinds, lines = [None] * n, []
+    for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
-        js = _nearest_in_order(row, [False] * n, middles)
+        js = _nearest_in_order(row, kinds, middles)
         if js is not None:
             placed[k] = list(zip(js, chunks[k]))
+        elif k in body:
+            return None
     return cols, placed
 
 
-def _nearest_in_order(row: list[tuple[int, int, str]], amount: list[bool], edges: list[int]) -> list[int] | None:
+def _nearest_in_order(row: list[tuple[int, int, str]], kinds: list[bool | None], edges: list[int]) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
-    edge (a cell of the other kind far off), or None when an amount lands in a text column."""
+    edge (for an amount column, kinds True, its right edge; a cell of the other kind far
+    off; kinds None: any cell, by its start), or None when the line has more cells than
+    columns or an amount lands in a text column."""
     m, n = len(row), len(edges)
+    if m > n:
+        return None
     far = 1000
     # cost[j]: the least distance of the cells so far with the last one in column j.
     cost, back = [0] * n, []
     for i, (a, b, t) in enumerate(row):
         is_amount = bool(_AMOUNT.match(t))
-        d = [abs((b if amount[j] else a) - edges[j]) + (0 if is_amount == amount[j] else far) for j in range(n)]
+        d = [abs((b if kinds[j] else a) - edges[j]) + (0 if kinds[j] in (None, is_amount) else far) for j in range(n)]
         prev_best, prev_at, new, pick = None, -1, [far * far] * n, [-1] * n
         for j in range(n):
             if i == 0:
@@ -556,14 +590,12 @@ def _nearest_in_order(row: list[tuple[int, int, str]], amount: list[bool], edges
                 prev_best, prev_at = cost[j], j
         cost = new
         back.append(pick)
-    if m > n:
-        return None
     j = min(range(n), key=cost.__getitem__)
     js = [j]
     for i in range(m - 1, 0, -1):
         j = back[i][j]
         js.append(j)
     js.reverse()
-    if any(_AMOUNT.match(c[2]) and not amount[j] for j, c in zip(js, row)):
+    if any(_AMOUNT.match(c[2]) and kinds[j] is False for j, c in zip(js, row)):
         return None
     return js
