@@ -450,6 +450,15 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         placed_of = {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
     else:
         placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
+    merged: set[int] = set()
+    if order is not None:
+        # A header row printed with its cells centred in its height: a two-line cell's
+        # pieces above and below the line of the one-line cells, one row of three lines.
+        used = {k: {j for j, _ in placed_of[k]} for k in head}
+        for a, b, c in zip(head, head[1:], head[2:]):
+            if a not in merged and used[c] <= used[a] and not used[a] & used[b]:
+                placed_of[a] = placed_of[a] + placed_of[b] + placed_of[c]
+                merged |= {b, c}
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
@@ -466,6 +475,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     last_piece: list[str] = [""] * ncol
     for n, k in enumerate(idx):
         in_body = n >= len(head)
+        if k in merged:
+            continue
         squashed = re.sub(r"\s+", "", lines[k])
         if squashed in head_texts and (in_body or squashed in seen_head):
             continue  # the header repeated after a page break

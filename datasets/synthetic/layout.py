@@ -19,7 +19,8 @@
   columns as it printed, while figures overrun theirs and push the next cell right: a
   column's cells start a few characters apart from row to row, only amounts of one
   length line up, and a wrapped label's last piece and a wrapped figure's rest share
-  the next line. In half the documents figures wrap in cells too narrow for them.
+  the next line; a header's one-line cells sit on the middle line of a wrapped one's.
+  In half the documents figures wrap in cells too narrow for them.
 
 Widths are display widths: a CJK character takes two columns, as on the page.
 Everything is drawn from the rng given, so a seed gives the same bytes.
@@ -195,11 +196,22 @@ def _table_lines(rows: list[list[str]], lay: TextLayout, rng) -> tuple[list[list
                     parts = [" " * ((room - width_of(p)) // 2) + p for p in parts]
                 placed.append((starts[j], parts, room))
         height = max([len(p[1]) for p in placed] + [1])
+        if lay.pitch and i < nh and height > 1:
+            # A header's cells centred in its height, as printed: on half lines, so a
+            # one-line cell beside a two-line one gets a line of its own between them.
+            spread = []
+            for x0, parts, room in placed:
+                half = [""] * (2 * height - 1)
+                half[height - len(parts) : height + len(parts) - 1 : 2] = parts
+                spread.append((x0, half, room))
+            keep = [k for k in range(2 * height - 1) if any(p[k] for _, p, _ in spread)]
+            placed = [(x0, [half[k] for k in keep], room) for x0, half, room in spread]
+            height = len(keep)
         lines = []
         for k in range(height):
             line, used = "", 0
             for x0, parts, _room in placed:
-                if k >= len(parts):
+                if k >= len(parts) or not parts[k]:
                     continue
                 shift = rng.choice((-1, 0, 0, 0, 1)) if lay.jitter else 0
                 if lay.pitch:  # poppler: the printed x on its grid, one character a column
