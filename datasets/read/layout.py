@@ -464,11 +464,14 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     widest = [0] * ncol
     for k in body or idx:
         for j, c in placed_of[k]:
-            widest[j] = max(widest[j], c[1] - c[0])
+            widest[j] = max(widest[j], c[1] - c[0] if cjk == 2 else width_of(c[2]))
 
     # A line starts a row, unless it has no amount and every piece of it sits under a
     # cell that filled its column (a wrapped cell), or the table puts blank lines
     # between its rows and this line follows its row directly.
+    # A cell wraps at its printed width, so pieces are measured as printed; in pdftotext's
+    # grid only a character's room short of the widest (a display width's columns drift).
+    slack = 4 if cjk == 2 else 2
     gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
@@ -489,7 +492,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         ]
         others = [(j, c) for j, c in placed if (j, c) not in rests]
         filled = all(
-            last_piece[j] and width_of(last_piece[j], cjk) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in others
+            last_piece[j] and width_of(last_piece[j]) >= widest[j] - slack and not _ITEM.match(c[2]) for j, c in others
         )
         cont = (
             bool(rows)
@@ -565,7 +568,10 @@ def _in_order(
                 return None
             placed[k] = list(zip(js, chunks[k]))
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
-        middles = [sorted(r[i][0] + r[i][1] for r in full)[len(full) // 2] for i in range(n)]
+        # The header's middles from the fullest rows of its own page.
+        top = bisect_right(pages, head[0]) if head else None
+        near = [chunks[k] for k in body if page_of[k] == top and len(chunks[k]) == n] or full
+        middles = [sorted(r[i][0] + r[i][1] for r in near)[len(near) // 2] for i in range(n)]
         kinds, lines = [None] * n, []
     for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
