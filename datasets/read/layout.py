@@ -38,7 +38,7 @@ _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
 # An amount, or one a wrap cut after its point (6039964. / 00).
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
 _CELL_EDGE = re.compile(
-    r"^(?:[-−]?\d[\d,]*(?:\.\d+)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
+    r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
 _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
@@ -439,7 +439,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # 表12), or sparse rows under a header that names the columns (表2).
         grid = _reading(lines, idx, 1)
         n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
-        if grid is not None and any(len(grid[1][k]) >= n for k in grid[2]):
+        if grid is not None and n >= 2 and any(len(grid[1][k]) >= n for k in grid[2]):
             order = _in_order(grid[1], grid[2], grid[3], pages)
             reading = grid if order is not None else reading
     if reading is None:
@@ -451,14 +451,18 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     else:
         placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
     merged: set[int] = set()
-    if order is not None:
-        # A header row printed with its cells centred in its height: a two-line cell's
-        # pieces above and below the line of the one-line cells, one row of three lines.
-        used = {k: {j for j, _ in placed_of[k]} for k in head}
-        for a, b, c in zip(head, head[1:], head[2:]):
-            if a not in merged and used[c] <= used[a] and not used[a] & used[b]:
-                placed_of[a] = placed_of[a] + placed_of[b] + placed_of[c]
-                merged |= {b, c}
+    if order is not None and len(head) >= 2:
+        # A header row printed with its cells centred in its height: the pieces of its
+        # wrapped cells above and below the line of its one-line cells. Its lines are one
+        # row, below a line of group names (收入 … 支出) if there is one.
+        first = head[0]
+        groups = len(placed_of[first]) <= len(cols) // 2 and all(
+            len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first]
+        )
+        rest = head[1:] if groups else head
+        if len(rest) >= 2:
+            placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
+            merged |= set(rest[1:])
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
@@ -492,7 +496,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         ]
         others = [(j, c) for j, c in placed if (j, c) not in rests]
         filled = all(
-            last_piece[j] and width_of(last_piece[j]) >= widest[j] - slack and not _ITEM.match(c[2]) for j, c in others
+            last_piece[j]
+            and (
+                width_of(last_piece[j]) >= widest[j] - slack or (cjk == 1 and _no_room(last_piece[j], c[2], widest[j]))
+            )
+            and not _ITEM.match(c[2])
+            for j, c in others
         )
         cont = (
             bool(rows)
@@ -519,6 +528,14 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         lines[k] = ""
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
+
+
+def _no_room(piece: str, nxt: str, room: int) -> bool:
+    """Whether the first word of nxt would not have fit after piece in a cell `room` wide
+    (as printed): piece was wrapped there (``$\\geq`` / ``150\\%$``)."""
+    first = re.match(r"[!-~]+|.", nxt)
+    word = first.group() if first else ""
+    return width_of(piece) + (1 if piece[-1:].isascii() and word[:1].isascii() else 0) + width_of(word) > room
 
 
 def _in_order(
@@ -562,11 +579,22 @@ def _in_order(
         for pg in set(page_of.values()):
             on_page = [chunks[k] for k in body if page_of[k] == pg and len(chunks[k]) == n]
             edges[pg] = edges_of(on_page) if on_page else edges[None]
-        for k in body:
-            js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]])
-            if js is None:
-                return None
-            placed[k] = list(zip(js, chunks[k]))
+        # Full rows are mostly pushed; the cells a wider gap from the one before sit where
+        # they were printed: their edges, once placed, are the columns' (twice over).
+        for _ in range(3):
+            for k in body:
+                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True)
+                if js is None:
+                    return None
+                placed[k] = list(zip(js, chunks[k]))
+            for pg in set(page_of.values()):
+                free: list[list[int]] = [[] for _ in range(n)]
+                for k in body:
+                    if page_of[k] == pg:
+                        for m, (j, c) in enumerate(placed[k]):
+                            if m == 0 or c[0] - placed[k][m - 1][1][1] > 1:
+                                free[j].append(c[1] if kinds[j] else c[0])
+                edges[pg] = [sorted(f)[len(f) // 2] if f else e for f, e in zip(free, edges[pg])]
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
         # The header's middles from the fullest rows of its own page.
         top = bisect_right(pages, head[0]) if head else None
@@ -583,11 +611,14 @@ def _in_order(
     return cols, placed
 
 
-def _nearest_in_order(row: list[tuple[int, int, str]], kinds: list[bool | None], edges: list[int]) -> list[int] | None:
+def _nearest_in_order(
+    row: list[tuple[int, int, str]], kinds: list[bool | None], edges: list[int], pushed: bool = False
+) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
     edge (for an amount column, kinds True, its right edge; a cell of the other kind far
     off; kinds None: any cell, by its start), or None when the line has more cells than
-    columns or an amount lands in a text column."""
+    columns or an amount lands in a text column. `pushed`: a cell one space after the one
+    before was pushed right by it (poppler), so it may sit anywhere right of its edge."""
     m, n = len(row), len(edges)
     if m > n:
         return None
@@ -596,7 +627,13 @@ def _nearest_in_order(row: list[tuple[int, int, str]], kinds: list[bool | None],
     cost, back = [0] * n, []
     for i, (a, b, t) in enumerate(row):
         is_amount = bool(_AMOUNT.match(t))
-        d = [abs((b if kinds[j] else a) - edges[j]) + (0 if kinds[j] in (None, is_amount) else far) for j in range(n)]
+        right = pushed and i > 0 and a - row[i - 1][1] <= 1
+        d = [
+            (max(0, edges[j] - x) + max(0, x - edges[j]) / 4 if right else abs(x - edges[j]))
+            + (0 if kinds[j] in (None, is_amount) else far)
+            for j in range(n)
+            for x in [b if kinds[j] else a]
+        ]
         prev_best, prev_at, new, pick = None, -1, [far * far] * n, [-1] * n
         for j in range(n):
             if i == 0:
