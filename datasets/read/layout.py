@@ -596,10 +596,14 @@ def _in_order(
                                 free[j].append(c[1] if kinds[j] else c[0])
                 edges[pg] = [sorted(f)[len(f) // 2] if f else e for f, e in zip(free, edges[pg])]
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
-        # The header's middles from the fullest rows of its own page.
-        top = bisect_right(pages, head[0]) if head else None
-        near = [chunks[k] for k in body if page_of[k] == top and len(chunks[k]) == n] or full
-        middles = [sorted(r[i][0] + r[i][1] for r in near)[len(near) // 2] for i in range(n)]
+        # The header's middles: its page's columns, from their edges by their cells' widths.
+        top = edges.get(bisect_right(pages, head[0]) if head else None, edges[None])
+        widths: list[list[int]] = [[] for _ in range(n)]
+        for k in body:
+            for j, c in placed[k]:
+                widths[j].append(c[1] - c[0])
+        half = [sorted(w)[len(w) // 2] if w else 0 for w in widths]
+        middles = [2 * e - w if amount else 2 * e + w for e, w, amount in zip(top, half, kinds)]
         kinds, lines = [None] * n, []
     for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
