@@ -52,6 +52,7 @@ _DIGITS = re.compile(r"^[\d,.]{1,4}$")
 # A figure cut by a wrap: a thousands group short of three digits, or fewer than two
 # decimals (the rest, digits alone, is on the line below).
 _CUT_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:,\d{0,2}|\.\d?)$|^[-−]?\d+(?:\.\d?)?$")
+_FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额)$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
@@ -602,12 +603,23 @@ def _in_order(
         for k in body:
             for j, c in placed[k]:
                 widths[j].append(c[1] - c[0])
-        half = [sorted(w)[len(w) // 2] if w else 0 for w in widths]
-        middles = [2 * e - w if amount else 2 * e + w for e, w, amount in zip(top, half, kinds)]
-        kinds, lines = [None] * n, []
+        w = [sorted(x)[len(x) // 2] if x else 0 for x in widths]
+        # Where one printed cell ends and the next begins: before a text column's start,
+        # after an amount column's end, else halfway from the text's end to the figures'.
+        bounds = [top[0] - w[0] - 1 if kinds[0] else top[0] - 1]
+        for i in range(n - 1):
+            if not kinds[i + 1]:
+                bounds.append(top[i + 1] - 1)
+            elif kinds[i]:
+                bounds.append(top[i] + 1)
+            else:
+                bounds.append((top[i] + w[i] + top[i + 1] - w[i + 1]) // 2)
+        bounds.append(top[-1] + 1 if kinds[-1] else top[-1] + w[-1] + 1)
+        middles = [bounds[i] + bounds[i + 1] for i in range(n)]
+        lines = []
     for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
-        js = _nearest_in_order(row, kinds, middles)
+        js = _nearest_in_order(row, kinds, middles, header=k in head)
         if js is not None:
             placed[k] = list(zip(js, chunks[k]))
         elif k in body:
@@ -616,13 +628,19 @@ def _in_order(
 
 
 def _nearest_in_order(
-    row: list[tuple[int, int, str]], kinds: list[bool | None], edges: list[int], pushed: bool = False
+    row: list[tuple[int, int, str]],
+    kinds: list[bool | None],
+    edges: list[int],
+    pushed: bool = False,
+    header: bool = False,
 ) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
     edge (for an amount column, kinds True, its right edge; a cell of the other kind far
     off; kinds None: any cell, by its start), or None when the line has more cells than
     columns or an amount lands in a text column. `pushed`: a cell one space after the one
-    before was pushed right by it (poppler), so it may sit anywhere right of its edge."""
+    before was pushed right by it (poppler), so it may sit anywhere right of its edge.
+    `header`: the cells name columns; a figure's name (预算数) goes over an amount column,
+    another name rather over a text column (in the grid a header's place says little)."""
     m, n = len(row), len(edges)
     if m > n:
         return None
@@ -630,11 +648,11 @@ def _nearest_in_order(
     # cost[j]: the least distance of the cells so far with the last one in column j.
     cost, back = [0] * n, []
     for i, (a, b, t) in enumerate(row):
-        is_amount = bool(_AMOUNT.match(t))
+        is_amount = bool((_FIGURE_NAME if header else _AMOUNT).match(t))
         right = pushed and i > 0 and a - row[i - 1][1] <= 1
         d = [
             (max(0, edges[j] - x) + max(0, x - edges[j]) / 4 if right else abs(x - edges[j]))
-            + (0 if kinds[j] in (None, is_amount) else far)
+            + (0 if kinds[j] in (None, is_amount) else 20 if header and not is_amount else far)
             for j in range(n)
             for x in [b if kinds[j] else a]
         ]
