@@ -452,8 +452,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     else:
         placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
     merged: set[int] = set()
-    if order is not None and len(head) >= 2:
-        # A header row printed with its cells centred in its height: the pieces of its
+    if cjk == 1 and len(head) >= 2:
+        # In pdftotext's grid, a header row printed with its cells centred in its height: the pieces of its
         # wrapped cells above and below the line of its one-line cells. Its lines are one
         # row, below a line of group names (收入 … 支出) if there is one.
         first = head[0]
