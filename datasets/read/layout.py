@@ -52,7 +52,9 @@ _DIGITS = re.compile(r"^[\d,.]{1,4}$")
 # A figure cut by a wrap: a thousands group short of three digits, or fewer than two
 # decimals (the rest, digits alone, is on the line below).
 _CUT_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:,\d{0,2}|\.\d?)$|^[-−]?\d+(?:\.\d?)?$")
+_LABEL_START = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|\d+、|[(（][\d一二三四五六七八九十]+[)）]")
 _FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额)$")
+_SURELY_CUT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*,\d{0,2}$|^[-−]?\d+\.\d?$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
@@ -363,6 +365,25 @@ def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None, cjk:
     return out
 
 
+def _split_between_cjk(chunk: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """A chunk of pdftotext's grid (a character a column) cut at each single space after a
+    CJK character and before a CJK character or an item's number (1、, (1)): where a
+    figure pushed a label against the next one."""
+    a, _, t = chunk
+    cuts = [i for i in range(1, len(t) - 1) if t[i] == " " and _wide(t[i - 1]) and _LABEL_START.match(t, i + 1)]
+    if not cuts:
+        return [chunk]
+    out, start = [], 0
+    for i in cuts + [len(t)]:
+        out.append((a + start, a + i, t[start:i]))
+        start = i + 1
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
 def _column_of(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> int:
     """The column a chunk overlaps most (the nearest one when it falls in a gutter)."""
     a, b, _ = chunk
@@ -405,6 +426,8 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     # Body cells one space apart are cut at the gutters (a header's at its columns, below).
     for k in body or idx:
         chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter, cjk)]
+        if cjk == 1:  # pdftotext's grid: one space between two CJK labels parts two cells
+            chunks[k] = [p for c in chunks[k] for p in _split_between_cjk(c)]
     cols = _columns(_cover([chunks[k] for k in body or idx], cjk), floor)
     # A column no cell falls in mostly is the overhang of a long cell: not a column.
     used = {_column_of(c, cols) for k in body or idx for c in chunks[k]}
@@ -490,6 +513,13 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             continue  # the header repeated after a page break
         seen_head.add(squashed)
         placed = placed_of[k]
+        if rows and in_body and cjk == 1:
+            # In the grid a figure's rest sits anywhere under its cell: the cut figures
+            # above take the line's digit pieces in order.
+            cut = [j for j in range(ncol) if _SURELY_CUT.match(rows[-1][1][j])]
+            digits = [c for _, c in placed if _DIGITS.match(c[2])]
+            if cut and len(digits) == len(cut):
+                placed = [(cut[digits.index(c)], c) if c in digits else (j, c) for j, c in placed]
         # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
         # figure; the pieces of labels wrapped in the same row may share the line.
         rests = [
