@@ -520,6 +520,16 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             digits = [c for _, c in placed if _DIGITS.match(c[2])]
             if cut and len(digits) == len(cut):
                 placed = [(cut[digits.index(c)], c) if c in digits else (j, c) for j, c in placed]
+        if rows and cjk == 1 and not any(_AMOUNT.match(c[2]) for _, c in placed):
+            # A wrapped cell's piece drifts left in the grid, under the cell before it:
+            # a table id or an item number is never continued, the text beside it is.
+            taken = {j for j, _ in placed}
+            placed = [
+                (j + 1, c)
+                if j + 1 < ncol and _CELL_EDGE.match(last_piece[j]) and last_piece[j + 1] and j + 1 not in taken
+                else (j, c)
+                for j, c in placed
+            ]
         # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
         # figure; the pieces of labels wrapped in the same row may share the line.
         rests = [
