@@ -480,9 +480,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # wrapped cells above and below the line of its one-line cells. Its lines are one
         # row, below a line of group names (收入 … 支出) if there is one.
         first = head[0]
-        groups = len(placed_of[first]) <= len(cols) // 2 and all(
-            len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first]
-        )
+        groups = len(placed_of[first]) <= 2 and all(len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first])
         rest = head[1:] if groups else head
         if len(rest) >= 2:
             placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
@@ -601,8 +599,19 @@ def _in_order(
         (k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])), key=lambda k: len(chunks[k]), default=None
     )
     placed = {}
-    if names is not None and len(chunks[names]) > n:
-        cols = [(a, b) for a, b, _ in chunks[names]]
+    # The columns the header names: its cells, those of its lines stacked (a wrapped
+    # name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
+    named = [k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
+    if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
+        named = named[1:]
+    stacked: list[tuple[int, int]] = []
+    for a, b in sorted((c[0], c[1]) for k in named for c in chunks[k]):
+        if stacked and a < stacked[-1][1]:
+            stacked[-1] = (stacked[-1][0], max(b, stacked[-1][1]))
+        else:
+            stacked.append((a, b))
+    if names is not None and max(len(chunks[names]), len(stacked)) > n:
+        cols = stacked if len(stacked) > len(chunks[names]) else [(a, b) for a, b, _ in chunks[names]]
         kinds: list[bool | None] = [None] * len(cols)
         middles = [a + b for a, b in cols]
         lines = body
@@ -659,7 +668,8 @@ def _in_order(
         lines = []
     for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
-        js = _nearest_in_order(row, kinds, middles, header=k in head)
+        moved = [m > 0 and c[0] - chunks[k][m - 1][1] <= 1 for m, c in enumerate(chunks[k])]
+        js = _nearest_in_order(row, kinds, middles, pushed=k not in head, header=k in head, moved=moved)
         if js is not None:
             placed[k] = list(zip(js, chunks[k]))
         elif k in body:
@@ -673,6 +683,7 @@ def _nearest_in_order(
     edges: list[int],
     pushed: bool = False,
     header: bool = False,
+    moved: list[bool] | None = None,
 ) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
     edge (for an amount column, kinds True, its right edge; a cell of the other kind far
@@ -689,7 +700,7 @@ def _nearest_in_order(
     cost, back = [0] * n, []
     for i, (a, b, t) in enumerate(row):
         is_amount = bool((_FIGURE_NAME if header else _AMOUNT).match(t))
-        right = pushed and i > 0 and a - row[i - 1][1] <= 1
+        right = pushed and i > 0 and (moved[i] if moved is not None else a - row[i - 1][1] <= 1)
         d = [
             (max(0, edges[j] - x) + max(0, x - edges[j]) / 4 if right else abs(x - edges[j]))
             + (0 if kinds[j] in (None, is_amount) else 20 if header and not is_amount else far)
