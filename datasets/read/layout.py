@@ -628,7 +628,11 @@ def _in_order(
         edges = {None: edges_of(full)}
         for pg in set(page_of.values()):
             on_page = [chunks[k] for k in body if page_of[k] == pg and len(chunks[k]) == n]
-            edges[pg] = edges_of(on_page) if on_page else edges[None]
+            edges[pg] = (
+                edges_of(on_page)
+                if on_page
+                else _shifted(edges[None], kinds, [chunks[k] for k in body if page_of[k] == pg])
+            )
         # Full rows are mostly pushed; the cells a wider gap from the one before sit where
         # they were printed: their edges, once placed, are the columns' (twice over).
         for _ in range(3):
@@ -677,6 +681,22 @@ def _in_order(
     return cols, placed
 
 
+def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int]:
+    """The edges moved left as far as a page's rows sit: poppler starts each page's grid
+    at its leftmost text, so a page whose first columns are empty (a 表1 continued
+    with expenditure only) starts further left. The shift that puts the rows nearest."""
+    shifts = {e - r[0][0] for r in rows for e, amount in zip(edges, kinds) if not amount and e >= r[0][0]}
+
+    def cost(s: int) -> float:
+        spent: list = []
+        for r in rows:
+            _nearest_in_order(r, kinds, [e - s for e in edges], pushed=True, spent=spent)
+        return sum(spent) + 1000 * (len(rows) - len(spent))
+
+    best = min(sorted(shifts), key=cost, default=0)
+    return [e - best for e in edges]
+
+
 def _nearest_in_order(
     row: list[tuple[int, int, str]],
     kinds: list[bool | None],
@@ -684,6 +704,7 @@ def _nearest_in_order(
     pushed: bool = False,
     header: bool = False,
     moved: list[bool] | None = None,
+    spent: list | None = None,
 ) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
     edge (for an amount column, kinds True, its right edge; a cell of the other kind far
@@ -718,6 +739,8 @@ def _nearest_in_order(
         cost = new
         back.append(pick)
     j = min(range(n), key=cost.__getitem__)
+    if spent is not None:
+        spent.append(cost[j])
     js = [j]
     for i in range(m - 1, 0, -1):
         j = back[i][j]
