@@ -368,9 +368,13 @@ def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None, cjk:
 def _split_between_cjk(chunk: tuple[int, int, str]) -> list[tuple[int, int, str]]:
     """A chunk of pdftotext's grid (a character a column) cut at each single space after a
     CJK character and before a CJK character or an item's number (1、, (1)): where a
-    figure pushed a label against the next one."""
+    figure pushed a label against the next one. A letter-spaced word (收 入) stays whole."""
     a, _, t = chunk
-    cuts = [i for i in range(1, len(t) - 1) if t[i] == " " and _wide(t[i - 1]) and _LABEL_START.match(t, i + 1)]
+    cuts = [
+        i
+        for i in range(2, len(t) - 2)
+        if t[i] == " " and _wide(t[i - 1]) and t[i - 2] != " " and t[i + 2] != " " and _LABEL_START.match(t, i + 1)
+    ]
     if not cuts:
         return [chunk]
     out, start = [], 0
@@ -426,7 +430,8 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     # Body cells one space apart are cut at the gutters (a header's at its columns, below).
     for k in body or idx:
         chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter, cjk)]
-        if cjk == 1:  # pdftotext's grid: one space between two CJK labels parts two cells
+    if cjk == 1:  # pdftotext's grid: one space between two CJK labels parts two cells
+        for k in idx:
             chunks[k] = [p for c in chunks[k] for p in _split_between_cjk(c)]
     cols = _columns(_cover([chunks[k] for k in body or idx], cjk), floor)
     # A column no cell falls in mostly is the overhang of a long cell: not a column.
@@ -651,7 +656,7 @@ def _in_order(
                 edges[pg] = [sorted(f)[len(f) // 2] if f else e for f, e in zip(free, edges[pg])]
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
         # The header's middles: its page's columns, from their edges by their cells' widths.
-        top = edges.get(bisect_right(pages, head[0]) if head else None, edges[None])
+        top = edges.get(bisect_right(pages, head[-1]) if head else None, edges[None])
         widths: list[list[int]] = [[] for _ in range(n)]
         for k in body:
             for j, c in placed[k]:
