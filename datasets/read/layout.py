@@ -484,9 +484,15 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # In pdftotext's grid, a header row printed with its cells centred in its height: the pieces of its
         # wrapped cells above and below the line of its one-line cells. Its lines are one
         # row, below a line of group names (收入 … 支出) if there is one.
-        first = head[0]
+        # Up to the header printed again after a page break (its lines are skipped below).
+        once: list[int] = []
+        for k in head:
+            if any(re.sub(r"\s+", "", lines[k]) == re.sub(r"\s+", "", lines[m]) for m in once):
+                break
+            once.append(k)
+        first = once[0]
         groups = len(placed_of[first]) <= 2 and all(len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first])
-        rest = head[1:] if groups else head
+        rest = once[1:] if groups else once
         if len(rest) >= 2:
             placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
             merged |= set(rest[1:])
@@ -509,9 +515,10 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     last_piece: list[str] = [""] * ncol
     for n, k in enumerate(idx):
         in_body = n >= len(head)
-        if k in merged:
-            continue
         squashed = re.sub(r"\s+", "", lines[k])
+        if k in merged:
+            seen_head.add(squashed)
+            continue
         if squashed in head_texts and (in_body or squashed in seen_head):
             continue  # the header repeated after a page break
         seen_head.add(squashed)
