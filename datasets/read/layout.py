@@ -449,19 +449,18 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
 def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> None:
     """The block's lines as tab rows, in place (see the module's doc). Positions are
     display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
-    one character a column, character counts: the grid is pdftotext's when its columns
-    are clearly cleaner (no row with two cells in one column, where display widths
-    have some)."""
+    one character a column, character counts: the grid is pdftotext's when display
+    widths put two cells of a row in one column, read in order (see _in_order) or, failing
+    that, by its columns when they are clean."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
     order = None
     if reading is None or _collisions(*reading[1:]):
         grid = _reading(lines, idx, 1)
-        if grid is not None and not _collisions(*grid[1:]):
-            reading = grid
-        elif grid is not None:
+        if grid is not None:  # the grid read in order (poppler's), else by its columns
             order = _in_order(grid[1], grid[2], grid[3], pages)
-            reading = grid if order is not None else reading
+            if order is not None or not _collisions(*grid[1:]):
+                reading = grid
     elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
