@@ -467,7 +467,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # 表12), or sparse rows under a header that names the columns (表2).
         grid = _reading(lines, idx, 1)
         n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
-        if grid is not None and n >= 2 and any(len(grid[1][k]) >= n for k in grid[2]):
+        heads = grid[2] if grid is not None else []
+        widest = max(heads, key=lambda k: len(grid[1][k]), default=None)
+        # A header wrapped as a converter prints a text (top-aligned, its first line the
+        # fullest) is read by its columns as before; poppler centres a PDF's.
+        centred = len(heads) == 1 or (len(heads) > 1 and widest != heads[0])
+        if grid is not None and n >= 2 and centred and len(grid[1][widest]) >= n:
             order = _in_order(grid[1], grid[2], grid[3], pages)
             reading = grid if order is not None else reading
     if reading is None:
@@ -492,7 +497,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         first = once[0]
         groups = len(placed_of[first]) <= 2 and all(len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first])
         rest = once[1:] if groups else once
-        if len(rest) >= 2:
+        # Centred, not top-aligned: the line of one-line cells, with the most, is not the first.
+        if len(rest) >= 2 and max(rest, key=lambda k: len(placed_of[k])) != rest[0]:
             placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
             merged |= set(rest[1:])
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
