@@ -459,7 +459,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         grid = _reading(lines, idx, 1)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
             order = _in_order(grid[1], grid[2], grid[3], pages)
-            if order is not None or not _collisions(*grid[1:]):
+            # Read in order by display widths too (a text converter's layout): the
+            # reading whose cells sit nearer their columns.
+            shown = _in_order(reading[1], reading[2], reading[3], pages) if reading is not None else None
+            if order is not None and shown is not None and shown[2] < order[2]:
+                order = shown
+            elif order is not None or not _collisions(*grid[1:]):
                 reading = grid
     elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
         # More columns than any row prints cells, and a header naming as many cells as
@@ -479,7 +484,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         return
     cjk, chunks, head, body, cols = reading
     if order is not None:
-        cols, of_body = order
+        cols, of_body, _ = order
         placed_of = {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
     else:
         placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
@@ -596,7 +601,7 @@ def _no_room(piece: str, nxt: str, room: int) -> bool:
 
 def _in_order(
     chunks: dict, head: list[int], body: list[int], pages: list[int] = ()
-) -> tuple[list[tuple[int, int]], dict] | None:
+) -> tuple[list[tuple[int, int]], dict, float] | None:
     """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
     grid pitch, one character a column, a space past the text before it. Figures overrun
     their printed width and push the next cell right, so a column's cells start a few
@@ -616,6 +621,7 @@ def _in_order(
         (k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])), key=lambda k: len(chunks[k]), default=None
     )
     placed = {}
+    spent: list = []  # each body line's distance from its columns
     # The columns the header names: its cells, those of its lines stacked (a wrapped
     # name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
     named = [k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
@@ -653,8 +659,9 @@ def _in_order(
         # Full rows are mostly pushed; the cells a wider gap from the one before sit where
         # they were printed: their edges, once placed, are the columns' (twice over).
         for _ in range(3):
+            spent.clear()
             for k in body:
-                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True)
+                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True, spent=spent)
                 if js is None:
                     return None
                 placed[k] = list(zip(js, chunks[k]))
@@ -690,12 +697,14 @@ def _in_order(
     for k in lines + head:
         row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
         moved = [m > 0 and c[0] - chunks[k][m - 1][1] <= 1 for m, c in enumerate(chunks[k])]
-        js = _nearest_in_order(row, kinds, middles, pushed=k not in head, header=k in head, moved=moved)
+        js = _nearest_in_order(
+            row, kinds, middles, pushed=k not in head, header=k in head, moved=moved, spent=None if k in head else spent
+        )
         if js is not None:
             placed[k] = list(zip(js, chunks[k]))
         elif k in body:
             return None
-    return cols, placed
+    return cols, placed, sum(spent) / max(1, sum(len(chunks[k]) for k in body))
 
 
 def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int]:
