@@ -643,6 +643,8 @@ def _in_order(
         if n < 2:
             return None
         kinds = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
+        if not any(kinds):
+            return None  # no figures to align on (the 目录): read by its columns
 
         def edges_of(rows: list) -> list[int]:
             return [sorted(r[i][1] if kinds[i] else r[i][0] for r in rows)[len(rows) // 2] for i in range(n)]
