@@ -458,10 +458,11 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     if reading is None or _collisions(*reading[1:]):
         grid = _reading(lines, idx, 1)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
-            order = _in_order(grid[1], grid[2], grid[3], pages)
+            # A table without figures (a 目录) in order only where its columns collide.
+            order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]))
             # Read in order by display widths too (a text converter's layout): the
             # reading whose cells sit nearer their columns.
-            shown = _in_order(reading[1], reading[2], reading[3], pages) if reading is not None else None
+            shown = _in_order(reading[1], reading[2], reading[3], pages, True) if reading is not None else None
             if order is not None and shown is not None and shown[2] < order[2]:
                 order = shown
             elif order is not None or not _collisions(*grid[1:]):
@@ -600,7 +601,7 @@ def _no_room(piece: str, nxt: str, room: int) -> bool:
 
 
 def _in_order(
-    chunks: dict, head: list[int], body: list[int], pages: list[int] = ()
+    chunks: dict, head: list[int], body: list[int], pages: list[int] = (), figures: bool = False
 ) -> tuple[list[tuple[int, int]], dict, float] | None:
     """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
     grid pitch, one character a column, a space past the text before it. Figures overrun
@@ -643,8 +644,8 @@ def _in_order(
         if n < 2:
             return None
         kinds = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
-        if not any(kinds):
-            return None  # no figures to align on (the 目录): read by its columns
+        if figures and not any(kinds):
+            return None  # no figures to align on (a 目录): read by its columns
 
         def edges_of(rows: list) -> list[int]:
             return [sorted(r[i][1] if kinds[i] else r[i][0] for r in rows)[len(rows) // 2] for i in range(n)]
