@@ -199,3 +199,99 @@ def test_generated_pdftotext_documents_read_the_same_figures_as_their_text():
         ut, up = parse_bytes(data_t)["unit"], parse_bytes(data_p)["unit"]
         for k in ("total_budget_yuan", "staff_actual", "sangong_total_yuan"):
             assert up[k] == pytest.approx(ut[k]), (lab_p["file"], k)
+
+
+# pdftotext -layout as poppler prints a PDF's 表1: each piece of text at its printed x
+# over the grid pitch, one character a column, so figures overrun and push the next
+# cell a space past them (一、部门预算 starts at 24 after a figure, 3、国防支出 at 20
+# where no figure pushes it); the header's one-line cells on a line of their own
+# between the pieces of the wrapped ones; a wrapped label's last piece (目) and a cut
+# figure's rest (00) on the next line. Fixtures written for these tests.
+POPPLER_TABLE1 = "\n".join(
+    [
+        "表1",
+        "",
+        "                        2024年单位综合预算收支总表",
+        "                                                                   单位：元",
+        "        收入                                       支出",
+        "                                            部门预算支出经济分类科目(按大",
+        "     项目      预算数    支出功能分类科目(按大类)   预算数                    预算数",
+        "                                                   类)",
+        "一、部门预算      2,081,445. 一、部门预算    2,081,445.00 一、部门预算    2,081,445.00",
+        "                  00",
+        "1、财政拨款      1,981,445. 1、一般公共服务支出 1,701,347.00 1、人员经费和公用经费支出 1,407,645.00",
+        "                  00",
+        "(1)一般公共预算拨款 1,981,445.00 2、外交支出               (1)工资福利支出    1,314,310.00",
+        "其中：专项资金列入部门预算的项      3、国防支出               (2)商品和服务支出     93,335.00",
+        "目",
+        "2、事业单位经营收入及附属单位 100,000. 4、公共安全支出 380,098.00 2、专项业务经费支出  673,800.00",
+        "上缴                00",
+        "本年收入合计      2,081,445.00 本年支出合计   2,081,445.00 本年支出合计    2,081,445.00",
+    ]
+)
+
+
+def test_poppler_grid_reads_cells_in_order_with_interleaved_wrap_pieces():
+    got = rows(tab_separated(POPPLER_TABLE1))
+    assert "".join(got[0]) == "收入支出"  # group names, over their columns
+    assert got[1] == [
+        "项目",
+        "预算数",
+        "支出功能分类科目(按大类)",
+        "预算数",
+        "部门预算支出经济分类科目(按大类)",
+        "预算数",
+    ]
+    body = got[2:]
+    assert body[0] == ["一、部门预算", "2,081,445.00", "一、部门预算", "2,081,445.00", "一、部门预算", "2,081,445.00"]
+    assert body[1][1] == "1,981,445.00" and body[1][4] == "1、人员经费和公用经费支出"
+    assert body[2] == ["(1)一般公共预算拨款", "1,981,445.00", "2、外交支出", "", "(1)工资福利支出", "1,314,310.00"]
+    assert body[3] == ["其中：专项资金列入部门预算的项目", "", "3、国防支出", "", "(2)商品和服务支出", "93,335.00"]
+    # The rest of a cut figure and a wrapped label's last piece share a line.
+    assert body[4] == [
+        "2、事业单位经营收入及附属单位上缴",
+        "100,000.00",
+        "4、公共安全支出",
+        "380,098.00",
+        "2、专项业务经费支出",
+        "673,800.00",
+    ]
+    assert body[5][0] == "本年收入合计"
+
+
+def test_poppler_grid_one_row_table_takes_its_columns_from_the_header():
+    # 表2: one unit's row, figures only in some columns; the header's CJK names take one
+    # column a character, so they sit left of the figures below them.
+    text = "\n".join(
+        [
+            "表2",
+            "",
+            "                2024年单位综合预算收入总表",
+            "                                                  单位：万元",
+            "     单位名称            合计           一般公共预算拨款               政府性基金拨款        上级补助收入            事业收入          其他收入",
+            "某某县卫生院院               1282.83               315.86                                          9663.25",
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert got[1] == ["某某县卫生院院", "1282.83", "315.86", "", "", "9663.25", ""]
+
+
+def test_poppler_grid_rows_on_the_next_page_are_laid_out_on_their_own():
+    # Poppler places each page's text on its own grid: the rows after the page break
+    # start ten columns further left.
+    text = "\n".join(
+        [
+            "        项目     预算数  项目                 预算数",
+            "一、部门预算      805.00 一、部门预算           805.00",
+            "1、财政拨款       805.00 1、一般公共服务支出     700.00",
+            "                         2、外交支出",
+            "",
+            "                       - 5 -",
+            "\f               3、国防支出           105.00",
+            "               4、公共安全支出",
+            "本年收入合计 805.00 本年支出合计  805.00",
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert got[-3] == ["", "", "3、国防支出", "105.00"]
+    assert got[-1] == ["本年收入合计", "805.00", "本年支出合计", "805.00"]

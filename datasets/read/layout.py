@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
 
@@ -34,9 +35,10 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # then skips from newline to newline instead of trying every position.
 _MAYBE_FURNITURE = re.compile(r"\n[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}[ \t]*(?:/[ \t]*\d|\r?$)|[Pp]age)", re.M)
 _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+# An amount, or one a wrap cut after its point (6039964. / 00).
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
 _CELL_EDGE = re.compile(
-    r"^(?:[-−]?\d[\d,]*(?:\.\d+)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
+    r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
 _GAP = re.compile(r"\S {2,}\S")
 _STOP = re.compile(
@@ -50,6 +52,9 @@ _DIGITS = re.compile(r"^[\d,.]{1,4}$")
 # A figure cut by a wrap: a thousands group short of three digits, or fewer than two
 # decimals (the rest, digits alone, is on the line below).
 _CUT_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:,\d{0,2}|\.\d?)$|^[-−]?\d+(?:\.\d?)?$")
+_LABEL_START = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|\d+、|[(（][\d一二三四五六七八九十]+[)）]")
+_FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额)$")
+_SURELY_CUT = re.compile(r"^[-−]?\d[\d,]*(?:,\d{0,2}|\.\d?)$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
@@ -96,10 +101,11 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
     lines = text.split("\n")
     ends = ["\r" if ln.endswith("\r") else "" for ln in lines]
     lines = [ln[:-1] if e else ln for ln, e in zip(lines, ends)]
+    pages = [i for i, ln in enumerate(lines) if "\f" in ln]
     lines = _without_furniture(lines)
     if not tabbed:
         for start, stop in _table_blocks(lines):
-            _rebuild(lines, start, stop)
+            _rebuild(lines, start, stop, pages)
     return [ln + e for ln, e in zip(lines, ends)]
 
 
@@ -359,6 +365,29 @@ def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None, cjk:
     return out
 
 
+def _split_between_cjk(chunk: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """A chunk of pdftotext's grid (a character a column) cut at each single space after a
+    CJK character and before a CJK character or an item's number (1、, (1)): where a
+    figure pushed a label against the next one. A letter-spaced word (收 入) stays whole."""
+    a, _, t = chunk
+    cuts = [
+        i
+        for i in range(2, len(t) - 2)
+        if t[i] == " " and _wide(t[i - 1]) and t[i - 2] != " " and t[i + 2] != " " and _LABEL_START.match(t, i + 1)
+    ]
+    if not cuts:
+        return [chunk]
+    out, start = [], 0
+    for i in cuts + [len(t)]:
+        out.append((a + start, a + i, t[start:i]))
+        start = i + 1
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
 def _column_of(chunk: tuple[int, int, str], cols: list[tuple[int, int]]) -> int:
     """The column a chunk overlaps most (the nearest one when it falls in a gutter)."""
     a, b, _ = chunk
@@ -401,6 +430,9 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     # Body cells one space apart are cut at the gutters (a header's at its columns, below).
     for k in body or idx:
         chunks[k] = [p for c in chunks[k] for p in _split_at_gutters(c, gutter, cjk)]
+    if cjk == 1:  # pdftotext's grid: one space between two CJK labels parts two cells
+        for k in idx:
+            chunks[k] = [p for c in chunks[k] for p in _split_between_cjk(c)]
     cols = _columns(_cover([chunks[k] for k in body or idx], cjk), floor)
     # A column no cell falls in mostly is the overhang of a long cell: not a column.
     used = {_column_of(c, cols) for k in body or idx for c in chunks[k]}
@@ -414,32 +446,80 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     return cjk, chunks, head, body, cols
 
 
-def _rebuild(lines: list[str], start: int, stop: int) -> None:
+def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> None:
     """The block's lines as tab rows, in place (see the module's doc). Positions are
     display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
-    one character a column, character counts: the grid is pdftotext's when its columns
-    are clearly cleaner (no row with two cells in one column, where display widths
-    have some)."""
+    one character a column, character counts: the grid is pdftotext's when display
+    widths put two cells of a row in one column, read in order (see _in_order) or, failing
+    that, by its columns when they are clean."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
+    order = None
     if reading is None or _collisions(*reading[1:]):
         grid = _reading(lines, idx, 1)
-        if grid is not None and not _collisions(*grid[1:]):
-            reading = grid
+        if grid is not None:  # the grid read in order (poppler's), else by its columns
+            # A table without figures (a 目录) in order only where its columns collide.
+            order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]))
+            # Read in order by display widths too (a text converter's layout): the
+            # reading whose cells sit nearer their columns.
+            shown = _in_order(reading[1], reading[2], reading[3], pages, True) if reading is not None else None
+            if order is not None and shown is not None and shown[2] < order[2]:
+                order = shown
+            elif order is not None or not _collisions(*grid[1:]):
+                reading = grid
+    elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
+        # More columns than any row prints cells, and a header naming as many cells as
+        # the fullest row or more: columns split where a grid's cells drift (a one-row
+        # 表12), or sparse rows under a header that names the columns (表2).
+        grid = _reading(lines, idx, 1)
+        n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
+        heads = grid[2] if grid is not None else []
+        widest = max(heads, key=lambda k: len(grid[1][k]), default=None)
+        # A header wrapped as a converter prints a text (top-aligned, its first line the
+        # fullest) is read by its columns as before; poppler centres a PDF's.
+        centred = len(heads) == 1 or (len(heads) > 1 and widest != heads[0])
+        if grid is not None and n >= 2 and centred and len(grid[1][widest]) >= n:
+            order = _in_order(grid[1], grid[2], grid[3], pages)
+            reading = grid if order is not None else reading
     if reading is None:
         return
     cjk, chunks, head, body, cols = reading
+    if order is not None:
+        cols, of_body, _ = order
+        placed_of = {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
+    else:
+        placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
+    merged: set[int] = set()
+    if cjk == 1 and len(head) >= 2:
+        # In pdftotext's grid, a header row printed with its cells centred in its height: the pieces of its
+        # wrapped cells above and below the line of its one-line cells. Its lines are one
+        # row, below a line of group names (收入 … 支出) if there is one.
+        # Up to the header printed again after a page break (its lines are skipped below).
+        once: list[int] = []
+        for k in head:
+            if any(re.sub(r"\s+", "", lines[k]) == re.sub(r"\s+", "", lines[m]) for m in once):
+                break
+            once.append(k)
+        first = once[0]
+        groups = len(placed_of[first]) <= 2 and all(len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first])
+        rest = once[1:] if groups else once
+        # Centred, not top-aligned: the line of one-line cells, with the most, is not the first.
+        if len(rest) >= 2 and max(rest, key=lambda k: len(placed_of[k])) != rest[0]:
+            placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
+            merged |= set(rest[1:])
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
     for k in body or idx:
-        for c in chunks[k]:
-            j = _column_of(c, cols)
-            widest[j] = max(widest[j], c[1] - c[0])
+        for j, c in placed_of[k]:
+            widest[j] = max(widest[j], c[1] - c[0] if cjk == 2 else width_of(c[2]))
 
     # A line starts a row, unless it has no amount and every piece of it sits under a
     # cell that filled its column (a wrapped cell), or the table puts blank lines
     # between its rows and this line follows its row directly.
+    # A cell wraps at its printed width, so pieces are measured as printed; in pdftotext's
+    # grid only a character's room short of the widest (a display width's columns drift).
+    slack = 4 if cjk == 2 else 2
     gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
@@ -447,29 +527,59 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
     for n, k in enumerate(idx):
         in_body = n >= len(head)
         squashed = re.sub(r"\s+", "", lines[k])
+        if k in merged:
+            seen_head.add(squashed)
+            continue
         if squashed in head_texts and (in_body or squashed in seen_head):
             continue  # the header repeated after a page break
         seen_head.add(squashed)
-        placed = [(_column_of(c, cols), c) for c in chunks[k]]
-        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut figure.
-        if rows and in_body and all(_DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j]) for j, c in placed):
-            for j, c in placed:
-                rows[-1][1][j] += c[2]
-            continue
+        placed = placed_of[k]
+        if rows and in_body and cjk == 1:
+            # In the grid a figure's rest sits anywhere under its cell: the cut figures
+            # above take the line's digit pieces in order.
+            cut = [j for j in range(ncol) if _SURELY_CUT.match(rows[-1][1][j])]
+            digits = [c for _, c in placed if _DIGITS.match(c[2])]
+            if cut and len(digits) == len(cut):
+                placed = [(cut[digits.index(c)], c) if c in digits else (j, c) for j, c in placed]
+        if rows and cjk == 1 and not any(_AMOUNT.match(c[2]) for _, c in placed):
+            # A wrapped cell's piece drifts left in the grid, under the cell before it:
+            # a table id or an item number is never continued, the text beside it is.
+            taken = {j for j, _ in placed}
+            placed = [
+                (j + 1, c)
+                if j + 1 < ncol and _CELL_EDGE.match(last_piece[j]) and last_piece[j + 1] and j + 1 not in taken
+                else (j, c)
+                for j, c in placed
+            ]
+        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
+        # figure; the pieces of labels wrapped in the same row may share the line.
+        rests = [
+            (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
+        ]
+        others = [(j, c) for j, c in placed if (j, c) not in rests]
         filled = all(
-            last_piece[j] and width_of(last_piece[j], cjk) >= widest[j] - 4 and not _ITEM.match(c[2]) for j, c in placed
+            last_piece[j]
+            and (
+                width_of(last_piece[j]) >= widest[j] - slack or (cjk == 1 and _no_room(last_piece[j], c[2], widest[j]))
+            )
+            and not _ITEM.match(c[2])
+            for j, c in others
         )
         cont = (
             bool(rows)
             and (n != len(head) or not head)
-            and not any(_AMOUNT.match(c[2]) for _, c in placed)
+            and not any(_AMOUNT.match(c[2]) for _, c in others)
             and (
-                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in placed)
+                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in others)
                 if gapped and in_body
                 else filled
             )
         )
-        if not cont:
+        if rests and (not others or cont):
+            for j, c in rests:
+                rows[-1][1][j] += c[2]
+            placed = others
+        elif not cont:
             rows.append((k, [""] * ncol))
             last_piece = [""] * ncol
         cells = rows[-1][1]
@@ -480,3 +590,191 @@ def _rebuild(lines: list[str], start: int, stop: int) -> None:
         lines[k] = ""
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
+
+
+def _no_room(piece: str, nxt: str, room: int) -> bool:
+    """Whether the first word of nxt would not have fit after piece in a cell `room` wide
+    (as printed): piece was wrapped there (``$\\geq`` / ``150\\%$``)."""
+    first = re.match(r"[!-~]+|.", nxt)
+    word = first.group() if first else ""
+    return width_of(piece) + (1 if piece[-1:].isascii() and word[:1].isascii() else 0) + width_of(word) > room
+
+
+def _in_order(
+    chunks: dict, head: list[int], body: list[int], pages: list[int] = (), figures: bool = False
+) -> tuple[list[tuple[int, int]], dict, float] | None:
+    """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
+    grid pitch, one character a column, a space past the text before it. Figures overrun
+    their printed width and push the next cell right, so a column's cells start a few
+    characters apart from row to row and gutters fill up; but the order of the cells
+    holds. Columns come from the rows that print the most cells, each a text column
+    (where its cells start) or an amount column (where they end, right-aligned); every
+    body line's cells go to columns in order, each as near its column's edge as it can,
+    an amount in an amount column; a header's cells each go to the column whose middle
+    is nearest theirs. When a header line names more columns than any row fills (a
+    one-row 表2), its cells are the columns, and every cell goes to the nearest middle.
+    Poppler lays out each page on its own: a table's rows on the next page (`pages`: the
+    lines that start one) take their edges from the fullest rows of that page, if any.
+    (columns, {line: [(column, chunk)]}), or None when a line has more cells than
+    columns or an amount no amount column takes."""
+    n = max((len(chunks[k]) for k in body), default=0)
+    names = max(
+        (k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])), key=lambda k: len(chunks[k]), default=None
+    )
+    placed = {}
+    spent: list = []  # each body line's distance from its columns
+    # The columns the header names: its cells, those of its lines stacked (a wrapped
+    # name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
+    named = [k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
+    if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
+        named = named[1:]
+    stacked: list[tuple[int, int]] = []
+    for a, b in sorted((c[0], c[1]) for k in named for c in chunks[k]):
+        if stacked and a < stacked[-1][1]:
+            stacked[-1] = (stacked[-1][0], max(b, stacked[-1][1]))
+        else:
+            stacked.append((a, b))
+    if names is not None and max(len(chunks[names]), len(stacked)) > n:
+        cols = stacked if len(stacked) > len(chunks[names]) else [(a, b) for a, b, _ in chunks[names]]
+        kinds: list[bool | None] = [None] * len(cols)
+        middles = [a + b for a, b in cols]
+        lines = body
+    else:
+        full = [chunks[k] for k in body if len(chunks[k]) == n]
+        if n < 2:
+            return None
+        kinds = [2 * sum(bool(_AMOUNT.match(r[i][2])) for r in full) > len(full) for i in range(n)]
+        if figures and not any(kinds):
+            return None  # no figures to align on (a 目录): read by its columns
+
+        def edges_of(rows: list) -> list[int]:
+            return [sorted(r[i][1] if kinds[i] else r[i][0] for r in rows)[len(rows) // 2] for i in range(n)]
+
+        page_of = {k: bisect_right(pages, k) for k in body}
+        edges = {None: edges_of(full)}
+        for pg in set(page_of.values()):
+            on_page = [chunks[k] for k in body if page_of[k] == pg and len(chunks[k]) == n]
+            edges[pg] = (
+                edges_of(on_page)
+                if on_page
+                else _shifted(edges[None], kinds, [chunks[k] for k in body if page_of[k] == pg])
+            )
+        # Full rows are mostly pushed; the cells a wider gap from the one before sit where
+        # they were printed: their edges, once placed, are the columns' (twice over).
+        for _ in range(3):
+            spent.clear()
+            for k in body:
+                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True, spent=spent)
+                if js is None:
+                    return None
+                placed[k] = list(zip(js, chunks[k]))
+            for pg in set(page_of.values()):
+                free: list[list[int]] = [[] for _ in range(n)]
+                for k in body:
+                    if page_of[k] == pg:
+                        for m, (j, c) in enumerate(placed[k]):
+                            if m == 0 or c[0] - placed[k][m - 1][1][1] > 1:
+                                free[j].append(c[1] if kinds[j] else c[0])
+                edges[pg] = [sorted(f)[len(f) // 2] if f else e for f, e in zip(free, edges[pg])]
+        cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
+        # The header's middles: its page's columns, from their edges by their cells' widths.
+        top = edges.get(bisect_right(pages, head[-1]) if head else None, edges[None])
+        widths: list[list[int]] = [[] for _ in range(n)]
+        for k in body:
+            for j, c in placed[k]:
+                widths[j].append(c[1] - c[0])
+        w = [sorted(x)[len(x) // 2] if x else 0 for x in widths]
+        # Where one printed cell ends and the next begins: before a text column's start,
+        # after an amount column's end, else halfway from the text's end to the figures'.
+        bounds = [top[0] - w[0] - 1 if kinds[0] else top[0] - 1]
+        for i in range(n - 1):
+            if not kinds[i + 1]:
+                bounds.append(top[i + 1] - 1)
+            elif kinds[i]:
+                bounds.append(top[i] + 1)
+            else:
+                bounds.append((top[i] + w[i] + top[i + 1] - w[i + 1]) // 2)
+        bounds.append(top[-1] + 1 if kinds[-1] else top[-1] + w[-1] + 1)
+        middles = [bounds[i] + bounds[i + 1] for i in range(n)]
+        lines = []
+    for k in lines + head:
+        row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
+        moved = [m > 0 and c[0] - chunks[k][m - 1][1] <= 1 for m, c in enumerate(chunks[k])]
+        js = _nearest_in_order(
+            row, kinds, middles, pushed=k not in head, header=k in head, moved=moved, spent=None if k in head else spent
+        )
+        if js is not None:
+            placed[k] = list(zip(js, chunks[k]))
+        elif k in body:
+            return None
+    return cols, placed, sum(spent) / max(1, sum(len(chunks[k]) for k in body))
+
+
+def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int]:
+    """The edges moved left as far as a page's rows sit: poppler starts each page's grid
+    at its leftmost text, so a page whose first columns are empty (a 表1 continued
+    with expenditure only) starts further left. The shift that puts the rows nearest."""
+    shifts = {e - r[0][0] for r in rows for e, amount in zip(edges, kinds) if not amount and e >= r[0][0]}
+
+    def cost(s: int) -> float:
+        spent: list = []
+        for r in rows:
+            _nearest_in_order(r, kinds, [e - s for e in edges], pushed=True, spent=spent)
+        return sum(spent) + 1000 * (len(rows) - len(spent))
+
+    best = min(sorted(shifts), key=cost, default=0)
+    return [e - best for e in edges]
+
+
+def _nearest_in_order(
+    row: list[tuple[int, int, str]],
+    kinds: list[bool | None],
+    edges: list[int],
+    pushed: bool = False,
+    header: bool = False,
+    moved: list[bool] | None = None,
+    spent: list | None = None,
+) -> list[int] | None:
+    """The columns of a line's cells, increasing, that put each nearest its column's
+    edge (for an amount column, kinds True, its right edge; a cell of the other kind far
+    off; kinds None: any cell, by its start), or None when the line has more cells than
+    columns or an amount lands in a text column. `pushed`: a cell one space after the one
+    before was pushed right by it (poppler), so it may sit anywhere right of its edge.
+    `header`: the cells name columns; a figure's name (预算数) goes over an amount column,
+    another name rather over a text column (in the grid a header's place says little)."""
+    m, n = len(row), len(edges)
+    if m > n:
+        return None
+    far = 1000
+    # cost[j]: the least distance of the cells so far with the last one in column j.
+    cost, back = [0] * n, []
+    for i, (a, b, t) in enumerate(row):
+        is_amount = bool((_FIGURE_NAME if header else _AMOUNT).match(t))
+        right = pushed and i > 0 and (moved[i] if moved is not None else a - row[i - 1][1] <= 1)
+        d = [
+            (max(0, edges[j] - x) + max(0, x - edges[j]) / 4 if right else abs(x - edges[j]))
+            + (0 if kinds[j] in (None, is_amount) else 20 if header and not is_amount else far)
+            for j in range(n)
+            for x in [b if kinds[j] else a]
+        ]
+        prev_best, prev_at, new, pick = None, -1, [far * far] * n, [-1] * n
+        for j in range(n):
+            if i == 0:
+                new[j] = d[j]
+            elif prev_best is not None:
+                new[j], pick[j] = prev_best + d[j], prev_at
+            if i > 0 and (prev_best is None or cost[j] < prev_best):
+                prev_best, prev_at = cost[j], j
+        cost = new
+        back.append(pick)
+    j = min(range(n), key=cost.__getitem__)
+    if spent is not None:
+        spent.append(cost[j])
+    js = [j]
+    for i in range(m - 1, 0, -1):
+        j = back[i][j]
+        js.append(j)
+    js.reverse()
+    if any(_AMOUNT.match(c[2]) and kinds[j] is False for j, c in zip(js, row)):
+        return None
+    return js

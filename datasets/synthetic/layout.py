@@ -11,9 +11,16 @@
   or the document title).
 * ``raw`` (raw ``pdftotext``, pdfminer): the same pages, but a table printed one cell per
   line, row by row, empty cells left out, a wrapped label continued on the next line.
-* ``pdftotext``: ``layout`` in poppler's character grid (a CJK character one column wide,
-  so columns line up by characters, not by width) and, in half the documents, figures
-  wrapped in cells too narrow for them.
+* ``pdftotext``: ``layout`` as poppler's ``pdftotext -layout`` prints a PDF: the page is
+  laid out as printed (a CJK character two columns wide; labels and figures wrapped in
+  their cells by that width), then each piece of text is put at its printed position
+  divided by poppler's grid pitch (1.5 to 2 printed columns), one character a column, a
+  space past the text before it on the line. So a CJK label takes about as many grid
+  columns as it printed, while figures overrun theirs and push the next cell right: a
+  column's cells start a few characters apart from row to row, only amounts of one
+  length line up, and a wrapped label's last piece and a wrapped figure's rest share
+  the next line; a header's one-line cells sit on the middle line of a wrapped one's.
+  In half the documents figures wrap in cells too narrow for them.
 
 Widths are display widths: a CJK character takes two columns, as on the page.
 Everything is drawn from the rng given, so a seed gives the same bytes.
@@ -42,6 +49,7 @@ class TextLayout:
     jitter: bool  # cells off their column by a column now and then (converter rounding)
     grid: str = "display"  # "display": a CJK character two columns wide; "char": one (pdftotext's grid)
     wrap_figures: bool = False  # a figure wider than its cell goes on on the next line (14,764,51 / 0)
+    pitch: float = 0.0  # >0: pdftotext's grid, text put at its printed x / pitch, one character a column
 
     def describe(self) -> dict:
         return asdict(self)
@@ -66,6 +74,7 @@ def draw_text_layout(rng, shape: str) -> TextLayout:
     )
     if shape == "pdftotext":  # drawn last: the other shapes' draws stay as they were
         lay.grid, lay.wrap_figures = "char", rng.random() < 0.5
+        lay.pitch = rng.choice((1.5, 1.75, 2.0))
     return lay
 
 
@@ -187,13 +196,30 @@ def _table_lines(rows: list[list[str]], lay: TextLayout, rng) -> tuple[list[list
                     parts = [" " * ((room - width_of(p)) // 2) + p for p in parts]
                 placed.append((starts[j], parts, room))
         height = max([len(p[1]) for p in placed] + [1])
+        if lay.pitch and i < nh and height > 1:
+            # A header's cells centred in its height, as printed: on half lines, so a
+            # one-line cell beside a two-line one gets a line of its own between them.
+            spread = []
+            for x0, parts, room in placed:
+                half = [""] * (2 * height - 1)
+                half[height - len(parts) : height + len(parts) - 1 : 2] = parts
+                spread.append((x0, half, room))
+            keep = [k for k in range(2 * height - 1) if any(p[k] for _, p, _ in spread)]
+            placed = [(x0, [half[k] for k in keep], room) for x0, half, room in spread]
+            height = len(keep)
         lines = []
         for k in range(height):
             line, used = "", 0
             for x0, parts, _room in placed:
-                if k >= len(parts):
+                if k >= len(parts) or not parts[k]:
                     continue
                 shift = rng.choice((-1, 0, 0, 0, 1)) if lay.jitter else 0
+                if lay.pitch:  # poppler: the printed x on its grid, one character a column
+                    s = parts[k].lstrip(" ")
+                    pos = max(round((x0 + len(parts[k]) - len(s) + shift) / lay.pitch), used + (1 if line else 0))
+                    line += " " * (pos - used) + s
+                    used = pos + len(s)
+                    continue
                 pos = max(x0 + shift, used + (1 if line else 0))
                 line += " " * (pos - used) + parts[k]
                 used = pos + width_of(parts[k])
@@ -218,7 +244,7 @@ def _raw_lines(rows: list[list[str]], lay: TextLayout) -> tuple[list[list[str]],
 def render_text_layout(text: str, lay: TextLayout, rng, unit_name: str, year: int) -> tuple[str, dict[int, int]]:
     """The text in the layout's shape, and where each source line went: source line ->
     1-based output line (of a wrapped line, the piece holding its start)."""
-    _CJK[0] = 1 if lay.grid == "char" else 2
+    _CJK[0] = 1 if lay.grid == "char" and not lay.pitch else 2  # poppler's grid: laid out as printed first
     try:
         return _render(text, lay, rng, unit_name, year)
     finally:
