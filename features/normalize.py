@@ -94,12 +94,14 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
                 }
             )
         )
+        # A mean's last bits depend on how polars chunks the sum (a cluster's results
+        # arrive in other chunks than a local run's): rounded, runs agree byte for byte.
         dev = (
             long.join(s, on=keys, how="inner")
             .filter(pl.col("value").is_not_null())
             .with_columns(d=(pl.col("value") - pl.col(f"med{i}")).abs())
             .group_by(keys)
-            .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean()})
+            .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean().round_sig_figs(12)})
         )
         stats.append((lvl, keys, s.join(dev, on=keys, how="left")))
     for _lvl, keys, s in stats:
