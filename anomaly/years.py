@@ -298,7 +298,9 @@ _NORMALISE = (
     (r"中国共产党", "中共"),
     (r"人民政府", "政府"),
     (r"街道办事处$|街道办$", "街道"),
-    (r"和([^和]{2,}(?:局|委员会|委|厅|部|中心))$", "$1"),
+    # The 和 between two nouns of the body's name (发展和改革局), never a place's own
+    # (和谷县, 清和县): it follows the place or the name's start by two characters or more.
+    (r"(^|[省市县区旗州镇乡])([^和]{2,}?)和([^和]{2,}(?:局|委员会|委|厅|部|中心))$", "${1}${2}${3}"),
 )
 
 

@@ -57,6 +57,8 @@ def test_english_message():
         ("凤县人力资源和社会保障局", "凤县人力资源社会保障局"),
         ("凤县城关街道办事处", "凤县城关街道办"),
         ("凤县 文化和旅游局", "凤县文化旅游局"),
+        ("和谷县发展和改革局", "和谷县发展改革局"),  # a place's own 和 is not the one dropped
+        ("清和县住房和城乡建设局（本级）", "清和县住房城乡建设局"),
     ],
 )
 def test_unit_key_variants_match(a, b):
@@ -70,6 +72,7 @@ def test_unit_key_variants_match(a, b):
         ("凤县文化和旅游局", "凤县文化广电和旅游局"),  # renamed: a new name, not a variant
         ("凤县卫生健康局", "凤县卫生健康委员会"),
         ("凤县和平镇人民政府", "凤县平镇人民政府"),  # 和 in a place name stays
+        ("和谷县发展改革局", "谷县发展改革局"),
     ],
 )
 def test_unit_key_renamed_not_matched(a, b):
