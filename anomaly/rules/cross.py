@@ -48,6 +48,10 @@ def cpy001(ctx: Context) -> Result:
 def cpy002(ctx: Context) -> Result:
     """单位说明中含数字的段落与另一单位逐字相同（仅单位名称不同）。
 
+    CPY002, CPY004 and CPY005 compare a disclosure with the other units' of the same
+    year and kind (预算 with 预算, 决算 with 决算): across years a short sentence and its
+    figures recur by chance, and a unit's own other years are XYR's to compare.
+
     Computed by the cross-unit copy module from the paragraph fingerprints in marks, not
     by run_rules. Why it matters: verbatim figures and reasons across units mean the text
     was copied, and its figures are likely not this unit's.
