@@ -84,6 +84,11 @@ TIMED_SCORING = {
     "exec_public_funds": ("exec_public_funds", 1.0),
 }
 UNDER = ("exec_total_under",)
+# Peers' execution can be tight (most spend 95-100%): a rate a few points off is not a
+# lead however tight they are. A timed feature's upper_z is at most its log distance
+# from the peer median over this floor: the alarm (ALARM) then needs about 1.26x the
+# median's rate above, or 0.55x below (normal units on generated corpora: 0.64-1.18).
+TIMED_MIN_SCALE = {"exec_total": 0.07, "exec_total_under": 0.18, "exec_sangong": 0.07, "exec_public_funds": 0.07}
 SIZE_ADJUSTED = ("sangong_per_staff", "reception_per_staff")
 SCORE_MIN_PEERS = 12  # a 90th percentile needs more peers than a median
 Q95_NORMAL = 1.645
@@ -174,6 +179,18 @@ def calibrated(dev_long: pl.DataFrame) -> pl.DataFrame:
         dev_long.join(q95, on="feature", how="left")
         .with_columns(upper_z=pl.col("upper_z") * pl.col("factor").fill_null(1.0))
         .drop("factor")
+    )
+
+
+def floored(dev_long: pl.DataFrame) -> pl.DataFrame:
+    """dev_long with each TIMED_SCORING feature's upper_z capped at its log distance from
+    the peer median over TIMED_MIN_SCALE (the other features as they are)."""
+    floor = pl.col("feature").replace_strict(TIMED_MIN_SCALE, default=None, return_dtype=pl.Float64)
+    cap = (pl.col("value") - pl.col("peer_median")) / floor
+    return dev_long.with_columns(
+        upper_z=pl.when(floor.is_not_null() & pl.col("upper_z").is_not_null())
+        .then(pl.min_horizontal("upper_z", cap))
+        .otherwise(pl.col("upper_z"))
     )
 
 
@@ -356,7 +373,7 @@ def score_wide(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
-    dev_long = calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS))
+    dev_long = floored(calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS)))
     parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()
     named = _named(dev_long, long, lang)
     # Features over time enter the forest only when the run has them: a run without 决算
