@@ -30,6 +30,10 @@ Pipeline (``score_wide``):
    those with upper_z ≥ ``FEATURE_MIN``, each with the unit's value, the peer median,
    how many times the median that is and the peer group with its size.
 
+With 决算 in the run, execution (features.over_time) is scored too (``TIMED_SCORING``:
+the total's on both sides, 三公 and 公用经费 above), its deviation capped at the log
+distance from the peer median over ``TIMED_MIN_SCALE``; without, the scores are as before.
+
 Left out of the scoring (still computed and shown): year-over-year changes (one-off
 events, the YOY rules' business), shares that restate a scored dimension (三公 share of
 the budget, reception share of 三公, budget per post, vacancy), small amounts with a
