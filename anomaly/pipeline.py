@@ -28,8 +28,8 @@ from anomaly.years import uncertain_keys, with_identity, xyr_findings
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
 from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
-from features import assign_peers, long_form
-from features.over_time import over_time
+from features import assign_peers
+from features.over_time import OVER_TIME, over_time
 from features.peers import LEVELS, within_year
 from reports.excel import write_xlsx
 from reports.files import write_tables
@@ -102,14 +102,14 @@ def screen(
     # Peers are budgets: a 决算's figures are what was spent, not what was planned.
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
     wide = assign_peers(within_year(per_unit["wide"].join(budgets, on="unit_id", how="semi"), units))
-    scores, features, out_findings = score_wide(wide, units, lang=options.lang)
-    # Execution and growth from the unit's other disclosures: shown beside its peers',
-    # not scored (no planted corpus measures them yet; README, features over time).
+    # Execution and growth from the unit's other disclosures, compared with its peers'
+    # and scored (anomaly.scoring.TIMED_SCORING) when the run has any: a unit without a
+    # 决算 is scored on what it has; a run without any, exactly as before.
     timed = over_time(units, per_unit["statements"])
     if timed.height and timed.select(pl.exclude("unit_id").is_not_null().any()).row(0).count(True):
-        peers = wide.select("unit_id", "peer_group", *[c for c in LEVELS if c in wide.columns])
-        timed_long = long_form(timed.join(peers, on="unit_id"))
-        features = pl.concat([features, timed_long.filter(pl.col("value").is_not_null())], how="diagonal_relaxed")
+        wide = wide.join(timed, on="unit_id", how="left")
+    scores, features, out_findings = score_wide(wide, units, lang=options.lang)
+    features = features.filter(~pl.col("feature").is_in(OVER_TIME) | pl.col("value").is_not_null())
     copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
     t = lap("scoring", t)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)

@@ -30,6 +30,10 @@ Pipeline (``score_wide``):
    those with upper_z ≥ ``FEATURE_MIN``, each with the unit's value, the peer median,
    how many times the median that is and the peer group with its size.
 
+With 决算 in the run, execution (features.over_time) is scored too (``TIMED_SCORING``:
+the total's on both sides, 三公 and 公用经费 above), its deviation capped at the log
+distance from the peer median over ``TIMED_MIN_SCALE``; without, the scores are as before.
+
 Left out of the scoring (still computed and shown): year-over-year changes (one-off
 events, the YOY rules' business), shares that restate a scored dimension (三公 share of
 the budget, reception share of 三公, budget per post, vacancy), small amounts with a
@@ -46,7 +50,7 @@ import polars as pl
 
 import features as feats
 from anomaly.engine import FINDING_COLUMNS
-from features.labels import DISPUTED, FEATURE_INFO, SIZE, format_expr
+from features.labels import DISPUTED, FEATURE_INFO, SCORED_NAMES, SIZE, format_expr
 from features.peers import LEVELS
 
 RULE = "OUT001"
@@ -73,6 +77,22 @@ SCORING_FEATURES = [
     "public_funds_per_staff",
     "project_share",
 ]
+# Features over time (features.over_time), scored when the run has them (a 决算 beside the
+# budget): name → (feature of the wide frame, side). Execution of the total is two-sided,
+# a unit spending far less than its budget as much a lead as one spending far more;
+# 三公 and 公用经费 count only above (spending less of them is the rule, not a lead).
+TIMED_SCORING = {
+    "exec_total": ("exec_total", 1.0),
+    "exec_total_under": ("exec_total", -1.0),
+    "exec_sangong": ("exec_sangong", 1.0),
+    "exec_public_funds": ("exec_public_funds", 1.0),
+}
+UNDER = ("exec_total_under",)
+# Peers' execution can be tight (most spend 95-100%): a rate a few points off is not a
+# lead however tight they are. A timed feature's upper_z is at most its log distance
+# from the peer median over this floor: the alarm (ALARM) then needs about 1.26x the
+# median's rate above, or 0.55x below (normal units on generated corpora: 0.64-1.18).
+TIMED_MIN_SCALE = {"exec_total": 0.07, "exec_total_under": 0.18, "exec_sangong": 0.07, "exec_public_funds": 0.07}
 SIZE_ADJUSTED = ("sangong_per_staff", "reception_per_staff")
 SCORE_MIN_PEERS = 12  # a 90th percentile needs more peers than a median
 Q95_NORMAL = 1.645
@@ -124,13 +144,20 @@ def deviations(wide: pl.DataFrame) -> pl.DataFrame:
     """The scorer's wide frame: unit_id, the peer columns and, per SCORING_FEATURES,
     the log of the unit's value (size-adjusted for SIZE_ADJUSTED); null where the
     value is missing or not positive, or rests on figures the unit's own checks
-    dispute (features.build.DISPUTES)."""
+    dispute (features.build.DISPUTES). With features over time in ``wide``, the
+    TIMED_SCORING features too."""
     disputed = (
         pl.col(DISPUTED).fill_null("").str.split(",") if DISPUTED in wide.columns else pl.lit([], pl.List(pl.String))
     )
     logs = [
         pl.when((pl.col(f) > 0) & ~disputed.list.contains(pl.lit(f))).then(pl.col(f).log()).alias(f)
         for f in SCORING_FEATURES
+    ]
+    # Over time: the log of the rate, negated for the lower side (upper_z then measures it).
+    logs += [
+        (side * pl.when(pl.col(col) > 0).then(pl.col(col).log())).alias(f)
+        for f, (col, side) in TIMED_SCORING.items()
+        if col in wide.columns
     ]
     size = pl.when(pl.col(SIZE) > 0).then(pl.col(SIZE).log()) if SIZE in wide.columns else pl.lit(None)
     peers = [c for c in ("peer_group", *LEVELS) if c in wide.columns]
@@ -156,6 +183,18 @@ def calibrated(dev_long: pl.DataFrame) -> pl.DataFrame:
         dev_long.join(q95, on="feature", how="left")
         .with_columns(upper_z=pl.col("upper_z") * pl.col("factor").fill_null(1.0))
         .drop("factor")
+    )
+
+
+def floored(dev_long: pl.DataFrame) -> pl.DataFrame:
+    """dev_long with each TIMED_SCORING feature's upper_z capped at its log distance from
+    the peer median over TIMED_MIN_SCALE (the other features as they are)."""
+    floor = pl.col("feature").replace_strict(TIMED_MIN_SCALE, default=None, return_dtype=pl.Float64)
+    cap = (pl.col("value") - pl.col("peer_median")) / floor
+    return dev_long.with_columns(
+        upper_z=pl.when(floor.is_not_null() & pl.col("upper_z").is_not_null())
+        .then(pl.min_horizontal("upper_z", cap))
+        .otherwise(pl.col("upper_z"))
     )
 
 
@@ -206,15 +245,27 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
     """The features behind each unit's deviation (upper_z ≥ FEATURE_MIN and above the
     peer median as printed, largest first, at most EXPLAIN_TOP), with the display figures of ``long``: unit_id, feature,
     upper_z, name, value, peer_median, times, peer_group, peer_n, text."""
-    labels = {k: (v[1] if lang == "en" else v[0]) for k, v in FEATURE_INFO.items()}
+    labels = {k: (v[1] if lang == "en" else v[0]) for k, v in (FEATURE_INFO | SCORED_NAMES).items()}
     shown = long.select("unit_id", "feature", "value", "peer_median", "peer_q90", "peer_group", "peer_n")
+    # A lower-side feature is shown as the rate it is scored from (its value, median).
+    shown = pl.concat(
+        [
+            shown,
+            *(shown.filter(pl.col("feature") == TIMED_SCORING[f][0]).with_columns(feature=pl.lit(f)) for f in UNDER),
+        ]
+    )
+    under = pl.col("feature").is_in(UNDER)
     rows = (
         dev_long.filter(pl.col("upper_z") >= FEATURE_MIN)
         .select("unit_id", "feature", "upper_z")
         .join(shown, on=["unit_id", "feature"], how="left")
         # A size-corrected cost can stand out while its plain per-head figure is below
         # the median (a large unit): naming it "above its peers" would read as false.
-        .filter(pl.col("value") > pl.col("peer_median"))
+        .filter(
+            pl.when(under)
+            .then(pl.col("value") < pl.col("peer_median"))
+            .otherwise(pl.col("value") > pl.col("peer_median"))
+        )
         .sort(["unit_id", "upper_z", "feature"], descending=[False, True, False])
         .group_by("unit_id", maintain_order=True)
         .head(EXPLAIN_TOP)
@@ -223,7 +274,7 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
             times=pl.when(pl.col("peer_median") > 0).then((pl.col("value") / pl.col("peer_median")).round(1)),
         )
     )
-    fmt = lambda e: format_expr(e, pl.col("feature"), lang)  # noqa: E731
+    fmt = lambda e: format_expr(e, pl.col("feature").replace(TIMED_SCORING_COLUMNS), lang)  # noqa: E731
     if lang == "en":
         text = pl.format(
             "{} {}, {}× the peer median {} ({}, {} units)",
@@ -248,6 +299,7 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
 
 
 _TYPICAL = (pl.col("peer_median"), pl.col("peer_q90"))
+TIMED_SCORING_COLUMNS = {f: col for f, (col, _side) in TIMED_SCORING.items()}
 
 
 def _out_findings(units: pl.DataFrame, named: pl.DataFrame, scores: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -258,17 +310,21 @@ def _out_findings(units: pl.DataFrame, named: pl.DataFrame, scores: pl.DataFrame
     rows = named.join(alarmed, on="unit_id", how="semi")
     if rows.height == 0:
         return pl.DataFrame(schema=FINDING_COLUMNS)
-    fmt = lambda e: format_expr(e, pl.col("feature"), lang)  # noqa: E731
+    fmt = lambda e: format_expr(e, pl.col("feature").replace(TIMED_SCORING_COLUMNS), lang)  # noqa: E731
+    # A unit far below its peers on a lower-side feature is "far from" them, not "above".
     if lang == "en":
-        msg = "Far above its peers ({}, {} units): {}"
+        msg = ("Far above its peers ({}, {} units): {}", "Far from its peers ({}, {} units): {}")
         st = pl.format("{} {} ({}× the peer median)", "name", fmt(pl.col("value")), "times")
         exp = pl.format("{}: peer median {}, 90% of peers at most {}", "name", *map(fmt, _TYPICAL))
+        exp_under = pl.format("{}: peer median {}", "name", fmt(pl.col("peer_median")))
         sep, ev_sep = ", ", "; "
     else:
-        msg = "与同类单位（{}，{} 个）相比明显偏高：{}"
+        msg = ("与同类单位（{}，{} 个）相比明显偏高：{}", "与同类单位（{}，{} 个）相比明显偏离：{}")
         st = pl.format("{} {}（同类中位数的 {} 倍）", "name", fmt(pl.col("value")), "times")
         exp = pl.format("{}：同类中位数 {}，九成同类不超过 {}", "name", *map(fmt, _TYPICAL))
+        exp_under = pl.format("{}：同类中位数 {}", "name", fmt(pl.col("peer_median")))
         sep, ev_sep = "、", "；"
+    exp = pl.when(pl.col("feature").is_in(UNDER)).then(exp_under).otherwise(exp)
     agg = (
         rows.with_columns(st=st, exp=exp, key=pl.format("{}={}", pl.col("feature"), pl.col("value").round(6)))
         .group_by("unit_id", maintain_order=True)
@@ -280,13 +336,16 @@ def _out_findings(units: pl.DataFrame, named: pl.DataFrame, scores: pl.DataFrame
             stated=pl.col("st").first(),
             expected=pl.col("exp").first(),
             key=pl.col("key").str.join("|"),
+            under=pl.col("feature").is_in(UNDER).any(),
         )
     )
     out = agg.join(units.select("unit_id", "source_path"), on="unit_id", how="left").with_columns(
         rule=pl.lit(RULE),
         family=pl.lit(FAMILY),
         severity=pl.lit("warning"),
-        message=pl.format(msg, "peer_group", "peer_n", "names"),
+        message=pl.when(pl.col("under"))
+        .then(pl.format(msg[1], "peer_group", "peer_n", "names"))
+        .otherwise(pl.format(msg[0], "peer_group", "peer_n", "names")),
         line=pl.lit(None, dtype=pl.Int64),
         page=pl.lit(None, dtype=pl.Int64),
         place=pl.lit(None, dtype=pl.String),
@@ -318,15 +377,19 @@ def score_wide(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
-    dev_long = calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS))
+    dev_long = floored(calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS)))
     parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()
     named = _named(dev_long, long, lang)
+    # Features over time enter the forest only when the run has them: a run without 决算
+    # fits the very forest it fitted before.
+    timed = dev_long.filter(pl.col("feature").is_in(list(TIMED_SCORING)) & pl.col("upper_z").is_not_null())
+    columns = SCORING_FEATURES + [f for f in TIMED_SCORING if f in set(timed["feature"].unique())]
     explained = named.group_by("unit_id", maintain_order=True).agg(
         explanation=pl.col("text").str.join("; " if lang == "en" else "；"), top_feature=pl.col("feature").first()
     )
     scores = (
         wide.select("unit_id", "peer_group")
-        .join(score_features(dev_long, parsed), on="unit_id", how="left")
+        .join(score_features(dev_long, parsed, columns=columns), on="unit_id", how="left")
         .join(explained, on="unit_id", how="left")
         .with_columns(pl.col("explanation").fill_null(""))
         .select(list(SCORE_COLUMNS))

@@ -126,7 +126,7 @@ def test_over_time_features(finals_run):
         counts["exec_total"] == budgets.height and budgets.height // 2 - 3 <= counts["staff_yoy"] <= budgets.height // 2
     )
     assert feats.filter(pl.col("feature") == "exec_total")["value"].is_between(0.3, 1.3).all()
-    # Features over time are shown, not scored: the scores are the budgets' alone.
+    # Features over time are scored on the budgets: 决算 have no score of their own.
     finals = run.ranking.join(run.units.filter(pl.col("doc_kind") == "final"), on="unit_id", how="semi")
     assert finals.height == 80 and finals["outlier_score"].null_count() == 80
     assert over_time(run.units.drop("unit_key"), pl.DataFrame()).height == 0

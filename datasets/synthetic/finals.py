@@ -75,19 +75,23 @@ def _r100(x: float) -> int:
 class Spent:
     """What a unit spent in its budget year: per allocation, 三公 parts, meetings, training."""
 
-    def __init__(self, rng, u: Unit):
+    def __init__(self, rng, u: Unit, outlier: float | None = None):
         low = rng.random() < 0.15  # some units spend well under budget
         rate = rng.uniform(0.5, 0.85) if low else rng.uniform(0.88, 1.06)
+        if outlier is not None:  # an execution outlier: the whole budget, salaries and 三公 too
+            rate = outlier
         self.allocs = []
         for a in u.allocs:
             if a.project >= 0:
                 r = rate * rng.uniform(0.8, 1.15)
             elif a.econ == "301":
-                r = rng.uniform(0.97, 1.05)  # salaries are paid whatever the rate
+                # Salaries are paid whatever the rate, unless the budget itself was far off.
+                r = rng.uniform(0.97, 1.05) * (1.0 if outlier is None else outlier)
             else:
                 r = rate * rng.uniform(0.92, 1.08)
             self.allocs.append(max(_r100(a.cur * r), 0) if a.econ == "302" else max(int(a.cur * r), 0))
-        self.sangong = {p: _r100(v[0] * rng.uniform(0.45, 1.0)) if v[0] else 0 for p, v in u.sangong.items()}
+        sg = (0.45, 1.0) if outlier is None else (0.8 * outlier, outlier)
+        self.sangong = {p: _r100(v[0] * rng.uniform(*sg)) if v[0] else 0 for p, v in u.sangong.items()}
         self.meeting = _r100(u.meeting[0] * rng.uniform(0.4, 1.02))
         self.training = _r100(u.training[0] * rng.uniform(0.4, 1.02))
 
@@ -506,6 +510,32 @@ def final_style(rng, year: int) -> Style:
 
 def execution_of(seed, i: int, year: int, u: Unit) -> Spent:
     return Spent(random.Random(f"{seed}:{i}:{year}:spent"), u)
+
+
+EXEC_OUTLIER_SHARE = 0.02  # of the units with finals: an execution outlier
+
+
+def draw_execution_outlier(rng, years: list[int]) -> dict[int, float]:
+    """year → the rate at which an execution outlier spends its budget ({} for most
+    units): far under (20-45%) or far over (130-170%) what any normal unit spends,
+    in every year or in one year only."""
+    if rng.random() >= EXEC_OUTLIER_SHARE:
+        return {}
+    under = rng.random() < 0.5
+    hit = years if rng.random() < 0.5 else [rng.choice(years)]
+    return {y: round(rng.uniform(0.2, 0.45) if under else rng.uniform(1.3, 1.7), 3) for y in hit}
+
+
+def execution_label(rate: float, persistent: bool) -> dict:
+    """The OUT label of an execution outlier, on the budget disclosure of its year."""
+    side = "under" if rate < 1 else "over"
+    return {
+        "family": "OUT",
+        "kind": "execution",
+        "line": None,
+        "detail": f"决算 spends {rate:.0%} of the budget ({side}-execution, {'every year' if persistent else 'one year'})",
+        "features": ["exec_total"],
+    }
 
 
 def render_final(u: Unit, sp: Spent, st: Style, mistake: dict | None, render_seed: str):

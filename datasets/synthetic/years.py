@@ -224,8 +224,11 @@ def iter_year_documents(
     The label adds unit_key (the unit's true identity: county/name as first drawn),
     doc_kind ("budget") and, for an XYR mistake, other_file (last year's document).
     finals: after each budget, the unit's 决算 of that year (datasets.synthetic.finals),
-    doc_kind "final", its EXE mistakes naming the budget as other_file.
+    doc_kind "final", its EXE mistakes naming the budget as other_file; a few units
+    (finals.EXEC_OUTLIER_SHARE) spend far under or over their budget, labelled OUT
+    (kind "execution") on the budget of each year concerned.
     """
+    from datasets.synthetic import finals as fin
     from datasets.synthetic import generate as g
 
     years = sorted(years)
@@ -272,6 +275,8 @@ def iter_year_documents(
                         "line": None,
                         "detail": f"consistent document with an extreme {feature.replace('_', ' ')}",
                     }
+            # Drawn apart, so that the other draws of every unit stay as they were.
+            executed = fin.draw_execution_outlier(random.Random(f"{seed}:{i}:execution"), years) if finals else {}
             chain = [first]
             for y in years[1:]:
                 chain.append(next_year(random.Random(f"{seed}:{i}:{y}:evolve"), chain[-1]))
@@ -286,6 +291,8 @@ def iter_year_documents(
                 st.template = tpl
                 an: dict = {}
                 anomalies: list[dict] = [dict(out_label)] if out_label else []
+                if year in executed:
+                    anomalies.append(fin.execution_label(executed[year], len(executed) > 1))
                 xyr = None
                 r = drng.random()
                 if r < anomaly_share and not out_label:
@@ -354,22 +361,29 @@ def iter_year_documents(
                 prev_file = label["file"]
                 yield label["file"], data, label
                 if finals:
-                    yield final_document(seed, i, year, true_u, shown[k], label, shape)
+                    yield final_document(seed, i, year, true_u, shown[k], label, shape, executed.get(year))
 
 
 def final_document(
-    seed: int, i: int, year: int, u: Unit, shown: str, budget: dict, shape: str = "txt"
+    seed: int,
+    i: int,
+    year: int,
+    u: Unit,
+    shown: str,
+    budget: dict,
+    shape: str = "txt",
+    outlier: float | None = None,
 ) -> tuple[str, bytes | dict[str, bytes], dict]:
     """(relative path, data, label) of the unit's 决算 for the year of `budget` (its
     label), published in the same shape as that budget (a unit's office prints both
-    the same way)."""
+    the same way); outlier: the rate at which an execution outlier spends its budget."""
     from datasets.synthetic import finals as fin
     from datasets.synthetic import generate as g
 
     rng = random.Random(f"{seed}:{i}:{year}:final")
     u = copy.deepcopy(u)
     u.name = shown
-    sp = fin.Spent(random.Random(f"{seed}:{i}:{year}:spent"), u)
+    sp = fin.Spent(random.Random(f"{seed}:{i}:{year}:spent"), u, outlier)
     st = fin.final_style(rng, year)
     mistake = fin.draw_mistake(rng, u, sp)
     text, line, r = fin.render_final(u, sp, st, mistake, f"{seed}:{i}:{year}:final:render")
