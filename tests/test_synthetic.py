@@ -489,7 +489,11 @@ def test_demo_corpus(tmp_path):
     dest = tmp_path / "demo"
     path = synthetic.demo_corpus(dest)
     labels = json.loads((path / "labels.json").read_text(encoding="utf-8"))
-    assert len(labels["documents"]) == 150 and len({d["county"] for d in labels["documents"]}) == 1
+    docs = labels["documents"]
+    assert len(docs) == 150 * 3 * 2 and len({d["county"] for d in docs}) == 1
+    assert {(d["year"], d["doc_kind"]) for d in docs} == {
+        (y, k) for y in (2023, 2024, 2025) for k in ("budget", "final")
+    }
     stamp = (path / "labels.json").stat().st_mtime_ns
     assert synthetic.demo_corpus(dest) == path and (path / "labels.json").stat().st_mtime_ns == stamp
     (path / labels["documents"][0]["file"]).unlink()

@@ -951,10 +951,12 @@ def generate_corpus(
 
 DEMO_UNITS = 150
 DEMO_SEED = 2024
+DEMO_YEARS = [2023, 2024, 2025]  # each unit's budgets and 决算 of three years, as a county publishes them
 
 
 def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
-    """Path of the demo corpus (one county, 150 units, seed 2024), generating it if needed.
+    """Path of the demo corpus (one county, 150 units, seed 2024: budgets and 决算 of
+    DEMO_YEARS), generating it if needed.
 
     fmt: one of FORMATS (see iter_documents). Without dest it lives in
     $XDG_CACHE_HOME/anomaly/demo-<version> (default ~/.cache; "-<fmt>" appended for
@@ -970,7 +972,7 @@ def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=dest.parent))
     try:
-        generate_corpus(tmp, units=DEMO_UNITS, seed=DEMO_SEED, counties=1, fmt=fmt)
+        generate_corpus(tmp, units=DEMO_UNITS, seed=DEMO_SEED, counties=1, fmt=fmt, years=DEMO_YEARS, finals=True)
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)
@@ -987,6 +989,8 @@ def _demo_complete(dest: Path, fmt: str) -> bool:
         return False
     g = labels.get("generator", {})
     if g.get("version") != VERSION or g.get("units") != DEMO_UNITS or g.get("seed") != DEMO_SEED:
+        return False
+    if g.get("years") != DEMO_YEARS or not g.get("finals"):  # a one-year demo of before
         return False
     if g.get("format", "txt") != fmt:
         return False
