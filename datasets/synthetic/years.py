@@ -149,8 +149,9 @@ def draw_growth_break(rng, years: list[int]) -> tuple[int, str, float] | None:
 
 
 def break_growth(u: Unit, feature: str, factor: float) -> None:
-    """Scale u's year (every allocation, or every 三公 part) by factor, priors untouched:
-    a new programme or a one-off purchase, stated as such the next year (its priors)."""
+    """Scale u's year by factor, priors untouched: every allocation (the total, factor x
+    its own trend), or the 三公 parts to factor x last year's 三公; a new programme or a
+    one-off spending, stated as such the next year (its priors)."""
     if feature == "total_yoy":
         for a in u.allocs:
             a.cur = max(_r100(a.cur * factor), 100)
@@ -160,17 +161,20 @@ def break_growth(u: Unit, feature: str, factor: float) -> None:
         if u.procurement:
             u.procurement = _r100(u.procurement * factor)
     else:
-        u.sangong = {part: (_r100(cur * factor), pri) for part, (cur, pri) in u.sangong.items()}
+        # factor x last year's 三公 in all (a part next_year dropped to 0 stays 0)
+        cur, pri = u.sangong_total()
+        f = factor * pri / cur if cur else 1.0
+        u.sangong = {part: (_r100(c * f), p) for part, (c, p) in u.sangong.items()}
 
 
 def growth_label(feature: str, factor: float) -> dict:
     """The OUT label of a growth break, on the budget disclosure of its year."""
-    what = "total budget" if feature == "total_yoy" else "三公"
+    what = "total budget {:g}x its trend" if feature == "total_yoy" else "三公 {:g}x last year's"
     return {
         "family": "OUT",
         "kind": "growth",
         "line": None,
-        "detail": f"{what} {factor:g}x last year's while staff stay flat",
+        "detail": f"{what.format(factor)} while staff stay flat",
         "features": [feature],
     }
 
