@@ -33,9 +33,11 @@ Pipeline (``score_wide``):
 With 决算 in the run, execution (features.over_time) is scored too (``TIMED_SCORING``:
 the total's on both sides, 三公 and 公用经费 above), its deviation capped at the log
 distance from the peer median over ``TIMED_MIN_SCALE``; without, the scores are as before.
+With other years' budgets in the run, growth too (``GROWTH``: the total's and recurring
+三公's change on last year, above only, floored the same way).
 
-Left out of the scoring (still computed and shown): year-over-year changes (one-off
-events, the YOY rules' business), shares that restate a scored dimension (三公 share of
+Left out of the scoring (still computed and shown): staff and plain 三公 year-over-year
+changes (a few people in a small unit, a car bought: one-off events), shares that restate a scored dimension (三公 share of
 the budget, reception share of 三公, budget per post, vacancy), small amounts with a
 fixed part measured per head (meetings, training), and the error rates (errors rank a
 unit through its findings already).
