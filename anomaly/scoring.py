@@ -33,9 +33,11 @@ Pipeline (``score_wide``):
 With 决算 in the run, execution (features.over_time) is scored too (``TIMED_SCORING``:
 the total's on both sides, 三公 and 公用经费 above), its deviation capped at the log
 distance from the peer median over ``TIMED_MIN_SCALE``; without, the scores are as before.
+With other years' budgets in the run, growth too (``GROWTH``: the total's and recurring
+三公's change on last year, above only, floored the same way).
 
-Left out of the scoring (still computed and shown): year-over-year changes (one-off
-events, the YOY rules' business), shares that restate a scored dimension (三公 share of
+Left out of the scoring (still computed and shown): staff and plain 三公 year-over-year
+changes (a few people in a small unit, a car bought: one-off events), shares that restate a scored dimension (三公 share of
 the budget, reception share of 三公, budget per post, vacancy), small amounts with a
 fixed part measured per head (meetings, training), and the error rates (errors rank a
 unit through its findings already).
@@ -86,13 +88,29 @@ TIMED_SCORING = {
     "exec_total_under": ("exec_total", -1.0),
     "exec_sangong": ("exec_sangong", 1.0),
     "exec_public_funds": ("exec_public_funds", 1.0),
+    "total_yoy": ("total_yoy", 1.0),
+    "sangong_recurring_yoy": ("sangong_recurring_yoy", 1.0),
 }
+# Growth, above only: the year-over-year change of the total and 三公 (features.build, from
+# the figures each budget states for last year; 三公 less 公务用车购置, a one-off), scored
+# as log(1 + change) and only in a run holding other years' budgets of its units
+# (features.over_time's staff_yoy): a single-year run is scored as before. Staff growth is left out: a few
+# people more in a small unit is a large change and no lead.
+GROWTH = ("total_yoy", "sangong_recurring_yoy")
 UNDER = ("exec_total_under",)
 # Peers' execution can be tight (most spend 95-100%): a rate a few points off is not a
 # lead however tight they are. A timed feature's upper_z is at most its log distance
 # from the peer median over this floor: the alarm (ALARM) then needs about 1.26x the
 # median's rate above, or 0.55x below (normal units on generated corpora: 0.64-1.18).
-TIMED_MIN_SCALE = {"exec_total": 0.07, "exec_total_under": 0.18, "exec_sangong": 0.07, "exec_public_funds": 0.07}
+TIMED_MIN_SCALE = {
+    "exec_total": 0.07,
+    "exec_total_under": 0.18,
+    "exec_sangong": 0.07,
+    "exec_public_funds": 0.07,
+    # Peers growing 0-15% make 40% look far off; 2.5x the median's growth is an alarm.
+    "total_yoy": 0.25,
+    "sangong_recurring_yoy": 0.25,
+}
 SIZE_ADJUSTED = ("sangong_per_staff", "reception_per_staff")
 SCORE_MIN_PEERS = 12  # a 90th percentile needs more peers than a median
 Q95_NORMAL = 1.645
@@ -154,10 +172,13 @@ def deviations(wide: pl.DataFrame) -> pl.DataFrame:
         for f in SCORING_FEATURES
     ]
     # Over time: the log of the rate, negated for the lower side (upper_z then measures it).
+    # Growth only in a run holding some unit's last-year budget (a history to break from).
+    timed = "staff_yoy" in wide.columns and wide["staff_yoy"].is_not_null().any()
+    rate = lambda f, col: pl.col(col) + 1.0 if f in GROWTH else pl.col(col)  # noqa: E731
     logs += [
-        (side * pl.when(pl.col(col) > 0).then(pl.col(col).log())).alias(f)
+        (side * pl.when((rate(f, col) > 0) & ~disputed.list.contains(pl.lit(col))).then(rate(f, col).log())).alias(f)
         for f, (col, side) in TIMED_SCORING.items()
-        if col in wide.columns
+        if col in wide.columns and (timed or f not in GROWTH)
     ]
     size = pl.when(pl.col(SIZE) > 0).then(pl.col(SIZE).log()) if SIZE in wide.columns else pl.lit(None)
     peers = [c for c in ("peer_group", *LEVELS) if c in wide.columns]
@@ -271,7 +292,11 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
         .head(EXPLAIN_TOP)
         .with_columns(
             name=pl.col("feature").replace_strict(labels, default=pl.col("feature")),
-            times=pl.when(pl.col("peer_median") > 0).then((pl.col("value") / pl.col("peer_median")).round(1)),
+            # A change is compared as the level it leads to (+200% against +5%: 2.9×).
+            times=pl.when(pl.col("feature").is_in(GROWTH))
+            .then(((1 + pl.col("value")) / (1 + pl.col("peer_median"))).round(1))
+            .when(pl.col("peer_median") > 0)
+            .then((pl.col("value") / pl.col("peer_median")).round(1)),
         )
     )
     fmt = lambda e: format_expr(e, pl.col("feature").replace(TIMED_SCORING_COLUMNS), lang)  # noqa: E731

@@ -39,6 +39,11 @@ FEATURE_INFO |= {
     "exec_sangong": ("三公经费执行率(决算/预算)", "sangong execution (final/budget)", "ratio"),
     "exec_public_funds": ("公用经费执行率(决算/预算)", "public funds execution (final/budget)", "ratio"),
     "staff_yoy": ("实有人数较上年变动", "year-over-year change of actual staff", "change"),
+    "sangong_recurring_yoy": (
+        "三公经费(不含公务用车购置)较上年变动",
+        "year-over-year change of sangong less vehicle purchase",
+        "change",
+    ),
 }
 # How the scorer names a feature over time in OUT001 and the explanations: execution is
 # scored on both sides (anomaly.scoring.TIMED_SCORING), so the name says which.
@@ -47,6 +52,11 @@ SCORED_NAMES: dict[str, tuple[str, str]] = {
     "exec_total_under": ("预算执行率偏低(决算/预算)", "budget execution low (final/budget)"),
     "exec_sangong": ("三公经费执行率偏高(决算/预算)", "sangong execution high (final/budget)"),
     "exec_public_funds": ("公用经费执行率偏高(决算/预算)", "public funds execution high (final/budget)"),
+    "total_yoy": ("总预算增幅偏高", "budget growth far above peers"),
+    "sangong_recurring_yoy": (
+        "三公经费增幅偏高(不含公务用车购置)",
+        "sangong growth far above peers (less vehicle purchase)",
+    ),
 }
 # Not a feature: the unit's size (实有人数), carried in the wide frame so that the scorer
 # can compare costs that do not grow in proportion to staff on the scale they grow with.

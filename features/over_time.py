@@ -8,7 +8,9 @@ the headline figures) and the compact statements (anomaly.years.STATEMENTS):
   over what the budget planned (决算数 / 预算数) for the total, 三公 and 公用经费;
 - staff_yoy: actual staff against last year's budget disclosure (the total's and
   三公's year-over-year changes are total_yoy and sangong_yoy, from the figures each
-  budget states for last year, which XYR checks against last year's disclosure).
+  budget states for last year, which XYR checks against last year's disclosure);
+- sangong_recurring_yoy: 三公 less 公务用车购置 against the same stated for last year
+  (a car bought makes 三公 jump in its year: a one-off, not a break in the pattern).
 
 A unit with one year only, or no 决算, has nulls here and is scored on what it has.
 Only pairs whose keys are unique in their year and kind are used (as XYR and EXE).
@@ -18,20 +20,39 @@ from __future__ import annotations
 
 import polars as pl
 
-OVER_TIME = ("exec_total", "exec_sangong", "exec_public_funds", "staff_yoy")
+OVER_TIME = ("exec_total", "exec_sangong", "exec_public_funds", "staff_yoy", "sangong_recurring_yoy")
 
 
-def _first_current(statements: pl.DataFrame, key: str) -> pl.DataFrame:
-    """unit_id → the first figure a disclosure states for `key` this year (interval mid, 元),
-    as printed (not a second reading implied by its other figures)."""
+def _first_current(statements: pl.DataFrame, key: str, kind: str = "current", name: str | None = None) -> pl.DataFrame:
+    """unit_id → the first figure a disclosure states for `key` this year (or, kind "prior",
+    for last year) (interval mid, 元), as printed (not a second reading implied by its
+    other figures)."""
     return (
-        statements.filter(
-            (pl.col("kind") == "current") & (pl.col("key") == key) & ~pl.col("disputed") & ~pl.col("implied")
-        )
+        statements.filter((pl.col("kind") == kind) & (pl.col("key") == key) & ~pl.col("disputed") & ~pl.col("implied"))
         .sort("unit_id", "line")
         .unique("unit_id", keep="first", maintain_order=True)
-        .select("unit_id", pl.mean_horizontal("lo", "hi").alias(key))
+        .select("unit_id", pl.mean_horizontal("lo", "hi").alias(name or key))
     )
+
+
+def _recurring_sangong_yoy(statements: pl.DataFrame) -> pl.DataFrame:
+    """unit_id, sangong_recurring_yoy: 三公 less 公务用车购置 this year against the same
+    stated for last year, minus one (a purchase not stated counts as none)."""
+    parts = [
+        _first_current(statements, key, kind, name)
+        for key, kind, name in (
+            ("sangong", "current", "s"),
+            ("vehicle_purchase", "current", "v"),
+            ("sangong", "prior", "ps"),
+            ("vehicle_purchase", "prior", "pv"),
+        )
+    ]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.join(p, on="unit_id", how="left")
+    cur = pl.col("s") - pl.col("v").fill_null(0.0)
+    pri = pl.col("ps") - pl.col("pv").fill_null(0.0)
+    return out.select("unit_id", sangong_recurring_yoy=pl.when(pri > 0).then(cur / pri - 1.0))
 
 
 def over_time(units: pl.DataFrame, statements: pl.DataFrame) -> pl.DataFrame:
@@ -72,6 +93,7 @@ def over_time(units: pl.DataFrame, statements: pl.DataFrame) -> pl.DataFrame:
             exec_public_funds=rate("f_public_funds", "public_funds"),
             staff_yoy=rate("staff", "p_staff") - 1.0,
         )
+        .join(_recurring_sangong_yoy(statements), on="unit_id", how="left")
     )
     return out.cast(schema).sort("unit_id")
 

@@ -107,3 +107,23 @@ def test_single_year_scored_as_before():
     again, _, out_again = score_wide(nulls, units)
     assert again.select(cols).equals(scores.select(cols))
     assert out_again.select("unit_id", "message").equals(out.select("unit_id", "message"))
+
+
+def test_growth_far_above_peers_named_and_ordinary_growth_not():
+    """Peers growing 0-12%: a total tripled is OUT001's (总预算增幅偏高), +40% is not; a run
+    without last year's budgets (no staff_yoy) does not score growth."""
+    growth = [0.003 * (i % 40) for i in range(60)]
+    growth[3], growth[4] = 2.0, 0.4
+    wide, units = _town_wide()
+    ids = pl.DataFrame({"unit_id": [f"u{i:03d}" for i in range(60)], "total_yoy": growth})
+    single = wide.drop("total_yoy").join(ids, on="unit_id", how="left")
+    timed = single.with_columns(staff_yoy=pl.lit(0.0))
+    _, _, out = score_wide(timed, units)
+    assert sorted(out["unit_id"].to_list()) == ["u003", "u007"]
+    row = out.filter(pl.col("unit_id") == "u003").row(0, named=True)
+    assert "相比明显偏高" in row["message"] and "总预算增幅偏高" in row["message"]
+    assert row["stated"].startswith("总预算增幅偏高 +200.0%")
+    _, _, out_en = score_wide(timed, units, lang="en")
+    assert "budget growth far above peers" in out_en.filter(pl.col("unit_id") == "u003")["message"].item()
+    _, _, out_single = score_wide(single, units)
+    assert out_single["unit_id"].to_list() == ["u007"]

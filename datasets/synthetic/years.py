@@ -131,6 +131,54 @@ def next_year(rng, u: Unit) -> Unit:
     return v
 
 
+# --- growth breaks (OUT kind "growth") -----------------------------------------------------
+
+GROWTH_BREAK_SHARE = 0.02  # of the units with two years or more: one year breaks from its history
+
+
+def draw_growth_break(rng, years: list[int]) -> tuple[int, str, float] | None:
+    """(year, feature, factor) of a unit's growth break, or None for most units: in one
+    year after the first, its total budget grows 2.5-4x (total_yoy) or its 三公 3-5x
+    (sangong_yoy) while its staff stay as they were."""
+    if len(years) < 2 or rng.random() >= GROWTH_BREAK_SHARE:
+        return None
+    year = rng.choice(years[1:])
+    if rng.random() < 0.5:
+        return year, "total_yoy", round(rng.uniform(2.5, 4.0), 2)
+    return year, "sangong_yoy", round(rng.uniform(3.0, 5.0), 2)
+
+
+def break_growth(u: Unit, feature: str, factor: float) -> None:
+    """Scale u's year by factor, priors untouched: every allocation (the total, factor x
+    its own trend), or the 三公 parts to factor x last year's 三公; a new programme or a
+    one-off spending, stated as such the next year (its priors)."""
+    if feature == "total_yoy":
+        for a in u.allocs:
+            a.cur = max(_r100(a.cur * factor), 100)
+        for k, p in enumerate(u.projects):
+            p.fiscal = sum(a.cur for a in u.allocs if a.project == k and a.fiscal)
+            p.other = sum(a.cur for a in u.allocs if a.project == k and not a.fiscal)
+        if u.procurement:
+            u.procurement = _r100(u.procurement * factor)
+    else:
+        # factor x last year's 三公 in all (a part next_year dropped to 0 stays 0)
+        cur, pri = u.sangong_total()
+        f = factor * pri / cur if cur else 1.0
+        u.sangong = {part: (_r100(c * f), p) for part, (c, p) in u.sangong.items()}
+
+
+def growth_label(feature: str, factor: float) -> dict:
+    """The OUT label of a growth break, on the budget disclosure of its year."""
+    what = "total budget {:g}x its trend" if feature == "total_yoy" else "三公 {:g}x last year's"
+    return {
+        "family": "OUT",
+        "kind": "growth",
+        "line": None,
+        "detail": f"{what.format(factor)} while staff stay flat",
+        "features": [feature],
+    }
+
+
 # --- planted cross-year mistakes (XYR) ---------------------------------------------------
 
 XYR_KINDS = ("sangong_part", "meeting", "training", "public_funds", "function_item")
@@ -277,9 +325,14 @@ def iter_year_documents(
                     }
             # Drawn apart, so that the other draws of every unit stay as they were.
             executed = fin.draw_execution_outlier(random.Random(f"{seed}:{i}:execution"), years) if finals else {}
+            broken = draw_growth_break(random.Random(f"{seed}:{i}:growth"), years)
             chain = [first]
             for y in years[1:]:
                 chain.append(next_year(random.Random(f"{seed}:{i}:{y}:evolve"), chain[-1]))
+                if broken and broken[0] == y:
+                    break_growth(chain[-1], broken[1], broken[2])
+                elif broken and broken[0] == y - 1:  # a one-off: back to its own level
+                    break_growth(chain[-1], broken[1], 1 / broken[2])
             shown, renamed = printed_names(random.Random(f"{seed}:{i}:names"), name, n_years)
             tpl = g._template_of(template, seed, i, name)
             prev_file = None
@@ -293,6 +346,8 @@ def iter_year_documents(
                 anomalies: list[dict] = [dict(out_label)] if out_label else []
                 if year in executed:
                     anomalies.append(fin.execution_label(executed[year], len(executed) > 1))
+                if broken and broken[0] == year:
+                    anomalies.append(growth_label(broken[1], broken[2]))
                 xyr = None
                 r = drng.random()
                 if r < anomaly_share and not out_label:
