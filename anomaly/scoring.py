@@ -266,7 +266,8 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
     """The features behind each unit's deviation (upper_z ≥ FEATURE_MIN and above the
     peer median as printed, largest first, at most EXPLAIN_TOP), with the display figures of ``long``: unit_id, feature,
     upper_z, name, value, peer_median, times, peer_group, peer_n, text."""
-    labels = {k: (v[1] if lang == "en" else v[0]) for k, v in (FEATURE_INFO | SCORED_NAMES).items()}
+    plain = {k: (v[1] if lang == "en" else v[0]) for k, v in FEATURE_INFO.items()}
+    labels = plain | {k: (v[1] if lang == "en" else v[0]) for k, v in SCORED_NAMES.items()}
     shown = long.select("unit_id", "feature", "value", "peer_median", "peer_q90", "peer_group", "peer_n")
     # A lower-side feature is shown as the rate it is scored from (its value, median).
     shown = pl.concat(
@@ -292,6 +293,10 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
         .head(EXPLAIN_TOP)
         .with_columns(
             name=pl.col("feature").replace_strict(labels, default=pl.col("feature")),
+            # What the peers' figures are of, without the direction the name gives.
+            plain=pl.col("feature")
+            .replace(TIMED_SCORING_COLUMNS)
+            .replace_strict(plain, default=pl.col("feature").replace_strict(labels, default=pl.col("feature"))),
             # A change is compared as the level it leads to (+200% against +5%: 2.9×).
             times=pl.when(pl.col("feature").is_in(GROWTH))
             .then(((1 + pl.col("value")) / (1 + pl.col("peer_median"))).round(1))
@@ -340,14 +345,14 @@ def _out_findings(units: pl.DataFrame, named: pl.DataFrame, scores: pl.DataFrame
     if lang == "en":
         msg = ("Far above its peers ({}, {} units): {}", "Far from its peers ({}, {} units): {}")
         st = pl.format("{} {} ({}× the peer median)", "name", fmt(pl.col("value")), "times")
-        exp = pl.format("{}: peer median {}, 90% of peers at most {}", "name", *map(fmt, _TYPICAL))
-        exp_under = pl.format("{}: peer median {}", "name", fmt(pl.col("peer_median")))
+        exp = pl.format("{}: peer median {}, 90% of peers at most {}", "plain", *map(fmt, _TYPICAL))
+        exp_under = pl.format("{}: peer median {}", "plain", fmt(pl.col("peer_median")))
         sep, ev_sep = ", ", "; "
     else:
         msg = ("与同类单位（{}，{} 个）相比明显偏高：{}", "与同类单位（{}，{} 个）相比明显偏离：{}")
         st = pl.format("{} {}（同类中位数的 {} 倍）", "name", fmt(pl.col("value")), "times")
-        exp = pl.format("{}：同类中位数 {}，九成同类不超过 {}", "name", *map(fmt, _TYPICAL))
-        exp_under = pl.format("{}：同类中位数 {}", "name", fmt(pl.col("peer_median")))
+        exp = pl.format("{}：同类中位数 {}，九成同类不超过 {}", "plain", *map(fmt, _TYPICAL))
+        exp_under = pl.format("{}：同类中位数 {}", "plain", fmt(pl.col("peer_median")))
         sep, ev_sep = "、", "；"
     exp = pl.when(pl.col("feature").is_in(UNDER)).then(exp_under).otherwise(exp)
     agg = (
