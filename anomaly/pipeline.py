@@ -120,7 +120,14 @@ def screen(
     cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years, executed)]
     findings = pl.concat([per_unit["findings"], *cross], how="diagonal_relaxed")
     coverage = pl.concat(
-        [per_unit["coverage"], *(c.filter(pl.col("rule").is_in(wanted)) for c in (years_coverage, executed_coverage))],
+        [
+            per_unit["coverage"],
+            # Cross-document outcomes come from joins and group-bys: sorted, so runs agree byte for byte.
+            *(
+                c.filter(pl.col("rule").is_in(wanted)).sort("unit_id", "rule")
+                for c in (years_coverage, executed_coverage)
+            ),
+        ],
         how="vertical_relaxed",
     )
     uncertain = uncertain_keys(units)
