@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from anomaly.years import LABELS, _wan, cross_findings, judged
+from anomaly.years import _wan, cross_findings, item_name, judged, midpoints
 
 TITLES = {
     "EXE001": (
@@ -52,11 +52,7 @@ def exe_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
     )
     compared = judged(said, published, ["budget_id", "key"])
     bad = compared.filter(~pl.col("meets")).sort("unit_id", "line")
-    name = pl.col("key").replace_strict(
-        {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}, default=None, return_dtype=pl.String
-    )
-    name = name.fill_null(pl.col("label"))
-    mid, o_mid = (pl.col("lo") + pl.col("hi")) / 2, (pl.col("o_lo") + pl.col("o_hi")) / 2
+    name, mid, o_mid = item_name(lang), *midpoints()
     more = pl.col("n") > 1
     if lang == "en":
         how = pl.when(pl.col("implied")).then(pl.lit(" (implied by the stated difference)")).otherwise(pl.lit(""))

@@ -357,6 +357,17 @@ def _wan(e: pl.Expr, lang: str) -> pl.Expr:
 CROSS_SCHEMA = {**FINDING_COLUMNS, "other_path": pl.String, "other_line": pl.Int64, "other_year": pl.Int64}
 
 
+def item_name(lang: str) -> pl.Expr:
+    """The compared item's name (LABELS by key, else the label as printed)."""
+    labels = {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}
+    return pl.col("key").replace_strict(labels, default=None, return_dtype=pl.String).fill_null(pl.col("label"))
+
+
+def midpoints() -> tuple[pl.Expr, pl.Expr]:
+    """The middles of a statement's interval and of the other document's (lo..hi, o_lo..o_hi)."""
+    return (pl.col("lo") + pl.col("hi")) / 2, (pl.col("o_lo") + pl.col("o_hi")) / 2
+
+
 def judged(said: pl.DataFrame, other: pl.DataFrame, on: list[str]) -> pl.DataFrame:
     """One row per (unit_id, key): the figures a document states (lo, hi) against the
     other document's (o_lo, o_hi, o_line), joined ``on``; ``meets`` where the intervals
@@ -402,11 +413,7 @@ def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
     )
     compared = judged(priors, currents, ["prev_id", "key"]).with_columns(rule=rule_of)
     bad = compared.filter(~pl.col("meets")).sort("unit_id", "rule", "line")
-    name = pl.col("key").replace_strict(
-        {k: v[1 if lang == "en" else 0] for k, v in LABELS.items()}, default=None, return_dtype=pl.String
-    )
-    name = name.fill_null(pl.col("label"))
-    mid, o_mid = (pl.col("lo") + pl.col("hi")) / 2, (pl.col("o_lo") + pl.col("o_hi")) / 2
+    name, mid, o_mid = item_name(lang), *midpoints()
     if lang == "en":
         how = pl.when(pl.col("implied")).then(pl.lit(" (implied by the stated change)")).otherwise(pl.lit(""))
         msg = pl.format(

@@ -60,3 +60,21 @@ def store_db(request, tmp_path) -> str:
 
     server = request.getfixturevalue("postgres_server")
     return pgcluster.fresh_database(server, f"anomaly_test_{uuid.uuid4().hex[:12]}")
+
+
+def cross_inputs(text: str, split: str, prefix: str):
+    """(units with identity, statements) of a catalog example holding several documents
+    separated by `split`, each read and checked on its own as the per-file stage does:
+    what the cross-document checks (XYR, EXE) take."""
+    import polars as pl
+
+    from anomaly.engine import frames_from_text, run_rules
+    from anomaly.years import statements, with_identity
+
+    units, stated = [], []
+    for k, part in enumerate(text.split(split)):
+        frames = frames_from_text(part, unit_id=f"u{k}", source_path=f"{prefix}{k}.txt")
+        findings, _ = run_rules(frames)
+        units.append(frames["units"])
+        stated.append(statements(frames, findings))
+    return with_identity(pl.concat(units, how="diagonal_relaxed")), pl.concat(stated)

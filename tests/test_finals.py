@@ -6,24 +6,18 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from conftest import cross_inputs
 
 from anomaly.engine import catalog, frames_from_text, run_rules
 from anomaly.execution import budget_pairs, exe_findings
 from anomaly.rules.exe import EXAMPLE_SPLIT
-from anomaly.years import statements, with_identity
+from anomaly.years import statements
 
 EXE001 = next(r for r in catalog() if r.code == "EXE001")
 
 
 def _screen_pair(text: str, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
-    units, stated = [], []
-    for k, part in enumerate(text.split(EXAMPLE_SPLIT)):
-        frames = frames_from_text(part, unit_id=f"u{k}", source_path=f"d{k}.txt")
-        findings, _ = run_rules(frames)
-        units.append(frames["units"])
-        stated.append(statements(frames, findings))
-    units = with_identity(pl.concat(units, how="diagonal_relaxed"))
-    return exe_findings(units, pl.concat(stated), lang=lang)
+    return exe_findings(*cross_inputs(text, EXAMPLE_SPLIT, "d"), lang=lang)
 
 
 def test_exe001_bad_example_is_flagged():

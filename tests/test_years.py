@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from conftest import cross_inputs
 
-from anomaly.engine import catalog, frames_from_text, run_rules
+from anomaly.engine import catalog
 from anomaly.rules.xyr import EXAMPLE_SPLIT
-from anomaly.years import statements, unit_key_expr, with_identity, xyr_findings
+from anomaly.years import unit_key_expr, xyr_findings
 
 XYR_RULES = [r for r in catalog() if r.family == "XYR"]
 
 
 def _screen_pair(text: str, lang: str = "zh") -> tuple[pl.DataFrame, pl.DataFrame]:
-    units, stated = [], []
-    for k, part in enumerate(text.split(EXAMPLE_SPLIT)):
-        frames = frames_from_text(part, unit_id=f"u{k}", source_path=f"y{k}.txt")
-        findings, _ = run_rules(frames)
-        units.append(frames["units"])
-        stated.append(statements(frames, findings))
-    units = with_identity(pl.concat(units, how="diagonal_relaxed"))
-    return xyr_findings(units, pl.concat(stated), lang=lang)
+    return xyr_findings(*cross_inputs(text, EXAMPLE_SPLIT, "y"), lang=lang)
 
 
 @pytest.mark.parametrize("rule", XYR_RULES, ids=[r.code for r in XYR_RULES])
