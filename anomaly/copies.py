@@ -94,13 +94,16 @@ def figure_vectors(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         claims.filter(pl.col("code").str.contains(r"^\d{7}$") & pl.col("current_yuan").is_not_null())
         .group_by("unit_id", "code")
         .agg(pl.col("current_yuan").first())
-        .with_columns(v=(pl.col("current_yuan") / 100).round(0).cast(pl.Int64))
+        .with_columns(v=(pl.col("current_yuan") / 100).round(0).cast(pl.Int64, strict=False))
         .sort("unit_id", "code")
         .group_by("unit_id", maintain_order=True)
         .agg(func_key=pl.format("{}={}", pl.col("code"), pl.col("v")).str.join(";"), n_func=(pl.col("v") != 0).sum())
     )
     cols = _HEADLINE + _ITEMS
-    norm = [((pl.col(c) / 100).round(0) if c in _AMOUNTS else pl.col(c)).cast(pl.Int64).alias(c) for c in cols]
+    # strict=False: a figure too large for the key (digits run together in the text) is none.
+    norm = [
+        ((pl.col(c) / 100).round(0) if c in _AMOUNTS else pl.col(c)).cast(pl.Int64, strict=False).alias(c) for c in cols
+    ]
     frame = (
         units.select("unit_id", *_HEADLINE)
         .join(items, on="unit_id", how="left")
@@ -246,7 +249,9 @@ def table_keys(cells: pl.DataFrame) -> pl.DataFrame:
     v = pl.col("v")
     return (
         cells.lazy()
-        .filter(~pl.col("header").fill_null(False) & pl.col("value_yuan").is_not_null())
+        # A figure beyond any budget (cells run together by a converter) is no key, and
+        # would not fit the integer key.
+        .filter(~pl.col("header").fill_null(False) & (pl.col("value_yuan").abs() < 1e15))
         .with_columns(v=(pl.col("value_yuan") / 100).round(0).cast(pl.Int64))
         .sort("unit_id", "table_id", "row", "col")
         .group_by("unit_id", "table_id", maintain_order=True)

@@ -20,6 +20,7 @@ from datasets.corpus import collect, failed_doc, parse_files
 from features import unit_features
 
 RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs", "statements"]
+CHECK_FAILED = "检查此文件时程序出错，未检查 / checking this file failed, not checked ({}: {})"
 
 
 def one_thread_each() -> None:
@@ -31,8 +32,17 @@ def one_thread_each() -> None:
 def results_of(
     files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
-    """Parse and check files, keeping only the per-unit results (runs in a worker)."""
-    return frame_results(parse_files(files), select, ignore, lang)
+    """Parse and check files, keeping only the per-unit results (runs in a worker).
+    A task that raises is done again one file at a time, and a file that still raises
+    is kept as `failed` with the error: one odd disclosure must not stop a night's run."""
+    try:
+        return frame_results(parse_files(files), select, ignore, lang)
+    except Exception as exc:
+        if len(files) > 1:
+            each = [results_of([f], select, ignore, lang) for f in files]
+            return {name: pl.concat([r[name] for r in each], how="vertical_relaxed") for name in RESULTS}
+        reason = CHECK_FAILED.format(type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+        return failed_results(files[0], reason, select, ignore, lang)
 
 
 def failed_results(

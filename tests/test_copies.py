@@ -110,3 +110,13 @@ def test_cpy004_short_table_of_large_amounts(tmp_path):
     docs = {"华溪县甲局": "本单位说明。\n\n" + table, "华溪县乙局": "本单位另写。\n\n" + table}
     f = _screen(tmp_path, docs)
     assert set(f["rule"]) == {"CPY004"} and f.height == 2
+
+
+def test_a_figure_too_large_for_a_key_is_no_key(tmp_path):
+    # Cells run together by a converter gave a 21-digit amount: it stopped a whole run.
+    rows = "\n".join(f"20101{i:02d}\t项目{i}\t{100 + 7 * i}.{i}0\t{60 + 3 * i}.00" for i in range(1, 6))
+    rows += "\n2010199\t其他\t102100000000000000000.00\t1.00"
+    table = f"表3\n\n2024年单位综合预算支出总表\n\n单位：万元\n\n科目编码\t科目名称\t合计\t基本支出\n{rows}"
+    docs = {"华溪县甲局": "说明甲。\n\n" + table, "华溪县乙局": "说明乙。\n\n" + table}
+    f = _screen(tmp_path, docs)
+    assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
