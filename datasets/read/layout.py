@@ -22,7 +22,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate
+from itertools import accumulate, combinations, product
+from math import prod
 
 _FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
@@ -56,6 +57,10 @@ _LABEL_START = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|\d+、|[(（][\d一二�
 _FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额)$")
 _SURELY_CUT = re.compile(r"^[-−]?\d[\d,]*(?:,\d{0,2}|\.\d?)$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
+# A numbered item (5、教育支出, (2)商品和服务支出): the next one of its column follows it.
+_NUMBERED = re.compile(r"^(?:(\d{1,2})、|[(（](\d{1,2})[)）])")
+_BARE_NUMBER_IN_BRACKETS = re.compile(r"^[(（][\d一二三四五六七八九十]+[)）]$")
+_OUT_OF_SEQUENCE = 40  # grid characters: more than a cell's drift, less than a wrong kind
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
     r"|本年|上年|年初|结转|.*(?:合计|总计)$)"
@@ -482,6 +487,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             order = _in_order(grid[1], grid[2], grid[3], pages)
             reading = grid if order is not None else reading
     if reading is None:
+        # No one set of columns fits the block: a table whose part on the next page has
+        # other columns (a 绩效目标表's 指标 rows), each page's part read on its own.
+        breaks = [p for p in pages if start < p < stop and any(lines[k].strip() for k in range(p, stop))]
+        for a, b in zip([start, *breaks], [*breaks, stop]):
+            if len(breaks) and any(lines[k].strip() for k in range(a, b)):
+                _rebuild(lines, a, b, ())
         return
     cjk, chunks, head, body, cols = reading
     if order is not None:
@@ -524,6 +535,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
     last_piece: list[str] = [""] * ncol
+    last_at: list[int] = [0] * ncol  # where each column's last piece starts
     for n, k in enumerate(idx):
         in_body = n >= len(head)
         squashed = re.sub(r"\s+", "", lines[k])
@@ -534,13 +546,18 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             continue  # the header repeated after a page break
         seen_head.add(squashed)
         placed = placed_of[k]
+        completes = False  # the line holds the rests of every figure the row above cut
         if rows and in_body and cjk == 1:
             # In the grid a figure's rest sits anywhere under its cell: the cut figures
-            # above take the line's digit pieces in order.
+            # above take the line's digit pieces in order, and the pieces of wrapped
+            # labels between two rests go to a column between theirs.
             cut = [j for j in range(ncol) if _SURELY_CUT.match(rows[-1][1][j])]
             digits = [c for _, c in placed if _DIGITS.match(c[2])]
             if cut and len(digits) == len(cut):
-                placed = [(cut[digits.index(c)], c) if c in digits else (j, c) for j, c in placed]
+                completes = True
+                at = {c: cut[m] for m, c in enumerate(digits)}
+                placed = [(at[c], c) if c in at else (j, c) for j, c in placed]
+                placed = [(j if c in at else _between(j, c, at, ncol), c) for j, c in placed]
         if rows and cjk == 1 and not any(_AMOUNT.match(c[2]) for _, c in placed):
             # A wrapped cell's piece drifts left in the grid, under the cell before it:
             # a table id or an item number is never continued, the text beside it is.
@@ -551,8 +568,14 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
                 else (j, c)
                 for j, c in placed
             ]
+        if rows and cjk == 1 and not any(_AMOUNT.match(c[2]) and not _DIGITS.match(c[2]) for _, c in placed):
+            # A wrapped label's piece sits at its cell's printed start, which the piece
+            # above (pushed right by a figure before it, never left) is at or right of.
+            placed = _under_their_cells(placed, last_piece, last_at)
         # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
         # figure; the pieces of labels wrapped in the same row may share the line.
+        if rows and in_body and cjk == 1:
+            placed = [(_under_a_figure(j, c, rows[-1][1], last_piece, last_at), c) for j, c in placed]
         rests = [
             (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
         ]
@@ -562,7 +585,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             and (
                 width_of(last_piece[j]) >= widest[j] - slack or (cjk == 1 and _no_room(last_piece[j], c[2], widest[j]))
             )
-            and not _ITEM.match(c[2])
+            and not _opens_item(c[2])
             for j, c in others
         )
         cont = (
@@ -570,26 +593,147 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
             and (n != len(head) or not head)
             and not any(_AMOUNT.match(c[2]) for _, c in others)
             and (
-                lines[k - 1].strip() != "" and not any(_ITEM.match(c[2]) for _, c in others)
+                lines[k - 1].strip() != "" and not any(_opens_item(c[2]) for _, c in others)
                 if gapped and in_body
                 else filled
             )
         )
-        if rests and (not others or cont):
+        if rests and (not others or cont or completes):
             for j, c in rests:
                 rows[-1][1][j] += c[2]
             placed = others
         elif not cont:
             rows.append((k, [""] * ncol))
             last_piece = [""] * ncol
+            last_at = [0] * ncol
         cells = rows[-1][1]
         for j, c in placed:
             cells[j] = _join(cells[j], c[2])
             last_piece[j] = c[2]
+            last_at[j] = c[0]
+    _by_identities(rows)
     for k in range(start, stop):
         lines[k] = ""
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
+
+
+def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
+    """A 合计 column and its parts (合计 | 基本支出 | 项目支出): where a row's 合计 is not
+    the sum of its parts or a part column does not add up to the table's 合计 row, the
+    rows' figures moved (in order) to the columns where every identity holds, when
+    exactly one such reading exists (a reading cannot tell whether a figure a wrap
+    pushed right belongs to 基本支出 or 项目支出; the sums can). In place."""
+    head = next((n for n, (_, c) in enumerate(rows) if not any(_AMOUNT.match(x) for x in c)), None)
+    t = next((j for j, x in enumerate(rows[head][1]) if _TOTAL.match(x)), None) if head is not None else None
+    if t is None:
+        return
+    names = rows[head][1]
+    group = [t]
+    while group[-1] + 1 < len(names) and names[group[-1] + 1].strip() and not _TOTAL.match(names[group[-1] + 1]):
+        group.append(group[-1] + 1)
+    if len(group) < 3:
+        return
+    total_row, body = None, []
+    for n in range(head + 1, len(rows)):
+        cells = rows[n][1]
+        vals = [(j, _cents(cells[j])) for j in group if cells[j].strip()]
+        if any(v is None for _, v in vals):
+            return  # text or a cut figure among the amounts: not this shape
+        if any(_TOTAL.match(x) for x in cells[:t]):
+            total_row = total_row if total_row is not None else dict(vals)
+        elif vals:
+            body.append((n, vals, cells[0].strip()))
+    codes = [c for _, _, c in body if c.isdigit()]
+    # Column sums over the most detailed rows: a 类 or 款 row repeats its 项 rows' sums.
+    leaves = {
+        n
+        for n, _, code in body
+        if not codes or (code.isdigit() and not any(c != code and c.startswith(code) for c in codes))
+    }
+    if total_row is None or len(leaves) > 40:
+        return
+
+    def holds(cols: tuple[int, ...], vals) -> bool:
+        v = dict(zip(cols, (x for _, x in vals)))
+        return t in v and abs(v[t] - sum(v.get(j, 0) for j in group[1:])) <= len(group) - 1
+
+    now = [tuple(j for j, _ in vals) for _, vals, _ in body]
+    # Each row's readings: as read first, if its 合计 holds; else those where it does.
+    options = []
+    for cols, (_, vals, _) in zip(now, body):
+        fits = [c for c in combinations(group, len(vals)) if holds(c, vals)]
+        options.append([cols] + [c for c in fits if c != cols] if holds(cols, vals) or not fits else fits)
+
+    def adds_up(choice) -> bool:
+        sums = dict.fromkeys(group, 0)
+        for (n, vals, _), cols in zip(body, choice):
+            if n in leaves:
+                for j, (_, x) in zip(cols, vals):
+                    sums[j] += x
+        return all(abs(sums[j] - total_row.get(j, 0)) <= len(leaves) for j in group)
+
+    if all(o[0] == c for o, c in zip(options, now)) and adds_up(now):
+        return
+    if prod(len(o) for o in options) > 4096:
+        return
+    good = [c for c in product(*options) if adds_up(c)]
+    if len(good) != 1:
+        return
+    for (n, vals, _), cols in zip(body, good[0]):
+        cells = rows[n][1]
+        texts = [cells[j] for j, _ in vals]
+        for j in group:
+            cells[j] = ""
+        for j, x in zip(cols, texts):
+            cells[j] = x
+
+
+def _cents(text: str) -> int | None:
+    """A whole amount in hundredths of its printed unit, or None (text, a cut figure)."""
+    s = text.replace(",", "").replace("−", "-")
+    if not re.fullmatch(r"-?\d+(?:\.\d{1,2})?", s):
+        return None
+    return round(float(s) * 100)
+
+
+def _under_their_cells(placed: list, last_piece: list[str], last_at: list[int]) -> list:
+    """placed with each label piece that continues no item moved to the column whose
+    last piece in the row starts at or just right of it (nearest), when that keeps the
+    line's columns in order."""
+    moved = []
+    for j, c in placed:
+        if not _DIGITS.match(c[2]) and not _opens_item(c[2]):
+            above = [i for i, t in enumerate(last_piece) if t and not _AMOUNT.match(t) and last_at[i] >= c[0] - 1]
+            if above:
+                j = min(above, key=lambda i: last_at[i] - c[0])
+        moved.append((j, c))
+    js = [j for j, _ in moved]
+    return moved if all(a < b for a, b in zip(js, js[1:])) else placed
+
+
+def _under_a_figure(j: int, chunk: tuple, cells: list[str], last_piece: list[str], last_at: list[int]) -> int:
+    """The column of a digit piece printed under a figure of the row above that it may
+    end (a whole number cut where no point or comma shows it), else j."""
+    if not _DIGITS.match(chunk[2]) or _CUT_AMOUNT.match(cells[j]):
+        return j
+    # The figure above may have been pushed right of where it was printed, so the
+    # nearest figure within a few columns, not only one right above.
+    gap = {
+        i: max(last_at[i] - chunk[1], chunk[0] - last_at[i] - len(t), 0)
+        for i, t in enumerate(last_piece)
+        if t and t == cells[i] and _CUT_AMOUNT.match(t)
+    }
+    near = sorted((g, i) for i, g in gap.items() if g <= 4)
+    return near[0][1] if near and (len(near) == 1 or near[0][0] < near[1][0]) else j
+
+
+def _between(j: int, chunk: tuple, at: dict, ncol: int) -> int:
+    """The column nearest j between those of the rests (chunk: column) left and right
+    of chunk on its line."""
+    lo = max((col for c, col in at.items() if c[0] < chunk[0]), default=-1)
+    hi = min((col for c, col in at.items() if c[0] > chunk[0]), default=ncol)
+    return j if lo < j < hi or hi - lo < 2 else min(range(lo + 1, hi), key=lambda x: abs(x - j))
 
 
 def _no_room(piece: str, nxt: str, room: int) -> bool:
@@ -625,7 +769,10 @@ def _in_order(
     spent: list = []  # each body line's distance from its columns
     # The columns the header names: its cells, those of its lines stacked (a wrapped
     # name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
-    named = [k for k in head if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
+    # A header printed again after a page break counts once.
+    once = {"".join(c[2] for c in chunks[k]).replace(" ", ""): k for k in reversed(head)}
+    named = [k for k in head if once["".join(c[2] for c in chunks[k]).replace(" ", "")] == k]
+    named = [k for k in named if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
     if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
         named = named[1:]
     stacked: list[tuple[int, int]] = []
@@ -663,22 +810,38 @@ def _in_order(
         # they were printed: their edges, once placed, are the columns' (twice over).
         for _ in range(3):
             spent.clear()
+            last: list[dict[str, int]] = [{} for _ in range(n)]  # each column's last item number
             for k in body:
-                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True, spent=spent)
+                js = _nearest_in_order(chunks[k], kinds, edges[page_of[k]], pushed=True, spent=spent, last=last)
                 if js is None:
                     return None
                 placed[k] = list(zip(js, chunks[k]))
+                for j, c in placed[k]:
+                    if number := _number_of(c[2]):
+                        last[j][number[0]] = number[1]
+            # Cells of lines that start a row only (an amount or an item in them), and
+            # no figure's rest: a wrapped cell's rest sits anywhere under its cell.
+            starts = {k for k in body if any(_starts_row(c[2]) for c in chunks[k])}
+            free_of: dict = {}  # each page's free cells' edges, by column
             for pg in set(page_of.values()):
-                free: list[list[int]] = [[] for _ in range(n)]
+                free: list[list[int]] = free_of.setdefault(pg, [[] for _ in range(n)])
                 for k in body:
-                    if page_of[k] == pg:
+                    if page_of[k] == pg and k in starts:
                         for m, (j, c) in enumerate(placed[k]):
+                            if _DIGITS.match(c[2]):
+                                continue
                             if m == 0 or c[0] - placed[k][m - 1][1][1] > 1:
                                 free[j].append(c[1] if kinds[j] else c[0])
                 edges[pg] = [sorted(f)[len(f) // 2] if f else e for f, e in zip(free, edges[pg])]
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
         # The header's middles: its page's columns, from their edges by their cells' widths.
         top = edges.get(bisect_right(pages, head[-1]) if head else None, edges[None])
+        # A column with no free cell on the header's page (all pushed) takes its
+        # edge from the free cells of the table's other pages.
+        free_all = [sorted(x for f in free_of.values() for x in f[j]) for j in range(n)]
+        top_free = free_of.get(bisect_right(pages, head[-1]) if head else None)
+        if top_free is not None:
+            top = [e if f or not a else a[len(a) // 2] for e, f, a in zip(top, top_free, free_all)]
         widths: list[list[int]] = [[] for _ in range(n)]
         for k in body:
             for j, c in placed[k]:
@@ -714,7 +877,7 @@ def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int
     """The edges moved left as far as a page's rows sit: poppler starts each page's grid
     at its leftmost text, so a page whose first columns are empty (a 表1 continued
     with expenditure only) starts further left. The shift that puts the rows nearest."""
-    shifts = {e - r[0][0] for r in rows for e, amount in zip(edges, kinds) if not amount and e >= r[0][0]}
+    shifts = {0} | {e - r[0][0] for r in rows for e, amount in zip(edges, kinds) if not amount and e >= r[0][0]}
 
     def cost(s: int) -> float:
         spent: list = []
@@ -726,6 +889,24 @@ def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int
     return [e - best for e in edges]
 
 
+def _opens_item(text: str) -> bool:
+    """Whether a piece opens an item: not a bare (一) or (2), the end of a wrapped name
+    (机关资本性支出 / (一))."""
+    return bool(_ITEM.match(text)) and not _BARE_NUMBER_IN_BRACKETS.match(text)
+
+
+def _starts_row(text: str) -> bool:
+    """Whether a cell is one only a row's first line holds: an item or an amount, not
+    the few digits a wrapped figure leaves on the next line."""
+    return bool(_ITEM.match(text) or (_AMOUNT.match(text) and not _DIGITS.match(text)))
+
+
+def _number_of(text: str) -> tuple[str, int] | None:
+    """(style, number) of a numbered item's label, or None."""
+    m = _NUMBERED.match(text)
+    return None if m is None else ("、", int(m[1])) if m[1] else ("()", int(m[2]))
+
+
 def _nearest_in_order(
     row: list[tuple[int, int, str]],
     kinds: list[bool | None],
@@ -734,6 +915,7 @@ def _nearest_in_order(
     header: bool = False,
     moved: list[bool] | None = None,
     spent: list | None = None,
+    last: list[dict[str, int]] | None = None,
 ) -> list[int] | None:
     """The columns of a line's cells, increasing, that put each nearest its column's
     edge (for an amount column, kinds True, its right edge; a cell of the other kind far
@@ -741,7 +923,10 @@ def _nearest_in_order(
     columns or an amount lands in a text column. `pushed`: a cell one space after the one
     before was pushed right by it (poppler), so it may sit anywhere right of its edge.
     `header`: the cells name columns; a figure's name (预算数) goes over an amount column,
-    another name rather over a text column (in the grid a header's place says little)."""
+    another name rather over a text column (in the grid a header's place says little).
+    `last`: each column's last item number by style; an item numbered N goes rather to a
+    column whose last was N - 1 (a total table's rows where the first columns are empty
+    sit left of where the full rows' cells were pushed)."""
     m, n = len(row), len(edges)
     if m > n:
         return None
@@ -757,6 +942,11 @@ def _nearest_in_order(
             for j in range(n)
             for x in [b if kinds[j] else a]
         ]
+        number = _number_of(t) if last is not None else None
+        if number and number[1] > 1:
+            follows = [last[j].get(number[0]) == number[1] - 1 for j in range(n)]
+            if any(follows):
+                d = [x + (0 if f else _OUT_OF_SEQUENCE) for x, f in zip(d, follows)]
         prev_best, prev_at, new, pick = None, -1, [far * far] * n, [-1] * n
         for j in range(n):
             if i == 0:
