@@ -547,10 +547,11 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         seen_head.add(squashed)
         placed = placed_of[k]
         completes = False  # the line holds the rests of every figure the row above cut
-        if rows and in_body and cjk == 1:
-            # In the grid a figure's rest sits anywhere under its cell: the cut figures
-            # above take the line's digit pieces in order, and the pieces of wrapped
-            # labels between two rests go to a column between theirs.
+        if rows and in_body:
+            # A figure's rest sits anywhere under its cell (in the grid, and in a
+            # display-width reading of it): the cut figures above take the line's digit
+            # pieces in order, and the pieces of wrapped labels between two rests go to
+            # a column between theirs.
             cut = [j for j in range(ncol) if _SURELY_CUT.match(rows[-1][1][j])]
             digits = [c for _, c in placed if _DIGITS.match(c[2])]
             if cut and len(digits) == len(cut):
@@ -699,14 +700,15 @@ def _cents(text: str) -> int | None:
 
 def _under_their_cells(placed: list, last_piece: list[str], last_at: list[int]) -> list:
     """placed with each label piece that continues no item moved to the column whose
-    last piece in the row starts at or just right of it (nearest), when that keeps the
-    line's columns in order."""
+    last piece in the row starts nearest it, right of it or a few columns left (a
+    hanging indent), when that keeps the line's columns in order."""
     moved = []
     for j, c in placed:
         if not _DIGITS.match(c[2]) and not _opens_item(c[2]):
-            above = [i for i, t in enumerate(last_piece) if t and not _AMOUNT.match(t) and last_at[i] >= c[0] - 1]
+            # (A figure, a table id or an item number is never continued.)
+            above = [i for i, t in enumerate(last_piece) if t and not _CELL_EDGE.match(t) and last_at[i] >= c[0] - 3]
             if above:
-                j = min(above, key=lambda i: last_at[i] - c[0])
+                j = min(above, key=lambda i: abs(last_at[i] - c[0]))
         moved.append((j, c))
     js = [j for j, _ in moved]
     return moved if all(a < b for a, b in zip(js, js[1:])) else placed
@@ -715,17 +717,17 @@ def _under_their_cells(placed: list, last_piece: list[str], last_at: list[int]) 
 def _under_a_figure(j: int, chunk: tuple, cells: list[str], last_piece: list[str], last_at: list[int]) -> int:
     """The column of a digit piece printed under a figure of the row above that it may
     end (a whole number cut where no point or comma shows it), else j."""
-    if not _DIGITS.match(chunk[2]) or _CUT_AMOUNT.match(cells[j]):
+    if not _DIGITS.match(chunk[2]) or _SURELY_CUT.match(cells[j]):
         return j
-    # The figure above may have been pushed right of where it was printed, so the
-    # nearest figure within a few columns, not only one right above.
-    gap = {
-        i: max(last_at[i] - chunk[1], chunk[0] - last_at[i] - len(t), 0)
+    # Both are right-aligned in the cell, so the figure ends where its rest ends, or
+    # right of it when the text before pushed it: the nearest such end.
+    ends = {
+        i: last_at[i] + width_of(t) - chunk[1]
         for i, t in enumerate(last_piece)
         if t and t == cells[i] and _CUT_AMOUNT.match(t)
     }
-    near = sorted((g, i) for i, g in gap.items() if g <= 4)
-    return near[0][1] if near and (len(near) == 1 or near[0][0] < near[1][0]) else j
+    right = sorted((d, i) for i, d in ends.items() if d >= -1)
+    return right[0][1] if right else j
 
 
 def _between(j: int, chunk: tuple, at: dict, ncol: int) -> int:
