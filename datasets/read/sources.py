@@ -97,8 +97,8 @@ def discover(item: Source, suffixes: set[str]) -> list[Source]:
         rel = PurePosixPath(plain(path[len(prefix) :] if path.startswith(prefix) else PurePosixPath(path).name))
         if rel.suffix.lower() in suffixes and not any(p.startswith(".") for p in rel.parts):
             found.append(rel)
-    base = item.rstrip("/")
-    return [f"{base}/{rel}" for rel in sorted(found)]
+    base = item if item.endswith("/") else item + "/"  # s3://bucket/ and memory:// keep their slashes
+    return [f"{base}{rel}" for rel in sorted(found)]
 
 
 def read_bytes(source: Source) -> bytes:
