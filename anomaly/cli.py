@@ -30,16 +30,16 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, metavar="[INPUTS|URLS]...")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the Parquet frames.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
-def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None) -> None:
+def parse(inputs: tuple[str, ...], out_dir: Path, workers: int | None) -> None:
     """Parse disclosures into the frames units, claims, cells, toc, marks and pages (Parquet)."""
     from datasets.corpus import parse_files
-    from datasets.read import discover
+    from datasets.read.sources import source_of
     from reports.files import write_atomic
 
-    files = discover(inputs)
+    files = _discovered(tuple(map(source_of, inputs)), "zh")
     if not files:
         raise click.UsageError("no input files found / 未找到输入文件")
     frames = parse_files(files, workers=workers or os.cpu_count() or 1)
@@ -51,6 +51,18 @@ def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None) -> None:
     click.echo(f"{len(files)} files -> {out_dir} ({summary})")
     if frames["units"].filter(frames["units"]["parse_status"] != "failed").height == 0:
         sys.exit(1)
+
+
+def _discovered(inputs: tuple, lang: str) -> list:
+    """The files the inputs name (datasets.read.discover); a URL whose filesystem is not
+    installed is a usage error that names the package to install."""
+    from datasets.read import discover
+    from datasets.read.sources import MissingFilesystem
+
+    try:
+        return discover(inputs)
+    except MissingFilesystem as exc:
+        raise click.UsageError(exc.message(lang)) from None
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -80,7 +92,7 @@ class _Progress:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, metavar="[INPUTS|URLS]...")
 @click.option(
     "--out",
     "out_dir",
@@ -121,10 +133,10 @@ class _Progress:
     default=None,
     metavar="ADDRESS",
     help="Run the per-file stage on a Dask distributed cluster (e.g. tcp://host:8786; pip install 'anomaly[cluster]'). "
-    "Workers read the inputs by absolute path from a filesystem they share with this machine.",
+    "Workers read the inputs by absolute path from a filesystem they share with this machine, or by URL.",
 )
 def screen(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     out_dir: Path,
     select: str | None,
     ignore: str | None,
@@ -138,15 +150,17 @@ def screen(
     """Screen disclosures: parse, check, compare with peers, rank, and write the report.
 
     INPUTS are files or folders (searched recursively for .pdf, .xlsx, .xls, .html, .htm,
-    .docx, .doc, .txt and .md; a unit's 说明 and 报表 files are joined). With no INPUTS,
-    the bundled demo county (150 synthetic units) is screened.
+    .docx, .doc, .txt and .md; a unit's 说明 and 报表 files are joined), or URLs of any
+    installed fsspec filesystem (s3://bucket/prefix/ with pip install 'anomaly[s3]',
+    https://, file://). With no INPUTS, the bundled demo county (150 synthetic units) is
+    screened.
 
     Exit status: 0 when the run completed, whatever it found; 1 when not a single input
     could be read; 2 for usage errors.
     """
     from anomaly.pipeline import Options
     from anomaly.pipeline import screen as run_screen
-    from datasets.read import discover
+    from datasets.read.sources import absolute, source_of
     from reports.terminal import summary_lines
 
     if not inputs:
@@ -162,9 +176,10 @@ def screen(
             + str(demo)
         )
         inputs = (demo,)
-    if cluster:  # workers on other machines find the files by absolute path
-        inputs = tuple(Path(os.path.abspath(p)) for p in inputs)
-    files = discover(inputs)
+    inputs = tuple(map(source_of, inputs))
+    if cluster:  # workers on other machines find the files by absolute path (or by URL)
+        inputs = tuple(map(absolute, inputs))
+    files = _discovered(inputs, lang)
     if not files:
         raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
     options = Options(

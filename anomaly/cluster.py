@@ -2,7 +2,7 @@
 
 The client (this process) sends each task, a list of files, to the cluster's workers,
 which read the files from a filesystem they share with the client (paths are made
-absolute before they are sent) and hand back the per-unit results; scoring, copies,
+absolute before they are sent) or by URL (datasets.read.sources) and hand back the per-unit results; scoring, copies,
 ranking and reports stay here. A worker that dies mid-task loses nothing: the
 scheduler runs its tasks again on another worker (``distributed.scheduler.
 allowed-failures`` times, 3 by default). A task that still fails is run again file by

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from datasets.read import Document, read_document
+from datasets.read.sources import Source, name_of, read_bytes
 
 NARRATIVE_CLAIMS = 5  # figures in the text: fewer and the file holds only tables
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?度?")
@@ -36,7 +37,7 @@ _TABLE_NAME = re.compile(r"^表\s*[\d一二三四五六七八九十]")
 class Bundle:
     """The files of one disclosure, narrative first, and the unit ids they had alone."""
 
-    paths: list[Path]
+    paths: list[str]  # as source_path gives them: local paths or URLs
     unit_ids: list[str]
 
 
@@ -94,7 +95,7 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
                     )
                 continue
             chosen = narratives + sorted(tables, key=lambda r: r["source_path"])
-            bundles.append(Bundle([Path(r["source_path"]) for r in chosen], [r["unit_id"] for r in chosen]))
+            bundles.append(Bundle([r["source_path"] for r in chosen], [r["unit_id"] for r in chosen]))
     return bundles, notes
 
 
@@ -124,7 +125,7 @@ class Joined:
     sha1: str
 
 
-def read_bundle(paths: list[Path]) -> Joined:
+def read_bundle(paths: list[Source]) -> Joined:
     """The files read one after the other into one document (raises UnreadableFile or
     OSError like read_document)."""
     texts, formats, problems, notes = [], [], [], []
@@ -132,9 +133,9 @@ def read_bundle(paths: list[Path]) -> Joined:
     pages = 0
     digest = hashlib.sha1()
     for k, path in enumerate(paths):
-        data = Path(path).read_bytes()
+        data = read_bytes(path)
         digest.update(hashlib.sha1(data).digest())
-        doc = read_document(data, Path(path).name)
+        doc = read_document(data, name_of(path))
         lines = doc.text.split("\n")
         if k:  # the next file starts on a page of its own: nothing runs on across files
             texts.append("\f")
@@ -149,8 +150,8 @@ def read_bundle(paths: list[Path]) -> Joined:
         line_place.extend(doc.line_places or [None] * len(lines))
         if doc.format not in formats:
             formats.append(doc.format)
-        problems.extend(f"{Path(path).name}: {p}" for p in doc.problems)
-        notes.extend(f"{Path(path).name}: {n}" for n in doc.notes)
+        problems.extend(f"{name_of(path)}: {p}" for p in doc.problems)
+        notes.extend(f"{name_of(path)}: {n}" for n in doc.notes)
         pages += doc.pages or 0
     document = Document(
         text="\n".join(texts),

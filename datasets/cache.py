@@ -22,7 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
-STAT_INDEX = "stat-index.parquet"  # in the cache root: path, size, mtime_ns, sha1 of the last run
+from datasets.read.sources import Source, location, sha1, stat
+
+STAT_INDEX = "stat-index.parquet"  # in the cache root: path, size, mtime_ns (a version), sha1 of the last run
 _HERE = Path(__file__).parent
 PARSER_SOURCES = [
     *(
@@ -137,60 +139,48 @@ class ContentCache:
             os.replace(tmp, final)
 
 
-def content_hashes(files: list[Path], index: Path | None = None) -> list[str | None]:
+def content_hashes(files: list[Source], index: Path | None = None) -> list[str | None]:
     """SHA-1 of each file's bytes, None where the file cannot be read.
 
-    With `index` (see save_stat_index), a file whose size and modification time are
-    unchanged since the last run keeps its hash without being read, as make and rsync
-    decide. Hashing runs in threads: hashlib and file reads release the GIL.
+    With `index` (see save_stat_index), a file whose size and version (modification
+    time, or a URL's ETag or mtime: sources.stat) are unchanged since the last run keeps
+    its hash without being read, as make and rsync decide. Hashing runs in threads:
+    hashlib and file reads (and an object store's requests) release the GIL.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    paths = [os.path.abspath(f) for f in files]
+    paths = [location(f) for f in files]
     known: dict[tuple, str] = {}
     if index is not None and index.is_file():
         try:
             known = {(p, n, m): h for p, n, m, h in pl.read_parquet(index).iter_rows()}
         except Exception:  # an unreadable index only costs the hashing
             known = {}
-    out = [known.get((p, *_stat(p))) if known else None for p in paths]
+    out = [known.get((p, *stat(f))) if known else None for p, f in zip(paths, files)]
     todo = [i for i, h in enumerate(out) if h is None]
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
-        for i, h in zip(todo, pool.map(_sha1, [paths[i] for i in todo], chunksize=256)):
+        for i, h in zip(todo, pool.map(sha1, [files[i] for i in todo], chunksize=256)):
             out[i] = h
     return out
 
 
-def file_stats(files: list[Path]) -> list[tuple[int | None, int | None]]:
-    """(size, mtime_ns) of each file, taken before it is read."""
-    return [_stat(os.path.abspath(f)) for f in files]
+def file_stats(files: list[Source]) -> list[tuple[int | None, int | None]]:
+    """(size, version) of each file (sources.stat), taken before it is read."""
+    return [stat(f) for f in files]
 
 
-def save_stat_index(index: Path, files: list[Path], stats: list[tuple], hashes: list[str | None]) -> None:
-    """Remember each file's size and modification time (as taken before the run read
-    it) with its content hash, for the next run."""
-    paths = [os.path.abspath(f) for f in files]
+def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes: list[str | None]) -> None:
+    """Remember each file's size and version (as taken before the run read it) with its
+    content hash, for the next run. A file without a version (a URL whose filesystem
+    tells none) is left out: it is hashed on every run."""
+    paths = [location(f) for f in files]
     frame = pl.DataFrame(
         {"path": paths, "size": [n for n, _ in stats], "mtime_ns": [m for _, m in stats], "sha1": hashes},
         schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String},
     )
     index.parent.mkdir(parents=True, exist_ok=True)
     tmp = index.with_name(index.name + ".tmp")
-    frame.filter(pl.col("sha1").is_not_null() & pl.col("size").is_not_null()).write_parquet(tmp)
+    frame.filter(
+        pl.col("sha1").is_not_null() & pl.col("size").is_not_null() & pl.col("mtime_ns").is_not_null()
+    ).write_parquet(tmp)
     os.replace(tmp, index)
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    try:
-        st = os.stat(path)
-        return st.st_size, st.st_mtime_ns
-    except OSError:
-        return None, None
-
-
-def _sha1(path: str) -> str | None:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha1").hexdigest()
-    except OSError:
-        return None

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import traceback
 from collections.abc import Callable, Iterable
 from itertools import repeat
-from pathlib import Path
 
 import polars as pl
 
@@ -15,16 +13,17 @@ from datasets import frames
 from datasets.bundles import Joined, read_bundle
 from datasets.cache import STAT_INDEX, ContentCache, content_hashes
 from datasets.parse import parse_document, parse_path
+from datasets.read.sources import Source, location
 
 
-def unit_id_of(path: Path) -> str:
+def unit_id_of(path: Source) -> str:
     """Stable id: the same file at the same place gets the same id on every run.
-    (The absolute path, without resolving links: that costs a system call per folder.)"""
-    key = os.path.abspath(path).replace("\\", "/")
-    return hashlib.sha1(key.encode()).hexdigest()[:16]
+    (The absolute path, without resolving links: that costs a system call per folder;
+    a URL's own text, a file:// URL's path: see sources.location.)"""
+    return hashlib.sha1(location(path).encode()).hexdigest()[:16]
 
 
-def failed_doc(path: Path, reason: str) -> dict:
+def failed_doc(path: Source, reason: str) -> dict:
     """The document of a file that could not be read, with the reason."""
     return {
         "unit": {
@@ -44,7 +43,7 @@ def failed_doc(path: Path, reason: str) -> dict:
     }
 
 
-def parse_one(path: Path) -> dict:
+def parse_one(path: Source) -> dict:
     """A parsed document with unit_id and source_path set; never raises."""
     try:
         doc = parse_path(path)
@@ -56,7 +55,7 @@ def parse_one(path: Path) -> dict:
     return doc
 
 
-def parse_bundle(paths: list[Path]) -> tuple[dict, Joined | None]:
+def parse_bundle(paths: list[Source]) -> tuple[dict, Joined | None]:
     """A disclosure in several files parsed as one (see datasets.bundles), with where
     each line came from; its unit is the first file's (the narrative). Never raises."""
     joined = None
@@ -128,12 +127,12 @@ def _append(columns: dict[str, list], rows: list[dict]) -> None:
 BATCH = 64  # files a worker parses before handing back frames
 
 
-def _parse_batch(files: list[Path]) -> dict[str, pl.DataFrame]:
+def _parse_batch(files: list[Source]) -> dict[str, pl.DataFrame]:
     return collect(parse_one(f) for f in files)
 
 
 def parse_files(
-    files: list[Path], progress: Callable[[int], None] | None = None, workers: int = 1
+    files: list[Source], progress: Callable[[int], None] | None = None, workers: int = 1
 ) -> dict[str, pl.DataFrame]:
     """Parse files into frames, in file order; with workers > 1 in batches by worker
     processes that hand back compact frames, not Python rows."""
@@ -166,7 +165,7 @@ def parse_files(
     return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
 
 
-def cache_split(files: list[Path], ids: list[str], cache: ContentCache) -> tuple[pl.DataFrame, list[Path]]:
+def cache_split(files: list[Source], ids: list[str], cache: ContentCache) -> tuple[pl.DataFrame, list[Source]]:
     """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it
     lacks). `ids` are the files' unit ids."""
     mapping = pl.DataFrame(

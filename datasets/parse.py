@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 from datasets import narrative, roles, tables
 from datasets.copykeys import copy_marks
 from datasets.numbers import to_yuan
 from datasets.placeholders import PLACEHOLDER_HINT, placeholders_of
 from datasets.read import Document, UnreadableFile, read_document
+from datasets.read.sources import Source, name_of, read_bytes
 from datasets.text import HEADING, WIDTH_TABLE, is_table_row, normalize, paragraphs, split_lines
 from datasets.vocabulary import SECTIONS, SOURCE_LABEL
 
@@ -405,10 +405,10 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
         unit["parse_status"], unit["parse_error"] = "ok", None
 
 
-def parse_path(path: Path) -> dict:
+def parse_path(path: Source) -> dict:
     """Parse one file; an unreadable path gives a failed row, never an exception."""
     try:
-        data = Path(path).read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         return {
             "unit": {
@@ -419,6 +419,6 @@ def parse_path(path: Path) -> dict:
             **_NOTHING,
             "sha1": None,
         }
-    doc = parse_bytes(data, Path(path).name)
+    doc = parse_bytes(data, name_of(path))
     doc["sha1"] = hashlib.sha1(data).hexdigest()
     return doc

@@ -26,6 +26,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
+from datasets.read.sources import Source, is_url, read_bytes, source_of
+
 RED = (255, 0, 0)
 SHOW_SCALE = 2.0  # 144 dpi: an A4 page is 1190 px wide
 MAX_SIDE = 5000  # px; a huge page is rendered smaller, not at any cost
@@ -232,14 +234,14 @@ class _Page:
         self.page.close()
 
 
-def open_pdf(path: Path) -> pdfium.PdfDocument:
+def open_pdf(path: Source) -> pdfium.PdfDocument:
     # The PDF reader, if it ran in this process, gave pdfium a last-resort font for speed;
     # pictures need the real glyphs (and their boxes) of the system's fonts.
     reader = sys.modules.get("datasets.read.pdf")
     if reader is not None:
         reader.system_fonts()
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(read_bytes(path) if is_url(path) else str(path))
     except (pdfium.PdfiumError, OSError) as exc:
         raise ShowError("show_unreadable", path=path, error=str(exc) or type(exc).__name__) from None
 
@@ -347,7 +349,7 @@ def report_crops(rows: list[tuple], scale: float = REPORT_SCALE, budget_s: float
                     if doc is not None:
                         doc.close()
                     path_open, doc = path, None
-                    doc = open_pdf(Path(path))
+                    doc = open_pdf(source_of(path))
                 if doc is None:
                     continue
                 page = _Page(doc, page_no, scale)

@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from anomaly.engine import describe
+from datasets.read.sources import is_url
 from features.labels import FEATURE_INFO
 from features.labels import label as feature_label
 from features.peers import KIND_LABELS, LEVELS, kind_expr
@@ -163,6 +164,8 @@ def source_href(path: str | None, base: Path | None = None) -> str | None:
     escaped so that the path stays a path."""
     if not path:
         return None
+    if is_url(path):  # in object storage or on the web: the URL itself (a browser opens http(s) ones)
+        return path if path.lower().startswith(("http://", "https://")) else None
     target = os.path.abspath(path)
     try:
         rel = os.path.relpath(target, os.path.abspath(base or "."))

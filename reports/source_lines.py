@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 from datasets.read import read_document
+from datasets.read.sources import name_of, read_bytes, source_of, stat
 
 RADIUS = 3  # lines shown above and below the evidence's line
 EXCERPT_UNITS = 1000  # top-ranked units whose findings get source lines
@@ -53,10 +53,11 @@ def excerpts(
 def _lines(path: str) -> list[str] | None:
     """The lines the parser numbered in ``path``, or None where it cannot be read."""
     try:
-        p = Path(path)
-        if not p.is_file() or p.stat().st_size > MAX_FILE_BYTES:
+        source = source_of(path)
+        size = stat(source)[0]
+        if size is None or size > MAX_FILE_BYTES:
             return None
-        return read_document(p.read_bytes(), p.name).text.split("\n")
+        return read_document(read_bytes(source), name_of(source)).text.split("\n")
     except Exception:  # a damaged or moved file: the finding keeps its quote, without context
         return None
 

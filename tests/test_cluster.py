@@ -123,3 +123,23 @@ def test_a_file_that_crashes_workers_is_failed_and_the_rest_read(corpus, cluster
     row = units.filter(units["source_path"] == str(bad)).row(0, named=True)
     assert row["parse_status"] == "failed" and "crashed" in row["parse_error"]
     assert units.height == 21 and run.manifest["failed"] == 1
+
+
+def test_workers_read_a_url_themselves(corpus, local_run, cluster, tmp_path, monkeypatch):
+    """A file:// URL: only the URL strings go to the workers (reading on the client would
+    fail the run), and the outputs are the local run's but for source_path."""
+    import datasets.parse
+
+    def no_reading_here(source):
+        raise AssertionError(f"the client read {source}")
+
+    monkeypatch.setattr(datasets.parse, "read_bytes", no_reading_here)  # the per-file stage's reader
+    url = corpus.as_uri()
+    out = tmp_path / "cluster"
+    run = screen(discover([url]), out, Options(cluster=cluster.scheduler_address))
+    assert run.manifest["failed"] == 0
+    assert run.units["source_path"].str.starts_with(url + "/").all()
+    local = pl.read_parquet(local_run / "units.parquet")
+    assert run.units.drop("source_path", "source_files").equals(local.drop("source_path", "source_files"))
+    mine = pl.read_csv(out / "ranking.csv").drop("source_path")
+    assert mine.equals(pl.read_csv(local_run / "ranking.csv").drop("source_path"))

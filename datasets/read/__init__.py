@@ -10,6 +10,8 @@ from pathlib import Path
 from datasets.read.document import Document, UnreadableFile
 from datasets.read.flat import flat_tables, printed_flat
 from datasets.read.layout import has_tab_tables, tab_separated_lines
+from datasets.read.sources import Source, is_url
+from datasets.read.sources import discover as discover_url
 from datasets.read.text import decode, read_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -25,15 +27,22 @@ _HTML_START = re.compile(rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|
 __all__ = ["Document", "UnreadableFile", "decode", "discover", "read_document", "SUFFIXES"]
 
 
-def discover(inputs: tuple[Path, ...] | list[Path]) -> list[Path]:
+def discover(inputs: tuple[Source, ...] | list[Source]) -> list[Source]:
     """Files named directly, plus every readable format found recursively under named folders.
 
     Sorted within each folder so that a run's order (and so its ids and outputs) does not
     depend on the file system. A missing path is kept, so that it is reported as failed.
+    A URL (a str such as s3://bucket/prefix/) is listed the same way by its fsspec
+    filesystem (datasets.read.sources), and its files stay URLs.
     """
-    found: list[Path] = []
-    seen: set[Path] = set()
+    found: list[Source] = []
+    seen: set[Path | str] = set()
     for item in inputs:
+        if is_url(item):
+            batch = [u for u in discover_url(item, SUFFIXES) if u not in seen]
+            seen.update(batch)
+            found.extend(batch)
+            continue
         item = Path(item)
         if item.is_dir():
             batch = sorted(
