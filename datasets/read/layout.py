@@ -373,12 +373,17 @@ def _split_at_gutters(chunk: tuple[int, int, str], gutter: set[int] | None, cjk:
 def _split_between_cjk(chunk: tuple[int, int, str]) -> list[tuple[int, int, str]]:
     """A chunk of pdftotext's grid (a character a column) cut at each single space after a
     CJK character and before a CJK character or an item's number (1、, (1)): where a
-    figure pushed a label against the next one. A letter-spaced word (收 入) stays whole."""
+    figure pushed a label against the next one (or a 目录's title its 否). A
+    letter-spaced word (收 入) stays whole."""
     a, _, t = chunk
     cuts = [
         i
-        for i in range(2, len(t) - 2)
-        if t[i] == " " and _wide(t[i - 1]) and t[i - 2] != " " and t[i + 2] != " " and _LABEL_START.match(t, i + 1)
+        for i in range(2, len(t) - 1)
+        if t[i] == " "
+        and _wide(t[i - 1])
+        and t[i - 2] != " "
+        and (i + 2 == len(t) or t[i + 2] != " ")
+        and _LABEL_START.match(t, i + 1)
     ]
     if not cuts:
         return [chunk]
@@ -446,7 +451,9 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     named = [k for k in head if sum(len(w) > 1 for w in lines[k].split()) >= max(2, len(cols) - 1)]
     cols = _with_header_columns(cols, [c for k in named for c in chunks[k]])
     if len(cols) < 2:
-        return None
+        # In pdftotext's grid, cells one space apart drifting from row to row leave no
+        # gutter; read in order, its rows still give the columns (see _in_order).
+        return (cjk, chunks, head, body, cols) if cjk == 1 and cols else None
     chunks = {k: [p for c in chunks[k] for p in _split_across_columns(c, cols, cjk)] for k in idx}
     return cjk, chunks, head, body, cols
 
@@ -472,6 +479,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
                 order = shown
             elif order is not None or not _collisions(*grid[1:]):
                 reading = grid
+            elif any(start < pg < stop for pg in pages):
+                reading = None  # cells collide in either reading: each page on its own
     elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
@@ -576,7 +585,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
         # figure; the pieces of labels wrapped in the same row may share the line.
         if rows and in_body and cjk == 1:
-            placed = [(_under_a_figure(j, c, rows[-1][1], last_piece, last_at), c) for j, c in placed]
+            placed = _under_figures(placed, rows[-1][1], last_piece, last_at)
         rests = [
             (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
         ]
@@ -714,20 +723,25 @@ def _under_their_cells(placed: list, last_piece: list[str], last_at: list[int]) 
     return moved if all(a < b for a, b in zip(js, js[1:])) else placed
 
 
-def _under_a_figure(j: int, chunk: tuple, cells: list[str], last_piece: list[str], last_at: list[int]) -> int:
-    """The column of a digit piece printed under a figure of the row above that it may
-    end (a whole number cut where no point or comma shows it), else j."""
-    if not _DIGITS.match(chunk[2]) or _SURELY_CUT.match(cells[j]):
-        return j
-    # Both are right-aligned in the cell, so the figure ends where its rest ends, or
-    # right of it when the text before pushed it: the nearest such end.
-    ends = {
-        i: last_at[i] + width_of(t) - chunk[1]
+def _under_figures(placed: list, cells: list[str], last_piece: list[str], last_at: list[int]) -> list:
+    """placed with each digit piece under a whole figure of the row above that it may
+    end (cut where no point or comma shows it) in that figure's column. Both are
+    right-aligned in the cell, so the figure ends where its rest ends, or right of it
+    when the text before pushed it: in order, each piece to the next figure whose end
+    is nearest at or right of its own."""
+    ends = [
+        (last_at[i] + width_of(t), i)
         for i, t in enumerate(last_piece)
-        if t and t == cells[i] and _CUT_AMOUNT.match(t)
-    }
-    right = sorted((d, i) for i, d in ends.items() if d >= -1)
-    return right[0][1] if right else j
+        if t and t == cells[i] and _CUT_AMOUNT.match(t) and not _SURELY_CUT.match(t)
+    ]
+    out, after = [], -1
+    for j, c in placed:
+        if _DIGITS.match(c[2]) and not _SURELY_CUT.match(cells[j]):
+            right = [(end, i) for end, i in ends if i > after and end >= c[1] - 1]
+            if right:
+                j = after = min(right)[1]
+        out.append((j, c))
+    return out
 
 
 def _between(j: int, chunk: tuple, at: dict, ncol: int) -> int:
@@ -838,12 +852,11 @@ def _in_order(
         cols = [(min(r[i][0] for r in full), max(r[i][1] for r in full)) for i in range(n)]
         # The header's middles: its page's columns, from their edges by their cells' widths.
         top = edges.get(bisect_right(pages, head[-1]) if head else None, edges[None])
-        # A column with no free cell on the header's page (all pushed) takes its
-        # edge from the free cells of the table's other pages.
+        # A column with no free cell on the header's page (all pushed, or no row on
+        # it) takes its edge from the free cells of the table's other pages.
         free_all = [sorted(x for f in free_of.values() for x in f[j]) for j in range(n)]
-        top_free = free_of.get(bisect_right(pages, head[-1]) if head else None)
-        if top_free is not None:
-            top = [e if f or not a else a[len(a) // 2] for e, f, a in zip(top, top_free, free_all)]
+        top_free = free_of.get(bisect_right(pages, head[-1]) if head else None, [[]] * n)
+        top = [e if f or not a else a[len(a) // 2] for e, f, a in zip(top, top_free, free_all)]
         widths: list[list[int]] = [[] for _ in range(n)]
         for k in body:
             for j, c in placed[k]:
