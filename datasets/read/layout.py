@@ -471,7 +471,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         grid = _reading(lines, idx, 1)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
             # A table without figures (a 目录) in order only where its columns collide.
-            order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]))
+            order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]), grid=True)
             # Read in order by display widths too (a text converter's layout): the
             # reading whose cells sit nearer their columns.
             shown = _in_order(reading[1], reading[2], reading[3], pages, True) if reading is not None else None
@@ -481,7 +481,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
                 reading = grid
             elif any(start < pg < stop for pg in pages):
                 reading = None  # cells collide in either reading: each page on its own
-    elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0):
+    elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0) or _names_more(lines, idx, reading):
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
         # 表12), or sparse rows under a header that names the columns (表2).
@@ -493,7 +493,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         # fullest) is read by its columns as before; poppler centres a PDF's.
         centred = len(heads) == 1 or (len(heads) > 1 and widest != heads[0])
         if grid is not None and n >= 2 and centred and len(grid[1][widest]) >= n:
-            order = _in_order(grid[1], grid[2], grid[3], pages)
+            order = _in_order(grid[1], grid[2], grid[3], pages, grid=True)
             reading = grid if order is not None else reading
     if reading is None:
         # No one set of columns fits the block: a table whose part on the next page has
@@ -752,6 +752,16 @@ def _between(j: int, chunk: tuple, at: dict, ncol: int) -> int:
     return j if lo < j < hi or hi - lo < 2 else min(range(lo + 1, hi), key=lambda x: abs(x - j))
 
 
+def _names_more(lines: list[str], idx: list[int], reading) -> bool:
+    """Whether a table of a row or two has a header that, in pdftotext's grid, names
+    more columns than the display reading found (a one-row 表2 under a header of
+    wrapped names, which display widths run together)."""
+    if len(reading[3]) > 3 or len(reading[2]) < 2:
+        return False
+    grid = _reading(lines, idx, 1)
+    return grid is not None and len(_header_spans(grid[1], grid[2])) > len(reading[4])
+
+
 def _no_room(piece: str, nxt: str, room: int) -> bool:
     """Whether the first word of nxt would not have fit after piece in a cell `room` wide
     (as printed): piece was wrapped there (``$\\geq`` / ``150\\%$``)."""
@@ -761,7 +771,7 @@ def _no_room(piece: str, nxt: str, room: int) -> bool:
 
 
 def _in_order(
-    chunks: dict, head: list[int], body: list[int], pages: list[int] = (), figures: bool = False
+    chunks: dict, head: list[int], body: list[int], pages: list[int] = (), figures: bool = False, grid: bool = False
 ) -> tuple[list[tuple[int, int]], dict, float] | None:
     """pdftotext's grid as poppler fills it: each piece of text at its printed x over the
     grid pitch, one character a column, a space past the text before it. Figures overrun
@@ -783,20 +793,7 @@ def _in_order(
     )
     placed = {}
     spent: list = []  # each body line's distance from its columns
-    # The columns the header names: its cells, those of its lines stacked (a wrapped
-    # name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
-    # A header printed again after a page break counts once.
-    once = {"".join(c[2] for c in chunks[k]).replace(" ", ""): k for k in reversed(head)}
-    named = [k for k in head if once["".join(c[2] for c in chunks[k]).replace(" ", "")] == k]
-    named = [k for k in named if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
-    if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
-        named = named[1:]
-    stacked: list[tuple[int, int]] = []
-    for a, b in sorted((c[0], c[1]) for k in named for c in chunks[k]):
-        if stacked and a < stacked[-1][1]:
-            stacked[-1] = (stacked[-1][0], max(b, stacked[-1][1]))
-        else:
-            stacked.append((a, b))
+    stacked = _header_spans(chunks, head)
     if names is not None and max(len(chunks[names]), len(stacked)) > n:
         cols = stacked if len(stacked) > len(chunks[names]) else [(a, b) for a, b, _ in chunks[names]]
         kinds: list[bool | None] = [None] * len(cols)
@@ -876,7 +873,14 @@ def _in_order(
         middles = [bounds[i] + bounds[i + 1] for i in range(n)]
         lines = []
     for k in lines + head:
-        row = [(a + b, a + b, t) for a, b, t in chunks[k]]  # in half columns: a middle
+        # In half columns: a middle. In pdftotext's grid a figure takes a column a
+        # character but printed in about half as many (pitch 1.5 to 2): its printed
+        # middle is nearer its start.
+        row = [
+            (m, m, t)
+            for a, b, t in chunks[k]
+            for m in [2 * a + round(0.6 * (b - a)) if grid and _AMOUNT.match(t) and k not in head else a + b]
+        ]
         moved = [m > 0 and c[0] - chunks[k][m - 1][1] <= 1 for m, c in enumerate(chunks[k])]
         js = _nearest_in_order(
             row, kinds, middles, pushed=k not in head, header=k in head, moved=moved, spent=None if k in head else spent
@@ -886,6 +890,24 @@ def _in_order(
         elif k in body:
             return None
     return cols, placed, sum(spent) / max(1, sum(len(chunks[k]) for k in body))
+
+
+def _header_spans(chunks: dict, head: list[int]) -> list[tuple[int, int]]:
+    """The columns the header names: its cells, those of its lines stacked (a wrapped
+    name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
+    A header printed again after a page break counts once."""
+    once = {"".join(c[2] for c in chunks[k]).replace(" ", ""): k for k in reversed(head)}
+    named = [k for k in head if once["".join(c[2] for c in chunks[k]).replace(" ", "")] == k]
+    named = [k for k in named if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
+    if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
+        named = named[1:]
+    stacked: list[tuple[int, int]] = []
+    for a, b in sorted((c[0], c[1]) for k in named for c in chunks[k]):
+        if stacked and a < stacked[-1][1]:
+            stacked[-1] = (stacked[-1][0], max(b, stacked[-1][1]))
+        else:
+            stacked.append((a, b))
+    return stacked
 
 
 def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int]:
