@@ -109,8 +109,17 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
     pages = [i for i, ln in enumerate(lines) if "\f" in ln]
     lines = _without_furniture(lines)
     if not tabbed:
-        for start, stop in _table_blocks(lines):
-            _rebuild(lines, start, stop, pages)
+        before = list(lines)
+        read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in _table_blocks(lines)]
+        ways = [how for *_, how in read]
+        if ways.count("grid") > ways.count("display"):
+            # pdftotext's grid (most tables read so; a converter's layout has a few at
+            # most, measured: 38% of one document's at most, pdftotext's 54% at least):
+            # the tables read by display widths are read again, the grid preferred.
+            for start, stop, how in read:
+                if how == "display":
+                    lines[start:stop] = before[start:stop]
+                    _rebuild(lines, start, stop, pages, grid_doc=True)
     return [ln + e for ln, e in zip(lines, ends)]
 
 
@@ -458,30 +467,43 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     return cjk, chunks, head, body, cols
 
 
-def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> None:
+def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), grid_doc: bool = False) -> str | None:
     """The block's lines as tab rows, in place (see the module's doc). Positions are
     display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
     one character a column, character counts: the grid is pdftotext's when display
     widths put two cells of a row in one column, read in order (see _in_order) or, failing
-    that, by its columns when they are clean."""
+    that, by its columns when they are clean. `grid_doc`: the document is pdftotext's
+    grid (another of its tables needed it), so the grid read in order is preferred even
+    where display widths do not collide (a header's centred names do not sit over
+    their figures in display widths). Which reading was used: "grid", "display" or
+    None (no table read)."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
     order = None
-    if reading is None or _collisions(*reading[1:]):
+    collide = reading is None or _collisions(*reading[1:])
+    if collide or grid_doc:
         grid = _reading(lines, idx, 1)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
             # A table without figures (a 目录) in order only where its columns collide.
             order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]), grid=True)
             # Read in order by display widths too (a text converter's layout): the
-            # reading whose cells sit nearer their columns.
-            shown = _in_order(reading[1], reading[2], reading[3], pages, True) if reading is not None else None
+            # reading whose cells sit nearer their columns; in a document of
+            # pdftotext's grid, the grid's.
+            shown = _in_order(reading[1], reading[2], reading[3], pages, True) if collide and reading else None
             if order is not None and shown is not None and shown[2] < order[2]:
                 order = shown
-            elif order is not None or not _collisions(*grid[1:]):
+            elif order is not None or (collide and not _collisions(*grid[1:])):
                 reading = grid
-            elif any(start < pg < stop for pg in pages):
+            elif collide and any(start < pg < stop for pg in pages):
                 reading = None  # cells collide in either reading: each page on its own
-    elif len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0) or _names_more(lines, idx, reading):
+    if (
+        order is None
+        and not collide
+        and (
+            len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0)
+            or _names_more(lines, idx, reading)
+        )
+    ):
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
         # 表12), or sparse rows under a header that names the columns (表2).
@@ -501,8 +523,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         breaks = [p for p in pages if start < p < stop and any(lines[k].strip() for k in range(p, stop))]
         for a, b in zip([start, *breaks], [*breaks, stop]):
             if len(breaks) and any(lines[k].strip() for k in range(a, b)):
-                _rebuild(lines, a, b, ())
-        return
+                _rebuild(lines, a, b, (), grid_doc)
+        return None
     cjk, chunks, head, body, cols = reading
     if order is not None:
         cols, of_body, _ = order
@@ -578,7 +600,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
                 else (j, c)
                 for j, c in placed
             ]
-        if rows and cjk == 1 and not any(_AMOUNT.match(c[2]) and not _DIGITS.match(c[2]) for _, c in placed):
+        if (
+            rows
+            and in_body
+            and cjk == 1
+            and not any(_AMOUNT.match(c[2]) and not _DIGITS.match(c[2]) for _, c in placed)
+        ):
             # A wrapped label's piece sits at its cell's printed start, which the piece
             # above (pushed right by a figure before it, never left) is at or right of.
             placed = _under_their_cells(placed, last_piece, last_at)
@@ -626,6 +653,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = ()) -> 
         lines[k] = ""
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
+    return "grid" if cjk == 1 else "display"
 
 
 def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
@@ -859,6 +887,9 @@ def _in_order(
             for j, c in placed[k]:
                 widths[j].append(c[1] - c[0])
         w = [sorted(x)[len(x) // 2] if x else 0 for x in widths]
+        if grid:  # a figure printed in about 0.6 of the columns it takes, from its start
+            top = [e - round(0.4 * x) if amount else e for e, x, amount in zip(top, w, kinds)]
+            w = [round(0.6 * x) if amount else x for x, amount in zip(w, kinds)]
         # Where one printed cell ends and the next begins: before a text column's start,
         # after an amount column's end, else halfway from the text's end to the figures'.
         bounds = [top[0] - w[0] - 1 if kinds[0] else top[0] - 1]
@@ -872,7 +903,18 @@ def _in_order(
         bounds.append(top[-1] + 1 if kinds[-1] else top[-1] + w[-1] + 1)
         middles = [bounds[i] + bounds[i + 1] for i in range(n)]
         lines = []
-    for k in lines + head:
+    # A header that names its amount columns 预算数 (表1) names the others' labels; one
+    # that names them by what they hold (因公出国（境）费) puts its names over figures.
+    named_figures = any(_FIGURE_NAME.match(c[2]) and not _TOTAL.match(c[2]) for k in head for c in chunks[k])
+    # In the grid, a header naming as many columns as there are, its wrapped names
+    # stacked: each piece in its name's column (the pieces of one name stay together,
+    # wherever figures pushed the rows' cells).
+    spans = _header_spans(chunks, head) if grid and not lines else []
+    for k in head if len(spans) == len(middles) else ():
+        at = [next((i for i, (a, b) in enumerate(spans) if a <= c[0] and c[1] <= b), None) for c in chunks[k]]
+        if None not in at:
+            placed[k] = list(zip(at, chunks[k]))
+    for k in lines + [k for k in head if k not in placed]:
         # In half columns: a middle. In pdftotext's grid a figure takes a column a
         # character but printed in about half as many (pitch 1.5 to 2): its printed
         # middle is nearer its start.
@@ -883,7 +925,13 @@ def _in_order(
         ]
         moved = [m > 0 and c[0] - chunks[k][m - 1][1] <= 1 for m, c in enumerate(chunks[k])]
         js = _nearest_in_order(
-            row, kinds, middles, pushed=k not in head, header=k in head, moved=moved, spent=None if k in head else spent
+            row,
+            kinds if k not in head or named_figures else [None] * len(kinds),
+            middles,
+            pushed=k not in head,
+            header=k in head,
+            moved=moved,
+            spent=None if k in head else spent,
         )
         if js is not None:
             placed[k] = list(zip(js, chunks[k]))
