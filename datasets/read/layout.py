@@ -543,7 +543,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 break
             once.append(k)
         first = once[0]
-        groups = len(placed_of[first]) <= 2 and all(len(re.sub(r"\s+", "", c[2])) <= 4 for _, c in placed_of[first])
+        groups = _group_names([c[2] for _, c in placed_of[first]])
         rest = once[1:] if groups else once
         # Centred, not top-aligned: the line of one-line cells, with the most, is not the first.
         if len(rest) >= 2 and max(rest, key=lambda k: len(placed_of[k])) != rest[0]:
@@ -940,6 +940,12 @@ def _in_order(
     return cols, placed, sum(spent) / max(1, sum(len(chunks[k]) for k in body))
 
 
+def _group_names(pieces: list[str]) -> bool:
+    """Whether a header's first line is a few names of column groups (收 入 … 支 出):
+    short, or letter-spaced; not the top line of wrapped column names (上缴上级)."""
+    return len(pieces) <= 2 and all(len(t.replace(" ", "")) <= 2 or " " in t.strip() for t in pieces)
+
+
 def _header_spans(chunks: dict, head: list[int]) -> list[tuple[int, int]]:
     """The columns the header names: its cells, those of its lines stacked (a wrapped
     name's pieces) as one; a first line of a few short group names (收入 … 支出) apart.
@@ -947,7 +953,7 @@ def _header_spans(chunks: dict, head: list[int]) -> list[tuple[int, int]]:
     once = {"".join(c[2] for c in chunks[k]).replace(" ", ""): k for k in reversed(head)}
     named = [k for k in head if once["".join(c[2] for c in chunks[k]).replace(" ", "")] == k]
     named = [k for k in named if not any(_AMOUNT.match(c[2]) for c in chunks[k])]
-    if named and len(chunks[named[0]]) <= 2 and all(len(c[2].replace(" ", "")) <= 4 for c in chunks[named[0]]):
+    if named and _group_names([c[2] for c in chunks[named[0]]]):
         named = named[1:]
     stacked: list[tuple[int, int]] = []
     for a, b in sorted((c[0], c[1]) for k in named for c in chunks[k]):
