@@ -22,8 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate, combinations, product
-from math import prod
+from itertools import accumulate, combinations
 
 _FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
@@ -48,6 +47,7 @@ _STOP = re.compile(
     r"|(?:19|20)\d{2}\s*年\S*表\s*(?:[(（][^)）]*[)）])?\s*$)"  # a table's title on its own line
     r"|(?<!编制)单位\s*[:：]\s*(?:亿元|万元|千元|元)(?![\u4e00-\u9fff])"
 )
+_NAME_PIECES = re.compile(r"^ {4,}[\u4e00-\u9fff()（）]{2,6}(?: +[\u4e00-\u9fff()（）]{2,6}){1,3}\s*$")
 _SENTENCE_END = re.compile(r"[。；;]\s*$")
 _DIGITS = re.compile(r"^[\d,.]{1,4}$")
 # A figure cut by a wrap: a thousands group short of three digits, or fewer than two
@@ -240,7 +240,14 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
         # Two rows, or a header and its lines (an empty table printed as a skeleton).
         skeleton = last > i and len(lines[i].split()) >= 3 and not any(_AMOUNT.match(p) for p in lines[i].split())
         if rows >= 2 or skeleton:
-            out.append((i, last + 1))
+            # The top lines of a header of wrapped names, two or more a space apart (上缴上级 事业单位),
+            # right above it: its names' first pieces.
+            top = i
+            while (
+                top > 0 and top > i - 3 and top - 1 >= (out[-1][1] if out else 0) and _NAME_PIECES.match(lines[top - 1])
+            ):
+                top -= 1
+            out.append((top, last + 1))
         i = last + 1
     return out
 
@@ -713,9 +720,7 @@ def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
 
     if all(o[0] == c for o, c in zip(options, now)) and adds_up(now):
         return
-    if prod(len(o) for o in options) > 4096:
-        return
-    good = [c for c in product(*options) if adds_up(c)]
+    good = _readings_that_add_up(body, options, leaves, group, total_row)
     if len(good) != 1:
         return
     for (n, vals, _), cols in zip(body, good[0]):
@@ -725,6 +730,43 @@ def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
             cells[j] = ""
         for j, x in zip(cols, texts):
             cells[j] = x
+
+
+def _readings_that_add_up(body: list, options: list, leaves: set, group: list[int], total: dict) -> list:
+    """Up to two choices of a reading per row (options) whose part columns add up to
+    the 合计 row (total) over the leaf rows: a search that drops a partial choice as
+    soon as a column passes its total (amounts are not negative; with a negative one,
+    no search)."""
+    if any(x < 0 for _, vals, _ in body for _, x in vals) or any(x < 0 for x in total.values()):
+        return []
+    slack = len(leaves)
+    found: list = []
+    sums = dict.fromkeys(group, 0)
+    steps = [0]
+
+    def walk(r: int, chosen: list) -> None:
+        steps[0] += 1
+        if len(found) > 1 or steps[0] > 100_000:
+            return
+        if r == len(body):
+            if all(abs(sums[j] - total.get(j, 0)) <= slack for j in group):
+                found.append(list(chosen))
+            return
+        n, vals, _ = body[r]
+        for cols in options[r]:
+            if n in leaves:
+                for j, (_, x) in zip(cols, vals):
+                    sums[j] += x
+            if all(sums[j] <= total.get(j, 0) + slack for j in group):
+                chosen.append(cols)
+                walk(r + 1, chosen)
+                chosen.pop()
+            if n in leaves:
+                for j, (_, x) in zip(cols, vals):
+                    sums[j] -= x
+
+    walk(0, [])
+    return found if steps[0] <= 100_000 else []
 
 
 def _cents(text: str) -> int | None:
