@@ -295,3 +295,44 @@ def test_poppler_grid_rows_on_the_next_page_are_laid_out_on_their_own():
     got = rows(tab_separated(text))
     assert got[-3] == ["", "", "3、国防支出", "105.00"]
     assert got[-1] == ["本年收入合计", "805.00", "本年支出合计", "805.00"]
+
+
+def test_poppler_grid_whole_figures_cut_without_a_point_join_their_rests_and_the_sums_choose_columns():
+    # 元 printed as whole numbers in narrow cells: 1331791|4 gives no sign of a cut but
+    # the digits printed under it; which of 基本支出 and 项目支出 a pushed figure is in,
+    # only the table's sums tell (each row's 合计 is the sum of its parts, each column
+    # adds up to the 合计 row).
+    text = "\n".join(
+        [
+            "科目编码      科目名称       合计 基本支出 项目支出",
+            "    合计               133179 9286714 4031200",
+            "                    14",
+            "2010301 行政运行         664565 6645659",
+            "                    9",
+            "2080505 机关事业单位基本养老保险缴费支出 113074 1130746",
+            "                    6",
+            "2101101 行政单位医疗        151030 1510309",
+            "                    9",
+            "2130705 对村民委员会和村党支部的补助 403120 4031200",
+            "                     0",
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert got[1][2:] == ["13317914", "9286714", "4031200"]
+    assert got[2] == ["2010301", "行政运行", "6645659", "6645659", ""]
+    assert got[3][2:] == ["1130746", "1130746", ""]
+    assert got[4][2:] == ["1510309", "1510309", ""]
+    assert got[5][2:] == ["4031200", "", "4031200"]
+
+
+@pytest.mark.parametrize("template", ["county15", "mof"])
+def test_pdftotext_grid_does_not_alarm_on_clean_documents(tmp_path, template):
+    # Poppler's grid: tables continued over page breaks, rows whose first columns are
+    # empty, figures wrapped in narrow cells, headers of centred wrapped names. Before
+    # the grid's tables were read by their numbering, figure rests and identities, 11%
+    # of clean county15 and 17% of clean mof documents alarmed (2,000 each, seed 16).
+    for rel, data, _ in iter_documents(40, 3, anomaly_share=0.0, fmt="pdftotext", template=template):
+        (tmp_path / rel.replace("/", "_")).write_bytes(data)
+    findings = run_rules(parse_files(sorted(tmp_path.iterdir())))[0]
+    alarms = findings.filter(pl.col("severity").is_in(["error", "warning"]) & (pl.col("family") != "CPY"))
+    assert alarms.height == 0, alarms.select("source_path", "rule", "message").rows()[:3]

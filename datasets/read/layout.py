@@ -60,6 +60,7 @@ _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 # A numbered item (5、教育支出, (2)商品和服务支出): the next one of its column follows it.
 _NUMBERED = re.compile(r"^(?:(\d{1,2})、|[(（](\d{1,2})[)）])")
 _BARE_NUMBER_IN_BRACKETS = re.compile(r"^[(（][\d一二三四五六七八九十]+[)）]$")
+_BUDGET_FIGURE = re.compile(r"^(?:(?:19|20)\d{2}年|本年|上年)?(?:预算数|预算|决算数|执行数)$")
 _OUT_OF_SEQUENCE = 40  # grid characters: more than a cell's drift, less than a wrong kind
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][\d一二三四五六七八九十]+[)）]|其中|合计|总计|小计|表\s*\d|\d{3,}"
@@ -664,28 +665,39 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
 
 
 def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
-    """A 合计 column and its parts (合计 | 基本支出 | 项目支出): where a row's 合计 is not
-    the sum of its parts or a part column does not add up to the table's 合计 row, the
-    rows' figures moved (in order) to the columns where every identity holds, when
-    exactly one such reading exists (a reading cannot tell whether a figure a wrap
-    pushed right belongs to 基本支出 or 项目支出; the sums can). In place."""
+    """A 合计 column and its parts (合计 | 基本支出 | 项目支出, or 本年预算数 | 基本支出 |
+    项目支出 after a 上年预算数 column): where a row's 合计 is not the sum of its parts or
+    a column does not add up to the table's 合计 row, the rows' figures moved (in order)
+    to the columns where every identity holds, when exactly one such reading exists (a
+    reading cannot tell whether a figure a wrap pushed right belongs to 基本支出 or
+    项目支出; the sums can). In place."""
     head = next((n for n, (_, c) in enumerate(rows) if not any(_AMOUNT.match(x) for x in c)), None)
-    t = next((j for j, x in enumerate(rows[head][1]) if _TOTAL.match(x)), None) if head is not None else None
+    if head is None:
+        return
+    names = [re.sub(r"\s+", "", x) for x in rows[head][1]]
+    t = next((j for j, x in enumerate(names) if _TOTAL.match(x)), None)
+    if t is None:  # the figure column right before 基本支出
+        t = next(
+            (j - 1 for j, x in enumerate(names) if j and x == "基本支出" and _BUDGET_FIGURE.match(names[j - 1])), None
+        )
     if t is None:
         return
-    names = rows[head][1]
     group = [t]
-    while group[-1] + 1 < len(names) and names[group[-1] + 1].strip() and not _TOTAL.match(names[group[-1] + 1]):
+    while group[-1] + 1 < len(names) and names[group[-1] + 1] and not _TOTAL.match(names[group[-1] + 1]):
         group.append(group[-1] + 1)
+    # Figure columns before it (上年预算数) take figures too, outside the identity.
+    span = list(group)
+    while span[0] > 0 and _BUDGET_FIGURE.match(names[span[0] - 1]):
+        span.insert(0, span[0] - 1)
     if len(group) < 3:
         return
     total_row, body = None, []
     for n in range(head + 1, len(rows)):
         cells = rows[n][1]
-        vals = [(j, _cents(cells[j])) for j in group if cells[j].strip()]
+        vals = [(j, _cents(cells[j])) for j in span if cells[j].strip()]
         if any(v is None for _, v in vals):
             return  # text or a cut figure among the amounts: not this shape
-        if any(_TOTAL.match(x) for x in cells[:t]):
+        if any(_TOTAL.match(x) for x in cells[: span[0]]):
             total_row = total_row if total_row is not None else dict(vals)
         elif vals:
             body.append((n, vals, cells[0].strip()))
@@ -707,26 +719,26 @@ def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
     # Each row's readings: as read first, if its 合计 holds; else those where it does.
     options = []
     for cols, (_, vals, _) in zip(now, body):
-        fits = [c for c in combinations(group, len(vals)) if holds(c, vals)]
+        fits = [c for c in combinations(span, len(vals)) if holds(c, vals)]
         options.append([cols] + [c for c in fits if c != cols] if holds(cols, vals) or not fits else fits)
 
     def adds_up(choice) -> bool:
-        sums = dict.fromkeys(group, 0)
+        sums = dict.fromkeys(span, 0)
         for (n, vals, _), cols in zip(body, choice):
             if n in leaves:
                 for j, (_, x) in zip(cols, vals):
                     sums[j] += x
-        return all(abs(sums[j] - total_row.get(j, 0)) <= len(leaves) for j in group)
+        return all(abs(sums[j] - total_row.get(j, 0)) <= len(leaves) for j in span)
 
     if all(o[0] == c for o, c in zip(options, now)) and adds_up(now):
         return
-    good = _readings_that_add_up(body, options, leaves, group, total_row)
+    good = _readings_that_add_up(body, options, leaves, span, total_row)
     if len(good) != 1:
         return
     for (n, vals, _), cols in zip(body, good[0]):
         cells = rows[n][1]
         texts = [cells[j] for j, _ in vals]
-        for j in group:
+        for j in span:
             cells[j] = ""
         for j, x in zip(cols, texts):
             cells[j] = x
