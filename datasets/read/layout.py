@@ -207,7 +207,10 @@ def _tabular(line: str) -> bool:
     # Amounts one space from their labels: two or more, or one not ending the line (a
     # sentence wrapped after a figure, 万元 on the next line, is not a row).
     amounts = sum(1 for p in parts if _AMOUNT.match(p))
-    return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(r"[，,。；;]", s)
+    # (A comma of a thousands group is no punctuation.)
+    return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(
+        r"[，。；;]|,(?!\d{3})", s
+    )
 
 
 def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
