@@ -232,8 +232,9 @@ def _printed_empty(norm: list[str], entry: dict, after: int) -> tuple[bool, str 
 
 def _note_after(norm: list[str], end: int) -> str | None:
     """The 注 under a table saying why it is empty (本部门没有…，故本表无数据), if any: the
-    first line of text below it (a page break's blank lines may come between)."""
-    for k in range(end, min(end + 10, len(norm))):
+    first line of text below it (a page break's blank lines, footer and running header
+    blanked, may come between)."""
+    for k in range(end, min(end + 25, len(norm))):
         s = norm[k].strip()
         if s:
             return s if _EMPTY_NOTE.match(s) else None
