@@ -505,8 +505,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 order = shown
             elif order is not None or (collide and not _collisions(*grid[1:])):
                 reading = grid
-            elif collide and any(start < pg < stop for pg in pages):
-                reading = None  # cells collide in either reading: each page on its own
+            elif collide and _parts(lines, start, stop, pages):
+                reading = None  # cells collide in either reading: each part on its own
     if (
         order is None
         and not collide
@@ -529,9 +529,10 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             order = _in_order(grid[1], grid[2], grid[3], pages, grid=True)
             reading = grid if order is not None else reading
     if reading is None:
-        # No one set of columns fits the block: a table whose part on the next page has
-        # other columns (a 绩效目标表's 指标 rows), each page's part read on its own.
-        breaks = [p for p in pages if start < p < stop and any(lines[k].strip() for k in range(p, stop))]
+        # No one set of columns fits the block: a table whose part on the next page, or
+        # under a second header, has other columns (a 绩效目标表's 指标 rows), each part
+        # read on its own.
+        breaks = _parts(lines, start, stop, pages)
         for a, b in zip([start, *breaks], [*breaks, stop]):
             if len(breaks) and any(lines[k].strip() for k in range(a, b)):
                 _rebuild(lines, a, b, (), grid_doc)
@@ -845,6 +846,20 @@ def _names_more(lines: list[str], idx: list[int], reading) -> bool:
         return False
     grid = _reading(lines, idx, 1)
     return grid is not None and len(_header_spans(grid[1], grid[2])) > len(reading[4])
+
+
+def _parts(lines: list[str], start: int, stop: int, pages: list[int]) -> list[int]:
+    """Where a block's parts of other columns may start: page starts with text after
+    them, and a second header (three names or more, no figure) below rows of figures."""
+    out = {p for p in pages if start < p < stop and any(lines[k].strip() for k in range(p, stop))}
+    seen_figures = False
+    for k in range(start, stop):
+        pieces = lines[k].split()
+        if any(_AMOUNT.match(x) for x in pieces):
+            seen_figures = True
+        elif seen_figures and len(pieces) >= 3 and all(_LABEL_START.match(x) and len(x) <= 8 for x in pieces):
+            out.add(k)
+    return sorted(out)
 
 
 def _no_room(piece: str, nxt: str, room: int) -> bool:
