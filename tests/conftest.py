@@ -78,3 +78,17 @@ def cross_inputs(text: str, split: str, prefix: str):
         units.append(frames["units"])
         stated.append(statements(frames, findings))
     return with_identity(pl.concat(units, how="diagonal_relaxed")), pl.concat(stated)
+
+
+def generated_and_screened(tmp_path_factory, name: str, units: int, seed: int) -> tuple[Path, Path]:
+    """A generated corpus and its local one-worker screen: the reference other runs of
+    the same files (on a cluster, through URLs) are compared with."""
+    from anomaly.pipeline import Options, screen
+    from datasets.read import discover
+    from datasets.synthetic import generate_corpus
+
+    folder = tmp_path_factory.mktemp(name) / "in"
+    generate_corpus(folder, units=units, seed=seed)
+    out = tmp_path_factory.mktemp(name) / "local"
+    screen(discover([folder]), out, Options(workers=1))
+    return folder, out

@@ -16,7 +16,7 @@ distributed = pytest.importorskip(
 
 from anomaly.pipeline import Options, screen  # noqa: E402
 from datasets.read import discover  # noqa: E402
-from datasets.synthetic import generate_corpus  # noqa: E402
+from tests.conftest import generated_and_screened  # noqa: E402
 
 COMPARED = ["units.parquet", "findings.parquet", "findings.csv", "coverage.parquet", "ranking.csv", "features.parquet"]
 
@@ -62,17 +62,18 @@ class CrashOn(distributed.WorkerPlugin):
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cluster") / "in"
-    generate_corpus(folder, units=120, seed=8)
-    return folder
+def reference(tmp_path_factory):
+    return generated_and_screened(tmp_path_factory, "cluster", units=120, seed=8)
 
 
 @pytest.fixture(scope="module")
-def local_run(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("cluster") / "local"
-    screen(discover([corpus]), out, Options(workers=1))
-    return out
+def corpus(reference):
+    return reference[0]
+
+
+@pytest.fixture(scope="module")
+def local_run(reference):
+    return reference[1]
 
 
 @pytest.fixture

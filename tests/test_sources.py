@@ -21,22 +21,24 @@ from datasets import cache
 from datasets.read import decode, discover
 from datasets.read.sources import name_of
 from datasets.synthetic import generate_corpus
+from tests.conftest import generated_and_screened
 
 COMPARED = ["units", "findings", "coverage", "features"]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sources") / "in"
-    generate_corpus(folder, units=24, seed=11)
-    return folder
+def reference(tmp_path_factory):
+    return generated_and_screened(tmp_path_factory, "sources", units=24, seed=11)
 
 
 @pytest.fixture(scope="module")
-def local_run(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("sources") / "local"
-    screen(discover([corpus]), out, Options(workers=1))
-    return out
+def corpus(reference):
+    return reference[0]
+
+
+@pytest.fixture(scope="module")
+def local_run(reference):
+    return reference[1]
 
 
 @pytest.fixture
