@@ -80,15 +80,28 @@ def cross_inputs(text: str, split: str, prefix: str):
     return with_identity(pl.concat(units, how="diagonal_relaxed")), pl.concat(stated)
 
 
-def generated_and_screened(tmp_path_factory, name: str, units: int, seed: int) -> tuple[Path, Path]:
-    """A generated corpus and its local one-worker screen: the reference other runs of
-    the same files (on a cluster, through URLs) are compared with."""
+@pytest.fixture(scope="module")
+def reference(request, tmp_path_factory) -> tuple[Path, Path]:
+    """A generated corpus and its local one-worker screen, as the module's REFERENCE =
+    (name, units, seed) says: what other runs of the same files (on a cluster, through
+    URLs) are compared with."""
     from anomaly.pipeline import Options, screen
     from datasets.read import discover
     from datasets.synthetic import generate_corpus
 
+    name, units, seed = request.module.REFERENCE
     folder = tmp_path_factory.mktemp(name) / "in"
     generate_corpus(folder, units=units, seed=seed)
     out = tmp_path_factory.mktemp(name) / "local"
     screen(discover([folder]), out, Options(workers=1))
     return folder, out
+
+
+@pytest.fixture(scope="module")
+def corpus(reference) -> Path:
+    return reference[0]
+
+
+@pytest.fixture(scope="module")
+def local_run(reference) -> Path:
+    return reference[1]

@@ -16,7 +16,6 @@ distributed = pytest.importorskip(
 
 from anomaly.pipeline import Options, screen  # noqa: E402
 from datasets.read import discover  # noqa: E402
-from tests.conftest import generated_and_screened  # noqa: E402
 
 COMPARED = ["units.parquet", "findings.parquet", "findings.csv", "coverage.parquet", "ranking.csv", "features.parquet"]
 
@@ -61,19 +60,7 @@ class CrashOn(distributed.WorkerPlugin):
         per_file.results_of = results_of
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    return generated_and_screened(tmp_path_factory, "cluster", units=120, seed=8)
-
-
-@pytest.fixture(scope="module")
-def corpus(reference):
-    return reference[0]
-
-
-@pytest.fixture(scope="module")
-def local_run(reference):
-    return reference[1]
+REFERENCE = ("cluster", 120, 8)  # the corpus and local screen of conftest's reference
 
 
 @pytest.fixture

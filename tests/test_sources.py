@@ -21,24 +21,11 @@ from datasets import cache
 from datasets.read import decode, discover
 from datasets.read.sources import name_of
 from datasets.synthetic import generate_corpus
-from tests.conftest import generated_and_screened
 
 COMPARED = ["units", "findings", "coverage", "features"]
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    return generated_and_screened(tmp_path_factory, "sources", units=24, seed=11)
-
-
-@pytest.fixture(scope="module")
-def corpus(reference):
-    return reference[0]
-
-
-@pytest.fixture(scope="module")
-def local_run(reference):
-    return reference[1]
+REFERENCE = ("sources", 24, 11)  # the corpus and local screen of conftest's reference
 
 
 @pytest.fixture
