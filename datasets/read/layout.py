@@ -982,6 +982,8 @@ def _in_order(
     # stacked: each piece in its name's column (the pieces of one name stay together,
     # wherever figures pushed the rows' cells).
     spans = _header_spans(chunks, head) if grid and not lines else []
+    if len(spans) == len(middles) - 1:
+        spans = _split_widest_gap(spans, [c for k in head for c in chunks[k]])
     for k in head if len(spans) == len(middles) else ():
         at = [next((i for i, (a, b) in enumerate(spans) if a <= c[0] and c[1] <= b), None) for c in chunks[k]]
         if None not in at:
@@ -1034,6 +1036,24 @@ def _header_spans(chunks: dict, head: list[int]) -> list[tuple[int, int]]:
         else:
             stacked.append((a, b))
     return stacked
+
+
+def _split_widest_gap(spans: list[tuple[int, int]], pieces: list) -> list[tuple[int, int]]:
+    """One column short: the span whose pieces' centres lie furthest apart (two names a
+    grid column apart stacked as one: 合计 over 因公出国) cut there; the pieces of one
+    wrapped name are centred alike."""
+    best = None
+    for i, (a, b) in enumerate(spans):
+        inside = sorted(((c[0] + c[1]) / 2, c[0], c[1]) for c in pieces if a <= c[0] and c[1] <= b)
+        for m1, m2 in zip([x[0] for x in inside], [x[0] for x in inside[1:]]):
+            if best is None or m2 - m1 > best[0]:
+                end1 = max(x[2] for x in inside if x[0] <= m1)
+                best = (m2 - m1, i, min(x[1] for x in inside if x[0] >= m2), end1)
+    if best is None or best[0] < 1.5:
+        return spans
+    _, i, start2, end1 = best
+    a, b = spans[i]
+    return [*spans[:i], (a, end1), (start2, b), *spans[i + 1 :]]
 
 
 def _shifted(edges: list[int], kinds: list[bool | None], rows: list) -> list[int]:
