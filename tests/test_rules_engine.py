@@ -73,3 +73,16 @@ def test_empty_frames():
 
 def test_result_default():
     assert Result().hits == []
+
+
+def test_cmp001_a_performance_tables_indicator_part_is_not_a_missing_table():
+    # A 绩效目标表 cut in two by a wrapped sentence leaves its 指标 rows a table without
+    # a number: that part cannot be the missing 表2, so CMP001 still says 表2 is absent.
+    from anomaly.rules.cmp import _CMP_TABLES
+
+    part = "\n\n注：目标1：保障日常运转，提升服务水平，按期完成年度工作任务。\n\n一级指标\t二级指标\t指标内容\t指标值\n产出指标\t数量指标\t完成任务数\t≥5项\n"
+    other = "\n\n注：另附一表。\n\n项 目\t合计\n合计\t100.00\n"
+    found = run_rules(frames_from_text(_CMP_TABLES.format(t2=part)), select=["CMP001"])[0]
+    assert found["rule"].to_list() == ["CMP001"] and "表2" in found["message"][0]
+    # A nameless table of figures may be the missing one: insufficient data, no finding.
+    assert run_rules(frames_from_text(_CMP_TABLES.format(t2=other)), select=["CMP001"])[0].height == 0

@@ -56,6 +56,9 @@ def _roles(titles: pl.Series) -> pl.Series:
     return titles.replace_strict(distinct, [role_of(t) for t in distinct], default=None, return_dtype=pl.String)
 
 
+_INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "指标值"]
+
+
 def _title_key(e: pl.Expr) -> pl.Expr:
     return (
         e.fill_null("").str.replace_all(r"(?:19|20)\d{2}\s*年度?|\s+|[()（）\d]", "").str.replace_all("单位|部门", "")
@@ -105,8 +108,22 @@ def cmp001(ctx: Context) -> Result:
     )
     missing = t.join(by_id, on=["unit_id", "table_id"], how="anti").join(titles, on=["unit_id", "tkey"], how="anti")
     # Tables the parser could not number may be the missing ones, unless their title
-    # names another table (a performance table is not the 收入总表).
-    nameless = present.filter(pl.col("table_id").str.starts_with("表?")).with_columns(_role(pl.col("table_title")))
+    # names another table (a performance table is not the 收入总表), or their columns are
+    # a performance table's 指标 (its indicator rows, cut from it by a wrapped sentence).
+    indicators = (
+        ctx["cells"]
+        .filter(pl.col("table_id").str.starts_with("表?"))
+        .filter(pl.col("text").str.replace_all(r"\s+", "").is_in(_INDICATOR_COLUMNS))
+        .select("unit_id", "table_id", pl.lit("project_perf").alias("by_cells"))
+        .unique()
+    )
+    nameless = (
+        present.filter(pl.col("table_id").str.starts_with("表?"))
+        .with_columns(_role(pl.col("table_title")))
+        .join(indicators, on=["unit_id", "table_id"], how="left")
+        .with_columns(pl.coalesce("role", "by_cells").alias("role"))
+        .drop("by_cells")
+    )
     missing_roles = missing.select("unit_id", pl.col("toc_role").alias("role")).drop_nulls().unique()
     unnamed = (
         pl.concat(
