@@ -612,18 +612,13 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 else (j, c)
                 for j, c in placed
             ]
-        if (
-            rows
-            and in_body
-            and cjk == 1
-            and not any(_AMOUNT.match(c[2]) and not _DIGITS.match(c[2]) for _, c in placed)
-        ):
-            # A wrapped label's piece sits at its cell's printed start, which the piece
-            # above (pushed right by a figure before it, never left) is at or right of.
-            placed = _under_their_cells(placed, last_piece, last_at)
-        # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a cut
-        # figure; the pieces of labels wrapped in the same row may share the line.
         if rows and in_body and cjk == 1:
+            if not any(_AMOUNT.match(c[2]) and not _DIGITS.match(c[2]) for _, c in placed):
+                # A wrapped label's piece sits at its cell's printed start, which the piece
+                # above (pushed right by a figure before it, never left) is at or right of.
+                placed = _under_their_cells(placed, last_piece, last_at)
+            # The rest of figures a narrow cell wrapped (14,764,51 / 0): digits under a
+            # cut figure; the pieces of labels wrapped in the same row may share the line.
             placed = _under_figures(placed, rows[-1][1], last_piece, last_at)
         rests = [
             (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
