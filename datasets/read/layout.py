@@ -490,7 +490,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     None (no table read)."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
-    order = None
+    order = grid = None
     collide = reading is None or _collisions(*reading[1:])
     if collide or grid_doc:
         grid = _reading(lines, idx, 1)
@@ -507,18 +507,17 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 reading = grid
             elif collide and _parts(lines, start, stop, pages):
                 reading = None  # cells collide in either reading: each part on its own
-    if (
-        order is None
-        and not collide
-        and (
-            len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0)
-            or _names_more(lines, idx, reading)
-        )
-    ):
+    more = order is None and not collide and len(reading[4]) > max((len(reading[1][k]) for k in reading[3]), default=0)
+    if order is None and not collide and not more and len(reading[3]) <= 3 and len(reading[2]) >= 2:
+        # A table of a row or two whose header, in pdftotext's grid, names more columns
+        # than display widths found (a one-row 表2 under wrapped names they run together).
+        grid = grid or _reading(lines, idx, 1)
+        more = grid is not None and len(_header_spans(grid[1], grid[2])) > len(reading[4])
+    if more:
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
         # 表12), or sparse rows under a header that names the columns (表2).
-        grid = _reading(lines, idx, 1)
+        grid = grid or _reading(lines, idx, 1)
         n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
         heads = grid[2] if grid is not None else []
         widest = max(heads, key=lambda k: len(grid[1][k]), default=None)
@@ -721,15 +720,8 @@ def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
         fits = [c for c in combinations(span, len(vals)) if holds(c, vals)]
         options.append([cols] + [c for c in fits if c != cols] if holds(cols, vals) or not fits else fits)
 
-    def adds_up(choice) -> bool:
-        sums = dict.fromkeys(span, 0)
-        for (n, vals, _), cols in zip(body, choice):
-            if n in leaves:
-                for j, (_, x) in zip(cols, vals):
-                    sums[j] += x
-        return all(abs(sums[j] - total_row.get(j, 0)) <= len(leaves) for j in span)
-
-    if all(o[0] == c for o, c in zip(options, now)) and adds_up(now):
+    as_read = [[c] for c in now]
+    if all(o[0] == c for o, c in zip(options, now)) and _readings_that_add_up(body, as_read, leaves, span, total_row):
         return
     good = _readings_that_add_up(body, options, leaves, span, total_row)
     if len(good) != 1:
@@ -831,16 +823,6 @@ def _between(j: int, chunk: tuple, at: dict, ncol: int) -> int:
     lo = max((col for c, col in at.items() if c[0] < chunk[0]), default=-1)
     hi = min((col for c, col in at.items() if c[0] > chunk[0]), default=ncol)
     return j if lo < j < hi or hi - lo < 2 else min(range(lo + 1, hi), key=lambda x: abs(x - j))
-
-
-def _names_more(lines: list[str], idx: list[int], reading) -> bool:
-    """Whether a table of a row or two has a header that, in pdftotext's grid, names
-    more columns than the display reading found (a one-row 表2 under a header of
-    wrapped names, which display widths run together)."""
-    if len(reading[3]) > 3 or len(reading[2]) < 2:
-        return False
-    grid = _reading(lines, idx, 1)
-    return grid is not None and len(_header_spans(grid[1], grid[2])) > len(reading[4])
 
 
 def _parts(lines: list[str], start: int, stop: int, pages: list[int]) -> list[int]:
