@@ -264,7 +264,7 @@ def unit_results(
     stats = file_stats(files) if cache is not None else []
     todo = files
     if cache is not None and cache.has_segments():  # an empty cache needs no hashing
-        hits, todo = cache_split(files, ids, cache)
+        hits, todo = cache_split(files, ids, cache, stats)
         if hits.height:
             for name in RESULTS:
                 parts[name].append(cache.scan(hits, name) if name in ON_DISK else cache.scan(hits, name).collect())

@@ -139,13 +139,16 @@ class ContentCache:
             os.replace(tmp, final)
 
 
-def content_hashes(files: list[Source], index: Path | None = None) -> list[str | None]:
+def content_hashes(
+    files: list[Source], index: Path | None = None, stats: list[tuple] | None = None
+) -> list[str | None]:
     """SHA-1 of each file's bytes, None where the file cannot be read.
 
     With `index` (see save_stat_index), a file whose size and version (modification
     time, or a URL's ETag or mtime: sources.stat) are unchanged since the last run keeps
     its hash without being read, as make and rsync decide. Hashing runs in threads:
-    hashlib and file reads (and an object store's requests) release the GIL.
+    hashlib and file reads (and an object store's requests) release the GIL. `stats`:
+    file_stats(files), when the caller has taken them already.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -156,7 +159,9 @@ def content_hashes(files: list[Source], index: Path | None = None) -> list[str |
             known = {(p, n, m): h for p, n, m, h in pl.read_parquet(index).iter_rows()}
         except Exception:  # an unreadable index only costs the hashing
             known = {}
-    out = [known.get((p, *stat(f))) if known else None for p, f in zip(paths, files)]
+    if known and stats is None:
+        stats = file_stats(files)
+    out = [known.get((p, *st)) for p, st in zip(paths, stats)] if known else [None] * len(files)
     todo = [i for i, h in enumerate(out) if h is None]
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
         for i, h in zip(todo, pool.map(sha1, [files[i] for i in todo], chunksize=256)):

@@ -165,14 +165,16 @@ def parse_files(
     return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
 
 
-def cache_split(files: list[Source], ids: list[str], cache: ContentCache) -> tuple[pl.DataFrame, list[Source]]:
+def cache_split(
+    files: list[Source], ids: list[str], cache: ContentCache, stats: list[tuple] | None = None
+) -> tuple[pl.DataFrame, list[Source]]:
     """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it
-    lacks). `ids` are the files' unit ids."""
+    lacks). `ids` are the files' unit ids; `stats` their file_stats, if taken already."""
     mapping = pl.DataFrame(
         {
             "unit_id": ids,
             "source_path": [str(f) for f in files],
-            "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX),
+            "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX, stats=stats),
         },
         schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String},
     )
