@@ -387,4 +387,6 @@ def partnered(statements: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     if "unit_key" not in units.columns:
         return statements.collect()
     shared = units.filter(pl.col("unit_key").is_not_null() & (pl.len().over("unit_key") > 1))["unit_id"]
+    if shared.is_empty():  # not read at all: a filter that keeps nothing still reads every row
+        return pl.DataFrame(schema=statements.collect_schema())
     return statements.filter(pl.col("unit_id").is_in(shared.implode())).collect(engine="streaming")

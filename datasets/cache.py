@@ -85,33 +85,39 @@ class ContentCache:
             .collect()
         )
 
-    def load(self, wanted: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
-        """Frames for `wanted` (content_sha1, _segment, unit_id, source_path), in its order.
-
-        unit_id and source_path are put back in place, so the columns come out in the
-        order they were stored in."""
-        return {name: self.scan(wanted, name).collect() for name in names}
-
     def scan(self, wanted: pl.DataFrame, name: str) -> pl.LazyFrame:
-        """The frame `name` for `wanted`, as load gives it, but read only when collected:
-        a stage that needs a few of its rows or columns reads only those."""
-        key = wanted.select(pl.col("content_sha1").alias("_sha"), "_segment").unique()
-        ids = wanted.select(
-            pl.col("content_sha1").alias("_sha"), pl.col("unit_id").alias("_uid"), pl.col("source_path").alias("_path")
+        """The frame `name` for `wanted` (content_sha1, _segment, unit_id, source_path),
+        read only when collected, rows grouped by segment (callers put them in file
+        order): a stage that needs a few of its rows or columns reads only those. Each
+        segment's file is read with a plain filter on the hashes wanted from it, so that
+        a streaming collect holds one file's rows at a time, not a province's."""
+        per_segment = wanted.group_by("_segment", maintain_order=True).agg(pl.col("content_sha1").unique())
+        rows = pl.concat(
+            [
+                pl.scan_parquet(self.dir / f"{segment}.{name}.parquet")
+                .filter(pl.col("unit_id").is_in(pl.Series(shas).implode()))
+                .drop("_segment")
+                for segment, shas in per_segment.iter_rows()
+            ],
+            how="vertical_relaxed",
         )
-        rows = (
-            pl.scan_parquet([self.dir / f"{s}.{name}.parquet" for s in self._segments()])
-            .with_columns(pl.col("unit_id").alias("_sha"))
-            .join(key.lazy(), on=["_sha", "_segment"], how="semi", maintain_order="left")
-            .drop("_segment")
-        )
-        rows = ids.lazy().join(rows, on="_sha", how="inner", maintain_order="left").with_columns(unit_id=pl.col("_uid"))
         columns = rows.collect_schema().names()
+        if wanted["content_sha1"].is_unique().all():  # most runs: each content one file
+            put = {"unit_id": pl.col("unit_id").replace_strict(wanted["content_sha1"], wanted["unit_id"])}
+            path = pl.col("unit_id").replace_strict(wanted["content_sha1"], wanted["source_path"])
+        else:  # the same content in several files: its rows once for each
+            ids = wanted.select(
+                pl.col("content_sha1").alias("unit_id"),
+                pl.col("unit_id").alias("_uid"),
+                pl.col("source_path").alias("_path"),
+            )
+            rows = rows.join(ids.lazy(), on="unit_id", how="inner", maintain_order="left")
+            put, path = {"unit_id": pl.col("_uid")}, pl.col("_path")
         if "source_path" in columns:
-            rows = rows.with_columns(source_path=pl.col("_path"))
+            put["source_path"] = path
         if "source_files" in columns:  # the cache holds one file's results
-            rows = rows.with_columns(source_files=pl.concat_list(pl.col("_path")))
-        return rows.drop("_sha", "_uid", "_path")
+            put["source_files"] = pl.concat_list(path)
+        return rows.with_columns(**put).select(columns)
 
     def store(self, batch: dict[str, pl.DataFrame]) -> None:
         """Write a batch (its "units" frame has unit_id and content_sha1) as one segment."""
