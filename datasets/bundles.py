@@ -57,13 +57,19 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
     """Disclosures made of several files, and the reason a file was not joined where it
     could have been (unit_id -> message)."""
     kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, dtype=pl.String)
-    rows = [
-        r
-        for r in units.select(
-            "unit_id", "source_path", "unit_name", "year", "parse_status", "n_claims", "n_tables", kind.alias("kind")
+    units = units.filter(pl.col("parse_status") != "failed")
+    # A bundle needs a file of tables only in its folder: most folders have none, and
+    # their files need no look (a province's text disclosures: none at all).
+    tables_only = (pl.col("n_claims").fill_null(0) < NARRATIVE_CLAIMS) & (pl.col("n_tables").fill_null(0) >= 1)
+    folders = {str(Path(p).parent) for p in units.filter(tables_only)["source_path"]}
+    if not folders:
+        return [], {}
+    units = units.filter(pl.Series([str(Path(p).parent) in folders for p in units["source_path"]], dtype=pl.Boolean))
+    rows = list(
+        units.select(
+            "unit_id", "source_path", "unit_name", "year", "n_claims", "n_tables", kind.alias("kind")
         ).iter_rows(named=True)
-        if r["parse_status"] != "failed"
-    ]
+    )
     for r in rows:
         r["keys"] = name_keys(r["unit_name"], r["source_path"])
         m = _YEAR.search(Path(r["source_path"]).stem)

@@ -92,3 +92,20 @@ def test_hostile_text_is_data(tmp_path):
     (tmp_path / "x.txt").write_text(hostile, encoding="utf-8")
     units = parse_files([tmp_path / "x.txt"])["units"]
     assert units["unit_name"].item() == "<script>alert(1)</script>../../etc/passwd"
+
+
+def test_discover_finds_each_readable_file_once_in_a_stable_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "links").mkdir()
+    for name in ("b/two.PDF", "a.txt", ".hidden/three.txt", ".four.txt", "b/notes.rst"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "links" / "a.txt").symlink_to(tmp_path / "a.txt")  # the same file again
+    (tmp_path / "links" / "b").symlink_to(tmp_path / "b")  # a link to a folder: not followed
+    (tmp_path / "links" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    found = discover([tmp_path])
+    assert found == [tmp_path / "a.txt", tmp_path / "b" / "two.PDF"]
+    # A file named directly comes first; the folder's copy of it is not read again; a
+    # missing file is kept, to be reported as failed.
+    named = discover([tmp_path / "links" / "a.txt", tmp_path, tmp_path / "missing.txt"])
+    assert named == [tmp_path / "links" / "a.txt", tmp_path / "b" / "two.PDF", tmp_path / "missing.txt"]

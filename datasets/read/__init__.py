@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from io import BytesIO
@@ -36,7 +37,7 @@ def discover(inputs: tuple[Source, ...] | list[Source]) -> list[Source]:
     filesystem (datasets.read.sources), and its files stay URLs.
     """
     found: list[Source] = []
-    seen: set[Path | str] = set()
+    seen: set[tuple | str] = set()
     for item in inputs:
         if is_url(item):
             batch = [u for u in discover_url(item, SUFFIXES) if u not in seen]
@@ -45,21 +46,43 @@ def discover(inputs: tuple[Source, ...] | list[Source]) -> list[Source]:
             continue
         item = Path(item)
         if item.is_dir():
-            batch = sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, item)
-            )
+            keyed = sorted(_files_under(item))
         else:
-            batch = [item]
-        for p in batch:
-            key = p.resolve() if p.exists() else p
-            if key not in seen:
+            try:
+                st = item.stat()
+                keyed = [(item, (st.st_dev, st.st_ino))]
+            except OSError:
+                keyed = [(item, str(item))]  # missing: kept, to be reported as failed
+        for p, key in keyed:
+            if key not in seen:  # a file named twice, or linked to, is read once
                 seen.add(key)
                 found.append(p)
     return found
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _files_under(root: Path) -> list[tuple[Path, tuple]]:
+    """The readable files under a folder, each with (device, inode) to know it by.
+    os.scandir's entries know their type without a stat each (a province's files took
+    seconds of stats); hidden files and folders are left out, and links to folders not
+    followed."""
+    out = []
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        device = os.stat(folder).st_dev
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    folders.append(e.path)
+                elif os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                    if e.is_symlink():  # known by what it links to
+                        st = os.stat(e.path)
+                        out.append((Path(e.path), (st.st_dev, st.st_ino)))
+                    else:
+                        out.append((Path(e.path), (device, e.inode())))
+    return out
 
 
 def read_document(data: bytes, name: str = "") -> Document:
