@@ -18,6 +18,7 @@ characters XML cannot hold are dropped.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -212,7 +213,10 @@ def _write_workbook(path: Path, run: ReportInput) -> None:
         z.writestr("xl/styles.xml", STYLES)
         z.writestr("xl/worksheets/sheet1.xml", summary)
         for i, (_, frame, full_file, _) in enumerate(sheets, start=2):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", _write_sheet(frame, lang, full_file))
+            # Streamed: a province's findings sheet is hundreds of megabytes of XML.
+            with z.open(f"xl/worksheets/sheet{i}.xml", "w") as sheet:
+                for piece in _sheet_pieces(frame, lang, full_file):
+                    sheet.write(piece.encode("utf-8"))
 
 
 def _localize(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -246,8 +250,12 @@ def _excel_dates(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
-    """One worksheet's XML: frozen header row, column widths, autofilter, typed cells."""
+ROWS_AT_ONCE = 5000  # rows of a sheet built into XML together
+
+
+def _sheet_pieces(frame: pl.DataFrame, lang: str, full_file: str) -> Iterator[str]:
+    """One worksheet's XML, in pieces (ROWS_AT_ONCE rows each): frozen header row,
+    column widths, autofilter, typed cells."""
     widths = _widths(frame, lang)
     frame = _excel_dates(_localize(frame, lang))
     n_rows = min(frame.height, EXCEL_MAX_ROWS - 2)
@@ -258,7 +266,9 @@ def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
         f'<c r="{letters[i]}1" s="{HEADER}" t="inlineStr"><is><t>{escape(column(lang, c))}</t></is></c>'
         for i, c in enumerate(cols)
     )
-    rows = ""
+    cols_xml = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
+    head, tail = _worksheet("\0", cols_xml, frozen=True).split("\0")
+    yield head + f'<sheetData><row r="1">{header}</row>'
     if n_rows and cols:
         cells = [_cell(pl.col(c), frame.schema[c], letters[i], _style(c, frame.schema[c])) for i, c in enumerate(cols)]
         # Rows as tall as their wrapped text (estimated: a CJK character is two wide), since
@@ -276,30 +286,19 @@ def _write_sheet(frame: pl.DataFrame, lang: str, full_file: str) -> str:
                 if c in WRAPPED and frame.schema[c] == pl.String
             ),
         ).clip(upper_bound=MAX_LINES)
-        rows = (
-            frame.head(n_rows)
-            .with_row_index("_r", offset=2)
-            .select(
-                pl.format(
-                    '<row r="{}" ht="{}" customHeight="1">{}</row>',
-                    pl.col("_r"),
-                    (lines * LINE_HEIGHT).cast(pl.Int64),
-                    pl.concat_str(cells),
-                )
-            )
-            .to_series()
-            .str.join("")
-            .item()
+        row = pl.format(
+            '<row r="{}" ht="{}" customHeight="1">{}</row>',
+            pl.col("_r"),
+            (lines * LINE_HEIGHT).cast(pl.Int64),
+            pl.concat_str(cells),
         )
+        for k in range(0, n_rows, ROWS_AT_ONCE):
+            rows = frame.slice(k, min(ROWS_AT_ONCE, n_rows - k)).with_row_index("_r", offset=k + 2)
+            yield rows.select(row).to_series().str.join("").item()
     if frame.height > n_rows:
         text = escape(t(lang, "truncated", n=n_rows, file=full_file))
-        rows += f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" s="{NOTE}" t="inlineStr"><is><t>{text}</t></is></c></row>'
-    cols_xml = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
-    return _worksheet(
-        f'<sheetData><row r="1">{header}</row>{rows}</sheetData>' + (f'<autoFilter ref="A1:{last}"/>' if cols else ""),
-        cols_xml,
-        frozen=True,
-    )
+        yield f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" s="{NOTE}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if cols else "") + tail
 
 
 def _worksheet(body: str, cols_xml: str, frozen: bool) -> str:

@@ -80,6 +80,9 @@ def write_tables(out_dir: Path, run: ReportInput) -> None:
     ranking = conform(run.ranking, RANKING_COLUMNS)
     coverage = conform(run.coverage, COVERAGE_COLUMNS)
     features = conform(run.features, FEATURES_COLUMNS)
+    # One chunk each: Parquet's row groups follow the chunks, which vary with threads,
+    # so that the same run writes the same bytes.
+    units, findings, coverage, features = (f.rechunk() for f in (units, findings, coverage, features))
 
     write_atomic(out_dir / "findings.parquet", findings.write_parquet)
     write_atomic(out_dir / "findings.csv", lambda p: _csv_ready(findings).write_csv(p, include_bom=True))

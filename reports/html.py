@@ -20,6 +20,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -73,17 +74,28 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9/._~\-\u00a1-\U0010ffff]|[\u2028\u2029\u30
 
 
 def write_html(path: Path, run: ReportInput, crop_units: int = CROP_UNITS) -> None:
-    """Write the self-contained report page for ``run`` to ``path`` (atomically)."""
-    page = render_html(run, base=Path(path).parent, crop_units=crop_units)
-    write_atomic(Path(path), lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    """Write the self-contained report page for ``run`` to ``path`` (atomically), a
+    piece at a time: a province's page is a hundred megabytes and more."""
+    pieces = page_pieces(run, base=Path(path).parent, crop_units=crop_units)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.writelines(pieces)
+
+    write_atomic(Path(path), write)
 
 
 def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> str:
     """The page as a string; links to source files are relative to ``base`` (default: here)."""
+    return "".join(page_pieces(run, base=base, crop_units=crop_units))
+
+
+def page_pieces(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> Iterator[str]:
+    """The page in pieces that add up to it: the data a slice of rows at a time."""
     lang = lang_of(run.lang)
     css = _asset("report.css")
     js = _asset("report.js")
-    data = safe_json(build_payload(run, base=base, crop_units=crop_units))
+    data = build_payload(run, base=base, crop_units=crop_units)
     meta = run.manifest or {}
     generated = t(
         lang,
@@ -101,7 +113,7 @@ def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CR
         version=meta.get("version", "—"),
     )
     esc = html.escape
-    return f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
@@ -119,7 +131,9 @@ def render_html(run: ReportInput, base: Path | None = None, crop_units: int = CR
 <nav><a href="#start">{esc(t(lang, "start_here"))}</a><a href="#ranking">{esc(t(lang, "ranking"))}</a><a href="#overview">{esc(t(lang, "overview"))}</a><a href="#failed">{esc(t(lang, "failed_units"))}</a></nav>
 </header>
 <main id="app"><noscript>{esc(t(lang, "noscript"))}</noscript></main>
-<script type="application/json" id="report-data">{data}</script>
+<script type="application/json" id="report-data">"""
+    yield from json_pieces(data)
+    yield f"""</script>
 <script>
 {js}
 </script>
@@ -146,6 +160,29 @@ def safe_json(data: object) -> str:
     ):
         text = text.replace(char, escaped)
     return text
+
+
+ROWS_AT_ONCE = 2000  # list items serialised together (json_pieces)
+
+
+def json_pieces(data: object, at_once: int = ROWS_AT_ONCE) -> Iterator[str]:
+    """safe_json(data) in pieces that add up to it: dictionaries a key at a time and
+    long lists `at_once` items at a time, so that no piece holds a province."""
+    if isinstance(data, dict):
+        yield "{"
+        for i, (key, value) in enumerate(data.items()):
+            # JSON's keys are strings: json.dumps turns 2024 into "2024", True into "true".
+            name = key if isinstance(key, str) else json.dumps(key)
+            yield ("," if i else "") + safe_json(name) + ":"
+            yield from json_pieces(value, at_once)
+        yield "}"
+    elif isinstance(data, list) and len(data) > at_once:
+        yield "["
+        for k in range(0, len(data), at_once):
+            yield ("," if k else "") + safe_json(data[k : k + at_once])[1:-1]
+        yield "]"
+    else:
+        yield safe_json(data)
 
 
 def _clean_floats(frame: pl.DataFrame, digits: int = 6) -> pl.DataFrame:

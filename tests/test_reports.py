@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from reports.excel import write_xlsx
 from reports.files import write_atomic, write_tables
-from reports.html import render_html, safe_json, write_html
+from reports.html import json_pieces, render_html, safe_json, write_html
 from reports.model import (
     COVERAGE_COLUMNS,
     FEATURES_COLUMNS,
@@ -115,6 +115,23 @@ def test_safe_json_round_trips_and_hides_markup(text):
     out = safe_json({"s": text})
     assert not set(out) & {"<", ">", "&", "\u2028", "\u2029"}
     assert json.loads(out) == {"s": text}
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=7)
+        | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_VALUES, st.integers(min_value=1, max_value=3))
+def test_json_pieces_add_up_to_the_page_data(data, at_once):
+    # The page is written a piece at a time; the pieces must be exactly the one string.
+    assert "".join(json_pieces(data, at_once)) == safe_json(data)
 
 
 def test_html_contents(run):
@@ -299,17 +316,24 @@ def test_write_atomic_failure_keeps_target(tmp_path):
 def test_writers_are_atomic(run, tmp_path, monkeypatch):
     """A report writer that fails midway leaves the previous report in place."""
     import reports.excel
+    import reports.html
 
     (tmp_path / "report.xlsx").write_bytes(b"previous")
+    (tmp_path / "report.html").write_bytes(b"previous")
 
-    def boom(*args, **kwargs):
+    def boom(*args, **kwargs):  # written a piece at a time: fails after the first
+        yield "<worksheet>"
         raise OSError("disk full")
 
-    monkeypatch.setattr(reports.excel, "_write_sheet", boom)
+    monkeypatch.setattr(reports.excel, "_sheet_pieces", boom)
+    monkeypatch.setattr(reports.html, "json_pieces", boom)
     with pytest.raises(OSError):
         write_xlsx(tmp_path / "report.xlsx", run)
+    with pytest.raises(OSError):
+        write_html(tmp_path / "report.html", run)
     assert (tmp_path / "report.xlsx").read_bytes() == b"previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+    assert (tmp_path / "report.html").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
 
 
 # ---------------------------------------------------------------- terminal
