@@ -17,9 +17,10 @@ from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
 from anomaly.years import statements
 from datasets.corpus import collect, failed_doc, parse_files
+from datasets.excerpts import excerpts_of
 from features import unit_features
 
-RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs", "statements"]
+RESULTS = ["units", "findings", "coverage", "wide", "vectors", "paragraphs", "statements", "excerpts"]
 CHECK_FAILED = "检查此文件时程序出错，未检查 / checking this file failed, not checked ({}: {})"
 
 
@@ -36,7 +37,8 @@ def results_of(
     A task that raises is done again one file at a time, and a file that still raises
     is kept as `failed` with the error: one odd disclosure must not stop a night's run."""
     try:
-        return frame_results(parse_files(files), select, ignore, lang)
+        texts: dict[str, list[str]] = {}
+        return frame_results(parse_files(files, texts=texts), select, ignore, lang, texts=texts)
     except Exception as exc:
         if len(files) > 1:
             each = [results_of([f], select, ignore, lang) for f in files]
@@ -58,11 +60,14 @@ def frame_results(
     ignore: list[str] | None,
     lang: str,
     lines: pl.DataFrame | None = None,
+    texts: dict[str, list[str]] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The per-unit results of parsed frames. `lines`: for documents read from several
     files, where each line came from (unit_id, line, _file, _line, _page, _place); their
-    findings then name that file, line, page and place."""
+    findings then name that file, line, page and place. `texts`: the documents' lines
+    (unit_id -> lines), from which the report's excerpts are taken here, while at hand."""
     findings, coverage = run_rules(frames, select=select, ignore=ignore, lang=lang)
+    excerpts = excerpts_of(findings, texts or {})
     if lines is not None and findings.height:
         located = findings.join(lines, on=["unit_id", "line"], how="left")
         joined = pl.col("_file").is_not_null()
@@ -80,4 +85,5 @@ def frame_results(
         "vectors": figure_vectors(frames),
         "paragraphs": copy_keys(frames),
         "statements": statements(frames, findings),
+        "excerpts": excerpts,
     }

@@ -53,6 +53,15 @@ def screen(
     files: list[Path], out_dir: Path, options: Options, progress: Callable[[int], None] | None = None
 ) -> ReportInput:
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # The per-file results kept in Parquet (ON_DISK) live here until the reports are written.
+    with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
+        return _screen(files, out_dir, options, progress, Path(spill))
+
+
+def _screen(
+    files: list[Path], out_dir: Path, options: Options, progress: Callable[[int], None] | None, spill: Path
+) -> ReportInput:
     started = datetime.now(UTC)
     # The forest's libraries take a second or more to import: on a warm night, half the
     # run. Imported on a thread, that second passes while files are hashed and parsed.
@@ -83,21 +92,19 @@ def screen(
         return now
 
     read: dict[str, int] = {}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
-        per_unit = unit_results(files, options, progress, lap, Path(spill), read)
-        t = time.perf_counter()
-        per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
-        t = lap("parse_check", t)
-        units = with_identity(per_unit["units"])
-        # Of the frames kept on disk, only the rows a cross-unit stage can use.
-        per_unit |= in_file_order(
-            units["unit_id"].to_list(),
-            {
-                "statements": partnered(per_unit["statements"], units),
-                "paragraphs": pairable(per_unit["paragraphs"], units),
-            },
-        )
+    per_unit = unit_results(files, options, progress, lap, spill, read)
+    t = time.perf_counter()
+    per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
+    t = lap("parse_check", t)
+    units = with_identity(per_unit["units"])
+    # Of the frames kept on disk, only the rows a cross-unit stage can use.
+    per_unit |= in_file_order(
+        units["unit_id"].to_list(),
+        {
+            "statements": partnered(per_unit["statements"], units),
+            "paragraphs": pairable(per_unit["paragraphs"], units),
+        },
+    )
 
     # Peers are budgets: a 决算's figures are what was spent, not what was planned.
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
@@ -191,6 +198,7 @@ def screen(
         lang=options.lang,
         audit=audit(triage_db),
         peers=wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns]),
+        excerpts=per_unit["excerpts"],
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages
@@ -213,7 +221,7 @@ def _cpu_s() -> float:
 
 
 BATCH = 2000  # files whose results are gathered into one cache segment
-ON_DISK = ("paragraphs", "statements")  # per-file results of tens of rows a unit: kept in Parquet
+ON_DISK = ("paragraphs", "statements", "excerpts")  # per-file results of tens of rows a unit: kept in Parquet
 TASK = 1000  # files a worker parses and checks at a time at most; its frames are dropped after
 IN_PROCESS = 64  # this many files to parse or fewer: no worker processes
 MIN_TASK = 100  # files a worker task holds at least (the checks' fixed cost per call)

@@ -41,6 +41,7 @@ PARSER_SOURCES = [
             "roles.py",
             "placeholders.py",
             "corpus.py",
+            "excerpts.py",
         )
     ),
     *sorted((_HERE / "read").rglob("*.py")),

@@ -80,14 +80,18 @@ def parse_bundle(paths: list[Source]) -> tuple[dict, Joined | None]:
 CHUNK = 256  # documents per batch of rows turned into frames; keeps Python objects few
 
 
-def collect(docs: Iterable[dict]) -> dict[str, pl.DataFrame]:
+def collect(docs: Iterable[dict], texts: dict[str, list[str]] | None = None) -> dict[str, pl.DataFrame]:
     """Frames from parsed documents, streamed: rows become columnar frames every CHUNK
-    documents, so memory holds frames, not millions of Python dicts."""
+    documents, so memory holds frames, not millions of Python dicts. With `texts`, each
+    document's lines are kept there by unit_id (for the report's excerpts); else dropped."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in frames.SCHEMAS}
     cols = _empty_columns()
     n = 0
     for doc in docs:
         uid = doc["unit"]["unit_id"]
+        lines = doc.pop("lines", None)
+        if texts is not None and lines is not None:
+            texts[uid] = lines
         _append(cols["units"], [doc["unit"]])
         cells = doc["cells"]
         if cells:  # column lists
@@ -132,10 +136,14 @@ def _parse_batch(files: list[Source]) -> dict[str, pl.DataFrame]:
 
 
 def parse_files(
-    files: list[Source], progress: Callable[[int], None] | None = None, workers: int = 1
+    files: list[Source],
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    texts: dict[str, list[str]] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Parse files into frames, in file order; with workers > 1 in batches by worker
-    processes that hand back compact frames, not Python rows."""
+    processes that hand back compact frames, not Python rows. `texts`: see collect (in
+    one process only)."""
     files = list(files)
     if workers <= 1 or len(files) <= BATCH:
 
@@ -145,7 +153,7 @@ def parse_files(
                 if progress:
                     progress(i + 1)
 
-        return collect(docs())
+        return collect(docs(), texts)
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

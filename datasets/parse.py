@@ -200,7 +200,16 @@ def parse_text(text: str) -> dict:
         n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"]))
     )
     _status(unit, claims, cells, toc, marks)
-    return {"unit": unit, "claims": claims, "cells": cells, "toc": toc, "marks": marks, "pages": [], "places": []}
+    return {
+        "unit": unit,
+        "claims": claims,
+        "cells": cells,
+        "toc": toc,
+        "marks": marks,
+        "pages": [],
+        "places": [],
+        "lines": original,  # as numbered: the report's excerpts (datasets.excerpts) are taken from them
+    }
 
 
 _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")

@@ -274,7 +274,7 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
     crops = _crops(f, crop_units)
     f = f.with_columns(other=_other_unit(f, units))
-    excerpt_rows, f = _excerpts(f)
+    excerpt_rows, f = _excerpts(f, run.excerpts)
     # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
     f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
@@ -398,25 +398,34 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     return pl.when((cpy | xyr) & (found != pl.col("uidx"))).then(found).alias("other")
 
 
-def _excerpts(f: pl.DataFrame) -> tuple[list, pl.DataFrame]:
+def _excerpts(f: pl.DataFrame, kept: pl.DataFrame | pl.LazyFrame | None = None) -> tuple[list, pl.DataFrame]:
     """The source lines around the evidence of the top units' findings: (excerpts, ``f``
     with ``ex``, the index of its excerpt). Findings on the same line quoting the same
-    figure share one."""
+    figure share one. Taken from ``kept`` (the per-file stage's, datasets.excerpts) where
+    it has them; the other findings' sources are read again (reports.source_lines)."""
+    on = ["source_path", "line", "stated"]
     wanted = (
-        f.select("source_path", "line", "stated", "uidx")
+        f.select(*on, "uidx")
         .filter((pl.col("uidx") < EXCERPT_UNITS) & pl.col("line").is_not_null())
-        .unique(["source_path", "line", "stated"], keep="first", maintain_order=True)
+        .unique(on, keep="first", maintain_order=True)
+        .select(on)
     )
-    got = excerpts(wanted.select("source_path", "line", "stated").rows())
-    keys = wanted.select("source_path", "line", "stated").rows()
-    kept = [(k, e) for k, e in zip(keys, got) if e]
+    keys = wanted.rows()
+    held: dict[tuple, tuple[int, list[str]]] = {}
+    if kept is not None and keys:
+        rows = kept.lazy().join(wanted.lazy(), on=on, how="semi", nulls_equal=True).select(*on, "first", "lines")
+        held = {(p, n, s): (first, lines) for p, n, s, first, lines in rows.collect(engine="streaming").iter_rows()}
+    missing = [k for k in keys if k not in held]
+    read_again = dict(zip(missing, excerpts(missing)))
+    got = [held.get(k) or read_again.get(k) for k in keys]
+    kept_rows = [(k, e) for k, e in zip(keys, got) if e]
     index = pl.DataFrame(
-        [(*k, i) for i, (k, _) in enumerate(kept)],
+        [(*k, i) for i, (k, _) in enumerate(kept_rows)],
         schema={"source_path": pl.String, "line": pl.Int64, "stated": pl.String, "ex": pl.Int64},
         orient="row",
     )
-    f = f.join(index, on=["source_path", "line", "stated"], how="left", maintain_order="left", nulls_equal=True)
-    return [[e[0], e[1]] for _, e in kept], f
+    f = f.join(index, on=on, how="left", maintain_order="left", nulls_equal=True)
+    return [[e[0], list(e[1])] for _, e in kept_rows], f
 
 
 def _rule_docs(codes: list[str], lang: str) -> dict[str, str]:

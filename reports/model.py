@@ -73,6 +73,10 @@ class ReportInput:
     peers: pl.DataFrame | None = None
     # The triage store's audit trail (anomaly.store.AUDIT_SCHEMA): a sheet of the workbook.
     audit: pl.DataFrame | None = None
+    # The source lines around findings' evidence, taken by the per-file stage
+    # (datasets.excerpts.SCHEMA; lazy: the report reads only its top units'). Findings
+    # without one have their sources read again (reports.source_lines).
+    excerpts: pl.DataFrame | pl.LazyFrame | None = None
 
 
 def conform(frame: pl.DataFrame | None, columns: dict) -> pl.DataFrame:

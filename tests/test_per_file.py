@@ -25,3 +25,19 @@ def test_a_file_whose_checks_raise_is_failed_and_the_others_are_read(tmp_path, m
     assert status[str(good)] != "failed" and status[str(bad)] == "failed"
     error = units.filter(units["source_path"] == str(bad))["parse_error"][0]
     assert "ValueError" in error and "boom" in error
+
+
+def test_excerpts_are_taken_while_the_text_is_at_hand(tmp_path):
+    # The report shows the lines around each finding's evidence; the per-file stage
+    # keeps them, so the report need not read the sources again.
+    text = DISCLOSURE.replace("（25%）", "（75%）")  # the ratio, stated as the change
+    src = tmp_path / "unit.txt"
+    src.write_text(text, encoding="utf-8")
+    results = per_file.results_of([src], None, None, "zh")
+    findings, excerpts = results["findings"], results["excerpts"]
+    pct = findings.filter(findings["rule"].str.starts_with("PCT")).row(0, named=True)
+    kept = excerpts.filter((excerpts["line"] == pct["line"]) & (excerpts["stated"] == pct["stated"])).row(0, named=True)
+    lines = text.split("\n")
+    assert kept["source_path"] == str(src) and kept["first"] == pct["line"] - 3
+    assert kept["lines"][3] == lines[pct["line"] - 1]  # the evidence's line, three above it
+    assert kept["lines"] == lines[pct["line"] - 4 : pct["line"] + 3]
