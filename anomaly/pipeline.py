@@ -200,7 +200,6 @@ def _screen(
         peers=wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns]),
         excerpts=per_unit["excerpts"],
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
     manifest["stages_s"] = stages
     manifest["stages_cpu_s"] = cpu
     manifest["peak_rss_mib"] = peaks
