@@ -104,27 +104,33 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
             .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean().round_sig_figs(12)})
         )
         stats.append((lvl, keys, s.join(dev, on=keys, how="left")))
-    for _lvl, keys, s in stats:
-        long = long.join(s, on=keys, how="left")
 
-    # The finest level with enough peers; the coarsest one regardless.
+    # The finest level with enough peers; the coarsest one regardless. Levels are joined
+    # one at a time, coarsest first, each overriding the choice so far where it has
+    # enough peers, and its columns dropped once used: a province's long frame (units x
+    # features rows) never carries every level's statistics at once.
     last = len(levels) - 1
-
-    def pick(col: str) -> pl.Expr:
-        expr = pl.col(f"{col}{last}") if col != "grp" else pl.col(levels[last])
-        for i in reversed(range(last)):
-            ok = pl.col(levels[i]).is_not_null() & (pl.col(f"n{i}").fill_null(0) >= min_peers)
-            expr = pl.when(ok).then(pl.col(f"{col}{i}") if col != "grp" else pl.col(levels[i])).otherwise(expr)
-        return expr
-
-    long = long.with_columns(
-        peer_group=pick("grp"),
-        peer_median=pick("med"),
-        peer_mad=pick("mad"),
-        mean_ad=pick("mean"),
-        peer_n=pick("n").cast(pl.Int64),
-        peer_q90=pick("q90"),
-    )
+    picked = {
+        "peer_group": "grp",
+        "peer_median": "med",
+        "peer_mad": "mad",
+        "mean_ad": "mean",
+        "peer_n": "n",
+        "peer_q90": "q90",
+    }
+    for i in reversed(range(last + 1)):
+        lvl, keys, level_stats = stats[i]
+        long = long.join(level_stats, on=keys, how="left")
+        here = {name: pl.col(lvl) if col == "grp" else pl.col(f"{col}{i}") for name, col in picked.items()}
+        if i == last:
+            long = long.with_columns(**here)
+        else:
+            ok = pl.col(lvl).is_not_null() & (pl.col(f"n{i}").fill_null(0) >= min_peers)
+            long = long.with_columns(
+                **{name: pl.when(ok).then(expr).otherwise(pl.col(name)) for name, expr in here.items()}
+            )
+        long = long.drop(lvl, *(f"{col}{i}" for col in ("n", "med", "q90", "mad", "mean")))
+    long = long.with_columns(pl.col("peer_n").cast(pl.Int64))
     scale = (
         pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS)
         .then(pl.col("peer_mad") * MAD_SCALE)
