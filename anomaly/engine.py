@@ -337,7 +337,9 @@ def run_rules(
         pl.DataFrame(finding_rows, schema=FINDING_COLUMNS) if finding_rows else pl.DataFrame(schema=FINDING_COLUMNS)
     )
     if findings.height:
-        findings = findings.sort(["unit_id", "line", "rule"], nulls_last=True)
+        # A total order: a rule's findings on one line (XTB002 names several items) come
+        # from joins in an order that varies from run to run and between processes.
+        findings = findings.sort(["unit_id", "line", "rule", "fingerprint", "message"], nulls_last=True)
     coverage = pl.concat(coverage_parts) if coverage_parts else pl.DataFrame(schema=COVERAGE_COLUMNS)
     return findings, coverage
 

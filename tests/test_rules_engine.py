@@ -64,6 +64,22 @@ def test_a_failing_rule_is_contained(monkeypatch):
     assert "PCT002" in set(f["rule"])
 
 
+def test_findings_come_in_one_order_whatever_order_a_rule_gives(monkeypatch):
+    # Several findings of one rule on one line (XTB002 names each item) come from joins
+    # whose order varies between runs and processes; the outputs must not.
+    hits = [
+        {"unit_id": "a", "line": 1, "evidence": f"表4：{item}", "stated": item, "message_zh": item, "message_en": item}
+        for item in ("教育支出", "一般公共服务支出", "机关工资福利支出")
+    ]
+    rule = engine.get("XTB002")
+    frames = frames_from_text(TEXT, unit_id="a", source_path="a.txt")
+    runs = []
+    for order in (hits, hits[::-1], hits[1:] + hits[:1]):
+        monkeypatch.setattr(rule, "check", lambda ctx, order=order: Result(hits=list(order)))
+        runs.append(run_rules(frames, select=["XTB002"])[0])
+    assert runs[0].height == 3 and runs[0].equals(runs[1]) and runs[0].equals(runs[2])
+
+
 def test_empty_frames():
     from datasets import frames as schemas
 
