@@ -8,7 +8,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
@@ -210,7 +210,7 @@ def _screen(
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_tables(out_dir, run)
     history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
-    return run
+    return replace(run, excerpts=None)  # they are read from the spill folder, removed on return
 
 
 def _cpu_s() -> float:

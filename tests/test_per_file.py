@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import anomaly.per_file as per_file
+from anomaly.pipeline import Options, screen
+from datasets.read import discover
+from reports.html import render_html
 from tests.test_reading import DISCLOSURE
 
 
@@ -41,3 +44,13 @@ def test_excerpts_are_taken_while_the_text_is_at_hand(tmp_path):
     assert kept["source_path"] == str(src) and kept["first"] == pct["line"] - 3
     assert kept["lines"][3] == lines[pct["line"] - 1]  # the evidence's line, three above it
     assert kept["lines"] == lines[pct["line"] - 4 : pct["line"] + 3]
+
+
+def test_a_run_returned_by_screen_renders_again(tmp_path):
+    # Its excerpts were read from the run's spill folder, gone once screen returns: a
+    # page rendered again reads the sources instead, never the removed folder.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "unit.txt").write_text(DISCLOSURE.replace("（25%）", "（75%）"), encoding="utf-8")
+    run = screen(discover([tmp_path / "in"]), tmp_path / "out", Options(workers=1))
+    page = render_html(run)
+    assert "PCT" in page and '"excerpts":[[' in page
