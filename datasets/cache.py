@@ -103,21 +103,18 @@ class ContentCache:
             how="vertical_relaxed",
         )
         columns = rows.collect_schema().names()
-        if wanted["content_sha1"].is_unique().all():  # most runs: each content one file
-            put = {"unit_id": pl.col("unit_id").replace_strict(wanted["content_sha1"], wanted["unit_id"])}
-            path = pl.col("unit_id").replace_strict(wanted["content_sha1"], wanted["source_path"])
-        else:  # the same content in several files: its rows once for each
-            ids = wanted.select(
-                pl.col("content_sha1").alias("unit_id"),
-                pl.col("unit_id").alias("_uid"),
-                pl.col("source_path").alias("_path"),
-            )
-            rows = rows.join(ids.lazy(), on="unit_id", how="inner", maintain_order="left")
-            put, path = {"unit_id": pl.col("_uid")}, pl.col("_path")
+        # Each content's rows go to every file that holds it (a copy of a file: once more).
+        ids = wanted.select(
+            pl.col("content_sha1").alias("unit_id"),
+            pl.col("unit_id").alias("_uid"),
+            pl.col("source_path").alias("_path"),
+        )
+        rows = rows.join(ids.lazy(), on="unit_id", how="inner", maintain_order="left")
+        put = {"unit_id": pl.col("_uid")}
         if "source_path" in columns:
-            put["source_path"] = path
+            put["source_path"] = pl.col("_path")
         if "source_files" in columns:  # the cache holds one file's results
-            put["source_files"] = pl.concat_list(path)
+            put["source_files"] = pl.concat_list("_path")
         return rows.with_columns(**put).select(columns)
 
     def store(self, batch: dict[str, pl.DataFrame]) -> None:
