@@ -109,3 +109,21 @@ def test_discover_finds_each_readable_file_once_in_a_stable_order(tmp_path):
     # missing file is kept, to be reported as failed.
     named = discover([tmp_path / "links" / "a.txt", tmp_path, tmp_path / "missing.txt"])
     assert named == [tmp_path / "links" / "a.txt", tmp_path / "b" / "two.PDF", tmp_path / "missing.txt"]
+
+
+def test_a_folder_that_cannot_be_listed_is_passed_over(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "open").mkdir()
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "open" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "closed" / "b.txt").write_text("x", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert discover([tmp_path]) == [tmp_path / "open" / "a.txt"]

@@ -69,19 +69,22 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
     folders = [str(root)]
     while folders:
         folder = folders.pop()
-        device = os.stat(folder).st_dev
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith("."):
+        try:
+            device = os.stat(folder).st_dev
+            entries = list(os.scandir(folder))
+        except OSError:  # a folder the run may not list is passed over, as rglob passes it
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                folders.append(e.path)
+            elif os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                try:
+                    st = os.stat(e.path) if e.is_symlink() else None  # a link: known by what it links to
+                except OSError:
                     continue
-                if e.is_dir(follow_symlinks=False):
-                    folders.append(e.path)
-                elif os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
-                    if e.is_symlink():  # known by what it links to
-                        st = os.stat(e.path)
-                        out.append((Path(e.path), (st.st_dev, st.st_ino)))
-                    else:
-                        out.append((Path(e.path), (device, e.inode())))
+                out.append((Path(e.path), (st.st_dev, st.st_ino) if st else (device, e.inode())))
     return out
 
 
