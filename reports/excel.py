@@ -267,7 +267,7 @@ def _sheet_pieces(frame: pl.DataFrame, lang: str, full_file: str) -> Iterator[st
         for i, c in enumerate(cols)
     )
     cols_xml = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
-    head, tail = _worksheet("\0", cols_xml, frozen=True).split("\0")
+    head, tail = _worksheet(cols_xml, frozen=True)
     yield head + f'<sheetData><row r="1">{header}</row>'
     if n_rows and cols:
         cells = [_cell(pl.col(c), frame.schema[c], letters[i], _style(c, frame.schema[c])) for i, c in enumerate(cols)]
@@ -301,27 +301,28 @@ def _sheet_pieces(frame: pl.DataFrame, lang: str, full_file: str) -> Iterator[st
     yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if cols else "") + tail
 
 
-def _worksheet(body: str, cols_xml: str, frozen: bool) -> str:
-    """A worksheet around its sheetData: landscape A4, fitted to the page width."""
+def _worksheet(cols_xml: str, frozen: bool) -> tuple[str, str]:
+    """A worksheet's XML before and after its sheetData: landscape A4, fitted to the page width."""
     pane = (
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
         if frozen
         else ""
     )
-    return (
+    head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        + (f"<cols>{cols_xml}</cols>" if cols_xml else "")
-        + body
-        + '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+        '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols_xml}</cols>" if cols_xml else "")
+    )
+    tail = (
+        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
         "<headerFooter><oddFooter>&amp;A &amp;P / &amp;N</oddFooter></headerFooter>"
         "</worksheet>"
     )
+    return head, tail
 
 
 def _summary_sheet(run: ReportInput, lang: str) -> str:
@@ -376,7 +377,8 @@ def _summary_sheet(run: ReportInput, lang: str) -> str:
         lines = -(-len(str(value).encode()) // 2 // 68) if isinstance(value, str) else 1  # column B is 70 wide
         xml.append(f'<row r="{i}" ht="{max(1, lines) * LINE_HEIGHT}" customHeight="1">{cells}</row>')
     cols_xml = '<col min="1" max="1" width="28" customWidth="1"/><col min="2" max="2" width="70" customWidth="1"/>'
-    return _worksheet(f"<sheetData>{''.join(xml)}</sheetData>", cols_xml, frozen=False)
+    head, tail = _worksheet(cols_xml, frozen=False)
+    return f"{head}<sheetData>{''.join(xml)}</sheetData>{tail}"
 
 
 _ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
