@@ -6,13 +6,14 @@ import hashlib
 import traceback
 from collections.abc import Callable, Iterable
 from itertools import repeat
+from operator import add
 
 import polars as pl
 
-from datasets import frames
+from datasets import frames, tables
 from datasets.bundles import Joined, read_bundle
 from datasets.cache import STAT_INDEX, ContentCache, content_hashes
-from datasets.parse import parse_document, parse_path
+from datasets.parse import parse_bytes, parse_document, parse_path
 from datasets.read.sources import Source, location
 
 
@@ -21,6 +22,18 @@ def unit_id_of(path: Source) -> str:
     (The absolute path, without resolving links: that costs a system call per folder;
     a URL's own text, a file:// URL's path: see sources.location.)"""
     return hashlib.sha1(location(path).encode()).hexdigest()[:16]
+
+
+def document_frames(doc: dict, unit_id: str = "doc", source_path: str = "<doc>") -> dict[str, pl.DataFrame]:
+    """One parsed document's frames (its units row complete: n_cells and
+    total_budget_yuan come with the tables' long-form cells)."""
+    doc["unit"].update(unit_id=unit_id, source_path=source_path)
+    return collect([doc])
+
+
+def parsed_frames(data: bytes, name: str = "") -> dict[str, pl.DataFrame]:
+    """A file's frames from its bytes (see document_frames)."""
+    return document_frames(parse_bytes(data, name), source_path=name or "<doc>")
 
 
 def failed_doc(path: Source, reason: str) -> dict:
@@ -85,20 +98,49 @@ def collect(docs: Iterable[dict], texts: dict[str, list[str]] | None = None) -> 
     documents, so memory holds frames, not millions of Python dicts. With `texts`, each
     document's lines are kept there by unit_id (for the report's excerpts); else dropped."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in frames.SCHEMAS}
-    cols = _empty_columns()
-    n = 0
+    chunk = _Chunk()
     for doc in docs:
         uid = doc["unit"]["unit_id"]
         lines = doc.pop("lines", None)
         if texts is not None and lines is not None:
             texts[uid] = lines
-        _append(cols["units"], [doc["unit"]])
-        cells = doc["cells"]
-        if cells:  # column lists
-            n_cells = len(cells["row"])
-            target = cols["cells"]
-            for k, values in target.items():
-                values.extend(cells[k] if k in cells else [uid if k == "unit_id" else None] * n_cells)
+        chunk.add(doc)
+        if len(chunk.ids) == CHUNK:
+            for name, frame in chunk.frames().items():
+                parts[name].append(frame)
+            chunk = _Chunk()
+    for name, frame in chunk.frames().items():
+        parts[name].append(frame)
+    return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
+
+
+class _Chunk:
+    """Documents' rows as column lists, until they become frames."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.narrative_totals: list[float | None] = []  # where 表1 gives no total
+        self.cols = {name: {k: [] for k in schema} for name, schema in frames.SCHEMAS.items() if name != "cells"}
+        self.read: dict[str, dict[str, list]] = {
+            "rows": {k: [] for k in tables.ROWS},
+            "filled": {k: [] for k in tables.FILLED},
+        }
+        self.tables: dict[str, list] = {k: [] for k in tables.TABLES}
+
+    def add(self, doc: dict) -> None:
+        uid, d = doc["unit"]["unit_id"], len(self.ids)
+        self.ids.append(uid)
+        self.narrative_totals.append(doc["unit"].get("narrative_total"))
+        _append(self.cols["units"], [doc["unit"]])
+        read = doc.get("cells")
+        if read and read["rows"]["t"]:
+            # Rows and tables get the document's place in the chunk; cells, their row's.
+            filled, at = self.read["filled"], len(self.read["rows"]["t"])
+            filled["rix"].extend(map(add, read["filled"]["rix"], repeat(at)))
+            for k in ("col", "cell", "text"):
+                filled[k].extend(read["filled"][k])
+            self._extend(self.read["rows"], read["rows"], d)
+            self._extend(self.tables, doc["tables"], d)
         for name in ("claims", "toc", "marks", "pages", "places"):
             rows = doc[name]
             if not rows:
@@ -108,19 +150,33 @@ def collect(docs: Iterable[dict], texts: dict[str, list[str]] | None = None) -> 
                     r["claim_id"] = i
             for r in rows:
                 r["unit_id"] = uid
-            _append(cols[name], rows)
-        n += 1
-        if n % CHUNK == 0:
-            for name, c in cols.items():
-                parts[name].append(frames.from_columns(name, c))
-            cols = _empty_columns()
-    for name, c in cols.items():
-        parts[name].append(frames.from_columns(name, c))
-    return {name: pl.concat(p, rechunk=True) for name, p in parts.items()}
+            _append(self.cols[name], rows)
 
+    @staticmethod
+    def _extend(into: dict[str, list], columns: dict[str, list], d: int) -> None:
+        n = len(columns["t"])
+        for k, values in into.items():
+            values.extend(repeat(d, n) if k == "d" else columns[k] if k in columns else repeat(None, n))
 
-def _empty_columns() -> dict[str, dict[str, list]]:
-    return {name: {k: [] for k in schema} for name, schema in frames.SCHEMAS.items()}
+    def frames(self) -> dict[str, pl.DataFrame]:
+        out = {name: frames.from_columns(name, c) for name, c in self.cols.items()}
+        cells = tables.cells_frame(self.read, self.tables, self.ids)
+        # What a document's cells say of it: how many (for every document parsed), and
+        # 表1's total, else the one its narrative confirms.
+        facts = tables.unit_facts(cells)
+        units = out["units"]
+        out["units"] = (
+            units.with_row_index("d")
+            .with_columns(pl.col("d").cast(pl.Int64), narrative=pl.Series(self.narrative_totals, dtype=pl.Float64))
+            .join(facts, on="d", how="left", maintain_order="left")
+            .with_columns(
+                n_cells=pl.when(pl.col("n_lines").is_not_null()).then(pl.col("cells_read").fill_null(0)),
+                total_budget_yuan=pl.coalesce("table_total", "narrative"),
+            )
+            .select(units.columns)
+        )
+        out["cells"] = cells.drop("d")
+        return {name: out[name] for name in frames.SCHEMAS}
 
 
 def _append(columns: dict[str, list], rows: list[dict]) -> None:

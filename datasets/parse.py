@@ -7,7 +7,6 @@ import re
 
 from datasets import narrative, roles, tables
 from datasets.copykeys import copy_marks
-from datasets.numbers import to_yuan
 from datasets.placeholders import PLACEHOLDER_HINT, placeholders_of
 from datasets.read import Document, UnreadableFile, read_document
 from datasets.read.sources import Source, name_of, read_bytes
@@ -20,14 +19,15 @@ _SUFFIX = re.compile(r"\s*[(（](?:本级|机关|汇总)[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 _TABLE_LINE = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]")
 _PART_NO = re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*$")
-_NOTHING = {"claims": [], "cells": {}, "toc": [], "marks": [], "pages": [], "places": []}
+_NOTHING = {"claims": [], "cells": {}, "tables": {}, "toc": [], "marks": [], "pages": [], "places": []}
 
 
 def parse_bytes(data: bytes, name: str = "") -> dict:
     """Parse a file's bytes (any format read by datasets.read). Returns {"unit": {...},
-    "claims": [...], "cells": {column: [...]}, "toc": [...], "marks": [...], "pages":
-    [...]}: rows as dicts, cells (the bulk) as column lists. Unreadable input gives
-    parse_status failed."""
+    "claims": [...], "cells": {column: [...]}, "tables": {column: [...]}, "toc": [...],
+    "marks": [...], "pages": [...]}: rows as dicts; the tables' cells as read and the
+    tables (the bulk) as column lists, turned into long-form cells a batch of documents
+    at a time (datasets.corpus.collect). Unreadable input gives parse_status failed."""
     try:
         doc = read_document(data, name)
     except UnreadableFile as exc:
@@ -49,7 +49,7 @@ def parse_document(doc: Document) -> dict:
         for name in ("claims", "toc", "marks"):
             for row in out[name]:
                 row["page"] = page_of(row["line"])
-        out["cells"]["page"] = [page_of(line) for line in out["cells"]["line"]]
+        out["cells"]["rows"]["page"] = [page_of(line) for line in out["cells"]["rows"]["line"]]
         # First line of each page, for locating findings (join on the nearest line before).
         out["pages"] = [{"page": pg, "first_line": i + 1} for i, pg in enumerate(pages) if i == 0 or pages[i - 1] != pg]
     if doc.line_places is not None:  # a workbook: the sheet and row of each line
@@ -75,7 +75,10 @@ def parse_text(text: str) -> dict:
     is_row = [("\t" in s or "|" in s) and is_table_row(s) and not ("单位" in s and tables.caption_row(s)) for s in norm]
 
     # Tables first: they decide which lines are prose.
-    cells: dict[str, list] = {k: [] for k in tables.CELL_FIELDS}
+    read: dict[str, dict[str, list]] = {  # the tables' rows and filled cells (see tables.add_cells)
+        "rows": {k: [] for k in ("t", "row", "line", "length", "head")},
+        "filled": {k: [] for k in tables.FILLED},
+    }
     toc: list[dict] = []
     pending: list[dict] = []  # tables without an id, matched to the 目录 by title
     prose = [not r for r in is_row]
@@ -106,12 +109,18 @@ def parse_text(text: str) -> dict:
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
-        before = len(cells["value"])
-        n = tables.cells_of(
-            rows, raw_rows, line_idx, unit or tables.header_unit(rows, title), cells, keep_text=performance
+        tables.add_cells(read, len(pending), rows, raw_rows, line_idx)
+        pending.append(
+            {
+                "table_id": tid,
+                "table_title": title,
+                "unit": unit or tables.header_unit(rows, title),
+                "keep_text": performance,
+                "filled": any(map(any, rows)),  # a filled cell: the table has cells in the long form
+                "rows": rows,
+                "note": _note_after(norm, end),
+            }
         )
-        empty = cells["value"][before:].count(None) == n  # no figure read
-        pending.append({"table_id": tid, "table_title": title, "n": n, "empty": empty, "note": _note_after(norm, end)})
 
     if not toc:  # a 目录 printed as a plain list of the tables (the 财政部 template)
         toc = tables.toc_lines(norm, [not r for r in is_row])
@@ -121,7 +130,7 @@ def parse_text(text: str) -> dict:
         by_key = {tables.title_key(d["title"]): d for d in toc}
         for entry in pending:  # the list does not say which tables are empty: the tables do
             d = listed.get(entry["table_id"] or "") or by_key.get(tables.title_key(entry["table_title"]))
-            if d is not None and entry["empty"]:
+            if d is not None and not tables.has_figures(entry["rows"]):
                 d["declared_empty"], d["reason"] = True, entry["note"]
         found = {e["table_id"] for e in pending} | {tables.title_key(e["table_title"]) for e in pending}
         for d in toc:
@@ -130,8 +139,10 @@ def parse_text(text: str) -> dict:
 
     by_title = {tables.title_key(t["title"]): t["table_id"] for t in toc}
     n_unnamed = 0
-    cells["table_id"], cells["table_printed"], cells["table_title"] = [], [], []
-    for entry in pending:
+    table_rows: dict[str, list] = {
+        k: [] for k in ("t", "table_id", "table_printed", "table_title", "table_unit", "keep_text")
+    }
+    for t, entry in enumerate(pending):
         tid = entry["table_id"]
         if tid is None:
             key = tables.title_key(entry["table_title"])
@@ -146,9 +157,14 @@ def parse_text(text: str) -> dict:
             n_unnamed += 1
             tid = f"表?{n_unnamed}"
         # Checks read a table by its role (the seed template's id for it), whatever its number.
-        cells["table_id"].extend([roles.canonical(tid, entry["table_title"])] * entry["n"])
-        cells["table_printed"].extend([tid] * entry["n"])
-        cells["table_title"].extend([entry["table_title"]] * entry["n"])
+        table_rows["t"].append(t)
+        table_rows["table_id"].append(roles.canonical(tid, entry["table_title"]))
+        table_rows["table_printed"].append(tid)
+        table_rows["table_title"].append(entry["table_title"])
+        table_rows["table_unit"].append(entry["unit"])
+        table_rows["keep_text"].append(entry["keep_text"])
+    # The roles of the tables with cells (an empty markdown table has none).
+    roles_read = [tid for tid, e in zip(table_rows["table_id"], pending) if e["filled"]]
 
     # Narrative.
     claims: list[dict] = []
@@ -194,16 +210,22 @@ def parse_text(text: str) -> dict:
             quote = original[i][max(0, lo - 12) : hi + 12].strip()
             marks.append({"kind": "placeholder", "key": token, "text": quote, "line": i + 1})
 
-    unit = _headline(original, norm, claims, cells)
+    unit = _headline(original, norm, claims)
     marks += copy_marks(prose_text, unit["unit_name"], original)
+    # n_cells and total_budget_yuan (表1's, else this) come with the long-form cells
+    # (datasets.corpus.collect).
     unit.update(
-        n_lines=len(original), n_claims=len(claims), n_cells=len(cells["row"]), n_tables=len(set(cells["table_id"]))
+        n_lines=len(original),
+        n_claims=len(claims),
+        n_tables=len(set(roles_read)),
+        narrative_total=_confirmed_total(claims),
     )
-    _status(unit, claims, cells, toc, marks)
+    _status(unit, claims, roles_read, toc)
     return {
         "unit": unit,
         "claims": claims,
-        "cells": cells,
+        "cells": read,
+        "tables": table_rows,
         "toc": toc,
         "marks": marks,
         "pages": [],
@@ -250,7 +272,7 @@ def _note_after(norm: list[str], end: int) -> str | None:
     return None
 
 
-def _headline(original: list[str], norm: list[str], claims: list[dict], cells: dict[str, list]) -> dict:
+def _headline(original: list[str], norm: list[str], claims: list[dict]) -> dict:
     # Names are matched on the normalised line but taken from the original (same columns):
     # an analyst sees the name as printed, markup included.
     name = year = None
@@ -278,14 +300,10 @@ def _headline(original: list[str], norm: list[str], claims: list[dict], cells: d
     def first(item: str, field: str = "current"):
         return next((c[field] for c in claims if c["item"] == item and c[field] is not None), None)
 
-    total = _table_total(cells)
-    if total is None:
-        total = _confirmed_total(claims)
     return {
         "unit_name": name,
         "year": year,
         "doc_kind": kind,
-        "total_budget_yuan": total,
         "staff_authorized": _int(first("staff_authorized")),
         "staff_actual": _int(first("staff_actual")),
         "retirees": _int(first("retirees")),
@@ -368,22 +386,7 @@ def _int(v: float | None) -> int | None:
     return None if v is None else int(v)
 
 
-def _table_total(cells: dict[str, list]) -> float | None:
-    """本年收入合计 (else 收入总计) of 表1's income group, in 元."""
-    rows = list(zip(cells["table_id"], cells["value"], cells["group_index"], cells["row_label"], cells["value_yuan"]))
-    for label in ("本年收入合计", "收入总计", "收入合计"):
-        for tid, value, group, row_label, yuan in rows:
-            if (
-                tid in ("表1", "决1")
-                and value is not None
-                and group in (0, None)
-                and _SPACES.sub("", row_label) == label
-            ):
-                return yuan if yuan is not None else to_yuan(value, "元")
-    return None
-
-
-def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: list) -> None:
+def _status(unit: dict, claims: list, roles_read: list[str], toc: list) -> None:
     """ok / partial / failed, with what could not be read."""
     missing = []
     if unit["unit_name"] is None:
@@ -396,11 +399,11 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
         missing.append("收支总体情况 budget totals")
     if unit["sangong_total_yuan"] is None:
         missing.append("三公经费 sangong")
-    if "表1" not in cells["table_id"] and "决1" not in cells["table_id"]:  # 决1: a 决算's 收入支出决算总表
+    if "表1" not in roles_read and "决1" not in roles_read:  # 决1: a 决算's 收入支出决算总表
         missing.append("表1 收支总表 table 1")
     if not toc:
         missing.append("目录 table of contents")
-    found = len(claims) + len(cells["row"]) + len(toc)
+    found = len(claims) + len(roles_read) + len(toc)
     if found == 0 or (len(missing) >= 6 and unit["year"] is None):
         unit["parse_status"] = "failed"
         unit["parse_error"] = (
@@ -409,7 +412,7 @@ def _status(unit: dict, claims: list, cells: dict[str, list], toc: list, marks: 
     elif missing:
         unit["parse_status"] = "partial"
         unit["parse_error"] = "未能读取 / not found: " + "; ".join(missing)
-        if len(claims) < 5 and cells["row"]:  # a 报表 file whose 说明 was not found with it
+        if len(claims) < 5 and roles_read:  # a 报表 file whose 说明 was not found with it
             unit["parse_error"] = "只有报表，没有说明文字 / tables only, no narrative; " + unit["parse_error"]
     else:
         unit["parse_status"], unit["parse_error"] = "ok", None

@@ -10,8 +10,12 @@ their right.
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
 
-from datasets.numbers import parse_cell, to_yuan
+import polars as pl
+
+from datasets.frames import CELLS
+from datasets.numbers import MONEY_UNITS, parse_cell
 
 # 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line.
 _TABLE_ID = re.compile(r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
@@ -224,105 +228,224 @@ def toc_rows(rows: list[list[str]]) -> list[dict] | None:
     return out if len(out) >= 3 else None
 
 
-CELL_FIELDS = [
-    "row",
-    "col",
-    "header",
-    "row_head",
-    "row_label",
-    "group_index",
-    "col_group",
-    "col_header",
-    "text",
-    "value",
-    "decimals",
-    "unit",
-    "value_yuan",
-    "line",
-]
+# The tables as read, before the long form (see cells_frame), in document order. One
+# entry a row: the document's index in its batch (d), the table's in the document (t),
+# the row's in the table, its 1-based line and page, how many cells it has (empty ones
+# too) and its first cell.
+ROWS = {
+    "d": pl.Int64,
+    "t": pl.Int64,
+    "row": pl.Int64,
+    "line": pl.Int64,
+    "page": pl.Int64,
+    "length": pl.Int64,
+    "head": pl.String,
+}
+# One entry a filled cell: its row's place among the rows (rix), its column, the
+# normalised cell and the cell as printed.
+FILLED = {"rix": pl.Int64, "col": pl.Int64, "cell": pl.String, "text": pl.String}
+# One entry a table: what its cells carry from the table.
+TABLES = {
+    "d": pl.Int64,
+    "t": pl.Int64,
+    "table_id": pl.String,
+    "table_printed": pl.String,
+    "table_title": pl.String,
+    "table_unit": pl.String,  # 单位 above the table or in its header, for cells that print none
+    "keep_text": pl.Boolean,  # a performance table: its text cells are targets, kept
+}
 
 
-def cells_of(
-    rows: list[list[str]],
-    raw_rows: list[list[str]],
-    lines: list[int],
-    table_unit: str | None,
-    out: dict[str, list],
-    keep_text: bool = False,
-) -> int:
-    """Append one table's cells in long form to the column lists `out` (CELL_FIELDS;
-    row/col 0-based, lines 1-based) and return how many. `rows` are the normalised
-    cells, `raw_rows` the same cells as printed (kept as the cell's text). Label cells of
-    amount tables survive as the row_label of their amounts; with keep_text (the
-    performance tables, whose targets are text) every cell is kept."""
-    # Most cells are labels; only a cell that starts like a number can be one.
-    parsed = [[parse_cell(c) if c and (c[0] in _NUMBER_START) else None for c in cells] for cells in rows]
+def add_cells(
+    read: dict[str, dict[str, list]], t: int, rows: list[list[str]], raw_rows: list[list[str]], lines: list[int]
+) -> None:
+    """Append one table to read["rows"] (ROWS but d and page) and read["filled"]
+    (FILLED); `lines` 0-based. Per row, never per cell (compress picks the filled
+    cells): the long form is made by polars, a batch of documents at a time."""
+    out_rows, filled = read["rows"], read["filled"]
+    a_t, a_row, a_line, a_length, a_head = (out_rows[k].append for k in ("t", "row", "line", "length", "head"))
+    a_rix, a_col, a_cell, a_text = (filled[k].extend for k in FILLED)
+    rix = len(out_rows["t"])
+    for r, (cells, raw, line) in enumerate(zip(rows, raw_rows, lines)):
+        n = len(cells)
+        a_t(t)
+        a_row(r)
+        a_line(line + 1)
+        a_length(n)
+        a_head(cells[0])
+        cols = list(compress(range(n), cells))
+        a_rix(repeat(rix + r, len(cols)))
+        a_col(cols)
+        a_cell(compress(cells, cells))
+        # The printed cells; a normalised ｜ split the line once more than the printed one.
+        a_text(compress(raw[:n] if len(raw) >= n else raw + cells[len(raw) :], cells))
+
+
+def has_figures(rows: list[list[str]]) -> bool:
+    """Whether a table shows any amount (a cell read as a number outside its code
+    columns), as cells_frame reads it."""
+    parsed = [[bool(c) and c[0] in _NUMBER_START and parse_cell(c) is not None for c in cells] for cells in rows]
     first_numeric = next((r for r, p in enumerate(parsed) if any(p)), len(rows))
+    if first_numeric == len(rows):
+        return False
     header = next((rows[r] for r in range(first_numeric - 1, -1, -1) if sum(1 for c in rows[r] if c) >= 2), [])
-    # Carry merged header cells to the right, then mark the label columns.
     col_header: list[str] = []
     for c in header:
         col_header.append(c if c else (col_header[-1] if col_header else ""))
-    # A code column (科目编码 2050203) holds labels, not amounts.
-    for j, h in enumerate(col_header):
-        if _CODE_HEADER.search(h):
-            for p in parsed:
-                if j < len(p):
-                    p[j] = None
-    label_cols = [j for j, h in enumerate(col_header) if h and not _VALUE_HEADER.match(_SPACE.sub("", h))]
-    width = max((len(c) for c in rows), default=0)
-    group = [sum(1 for lc in label_cols if lc <= j) - 1 for j in range(width)]
-    group_index = [g if g >= 0 else None for g in group]
-    group_name = [_SPACE.sub("", col_header[label_cols[g]]) if g >= 0 else None for g in group]
-    header_name = [_SPACE.sub("", col_header[j]) if j < len(col_header) else None for j in range(width)]
-    # Bound appends: this loop runs for every cell of every table.
-    (a_row, a_col, a_header, a_head, a_label, a_gi, a_group, a_colh, a_text, a_value, a_dec, a_unit, a_yuan, a_line) = (
-        out[k].append for k in CELL_FIELDS
+    code = {j for j, h in enumerate(col_header) if _CODE_HEADER.search(h)}
+    return any(p and j not in code for row in parsed for j, p in enumerate(row))
+
+
+# A cell that is a number: (-) NUMBER (unit), the cell stripped (ASCII digits: the
+# text is normalised, full-width digits are ASCII already).
+_NUMBER_CELL = r"^(?<neg>-)?\s*(?<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(?<cell_unit>亿元|万元|千元|元)?$"
+
+
+def cells_frame(read: dict[str, dict[str, list]], tables: dict[str, list], unit_ids: list[str]) -> pl.DataFrame:
+    """The long-form cells (d, then datasets.frames.CELLS) of a batch of documents' tables:
+    `read` their rows and filled cells (ROWS, FILLED: see add_cells) and `tables` their
+    tables (TABLES), as column lists; `unit_ids` by d.
+
+    A table's header is the last row with two filled cells above its first row with a
+    number; its label columns (项目, 支出功能科目 …: headed by text that names no
+    amount) each head a group of the columns to their right. A cell's row_label is the
+    nearest text to its left; its row_head the row's first cell, carried down merged
+    rows. Label cells survive as the row_label of their amounts: only text cells that
+    carry something a check reads are kept, except in header rows and performance
+    tables (their targets are text), where every filled cell is.
+
+    Everything comes in document order: a table's and a row's values reach their cells
+    by position (gather), and values carried along a row or down a table by a forward
+    fill that a value at each row's or table's start stops (no joins or windows over
+    every cell).
+    """
+    rows = pl.DataFrame({k: read["rows"].get(k) for k in ROWS}, schema=ROWS, strict=False)
+    new_table = ((pl.col("d") != pl.col("d").shift(1)) | (pl.col("t") != pl.col("t").shift(1))).fill_null(True)
+    rows = rows.with_columns(tix=new_table.cum_sum().cast(pl.Int64) - 1)  # the table's place in the batch
+    c = (
+        pl.DataFrame(read["filled"], schema=FILLED, strict=False)
+        .with_columns(pl.col("cell").str.extract_groups(_NUMBER_CELL).alias("_m"))
+        .unnest("_m")
+        .with_columns(num=pl.col("number").is_not_null())
     )
-    n = 0
-    row_head = ""
-    for r, cells in enumerate(rows):
-        if r == first_numeric:
-            row_head = ""  # a header's text is not the first data row's label
-        if cells and cells[0]:
-            row_head = cells[0]
-        last_label = ""
-        is_header = r < first_numeric
-        keep_all = is_header or keep_text
-        raw = raw_rows[r]
-        line = lines[r] + 1
-        for j, (text, p) in enumerate(zip(cells, parsed[r])):
-            if not text:
-                continue
-            if p is None:
-                label = last_label or text  # a cell's label is the nearest text to its left
-                last_label = text
-                # Label cells survive as the row_label of the amounts beside them; keep
-                # only the text cells that carry something a check reads.
-                if not keep_all and not _KEEP_TEXT.search(text):
-                    continue
-                value = dec = unit = yuan = None
-            else:
-                label = last_label
-                value, dec, unit = p
-                unit = unit or table_unit or ("万元" if "万元" in row_head or "万元" in last_label else None)
-                yuan = to_yuan(value, unit)
-            a_row(r)
-            a_col(j)
-            a_header(is_header)
-            a_head(row_head)
-            a_label(label)
-            a_gi(group_index[j])
-            a_group(group_name[j])
-            a_colh(header_name[j])
-            a_text(raw[j] if j < len(raw) else text)
-            a_value(value)
-            a_dec(dec)
-            a_unit(unit)
-            a_yuan(yuan)
-            a_line(line)
-            n += 1
-    return n
+    runs = c["rix"].rle().struct.unnest()  # the filled cells of each row that has any (c is in row order)
+    rows = rows.with_columns(
+        filled=pl.zeros(rows.height, pl.Int64, eager=True).scatter(runs["value"], runs["len"]),
+        num=pl.int_range(rows.height).is_in(c.filter("num")["rix"].implode()),
+    )
+    per_table = rows.group_by("tix", maintain_order=True).agg(
+        pl.col("d", "t").first(),
+        first_numeric=pl.coalesce(pl.col("row").filter("num").min(), pl.col("row").max() + 1),
+        width=pl.col("length").max(),
+    )
+    rows = rows.with_columns(first_numeric=per_table["first_numeric"].gather(rows["tix"]))
+    header_row = (
+        rows.filter((pl.col("row") < pl.col("first_numeric")) & (pl.col("filled") >= 2))
+        .group_by("tix")
+        .agg(header_row=pl.col("row").max())
+    )
+    per_table = per_table.join(header_row, on="tix", how="left", maintain_order="left")
+    # A row's first cell carried down the table (afresh from the first row with a number).
+    starts = (pl.col("row") == 0) | (pl.col("row") == pl.col("first_numeric"))
+    rows = rows.with_columns(
+        row_head=pl.when(pl.col("head") != "").then("head").when(starts).then(pl.lit("")).forward_fill()
+    )
+    at_row = rows.select("d", "tix", "row", "line", "page", "first_numeric", "row_head")[c["rix"]]
+    c = pl.concat([c, at_row], how="horizontal")
+    headers = rows.with_row_index("rix").filter(pl.col("row") == per_table["header_row"].gather(rows["tix"]))
+    head = c.filter(pl.col("rix").is_in(headers["rix"].cast(pl.Int64).implode())).select("tix", "col", h="cell")
+    header_width = headers.select("tix", n="length")
+    # Per column: its header (merged header cells carried to the right), whether it is
+    # a code column (科目编码: labels, not amounts) or a label column, and its group.
+    name = pl.col("col_header").str.replace_all(r"\s+", "")
+    cols = (
+        per_table.select("tix", col=pl.int_ranges(0, "width"))
+        .explode("col")
+        .join(head, on=["tix", "col"], how="left", maintain_order="left")
+        .join(header_width, on="tix", how="left", maintain_order="left")
+        .with_columns(
+            # Within the header row, its filled cells carried to the right.
+            col_header=pl.when(pl.col("col") < pl.col("n")).then(
+                pl.when(pl.col("h").is_not_null()).then("h").when(pl.col("col") == 0).then(pl.lit("")).forward_fill()
+            )
+        )
+        .with_columns(
+            code=pl.col("col_header").str.contains(_CODE_HEADER.pattern).fill_null(False),
+            label=((pl.col("col_header") != "") & ~name.str.contains(_VALUE_HEADER.pattern)).fill_null(False),
+            col_header=name,
+        )
+        .with_columns(group=pl.col("label").cast(pl.Int64).cum_sum().over("tix") - 1)
+        .select(
+            "code",
+            "col_header",
+            group_index=pl.when(pl.col("group") >= 0).then("group"),
+            col_group=pl.when("label").then("col_header").forward_fill().over("tix"),
+        )
+    )
+    at = per_table["width"].cum_sum() - per_table["width"]  # a table's first column in `cols`
+    c = pl.concat([c, cols[at.gather(c["tix"]) + c["col"]]], how="horizontal")
+    # What a cell takes from its table: ids, title, unit, whether its text is kept.
+    tab = per_table.select("d", "t").join(
+        pl.DataFrame({k: tables.get(k) for k in TABLES}, schema=TABLES, strict=False),
+        on=["d", "t"],
+        how="left",
+        maintain_order="left",
+    )
+    c = c.with_columns(keep_text=tab["keep_text"].gather(c["tix"]))
+    num = pl.col("num") & ~pl.col("code")
+    # The nearest text to a cell's left: "" at each row's first filled cell stops the fill.
+    left = pl.when(~num).then("cell").shift(1)
+    row_start = pl.col("rix") != pl.col("rix").shift(1).fill_null(-1)
+    c = c.with_columns(num=num, before=pl.when(row_start).then(pl.lit("")).otherwise(left).forward_fill())
+    header = pl.col("row") < pl.col("first_numeric")
+    keep = pl.col("num") | header | pl.col("keep_text") | pl.col("cell").str.contains(_KEEP_TEXT.pattern)
+    out = c.filter(keep)
+    number = pl.col("number").str.replace_all(",", "", literal=True)
+    value = number.cast(pl.Float64)
+    wan = pl.col("row_head").str.contains("万元", literal=True) | pl.col("before").str.contains("万元", literal=True)
+    out = out.with_columns(
+        tab.drop("d", "t", "keep_text")[out["tix"]],
+        header=header,
+        row_label=pl.when("num").then("before").when(pl.col("before") != "").then("before").otherwise("cell"),
+        value=pl.when("num").then(pl.when(pl.col("neg").is_not_null()).then(-value).otherwise(value)),
+        decimals=pl.when("num").then(
+            (number.str.len_chars() - number.str.find(".", literal=True) - 1).fill_null(0).cast(pl.Int64)
+        ),
+        unit_id=pl.Series("unit_id", unit_ids, dtype=pl.String).gather(out["d"]),
+    )
+    out = out.with_columns(
+        unit=pl.when("num").then(pl.coalesce("cell_unit", "table_unit", pl.when(wan).then(pl.lit("万元"))))
+    )
+    out = out.with_columns(
+        value_yuan=pl.col("value") * pl.col("unit").replace_strict(MONEY_UNITS, default=None, return_dtype=pl.Float64)
+    )
+    return out.select("d", *CELLS)
+
+
+_TOTALS = {"本年收入合计": 0, "收入总计": 1, "收入合计": 2}  # in this order of preference
+
+
+def unit_facts(cells: pl.DataFrame) -> pl.DataFrame:
+    """Per document (d) with cells: cells_read, and table_total: 本年收入合计 (else 收入总计, 收入合计)
+    of 表1's income group (决1 for a 决算), in 元, the first such cell."""
+    totals = (
+        cells.with_row_index("_i")
+        .filter(
+            pl.col("table_id").is_in(["表1", "决1"])
+            & pl.col("value").is_not_null()
+            & (pl.col("group_index").is_null() | (pl.col("group_index") == 0))
+        )
+        .with_columns(
+            _p=pl.col("row_label")
+            .str.replace_all(r"\s+", "")
+            .replace_strict(_TOTALS, default=None, return_dtype=pl.Int64)
+        )
+        .filter(pl.col("_p").is_not_null())
+        .sort("_p", "_i")
+        .group_by("d", maintain_order=True)
+        .agg(table_total=pl.coalesce("value_yuan", "value").first())
+    )
+    return cells.group_by("d").agg(cells_read=pl.len().cast(pl.Int64)).join(totals, on="d", how="left")
 
 
 def header_unit(rows: list[list[str]], title: str | None) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from datasets.parse import parse_bytes  # noqa: E402
+from datasets.corpus import parsed_frames  # noqa: E402
 from datasets.synthetic.damage import HEADLINE, KINDS, damage, salvaged  # noqa: E402
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
@@ -43,7 +43,7 @@ def main() -> None:
     if not files:
         files = sorted(SEED.glob("*.txt"))
     sources = [(p.name, p.read_bytes()) for p in files]
-    references = [parse_bytes(data, name) for name, data in sources]
+    references = [parsed_frames(data, name) for name, data in sources]
     rng = random.Random(args.seed)
     ok, seen, checked, fails = Counter(), Counter(), Counter(), []
     for i in range(args.n):

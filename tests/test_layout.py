@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from anomaly.engine import run_rules
-from datasets.corpus import parse_files
-from datasets.parse import parse_bytes, parse_text
+from datasets.corpus import parse_files, parsed_frames
+from datasets.parse import parse_text
 from datasets.read.layout import tab_separated
 from datasets.synthetic.generate import iter_documents
 from datasets.synthetic.layout import TextLayout, render_text_layout
@@ -116,7 +116,7 @@ def test_generated_layout_documents_read_the_same_figures_as_their_text(template
         iter_documents(12, 5, anomaly_share=0.0, fmt="txt", template=template),
         iter_documents(12, 5, anomaly_share=0.0, fmt="layout", template=template),
     ):
-        ut, ul = parse_bytes(data_t)["unit"], parse_bytes(data_l)["unit"]
+        ut, ul = (parsed_frames(d)["units"].row(0, named=True) for d in (data_t, data_l))
         for k in ("total_budget_yuan", "staff_authorized", "staff_actual", "sangong_total_yuan"):
             assert ul[k] == pytest.approx(ut[k]) and ut[k] == pytest.approx(lab_t["truth"][k]), (lab_l["file"], k)
 
@@ -195,7 +195,7 @@ def test_generated_pdftotext_documents_read_the_same_figures_as_their_text():
     for (_, data_t, _), (_, data_p, lab_p) in zip(
         iter_documents(8, 5, anomaly_share=0.0, fmt="txt"), iter_documents(8, 5, anomaly_share=0.0, fmt="pdftotext")
     ):
-        ut, up = parse_bytes(data_t)["unit"], parse_bytes(data_p)["unit"]
+        ut, up = (parsed_frames(d)["units"].row(0, named=True) for d in (data_t, data_p))
         for k in ("total_budget_yuan", "staff_actual", "sangong_total_yuan"):
             assert up[k] == pytest.approx(ut[k]), (lab_p["file"], k)
 

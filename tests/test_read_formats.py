@@ -11,10 +11,12 @@ import time
 import zipfile
 
 import docx
+import polars as pl
 import pytest
 import xlsxwriter
 from docx.oxml import OxmlElement
 
+from datasets.corpus import document_frames
 from datasets.parse import parse_bytes, parse_document
 from datasets.read import UnreadableFile, read_document
 from datasets.read.cells import table_id
@@ -40,15 +42,11 @@ def _rows(doc) -> list[str]:
 
 
 def _finds_table1_total(doc) -> None:
-    parsed = parse_document(doc)
-    cells = parsed["cells"]
-    totals = [
-        v
-        for tid, head, v in zip(cells["table_id"], cells["row_head"], cells["value"])
-        if tid == "表1" and head == "本年收入合计"
-    ]
-    assert totals and totals[0] == 6106713.0
-    assert parsed["unit"]["total_budget_yuan"] == 6106713.0
+    frames = document_frames(parse_document(doc))
+    cells = frames["cells"]
+    totals = cells.filter((pl.col("table_id") == "表1") & (pl.col("row_head") == "本年收入合计"))["value"].drop_nulls()
+    assert totals.len() and totals[0] == 6106713.0
+    assert frames["units"]["total_budget_yuan"].item() == 6106713.0
 
 
 # --- workbooks ---------------------------------------------------------------------

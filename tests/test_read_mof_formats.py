@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from anomaly.cli import main
+from anomaly.engine import frames_from_text
 from datasets.accuracy import extraction_report
 from datasets.parse import parse_text
 from datasets.read.cells import table_lines
@@ -32,7 +33,7 @@ def test_a_maker_and_unit_line_above_a_sheets_table_governs_its_amounts():
     ]
     lines = table_lines(rows)
     assert lines[:3] == ["表1", "2024年部门收支总表", "编制单位：某某局 单位：万元"]
-    cells = parse_text("\n".join(lines))["cells"]
+    cells = frames_from_text("\n".join(lines))["cells"]
     assert 15244900.0 in cells["value_yuan"]
 
 
@@ -72,7 +73,7 @@ def test_an_empty_table_read_without_cells_is_declared_empty_by_its_note():
 
 
 def test_a_maker_and_unit_row_is_the_tables_caption_not_its_first_row():
-    cells = parse_text(_PLAIN_TOC)["cells"]
+    cells = frames_from_text(_PLAIN_TOC)["cells"]
     assert 1000000.0 in cells["value_yuan"]  # 100.00 万元
     assert not any("编制单位" in (t or "") for t in cells["text"])
 

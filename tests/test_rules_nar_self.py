@@ -4,7 +4,6 @@ import pytest
 
 from anomaly.engine import frames_from_text, run_rules
 from datasets import synthetic
-from datasets.parse import parse_text
 
 
 def _findings(text: str, select: list[str]):
@@ -69,6 +68,6 @@ def test_headline_total_without_tables_is_the_confirmed_one():
         "2024年本单位预算收入512.00万元，其中一般公共预算拨款收入400.00万元、事业收入100.00万元、上年结转0.00万元；"
         "2024年本单位预算支出500.00万元，其中一般公共预算拨款支出400.00万元、事业收入安排支出100.00万元。"
     )
-    assert parse_text(text)["unit"]["total_budget_yuan"] == 5_000_000
+    assert frames_from_text(text)["units"]["total_budget_yuan"].item() == 5_000_000
     assert _findings(text, ["NAR010"]).height == 1
     assert _findings(text, ["NAR011"]).height == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from anomaly.engine import run_rules
+from anomaly.engine import frames_from_text, run_rules
 from datasets import roles
 from datasets.corpus import parse_files
 from datasets.parse import parse_text
@@ -83,14 +83,15 @@ _DOC = """某县某局
 
 def test_parse_other_template():
     out = parse_text(_DOC)
-    cells = pl.DataFrame(out["cells"])
+    frames = frames_from_text(_DOC)
+    cells = frames["cells"]
     t1 = cells.filter(pl.col("table_printed") == "表一")
     assert set(t1["table_id"]) == {"表1"}
     assert t1.filter(pl.col("row_label") == "本年收入合计")["value_yuan"].to_list() == [1234500.0]  # 千元
     sg = cells.filter((pl.col("table_id") == "表12") & pl.col("value").is_not_null())
     first = sg.filter(pl.col("row") == sg["row"].min())
     assert first["text"].to_list()[:1] == ["6.00"]  # this year's row first
-    assert out["unit"]["total_budget_yuan"] == 1234500.0
+    assert frames["units"]["total_budget_yuan"].item() == 1234500.0
     toc = {d["table_id"]: d for d in out["toc"]}
     assert set(toc) == {"表一", "表二", "表三"}
     assert toc["表三"]["declared_empty"] and toc["表三"]["reason"].startswith("注")
@@ -102,7 +103,7 @@ def test_prior_year_column_moves_right():
         "项目\t合计\t因公出国（境）费\t公务接待费\n2023年预算数\t5.00\t1.00\t4.00\n2024年预算数\t6.00\t2.00\t4.00",
         "科目编码\t科目名称\t2023年预算数\t2024年预算数\n2010301\t行政运行\t5.00\t6.00",
     )
-    cells = pl.DataFrame(parse_text(doc)["cells"])
+    cells = frames_from_text(doc)["cells"]
     row = cells.filter((pl.col("table_printed") == "表二") & pl.col("value").is_not_null()).sort("col")
     assert row["text"].to_list() == ["6.00", "5.00"]
     assert row["col_header"].to_list() == ["2024年预算数", "2023年预算数"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from datasets.parse import parse_bytes
+import polars as pl
+
+from datasets.corpus import parsed_frames
 
 KINDS = ("bytes", "nuls", "truncate", "mojibake")
 # The headline figures checked, with the claim items they are read from.
@@ -82,24 +84,20 @@ def _line_of(data: bytes, at: int) -> int:
     return data.count(b"\n", 0, at) + 1
 
 
-def headline_lines(parsed: dict) -> dict[str, list[int]]:
-    """For each headline figure of an undamaged parse, the lines it is read from."""
-    claims = parsed["claims"]
-    cells = parsed["cells"]
+def headline_lines(parsed: dict[str, pl.DataFrame]) -> dict[str, list[int]]:
+    """For each headline figure of an undamaged parse (its frames), the lines it is read from."""
+    claims, cells = parsed["claims"], parsed["cells"]
     out: dict[str, list[int]] = {}
     for field, item in HEADLINE.items():
         if item is not None:
-            line = next((c["line"] for c in claims if c["item"] == item and c["current"] is not None), None)
-            out[field] = [line] if line else []
-    t1 = [line for tid, line in zip(cells["table_id"], cells["line"]) if tid == "表1"]
-    row = [
-        line
-        for tid, label, line in zip(cells["table_id"], cells["row_label"], cells["line"])
-        if tid == "表1" and "".join(label.split()) in ("本年收入合计", "收入总计", "收入合计")
-    ][:1]
-    total = [c["line"] for c in claims if c["item"] in ("income_total", "expenditure_total")][:1]
+            lines = claims.filter((pl.col("item") == item) & pl.col("current").is_not_null())["line"]
+            out[field] = lines.head(1).to_list()
+    t1 = cells.filter(pl.col("table_id") == "表1")
+    row = t1.filter(pl.col("row_label").str.replace_all(r"\s", "").is_in(["本年收入合计", "收入总计", "收入合计"]))
+    total = claims.filter(pl.col("item").is_in(["income_total", "expenditure_total"]))["line"].head(1).to_list()
     # 表1's heading, unit line and column header, and the row of its total.
-    out["total_budget_yuan"] = list(range(min(t1) - 8, min(t1) + 2)) + row if t1 else total
+    first = t1["line"].min()
+    out["total_budget_yuan"] = list(range(first - 8, first + 2)) + row["line"].head(1).to_list() if t1.height else total
     return out
 
 
@@ -116,12 +114,13 @@ def survivors(reference: dict, lines: dict[str, list[int]], d: Damaged) -> dict:
     return keep
 
 
-def salvaged(reference_parse: dict, d: Damaged) -> tuple[bool, str, int]:
-    """Whether the damaged file reads as ok/partial with every surviving headline figure,
-    what it read (or why not), and how many figures survived the damage."""
+def salvaged(reference_parse: dict[str, pl.DataFrame], d: Damaged) -> tuple[bool, str, int]:
+    """Whether the damaged file reads as ok/partial with every surviving headline figure
+    (`reference_parse`: the undamaged file's parsed_frames), what it read (or why not),
+    and how many figures survived the damage."""
     lines = headline_lines(reference_parse)
-    expect = survivors(reference_parse["unit"], lines, d)
-    got = parse_bytes(d.data, "damaged.txt")["unit"]
+    expect = survivors(reference_parse["units"].row(0, named=True), lines, d)
+    got = parsed_frames(d.data, "damaged.txt")["units"].row(0, named=True)
     if got["parse_status"] == "failed":
         return (not expect), f"failed: {got['parse_error']}", len(expect)
     wrong = {f: (v, got.get(f)) for f, v in expect.items() if got.get(f) is None or abs(got[f] - v) > 0.005}
