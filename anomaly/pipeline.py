@@ -96,7 +96,9 @@ def _screen(
     t = time.perf_counter()
     per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
     t = lap("parse_check", t)
-    units = with_identity(per_unit["units"])
+    # Each per-unit frame is taken out of per_unit at its last use, so that it is freed
+    # there, not held through the reports (hundreds of MiB at 100,000 units).
+    units = with_identity(per_unit.pop("units"))
     # Of the frames kept on disk, only the rows a cross-unit stage can use.
     per_unit |= in_file_order(
         units["unit_id"].to_list(),
@@ -108,7 +110,7 @@ def _screen(
 
     # Peers are budgets: a 决算's figures are what was spent, not what was planned.
     budgets = units.filter(pl.col("doc_kind") != "final").select("unit_id")
-    wide = assign_peers(within_year(per_unit["wide"].join(budgets, on="unit_id", how="semi"), units))
+    wide = assign_peers(within_year(per_unit.pop("wide").join(budgets, on="unit_id", how="semi"), units))
     # Execution and growth from the unit's other disclosures, compared with its peers'
     # and scored (anomaly.scoring.TIMED_SCORING) when the run has any: a unit without a
     # 决算 is scored on what it has; a run without any, exactly as before.
@@ -116,19 +118,21 @@ def _screen(
     if timed.height and timed.select(pl.exclude("unit_id").is_not_null().any()).row(0).count(True):
         wide = wide.join(timed, on="unit_id", how="left")
     scores, features, out_findings = score_wide(wide, units, lang=options.lang)
+    peers = wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns])
+    del wide
     features = features.filter(~pl.col("feature").is_in(OVER_TIME) | pl.col("value").is_not_null())
-    copies = copies_from_keys(units, per_unit["vectors"], per_unit["paragraphs"], lang=options.lang)
+    copies = copies_from_keys(units, per_unit.pop("vectors"), per_unit.pop("paragraphs"), lang=options.lang)
     t = lap("scoring", t)
     years, years_coverage = xyr_findings(units, per_unit["statements"], lang=options.lang)
-    executed, executed_coverage = exe_findings(units, per_unit["statements"], lang=options.lang)
+    executed, executed_coverage = exe_findings(units, per_unit.pop("statements"), lang=options.lang)
     t = lap("cross_documents", t)  # XYR and EXE over every disclosure: timed apart for nightly runs
     # Cross-unit findings (OUT, CPY, XYR, EXE001) obey --select/--ignore like the catalog's checks.
     wanted = [r.code for r in selected(options.select, options.ignore)]
     cross = [f.filter(pl.col("rule").is_in(wanted)) for f in (out_findings, copies, years, executed)]
-    findings = pl.concat([per_unit["findings"], *cross], how="diagonal_relaxed")
+    findings = pl.concat([per_unit.pop("findings"), *cross], how="diagonal_relaxed")
     coverage = pl.concat(
         [
-            per_unit["coverage"],
+            per_unit.pop("coverage"),
             # Cross-document outcomes come from joins and group-bys: sorted, so runs agree byte for byte.
             *(
                 c.filter(pl.col("rule").is_in(wanted)).sort("unit_id", "rule")
@@ -197,8 +201,8 @@ def _screen(
         manifest=manifest,
         lang=options.lang,
         audit=audit(triage_db),
-        peers=wide.select("unit_id", *[c for c in ("peer_kind", "peer_class", *LEVELS) if c in wide.columns]),
-        excerpts=per_unit["excerpts"],
+        peers=peers,
+        excerpts=per_unit.pop("excerpts"),
     )
     manifest["stages_s"] = stages
     manifest["stages_cpu_s"] = cpu
