@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from datasets.read.sources import Source, is_url, read_bytes, source_of
+from reports.parallel import spread
 
 RED = (255, 0, 0)
 SHOW_SCALE = 2.0  # 144 dpi: an A4 page is 1190 px wide
@@ -332,45 +333,57 @@ def show(out_dir: Path, finding_id: str, png: Path, source: Path | None = None) 
 def report_crops(rows: list[tuple], scale: float = REPORT_SCALE, budget_s: float = REPORT_BUDGET_S) -> list[str | None]:
     """Small crops for the report: for each (source_path, page, evidence, stated) a PNG
     data URI, or None (no page, file missing or unreadable, evidence not found, or the
-    time budget spent). Never raises."""
+    time budget spent). Files are rendered in worker processes when there are several
+    (reports.parallel). Never raises."""
     out: list[str | None] = [None] * len(rows)
-    todo: dict[tuple[str, int], list[int]] = {}
+    todo: dict[str, list[int]] = {}
     for i, (path, page_no, _, _) in enumerate(rows):
         if path and page_no:
-            todo.setdefault((str(path), int(page_no)), []).append(i)
-    path_open, doc = None, None  # pages of one file come together: one file open at a time
-    deadline = time.monotonic() + budget_s
+            todo.setdefault(str(path), []).append(i)
+    deadline = time.time() + budget_s  # wall clock: the worker processes share it
+    files = sorted(todo)
+    jobs = [(path, [(int(rows[i][1]), rows[i][2], rows[i][3]) for i in todo[path]], scale, deadline) for path in files]
+    for path, uris in zip(files, spread(_file_crops, jobs, failed=lambda job: [None] * len(job[1]))):
+        for i, uri in zip(todo[path], uris):
+            out[i] = uri
+    return out
+
+
+def _file_crops(job: tuple) -> list[str | None]:
+    """The crops of one file's items (page, evidence, stated), each page rendered once,
+    none once the deadline (time.time()) has passed. Never raises."""
+    path, items, scale, deadline = job
+    out: list[str | None] = [None] * len(items)
+    pages: dict[int, list[int]] = {}
+    for k, (page_no, _, _) in enumerate(items):
+        pages.setdefault(page_no, []).append(k)
     try:
-        for (path, page_no), items in sorted(todo.items()):
-            if time.monotonic() > deadline:  # a slow page (a huge drawing) delays no run for long
+        doc = open_pdf(source_of(path))
+    except Exception:  # a missing or broken PDF means no crop, never a failed run
+        return out
+    try:
+        for page_no, ks in sorted(pages.items()):
+            if time.time() > deadline:  # a slow page (a huge drawing) delays no run for long
                 break
             try:
-                if path != path_open:
-                    if doc is not None:
-                        doc.close()
-                    path_open, doc = path, None
-                    doc = open_pdf(source_of(path))
-                if doc is None:
-                    continue
                 page = _Page(doc, page_no, scale)
-            except Exception:  # a missing or broken PDF means no crop, never a failed run
+            except Exception:
                 continue
             try:
                 gray = _gray_palette(page.image)
-                for i in items:
+                for k in ks:
                     try:
-                        hit = page.crop(rows[i][2], rows[i][3], gray, REPORT_GRAYS)
+                        hit = page.crop(items[k][1], items[k][2], gray, REPORT_GRAYS)
                     except Exception:
                         continue
                     if hit is not None:
                         buf = io.BytesIO()
                         hit[1].save(buf, format="PNG", optimize=True, bits=4)
-                        out[i] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+                        out[k] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
             finally:
                 page.close()
     finally:
-        if doc is not None:
-            doc.close()
+        doc.close()
     return out
 
 

@@ -11,11 +11,13 @@ are read, files above ``MAX_FILE_BYTES`` never, within a time budget.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from datasets.excerpts import around
 from datasets.read import read_document
 from datasets.read.sources import name_of, read_bytes, source_of, stat
 from datasets.text import split_lines
+from reports.parallel import spread
 
 EXCERPT_UNITS = 1000  # top-ranked units whose findings get source lines
 MAX_FILE_BYTES = 5_000_000
@@ -27,19 +29,27 @@ def excerpts(
 ) -> list[tuple[int, list[str]] | None]:
     """For each (source_path, line, stated): (first line number, the lines around
     ``line``: datasets.excerpts.around), or None where there is no line, the file cannot
-    be read, or the time budget is spent. Each file is read once."""
-    docs: dict[str, list[str] | None] = {}
-    start = time.perf_counter()
-    out: list[tuple[int, list[str]] | None] = []
-    for path, line, stated in rows:
-        if not path or line is None or line < 1:
-            out.append(None)
-            continue
-        if path not in docs:
-            docs[path] = None if time.perf_counter() - start > budget_s else _lines(path)
-        lines = docs[path]
-        out.append(around(lines, line, stated) if lines is not None else None)
-    return out
+    be read, or the time budget is spent. Each file is read once; files other than text
+    in worker processes when there are several (reports.parallel)."""
+    deadline = time.time() + budget_s  # wall clock: the worker processes share it
+    paths = list(dict.fromkeys(p for p, line, _ in rows if p and line is not None and line >= 1))
+    light = [p for p in paths if Path(p).suffix.lower() in _TEXT]
+    heavy = [p for p in paths if Path(p).suffix.lower() not in _TEXT]
+    docs = dict(zip(light, map(_lines_by, [(p, deadline) for p in light])))
+    docs |= dict(zip(heavy, spread(_lines_by, [(p, deadline) for p in heavy], failed=lambda job: None)))
+    return [
+        around(docs[path], line, stated) if path in docs and docs[path] is not None else None
+        for path, line, stated in rows
+    ]
+
+
+_TEXT = {".txt", ".text", ".md", ".csv"}  # read again in a millisecond or two: never worth a process
+
+
+def _lines_by(job: tuple[str, float]) -> list[str] | None:
+    """_lines(path), or None once the deadline (time.time()) has passed."""
+    path, deadline = job
+    return None if time.time() > deadline else _lines(path)
 
 
 def _lines(path: str) -> list[str] | None:
