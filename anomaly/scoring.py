@@ -234,6 +234,14 @@ def _matrix(long: pl.DataFrame, unit_ids: list[str], columns: list[str], value: 
     return z.select(columns).to_numpy().astype(np.float64)
 
 
+def scored_ids(units: pl.DataFrame) -> list[str]:
+    """The units the forest scores (those read), by content, not by unit_id (a hash of
+    the file's path): the same files screened from another folder or machine get the
+    same scores."""
+    order = [c for c in ("content_sha1", "unit_id") if c in units.columns]
+    return units.filter(pl.col("parse_status") != "failed").sort(order, nulls_last=True)["unit_id"].to_list()
+
+
 def score_features(
     long: pl.DataFrame,
     unit_ids: list[str],
@@ -243,9 +251,11 @@ def score_features(
     random_state: int = 0,
 ) -> pl.DataFrame:
     """unit_id, outlier_score (the forest's), max_upper_z, deviation and peer_score of
-    ``unit_ids`` from a long frame of deviations (features.long_form of ``deviations``)."""
+    ``unit_ids`` from a long frame of deviations (features.long_form of ``deviations``).
+    The forest reads the units in the order given (its samples are drawn by position):
+    score_wide gives them in an order that does not depend on where the files are."""
     columns = SCORING_FEATURES if columns is None else columns
-    ids = sorted(unit_ids)
+    ids = list(unit_ids)
     schema = {"unit_id": pl.String, "outlier_score": pl.Float64, "max_upper_z": pl.Float64}
     if not ids:
         frame = pl.DataFrame(schema=schema)
@@ -408,7 +418,7 @@ def score_wide(
     """score_units from the wide features (features.build or assign_peers) of every unit."""
     long = feats.long_form(wide)
     dev_long = floored(calibrated(feats.long_form(deviations(wide), min_peers=SCORE_MIN_PEERS)))
-    parsed = units.filter(pl.col("parse_status") != "failed")["unit_id"].to_list()
+    parsed = scored_ids(units)
     named = _named(dev_long, long, lang)
     # Features over time enter the forest only when the run has them: a run without 决算
     # fits the very forest it fitted before.

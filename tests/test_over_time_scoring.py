@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from anomaly.scoring import SCORING_FEATURES, score_features, score_wide
+from anomaly.scoring import SCORING_FEATURES, score_features, score_wide, scored_ids
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_single_year_scored_as_before():
     wide, units = _town_wide()
     scores, _, out = score_wide(wide, units)
     dev_long = calibrated(long_form(deviations(wide), min_peers=SCORE_MIN_PEERS))
-    before = score_features(dev_long, units["unit_id"].to_list(), columns=SCORING_FEATURES)
+    before = score_features(dev_long, scored_ids(units), columns=SCORING_FEATURES)
     cols = ["unit_id", "outlier_score", "peer_score"]
     assert scores.select(cols).sort("unit_id").equals(before.select(cols).sort("unit_id"))
 

@@ -288,3 +288,22 @@ def test_disputes_name_catalog_rules_and_known_features():
     codes = {r.code for r in selected(None, None)}
     assert set(DISPUTES) <= codes
     assert all(f in FEATURES for fs in DISPUTES.values() for f in fs)
+
+
+def test_scores_do_not_depend_on_where_the_files_are():
+    """unit_id hashes a file's path; the forest draws its samples by position (more than
+    256 units): the same files under other paths (other ids, in another order) get the
+    same scores, units being ordered by content."""
+    import features as feats
+    from anomaly.scoring import score_wide
+
+    fr = build_many(town_specs(400, outlier="car"))
+    units = fr["units"].with_columns(content_sha1=pl.col("unit_id").str.reverse())
+    wide = feats.build(fr)
+    scores, _, _ = score_wide(wide, units)
+    moved = {u: f"x{999 - i:03d}" for i, u in enumerate(units["unit_id"])}  # new ids, sorting the other way
+    rename = pl.col("unit_id").replace_strict(moved)
+    again, _, _ = score_wide(wide.with_columns(rename), units.with_columns(rename))
+    cols = ["outlier_score", "peer_score"]
+    back = again.with_columns(pl.col("unit_id").replace_strict({v: k for k, v in moved.items()}))
+    assert back.sort("unit_id").select("unit_id", *cols).equals(scores.sort("unit_id").select("unit_id", *cols))
