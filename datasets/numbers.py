@@ -6,11 +6,15 @@ import re
 from functools import lru_cache
 
 # A number as printed: thousands separators allowed, optional decimals. Spaces may sit
-# between a number and its unit, never inside the number.
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# between a number and its unit, never inside the number. ASCII digits: the text is
+# normalised (full-width digits are ASCII already).
+NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3}
 
-_CELL_NUMBER = re.compile(rf"^\s*(-)?\s*({NUMBER})\s*(亿元|万元|千元|元)?\s*$")
+# A table cell that is a number, (-) NUMBER (unit), as Python's re and polars (Rust's
+# regex, datasets.tables.cells_frame) both read it.
+CELL_NUMBER = rf"^\s*(?P<neg>-)?\s*(?P<number>{NUMBER})\s*(?P<cell_unit>亿元|万元|千元|元)?\s*$"
+_CELL_NUMBER = re.compile(CELL_NUMBER)
 
 
 def parse_number(s: str) -> tuple[float, int]:

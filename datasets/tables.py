@@ -15,7 +15,7 @@ from itertools import compress, repeat
 import polars as pl
 
 from datasets.frames import CELLS
-from datasets.numbers import MONEY_UNITS, parse_cell
+from datasets.numbers import CELL_NUMBER, MONEY_UNITS, parse_cell
 
 # 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line.
 _TABLE_ID = re.compile(r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
@@ -296,11 +296,6 @@ def has_figures(rows: list[list[str]]) -> bool:
     return any(p and j not in code for row in parsed for j, p in enumerate(row))
 
 
-# A cell that is a number: (-) NUMBER (unit), the cell stripped (ASCII digits: the
-# text is normalised, full-width digits are ASCII already).
-_NUMBER_CELL = r"^(?<neg>-)?\s*(?<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(?<cell_unit>亿元|万元|千元|元)?$"
-
-
 def cells_frame(read: dict[str, dict[str, list]], tables: dict[str, list], unit_ids: list[str]) -> pl.DataFrame:
     """The long-form cells (d, then datasets.frames.CELLS) of a batch of documents' tables:
     `read` their rows and filled cells (ROWS, FILLED: see add_cells) and `tables` their
@@ -324,7 +319,7 @@ def cells_frame(read: dict[str, dict[str, list]], tables: dict[str, list], unit_
     rows = rows.with_columns(tix=new_table.cum_sum().cast(pl.Int64) - 1)  # the table's place in the batch
     c = (
         pl.DataFrame(read["filled"], schema=FILLED, strict=False)
-        .with_columns(pl.col("cell").str.extract_groups(_NUMBER_CELL).alias("_m"))
+        .with_columns(pl.col("cell").str.extract_groups(CELL_NUMBER).alias("_m"))
         .unnest("_m")
         .with_columns(num=pl.col("number").is_not_null())
     )

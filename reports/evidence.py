@@ -354,6 +354,8 @@ def _file_crops(job: tuple) -> list[str | None]:
     none once the deadline (time.time()) has passed. Never raises."""
     path, items, scale, deadline = job
     out: list[str | None] = [None] * len(items)
+    if time.time() > deadline:
+        return out
     pages: dict[int, list[int]] = {}
     for k, (page_no, _, _) in enumerate(items):
         pages.setdefault(page_no, []).append(k)

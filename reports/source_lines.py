@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from datasets.excerpts import around
-from datasets.read import read_document
+from datasets.read import TEXT_SUFFIXES, read_document
 from datasets.read.sources import name_of, read_bytes, source_of, stat
 from datasets.text import split_lines
 from reports.parallel import spread
@@ -33,17 +33,15 @@ def excerpts(
     in worker processes when there are several (reports.parallel)."""
     deadline = time.time() + budget_s  # wall clock: the worker processes share it
     paths = list(dict.fromkeys(p for p, line, _ in rows if p and line is not None and line >= 1))
-    light = [p for p in paths if Path(p).suffix.lower() in _TEXT]
-    heavy = [p for p in paths if Path(p).suffix.lower() not in _TEXT]
+    # Text files are read again in a millisecond or two: never worth a process.
+    light = [p for p in paths if Path(p).suffix.lower() in TEXT_SUFFIXES]
+    heavy = [p for p in paths if Path(p).suffix.lower() not in TEXT_SUFFIXES]
     docs = dict(zip(light, map(_lines_by, [(p, deadline) for p in light])))
     docs |= dict(zip(heavy, spread(_lines_by, [(p, deadline) for p in heavy], failed=lambda job: None)))
     return [
         around(docs[path], line, stated) if path in docs and docs[path] is not None else None
         for path, line, stated in rows
     ]
-
-
-_TEXT = {".txt", ".text", ".md", ".csv"}  # read again in a millisecond or two: never worth a process
 
 
 def _lines_by(job: tuple[str, float]) -> list[str] | None:
