@@ -38,6 +38,7 @@ import polars as pl
 
 from anomaly.engine import FINDING_COLUMNS
 from anomaly.money import wan_expr
+from datasets.frames import compacted
 
 MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
@@ -286,15 +287,6 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
         paragraphs.lazy()
         .group_by("unit_id", "key")
         .agg(pl.col("page").sort_by("line").first(), pl.col("line").min(), pl.col("text").first())
-        .with_columns(
-            figs=pl.col("text")
-            .str.extract_all(r"\d+(?:\.\d+)?")
-            .list.eval(
-                pl.element().filter(
-                    ~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$")
-                )
-            )
-        )
         .join(units.lazy(), on="unit_id")
         .with_columns(holders=pl.len().over("key"))
         .filter((pl.col("holders") >= 2) & (pl.col("holders") <= MAX_HOLDERS))
@@ -302,9 +294,13 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
     )
     if paras.height == 0:
         return _empty()
+    # Pairs are formed without the paragraphs' text, whose figures are read only for the
+    # pairs sharing enough paragraphs: carried through the pairing, text and figures took
+    # 600 MiB at 100,000 units.
     right = paras.select("key", other_id="unit_id", other_name="unit_name", other_path="source_path")
     pairs = (
-        paras.join(right, on="key")
+        paras.select("unit_id", "key", "line", "page", "unit_name", "source_path")
+        .join(right, on="key")
         .filter(
             (pl.col("unit_id") != pl.col("other_id"))
             & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b"))
@@ -313,15 +309,41 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
         .group_by("unit_id", "other_id", maintain_order=True)
         .agg(
             shared=pl.len(),
-            n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique(),
+            keys=pl.col("key"),
             line=pl.col("line").first(),
             page=pl.col("page").first(),
-            text=pl.col("text").first(),
             other_name=pl.col("other_name").first(),
             other_path=pl.col("other_path").first(),
             source_path=pl.col("source_path").first(),
         )
-        .filter((pl.col("shared") >= MIN_SHARED_PARAGRAPHS) & (pl.col("n_figs") >= MIN_SHARED_FIGURES))
+        .filter(pl.col("shared") >= MIN_SHARED_PARAGRAPHS)
+    )
+    figures = (
+        pairs.select("unit_id", "other_id", key=pl.col("keys"))
+        .explode("key")
+        .join(paras.select("unit_id", "key", "text"), on=["unit_id", "key"])
+        .select(
+            "unit_id",
+            "other_id",
+            figs=pl.col("text")
+            .str.extract_all(r"\d+(?:\.\d+)?")
+            .list.eval(
+                pl.element().filter(
+                    ~pl.element().str.contains(r"^(?:19|20)\d\d$") & ~pl.element().str.contains(r"^0+(?:\.0+)?$")
+                )
+            ),
+        )
+        .group_by("unit_id", "other_id")
+        .agg(n_figs=pl.col("figs").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().n_unique())
+    )
+    # The quote is the unit's first shared paragraph (its keys are in line order).
+    first = paras.select("unit_id", "text", _first="key")
+    pairs = (
+        pairs.join(figures, on=["unit_id", "other_id"], how="left", maintain_order="left")
+        .filter(pl.col("n_figs") >= MIN_SHARED_FIGURES)
+        .with_columns(_first=pl.col("keys").list.first())
+        .join(first, on=["unit_id", "_first"], how="left", maintain_order="left")
+        .drop("keys", "_first")
     )
     if pairs.height == 0:
         return _empty()
@@ -399,20 +421,23 @@ def cpy003(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
     runs = keys.filter(pl.col("kind") == "name")
     if runs.height == 0 or names.height == 0:
         return _empty()
+    # Where a name's first five characters are printed (pos, in bytes), found by one
+    # Aho-Corasick pass over the runs: a row per run and character took 500 MiB at
+    # 100,000 units.
+    as_bytes = pl.col("key").cast(pl.Binary)
     found = (
-        runs.with_columns(pos=pl.int_ranges(0, (pl.col("key").str.len_chars() - 4).clip(lower_bound=0)))
+        runs.with_columns(pos=pl.col("key").str.find_many(names["head"].unique().to_list(), overlapping=True))
         .explode("pos")
         .drop_nulls("pos")
-        .with_columns(head=pl.col("key").str.slice(pl.col("pos"), 5))
+        .with_columns(rest=as_bytes.bin.slice(pl.col("pos")).cast(pl.String))
+        .with_columns(head=pl.col("rest").str.slice(0, 5))
         .join(names, on="head")
-        .filter(pl.col("key").str.slice(pl.col("pos")).str.starts_with(pl.col("other")))
+        .filter(pl.col("rest").str.starts_with(pl.col("other")))
         # the longest name printed at a place (教育局机关幼儿园, not 教育局)
         .sort(pl.col("other").str.len_chars(), descending=True)
         .unique(["unit_id", "key", "pos"], keep="first")
         .join(units.select("unit_id", "unit_name", "source_path"), on="unit_id")
-        .with_columns(
-            before=pl.col("key").str.slice((pl.col("pos") - 4).clip(lower_bound=0), pl.col("pos").clip(upper_bound=4))
-        )
+        .with_columns(before=as_bytes.bin.head(pl.col("pos")).cast(pl.String).str.tail(4))
         .filter(
             (pl.col("unit_id") != pl.col("other_id"))
             & ~pl.col("unit_name").fill_null("").str.contains(pl.col("other"), literal=True)
@@ -602,18 +627,16 @@ def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataF
     return copies_from_keys(frames["units"], figure_vectors(frames), copy_keys(frames), lang)
 
 
-def _cohort(units: pl.DataFrame) -> pl.Expr:
-    """Each key row's unit's year and kind (预算/决算): paragraphs, tables and sentences
-    pair only units of one year and kind. Across years and kinds the same short sentence
-    and its figures recur by chance (10,000 units x 4 years with 决算: 308 clean 决算
-    paired with other years' 决算 by one 培训费 sentence), and a unit's other years are
-    XYR's, not copies."""
-    year = (
-        units["year"].cast(pl.String) if "year" in units.columns else pl.Series([None] * units.height, dtype=pl.String)
-    )
-    kind = units["doc_kind"] if "doc_kind" in units.columns else pl.Series([None] * units.height, dtype=pl.String)
-    cohort = year.fill_null("?") + "|" + kind.fill_null("budget")
-    return pl.col("unit_id").replace_strict(units["unit_id"], cohort, default="?|budget", return_dtype=pl.String)
+def _cohorts(units: pl.DataFrame) -> pl.DataFrame:
+    """unit_id, cohort: each unit's year and kind (预算/决算). Paragraphs, tables and
+    sentences pair only units of one year and kind. Across years and kinds the same short
+    sentence and its figures recur by chance (10,000 units x 4 years with 决算: 308 clean
+    决算 paired with other years' 决算 by one 培训费 sentence), and a unit's other years
+    are XYR's, not copies. A frame to join, not a mapping to replace by: replace_strict
+    with a province's units, in a streaming query, builds its table again for every batch."""
+    year = pl.col("year").cast(pl.String) if "year" in units.columns else pl.lit(None, pl.String)
+    kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, pl.String)
+    return units.select("unit_id", cohort=pl.concat_str(year.fill_null("?"), pl.lit("|"), kind.fill_null("budget")))
 
 
 def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
@@ -622,28 +645,40 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     tables and sentences whose key 2..MAX_HOLDERS readable units hold, as CPY002, CPY004
     and CPY005 count them. A key one unit alone holds, or a template's that hundreds
     print, pairs no one: at 20,000 units three rows in four, read from disk and dropped.
-    Both passes filter as they read (streaming; a plain filter, no join, so that it is
-    done file by file): a province's keys would take gigabytes."""
+    Every pass filters as it reads (streaming): a province's keys would take gigabytes."""
     if "kind" not in keys.collect_schema().names():
         keys = keys.with_columns(kind=pl.lit("paragraph"))
     readable = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
     counted = pl.col("kind").is_in(["table", "sentence"]) | (
         (pl.col("kind") == "paragraph") & pl.col("text").str.contains(FIGURE_PATTERN)
     )
-    # Counted on 64-bit hashes of (kind, key) and unit_id: strings would take three times
-    # the memory. Two keys or two units alike by chance (one in a million at 100,000
-    # units) would only miscount one key.
-    pair = pl.concat_str(_cohort(units), "kind", "key", separator="\x1f").hash()
-    held = (
-        keys.filter(counted & pl.col("unit_id").is_in(readable["unit_id"].implode()))
+    # Counted on 64-bit hashes of (cohort, kind, key) and unit_id: strings would take three
+    # times the memory. Two keys or two units alike by chance (one in a million at 100,000
+    # units) would only miscount one key. A paragraph's key is a hash of its text, so
+    # whether it shows a figure is the key's: keys are counted without reading the text.
+    pair = pl.concat_str("cohort", "kind", "key", separator="\x1f").hash()
+    rows = (
+        keys.filter(pl.col("kind") != "name")
+        .join(_cohorts(readable).lazy(), on="unit_id")
         .select(pair.alias("pair"), pl.col("unit_id").hash())
+    )
+    # Keys on one row only are dropped before the units are counted: the distinct
+    # (key, unit) of every row took 700 MiB at 100,000 units.
+    repeated = rows.group_by("pair").len().filter(pl.col("len") >= 2).collect(engine="streaming")["pair"]
+    held = (
+        rows.filter(pl.col("pair").is_in(repeated.implode()))
         .unique()
         .group_by("pair")
         .len()
         .filter(pl.col("len").is_between(2, MAX_HOLDERS))
         .collect(engine="streaming")["pair"]
     )
-    return keys.filter((pl.col("kind") == "name") | (counted & pair.is_in(held.implode()))).collect(engine="streaming")
+    return compacted(
+        keys.join(_cohorts(units).lazy(), on="unit_id", how="left", maintain_order="left")
+        .filter((pl.col("kind") == "name") | (counted & pair.is_in(held.implode())))
+        .drop("cohort")
+        .collect(engine="streaming")
+    )
 
 
 def copies_from_keys(
@@ -656,10 +691,14 @@ def copies_from_keys(
     if "kind" not in paragraphs.columns:
         paragraphs = paragraphs.with_columns(kind=pl.lit("paragraph"))
     # A cohort ahead of the key (CPY005 reads the amounts at its end; names stay as they are).
-    paragraphs = paragraphs.with_columns(
-        key=pl.when(pl.col("kind") == "name")
-        .then(pl.col("key"))
-        .otherwise(pl.concat_str(_cohort(units), pl.col("key"), separator="\x1f"))
+    paragraphs = (
+        paragraphs.join(_cohorts(units), on="unit_id", how="left", maintain_order="left")
+        .with_columns(
+            key=pl.when(pl.col("kind") == "name")
+            .then(pl.col("key"))
+            .otherwise(pl.concat_str(pl.col("cohort").fill_null("?|budget"), pl.col("key"), separator="\x1f"))
+        )
+        .drop("cohort")
     )
     found = pl.concat(
         [

@@ -278,8 +278,13 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
     upper_z, name, value, peer_median, times, peer_group, peer_n, text."""
     plain = {k: (v[1] if lang == "en" else v[0]) for k, v in FEATURE_INFO.items()}
     labels = plain | {k: (v[1] if lang == "en" else v[0]) for k, v in SCORED_NAMES.items()}
-    shown = long.select("unit_id", "feature", "value", "peer_median", "peer_q90", "peer_group", "peer_n")
-    # A lower-side feature is shown as the rate it is scored from (its value, median).
+    named = dev_long.filter(pl.col("upper_z") >= FEATURE_MIN).select("unit_id", "feature", "upper_z")
+    # Only the named units' display figures (a few in a hundred): a join with every unit's
+    # would hash a province's long frame. A lower-side feature is shown as the rate it is
+    # scored from (its value, median).
+    shown = long.join(named.select("unit_id").unique(), on="unit_id", how="semi").select(
+        "unit_id", "feature", "value", "peer_median", "peer_q90", "peer_group", "peer_n"
+    )
     shown = pl.concat(
         [
             shown,
@@ -288,9 +293,7 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
     )
     under = pl.col("feature").is_in(UNDER)
     rows = (
-        dev_long.filter(pl.col("upper_z") >= FEATURE_MIN)
-        .select("unit_id", "feature", "upper_z")
-        .join(shown, on=["unit_id", "feature"], how="left")
+        named.join(shown, on=["unit_id", "feature"], how="left")
         # A size-corrected cost can stand out while its plain per-head figure is below
         # the median (a large unit): naming it "above its peers" would read as false.
         .filter(

@@ -75,41 +75,51 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     if not levels:
         wide = wide.with_columns(peer_l0=pl.col("peer_group").fill_null(ALL_GROUP))
         levels = ["peer_l0"]
-    long = (
-        wide.lazy()
-        .select("unit_id", *levels, *[pl.col(f).cast(pl.Float64) for f in feats])
-        .unpivot(index=["unit_id", *levels], on=feats, variable_name="feature", value_name="value")
+    # Units with the same peer groups at every level form a cell (a few thousand): the
+    # groups' statistics are chosen per cell and feature, and the long frame (units x
+    # features rows) carries a cell number, not five group names.
+    cells = (
+        wide.select(levels)
+        .unique(maintain_order=True)
+        .with_row_index("_cell")
+        .with_columns(pl.col(lvl).rank("dense").cast(pl.UInt32).alias(f"_g{i}") for i, lvl in enumerate(levels))
     )
+    feature = pl.Enum(feats)
+    values = (
+        wide.select(*levels, "unit_id", *[pl.col(f).cast(pl.Float64) for f in feats])
+        .join(cells.select("_cell", *levels), on=levels, how="left", nulls_equal=True)
+        .lazy()
+        .select("unit_id", "_cell", *feats)
+        .unpivot(index=["unit_id", "_cell"], on=feats, variable_name="feature", value_name="value")
+        .with_columns(pl.col("feature").cast(feature))
+        .sort("unit_id", "feature")
+        .collect()
+    )
+    stated = values.lazy().filter(pl.col("value").is_not_null()).select("_cell", "feature", "value")
     stats = []
-    for i, lvl in enumerate(levels):
-        keys = [lvl, "feature"]
-        s = (
-            long.filter(pl.col("value").is_not_null() & pl.col(lvl).is_not_null())
-            .group_by(keys)
-            .agg(
-                **{
-                    f"n{i}": pl.len(),
-                    f"med{i}": pl.col("value").median(),
-                    f"q90{i}": pl.col("value").quantile(0.9, "linear"),
-                }
-            )
+    for i in range(len(levels)):
+        g = f"_g{i}"
+        by = stated.join(cells.lazy().select("_cell", g), on="_cell").filter(pl.col(g).is_not_null())
+        s = by.group_by(g, "feature").agg(
+            **{
+                f"n{i}": pl.len(),
+                f"med{i}": pl.col("value").median(),
+                f"q90{i}": pl.col("value").quantile(0.9, "linear"),
+            }
         )
         # A mean's last bits depend on how polars chunks the sum (a cluster's results
         # arrive in other chunks than a local run's): rounded, runs agree byte for byte.
         dev = (
-            long.join(s, on=keys, how="inner")
-            .filter(pl.col("value").is_not_null())
+            by.join(s, on=[g, "feature"])
             .with_columns(d=(pl.col("value") - pl.col(f"med{i}")).abs())
-            .group_by(keys)
+            .group_by(g, "feature")
             .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean().round_sig_figs(12)})
         )
-        stats.append((lvl, keys, s.join(dev, on=keys, how="left")))
-
-    # The finest level with enough peers; the coarsest one regardless. Levels are joined
-    # one at a time, coarsest first, each overriding the choice so far where it has
-    # enough peers, and its columns dropped once used: a province's long frame (units x
-    # features rows) never carries every level's statistics at once.
-    last = len(levels) - 1
+        stats.append(s.join(dev, on=[g, "feature"], how="left"))
+    # Per cell and feature: the finest level with enough peers; the coarsest one regardless.
+    combos = cells.lazy().join(pl.LazyFrame({"feature": pl.Series(feats, dtype=feature)}), how="cross")
+    for i in range(len(levels)):
+        combos = combos.join(stats[i], on=[f"_g{i}", "feature"], how="left")
     picked = {
         "peer_group": "grp",
         "peer_median": "med",
@@ -118,19 +128,13 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         "peer_n": "n",
         "peer_q90": "q90",
     }
-    for i in reversed(range(last + 1)):
-        lvl, keys, level_stats = stats[i]
-        long = long.join(level_stats, on=keys, how="left")
-        here = {name: pl.col(lvl) if col == "grp" else pl.col(f"{col}{i}") for name, col in picked.items()}
-        if i == last:
-            long = long.with_columns(**here)
-        else:
-            ok = pl.col(lvl).is_not_null() & (pl.col(f"n{i}").fill_null(0) >= min_peers)
-            long = long.with_columns(
-                **{name: pl.when(ok).then(expr).otherwise(pl.col(name)) for name, expr in here.items()}
-            )
-        long = long.drop(lvl, *(f"{col}{i}" for col in ("n", "med", "q90", "mad", "mean")))
-    long = long.with_columns(pl.col("peer_n").cast(pl.Int64))
+    last = len(levels) - 1
+    choice = {name: pl.col(levels[last]) if col == "grp" else pl.col(f"{col}{last}") for name, col in picked.items()}
+    for i in reversed(range(last)):
+        ok = pl.col(levels[i]).is_not_null() & (pl.col(f"n{i}").fill_null(0) >= min_peers)
+        here = {name: pl.col(levels[i]) if col == "grp" else pl.col(f"{col}{i}") for name, col in picked.items()}
+        choice = {name: pl.when(ok).then(here[name]).otherwise(expr) for name, expr in choice.items()}
+    combos = combos.select("_cell", "feature", **choice).with_columns(pl.col("peer_n").cast(pl.Int64)).collect()
     scale = (
         pl.when(pl.col("peer_mad") * MAD_SCALE > _EPS)
         .then(pl.col("peer_mad") * MAD_SCALE)
@@ -139,18 +143,19 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     )
     upper = (pl.col("peer_q90") - pl.col("peer_median")) / Q90_Z
     upper = pl.when(upper > _EPS).then(upper).otherwise(pl.col("peer_scale"))
-    long = long.with_columns(peer_scale=scale).with_columns(
-        robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad")),
-        upper_z=pl.when(pl.col("value").is_null())
-        .then(None)
-        .when(upper.is_null())
-        .then(0.0)
-        .otherwise((pl.col("value") - pl.col("peer_median")) / upper),
-    )
-    order = {f: i for i, f in enumerate(feats)}
     return (
-        long.with_columns(_o=pl.col("feature").replace_strict(order, return_dtype=pl.Int64))
-        .sort("unit_id", "_o")
+        values.lazy()
+        .join(combos.lazy(), on=["_cell", "feature"], how="left", maintain_order="left")
+        .with_columns(peer_scale=scale)
+        .with_columns(
+            robust_z=robust_z(pl.col("value"), pl.col("peer_median"), pl.col("peer_mad"), pl.col("mean_ad")),
+            upper_z=pl.when(pl.col("value").is_null())
+            .then(None)
+            .when(upper.is_null())
+            .then(0.0)
+            .otherwise((pl.col("value") - pl.col("peer_median")) / upper),
+            feature=pl.col("feature").cast(pl.String),
+        )
         .select(LONG_COLUMNS)
         .collect()
     )

@@ -95,7 +95,7 @@ def page_pieces(run: ReportInput, base: Path | None = None, crop_units: int = CR
     lang = lang_of(run.lang)
     css = _asset("report.css")
     js = _asset("report.js")
-    data = build_payload(run, base=base, crop_units=crop_units)
+    data = payload_frames(run, base=base, crop_units=crop_units)
     meta = run.manifest or {}
     generated = t(
         lang,
@@ -166,8 +166,9 @@ ROWS_AT_ONCE = 2000  # list items serialised together (json_pieces)
 
 
 def json_pieces(data: object, at_once: int = ROWS_AT_ONCE) -> Iterator[str]:
-    """safe_json(data) in pieces that add up to it: dictionaries a key at a time and
-    long lists `at_once` items at a time, so that no piece holds a province."""
+    """safe_json(data) in pieces that add up to it: dictionaries a key at a time, long
+    lists `at_once` items at a time and frames as lists of their rows, `at_once` rows at
+    a time, so that no piece holds a province."""
     if isinstance(data, dict):
         yield "{"
         for i, (key, value) in enumerate(data.items()):
@@ -176,6 +177,11 @@ def json_pieces(data: object, at_once: int = ROWS_AT_ONCE) -> Iterator[str]:
             yield ("," if i else "") + safe_json(name) + ":"
             yield from json_pieces(value, at_once)
         yield "}"
+    elif isinstance(data, pl.DataFrame):
+        yield "["
+        for k in range(0, data.height, at_once):
+            yield ("," if k else "") + safe_json(data.slice(k, at_once).rows())[1:-1]
+        yield "]"
     elif isinstance(data, list) and len(data) > at_once:
         yield "["
         for k in range(0, len(data), at_once):
@@ -231,6 +237,19 @@ def _crops(f: pl.DataFrame, crop_units: int) -> dict[str, str]:
 
 def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> dict:
     """Everything the page shows, as compact JSON-ready lists (rows as arrays)."""
+    return _as_lists(payload_frames(run, base=base, crop_units=crop_units))
+
+
+def _as_lists(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _as_lists(v) for k, v in data.items()}
+    return data.rows() if isinstance(data, pl.DataFrame) else data
+
+
+def payload_frames(run: ReportInput, base: Path | None = None, crop_units: int = CROP_UNITS) -> dict:
+    """build_payload with the long tables (units, findings, top features) as frames, whose
+    rows json_pieces turns into arrays a slice at a time: as Python lists at once, a
+    province's rows took a gigabyte."""
     lang = lang_of(run.lang)
     units_in = conform(run.units, UNITS_COLUMNS)
     findings = conform(run.findings, FINDINGS_COLUMNS)
@@ -314,8 +333,8 @@ def build_payload(run: ReportInput, base: Path | None = None, crop_units: int = 
             "coverage": dict(cov_counts.rows()),
             "previous_run": (meta.get("changes") or {}).get("previous_run"),
         },
-        "units": {"cols": unit_cols, "rows": _clean_floats(units).rows()},
-        "findings": {"cols": f.columns, "rows": f.rows()},
+        "units": {"cols": unit_cols, "rows": _clean_floats(units)},
+        "findings": {"cols": f.columns, "rows": f},
         "rules": _rule_docs(findings["rule"].unique().to_list(), lang),
         "excerpts": excerpt_rows,
         "crops": crops,
@@ -522,8 +541,9 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     """Each unit's top features (furthest above their peers), and the peer distributions
     they are drawn against.
 
-    Returns (rows, feature labels, feature kinds, dists): a row is [uidx, feature index,
-    value, peer median, peer MAD, robust z, dist index, peer q90, peer n, peer group]; a
+    Returns (rows, feature labels, feature kinds, dists): rows is a frame whose columns are
+    uidx, feature index, value, peer median, peer MAD, robust z, dist index, peer q90,
+    peer n and peer group; a
     dist is [n peers, sorted values] with at most DIST_POINTS values (evenly spaced
     quantiles for large groups). A feature's peer group may be a coarser one than the
     unit's own (too few peers state the figure): its distribution is then that group's,
@@ -555,26 +575,45 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     else:
         members = feats.select("unit_id", "peer_group")
     members = members.filter(pl.col("peer_group").is_not_null()).unique()
-    groups = (
-        needed.join(members, on="peer_group", how="inner")
-        .join(feats.select("unit_id", "feature", "value"), on=["unit_id", "feature"], how="inner")
-        .filter(pl.col("value").is_not_null())
-        .group_by("peer_group", "feature")
-        .agg(pl.col("value").sort().alias("values"))
-        .sort("peer_group", "feature")
+    # Each needed (group, feature)'s values, sorted and thinned to DIST_POINTS evenly spaced
+    # ones (Python's round, half to even, picks the same), from a column per feature. A
+    # province's groups hold millions of values: as Python floats, or joined long (a row
+    # per unit, group and feature), they took most of the page's memory.
+    size = pl.col("values").list.len()
+    spaced = (pl.int_ranges(0, DIST_POINTS) * (size - 1) / (DIST_POINTS - 1)).list.eval(
+        pl.element().round().cast(pl.Int64)
     )
-    dists, dist_index = [], {}
-    for group, feature, values in groups.rows():
-        n = len(values)
-        if n > DIST_POINTS:
-            values = [values[round(i * (n - 1) / (DIST_POINTS - 1))] for i in range(DIST_POINTS)]
-        dist_index[(group, feature)] = len(dists)
-        dists.append([n, [float(f"{v:.4g}") for v in values]])
-    name_index = {n: i for i, n in enumerate(names)}
-    rows = [
-        [u, name_index[f], v, med, mad, z, dist_index.get((g, f)), q90, n, g]
-        for u, f, v, med, mad, z, g, q90, n in top.select(
-            "uidx", "feature", "value", "peer_median", "peer_mad", "robust_z", "peer_group", "peer_q90", "peer_n"
-        ).rows()
-    ]
+    values = feats.filter(pl.col("feature").is_in(names)).pivot(
+        on="feature", index="unit_id", values="value", aggregate_function="first"
+    )
+    groups = (
+        members.join(needed.select("peer_group").unique(), on="peer_group", how="semi")
+        .join(values, on="unit_id", how="inner")
+        .group_by("peer_group")
+        .agg(pl.col(c).drop_nulls().sort() for c in values.columns if c != "unit_id")
+        .unpivot(index="peer_group", variable_name="feature", value_name="values")
+        .join(needed, on=["peer_group", "feature"], how="semi")
+        .filter(pl.col("values").list.len() > 0)
+        .sort("peer_group", "feature")
+        .select(
+            "peer_group",
+            "feature",
+            n=size,
+            values=pl.when(size > DIST_POINTS).then(pl.col("values").list.gather(spaced)).otherwise(pl.col("values")),
+        )
+    )
+    dists = [[n, [float(f"{v:.4g}") for v in values]] for n, values in groups.select("n", "values").iter_rows()]
+    dist_index = groups.select("peer_group", "feature", _d=pl.int_range(pl.len(), dtype=pl.Int64))
+    rows = top.join(dist_index, on=["peer_group", "feature"], how="left", maintain_order="left").select(
+        "uidx",
+        pl.col("feature").replace_strict({n: i for i, n in enumerate(names)}, return_dtype=pl.Int64),
+        "value",
+        "peer_median",
+        "peer_mad",
+        "robust_z",
+        "_d",
+        "peer_q90",
+        "peer_n",
+        "peer_group",
+    )
     return rows, labels, kinds, dists

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import polars as pl
+import re
 
-from anomaly.copies import copy_findings
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from anomaly.copies import FIGURE_PATTERN, MAX_HOLDERS, copy_findings, pairable
 from datasets.corpus import parse_files
 
 _SANGONG = (
@@ -120,3 +124,75 @@ def test_a_figure_too_large_for_a_key_is_no_key(tmp_path):
     docs = {"华溪县甲局": "说明甲。\n\n" + table, "华溪县乙局": "说明乙。\n\n" + table}
     f = _screen(tmp_path, docs)
     assert sorted(f["unit_name"].to_list()) == ["华溪县乙局", "华溪县甲局"]
+
+
+def _pairable_by_hand(keys: list[dict], units: list[dict]) -> list[tuple]:
+    """pairable's rule spelled out row by row: names always; a paragraph only with a
+    figure, and a table, sentence or figure paragraph only where 2..MAX_HOLDERS readable
+    units of its year and kind hold its key."""
+    readable = {u["unit_id"] for u in units if u["parse_status"] != "failed"}
+    cohort = {u["unit_id"]: (u["year"], u["doc_kind"]) for u in units}
+
+    def counted(k):
+        return k["kind"] in ("table", "sentence") or (
+            k["kind"] == "paragraph" and re.search(FIGURE_PATTERN, k["text"]) is not None
+        )
+
+    holders: dict[tuple, set] = {}
+    for k in keys:
+        if k["kind"] != "name" and counted(k) and k["unit_id"] in readable:
+            holders.setdefault((cohort[k["unit_id"]], k["kind"], k["key"]), set()).add(k["unit_id"])
+    return [
+        (k["unit_id"], k["kind"], k["key"])
+        for k in keys
+        if k["kind"] == "name"
+        or (counted(k) and 2 <= len(holders.get((cohort[k["unit_id"]], k["kind"], k["key"]), ())) <= MAX_HOLDERS)
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7),  # unit
+            st.sampled_from(["name", "paragraph", "sentence", "table"]),
+            st.integers(0, 3),  # key
+            st.booleans(),  # a figure in the text
+        ),
+        max_size=60,
+    ),
+    st.lists(
+        st.tuples(st.sampled_from([2023, 2024]), st.sampled_from(["budget", "final"]), st.booleans()),
+        min_size=8,
+        max_size=8,
+    ),
+)
+def test_pairable_keeps_what_two_to_five_units_of_a_cohort_hold(rows, unit_facts):
+    """The streamed, hashed passes of pairable against the rule counted by hand: the same
+    rows, in the same order, whatever the keys and units' years, kinds and failures."""
+    units = [
+        {"unit_id": f"u{i}", "year": y, "doc_kind": kind, "parse_status": "failed" if bad else "ok"}
+        for i, (y, kind, bad) in enumerate(unit_facts)
+    ]
+    keys = [
+        {
+            "unit_id": f"u{u}",
+            "kind": kind,
+            "key": f"k{k}",
+            "line": n,
+            "page": None,
+            "text": "共12.5万元" if figure else "主要职责",
+        }
+        for n, (u, kind, k, figure) in enumerate(rows)
+    ]
+    schema = {
+        "unit_id": pl.String,
+        "kind": pl.String,
+        "key": pl.String,
+        "line": pl.Int64,
+        "page": pl.Int64,
+        "text": pl.String,
+    }
+    got = pairable(pl.LazyFrame(keys, schema=schema), pl.DataFrame(units))
+    assert got.select("unit_id", "kind", "key").rows() == _pairable_by_hand(keys, units)
+    assert got.columns == list(schema)

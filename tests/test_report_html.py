@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from reports.html import build_payload, render_html
+from reports.html import DIST_POINTS, build_payload, render_html
 from reports.i18n import STRINGS
 from reports.model import ReportInput, fake_report_input
 
@@ -200,6 +200,38 @@ def test_fallback_peer_group_drawn_among_its_members():
     assert row[7] == 0.02  # the group's 90th percentile, marked on the chart
     without = build_payload(replaced(run, units=units, ranking=ranking, features=features, peers=None))
     assert without["dists"][next(r for r in without["features"]["rows"] if r[0] == 0)[6]][0] == 1
+
+
+def test_a_large_groups_distribution_keeps_evenly_spaced_values():
+    """A group of more values than DIST_POINTS is drawn from DIST_POINTS of them, at the
+    positions round(i * (n - 1) / (DIST_POINTS - 1)) of the sorted values (half to even,
+    as Python rounds), each to 4 significant digits; a smaller group keeps every value."""
+    n = 3 * DIST_POINTS + 2
+    uids = [f"u{i:03d}" for i in range(n)]
+    values = [1000.0 / (7 + (i * 37) % n) for i in range(n)]  # unsorted, not round
+    features = pl.DataFrame(
+        {
+            "unit_id": uids * 2,
+            "feature": ["sangong_share"] * n + ["vacancy_rate"] * n,
+            "value": values + [None] * (n - 5) + [0.1, 0.2, 0.3, 0.4, 0.5],
+            "peer_group": ["全部"] * (2 * n),
+            "peer_median": [1.0] * (2 * n),
+            "peer_mad": [0.5] * (2 * n),
+            "robust_z": [float(i) for i in range(n)] + [None] * (n - 5) + [1.0] * 5,
+            "peer_n": [n] * n + [5] * n,
+            "peer_q90": [2.0] * (2 * n),
+        }
+    )
+    run = fake_report_input(n)
+    units = run.units.with_columns(unit_id=pl.Series(uids), parse_status=pl.lit("ok"))
+    ranking = run.ranking.with_columns(unit_id=pl.Series(uids))
+    data = build_payload(replaced(run, units=units, ranking=ranking, features=features, peers=None))
+    ordered = sorted(values)
+    expected = [float(f"{ordered[round(i * (n - 1) / (DIST_POINTS - 1))]:.4g}") for i in range(DIST_POINTS)]
+    assert [n, expected] in data["dists"]
+    assert [5, [0.1, 0.2, 0.3, 0.4, 0.5]] in data["dists"]
+    rows = data["features"]["rows"]
+    assert {data["dists"][r[6]][0] for r in rows} == {n, 5}
 
 
 def test_new_strings_in_both_languages():
