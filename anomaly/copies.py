@@ -660,25 +660,24 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     rows = (
         keys.filter(pl.col("kind") != "name")
         .join(_cohorts(readable).lazy(), on="unit_id")
-        .select(pair.alias("pair"), pl.col("unit_id").hash())
+        .select(pair.alias("pair"), unit=pl.col("unit_id").hash())
+        .collect(engine="streaming")
+        .sort("pair", "unit")
     )
-    # Keys on one row only are dropped before the units are counted: the distinct
-    # (key, unit) of every row took 700 MiB at 100,000 units.
-    repeated = rows.group_by("pair").len().filter(pl.col("len") >= 2).collect(engine="streaming")["pair"]
-    held = (
-        rows.filter(pl.col("pair").is_in(repeated.implode()))
-        .unique()
-        .group_by("pair")
-        .len()
-        .filter(pl.col("len").is_between(2, MAX_HOLDERS))
-        .collect(engine="streaming")["pair"]
-    )
-    return compacted(
+    # Sorted, a key's distinct units are counted as runs, with no hash table (the distinct
+    # (key, unit) of every row took 700 MiB at 100,000 units, and a second read of the keys).
+    first = (pl.col("pair") != pl.col("pair").shift()) | (pl.col("unit") != pl.col("unit").shift())
+    runs = rows.filter(first.fill_null(True))["pair"].rle().struct.unnest()
+    del rows
+    held = runs.filter(pl.col("len").is_between(2, MAX_HOLDERS))["value"]
+    kept = (
         keys.join(_cohorts(units).lazy(), on="unit_id", how="left", maintain_order="left")
-        .filter((pl.col("kind") == "name") | (counted & pair.is_in(held.implode())))
+        .filter((pl.col("kind") == "name") | pair.is_in(held.implode()))
         .drop("cohort")
         .collect(engine="streaming")
     )
+    # Whether a paragraph shows a figure, asked of the rows kept only (one in seven).
+    return compacted(kept).filter((pl.col("kind") == "name") | counted)
 
 
 def copies_from_keys(
