@@ -300,7 +300,13 @@ def report(fmt: str, n: int, one: dict, sample: int, cold: dict, warm: dict, cha
                 )
             )
     targets.append((f"warm ≥ 20x faster than cold: {speed:.1f}x", speed >= 20))
-    targets.append((f"peak memory < 2 GiB: {peak:,.0f} MiB all processes, {largest:,.0f} MiB the largest", peak < 2048))
+    # The processes' sum is sampled (it can miss a short peak); the largest's is exact.
+    targets.append(
+        (
+            f"peak memory < 2 GiB: {peak:,.0f} MiB all processes, {largest:,.0f} MiB the largest",
+            max(peak, largest) < 2048,
+        )
+    )
     print("issue #13's targets:")
     for text, ok in targets:
         print(f"  {'holds' if ok else 'MISSED'}: {text}")

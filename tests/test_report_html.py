@@ -234,6 +234,37 @@ def test_a_large_groups_distribution_keeps_evenly_spaced_values():
     assert {data["dists"][r[6]][0] for r in rows} == {n, 5}
 
 
+def test_a_units_charts_are_its_features_furthest_above_its_peers():
+    """TOP_FEATURES per unit, by upper_z (else |robust_z|) as shown (6 significant
+    digits), ties in the frame's order; a feature without a finite value or robust_z is
+    not charted."""
+    feats = ["f1", "f2", "f3", "f4", "f5", "f6"]
+    features = pl.DataFrame(
+        {
+            "unit_id": ["u0"] * 6 + ["u1"],
+            "feature": feats + ["f1"],
+            "value": [1.0, 2.0, 3.0, float("inf"), 5.0, 6.0, 1.0],
+            "peer_group": ["全部"] * 7,
+            "peer_median": [1.0] * 7,
+            "peer_mad": [0.5] * 7,
+            "robust_z": [1.0, -9.0, 2.0, 8.0, 3.0, None, 0.5],
+            "peer_n": [2] * 7,
+            "peer_q90": [2.0] * 7,
+            # f3 and f5 tie once shown (6 significant digits): f3 comes first, as given.
+            "upper_z": [None, None, 4.0000001, 9.0, 4.0000002, 7.0, None],
+        }
+    )
+    run = fake_report_input(2)
+    units = run.units.with_columns(unit_id=pl.Series(["u0", "u1"]), parse_status=pl.lit("ok"))
+    ranking = run.ranking.with_columns(unit_id=pl.Series(["u0", "u1"]))
+    data = build_payload(replaced(run, units=units, ranking=ranking, features=features, peers=None))
+    order = {u: data["units"]["rows"][u][data["units"]["cols"].index("unit_id")] for u in (0, 1)}
+    charted = {order[u]: [r for r in data["features"]["rows"] if r[0] == u] for u in (0, 1)}
+    names = {i: n for i, n in enumerate(sorted({"f1", "f2", "f3", "f5"}))}
+    assert [names[r[1]] for r in charted["u0"]] == ["f2", "f3", "f5", "f1"]
+    assert [names[r[1]] for r in charted["u1"]] == ["f1"]
+
+
 def test_new_strings_in_both_languages():
     assert set(STRINGS["zh"]) == set(STRINGS["en"])
     for key in ("start_here", "why", "export_csv", "peer_q90", "money"):
