@@ -38,7 +38,6 @@ import polars as pl
 
 from anomaly.engine import FINDING_COLUMNS
 from anomaly.money import wan_expr
-from datasets.frames import compacted
 
 MIN_FIGURES = 8
 MIN_SHARED_PARAGRAPHS = 3
@@ -627,6 +626,14 @@ def copy_findings(frames: dict[str, pl.DataFrame], lang: str = "zh") -> pl.DataF
     return copies_from_keys(frames["units"], figure_vectors(frames), copy_keys(frames), lang)
 
 
+def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its string columns copied into buffers of their own. A filter keeps
+    views into every buffer its input was read into: the few rows kept of a large Parquet
+    read would hold all of its text (copy keys at 100,000 units: 155 MiB kept, 640 held)."""
+    strings = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(pl.concat_str(pl.col(c), pl.lit("")).alias(c) for c in strings)
+
+
 def _cohorts(units: pl.DataFrame) -> pl.DataFrame:
     """unit_id, cohort: each unit's year and kind (预算/决算). Paragraphs, tables and
     sentences pair only units of one year and kind. Across years and kinds the same short
@@ -677,7 +684,7 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
         .collect(engine="streaming")
     )
     # Whether a paragraph shows a figure, asked of the rows kept only (one in seven).
-    return compacted(kept).filter((pl.col("kind") == "name") | counted)
+    return _compacted(kept).filter((pl.col("kind") == "name") | counted)
 
 
 def copies_from_keys(

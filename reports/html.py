@@ -567,9 +567,8 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
 
     Returns (rows, feature labels, feature kinds, dists): rows is a frame whose columns are
     uidx, feature index, value, peer median, peer MAD, robust z, dist index, peer q90,
-    peer n and peer group; a
-    dist is [n peers, sorted values] with at most DIST_POINTS values (evenly spaced
-    quantiles for large groups). A feature's peer group may be a coarser one than the
+    peer n and peer group; a dist is [n peers, sorted values] with at most DIST_POINTS
+    values (evenly spaced quantiles for large groups). A feature's peer group may be a coarser one than the
     unit's own (too few peers state the figure): its distribution is then that group's,
     every unit in it at any level (``peers``: the scorer's peer levels), so the chart shows
     the units the median came from.
@@ -582,8 +581,9 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     if feats.height == 0:
         return [], [], [], []
     # Furthest above the peers first (overspending is the lead), else furthest either way;
-    # ties in the order given, on the figures as shown (_clean_floats). Ranked on a narrow frame and the rows then taken by
-    # position: a window over a province's features took 450 MiB.
+    # ties in the order given, on the figures as shown (_clean_floats). Ranked on a narrow
+    # frame and the rows then taken by position: a window over a province's features took
+    # 450 MiB.
     finite = [
         pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(6)) for c in ("upper_z", "robust_z", "value")
     ]
