@@ -230,13 +230,14 @@ def cpy001(units: pl.DataFrame, vectors: pl.DataFrame, lang: str = "zh") -> pl.D
 
 def paragraph_keys(marks: pl.DataFrame) -> pl.DataFrame:
     """unit_id, kind, key, line, page, text of the marks copy detection compares: the
-    paragraphs (kind paragraph), their sentences with amounts (kind sentence) and the
-    organisation names printed (kind name); datasets.copykeys makes them."""
+    paragraphs whose quote shows a figure (kind paragraph; CPY002 compares no others),
+    their sentences with amounts (kind sentence) and the organisation names printed
+    (kind name); datasets.copykeys makes them."""
     if "page" not in marks.columns:
         marks = marks.with_columns(page=pl.lit(None, dtype=pl.Int64))
-    return marks.filter(pl.col("kind").is_in(["paragraph", "sentence", "name"]) & pl.col("key").is_not_null()).select(
-        "unit_id", "kind", "key", "line", "page", "text"
-    )
+    kind = pl.col("kind")
+    wanted = kind.is_in(["sentence", "name"]) | ((kind == "paragraph") & pl.col("text").str.contains(FIGURE_PATTERN))
+    return marks.filter(wanted & pl.col("key").is_not_null()).select("unit_id", "kind", "key", "line", "page", "text")
 
 
 def table_keys(cells: pl.DataFrame) -> pl.DataFrame:
@@ -652,7 +653,8 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     tables and sentences whose key 2..MAX_HOLDERS readable units hold, as CPY002, CPY004
     and CPY005 count them. A key one unit alone holds, or a template's that hundreds
     print, pairs no one: at 20,000 units three rows in four, read from disk and dropped.
-    Every pass filters as it reads (streaming): a province's keys would take gigabytes."""
+    Every pass filters as it reads (streaming): a province's keys would take gigabytes.
+    Paragraphs are counted as paragraph_keys keeps them, those that show a figure."""
     if "kind" not in keys.collect_schema().names():
         keys = keys.with_columns(kind=pl.lit("paragraph"))
     readable = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
@@ -661,8 +663,8 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
     # Counted on 64-bit hashes of (cohort, kind, key) and unit_id: strings would take three
     # times the memory. Two keys or two units alike by chance (one in a million at 100,000
-    # units) would only miscount one key. A paragraph's key is a hash of its text, so
-    # whether it shows a figure is the key's: keys are counted without reading the text.
+    # units) would only miscount one key. The per-unit keys (paragraph_keys) hold figure
+    # paragraphs only, so keys are counted without reading the text.
     pair = pl.concat_str("cohort", "kind", "key", separator="\x1f").hash()
     rows = (
         keys.filter(pl.col("kind") != "name")
