@@ -305,7 +305,7 @@ def cpy002(units: pl.DataFrame, paragraphs: pl.DataFrame, lang: str = "zh") -> p
             (pl.col("unit_id") != pl.col("other_id"))
             & (pl.col("unit_name").fill_null("\x00a") != pl.col("other_name").fill_null("\x00b"))
         )
-        .sort("unit_id", "other_id", "line")
+        .sort("unit_id", "other_id", "line", "key")
         .group_by("unit_id", "other_id", maintain_order=True)
         .agg(
             shared=pl.len(),
@@ -434,8 +434,8 @@ def cpy003(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
         .join(names, on="head")
         .filter(pl.col("rest").str.starts_with(pl.col("other")))
         # the longest name printed at a place (教育局机关幼儿园, not 教育局)
-        .sort(pl.col("other").str.len_chars(), descending=True)
-        .unique(["unit_id", "key", "pos"], keep="first")
+        .sort(pl.col("other").str.len_chars(), "other_id", descending=[True, False])
+        .unique(["unit_id", "key", "pos"], keep="first", maintain_order=True)
         .join(units.select("unit_id", "unit_name", "source_path"), on="unit_id")
         .with_columns(before=as_bytes.bin.head(pl.col("pos")).cast(pl.String).str.tail(4))
         .filter(
@@ -452,7 +452,10 @@ def cpy003(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
     )
     if found.height == 0:
         return _empty()
-    best = found.sort("unit_id", "other", "line").unique(["unit_id", "other_id"], keep="first", maintain_order=True)
+    # Ties broken by the run and place, so that the same files give the same quote every run.
+    best = found.sort("unit_id", "other", "line", "key", "pos").unique(
+        ["unit_id", "other_id"], keep="first", maintain_order=True
+    )
     if lang == "en":
         msg = pl.format(
             "Prints the name of another unit, 「{}」 (line {}): its template copied and not updated?",
@@ -554,7 +557,7 @@ def cpy005(units: pl.DataFrame, keys: pl.DataFrame, lang: str = "zh") -> pl.Data
     best = (
         pairs.with_columns(amount=amounts)
         .explode("amount")
-        .sort("unit_id", "other_id", "line")
+        .sort("unit_id", "other_id", "line", "key", "amount")
         .group_by("unit_id", "other_id", maintain_order=True)
         .agg(pl.all().exclude("amount").first(), n=pl.col("key").n_unique(), digits=digits)
         # Several sentences alike, wording and all, need fewer digits than one.
@@ -655,8 +658,8 @@ def pairable(keys: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:
     print, pairs no one: at 20,000 units three rows in four, read from disk and dropped.
     Every pass filters as it reads (streaming): a province's keys would take gigabytes.
     Paragraphs are counted as paragraph_keys keeps them, those that show a figure."""
-    if "kind" not in keys.collect_schema().names():
-        keys = keys.with_columns(kind=pl.lit("paragraph"))
+    if "kind" not in keys.collect_schema().names():  # paragraphs, not yet kept to those with figures
+        keys = keys.with_columns(kind=pl.lit("paragraph")).filter(pl.col("text").str.contains(FIGURE_PATTERN))
     readable = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
     counted = pl.col("kind").is_in(["table", "sentence"]) | (
         (pl.col("kind") == "paragraph") & pl.col("text").str.contains(FIGURE_PATTERN)

@@ -589,7 +589,7 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     ]
     strength = pl.coalesce(finite[0], finite[1].abs())
     pos = pl.int_range(pl.len(), dtype=pl.UInt32)
-    first = pl.when(pl.col("unit_id") != pl.col("unit_id").shift()).then(pos).fill_null(0).cum_max()
+    first = pl.when(pl.col("unit_id").ne_missing(pl.col("unit_id").shift())).then(pos).fill_null(0).cum_max()
     picked = (
         feats.select("unit_id", _s=strength, _i=pos, _ok=finite[1].is_not_null() & finite[2].is_not_null())
         .filter(pl.col("_ok"))
@@ -603,6 +603,8 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
         .join(uidx, on="unit_id", how="inner")
         .sort(["uidx", "_r"])
     )
+    if top.height == 0:  # nothing to chart (every file failed, say)
+        return [], [], [], []
     feats = feats.select("unit_id", "feature", "peer_group", value=_clean_floats(feats.select("value"))["value"])
     names = sorted(top["feature"].unique().to_list())
     labels = [feature_label(n, lang) for n in names]

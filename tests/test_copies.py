@@ -206,3 +206,20 @@ def test_pairable_keeps_what_two_to_five_units_of_a_cohort_hold(rows, unit_facts
     got = pairable(pl.LazyFrame(keys, schema=schema), pl.DataFrame(units))
     assert got.select("unit_id", "kind", "key").rows() == _pairable_by_hand(keys, units)
     assert got.columns == list(schema)
+
+
+def test_pairable_counts_only_figure_paragraphs_of_keys_without_a_kind():
+    """Keys without a kind column are paragraphs as printed, with or without a figure:
+    only those that show one are counted (two units here, not six)."""
+    keys = pl.LazyFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(6)],
+            "key": ["K"] * 6,
+            "line": [3] * 6,
+            "page": [None] * 6,
+            "text": ["共12.5万元"] * 2 + ["主要职责"] * 4,
+        },
+        schema_overrides={"page": pl.Int64},
+    )
+    units = pl.DataFrame({"unit_id": [f"u{i}" for i in range(6)], "parse_status": ["ok"] * 6})
+    assert pairable(keys, units)["unit_id"].to_list() == ["u0", "u1"]

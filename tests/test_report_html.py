@@ -265,6 +265,31 @@ def test_a_units_charts_are_its_features_furthest_above_its_peers():
     assert [names[r[1]] for r in charted["u1"]] == ["f1"]
 
 
+def test_a_run_with_nothing_to_chart_still_has_its_page():
+    """Every unit without a finite figure (every file failed, say): no charts, no error."""
+    features = pl.DataFrame(
+        {
+            "unit_id": ["u0", "u1"],
+            "feature": ["f1", "f1"],
+            "value": [None, float("nan")],
+            "peer_group": [None, "全部"],
+            "peer_median": [None, None],
+            "peer_mad": [None, None],
+            "robust_z": [None, 1.0],
+            "peer_n": [None, None],
+            "peer_q90": [None, None],
+            "upper_z": [None, None],
+        },
+        schema_overrides={"peer_group": pl.String, "peer_n": pl.Int64, "value": pl.Float64},
+    )
+    run = fake_report_input(2)
+    units = run.units.with_columns(unit_id=pl.Series(["u0", "u1"]))
+    ranking = run.ranking.with_columns(unit_id=pl.Series(["u0", "u1"]))
+    data = build_payload(replaced(run, units=units, ranking=ranking, features=features, peers=None))
+    assert data["features"]["rows"] == [] and data["dists"] == []
+    assert "report-data" in render_html(replaced(run, units=units, ranking=ranking, features=features))
+
+
 def test_new_strings_in_both_languages():
     assert set(STRINGS["zh"]) == set(STRINGS["en"])
     for key in ("start_here", "why", "export_csv", "peer_q90", "money"):
