@@ -205,14 +205,18 @@ def json_rows(frame: pl.DataFrame) -> pl.Series:
     return frame.select(pl.concat_str([pl.lit("["), pl.concat_str(cells, separator=","), pl.lit("]")]))[:, 0]
 
 
+def _shown(column: str, digits: int = 6) -> pl.Expr:
+    """A float column as the page shows it: NaN/inf as null (JSON has neither), cut to
+    ``digits`` significant digits."""
+    return pl.when(pl.col(column).is_finite()).then(pl.col(column).round_sig_figs(digits)).otherwise(None)
+
+
 def _clean_floats(frame: pl.DataFrame, digits: int = 6) -> pl.DataFrame:
-    """NaN/inf become null (JSON has neither); floats are cut to ``digits`` significant digits."""
+    """``frame`` with every float column as shown (_shown)."""
     floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
     if not floats:
         return frame
-    return frame.with_columns(
-        pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(digits)).otherwise(None).alias(c) for c in floats
-    )
+    return frame.with_columns(_shown(c, digits).alias(c) for c in floats)
 
 
 def source_href(path: str | None, base: Path | None = None) -> str | None:
@@ -581,12 +585,10 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     if feats.height == 0:
         return [], [], [], []
     # Furthest above the peers first (overspending is the lead), else furthest either way;
-    # ties in the order given, on the figures as shown (_clean_floats). Ranked on a narrow
+    # ties in the order given, on the figures as shown (_shown). Ranked on a narrow
     # frame and the rows then taken by position: a window over a province's features took
     # 450 MiB.
-    finite = [
-        pl.when(pl.col(c).is_finite()).then(pl.col(c).round_sig_figs(6)) for c in ("upper_z", "robust_z", "value")
-    ]
+    finite = [_shown(c) for c in ("upper_z", "robust_z", "value")]
     strength = pl.coalesce(finite[0], finite[1].abs())
     pos = pl.int_range(pl.len(), dtype=pl.UInt32)
     first = pl.when(pl.col("unit_id").ne_missing(pl.col("unit_id").shift())).then(pos).fill_null(0).cum_max()
@@ -605,7 +607,7 @@ def _feature_rows(features: pl.DataFrame, uidx: pl.DataFrame, peers: pl.DataFram
     )
     if top.height == 0:  # nothing to chart (every file failed, say)
         return [], [], [], []
-    feats = feats.select("unit_id", "feature", "peer_group", value=_clean_floats(feats.select("value"))["value"])
+    feats = feats.select("unit_id", "feature", "peer_group", value=_shown("value"))
     names = sorted(top["feature"].unique().to_list())
     labels = [feature_label(n, lang) for n in names]
     kinds = [FEATURE_INFO.get(n, ("", "", "count"))[2] for n in names]
