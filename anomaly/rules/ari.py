@@ -234,7 +234,8 @@ def ari003(ctx: Context) -> Result:
     Why it matters: the project's amount is what the performance targets are set for;
     when its own sources disagree, either the amount or the funding is wrong.
     """
-    cells = ctx["cells"].filter(pl.col("value").is_not_null() & pl.col("row_label").is_not_null())
+    # (A label holding none of 额, 款, 金 cannot name a role: the regexes below skip it.)
+    cells = ctx["cells"].filter(pl.col("value").is_not_null() & pl.col("row_label").str.contains("[额款金]"))
     lab = pl.col("row_label").str.replace_all(r"\s+", "")
     cells = cells.with_columns(
         pl.when(lab.str.contains("年度资金总额"))

@@ -295,13 +295,15 @@ PROJECT_TABLE = """表13-1
 
 def last_in_row(cells: pl.DataFrame, which: pl.Expr) -> pl.DataFrame:
     """Cells matching `which` that are the last non-empty cell of their table row."""
-    last = cells.group_by("unit_id", "table_id", "row").agg(pl.col("col").max().alias("_last"))
-    return (
-        cells.filter(which)
-        .join(last, on=["unit_id", "table_id", "row"])
-        .filter(pl.col("col") == pl.col("_last"))
-        .drop("_last")
+    keys = ["unit_id", "table_id", "row"]
+    found = cells.filter(which)
+    # The last column of the rows found only: a group-by of every row costs the most.
+    last = (
+        cells.join(found.select(keys).unique(), on=keys, how="semi")
+        .group_by(keys)
+        .agg(pl.col("col").max().alias("_last"))
     )
+    return found.join(last, on=keys).filter(pl.col("col") == pl.col("_last")).drop("_last")
 
 
 def wan_both(*yuan: float | None) -> list[tuple[str, str]]:

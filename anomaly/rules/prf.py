@@ -41,8 +41,10 @@ _PRJ_SUM = """表1
 
 
 def _projects(ctx: Context) -> pl.DataFrame:
-    cells = ctx["cells"].filter(
-        pl.col("value").is_not_null() & pl.col("row_label").str.replace_all(r"\s+", "").str.contains("年度资金总额")
+    cells = (
+        ctx["cells"]
+        .filter(pl.col("value").is_not_null() & pl.col("row_label").str.contains("额", literal=True))
+        .filter(pl.col("row_label").str.replace_all(r"\s+", "").str.contains("年度资金总额"))  # on those rows only
     )
     cells = cells.filter(
         ~pl.col("table_title").fill_null("").str.contains("整体") & ~pl.col("table_id").is_in(["表14", "表15"])
@@ -257,13 +259,17 @@ def prf003(ctx: Context) -> Result:
     # The parser keeps a text cell only when it holds a digit, %, ≥ …, and a text cell's
     # row_label is itself; so the words are the row's other kept cells (指标1: …满意度).
     pct = r"\d\s*(?:\\?%|％)"
-    targets = perf.filter(pl.col("text").str.contains(pct))
+    has_pct = pl.col("text").str.contains(pct)
+    targets = perf.filter(has_pct)
+    keys = ["unit_id", "table_id", "row"]
+    # Only the rows that hold a target need their words: the group-by is the rule's cost.
     others = (
-        perf.filter(~pl.col("text").str.contains(pct))
-        .group_by("unit_id", "table_id", "row")
+        perf.filter(~has_pct)
+        .join(targets.select(keys).unique(), on=keys, how="semi", maintain_order="left")
+        .group_by(keys)
         .agg(pl.col("text").str.join(" ").alias("row_words"))
     )
-    targets = targets.join(others, on=["unit_id", "table_id", "row"], how="left").with_columns(
+    targets = targets.join(others, on=keys, how="left").with_columns(
         pl.concat_str(
             [pl.when(pl.col("row_label") != pl.col("text")).then(pl.col("row_label")), pl.col("row_words")],
             separator=" ",
@@ -275,27 +281,31 @@ def prf003(ctx: Context) -> Result:
     judged = targets.filter(
         pl.col("words").str.contains(_RATE_WORDS) & ~pl.col("words").str.contains("增长率|增长|提升率|提高率|增幅")
     )
+    # The target as read: \geq, \leq and $ (LaTeX residue) taken out; an upper bound
+    # (≤, <, 以下, 以内) is never impossible.
+    norm = (
+        pl.col("text")
+        .str.replace_all("\\geq", "≥", literal=True)
+        .str.replace_all("\\leq", "≤", literal=True)
+        .str.replace_all("$", "", literal=True)
+    )
+    value = norm.str.extract(_PCT.pattern, 1).cast(pl.Float64)
+    over = judged.filter((value > 100) & ~norm.str.contains(r"[≤<]|\\le|以下|以内"))
     hits = []
-    for r in judged.iter_rows(named=True):
+    for r in over.iter_rows(named=True):
         target = r["text"]
-        norm = target.replace("\\geq", "≥").replace("\\leq", "≤").replace("$", "")
-        m = _PCT.search(norm)
-        if not m or re.search(r"[≤<]|\\le|以下|以内", norm):
-            continue
-        v = float(m.group(1))
-        if v > 100:
-            words = r["words"].strip()
-            hits.append(
-                hit(
-                    r["unit_id"],
-                    r["line"],
-                    f"{r['table_id']}：{words}\t{target.strip()}",
-                    target.strip(),
-                    "≤100%",  # the same in both languages
-                    f"{r['table_id']}中比率型指标“{words[:30]}”的目标值{target.strip()}超过100%。",
-                    f"{r['table_id']}: the rate indicator '{words[:30]}' has an impossible target {target.strip()}.",
-                )
+        words = r["words"].strip()
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["line"],
+                f"{r['table_id']}：{words}\t{target.strip()}",
+                target.strip(),
+                "≤100%",  # the same in both languages
+                f"{r['table_id']}中比率型指标“{words[:30]}”的目标值{target.strip()}超过100%。",
+                f"{r['table_id']}: the rate indicator '{words[:30]}' has an impossible target {target.strip()}.",
             )
+        )
     has_perf = perf.select("unit_id").unique()
     na_units = ctx.units.join(has_perf, on="unit_id", how="anti")["unit_id"]
     return Result(

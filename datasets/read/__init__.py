@@ -6,6 +6,7 @@ import os
 import re
 import zipfile
 from io import BytesIO
+from operator import itemgetter
 from pathlib import Path
 
 from datasets.read.document import Document, UnreadableFile
@@ -46,7 +47,7 @@ def discover(inputs: tuple[Source, ...] | list[Source]) -> list[Source]:
             continue
         item = Path(item)
         if item.is_dir():
-            keyed = sorted(_files_under(item))
+            keyed = _files_under(item)
         else:
             try:
                 st = item.stat()
@@ -65,7 +66,7 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
     os.scandir's entries know their type without a stat each (a province's files took
     seconds of stats); hidden files and folders are left out, and links to folders not
     followed."""
-    out = []
+    out = []  # (path's parts, path, key): sorted by parts, as Paths compare, without making Paths first
     folders = [str(root)]
     while folders:
         folder = folders.pop()
@@ -84,8 +85,9 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
                     st = os.stat(e.path) if e.is_symlink() else None  # a link: known by what it links to
                 except OSError:
                     continue
-                out.append((Path(e.path), (st.st_dev, st.st_ino) if st else (device, e.inode())))
-    return out
+                out.append((e.path.split(os.sep), e.path, (st.st_dev, st.st_ino) if st else (device, e.inode())))
+    out.sort(key=itemgetter(0))
+    return [(Path(path), key) for _, path, key in out]
 
 
 def read_document(data: bytes, name: str = "") -> Document:
