@@ -6,7 +6,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.money import plural
-from anomaly.rules.common import hit
+from anomaly.rules.common import hit, tables_read
 from datasets.roles import role_of
 
 _TOC = """目 录
@@ -87,7 +87,7 @@ def cmp001(ctx: Context) -> Result:
     toc = ctx["toc"].filter(~pl.col("declared_empty").fill_null(False))
     # The 目录 names tables as printed (表七, 附表1-3): match them by the printed id.
     present = (
-        ctx["cells"]
+        tables_read(ctx)
         .select("unit_id", pl.coalesce("table_printed", "table_id").alias("table_id"), "table_title")
         .unique()
     )

@@ -113,13 +113,7 @@ GRAND_LABELS = ["收入总计", "支出总计"]
 
 
 def norm_label(e: pl.Expr) -> pl.Expr:
-    return (
-        e.str.replace_all(r"\s+", "")
-        .str.replace_all("（", "(")
-        .str.replace_all("）", ")")
-        .str.replace_all("：", ":")
-        .str.replace_all("、", "、")
-    )
+    return e.str.replace_all(r"\s+", "").str.replace_many(["（", "）", "："], ["(", ")", ":"])  # one pass
 
 
 def strip_number(e: pl.Expr) -> pl.Expr:
@@ -275,6 +269,19 @@ def all_fiscal(ctx: Context) -> pl.DataFrame:
         ).select("unit_id", "all_fiscal", (pl.col("all_fiscal") & pl.col("n_fund").is_null()).alias("all_gpb"))
 
     return ctx.cached("all_fiscal", build)
+
+
+def tables_read(ctx: Context) -> pl.DataFrame:
+    """One row per table with cells: unit_id, table_id, table_printed, table_title."""
+
+    def build():
+        cols = ["unit_id", "table_id", "table_printed", "table_title"]
+        # A table's cells come together: a row like the one before it is a duplicate
+        # (dropped cheaply), and the unique() after it has few rows left to hash.
+        new = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1)) for c in cols) | (pl.int_range(pl.len()) == 0)
+        return ctx["cells"].select(cols).filter(new).unique()
+
+    return ctx.cached("tables_read", build)
 
 
 def units_with(df: pl.DataFrame) -> pl.Series:

@@ -28,7 +28,7 @@ import polars as pl
 
 from anomaly.engine import Context, Result, rule
 from anomaly.intervals import printed
-from anomaly.rules.common import amount, factor, fig, hit, money_claims, norm_label, wan, wan_en
+from anomaly.rules.common import amount, factor, fig, hit, money_claims, norm_label, tables_read, wan, wan_en
 
 # Kinds of detail table by the words of the title; the first match wins.
 _KIND_BY_TITLE = [
@@ -70,7 +70,8 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
         c = ctx["cells"].filter(~pl.col("header").fill_null(False) & pl.col("value").is_not_null())
         # Classify each distinct (title, id) once, not every cell.
         kinds = (
-            c.select("table_title", "table_id")
+            tables_read(ctx)
+            .select("table_title", "table_id")
             .unique()
             .with_columns(_kind(pl.col("table_title"), pl.col("table_id")).alias("kind"))
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from anomaly.engine import Context, Result, rule
-from anomaly.rules.common import PROJECT_TABLE, hit, last_in_row, plural
+from anomaly.rules.common import PROJECT_TABLE, hit, last_in_row, plural, tables_read
 
 
 def _empty_table_lines(ctx: Context) -> pl.DataFrame:
@@ -116,5 +116,5 @@ def plh002(ctx: Context) -> Result:
         )
         for r in per.iter_rows(named=True)
     ]
-    has_tables = cells.select("unit_id").unique()
+    has_tables = tables_read(ctx).select("unit_id").unique()
     return Result(hits, ctx.status(has_tables["unit_id"], "pass"))
