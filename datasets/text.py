@@ -79,10 +79,10 @@ _STARTS_ITEM = re.compile(
     r"^\s*(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}(?:[、]|\.(?!\d))|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)]"
     r"|第[一二三四五六七八九十]+部分|表\s*\d|-\s|[*#]|目\s*录|单位\s*[:：]|备注|注\s*[:：]|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
-_ENDS_SENTENCE = re.compile(r"[。;!?:：；！？]\s*$")
+_SENTENCE_ENDS = tuple("。;!?:：；！？")  # a line whose last mark (spaces aside) is one of these ends a sentence
 _PROSE_MARK = re.compile(r"[,、。;，；]")
 # A line that stops on these words stops mid-sentence: 较上年减少 / 3.08万元.
-_OPEN_END = re.compile(r"(?:增加|减少|增长|下降|降低|上升|较|比|上年|预算|为|共|其中|万元|元|%)$")
+_OPEN_END = ("增加", "减少", "增长", "下降", "降低", "上升", "较", "比", "上年", "预算", "为", "共", "其中", "万元", "元", "%")
 _TABLE_MARKER = re.compile(r"^\s*表\s*\d")
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _ENUMERATOR = re.compile(
@@ -93,7 +93,7 @@ _ENUMERATOR = re.compile(
 def continues(prev: str, nxt: str) -> bool:
     """Whether `nxt` continues the sentence that `prev` broke off (a soft line break)."""
     if (
-        _ENDS_SENTENCE.search(prev)
+        prev.rstrip().endswith(_SENTENCE_ENDS)
         or _STARTS_ITEM.match(nxt)
         or _TABLE_MARKER.match(prev)
         or "\f" in prev
@@ -104,7 +104,7 @@ def continues(prev: str, nxt: str) -> bool:
     if HEADING.match(prev.lstrip()) and not re.search(r"[,，;；]", p) and len(p) <= 40:
         return False  # a heading such as 五、“三公”经费及会议费、培训费情况说明
     return bool(
-        _PROSE_MARK.search(p) or p[-1:].isdigit() or len(p) >= 25 or nxt.lstrip()[:1].isdigit() or _OPEN_END.search(p)
+        _PROSE_MARK.search(p) or p[-1:].isdigit() or len(p) >= 25 or nxt.lstrip()[:1].isdigit() or p.endswith(_OPEN_END)
     )
 
 
