@@ -82,7 +82,24 @@ _STARTS_ITEM = re.compile(
 _SENTENCE_ENDS = tuple("。;!?:：；！？")  # a line whose last mark (spaces aside) is one of these ends a sentence
 _PROSE_MARK = re.compile(r"[,、。;，；]")
 # A line that stops on these words stops mid-sentence: 较上年减少 / 3.08万元.
-_OPEN_END = ("增加", "减少", "增长", "下降", "降低", "上升", "较", "比", "上年", "预算", "为", "共", "其中", "万元", "元", "%")
+_OPEN_END = (
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "降低",
+    "上升",
+    "较",
+    "比",
+    "上年",
+    "预算",
+    "为",
+    "共",
+    "其中",
+    "万元",
+    "元",
+    "%",
+)
 _TABLE_MARKER = re.compile(r"^\s*表\s*\d")
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _ENUMERATOR = re.compile(
