@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import import_module
+from importlib.metadata import version
 from pathlib import Path
 
 import polars as pl
@@ -204,6 +205,11 @@ def _screen(
         audit=audit(triage_db),
         peers=peers,
         excerpts=per_unit.pop("excerpts"),
+        source_cache=(
+            options.cache_dir / f"report-{code_fingerprint(REPORT_SOURCES, version('pypdfium2'))}"
+            if options.cache_dir
+            else None
+        ),
     )
     manifest["stages_s"] = stages
     manifest["stages_cpu_s"] = cpu
@@ -246,6 +252,8 @@ RESULT_SOURCES = [
     *(_HERE / "rules").glob("*.py"),
     *(_HERE.parent / "features").glob("*.py"),
 ]
+# The code the report's re-read lines and page pictures come from (reports.source_cache).
+REPORT_SOURCES = [*PARSER_SOURCES, *(_HERE.parent / "reports" / n for n in ("evidence.py", "source_lines.py"))]
 
 
 def unit_results(

@@ -45,6 +45,7 @@ from reports.model import (
     ReportInput,
     conform,
 )
+from reports.source_cache import reuse
 from reports.source_lines import EXCERPT_UNITS, excerpts
 
 TOP_FEATURES = 4  # charts per unit
@@ -239,9 +240,10 @@ def _percent(m: re.Match) -> str:
     return "".join(f"%{b:02X}" for b in m.group().encode("utf-8"))
 
 
-def _crops(f: pl.DataFrame, crop_units: int) -> dict[str, str]:
+def _crops(f: pl.DataFrame, crop_units: int, cache: Path | None = None) -> dict[str, str]:
     """Pictures of the evidence for the findings of the top ``crop_units`` units that sit on
-    a PDF page: {row index in ``f``: PNG data URI}. A file that cannot be read gives none."""
+    a PDF page: {row index in ``f``: PNG data URI}. A file that cannot be read gives none.
+    ``cache``: where the pictures of earlier runs are kept (reports.source_cache)."""
     if crop_units <= 0:
         return {}
     chosen = (
@@ -249,7 +251,7 @@ def _crops(f: pl.DataFrame, crop_units: int) -> dict[str, str]:
         .filter((pl.col("uidx") < crop_units) & pl.col("page").is_not_null())
         .filter(pl.int_range(pl.len()).over("uidx") < CROPS_PER_UNIT)
     )
-    uris = report_crops(chosen.select("source_path", "page", "evidence", "stated").rows())
+    uris = reuse(cache, "crops", chosen.select("source_path", "page", "evidence", "stated").rows(), report_crops)
     return {str(k): uri for k, uri in zip(chosen["_k"], uris) if uri}
 
 
@@ -309,9 +311,9 @@ def payload_frames(run: ReportInput, base: Path | None = None, crop_units: int =
         *f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra, "source_path"
     )
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
-    crops = _crops(f, crop_units)
+    crops = _crops(f, crop_units, run.source_cache)
     f = f.with_columns(other=_other_unit(f, units))
-    excerpt_rows, f = _excerpts(f, run.excerpts)
+    excerpt_rows, f = _excerpts(f, run.excerpts, run.source_cache)
     # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
     f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
@@ -435,11 +437,14 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
     return pl.when((cpy | xyr) & (found != pl.col("uidx"))).then(found).alias("other")
 
 
-def _excerpts(f: pl.DataFrame, kept: pl.DataFrame | pl.LazyFrame | None = None) -> tuple[list, pl.DataFrame]:
+def _excerpts(
+    f: pl.DataFrame, kept: pl.DataFrame | pl.LazyFrame | None = None, cache: Path | None = None
+) -> tuple[list, pl.DataFrame]:
     """The source lines around the evidence of the top units' findings: (excerpts, ``f``
     with ``ex``, the index of its excerpt). Findings on the same line quoting the same
     figure share one. Taken from ``kept`` (the per-file stage's, datasets.excerpts) where
-    it has them; the other findings' sources are read again (reports.source_lines)."""
+    it has them; the other findings' sources are read again (reports.source_lines), or
+    taken from ``cache`` where an earlier run read them (reports.source_cache)."""
     on = ["source_path", "line", "stated"]
     wanted = (
         f.select(*on, "uidx")
@@ -453,7 +458,7 @@ def _excerpts(f: pl.DataFrame, kept: pl.DataFrame | pl.LazyFrame | None = None) 
         rows = kept.lazy().join(wanted.lazy(), on=on, how="semi", nulls_equal=True).select(*on, "first", "lines")
         held = {(p, n, s): (first, lines) for p, n, s, first, lines in rows.collect(engine="streaming").iter_rows()}
     missing = [k for k in keys if k not in held]
-    read_again = dict(zip(missing, excerpts(missing)))
+    read_again = dict(zip(missing, reuse(cache, "excerpts", missing, excerpts)))
     got = [held.get(k) or read_again.get(k) for k in keys]
     kept_rows = [(k, e) for k, e in zip(keys, got) if e]
     index = pl.DataFrame(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -77,6 +78,9 @@ class ReportInput:
     # (datasets.excerpts.SCHEMA; lazy: the report reads only its top units'). Findings
     # without one have their sources read again (reports.source_lines).
     excerpts: pl.DataFrame | pl.LazyFrame | None = None
+    # Where the report keeps what it read again from the sources, for the next run
+    # (reports.source_cache); None: nothing kept.
+    source_cache: Path | None = None
 
 
 def conform(frame: pl.DataFrame | None, columns: dict) -> pl.DataFrame:

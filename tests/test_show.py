@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import hashlib
 import html as html_lib
 import io
@@ -24,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+import reports.html
 from anomaly.cli import main
 from reports.evidence import figure_of, locate, normalize, report_crops
 from reports.excel import write_xlsx
@@ -327,6 +329,23 @@ def test_report_links_the_page_safely_and_embeds_crops(tmp_path):
     # Without crops the report is the same but for them.
     bare = embedded_json(render_html(run, base=out, crop_units=0))
     assert bare["crops"] == {} and bare["findings"] == data["findings"]
+
+
+def test_report_keeps_its_crops_for_the_next_run(tmp_path, monkeypatch):
+    run, pdf = paged_run(tmp_path)
+    run = dataclasses.replace(run, source_cache=tmp_path / "kept")
+    first = embedded_json(render_html(run, base=tmp_path))
+    assert first["crops"]
+    # The next night, the same PDF: its crop is not rendered again (what was not found,
+    # the unquotable evidence and the missing PDF's, is looked for again).
+    asked: list[tuple] = []
+    monkeypatch.setattr(reports.html, "report_crops", lambda rows: asked.extend(rows) or [None] * len(rows))
+    assert embedded_json(render_html(run, base=tmp_path)) == first
+    assert asked and (str(pdf), 2, SENTENCE, STATED) not in asked
+    # The PDF replaced: its crops are made afresh (here: none, the file is no PDF).
+    pdf.write_bytes(b"not a pdf at all")
+    monkeypatch.setattr(reports.html, "report_crops", lambda rows: [None] * len(rows))
+    assert embedded_json(render_html(run, base=tmp_path))["crops"] == {}
 
 
 def test_report_crop_never_fails_the_run(tmp_path):

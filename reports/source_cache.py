@@ -1,0 +1,70 @@
+"""What the report reads again from the source files (the lines around a finding's
+evidence, pictures of its PDF page), kept between runs under the file's content hash.
+
+A nightly run's top units and their findings change little, and reading a PDF again
+or rendering its page costs tens of milliseconds a file (seconds a report, spent in
+processes started for it). Kept here, a run reads again only the files that changed
+or newly rose to the top. A kept item is found by the SHA-1 of its file's bytes and
+the rest of what asked for it (the line and stated figure; the page, evidence and
+scale), so a changed file is read afresh and a moved one is not. Only items found are
+kept: "nothing found" may be a spent time budget, to be tried again. Each kind is one
+Parquet file, rewritten with this run's items only, so it never outgrows a report;
+the folder's name carries the code's fingerprint (see anomaly.pipeline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import polars as pl
+
+from datasets.read.sources import sha1
+
+SCHEMA = {"sha1": pl.String, "key": pl.String, "value": pl.String}
+
+
+def reuse(folder: Path | None, kind: str, rows: list[tuple], compute: Callable[[list[tuple]], list]) -> list:
+    """compute(rows), where each row is (source path, *rest) and compute gives one
+    JSON-able value or None per row, computed only for the rows not kept in `folder`;
+    the values found are kept for the next run. Without a folder, compute(rows)."""
+    if folder is None or not rows:
+        return compute(rows)
+    paths = sorted({str(r[0]) for r in rows if r[0]})
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
+        digests = dict(zip(paths, pool.map(sha1, paths)))
+    keys = [(digests.get(str(r[0])) if r[0] else None, json.dumps(list(r[1:]), ensure_ascii=False)) for r in rows]
+    file = Path(folder) / f"{kind}.parquet"
+    kept = _read(file)
+    out = [kept.get(k) if k[0] else None for k in keys]
+    todo = [i for i, v in enumerate(out) if v is None]
+    for i, value in zip(todo, compute([rows[i] for i in todo]) if todo else []):
+        out[i] = value
+    _write(file, [(*k, v) for k, v in zip(keys, out) if k[0] is not None and v is not None])
+    return out
+
+
+def _read(file: Path) -> dict[tuple[str, str], object]:
+    """The kept items, {} when there are none or the file cannot be read (it only costs reading)."""
+    try:
+        frame = pl.read_parquet(file)
+    except Exception:
+        return {}
+    return {(s, k): json.loads(v) for s, k, v in frame.iter_rows()}
+
+
+def _write(file: Path, items: list[tuple[str, str, object]]) -> None:
+    """Keep `items` (sha1, key, value) in place of what `file` held; a folder that cannot
+    be written loses nothing but the next run's time."""
+    unique = {(s, k): json.dumps(v, ensure_ascii=False) for s, k, v in items}
+    frame = pl.DataFrame([(s, k, v) for (s, k), v in unique.items()], schema=SCHEMA, orient="row")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        frame.write_parquet(tmp)
+        os.replace(tmp, file)
+    except OSError:
+        pass

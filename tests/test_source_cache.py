@@ -1,0 +1,58 @@
+"""What the report reads again from the sources, kept between runs (reports.source_cache)."""
+
+from __future__ import annotations
+
+from reports.source_cache import reuse
+
+
+def counting(answer):
+    """A compute function that records the rows it was asked for."""
+    asked: list[tuple] = []
+
+    def compute(rows):
+        asked.extend(rows)
+        return [answer(r) for r in rows]
+
+    return compute, asked
+
+
+def test_kept_values_are_not_computed_again(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("甲")
+    b.write_text("乙")
+    rows = [(str(a), 1, "x"), (str(b), 2, None), (str(a), 3, "y")]
+    compute, asked = counting(lambda r: [r[1], [r[0][-5:]]])
+    first = reuse(tmp_path / "kept", "excerpts", rows, compute)
+    assert asked == rows
+    asked.clear()
+    again = reuse(tmp_path / "kept", "excerpts", rows, compute)
+    assert asked == [] and again == first == [[1, ["a.txt"]], [2, ["b.txt"]], [3, ["a.txt"]]]
+
+
+def test_a_changed_file_a_new_row_and_nothing_found_are_computed_again(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("甲")
+    b.write_text("乙")
+    compute, asked = counting(lambda r: None if r[1] == 9 else f"{r[0][-5:]}:{r[1]}")
+    reuse(tmp_path / "kept", "crops", [(str(a), 1), (str(b), 1), (str(b), 9)], compute)
+    a.write_text("甲改")  # same path, other content
+    asked.clear()
+    out = reuse(tmp_path / "kept", "crops", [(str(a), 1), (str(b), 1), (str(b), 9), (str(b), 2)], compute)
+    # b's first row is kept; a changed; nothing was found for 9 (a budget spent, say); 2 is new
+    assert asked == [(str(a), 1), (str(b), 9), (str(b), 2)]
+    assert out == ["a.txt:1", "b.txt:1", None, "b.txt:2"]
+
+
+def test_missing_files_damaged_cache_and_no_folder_only_cost_the_reading(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("甲")
+    rows = [(str(a), 1), (str(tmp_path / "gone.pdf"), 1), (None, 1)]
+    compute, asked = counting(lambda r: "v")
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "crops.parquet").write_bytes(b"not parquet")
+    assert reuse(tmp_path / "kept", "crops", rows, compute) == ["v", "v", "v"]
+    asked.clear()
+    assert reuse(tmp_path / "kept", "crops", rows, compute) == ["v", "v", "v"]
+    assert asked == rows[1:]  # a file that cannot be read has no hash to be kept under
+    asked.clear()
+    assert reuse(None, "crops", rows, compute) == ["v", "v", "v"] and asked == rows
