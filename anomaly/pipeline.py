@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import tempfile
@@ -277,12 +278,7 @@ def unit_results(
     `read["files"]` is set to the number of files parsed (not found in the cache).
     """
     t = time.perf_counter()  # the read stage includes taking every file's size and time
-    cache = None
-    if options.cache_dir:
-        fp = code_fingerprint(
-            RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang
-        )
-        cache = ContentCache(options.cache_dir, f"results-{fp}")
+    cache = results_cache(options, "results")
     parts: dict[str, list[pl.DataFrame | pl.LazyFrame]] = {name: [] for name in RESULTS}
     ids = [unit_id_of(f) for f in files]
     stats = file_stats(files) if cache is not None else []
@@ -357,11 +353,46 @@ def unit_results(
     return out
 
 
+def results_cache(options: Options, kind: str, **how) -> ContentCache | None:
+    """The cache of per-unit results of `kind` for this code and these options (None
+    without a cache folder): changing either starts a fresh one."""
+    if not options.cache_dir:
+        return None
+    fp = code_fingerprint(
+        RESULT_SOURCES, repr(sorted(options.select or [])), repr(sorted(options.ignore or [])), options.lang
+    )
+    return ContentCache(options.cache_dir, f"{kind}-{fp}", **how)
+
+
+def bundle_hits(bundles: list, units: pl.DataFrame, cache: ContentCache | None) -> pl.DataFrame:
+    """The bundles whose joined results the cache holds for the same files at the same
+    paths: content_sha1, _segment, unit_id, source_path (ContentCache.scan's `wanted`).
+    A bundle is known by the hash read_bundle gives it: the SHA-1 of its files' SHA-1s."""
+    wanted = {"content_sha1": pl.String, "unit_id": pl.String, "source_path": pl.String, "paths": pl.List(pl.String)}
+    if cache is None or not bundles or not cache.has_segments():
+        return pl.DataFrame(schema={"content_sha1": pl.String, "_segment": pl.String, "unit_id": pl.String})
+    sha = dict(zip(units["unit_id"], units["content_sha1"]))
+    rows = []
+    for b in bundles:
+        digests = [sha.get(uid) for uid in b.unit_ids]
+        if all(digests):
+            key = hashlib.sha1(b"".join(bytes.fromhex(d) for d in digests)).hexdigest()
+            rows.append((key, unit_id_of(b.paths[0]), b.paths[0], b.paths))
+    asked = pl.DataFrame(rows, schema=wanted, orient="row").join(cache.known(), on="content_sha1")
+    if not asked.height:
+        return asked.select("content_sha1", "_segment", "unit_id", "source_path")
+    # The same files elsewhere, or in another order, are another disclosure: read afresh.
+    held = cache.scan(asked.drop("paths"), "units").select("unit_id", "source_files").collect()
+    same = asked.join(held, on="unit_id").filter(pl.col("paths") == pl.col("source_files"))
+    return same.select("content_sha1", "_segment", "unit_id", "source_path")
+
+
 def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[str, pl.DataFrame]:
     """The files of one disclosure (说明 + 报表) read as one: their results alone are
     replaced by the joined reading's, which takes the place of the narrative file.
     Findings name the file, line and page their evidence is in. Files that could
-    belong to two disclosures stay apart, with the reason in parse_error."""
+    belong to two disclosures stay apart, with the reason in parse_error. Joined
+    results are cached as a file's are, by their files' content and paths."""
     units = per_unit["units"]
     bundles, notes = find_bundles(units)
     if notes:
@@ -374,8 +405,11 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
         )
     if not bundles:
         return {**per_unit, "units": units}
+    cache = results_cache(options, "bundles", keep_paths=True)
+    hits = bundle_hits(bundles, units, cache)
+    known = set(hits["unit_id"])
     docs, maps = [], []
-    for b in bundles:
+    for b in (b for b in bundles if unit_id_of(b.paths[0]) not in known):
         doc, joined = parse_bundle(b.paths)
         docs.append(doc)
         if joined is not None:
@@ -392,8 +426,15 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
                     schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64, "_place": pl.String},
                 )
             )
-    lines = pl.concat(maps) if maps else None
-    new = frame_results(collect(docs), options.select, options.ignore, options.lang, lines)
+    found = []
+    if docs:
+        lines = pl.concat(maps) if maps else None
+        found.append(frame_results(collect(docs), options.select, options.ignore, options.lang, lines))
+        if cache is not None:
+            cache.store(found[-1])
+    if hits.height:
+        found.append({name: cache.scan(hits, name).collect() for name in RESULTS})
+    new = {name: pl.concat([f[name] for f in found], how="diagonal_relaxed") for name in RESULTS}
     order = units["unit_id"].to_list()
     members = pl.Series([uid for b in bundles for uid in b.unit_ids], dtype=pl.String).implode()
     parts = {name: {**per_unit, "units": units}[name].filter(~pl.col("unit_id").is_in(members)) for name in RESULTS}

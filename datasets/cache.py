@@ -63,8 +63,12 @@ class ContentCache:
     """Frames keyed by unit_id, stored by content hash. Every stored batch must hold a
     "units" frame (unit_id, content_sha1 …) naming the documents it covers."""
 
-    def __init__(self, root: Path, namespace: str):
+    def __init__(self, root: Path, namespace: str, keep_paths: bool = False):
         self.dir = Path(root) / namespace
+        # Rows whose paths are part of what they say (a disclosure joined from several
+        # files names the file each finding is in) keep them; the files must be looked
+        # up at the same paths (anomaly.pipeline.joined_results).
+        self.keep_paths = keep_paths
 
     def _segments(self) -> list[str]:
         if not self.dir.is_dir():
@@ -111,9 +115,9 @@ class ContentCache:
         )
         rows = rows.join(ids.lazy(), on="unit_id", how="inner", maintain_order="left")
         put = {"unit_id": pl.col("_uid")}
-        if "source_path" in columns:
+        if "source_path" in columns and not self.keep_paths:
             put["source_path"] = pl.col("_path")
-        if "source_files" in columns:  # the cache holds one file's results
+        if "source_files" in columns and not self.keep_paths:  # the cache holds one file's results
             put["source_files"] = pl.concat_list("_path")
         return rows.with_columns(**put).select(columns)
 
@@ -132,9 +136,9 @@ class ContentCache:
         for name in sorted(batch, key=lambda n: n == "units"):  # units last: it marks completion
             frame = batch[name].join(to_sha, on="unit_id", how="inner", maintain_order="left")
             frame = frame.with_columns(unit_id=pl.col("_sha")).drop("_sha")
-            if "source_path" in frame.columns:  # where the file is now is not content
+            if "source_path" in frame.columns and not self.keep_paths:  # where the file is now is not content
                 frame = frame.with_columns(source_path=pl.lit(None, pl.String))
-            if "source_files" in frame.columns:
+            if "source_files" in frame.columns and not self.keep_paths:
                 frame = frame.with_columns(source_files=pl.lit(None, pl.List(pl.String)))
             tmp = self.dir / f".{seg}.{name}.parquet.tmp"
             frame.with_columns(_segment=pl.lit(seg)).write_parquet(tmp)

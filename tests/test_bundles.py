@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import polars as pl
 import pytest
@@ -120,3 +121,42 @@ def test_name_keys_come_from_the_content_and_the_file_name():
     assert name_keys("华溪县财政局", "x/华溪县财政局2024年单位预算公开报表.xlsx") == {"华溪县财政局"}
     assert name_keys(None, "x/华溪县财政局_2024年度部门预算说明.pdf") == {"华溪县财政局"}
     assert name_keys("表1", "x/3f9a1c2b7d.pdf") == set()
+
+
+def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path, monkeypatch):
+    import anomaly.pipeline
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, units=2, seed=9)
+    docs = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))["documents"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for d in docs:  # each unit as 说明 + 报表
+        narrative, tables = _split(decode((corpus / d["file"]).read_bytes())[0])
+        (folder / f"{d['unit_name']}{d['year']}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
+        (folder / f"{d['unit_name']}{d['year']}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
+    real = anomaly.pipeline.parse_bundle
+    joined: list[list] = []
+    monkeypatch.setattr(anomaly.pipeline, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
+
+    def screen(inputs, out):
+        result = CliRunner().invoke(main, ["screen", str(inputs), "--out", str(out), "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        units = pl.read_parquet(out / "units.parquet")
+        return units, pl.read_parquet(out / "findings.parquet").drop("is_new")
+
+    first = screen(folder, tmp_path / "out")
+    assert len(joined) == 2 and first[0]["source_files"].list.len().to_list() == [2, 2]
+    joined.clear()
+    again = screen(folder, tmp_path / "out")  # nothing changed: nothing joined again
+    assert joined == [] and again[0].equals(first[0]) and again[1].equals(first[1])
+    # One unit's tables changed: that disclosure alone is read again.
+    changed = sorted(folder.glob("*报表.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n注：本表无调整。\n", encoding="utf-8")
+    assert screen(folder, tmp_path / "out")[0].height == 2 and [p[-1] for p in joined] == [str(changed)]
+    # The same files in another folder are other disclosures (their findings name other files).
+    joined.clear()
+    moved = tmp_path / "moved"
+    shutil.copytree(folder, moved)
+    screen(moved, tmp_path / "out")
+    assert len(joined) == 2
