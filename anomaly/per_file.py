@@ -16,7 +16,7 @@ import polars as pl
 from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
 from anomaly.years import statements
-from datasets.corpus import collect, failed_doc, parse_files
+from datasets.corpus import collect, failed_doc, parse_bundle, parse_files
 from datasets.excerpts import excerpts_of
 from features import unit_features
 
@@ -45,6 +45,33 @@ def results_of(
             return {name: pl.concat([r[name] for r in each], how="vertical_relaxed") for name in RESULTS}
         reason = CHECK_FAILED.format(type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
         return failed_results(files[0], reason, select, ignore, lang)
+
+
+def bundle_results(
+    bundles: list[list[str]], select: list[str] | None, ignore: list[str] | None, lang: str
+) -> dict[str, pl.DataFrame]:
+    """The per-unit results of disclosures read from several files each (their paths,
+    the narrative first: datasets.bundles), each read as one document whose findings
+    name the file, line and page their evidence is in (runs in a worker, or in-process)."""
+    docs, maps = [], []
+    for paths in bundles:
+        doc, joined = parse_bundle(paths)
+        docs.append(doc)
+        if joined is not None:
+            maps.append(
+                pl.DataFrame(
+                    {
+                        "unit_id": doc["unit"]["unit_id"],
+                        "line": range(1, len(joined.line_file) + 1),
+                        "_file": [joined.files[k] for k in joined.line_file],
+                        "_line": joined.line_in_file,
+                        "_page": joined.line_page,
+                        "_place": joined.line_place,
+                    },
+                    schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64, "_place": pl.String},
+                )
+            )
+    return frame_results(collect(docs), select, ignore, lang, pl.concat(maps) if maps else None)
 
 
 def failed_results(

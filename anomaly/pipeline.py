@@ -22,7 +22,7 @@ from anomaly import __version__, history
 from anomaly.copies import copies_from_keys, pairable
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
-from anomaly.per_file import RESULTS, frame_results, one_thread_each, results_of
+from anomaly.per_file import RESULTS, bundle_results, one_thread_each, results_of
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
@@ -30,7 +30,7 @@ from anomaly.triage import audit, decisions, with_keys
 from anomaly.years import uncertain_keys, with_identity, xyr_findings
 from datasets.bundles import find_bundles
 from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
-from datasets.corpus import cache_split, collect, in_file_order, parse_bundle, unit_id_of
+from datasets.corpus import cache_split, in_file_order, unit_id_of
 from features import assign_peers
 from features.over_time import OVER_TIME, over_time
 from features.peers import LEVELS, within_year
@@ -408,28 +408,10 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
     cache = results_cache(options, "bundles", keep_paths=True)
     hits = bundle_hits(bundles, units, cache)
     known = set(hits["unit_id"])
-    docs, maps = [], []
-    for b in (b for b in bundles if unit_id_of(b.paths[0]) not in known):
-        doc, joined = parse_bundle(b.paths)
-        docs.append(doc)
-        if joined is not None:
-            maps.append(
-                pl.DataFrame(
-                    {
-                        "unit_id": doc["unit"]["unit_id"],
-                        "line": range(1, len(joined.line_file) + 1),
-                        "_file": [joined.files[k] for k in joined.line_file],
-                        "_line": joined.line_in_file,
-                        "_page": joined.line_page,
-                        "_place": joined.line_place,
-                    },
-                    schema_overrides={"line": pl.Int64, "_line": pl.Int64, "_page": pl.Int64, "_place": pl.String},
-                )
-            )
     found = []
-    if docs:
-        lines = pl.concat(maps) if maps else None
-        found.append(frame_results(collect(docs), options.select, options.ignore, options.lang, lines))
+    todo = [b.paths for b in bundles if unit_id_of(b.paths[0]) not in known]
+    if todo:
+        found.append(_bundle_results(todo, options))
         if cache is not None:
             cache.store(found[-1])
     if hits.height:
@@ -443,6 +425,25 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
         for name in RESULTS
     }
     return merged | in_file_order(order, {name: merged[name] for name in RESULTS if name not in ON_DISK})
+
+
+def _bundle_results(todo: list[list[str]], options: Options) -> dict[str, pl.DataFrame]:
+    """per_file.bundle_results for these bundles: in worker processes when there are more
+    than a few and cores to share them (each is read again from all its files: a PDF
+    and a workbook take tens of milliseconds), else here."""
+    workers = options.workers if options.cluster is None else 1
+    if workers <= 1 or len(todo) <= IN_PROCESS:
+        return bundle_results(todo, options.select, options.ignore, options.lang)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = min(TASK, -(-len(todo) // (2 * workers)))  # two tasks a worker: no core idles on a long one
+    tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
+    args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
+    context = multiprocessing.get_context("spawn")  # not fork: polars keeps a thread pool
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=one_thread_each) as pool:
+        parts = list(pool.map(bundle_results, tasks, *args))
+    return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}
 
 
 def partnered(statements: pl.LazyFrame, units: pl.DataFrame) -> pl.DataFrame:

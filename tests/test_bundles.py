@@ -124,7 +124,7 @@ def test_name_keys_come_from_the_content_and_the_file_name():
 
 
 def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path, monkeypatch):
-    import anomaly.pipeline
+    import anomaly.per_file
 
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, units=2, seed=9)
@@ -135,9 +135,9 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
         narrative, tables = _split(decode((corpus / d["file"]).read_bytes())[0])
         (folder / f"{d['unit_name']}{d['year']}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
         (folder / f"{d['unit_name']}{d['year']}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
-    real = anomaly.pipeline.parse_bundle
+    real = anomaly.per_file.parse_bundle
     joined: list[list] = []
-    monkeypatch.setattr(anomaly.pipeline, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
+    monkeypatch.setattr(anomaly.per_file, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
 
     def screen(inputs, out):
         result = CliRunner().invoke(main, ["screen", str(inputs), "--out", str(out), "--workers", "1"])
@@ -160,3 +160,28 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
     shutil.copytree(folder, moved)
     screen(moved, tmp_path / "out")
     assert len(joined) == 2
+
+
+def test_joined_disclosures_read_by_workers_give_what_one_process_gives(tmp_path, monkeypatch):
+    import anomaly.pipeline
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, units=3, seed=11)
+    docs = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))["documents"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for d in docs:
+        narrative, tables = _split(decode((corpus / d["file"]).read_bytes())[0])
+        (folder / f"{d['unit_name']}{d['year']}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
+        (folder / f"{d['unit_name']}{d['year']}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
+    monkeypatch.setattr(anomaly.pipeline, "IN_PROCESS", 0)  # three bundles: workers read them
+
+    def outputs(workers):
+        out = tmp_path / f"out{workers}"
+        args = ["screen", str(folder), "--out", str(out), "--no-cache", "--workers", str(workers)]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        return [pl.read_parquet(out / f"{name}.parquet") for name in ("units", "findings", "coverage", "features")]
+
+    alone, shared = outputs(1), outputs(2)
+    assert alone[0]["source_files"].list.len().to_list() == [2, 2, 2]
+    assert all(a.equals(b) for a, b in zip(alone, shared))
