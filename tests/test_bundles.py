@@ -123,18 +123,23 @@ def test_name_keys_come_from_the_content_and_the_file_name():
     assert name_keys("表1", "x/3f9a1c2b7d.pdf") == set()
 
 
-def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path, monkeypatch):
-    import anomaly.per_file
-
+def _bundled(tmp_path, units: int, seed: int):
+    """A folder of generated disclosures, each unit's as 说明 + 报表."""
     corpus = tmp_path / "corpus"
-    generate_corpus(corpus, units=2, seed=9)
-    docs = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))["documents"]
+    generate_corpus(corpus, units=units, seed=seed)
     folder = tmp_path / "in"
     folder.mkdir()
-    for d in docs:  # each unit as 说明 + 报表
+    for d in json.loads((corpus / "labels.json").read_text(encoding="utf-8"))["documents"]:
         narrative, tables = _split(decode((corpus / d["file"]).read_bytes())[0])
         (folder / f"{d['unit_name']}{d['year']}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
         (folder / f"{d['unit_name']}{d['year']}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
+    return folder
+
+
+def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path, monkeypatch):
+    import anomaly.per_file
+
+    folder = _bundled(tmp_path, units=2, seed=9)
     real = anomaly.per_file.parse_bundle
     joined: list[list] = []
     monkeypatch.setattr(anomaly.per_file, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
@@ -165,15 +170,7 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
 def test_joined_disclosures_read_by_workers_give_what_one_process_gives(tmp_path, monkeypatch):
     import anomaly.pipeline
 
-    corpus = tmp_path / "corpus"
-    generate_corpus(corpus, units=3, seed=11)
-    docs = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))["documents"]
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for d in docs:
-        narrative, tables = _split(decode((corpus / d["file"]).read_bytes())[0])
-        (folder / f"{d['unit_name']}{d['year']}年单位预算公开说明.txt").write_text(narrative, encoding="utf-8")
-        (folder / f"{d['unit_name']}{d['year']}年单位预算公开报表.txt").write_text(tables, encoding="utf-8")
+    folder = _bundled(tmp_path, units=3, seed=11)
     monkeypatch.setattr(anomaly.pipeline, "IN_PROCESS", 0)  # three bundles: workers read them
 
     def outputs(workers):
