@@ -29,7 +29,15 @@ from anomaly.triage import apply as apply_triage
 from anomaly.triage import audit, decisions, with_keys
 from anomaly.years import uncertain_keys, with_identity, xyr_findings
 from datasets.bundles import find_bundles
-from datasets.cache import PARSER_SOURCES, STAT_INDEX, ContentCache, code_fingerprint, file_stats, save_stat_index
+from datasets.cache import (
+    PARSER_SOURCES,
+    STAT_INDEX,
+    ContentCache,
+    code_fingerprint,
+    file_stats,
+    path_key,
+    save_stat_index,
+)
 from datasets.corpus import cache_split, in_file_order, unit_id_of
 from features import assign_peers
 from features.over_time import OVER_TIME, over_time
@@ -366,25 +374,20 @@ def results_cache(options: Options, kind: str, **how) -> ContentCache | None:
 
 def bundle_hits(bundles: list, units: pl.DataFrame, cache: ContentCache | None) -> pl.DataFrame:
     """The bundles whose joined results the cache holds for the same files at the same
-    paths: content_sha1, _segment, unit_id, source_path (ContentCache.scan's `wanted`).
-    A bundle is known by the hash read_bundle gives it: the SHA-1 of its files' SHA-1s."""
-    wanted = {"content_sha1": pl.String, "unit_id": pl.String, "source_path": pl.String, "paths": pl.List(pl.String)}
+    paths: content_sha1 (the cache's key), _segment, unit_id, source_path, as
+    ContentCache.scan wants them. A bundle's content is known by the hash read_bundle
+    gives it (the SHA-1 of its files' SHA-1s), from its files' hashes."""
+    wanted = {"content_sha1": pl.String, "unit_id": pl.String, "source_path": pl.String}
     if cache is None or not bundles or not cache.has_segments():
-        return pl.DataFrame(schema={"content_sha1": pl.String, "_segment": pl.String, "unit_id": pl.String})
+        return pl.DataFrame(schema={**wanted, "_segment": pl.String})
     sha = dict(zip(units["unit_id"], units["content_sha1"]))
     rows = []
     for b in bundles:
         digests = [sha.get(uid) for uid in b.unit_ids]
         if all(digests):
-            key = hashlib.sha1(b"".join(bytes.fromhex(d) for d in digests)).hexdigest()
-            rows.append((key, unit_id_of(b.paths[0]), b.paths[0], b.paths))
-    asked = pl.DataFrame(rows, schema=wanted, orient="row").join(cache.known(), on="content_sha1")
-    if not asked.height:
-        return asked.select("content_sha1", "_segment", "unit_id", "source_path")
-    # The same files elsewhere, or in another order, are another disclosure: read afresh.
-    held = cache.scan(asked.drop("paths"), "units").select("unit_id", "source_files").collect()
-    same = asked.join(held, on="unit_id").filter(pl.col("paths") == pl.col("source_files"))
-    return same.select("content_sha1", "_segment", "unit_id", "source_path")
+            joined = hashlib.sha1(b"".join(bytes.fromhex(d) for d in digests)).hexdigest()
+            rows.append((path_key(joined, b.paths), unit_id_of(b.paths[0]), b.paths[0]))
+    return pl.DataFrame(rows, schema=wanted, orient="row").join(cache.known(), on="content_sha1")
 
 
 def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[str, pl.DataFrame]:

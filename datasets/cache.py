@@ -59,6 +59,12 @@ def code_fingerprint(paths: list[Path], *extra: str) -> str:
     return h.hexdigest()[:12]
 
 
+def path_key(content_sha1: str, paths: list[str]) -> str:
+    """The key of results that name their files (ContentCache(keep_paths=True)): their
+    content's hash and where the files are."""
+    return hashlib.sha1("\n".join([content_sha1, *paths]).encode()).hexdigest()
+
+
 class ContentCache:
     """Frames keyed by unit_id, stored by content hash. Every stored batch must hold a
     "units" frame (unit_id, content_sha1 …) naming the documents it covers."""
@@ -66,8 +72,8 @@ class ContentCache:
     def __init__(self, root: Path, namespace: str, keep_paths: bool = False):
         self.dir = Path(root) / namespace
         # Rows whose paths are part of what they say (a disclosure joined from several
-        # files names the file each finding is in) keep them; the files must be looked
-        # up at the same paths (anomaly.pipeline.joined_results).
+        # files names the file each finding is in) keep them, and are stored under
+        # path_key(content, paths): the same files elsewhere are another entry.
         self.keep_paths = keep_paths
 
     def _segments(self) -> list[str]:
@@ -128,9 +134,14 @@ class ContentCache:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         seg = f"seg-{time.time_ns():020d}-{os.getpid()}"
-        # One document per content: a copy of a file adds nothing to the cache.
-        to_sha = units.unique("content_sha1", keep="first", maintain_order=True).select(
-            "unit_id", pl.col("content_sha1").alias("_sha")
+        # One document per key: a copy of a file adds nothing to the cache.
+        keys = (
+            [path_key(c, f) for c, f in zip(units["content_sha1"], units["source_files"])]
+            if self.keep_paths
+            else units["content_sha1"]
+        )
+        to_sha = units.select("unit_id", _sha=pl.Series(keys, dtype=pl.String)).unique(
+            "_sha", keep="first", maintain_order=True
         )
         written = []
         for name in sorted(batch, key=lambda n: n == "units"):  # units last: it marks completion

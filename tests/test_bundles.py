@@ -145,7 +145,8 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
     monkeypatch.setattr(anomaly.per_file, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
 
     def screen(inputs, out):
-        result = CliRunner().invoke(main, ["screen", str(inputs), "--out", str(out), "--workers", "1"])
+        inputs = inputs if isinstance(inputs, list) else [inputs]
+        result = CliRunner().invoke(main, ["screen", *map(str, inputs), "--out", str(out), "--workers", "1"])
         assert result.exit_code == 0, result.output
         units = pl.read_parquet(out / "units.parquet")
         return units, pl.read_parquet(out / "findings.parquet").drop("is_new")
@@ -165,6 +166,8 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
     shutil.copytree(folder, moved)
     screen(moved, tmp_path / "out")
     assert len(joined) == 2
+    joined.clear()  # and are kept as such: the next night reads neither place again
+    assert screen([folder, moved], tmp_path / "out")[0].height == 4 and joined == []
 
 
 def test_joined_disclosures_read_by_workers_give_what_one_process_gives(tmp_path, monkeypatch):

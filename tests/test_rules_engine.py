@@ -1,6 +1,7 @@
 """The engine's contract: columns, coverage rows, select/ignore, errors contained."""
 
 import polars as pl
+import pytest
 
 from anomaly import engine
 from anomaly.engine import COVERAGE_COLUMNS, FINDING_COLUMNS, Result, frames_from_text, run_rules, selected
@@ -102,3 +103,15 @@ def test_cmp001_a_performance_tables_indicator_part_is_not_a_missing_table():
     assert found["rule"].to_list() == ["CMP001"] and "表2" in found["message"][0]
     # A nameless table of figures may be the missing one: insufficient data, no finding.
     assert run_rules(frames_from_text(_CMP_TABLES.format(t2=other)), select=["CMP001"])[0].height == 0
+
+
+@pytest.mark.parametrize(
+    "target, flagged",
+    [("≥１２０％", True), ("≥١٢٠%", True), ("≥120\x1f%（不低于95%）", True), ("≥99.5%", False), ("≤120%", False)],
+)
+def test_prf003_reads_a_target_as_python_does(target, flagged):
+    """Digits of other scripts and spaces Rust's regex does not know count as Python's do."""
+    from anomaly.rules.prf import _TARGET
+
+    findings, coverage = run_rules(frames_from_text(_TARGET.format(v=target)), select=["PRF003"])
+    assert findings.height == flagged and coverage["outcome"].to_list() == ["fail" if flagged else "pass"]
