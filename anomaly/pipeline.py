@@ -215,7 +215,7 @@ def _screen(
         peers=peers,
         excerpts=per_unit.pop("excerpts"),
         source_cache=(
-            options.cache_dir / f"report-{code_fingerprint(REPORT_SOURCES, version('pypdfium2'))}"
+            options.cache_dir / f"report-{code_fingerprint(REPORT_SOURCES, version('pypdfium2'), version('pillow'))}"
             if options.cache_dir
             else None
         ),
