@@ -8,7 +8,9 @@ every worker cost each one most of a second at start-up.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +30,15 @@ def one_thread_each() -> None:
     """Worker set-up: one polars thread per worker process (the processes already use
     every core; more threads only contend). Runs before the worker imports polars."""
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for the per-file work (results_of, bundle_results), set up one_thread_each.
+    Spawned, not forked: polars keeps a thread pool, and forking a threaded process can
+    deadlock."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread_each
+    )
 
 
 def results_of(

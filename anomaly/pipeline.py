@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import tempfile
@@ -22,13 +21,13 @@ from anomaly import __version__, history
 from anomaly.copies import copies_from_keys, pairable
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
-from anomaly.per_file import RESULTS, bundle_results, one_thread_each, results_of
+from anomaly.per_file import RESULTS, bundle_results, results_of, worker_pool
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import audit, decisions, with_keys
 from anomaly.years import uncertain_keys, with_identity, xyr_findings
-from datasets.bundles import find_bundles
+from datasets.bundles import find_bundles, joined_sha1
 from datasets.cache import (
     PARSER_SOURCES,
     STAT_INDEX,
@@ -315,15 +314,7 @@ def unit_results(
     size = min(TASK, size)
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
-    pool = None
-    if client is None and parallel and len(tasks) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Not fork: polars keeps a thread pool, and forking a threaded process can deadlock.
-        pool = ProcessPoolExecutor(
-            max_workers=options.workers, mp_context=multiprocessing.get_context("spawn"), initializer=one_thread_each
-        )
+    pool = worker_pool(options.workers) if client is None and parallel and len(tasks) > 1 else None
     try:
         pending: list[dict[str, pl.DataFrame]] = []
         if client is not None:
@@ -376,7 +367,7 @@ def bundle_hits(bundles: list, units: pl.DataFrame, cache: ContentCache | None) 
     """The bundles whose joined results the cache holds for the same files at the same
     paths: content_sha1 (the cache's key), _segment, unit_id, source_path, as
     ContentCache.scan wants them. A bundle's content is known by the hash read_bundle
-    gives it (the SHA-1 of its files' SHA-1s), from its files' hashes."""
+    gives it (bundles.joined_sha1), from its files' hashes."""
     wanted = {"content_sha1": pl.String, "unit_id": pl.String, "source_path": pl.String}
     if cache is None or not bundles or not cache.has_segments():
         return pl.DataFrame(schema={**wanted, "_segment": pl.String})
@@ -385,8 +376,7 @@ def bundle_hits(bundles: list, units: pl.DataFrame, cache: ContentCache | None) 
     for b in bundles:
         digests = [sha.get(uid) for uid in b.unit_ids]
         if all(digests):
-            joined = hashlib.sha1(b"".join(bytes.fromhex(d) for d in digests)).hexdigest()
-            rows.append((path_key(joined, b.paths), unit_id_of(b.paths[0]), b.paths[0]))
+            rows.append((path_key(joined_sha1(digests), b.paths), unit_id_of(b.paths[0]), b.paths[0]))
     return pl.DataFrame(rows, schema=wanted, orient="row").join(cache.known(), on="content_sha1")
 
 
@@ -437,14 +427,10 @@ def _bundle_results(todo: list[list[str]], options: Options) -> dict[str, pl.Dat
     workers = options.workers if options.cluster is None else 1
     if workers <= 1 or len(todo) <= IN_PROCESS:
         return bundle_results(todo, options.select, options.ignore, options.lang)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     size = min(TASK, -(-len(todo) // (2 * workers)))  # two tasks a worker: no core idles on a long one
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
-    context = multiprocessing.get_context("spawn")  # not fork: polars keeps a thread pool
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=one_thread_each) as pool:
+    with worker_pool(workers) as pool:
         parts = list(pool.map(bundle_results, tasks, *args))
     return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}
 

@@ -137,10 +137,10 @@ def read_bundle(paths: list[Source]) -> Joined:
     texts, formats, problems, notes = [], [], [], []
     line_file, line_in_file, line_page, line_place = [], [], [], []
     pages = 0
-    digest = hashlib.sha1()
+    digests = []
     for k, path in enumerate(paths):
         data = read_bytes(path)
-        digest.update(hashlib.sha1(data).digest())
+        digests.append(hashlib.sha1(data).hexdigest())
         doc = read_document(data, name_of(path))
         lines = doc.text.split("\n")
         if k:  # the next file starts on a page of its own: nothing runs on across files
@@ -166,4 +166,11 @@ def read_bundle(paths: list[Source]) -> Joined:
         problems=problems,
         line_pages=line_page if any(p is not None for p in line_page) else None,
     )
-    return Joined(document, [str(p) for p in paths], line_file, line_in_file, line_page, line_place, digest.hexdigest())
+    return Joined(
+        document, [str(p) for p in paths], line_file, line_in_file, line_page, line_place, joined_sha1(digests)
+    )
+
+
+def joined_sha1(digests: list[str]) -> str:
+    """A joined document's content hash, from its files' SHA-1s (hex) in order."""
+    return hashlib.sha1(b"".join(bytes.fromhex(d) for d in digests)).hexdigest()

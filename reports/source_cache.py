@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 
-from datasets.read.sources import sha1
+from datasets.cache import STAT_INDEX, content_hashes
+from datasets.read.sources import source_of
 
 SCHEMA = {"sha1": pl.String, "key": pl.String, "value": pl.String}
 
@@ -34,8 +34,9 @@ def reuse(folder: Path | None, kind: str, rows: list[tuple], compute: Callable[[
     if folder is None or not rows:
         return compute(rows)
     paths = sorted({str(r[0]) for r in rows if r[0]})
-    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
-        digests = dict(zip(paths, pool.map(sha1, paths)))
+    # The folder sits in the cache root, whose stat index (written by this run) knows the
+    # hash of every input file unchanged since it was read: no file is read again here.
+    digests = dict(zip(paths, content_hashes([source_of(p) for p in paths], index=Path(folder).parent / STAT_INDEX)))
     keys = [(digests.get(str(r[0])) if r[0] else None, json.dumps(list(r[1:]), ensure_ascii=False)) for r in rows]
     file = Path(folder) / f"{kind}.parquet"
     kept = _read(file)
