@@ -240,10 +240,13 @@ def _percent(m: re.Match) -> str:
     return "".join(f"%{b:02X}" for b in m.group().encode("utf-8"))
 
 
-def _crops(f: pl.DataFrame, crop_units: int, cache: Path | None = None) -> dict[str, str]:
+def _crops(
+    f: pl.DataFrame, crop_units: int, cache: Path | None = None, hashes: dict[str, str] | None = None
+) -> dict[str, str]:
     """Pictures of the evidence for the findings of the top ``crop_units`` units that sit on
     a PDF page: {row index in ``f``: PNG data URI}. A file that cannot be read gives none.
-    ``cache``: where the pictures of earlier runs are kept (reports.source_cache)."""
+    ``cache``: where the pictures of earlier runs are kept (reports.source_cache), found by
+    the files' ``hashes``."""
     if crop_units <= 0:
         return {}
     chosen = (
@@ -251,7 +254,9 @@ def _crops(f: pl.DataFrame, crop_units: int, cache: Path | None = None) -> dict[
         .filter((pl.col("uidx") < crop_units) & pl.col("page").is_not_null())
         .filter(pl.int_range(pl.len()).over("uidx") < CROPS_PER_UNIT)
     )
-    uris = reuse(cache, "crops", chosen.select("source_path", "page", "evidence", "stated").rows(), report_crops)
+    uris = reuse(
+        cache, "crops", chosen.select("source_path", "page", "evidence", "stated").rows(), report_crops, hashes
+    )
     return {str(k): uri for k, uri in zip(chosen["_k"], uris) if uri}
 
 
@@ -311,9 +316,22 @@ def payload_frames(run: ReportInput, base: Path | None = None, crop_units: int =
         *f_cols, (pl.col("title") if has_title else pl.lit(None, pl.String)).alias("title"), *extra, "source_path"
     )
     f = f.with_columns(pl.col(c).cast(pl.String) for c in ("stated", "expected", "message", "evidence", "title"))
-    crops = _crops(f, crop_units, run.source_cache)
+    # The files' hashes the run knows (a unit read from one file): the kept crops and
+    # excerpts are found by them without reading the files again.
+    hashes = (
+        dict(
+            units_in.filter(pl.col("source_files").list.len() == 1)
+            .join(f.select("source_path").unique(), on="source_path", how="semi")
+            .select("source_path", "content_sha1")
+            .drop_nulls()
+            .iter_rows()
+        )
+        if {"source_files", "content_sha1"} <= set(units_in.columns)
+        else {}
+    )
+    crops = _crops(f, crop_units, run.source_cache, hashes)
     f = f.with_columns(other=_other_unit(f, units))
-    excerpt_rows, f = _excerpts(f, run.excerpts, run.source_cache)
+    excerpt_rows, f = _excerpts(f, run.excerpts, run.source_cache, hashes)
     # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
     f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
 
@@ -438,7 +456,10 @@ def _other_unit(f: pl.DataFrame, units: pl.DataFrame) -> pl.Expr:
 
 
 def _excerpts(
-    f: pl.DataFrame, kept: pl.DataFrame | pl.LazyFrame | None = None, cache: Path | None = None
+    f: pl.DataFrame,
+    kept: pl.DataFrame | pl.LazyFrame | None = None,
+    cache: Path | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[list, pl.DataFrame]:
     """The source lines around the evidence of the top units' findings: (excerpts, ``f``
     with ``ex``, the index of its excerpt). Findings on the same line quoting the same
@@ -458,7 +479,7 @@ def _excerpts(
         rows = kept.lazy().join(wanted.lazy(), on=on, how="semi", nulls_equal=True).select(*on, "first", "lines")
         held = {(p, n, s): (first, lines) for p, n, s, first, lines in rows.collect(engine="streaming").iter_rows()}
     missing = [k for k in keys if k not in held]
-    read_again = dict(zip(missing, reuse(cache, "excerpts", missing, excerpts)))
+    read_again = dict(zip(missing, reuse(cache, "excerpts", missing, excerpts, hashes)))
     got = [held.get(k) or read_again.get(k) for k in keys]
     kept_rows = [(k, e) for k, e in zip(keys, got) if e]
     index = pl.DataFrame(

@@ -27,16 +27,26 @@ from datasets.read.sources import source_of
 SCHEMA = {"sha1": pl.String, "key": pl.String, "value": pl.String}
 
 
-def reuse(folder: Path | None, kind: str, rows: list[tuple], compute: Callable[[list[tuple]], list]) -> list:
+def reuse(
+    folder: Path | None,
+    kind: str,
+    rows: list[tuple],
+    compute: Callable[[list[tuple]], list],
+    known: dict[str, str] | None = None,
+) -> list:
     """compute(rows), where each row is (source path, *rest) and compute gives one
     JSON-able value or None per row, computed only for the rows not kept in `folder`;
-    the values found are kept for the next run. Without a folder, compute(rows)."""
+    the values found are kept for the next run. Without a folder, compute(rows).
+    `known`: the SHA-1 of files the run has hashed already, by path."""
     if folder is None or not rows:
         return compute(rows)
-    paths = sorted({str(r[0]) for r in rows if r[0]})
-    # The folder sits in the cache root, whose stat index (written by this run) knows the
-    # hash of every input file unchanged since it was read: no file is read again here.
-    digests = dict(zip(paths, content_hashes([source_of(p) for p in paths], index=Path(folder).parent / STAT_INDEX)))
+    known = known or {}
+    paths = sorted({str(r[0]) for r in rows if r[0]} - known.keys())
+    # The others (a joined disclosure's files): the folder sits in the cache root, whose
+    # stat index knows the hash of every input file unchanged since it was read.
+    digests = known | dict(
+        zip(paths, content_hashes([source_of(p) for p in paths], index=Path(folder).parent / STAT_INDEX))
+    )
     keys = [(digests.get(str(r[0])) if r[0] else None, json.dumps(list(r[1:]), ensure_ascii=False)) for r in rows]
     file = Path(folder) / f"{kind}.parquet"
     kept = _read(file)
