@@ -34,8 +34,10 @@ from datasets.cache import (
     ContentCache,
     code_fingerprint,
     file_stats,
+    in_use,
     path_key,
     save_stat_index,
+    upkeep,
 )
 from datasets.corpus import cache_split, in_file_order, unit_id_of
 from features import assign_peers
@@ -64,13 +66,51 @@ def screen(
 ) -> ReportInput:
     """Parse, check, score and rank `files`; write every output into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    # The per-file results kept in Parquet (ON_DISK) live here until the reports are written.
-    with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
-        return _screen(files, out_dir, options, progress, Path(spill))
+    caches = Caches.of(options)
+    # The per-file results kept in Parquet (ON_DISK) live here until the reports are
+    # written; the cache is held as long: its segments are read lazily as well.
+    with in_use(options.cache_dir) as alone:
+        with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
+            run = _screen(files, out_dir, options, progress, Path(spill), caches)
+        if alone():
+            upkeep(options.cache_dir, caches.contents(), caches.folders())
+    return run
+
+
+@dataclass
+class Caches:
+    """A run's caches (all None without a cache folder): per-file results, joined
+    disclosures' results and the report's evidence, each in a folder named by the code
+    (and options) its entries come from."""
+
+    results: ContentCache | None = None
+    bundles: ContentCache | None = None
+    report: Path | None = None
+
+    @classmethod
+    def of(cls, options: Options) -> Caches:
+        if not options.cache_dir:
+            return cls()
+        return cls(
+            results_cache(options, "results"),
+            results_cache(options, "bundles", keep_paths=True),
+            options.cache_dir / f"report-{code_fingerprint(REPORT_SOURCES, version('pypdfium2'), version('pillow'))}",
+        )
+
+    def contents(self) -> list[ContentCache]:
+        return [c for c in (self.results, self.bundles) if c is not None]
+
+    def folders(self) -> list[Path]:
+        return [c.dir for c in self.contents()] + ([self.report] if self.report else [])
 
 
 def _screen(
-    files: list[Path], out_dir: Path, options: Options, progress: Callable[[int], None] | None, spill: Path
+    files: list[Path],
+    out_dir: Path,
+    options: Options,
+    progress: Callable[[int], None] | None,
+    spill: Path,
+    caches: Caches,
 ) -> ReportInput:
     started = datetime.now(UTC)
     # The forest's libraries take a second or more to import: on a warm night, half the
@@ -102,9 +142,9 @@ def _screen(
         return now
 
     read: dict[str, int] = {}
-    per_unit = unit_results(files, options, progress, lap, spill, read)
+    per_unit = unit_results(files, options, progress, lap, spill, read, caches.results)
     t = time.perf_counter()
-    per_unit = joined_results(per_unit, options)  # 说明 + 报表 read as one
+    per_unit = joined_results(per_unit, options, caches.bundles)  # 说明 + 报表 read as one
     t = lap("parse_check", t)
     # Each per-unit frame is taken out of per_unit at its last use, so that it is freed
     # there, not held through the reports (hundreds of MiB at 100,000 units).
@@ -213,11 +253,7 @@ def _screen(
         audit=audit(triage_db),
         peers=peers,
         excerpts=per_unit.pop("excerpts"),
-        source_cache=(
-            options.cache_dir / f"report-{code_fingerprint(REPORT_SOURCES, version('pypdfium2'), version('pillow'))}"
-            if options.cache_dir
-            else None
-        ),
+        source_cache=caches.report,
     )
     manifest["stages_s"] = stages
     manifest["stages_cpu_s"] = cpu
@@ -271,6 +307,7 @@ def unit_results(
     lap: Callable[[str, float], float],
     spill: Path,
     read: dict[str, int] | None = None,
+    cache: ContentCache | None = None,
 ) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """What each file decides on its own, for every file: its units row, findings and
     coverage, features and peer levels in file order; the keys copy detection needs and
@@ -283,9 +320,9 @@ def unit_results(
     cache) rather than held: a province's would take gigabytes of memory.
     `lap(stage, since)` adds the time since `since` to a stage and returns now;
     `read["files"]` is set to the number of files parsed (not found in the cache).
+    `cache`: the per-file results cache (Caches.results), None for none.
     """
     t = time.perf_counter()  # the read stage includes taking every file's size and time
-    cache = results_cache(options, "results")
     parts: dict[str, list[pl.DataFrame | pl.LazyFrame]] = {name: [] for name in RESULTS}
     ids = [unit_id_of(f) for f in files]
     stats = file_stats(files) if cache is not None else []
@@ -380,12 +417,15 @@ def bundle_hits(bundles: list, units: pl.DataFrame, cache: ContentCache | None) 
     return pl.DataFrame(rows, schema=wanted, orient="row").join(cache.known(), on="content_sha1")
 
 
-def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[str, pl.DataFrame]:
+def joined_results(
+    per_unit: dict[str, pl.DataFrame], options: Options, cache: ContentCache | None = None
+) -> dict[str, pl.DataFrame]:
     """The files of one disclosure (说明 + 报表) read as one: their results alone are
     replaced by the joined reading's, which takes the place of the narrative file.
     Findings name the file, line and page their evidence is in. Files that could
     belong to two disclosures stay apart, with the reason in parse_error. Joined
-    results are cached as a file's are, by their files' content and paths."""
+    results are cached as a file's are, by their files' content and paths (`cache`:
+    Caches.bundles)."""
     units = per_unit["units"]
     bundles, notes = find_bundles(units)
     if notes:
@@ -398,7 +438,6 @@ def joined_results(per_unit: dict[str, pl.DataFrame], options: Options) -> dict[
         )
     if not bundles:
         return {**per_unit, "units": units}
-    cache = results_cache(options, "bundles", keep_paths=True)
     hits = bundle_hits(bundles, units, cache)
     known = set(hits["unit_id"])
     found = []

@@ -11,20 +11,40 @@ A segment's "units" frame is renamed into place last: a segment without it is
 incomplete (a killed run) and is never read. The folder name carries a hash of the
 code the rows came from, so changing that code starts a fresh cache instead of
 serving stale rows.
+
+Nightly runs add a segment a night: a run that finds segments of more than MAX_RUNS runs
+merges them into one, keeping the entries it used and those stored in the last KEEP_DAYS (an entry
+for a file's old content goes). Folders of other code, unused for KEEP_DAYS, are
+removed. Both only when no other run holds the cache (in_use): a run reads segments
+lazily until its reports are written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
+import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the cache is neither merged nor pruned there
+    fcntl = None
+
 from datasets.read.sources import Source, location, sha1, stat
 
 STAT_INDEX = "stat-index.parquet"  # in the cache root: path, size, mtime_ns (a version), sha1 of the last run
+MAX_RUNS = 16  # a night adds a segment (a large run several); a run finding more runs' merges them
+KEEP_DAYS = 30  # entries no run used, and folders of other code, are kept this long
+_LOCK, _USED = ".lock", ".used"  # in the root: held by runs; in a folder: touched by each run using it
+_FOLDER = re.compile(r"^(?:results|bundles|report)-[0-9a-f]{12}$")  # ContentCache and report cache folders
 _HERE = Path(__file__).parent
 PARSER_SOURCES = [
     *(
@@ -75,6 +95,8 @@ class ContentCache:
         # files names the file each finding is in) keep them, and are stored under
         # path_key(content, paths): the same files elsewhere are another entry.
         self.keep_paths = keep_paths
+        self._used: list[pl.Series] = []  # keys this run looked up or stored: kept when merging
+        self._run = f"{os.getpid()}-{secrets.token_hex(3)}"  # in its segments' names: which run wrote them
 
     def _segments(self) -> list[str]:
         if not self.dir.is_dir():
@@ -102,6 +124,7 @@ class ContentCache:
         order): a stage that needs a few of its rows or columns reads only those. Each
         segment's file is read with a plain filter on the hashes wanted from it, so that
         a streaming collect holds one file's rows at a time, not a province's."""
+        self._used.append(wanted.get_column("content_sha1"))
         per_segment = wanted.group_by("_segment", maintain_order=True).agg(pl.col("content_sha1").unique())
         rows = pl.concat(
             [
@@ -133,7 +156,7 @@ class ContentCache:
         if units.height == 0:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
-        seg = f"seg-{time.time_ns():020d}-{os.getpid()}"
+        seg = f"seg-{time.time_ns():020d}-{self._run}"
         # One document per key: a copy of a file adds nothing to the cache.
         keys = (
             [path_key(c, f) for c, f in zip(units["content_sha1"], units["source_files"])]
@@ -143,6 +166,7 @@ class ContentCache:
         to_sha = units.select("unit_id", _sha=pl.Series(keys, dtype=pl.String)).unique(
             "_sha", keep="first", maintain_order=True
         )
+        self._used.append(to_sha.get_column("_sha"))
         written = []
         for name in sorted(batch, key=lambda n: n == "units"):  # units last: it marks completion
             frame = batch[name].join(to_sha, on="unit_id", how="inner", maintain_order="left")
@@ -156,6 +180,92 @@ class ContentCache:
             written.append((tmp, self.dir / f"{seg}.{name}.parquet"))
         for tmp, final in written:
             os.replace(tmp, final)
+
+    def compact(self, now_ns: int | None = None) -> bool:
+        """Merge the segments into one when more than MAX_RUNS runs wrote them, keeping
+        the entries this run used and those stored in the last KEEP_DAYS; say if it did.
+        Call it only when no other run holds the cache (in_use), after this run's reads:
+        the old segments are removed. A crash midway leaves entries twice (the oldest is
+        read), never none: the merged segment is complete before any old one goes."""
+        segs = self._segments()
+        runs = len({s.split("-", 2)[2] for s in segs})  # seg-<time>-<run>
+        if len(segs) < 2 or runs <= MAX_RUNS:
+            return False
+        now = time.time_ns() if now_ns is None else now_ns
+        young = [s for s in segs if int(s.split("-")[1]) >= now - KEEP_DAYS * 86_400 * 10**9]
+        used = pl.concat(self._used) if self._used else pl.Series(dtype=pl.String)
+        # One entry a key, from the segment known() reads.
+        kept = self.known().filter(pl.col("content_sha1").is_in(used.implode()) | pl.col("_segment").is_in(young))
+        # Dated as its oldest part, so that an entry no run uses is not kept young by
+        # merging; named apart from this run's own segments, which it replaces too.
+        oldest = kept["_segment"].min().split("-")[1] if kept.height else f"{now:020d}"
+        seg = f"seg-{oldest}-{self._run}-merged"
+        kept = kept.select(pl.concat_str("content_sha1", "_segment", separator="\x1f")).to_series()
+        names = {p.name[len(segs[0]) + 1 : -len(".parquet")] for p in self.dir.glob(f"{segs[0]}.*.parquet")}
+        written = []
+        for name in sorted(names, key=lambda n: n == "units"):  # units last: it marks completion
+            parts = [self.dir / f"{s}.{name}.parquet" for s in segs]
+            tmp = self.dir / f".{seg}.{name}.parquet.tmp"
+            # Filters keep each file's row order; a row group at a time (a province's keys).
+            pl.concat([pl.scan_parquet(p) for p in parts if p.is_file()], how="diagonal_relaxed").filter(
+                pl.concat_str("unit_id", "_segment", separator="\x1f").is_in(kept.implode())
+            ).with_columns(_segment=pl.lit(seg)).sink_parquet(tmp)
+            written.append((tmp, self.dir / f"{seg}.{name}.parquet"))
+        for tmp, final in written:
+            os.replace(tmp, final)
+        for s in segs:  # units first: a segment without it is never read
+            for name in sorted(names, key=lambda n: n != "units"):
+                (self.dir / f"{s}.{name}.parquet").unlink(missing_ok=True)
+        return True
+
+
+@contextmanager
+def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
+    """Hold the cache folder `root` while a run reads it: a shared lock on its .lock, so
+    that no other run merges or removes what this one reads (a run waits here while
+    another merges). Yields alone(): after the run's reads, it tries to make the lock
+    exclusive and says whether no other run holds the folder. Without a folder or
+    without flock (Windows), alone() is always False."""
+    if root is None or fcntl is None:
+        yield lambda: False
+        return
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+
+        def alone() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # another run holds it (our shared lock may be gone: reads are done)
+                return False
+            return True
+
+        yield alone
+    finally:
+        os.close(fd)
+
+
+def upkeep(root: Path, caches: list[ContentCache], used: list[Path]) -> None:
+    """After a run, with the cache to itself (in_use): merge its caches' segments
+    (ContentCache.compact) and remove the folders of other code or options (results-*,
+    bundles-*, report-*) that no run has used in KEEP_DAYS. `used`: the folders this
+    run used, marked as used now."""
+    for folder in used:
+        if folder.is_dir():
+            (folder / _USED).touch()
+    for cache in caches:
+        cache.compact()
+    mine = {Path(f).name for f in used} | {c.dir.name for c in caches}
+    cutoff = time.time() - KEEP_DAYS * 86_400
+    for folder in root.iterdir():
+        if folder.name in mine or not _FOLDER.match(folder.name) or not folder.is_dir():
+            continue
+        mark = folder / _USED
+        last = (mark if mark.exists() else folder).stat().st_mtime
+        if last < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def content_hashes(

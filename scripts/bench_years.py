@@ -62,12 +62,14 @@ def _link_years(corpus: Path, night: Path, years: list[int]) -> int:
 def _cross_alone(night: Path, out: Path, scale: int) -> list[tuple[int, int, float]]:
     """(copies, disclosures, seconds) of XYR + EXE on the warm results, repeated as other units."""
     from anomaly.execution import exe_findings
-    from anomaly.pipeline import Options, unit_results
+    from anomaly.pipeline import Caches, Options, unit_results
     from anomaly.years import with_identity, xyr_findings
 
     files = sorted(night.rglob("*.txt"))
-    per = unit_results(files, Options(cache_dir=out / ".anomaly-cache"), None, lambda _s, t: t)
-    units, stated = with_identity(per["units"]), per["statements"]
+    options = Options(cache_dir=out / ".anomaly-cache")
+    with tempfile.TemporaryDirectory() as spill:
+        per = unit_results(files, options, None, lambda _s, t: t, Path(spill), cache=Caches.of(options).results)
+        units, stated = with_identity(per["units"]), per["statements"].collect()
     rows = []
     for k in sorted({1, scale}):
         u = pl.concat([units.with_columns(pl.col("unit_id") + f"#{i}", pl.col("unit_key") + f"#{i}") for i in range(k)])

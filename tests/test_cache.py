@@ -116,3 +116,97 @@ def test_a_same_size_edit_with_a_new_mtime_is_seen(folder, monkeypatch):
     seen = computed(monkeypatch)
     screen(files, folder / "out", cached)
     assert seen == [target.name]
+
+
+def _segments(cache_root):
+    return sorted(p.name for p in cache_root.rglob("results-*/seg-*.units.parquet"))
+
+
+def _republish(path, night):
+    text, encoding = decode(path.read_bytes())
+    path.write_bytes((text + f"\n第{night}次更新。\n").encode(encoding))
+
+
+def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypatch):
+    """Past MAX_RUNS runs' segments a run merges them: the next nights read only what
+    changed, the outputs are a full run's, and an old content unused goes."""
+    from datasets import cache as cache_module
+
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(pipeline, "TASK", 3)
+    monkeypatch.setattr(cache_module, "MAX_RUNS", 2)
+    monkeypatch.setattr(cache_module, "KEEP_DAYS", 0)  # only what the run used is kept
+    screen(files, folder / "out", cached)  # three segments of 9 files or fewer: one run's
+    assert len(_segments(folder / "cache")) == 3
+    counts, stale = [], []
+    for night in range(1, 4):
+        _republish(files[-night], night)
+        seen = computed(monkeypatch)
+        warm = screen(files, folder / "out", cached)
+        assert seen == [files[-night].name]
+        same(warm, screen(files, folder / f"plain{night}", Options()))
+        counts.append(len(_segments(folder / "cache")))
+        kept = pipeline.Caches.of(cached).results.known()
+        stale.append(kept.height - warm.units["content_sha1"].drop_nulls().n_unique())
+    assert counts == [4, 1, 2]  # a segment a night; a third run's is one too many
+    assert stale == [1, 0, 1]  # a republished file's old content, until the next merge
+
+
+def test_a_run_holding_the_cache_keeps_others_from_merging_it(folder, monkeypatch):
+    from datasets import cache as cache_module
+
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(pipeline, "TASK", 3)
+    monkeypatch.setattr(cache_module, "MAX_RUNS", 0)  # merge whenever there are segments to merge
+    with cache_module.in_use(folder / "cache"):  # another run, still reading
+        screen(files, folder / "out", cached)
+        assert len(_segments(folder / "cache")) == 3
+    screen(files, folder / "out", cached)
+    assert len(_segments(folder / "cache")) == 1
+
+
+def test_folders_of_other_code_unused_for_a_month_are_removed(folder):
+    import os
+    import time
+
+    root = folder / "cache"
+    old, recent, other = root / "results-0123456789ab", root / "report-ba9876543210", root / "notes"
+    for d in (old, recent, other):
+        d.mkdir(parents=True)
+        (d / "seg-1.units.parquet").write_bytes(b"")
+    month_ago = time.time() - 31 * 86_400
+    for d in (old, other):
+        os.utime(d, (month_ago, month_ago))
+    os.utime(recent, (month_ago, month_ago))
+    (recent / ".used").touch()  # used by a run of that code this week
+    screen(discover([folder / "in"]), folder / "out", Options(cache_dir=root))
+    assert not old.exists() and recent.exists() and other.exists()
+    mine = [d for d in root.iterdir() if d.name.startswith(("results-", "bundles-", "report-"))]
+    assert {d.name.split("-")[0] for d in mine if (d / ".used").exists()} >= {"results", "report"}
+
+
+def test_merging_keeps_another_folders_recent_entries(folder, monkeypatch):
+    """Two input folders share a cache: merging by one run keeps what the other stored
+    in the last KEEP_DAYS, so neither parses again."""
+    from datasets import cache as cache_module
+
+    files = discover([folder / "in"])
+    half = len(files) // 2
+    cached = Options(cache_dir=folder / "cache")
+    monkeypatch.setattr(cache_module, "MAX_RUNS", 0)
+    screen(files[:half], folder / "a", cached)
+    screen(files[half:], folder / "b", cached)  # merges the two runs' segments
+    assert len(_segments(folder / "cache")) == 1
+    seen = computed(monkeypatch)
+    screen(files[:half], folder / "a", cached)
+    assert seen == []
+    monkeypatch.setattr(cache_module, "KEEP_DAYS", 0)
+    _republish(files[-1], 1)
+    screen(files[half:], folder / "b", cached)  # merges again, now keeping only its own
+    seen.clear()
+    screen(files[:half], folder / "a", cached)
+    assert sorted(seen) == sorted(f.name for f in files[:half])
