@@ -8,23 +8,26 @@ or newly rose to the top. A kept item is found by the SHA-1 of its file's bytes 
 the rest of what asked for it (the line and stated figure; the page, evidence and
 scale), so a changed file is read afresh and a moved one is not. Only items found are
 kept: "nothing found" may be a spent time budget, to be tried again. Each kind is one
-Parquet file, rewritten with this run's items only, so it never outgrows a report;
-the folder's name carries the code's fingerprint (see anomaly.pipeline).
+Parquet file, rewritten by each run with its items and those another run (another
+--out sharing the cache) used in the last KEEP_DAYS, so it stays about a report's
+size; the folder's name carries the code's fingerprint (see anomaly.pipeline).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
-from datasets.cache import STAT_INDEX, content_hashes
+from datasets import cache
 from datasets.read.sources import source_of
 
-SCHEMA = {"sha1": pl.String, "key": pl.String, "value": pl.String}
+# value: JSON; used: when a run last used the item (ns since the epoch)
+SCHEMA = {"sha1": pl.String, "key": pl.String, "value": pl.String, "used": pl.Int64}
 
 
 def reuse(
@@ -45,33 +48,40 @@ def reuse(
     # The others (a joined disclosure's files): the folder sits in the cache root, whose
     # stat index knows the hash of every input file unchanged since it was read.
     digests = known | dict(
-        zip(paths, content_hashes([source_of(p) for p in paths], index=Path(folder).parent / STAT_INDEX))
+        zip(paths, cache.content_hashes([source_of(p) for p in paths], index=Path(folder).parent / cache.STAT_INDEX))
     )
     keys = [(digests.get(str(r[0])) if r[0] else None, json.dumps(list(r[1:]), ensure_ascii=False)) for r in rows]
     file = Path(folder) / f"{kind}.parquet"
     kept = _read(file)
-    out = [kept.get(k) if k[0] else None for k in keys]
+    out = [json.loads(kept[k][0]) if k in kept else None for k in keys]
     todo = [i for i, v in enumerate(out) if v is None]
     for i, value in zip(todo, compute([rows[i] for i in todo]) if todo else []):
         out[i] = value
-    _write(file, [(*k, v) for k, v in zip(keys, out) if k[0] is not None and v is not None])
+    now = time.time_ns()
+    recent = {k: item for k, item in kept.items() if item[1] >= now - cache.KEEP_DAYS * 86_400 * 10**9}
+    mine = {
+        k: (json.dumps(v, ensure_ascii=False), now) for k, v in zip(keys, out) if k[0] is not None and v is not None
+    }
+    _write(file, recent | mine)
     return out
 
 
-def _read(file: Path) -> dict[tuple[str, str], object]:
-    """The kept items, {} when there are none or the file cannot be read (it only costs reading)."""
+def _read(file: Path) -> dict[tuple[str, str], tuple[str, int]]:
+    """The kept items, {(sha1, key): (value as JSON, last used)}; {} when there are none
+    or the file cannot be read (it only costs reading)."""
     try:
         frame = pl.read_parquet(file)
     except Exception:
         return {}
-    return {(s, k): json.loads(v) for s, k, v in frame.iter_rows()}
+    if "used" not in frame.columns:  # kept before items were dated: as if used a month ago
+        return {}
+    return {(s, k): (v, used) for s, k, v, used in frame.select(*SCHEMA).iter_rows()}
 
 
-def _write(file: Path, items: list[tuple[str, str, object]]) -> None:
-    """Keep `items` (sha1, key, value) in place of what `file` held; a folder that cannot
-    be written loses nothing but the next run's time."""
-    unique = {(s, k): json.dumps(v, ensure_ascii=False) for s, k, v in items}
-    frame = pl.DataFrame([(s, k, v) for (s, k), v in unique.items()], schema=SCHEMA, orient="row")
+def _write(file: Path, items: dict[tuple[str, str], tuple[str, int]]) -> None:
+    """Keep `items` in place of what `file` held; a folder that cannot be written loses
+    nothing but the next run's time."""
+    frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")

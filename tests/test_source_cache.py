@@ -56,3 +56,20 @@ def test_missing_files_damaged_cache_and_no_folder_only_cost_the_reading(tmp_pat
     assert asked == rows[1:]  # a file that cannot be read has no hash to be kept under
     asked.clear()
     assert reuse(None, "crops", rows, compute) == ["v", "v", "v"] and asked == rows
+
+
+def test_another_runs_recent_items_stay_and_old_ones_go(tmp_path, monkeypatch):
+    """Two --out folders sharing a cache keep each other's items for KEEP_DAYS."""
+    from datasets import cache
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("甲")
+    b.write_text("乙")
+    compute, asked = counting(lambda r: f"{r[0][-5:]}:{r[1]}")
+    reuse(tmp_path / "kept", "crops", [(str(a), 1)], compute)  # one report's
+    reuse(tmp_path / "kept", "crops", [(str(b), 1)], compute)  # the other's
+    asked.clear()
+    assert reuse(tmp_path / "kept", "crops", [(str(a), 1)], compute) == ["a.txt:1"] and asked == []
+    monkeypatch.setattr(cache, "KEEP_DAYS", 0)  # a month on: what this run does not use goes
+    reuse(tmp_path / "kept", "crops", [(str(a), 1)], compute)
+    assert reuse(tmp_path / "kept", "crops", [(str(b), 1)], compute) == ["b.txt:1"] and asked == [(str(b), 1)]
