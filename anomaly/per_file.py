@@ -18,6 +18,7 @@ import polars as pl
 from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
 from anomaly.years import statements
+from datasets.bundles import DOCUMENTS, Read, documents_frame
 from datasets.corpus import collect, failed_doc, parse_bundle, parse_files
 from datasets.excerpts import excerpts_of
 from features import unit_features
@@ -44,29 +45,40 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 def results_of(
     files: list[Path], select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
-    """Parse and check files, keeping only the per-unit results (runs in a worker).
-    A task that raises is done again one file at a time, and a file that still raises
-    is kept as `failed` with the error: one odd disclosure must not stop a night's run."""
+    """Parse and check files, keeping only the per-unit results (runs in a worker), and
+    "documents": the documents as read of files that may be joined with others
+    (datasets.bundles.documents_frame), so that they are not read twice. A task that
+    raises is done again one file at a time, and a file that still raises is kept as
+    `failed` with the error: one odd disclosure must not stop a night's run."""
     try:
         texts: dict[str, list[str]] = {}
-        return frame_results(parse_files(files, texts=texts), select, ignore, lang, texts=texts)
+        documents: dict = {}
+        results = frame_results(parse_files(files, texts=texts, documents=documents), select, ignore, lang, texts=texts)
+        return results | {"documents": documents_frame(documents, results["units"])}
     except Exception as exc:
         if len(files) > 1:
             each = [results_of([f], select, ignore, lang) for f in files]
-            return {name: pl.concat([r[name] for r in each], how="vertical_relaxed") for name in RESULTS}
+            return {
+                name: pl.concat([r[name] for r in each], how="vertical_relaxed") for name in [*RESULTS, "documents"]
+            }
         reason = CHECK_FAILED.format(type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
         return failed_results(files[0], reason, select, ignore, lang)
 
 
 def bundle_results(
-    bundles: list[list[str]], select: list[str] | None, ignore: list[str] | None, lang: str
+    bundles: list[list[str]],
+    select: list[str] | None,
+    ignore: list[str] | None,
+    lang: str,
+    known: list[list[Read | None]] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The per-unit results of disclosures read from several files each (their paths,
     the narrative first: datasets.bundles), each read as one document whose findings
-    name the file, line and page their evidence is in (runs in a worker, or in-process)."""
+    name the file, line and page their evidence is in (runs in a worker, or in-process).
+    `known`: per bundle, its files' documents as the run read them alone, where kept."""
     docs, maps = [], []
-    for paths in bundles:
-        doc, joined = parse_bundle(paths)
+    for k, paths in enumerate(bundles):
+        doc, joined = parse_bundle(paths, known[k] if known else None)
         docs.append(doc)
         if joined is not None:
             maps.append(
@@ -89,7 +101,8 @@ def failed_results(
     path: Path, reason: str, select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> dict[str, pl.DataFrame]:
     """The per-unit results of a file no worker could read (it crashed them)."""
-    return frame_results(collect([failed_doc(path, reason)]), select, ignore, lang)
+    results = frame_results(collect([failed_doc(path, reason)]), select, ignore, lang)
+    return results | {"documents": pl.DataFrame(schema=DOCUMENTS)}
 
 
 def frame_results(

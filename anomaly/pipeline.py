@@ -27,7 +27,7 @@ from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import audit, decisions, with_keys
 from anomaly.years import uncertain_keys, with_identity, xyr_findings
-from datasets.bundles import find_bundles, joined_sha1
+from datasets.bundles import DOCUMENTS, Read, documents_of, find_bundles, joined_sha1
 from datasets.cache import (
     PARSER_SOURCES,
     STAT_INDEX,
@@ -311,7 +311,9 @@ def unit_results(
 ) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """What each file decides on its own, for every file: its units row, findings and
     coverage, features and peer levels in file order; the keys copy detection needs and
-    the compact statements (ON_DISK) as lazy frames over Parquet, in no set order.
+    the compact statements (ON_DISK) as lazy frames over Parquet, in no set order; and
+    "documents": the documents as read of the files that may be joined with others
+    (datasets.bundles.documents_frame), over Parquet in `spill`, for joined_results.
 
     Files are processed in batches whose frames are dropped once their results are
     taken (worker processes parse and check them and hand back only the results), and
@@ -352,6 +354,7 @@ def unit_results(
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     pool = worker_pool(options.workers) if client is None and parallel and len(tasks) > 1 else None
+    documents: list[Path] = []
     try:
         pending: list[dict[str, pl.DataFrame]] = []
         if client is not None:
@@ -361,6 +364,10 @@ def unit_results(
         else:
             results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
         for n, (task, result) in enumerate(zip(tasks, results), 1):
+            read_alone = result.pop("documents", None)
+            if read_alone is not None and read_alone.height:
+                documents.append(spill / f"{len(documents):05d}.documents.parquet")
+                read_alone.write_parquet(documents[-1])
             pending.append(result)
             done += len(task)
             if progress:
@@ -384,6 +391,7 @@ def unit_results(
             client.close()
     out = {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()}
     out |= in_file_order(ids, {name: out[name] for name in RESULTS if name not in ON_DISK})
+    out["documents"] = pl.scan_parquet(documents) if documents else pl.LazyFrame(schema=DOCUMENTS)
     if cache is not None:  # so that tomorrow's run reads only the files that changed
         save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
     return out
@@ -426,6 +434,7 @@ def joined_results(
     belong to two disclosures stay apart, with the reason in parse_error. Joined
     results are cached as a file's are, by their files' content and paths (`cache`:
     Caches.bundles)."""
+    documents = per_unit.pop("documents", None)
     units = per_unit["units"]
     bundles, notes = find_bundles(units)
     if notes:
@@ -441,9 +450,18 @@ def joined_results(
     hits = bundle_hits(bundles, units, cache)
     known = set(hits["unit_id"])
     found = []
-    todo = [b.paths for b in bundles if unit_id_of(b.paths[0]) not in known]
+    todo = [b for b in bundles if unit_id_of(b.paths[0]) not in known]
     if todo:
-        found.append(_bundle_results(todo, options))
+        # The files as this run read them alone (those it parsed, not the cache's): not read again.
+        members = pl.Series([uid for b in todo for uid in b.unit_ids], dtype=pl.String)
+        read = (
+            documents_of(documents.filter(pl.col("unit_id").is_in(members.implode())).collect())
+            if documents is not None
+            else {}
+        )
+        found.append(
+            _bundle_results([b.paths for b in todo], options, [[read.get(u) for u in b.unit_ids] for b in todo])
+        )
         if cache is not None:
             cache.store(found[-1])
     if hits.height:
@@ -459,16 +477,18 @@ def joined_results(
     return merged | in_file_order(order, {name: merged[name] for name in RESULTS if name not in ON_DISK})
 
 
-def _bundle_results(todo: list[list[str]], options: Options) -> dict[str, pl.DataFrame]:
-    """per_file.bundle_results for these bundles: in worker processes when there are more
-    than a few and cores to share them (each is read again from all its files: a PDF
-    and a workbook take tens of milliseconds), else here."""
+def _bundle_results(todo: list[list[str]], options: Options, known: list[list[Read | None]]) -> dict[str, pl.DataFrame]:
+    """per_file.bundle_results for these bundles (`known`: their files' documents as
+    read, where kept): in worker processes when there are more than a few and cores to
+    share them (a file not kept is read again: a PDF and a workbook take tens of
+    milliseconds), else here."""
     workers = options.workers if options.cluster is None else 1
     if workers <= 1 or len(todo) <= IN_PROCESS:
-        return bundle_results(todo, options.select, options.ignore, options.lang)
+        return bundle_results(todo, options.select, options.ignore, options.lang, known)
     size = min(TASK, -(-len(todo) // (2 * workers)))  # two tasks a worker: no core idles on a long one
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
+    args.append([known[k : k + size] for k in range(0, len(todo), size)])
     with worker_pool(workers) as pool:
         parts = list(pool.map(bundle_results, tasks, *args))
     return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}

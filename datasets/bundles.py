@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -58,13 +59,9 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
     could have been (unit_id -> message)."""
     kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, dtype=pl.String)
     units = units.filter(pl.col("parse_status") != "failed")
-    # A bundle needs a file of tables only in its folder: most folders have none, and
-    # their files need no look (a province's text disclosures: none at all).
-    tables_only = (pl.col("n_claims").fill_null(0) < NARRATIVE_CLAIMS) & (pl.col("n_tables").fill_null(0) >= 1)
-    folders = {str(Path(p).parent) for p in units.filter(tables_only)["source_path"]}
-    if not folders:
+    units = units.filter(in_bundle_folder(units))
+    if units.height == 0:
         return [], {}
-    units = units.filter(pl.Series([str(Path(p).parent) in folders for p in units["source_path"]], dtype=pl.Boolean))
     rows = list(
         units.select(
             "unit_id", "source_path", "unit_name", "year", "n_claims", "n_tables", kind.alias("kind")
@@ -105,6 +102,15 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
     return bundles, notes
 
 
+def in_bundle_folder(units: pl.DataFrame) -> pl.Series:
+    """Whether each unit's file could be part of a bundle: its folder holds a file of
+    tables only (unit rows of readable files). Most folders have none, and their files
+    need no look (a province's text disclosures: none at all)."""
+    tables_only = (pl.col("n_claims").fill_null(0) < NARRATIVE_CLAIMS) & (pl.col("n_tables").fill_null(0) >= 1)
+    folders = {str(Path(p).parent) for p in units.filter(tables_only)["source_path"]}
+    return pl.Series([bool(folders) and str(Path(p).parent) in folders for p in units["source_path"]], dtype=pl.Boolean)
+
+
 def _connected(rows: list[dict]) -> list[list[dict]]:
     """Rows grouped by shared name keys (transitively)."""
     out: list[list[dict]] = []
@@ -131,17 +137,28 @@ class Joined:
     sha1: str
 
 
-def read_bundle(paths: list[Source]) -> Joined:
+class Read(NamedTuple):
+    """A file's document as read, and the SHA-1 of the bytes it was read from."""
+
+    document: Document
+    sha1: str
+
+
+def read_bundle(paths: list[Source], known: list[Read | None] | None = None) -> Joined:
     """The files read one after the other into one document (raises UnreadableFile or
-    OSError like read_document)."""
+    OSError like read_document). `known`: per file, its document as read already (the
+    run's first reading of each file alone), or None to read it."""
     texts, formats, problems, notes = [], [], [], []
     line_file, line_in_file, line_page, line_place = [], [], [], []
     pages = 0
     digests = []
     for k, path in enumerate(paths):
-        data = read_bytes(path)
-        digests.append(hashlib.sha1(data).hexdigest())
-        doc = read_document(data, name_of(path))
+        given = known[k] if known else None
+        if given is None:
+            data = read_bytes(path)
+            given = Read(read_document(data, name_of(path)), hashlib.sha1(data).hexdigest())
+        doc = given.document
+        digests.append(given.sha1)
         lines = doc.text.split("\n")
         if k:  # the next file starts on a page of its own: nothing runs on across files
             texts.append("\f")
@@ -169,6 +186,41 @@ def read_bundle(paths: list[Source]) -> Joined:
     return Joined(
         document, [str(p) for p in paths], line_file, line_in_file, line_page, line_place, joined_sha1(digests)
     )
+
+
+# Documents as read, kept from the first reading for the joined one (documents_frame).
+DOCUMENTS = {
+    "unit_id": pl.String,
+    "sha1": pl.String,
+    "text": pl.String,
+    "format": pl.String,
+    "encoding": pl.String,
+    "pages": pl.Int64,
+    "line_pages": pl.List(pl.Int64),
+    "line_places": pl.List(pl.String),
+    "problems": pl.List(pl.String),
+    "notes": pl.List(pl.String),
+}
+
+
+def documents_frame(documents: dict[str, Document], units: pl.DataFrame) -> pl.DataFrame:
+    """The documents (by unit_id) of the units that could be part of a bundle
+    (in_bundle_folder), one row each with the SHA-1 of their file (DOCUMENTS)."""
+    units = units.filter(pl.col("content_sha1").is_not_null() & pl.col("unit_id").is_in(list(documents)))
+    units = units.filter(in_bundle_folder(units)) if units.height else units
+    rows = []
+    for uid, sha in units.select("unit_id", "content_sha1").iter_rows():
+        d = documents[uid]
+        rows.append((uid, sha, d.text, d.format, d.encoding, d.pages, d.line_pages, d.line_places, d.problems, d.notes))
+    return pl.DataFrame(rows, schema=DOCUMENTS, orient="row")
+
+
+def documents_of(frame: pl.DataFrame) -> dict[str, Read]:
+    """unit_id -> Read, from a documents_frame."""
+    return {
+        row.pop("unit_id"): Read(Document(**{k: v for k, v in row.items() if k != "sha1"}), row["sha1"])
+        for row in frame.select(*DOCUMENTS).iter_rows(named=True)
+    }
 
 
 def joined_sha1(digests: list[str]) -> str:

@@ -11,9 +11,10 @@ from operator import add
 import polars as pl
 
 from datasets import frames, tables
-from datasets.bundles import Joined, read_bundle
+from datasets.bundles import Joined, Read, read_bundle
 from datasets.cache import STAT_INDEX, ContentCache, content_hashes
 from datasets.parse import parse_bytes, parse_document, parse_path
+from datasets.read import Document
 from datasets.read.sources import Source, location
 
 
@@ -68,12 +69,13 @@ def parse_one(path: Source) -> dict:
     return doc
 
 
-def parse_bundle(paths: list[Source]) -> tuple[dict, Joined | None]:
+def parse_bundle(paths: list[Source], known: list[Read | None] | None = None) -> tuple[dict, Joined | None]:
     """A disclosure in several files parsed as one (see datasets.bundles), with where
-    each line came from; its unit is the first file's (the narrative). Never raises."""
+    each line came from; its unit is the first file's (the narrative). `known`: the
+    files' documents as read already, where kept (see read_bundle). Never raises."""
     joined = None
     try:
-        joined = read_bundle(paths)
+        joined = read_bundle(paths, known)
         doc = parse_document(joined.document)
     except Exception as exc:  # as parse_one: a broken file must not stop the run
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
@@ -93,10 +95,13 @@ def parse_bundle(paths: list[Source]) -> tuple[dict, Joined | None]:
 CHUNK = 256  # documents per batch of rows turned into frames; keeps Python objects few
 
 
-def collect(docs: Iterable[dict], texts: dict[str, list[str]] | None = None) -> dict[str, pl.DataFrame]:
+def collect(
+    docs: Iterable[dict], texts: dict[str, list[str]] | None = None, documents: dict[str, Document] | None = None
+) -> dict[str, pl.DataFrame]:
     """Frames from parsed documents, streamed: rows become columnar frames every CHUNK
     documents, so memory holds frames, not millions of Python dicts. With `texts`, each
-    document's lines are kept there by unit_id (for the report's excerpts); else dropped."""
+    document's lines are kept there by unit_id (for the report's excerpts); with
+    `documents`, each Document as read (for a joined reading); else both are dropped."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in frames.SCHEMAS}
     chunk = _Chunk()
     for doc in docs:
@@ -104,6 +109,9 @@ def collect(docs: Iterable[dict], texts: dict[str, list[str]] | None = None) -> 
         lines = doc.pop("lines", None)
         if texts is not None and lines is not None:
             texts[uid] = lines
+        document = doc.pop("document", None)
+        if documents is not None and document is not None:
+            documents[uid] = document
         chunk.add(doc)
         if len(chunk.ids) == CHUNK:
             for name, frame in chunk.frames().items():
@@ -196,10 +204,11 @@ def parse_files(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     texts: dict[str, list[str]] | None = None,
+    documents: dict[str, Document] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Parse files into frames, in file order; with workers > 1 in batches by worker
-    processes that hand back compact frames, not Python rows. `texts`: see collect (in
-    one process only)."""
+    processes that hand back compact frames, not Python rows. `texts`, `documents`: see
+    collect (in one process only)."""
     files = list(files)
     if workers <= 1 or len(files) <= BATCH:
 
@@ -209,7 +218,7 @@ def parse_files(
                 if progress:
                     progress(i + 1)
 
-        return collect(docs(), texts)
+        return collect(docs(), texts, documents)
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

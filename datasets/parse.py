@@ -25,14 +25,15 @@ _NOTHING = {"claims": [], "cells": {}, "tables": {}, "toc": [], "marks": [], "pa
 def parse_bytes(data: bytes, name: str = "") -> dict:
     """Parse a file's bytes (any format read by datasets.read). Returns {"unit": {...},
     "claims": [...], "cells": {column: [...]}, "tables": {column: [...]}, "toc": [...],
-    "marks": [...], "pages": [...]}: rows as dicts; the tables' cells as read and the
-    tables (the bulk) as column lists, turned into long-form cells a batch of documents
-    at a time (datasets.corpus.collect). Unreadable input gives parse_status failed."""
+    "marks": [...], "pages": [...], "document": Document}: rows as dicts; the tables'
+    cells as read and the tables (the bulk) as column lists, turned into long-form cells
+    a batch of documents at a time (datasets.corpus.collect); the document as read, for
+    a joined reading (datasets.bundles). Unreadable input gives parse_status failed."""
     try:
         doc = read_document(data, name)
     except UnreadableFile as exc:
         return {"unit": {"parse_status": "failed", "parse_error": str(exc), "encoding": None}, **_NOTHING}
-    return parse_document(doc)
+    return parse_document(doc) | {"document": doc}
 
 
 def parse_document(doc: Document) -> dict:

@@ -142,7 +142,9 @@ def test_joined_disclosures_are_read_again_only_when_their_files_change(tmp_path
     folder = _bundled(tmp_path, units=2, seed=9)
     real = anomaly.per_file.parse_bundle
     joined: list[list] = []
-    monkeypatch.setattr(anomaly.per_file, "parse_bundle", lambda paths: joined.append(paths) or real(paths))
+    monkeypatch.setattr(
+        anomaly.per_file, "parse_bundle", lambda paths, known=None: joined.append(paths) or real(paths, known)
+    )
 
     def screen(inputs, out):
         inputs = inputs if isinstance(inputs, list) else [inputs]
@@ -185,3 +187,29 @@ def test_joined_disclosures_read_by_workers_give_what_one_process_gives(tmp_path
     alone, shared = outputs(1), outputs(2)
     assert alone[0]["source_files"].list.len().to_list() == [2, 2, 2]
     assert all(a.equals(b) for a, b in zip(alone, shared))
+
+
+def test_a_joined_disclosure_reuses_its_files_as_first_read(tmp_path, monkeypatch):
+    """Cold, each file is read once: the joined reading takes the documents the run read
+    alone (a PDF read twice cost a bundled county most of a second pass); the outputs
+    are those of reading the files again."""
+    import anomaly.per_file
+    import datasets.bundles
+
+    folder = _bundled(tmp_path, units=3, seed=11)
+    again: list[str] = []
+    real = datasets.bundles.read_document
+    monkeypatch.setattr(datasets.bundles, "read_document", lambda data, name: again.append(name) or real(data, name))
+
+    def outputs(out):
+        args = ["screen", str(folder), "--out", str(out), "--no-cache", "--workers", "1"]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        return [pl.read_parquet(out / f"{name}.parquet") for name in ("units", "findings", "coverage", "features")]
+
+    kept = outputs(tmp_path / "kept")
+    assert again == [] and kept[0]["source_files"].list.len().to_list() == [2, 2, 2]
+    empty = pl.DataFrame(schema=datasets.bundles.DOCUMENTS)
+    monkeypatch.setattr(anomaly.per_file, "documents_frame", lambda documents, units: empty)
+    read_twice = outputs(tmp_path / "twice")
+    assert len(again) == 6
+    assert all(a.equals(b) for a, b in zip(kept, read_twice))
