@@ -128,7 +128,7 @@ def _republish(path, night):
 
 
 def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypatch):
-    """Past MAX_RUNS runs' segments a run merges them: the next nights read only what
+    """Past MAX_SEGMENTS a run merges the segments: the next nights read only what
     changed, the outputs are a full run's, and an old content unused goes."""
     from datasets import cache as cache_module
 
@@ -136,10 +136,10 @@ def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypat
     cached = Options(cache_dir=folder / "cache")
     monkeypatch.setattr(pipeline, "BATCH", 7)
     monkeypatch.setattr(pipeline, "TASK", 3)
-    monkeypatch.setattr(cache_module, "MAX_RUNS", 2)
+    monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 2)
     monkeypatch.setattr(cache_module, "KEEP_DAYS", 0)  # only what the run used is kept
-    screen(files, folder / "out", cached)  # three segments of 9 files or fewer: one run's
-    assert len(_segments(folder / "cache")) == 3
+    screen(files, folder / "out", cached)  # three segments of 9 files or fewer, merged
+    assert len(_segments(folder / "cache")) == 1
     counts, stale = [], []
     for night in range(1, 4):
         _republish(files[-night], night)
@@ -150,7 +150,7 @@ def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypat
         counts.append(len(_segments(folder / "cache")))
         kept = pipeline.Caches.of(cached).results.known()
         stale.append(kept.height - warm.units["content_sha1"].drop_nulls().n_unique())
-    assert counts == [4, 1, 2]  # a segment a night; a third run's is one too many
+    assert counts == [2, 1, 2]  # a segment a night; a third is one too many
     assert stale == [1, 0, 1]  # a republished file's old content, until the next merge
 
 
@@ -161,7 +161,7 @@ def test_a_run_holding_the_cache_keeps_others_from_merging_it(folder, monkeypatc
     cached = Options(cache_dir=folder / "cache")
     monkeypatch.setattr(pipeline, "BATCH", 7)
     monkeypatch.setattr(pipeline, "TASK", 3)
-    monkeypatch.setattr(cache_module, "MAX_RUNS", 0)  # merge whenever there are segments to merge
+    monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 1)
     with cache_module.in_use(folder / "cache"):  # another run, still reading
         screen(files, folder / "out", cached)
         assert len(_segments(folder / "cache")) == 3
@@ -197,7 +197,7 @@ def test_merging_keeps_another_folders_recent_entries(folder, monkeypatch):
     files = discover([folder / "in"])
     half = len(files) // 2
     cached = Options(cache_dir=folder / "cache")
-    monkeypatch.setattr(cache_module, "MAX_RUNS", 0)
+    monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 1)
     screen(files[:half], folder / "a", cached)
     screen(files[half:], folder / "b", cached)  # merges the two runs' segments
     assert len(_segments(folder / "cache")) == 1
