@@ -29,7 +29,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import polars as pl
@@ -203,14 +203,19 @@ class ContentCache:
         kept = kept.select(pl.concat_str("content_sha1", "_segment", separator="\x1f")).to_series()
         names = {p.name[len(segs[0]) + 1 : -len(".parquet")] for p in self.dir.glob(f"{segs[0]}.*.parquet")}
         written = []
-        for name in sorted(names, key=lambda n: n == "units"):  # units last: it marks completion
-            parts = [self.dir / f"{s}.{name}.parquet" for s in segs]
-            tmp = self.dir / f".{seg}.{name}.parquet.tmp"
-            # Filters keep each file's row order; a row group at a time (a province's keys).
-            pl.concat([pl.scan_parquet(p) for p in parts if p.is_file()], how="diagonal_relaxed").filter(
-                pl.concat_str("unit_id", "_segment", separator="\x1f").is_in(kept.implode())
-            ).with_columns(_segment=pl.lit(seg)).sink_parquet(tmp)
-            written.append((tmp, self.dir / f"{seg}.{name}.parquet"))
+        try:
+            for name in sorted(names, key=lambda n: n == "units"):  # units last: it marks completion
+                parts = [self.dir / f"{s}.{name}.parquet" for s in segs]
+                tmp = self.dir / f".{seg}.{name}.parquet.tmp"
+                written.append((tmp, self.dir / f"{seg}.{name}.parquet"))
+                # Filters keep each file's row order; a row group at a time (a province's keys).
+                pl.concat([pl.scan_parquet(p) for p in parts if p.is_file()], how="diagonal_relaxed").filter(
+                    pl.concat_str("unit_id", "_segment", separator="\x1f").is_in(kept.implode())
+                ).with_columns(_segment=pl.lit(seg)).sink_parquet(tmp)
+        except BaseException:  # an unreadable segment, a full disk: the segments stay as they were
+            for tmp, _ in written:
+                tmp.unlink(missing_ok=True)
+            raise
         for tmp, final in written:
             os.replace(tmp, final)
         for s in segs:  # units first: a segment without it is never read
@@ -229,9 +234,12 @@ def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
     if root is None or fcntl is None:
         yield lambda: False
         return
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        fd = os.open(Path(root) / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:  # a folder this run may not write: it is read as it is, and left so
+        yield lambda: False
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
 
@@ -252,20 +260,23 @@ def upkeep(root: Path, caches: list[ContentCache], used: list[Path]) -> None:
     (ContentCache.compact) and remove the folders of other code or options (results-*,
     bundles-*, report-*) that no run has used in KEEP_DAYS. `used`: the folders this
     run used, marked as used now."""
+    # Upkeep saves time and disk; failing, it costs only those: never the run.
     for folder in used:
         if folder.is_dir():
-            (folder / _USED).touch()
+            with suppress(OSError):
+                (folder / _USED).touch()
     for cache in caches:
-        cache.compact()
+        with suppress(Exception):
+            cache.compact()
     mine = {Path(f).name for f in used} | {c.dir.name for c in caches}
     cutoff = time.time() - KEEP_DAYS * 86_400
-    for folder in root.iterdir():
-        if folder.name in mine or not _FOLDER.match(folder.name) or not folder.is_dir():
-            continue
-        mark = folder / _USED
-        last = (mark if mark.exists() else folder).stat().st_mtime
-        if last < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    with suppress(OSError):
+        for folder in root.iterdir():
+            if folder.name in mine or not _FOLDER.match(folder.name) or not folder.is_dir():
+                continue
+            mark = folder / _USED
+            if (mark if mark.exists() else folder).stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def content_hashes(
