@@ -18,7 +18,7 @@ import polars as pl
 from anomaly.copies import copy_keys, figure_vectors
 from anomaly.engine import run_rules
 from anomaly.years import statements
-from datasets.bundles import DOCUMENTS, Read, documents_frame
+from datasets.bundles import DOCUMENTS, Candidates, documents_of
 from datasets.corpus import collect, failed_doc, parse_bundle, parse_files
 from datasets.excerpts import excerpts_of
 from features import unit_features
@@ -47,14 +47,13 @@ def results_of(
 ) -> dict[str, pl.DataFrame]:
     """Parse and check files, keeping only the per-unit results (runs in a worker), and
     "documents": the documents as read of files that may be joined with others
-    (datasets.bundles.documents_frame), so that they are not read twice. A task that
-    raises is done again one file at a time, and a file that still raises is kept as
-    `failed` with the error: one odd disclosure must not stop a night's run."""
+    (datasets.bundles.Candidates), so that they are not read twice. A task that raises
+    is done again one file at a time, and a file that still raises is kept as `failed`
+    with the error: one odd disclosure must not stop a night's run."""
     try:
         texts: dict[str, list[str]] = {}
-        documents: dict = {}
-        results = frame_results(parse_files(files, texts=texts, documents=documents), select, ignore, lang, texts=texts)
-        return results | {"documents": documents_frame(documents, results["units"])}
+        keep = Candidates()
+        results = frame_results(parse_files(files, texts=texts, keep=keep), select, ignore, lang, texts=texts)
     except Exception as exc:
         if len(files) > 1:
             each = [results_of([f], select, ignore, lang) for f in files]
@@ -63,6 +62,11 @@ def results_of(
             }
         reason = CHECK_FAILED.format(type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
         return failed_results(files[0], reason, select, ignore, lang)
+    try:
+        documents = keep.frame()
+    except Exception:  # only saves reading the files again
+        documents = pl.DataFrame(schema=DOCUMENTS)
+    return results | {"documents": documents}
 
 
 def bundle_results(
@@ -70,15 +74,18 @@ def bundle_results(
     select: list[str] | None,
     ignore: list[str] | None,
     lang: str,
-    known: list[list[Read | None]] | None = None,
+    ids: list[list[str]] | None = None,
+    documents: list[Path] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The per-unit results of disclosures read from several files each (their paths,
     the narrative first: datasets.bundles), each read as one document whose findings
     name the file, line and page their evidence is in (runs in a worker, or in-process).
-    `known`: per bundle, its files' documents as the run read them alone, where kept."""
+    `ids`: each bundle's files' unit ids; `documents`: Parquet files of the documents
+    the run read alone (Candidates), which are not read again."""
+    read = documents_of(documents or [], [uid for b in ids or [] for uid in b])
     docs, maps = [], []
     for k, paths in enumerate(bundles):
-        doc, joined = parse_bundle(paths, known[k] if known else None)
+        doc, joined = parse_bundle(paths, [read.get(uid) for uid in ids[k]] if ids else None)
         docs.append(doc)
         if joined is not None:
             maps.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import tempfile
@@ -27,7 +28,7 @@ from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
 from anomaly.triage import audit, decisions, with_keys
 from anomaly.years import uncertain_keys, with_identity, xyr_findings
-from datasets.bundles import DOCUMENTS, Read, documents_of, find_bundles, joined_sha1
+from datasets.bundles import find_bundles, joined_sha1
 from datasets.cache import (
     PARSER_SOURCES,
     STAT_INDEX,
@@ -35,11 +36,13 @@ from datasets.cache import (
     code_fingerprint,
     file_stats,
     in_use,
+    mark_used,
     path_key,
     save_stat_index,
     upkeep,
 )
 from datasets.corpus import cache_split, in_file_order, unit_id_of
+from datasets.read.sources import location
 from features import assign_peers
 from features.over_time import OVER_TIME, over_time
 from features.peers import LEVELS, within_year
@@ -72,6 +75,8 @@ def screen(
     with in_use(options.cache_dir) as alone:
         with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
             run = _screen(files, out_dir, options, progress, Path(spill), caches)
+        # What this run used is kept from others' upkeep; its own runs if no other run holds the cache.
+        mark_used(caches.contents(), caches.folders(), run=hashlib.sha1(location(out_dir).encode()).hexdigest()[:16])
         if alone():
             upkeep(options.cache_dir, caches.contents(), caches.folders())
     return run
@@ -312,8 +317,8 @@ def unit_results(
     """What each file decides on its own, for every file: its units row, findings and
     coverage, features and peer levels in file order; the keys copy detection needs and
     the compact statements (ON_DISK) as lazy frames over Parquet, in no set order; and
-    "documents": the documents as read of the files that may be joined with others
-    (datasets.bundles.documents_frame), over Parquet in `spill`, for joined_results.
+    "documents": the Parquet files in `spill` of the documents as read of the files
+    that may be joined with others (datasets.bundles.Candidates), for joined_results.
 
     Files are processed in batches whose frames are dropped once their results are
     taken (worker processes parse and check them and hand back only the results), and
@@ -391,7 +396,7 @@ def unit_results(
             client.close()
     out = {name: pl.concat(p, how="vertical_relaxed") for name, p in parts.items()}
     out |= in_file_order(ids, {name: out[name] for name in RESULTS if name not in ON_DISK})
-    out["documents"] = pl.scan_parquet(documents) if documents else pl.LazyFrame(schema=DOCUMENTS)
+    out["documents"] = documents
     if cache is not None:  # so that tomorrow's run reads only the files that changed
         save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
     return out
@@ -452,16 +457,8 @@ def joined_results(
     found = []
     todo = [b for b in bundles if unit_id_of(b.paths[0]) not in known]
     if todo:
-        # The files as this run read them alone (those it parsed, not the cache's): not read again.
-        members = pl.Series([uid for b in todo for uid in b.unit_ids], dtype=pl.String)
-        read = (
-            documents_of(documents.filter(pl.col("unit_id").is_in(members.implode())).collect())
-            if documents is not None
-            else {}
-        )
-        found.append(
-            _bundle_results([b.paths for b in todo], options, [[read.get(u) for u in b.unit_ids] for b in todo])
-        )
+        # The files as this run read them alone (those it parsed, not the cache's) are not read again.
+        found.append(_bundle_results([b.paths for b in todo], options, [b.unit_ids for b in todo], documents))
         if cache is not None:
             cache.store(found[-1])
     if hits.height:
@@ -477,18 +474,19 @@ def joined_results(
     return merged | in_file_order(order, {name: merged[name] for name in RESULTS if name not in ON_DISK})
 
 
-def _bundle_results(todo: list[list[str]], options: Options, known: list[list[Read | None]]) -> dict[str, pl.DataFrame]:
-    """per_file.bundle_results for these bundles (`known`: their files' documents as
-    read, where kept): in worker processes when there are more than a few and cores to
-    share them (a file not kept is read again: a PDF and a workbook take tens of
-    milliseconds), else here."""
+def _bundle_results(
+    todo: list[list[str]], options: Options, ids: list[list[str]], documents: list[Path] | None
+) -> dict[str, pl.DataFrame]:
+    """per_file.bundle_results for these bundles (`ids`, `documents`: see there): in
+    worker processes when there are more than a few and cores to share them (a file not
+    kept is read again: a PDF and a workbook take tens of milliseconds), else here."""
     workers = options.workers if options.cluster is None else 1
     if workers <= 1 or len(todo) <= IN_PROCESS:
-        return bundle_results(todo, options.select, options.ignore, options.lang, known)
+        return bundle_results(todo, options.select, options.ignore, options.lang, ids, documents)
     size = min(TASK, -(-len(todo) // (2 * workers)))  # two tasks a worker: no core idles on a long one
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
-    args.append([known[k : k + size] for k in range(0, len(todo), size)])
+    args += [[ids[k : k + size] for k in range(0, len(todo), size)], [documents] * len(tasks)]
     with worker_pool(workers) as pool:
         parts = list(pool.map(bundle_results, tasks, *args))
     return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}

@@ -59,9 +59,13 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
     could have been (unit_id -> message)."""
     kind = pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, dtype=pl.String)
     units = units.filter(pl.col("parse_status") != "failed")
-    units = units.filter(in_bundle_folder(units))
-    if units.height == 0:
+    # A bundle needs a file of tables only in its folder: most folders have none, and
+    # their files need no look (a province's text disclosures: none at all).
+    tables_only = (pl.col("n_claims").fill_null(0) < NARRATIVE_CLAIMS) & (pl.col("n_tables").fill_null(0) >= 1)
+    folders = {str(Path(p).parent) for p in units.filter(tables_only)["source_path"]}
+    if not folders:
         return [], {}
+    units = units.filter(pl.Series([str(Path(p).parent) in folders for p in units["source_path"]], dtype=pl.Boolean))
     rows = list(
         units.select(
             "unit_id", "source_path", "unit_name", "year", "n_claims", "n_tables", kind.alias("kind")
@@ -100,15 +104,6 @@ def find_bundles(units: pl.DataFrame) -> tuple[list[Bundle], dict[str, str]]:
             chosen = narratives + sorted(tables, key=lambda r: r["source_path"])
             bundles.append(Bundle([r["source_path"] for r in chosen], [r["unit_id"] for r in chosen]))
     return bundles, notes
-
-
-def in_bundle_folder(units: pl.DataFrame) -> pl.Series:
-    """Whether each unit's file could be part of a bundle: its folder holds a file of
-    tables only (unit rows of readable files). Most folders have none, and their files
-    need no look (a province's text disclosures: none at all)."""
-    tables_only = (pl.col("n_claims").fill_null(0) < NARRATIVE_CLAIMS) & (pl.col("n_tables").fill_null(0) >= 1)
-    folders = {str(Path(p).parent) for p in units.filter(tables_only)["source_path"]}
-    return pl.Series([bool(folders) and str(Path(p).parent) in folders for p in units["source_path"]], dtype=pl.Boolean)
 
 
 def _connected(rows: list[dict]) -> list[list[dict]]:
@@ -188,7 +183,7 @@ def read_bundle(paths: list[Source], known: list[Read | None] | None = None) -> 
     )
 
 
-# Documents as read, kept from the first reading for the joined one (documents_frame).
+# Documents as read, kept from the first reading for the joined one (Candidates).
 DOCUMENTS = {
     "unit_id": pl.String,
     "sha1": pl.String,
@@ -203,20 +198,46 @@ DOCUMENTS = {
 }
 
 
-def documents_frame(documents: dict[str, Document], units: pl.DataFrame) -> pl.DataFrame:
-    """The documents (by unit_id) of the units that could be part of a bundle
-    (in_bundle_folder), one row each with the SHA-1 of their file (DOCUMENTS)."""
-    units = units.filter(pl.col("content_sha1").is_not_null() & pl.col("unit_id").is_in(list(documents)))
-    units = units.filter(in_bundle_folder(units)) if units.height else units
-    rows = []
-    for uid, sha in units.select("unit_id", "content_sha1").iter_rows():
-        d = documents[uid]
-        rows.append((uid, sha, d.text, d.format, d.encoding, d.pages, d.line_pages, d.line_places, d.problems, d.notes))
-    return pl.DataFrame(rows, schema=DOCUMENTS, orient="row")
+class Candidates:
+    """The documents as read of files that may be joined with others, kept as a run
+    parses them (datasets.corpus.collect's `keep`): those of a folder holding a file of
+    tables only (find_bundles' rule). Files come folder by folder, so only the current
+    folder's are held until it is known to hold one; frame() gives them (DOCUMENTS)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+        self.folder: str | None = None
+        self.current: list[tuple] = []
+        self.tables_only = False
+
+    def __call__(self, unit: dict, document: Document) -> None:
+        folder = str(Path(unit["source_path"]).parent)
+        if folder != self.folder:
+            self._close()
+            self.folder = folder
+        d = document
+        row = (unit["unit_id"], unit.get("content_sha1"), d.text, d.format, d.encoding, d.pages)
+        self.current.append((*row, d.line_pages, d.line_places, d.problems, d.notes))
+        if unit.get("parse_status") != "failed":
+            claims, tables = unit.get("n_claims") or 0, unit.get("n_tables") or 0
+            self.tables_only = self.tables_only or (claims < NARRATIVE_CLAIMS and tables >= 1)
+
+    def _close(self) -> None:
+        if self.tables_only:
+            self.rows.extend(r for r in self.current if r[1] is not None)
+        self.current, self.tables_only = [], False
+
+    def frame(self) -> pl.DataFrame:
+        self._close()
+        return pl.DataFrame(self.rows, schema=DOCUMENTS, orient="row")
 
 
-def documents_of(frame: pl.DataFrame) -> dict[str, Read]:
-    """unit_id -> Read, from a documents_frame."""
+def documents_of(files: list[Path], unit_ids: list[str]) -> dict[str, Read]:
+    """unit_id -> Read for these units, from Candidates frames written to `files`."""
+    if not files or not unit_ids:
+        return {}
+    wanted = pl.Series(unit_ids, dtype=pl.String).implode()
+    frame = pl.scan_parquet(files).filter(pl.col("unit_id").is_in(wanted)).collect()
     return {
         row.pop("unit_id"): Read(Document(**{k: v for k, v in row.items() if k != "sha1"}), row["sha1"])
         for row in frame.select(*DOCUMENTS).iter_rows(named=True)

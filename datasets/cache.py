@@ -12,11 +12,12 @@ incomplete (a killed run) and is never read. The folder name carries a hash of t
 code the rows came from, so changing that code starts a fresh cache instead of
 serving stale rows.
 
-A large run writes several segments and each night adds one: a run that finds more than
-MAX_SEGMENTS merges them into one (reading 100,000 files' results from one took half the
-time of fifty), keeping the entries it used and those stored in the last KEEP_DAYS (an entry
-for a file's old content goes). Folders of other code, unused for KEEP_DAYS, are
-removed. Both only when no other run holds the cache (in_use): a run reads segments
+A large run writes several segments and each night adds one. Every run records the
+keys it used (remember), and a run that finds more than MAX_SEGMENTS merges them into
+one (reading 100,000 files' results from one took half the time of fifty), keeping the
+entries some run used in the last KEEP_DAYS (an old version of a republished file goes);
+folders of other code or options that no run used for KEEP_DAYS are removed. Merging and
+removing happen only when no other run holds the cache (in_use): a run reads segments
 lazily until its reports are written.
 """
 
@@ -44,7 +45,7 @@ from datasets.read.sources import Source, location, sha1, stat
 STAT_INDEX = "stat-index.parquet"  # in the cache root: path, size, mtime_ns (a version), sha1 of the last run
 MAX_SEGMENTS = 16  # a night adds one, a large run one per BATCH files; a run finding more merges them
 KEEP_DAYS = 30  # entries no run used, and folders of other code, are kept this long
-_LOCK, _USED = ".lock", ".used"  # in the root: held by runs; in a folder: touched by each run using it
+_LOCK, _USED = ".lock", "used"  # in the root: held by runs; in a folder: the keys each run used
 _FOLDER = re.compile(r"^(?:results|bundles|report)-[0-9a-f]{12}$")  # ContentCache and report cache folders
 _HERE = Path(__file__).parent
 PARSER_SOURCES = [
@@ -96,7 +97,7 @@ class ContentCache:
         # files names the file each finding is in) keep them, and are stored under
         # path_key(content, paths): the same files elsewhere are another entry.
         self.keep_paths = keep_paths
-        self._used: list[pl.Series] = []  # keys this run looked up or stored: kept when merging
+        self._used: list[pl.Series] = []  # keys this run looked up or stored (remember)
         self._run = f"{os.getpid()}-{secrets.token_hex(3)}"  # in its segments' names: which run wrote them
 
     def _segments(self) -> list[str]:
@@ -182,25 +183,36 @@ class ContentCache:
         for tmp, final in written:
             os.replace(tmp, final)
 
-    def compact(self, now_ns: int | None = None) -> bool:
+    def remember(self, run: str) -> None:
+        """Record the keys this run used, as `run`'s (one file a run key, replaced each
+        time), so that merging by any run keeps them for KEEP_DAYS."""
+        if not self._used or not self.dir.is_dir():
+            return
+        folder = self.dir / _USED
+        folder.mkdir(exist_ok=True)
+        tmp = folder / f".{run}.{os.getpid()}.tmp"
+        pl.concat(self._used).unique().to_frame("key").write_parquet(tmp)
+        os.replace(tmp, folder / f"{run}.parquet")
+
+    def compact(self) -> bool:
         """Merge the segments into one when there are more than MAX_SEGMENTS, keeping the
-        entries this run used and those stored in the last KEEP_DAYS; say if it did.
-        Call it only when no other run holds the cache (in_use), after this run's reads:
-        the old segments are removed. A crash midway leaves entries twice (the oldest is
-        read), never none: the merged segment is complete before any old one goes."""
+        entries some run used in the last KEEP_DAYS (remember); say if it did. Call it
+        only when no other run holds the cache (in_use), after this run's reads and
+        remember: the old segments are removed. A crash midway leaves entries twice
+        (the oldest is read), never none: the merged one is complete before any goes."""
         segs = self._segments()
-        if len(segs) < 2 or len(segs) <= MAX_SEGMENTS:
+        if len(segs) <= MAX_SEGMENTS:
             return False
-        now = time.time_ns() if now_ns is None else now_ns
-        young = [s for s in segs if int(s.split("-")[1]) >= now - KEEP_DAYS * 86_400 * 10**9]
-        used = pl.concat(self._used) if self._used else pl.Series(dtype=pl.String)
+        lists = [f for f in (self.dir / _USED).glob("*.parquet") if recent(f.stat().st_mtime_ns)]
+        used = pl.scan_parquet(lists).select("key").collect().to_series() if lists else pl.Series(dtype=pl.String)
         # One entry a key, from the segment known() reads.
-        kept = self.known().filter(pl.col("content_sha1").is_in(used.implode()) | pl.col("_segment").is_in(young))
-        # Dated as its oldest part, so that an entry no run uses is not kept young by
-        # merging; named apart from this run's own segments, which it replaces too.
-        oldest = kept["_segment"].min().split("-")[1] if kept.height else f"{now:020d}"
-        seg = f"seg-{oldest}-{self._run}-merged"
-        kept = kept.select(pl.concat_str("content_sha1", "_segment", separator="\x1f")).to_series()
+        kept = (
+            self.known()
+            .filter(pl.col("content_sha1").is_in(used.implode()))
+            .select(pl.concat_str("content_sha1", "_segment", separator="\x1f"))
+            .to_series()
+        )
+        seg = f"seg-{time.time_ns():020d}-{self._run}"
         names = {p.name[len(segs[0]) + 1 : -len(".parquet")] for p in self.dir.glob(f"{segs[0]}.*.parquet")}
         written = []
         try:
@@ -223,59 +235,89 @@ class ContentCache:
                 (self.dir / f"{s}.{name}.parquet").unlink(missing_ok=True)
         return True
 
+    def tidy(self) -> None:
+        """Remove what killed runs left: temporary files, segments without their units
+        frame, lists of used keys older than KEEP_DAYS. Only when no other run holds the
+        cache (in_use): another run's segment lacks its units until it is complete."""
+        complete = set(self._segments())
+        for f in self.dir.glob("*.parquet*") if self.dir.is_dir() else ():
+            if f.name.startswith(".") or f.name.split(".", 1)[0] not in complete:
+                f.unlink(missing_ok=True)
+        for f in (self.dir / _USED).glob("*") if (self.dir / _USED).is_dir() else ():
+            if f.name.startswith(".") or not recent(f.stat().st_mtime_ns):
+                f.unlink(missing_ok=True)
+
+
+def recent(ns: int) -> bool:
+    """Whether a time (ns since the epoch) is within the last KEEP_DAYS."""
+    return ns >= time.time_ns() - KEEP_DAYS * 86_400 * 10**9
+
 
 @contextmanager
 def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
     """Hold the cache folder `root` while a run reads it: a shared lock on its .lock, so
     that no other run merges or removes what this one reads (a run waits here while
     another merges). Yields alone(): after the run's reads, it tries to make the lock
-    exclusive and says whether no other run holds the folder. Without a folder or
-    without flock (Windows), alone() is always False."""
-    if root is None or fcntl is None:
-        yield lambda: False
-        return
-    try:
-        Path(root).mkdir(parents=True, exist_ok=True)
-        fd = os.open(Path(root) / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:  # a folder this run may not write: it is read as it is, and left so
-        yield lambda: False
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
-
-        def alone() -> bool:
+    exclusive and says whether no other run holds the folder. Where the lock cannot be
+    had (no folder, no flock as on Windows, a file system without locks), the run reads
+    the cache unlocked, as it always could, and alone() is False: nothing is merged."""
+    fd = None
+    if root is not None and fcntl is not None:
+        with suppress(OSError):
+            Path(root).mkdir(parents=True, exist_ok=True)
+            # Read-only: flock needs no more, and another user's run may have made the file.
+            fd = os.open(Path(root) / _LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:  # another run holds it (our shared lock may be gone: reads are done)
-                return False
-            return True
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            except OSError:
+                os.close(fd)
+                fd = None
+    if fd is None:
+        yield lambda: False
+        return
 
+    def alone() -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another run holds it (our shared lock may be gone: reads are done)
+            return False
+        return True
+
+    try:
         yield alone
     finally:
         os.close(fd)
 
 
-def upkeep(root: Path, caches: list[ContentCache], used: list[Path]) -> None:
-    """After a run, with the cache to itself (in_use): merge its caches' segments
-    (ContentCache.compact) and remove the folders of other code or options (results-*,
-    bundles-*, report-*) that no run has used in KEEP_DAYS. `used`: the folders this
-    run used, marked as used now."""
-    # Upkeep saves time and disk; failing, it costs only those: never the run.
-    for folder in used:
-        if folder.is_dir():
-            with suppress(OSError):
-                (folder / _USED).touch()
+def mark_used(caches: list[ContentCache], folders: list[Path], run: str) -> None:
+    """After every run, alone or not: the keys its caches used (ContentCache.remember)
+    and its folders marked as used now, so that no other run's upkeep drops them.
+    Failing, it costs only another run's time: never this one."""
     for cache in caches:
         with suppress(Exception):
+            cache.remember(run)
+    for folder in folders:
+        if folder.is_dir():
+            with suppress(OSError):
+                (folder / ".used").touch()
+
+
+def upkeep(root: Path, caches: list[ContentCache], mine: list[Path]) -> None:
+    """After a run that has the cache to itself (in_use), after mark_used: tidy and merge
+    its caches (ContentCache.tidy, compact), and remove the folders of other code or
+    options (results-*, bundles-*, report-*) no run has used in KEEP_DAYS. `mine`: the
+    run's own folders. Failing, it costs only time and disk: never the run."""
+    for cache in caches:
+        with suppress(Exception):
+            cache.tidy()
             cache.compact()
-    mine = {Path(f).name for f in used} | {c.dir.name for c in caches}
-    cutoff = time.time() - KEEP_DAYS * 86_400
+    names = {f.name for f in mine}
     with suppress(OSError):
         for folder in root.iterdir():
-            if folder.name in mine or not _FOLDER.match(folder.name) or not folder.is_dir():
+            if folder.name in names or not _FOLDER.match(folder.name) or not folder.is_dir():
                 continue
-            mark = folder / _USED
-            if (mark if mark.exists() else folder).stat().st_mtime < cutoff:
+            mark = folder / ".used"
+            if not recent((mark if mark.exists() else folder).stat().st_mtime_ns):
                 shutil.rmtree(folder, ignore_errors=True)
 
 

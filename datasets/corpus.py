@@ -96,12 +96,15 @@ CHUNK = 256  # documents per batch of rows turned into frames; keeps Python obje
 
 
 def collect(
-    docs: Iterable[dict], texts: dict[str, list[str]] | None = None, documents: dict[str, Document] | None = None
+    docs: Iterable[dict],
+    texts: dict[str, list[str]] | None = None,
+    keep: Callable[[dict, Document], None] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Frames from parsed documents, streamed: rows become columnar frames every CHUNK
     documents, so memory holds frames, not millions of Python dicts. With `texts`, each
-    document's lines are kept there by unit_id (for the report's excerpts); with
-    `documents`, each Document as read (for a joined reading); else both are dropped."""
+    document's lines are kept there by unit_id (for the report's excerpts); `keep` is
+    given each document's units row and its Document as read (datasets.bundles.Candidates);
+    else both are dropped."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in frames.SCHEMAS}
     chunk = _Chunk()
     for doc in docs:
@@ -110,8 +113,8 @@ def collect(
         if texts is not None and lines is not None:
             texts[uid] = lines
         document = doc.pop("document", None)
-        if documents is not None and document is not None:
-            documents[uid] = document
+        if keep is not None and document is not None:
+            keep(doc["unit"], document)
         chunk.add(doc)
         if len(chunk.ids) == CHUNK:
             for name, frame in chunk.frames().items():
@@ -204,10 +207,10 @@ def parse_files(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     texts: dict[str, list[str]] | None = None,
-    documents: dict[str, Document] | None = None,
+    keep: Callable[[dict, Document], None] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Parse files into frames, in file order; with workers > 1 in batches by worker
-    processes that hand back compact frames, not Python rows. `texts`, `documents`: see
+    processes that hand back compact frames, not Python rows. `texts`, `keep`: see
     collect (in one process only)."""
     files = list(files)
     if workers <= 1 or len(files) <= BATCH:
@@ -218,7 +221,7 @@ def parse_files(
                 if progress:
                     progress(i + 1)
 
-        return collect(docs(), texts, documents)
+        return collect(docs(), texts, keep)
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

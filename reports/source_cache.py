@@ -58,11 +58,7 @@ def reuse(
     for i, value in zip(todo, compute([rows[i] for i in todo]) if todo else []):
         out[i] = value
     now = time.time_ns()
-    recent = {k: item for k, item in kept.items() if item[1] >= now - cache.KEEP_DAYS * 86_400 * 10**9}
-    mine = {
-        k: (json.dumps(v, ensure_ascii=False), now) for k, v in zip(keys, out) if k[0] is not None and v is not None
-    }
-    _write(file, recent | mine)
+    _write(file, {k: (json.dumps(v, ensure_ascii=False), now) for k, v in zip(keys, out) if k[0] and v is not None})
     return out
 
 
@@ -73,14 +69,16 @@ def _read(file: Path) -> dict[tuple[str, str], tuple[str, int]]:
         frame = pl.read_parquet(file)
     except Exception:
         return {}
-    if "used" not in frame.columns:  # kept before items were dated: as if used a month ago
+    if "used" not in frame.columns:  # kept before items were dated: read afresh
         return {}
     return {(s, k): (v, used) for s, k, v, used in frame.select(*SCHEMA).iter_rows()}
 
 
 def _write(file: Path, items: dict[tuple[str, str], tuple[str, int]]) -> None:
-    """Keep `items` in place of what `file` held; a folder that cannot be written loses
-    nothing but the next run's time."""
+    """Keep this run's `items` and the items of `file` some run used in the last
+    KEEP_DAYS (read again now: another run sharing the folder may have written since);
+    a folder that cannot be written loses nothing but the next run's time."""
+    items = {k: item for k, item in _read(file).items() if cache.recent(item[1])} | items
     frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

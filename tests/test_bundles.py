@@ -208,8 +208,36 @@ def test_a_joined_disclosure_reuses_its_files_as_first_read(tmp_path, monkeypatc
 
     kept = outputs(tmp_path / "kept")
     assert again == [] and kept[0]["source_files"].list.len().to_list() == [2, 2, 2]
-    empty = pl.DataFrame(schema=datasets.bundles.DOCUMENTS)
-    monkeypatch.setattr(anomaly.per_file, "documents_frame", lambda documents, units: empty)
+
+    class NoneKept(datasets.bundles.Candidates):
+        def frame(self):
+            return pl.DataFrame(schema=datasets.bundles.DOCUMENTS)
+
+    monkeypatch.setattr(anomaly.per_file, "Candidates", NoneKept)
     read_twice = outputs(tmp_path / "twice")
     assert len(again) == 6
     assert all(a.equals(b) for a, b in zip(kept, read_twice))
+
+
+def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
+    from datasets.bundles import Candidates
+    from datasets.read import Document
+
+    keep = Candidates()
+
+    def unit(path, claims, tables, sha="x"):
+        uid = path.replace("/", "_")
+        return {"unit_id": uid, "source_path": path, "n_claims": claims, "n_tables": tables, "content_sha1": sha}
+
+    doc = Document("甲\n乙", "pdf", line_pages=[1, 1], pages=1, line_places=None, problems=[], notes=["n"])
+    for u in (
+        unit("/a/说明.pdf", 40, 0),
+        unit("/a/报表.xlsx", 0, 9),  # a file of tables only: its folder's files are kept
+        unit("/b/whole.pdf", 40, 9),  # a whole disclosure alone in its folder
+        unit("/c/说明.pdf", 40, 0, sha=None),  # unreadable: no hash to join by
+        unit("/c/报表.xlsx", 0, 9),
+    ):
+        keep(u, doc)
+    frame = keep.frame()
+    assert frame["unit_id"].to_list() == ["_a_说明.pdf", "_a_报表.xlsx", "_c_报表.xlsx"]
+    assert frame.row(0, named=True)["line_pages"] == [1, 1] and frame.row(0, named=True)["notes"] == ["n"]

@@ -129,7 +129,7 @@ def _republish(path, night):
 
 def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypatch):
     """Past MAX_SEGMENTS a run merges the segments: the next nights read only what
-    changed, the outputs are a full run's, and an old content unused goes."""
+    changed, the outputs are a full run's, and an old content no run uses goes."""
     from datasets import cache as cache_module
 
     files = discover([folder / "in"])
@@ -137,7 +137,6 @@ def test_nightly_segments_are_merged_and_outputs_stay_the_same(folder, monkeypat
     monkeypatch.setattr(pipeline, "BATCH", 7)
     monkeypatch.setattr(pipeline, "TASK", 3)
     monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 2)
-    monkeypatch.setattr(cache_module, "KEEP_DAYS", 0)  # only what the run used is kept
     screen(files, folder / "out", cached)  # three segments of 9 files or fewer, merged
     assert len(_segments(folder / "cache")) == 1
     counts, stale = [], []
@@ -169,9 +168,33 @@ def test_a_run_holding_the_cache_keeps_others_from_merging_it(folder, monkeypatc
     assert len(_segments(folder / "cache")) == 1
 
 
+def test_a_cache_without_locks_is_used_unmerged(folder, monkeypatch):
+    """A file system without locks (flock fails: NFS without lockd) costs the merging,
+    not the run."""
+    import errno
+
+    from datasets import cache as cache_module
+
+    def no_locks(fd, how):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(pipeline, "TASK", 3)
+    monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 1)
+    monkeypatch.setattr(cache_module.fcntl, "flock", no_locks)
+    first = screen(files, folder / "out", cached)
+    seen = computed(monkeypatch)
+    same(first, screen(files, folder / "out", cached))
+    assert seen == [] and len(_segments(folder / "cache")) == 3
+
+
 def test_folders_of_other_code_unused_for_a_month_are_removed(folder):
     import os
     import time
+
+    from datasets import cache as cache_module
 
     root = folder / "cache"
     old, recent, other = root / "results-0123456789ab", root / "report-ba9876543210", root / "notes"
@@ -183,15 +206,22 @@ def test_folders_of_other_code_unused_for_a_month_are_removed(folder):
         os.utime(d, (month_ago, month_ago))
     os.utime(recent, (month_ago, month_ago))
     (recent / ".used").touch()  # used by a run of that code this week
-    screen(discover([folder / "in"]), folder / "out", Options(cache_dir=root))
+    files = discover([folder / "in"])
+    with cache_module.in_use(root):  # a run that is not alone marks what it used all the same
+        screen(files, folder / "out", Options(cache_dir=root))
+    mine = [d for d in root.iterdir() if d.name.startswith(("results-", "report-"))]
+    assert {d.name.split("-")[0] for d in mine if d != recent and (d / ".used").exists()} == {"results", "report"}
+    assert old.exists()  # not removed while another run held the cache
+    screen(files, folder / "out", Options(cache_dir=root))
     assert not old.exists() and recent.exists() and other.exists()
-    mine = [d for d in root.iterdir() if d.name.startswith(("results-", "bundles-", "report-"))]
-    assert {d.name.split("-")[0] for d in mine if (d / ".used").exists()} >= {"results", "report"}
 
 
-def test_merging_keeps_another_folders_recent_entries(folder, monkeypatch):
-    """Two input folders share a cache: merging by one run keeps what the other stored
-    in the last KEEP_DAYS, so neither parses again."""
+def test_merging_keeps_what_another_folder_used_this_month(folder, monkeypatch):
+    """Two input folders share a cache: merging by one run keeps what the other used in
+    the last KEEP_DAYS, so neither parses again; a month on, the other's entries go."""
+    import os
+    import time
+
     from datasets import cache as cache_module
 
     files = discover([folder / "in"])
@@ -204,9 +234,11 @@ def test_merging_keeps_another_folders_recent_entries(folder, monkeypatch):
     seen = computed(monkeypatch)
     screen(files[:half], folder / "a", cached)
     assert seen == []
-    monkeypatch.setattr(cache_module, "KEEP_DAYS", 0)
+    month_ago = time.time() - 31 * 86_400
+    for used in (folder / "cache").rglob("used/*.parquet"):  # no run used anything since
+        os.utime(used, (month_ago, month_ago))
     _republish(files[-1], 1)
-    screen(files[half:], folder / "b", cached)  # merges again, now keeping only its own
+    screen(files[half:], folder / "b", cached)  # merges again: b used its own this night
     seen.clear()
     screen(files[:half], folder / "a", cached)
     assert sorted(seen) == sorted(f.name for f in files[:half])
