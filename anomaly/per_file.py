@@ -82,7 +82,10 @@ def bundle_results(
     name the file, line and page their evidence is in (runs in a worker, or in-process).
     `ids`: each bundle's files' unit ids; `documents`: Parquet files of the documents
     the run read alone (Candidates), which are not read again."""
-    read = documents_of(documents or [], [uid for b in ids or [] for uid in b])
+    try:
+        read = documents_of(documents or [], [uid for b in ids or [] for uid in b])
+    except Exception:  # they only save reading the files again
+        read = {}
     docs, maps = [], []
     for k, paths in enumerate(bundles):
         doc, joined = parse_bundle(paths, [read.get(uid) for uid in ids[k]] if ids else None)

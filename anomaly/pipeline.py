@@ -75,7 +75,8 @@ def screen(
     with in_use(options.cache_dir) as alone:
         with tempfile.TemporaryDirectory(prefix=".spill-", dir=out_dir) as spill:
             run = _screen(files, out_dir, options, progress, Path(spill), caches)
-        # What this run used is kept from others' upkeep; its own runs if no other run holds the cache.
+        # Every run marks what it used, so that no other run's upkeep drops it; upkeep
+        # itself runs only when no other run holds the cache.
         mark_used(caches.contents(), caches.folders(), run=hashlib.sha1(location(out_dir).encode()).hexdigest()[:16])
         if alone():
             upkeep(options.cache_dir, caches.contents(), caches.folders())
@@ -313,7 +314,7 @@ def unit_results(
     spill: Path,
     read: dict[str, int] | None = None,
     cache: ContentCache | None = None,
-) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+) -> dict[str, pl.DataFrame | pl.LazyFrame | list[Path]]:
     """What each file decides on its own, for every file: its units row, findings and
     coverage, features and peer levels in file order; the keys copy detection needs and
     the compact statements (ON_DISK) as lazy frames over Parquet, in no set order; and
