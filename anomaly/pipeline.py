@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import import_module
@@ -372,8 +373,10 @@ def unit_results(
         for n, (task, result) in enumerate(zip(tasks, results), 1):
             read_alone = result.pop("documents", None)
             if read_alone is not None and read_alone.height:
-                documents.append(spill / f"{len(documents):05d}.documents.parquet")
-                read_alone.write_parquet(documents[-1])
+                path = spill / f"{len(documents):05d}.documents.parquet"
+                with suppress(OSError):  # they only save reading the files again
+                    read_alone.write_parquet(path)
+                    documents.append(path)
             pending.append(result)
             done += len(task)
             if progress:
@@ -381,7 +384,8 @@ def unit_results(
             if sum(r["units"].height for r in pending) >= BATCH or n == len(tasks):
                 batch = {name: pl.concat([r[name] for r in pending], how="vertical_relaxed") for name in RESULTS}
                 if cache is not None:
-                    cache.store(batch)
+                    with suppress(OSError):  # a cache folder the run may not write costs tomorrow's time
+                        cache.store(batch)
                 for name, frame in batch.items():
                     if name in ON_DISK:
                         path = spill / f"{len(parts[name]):05d}.{name}.parquet"
@@ -399,7 +403,8 @@ def unit_results(
     out |= in_file_order(ids, {name: out[name] for name in RESULTS if name not in ON_DISK})
     out["documents"] = documents
     if cache is not None:  # so that tomorrow's run reads only the files that changed
-        save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
+        with suppress(OSError):
+            save_stat_index(cache.dir.parent / STAT_INDEX, files, stats, out["units"]["content_sha1"].to_list())
     return out
 
 
@@ -461,7 +466,8 @@ def joined_results(
         # The files as this run read them alone (those it parsed, not the cache's) are not read again.
         found.append(_bundle_results([b.paths for b in todo], options, [b.unit_ids for b in todo], documents))
         if cache is not None:
-            cache.store(found[-1])
+            with suppress(OSError):
+                cache.store(found[-1])
     if hits.height:
         found.append({name: cache.scan(hits, name).collect() for name in RESULTS})
     new = {name: pl.concat([f[name] for f in found], how="diagonal_relaxed") for name in RESULTS}

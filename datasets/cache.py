@@ -265,8 +265,12 @@ def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
     if root is not None and fcntl is not None:
         with suppress(OSError):
             Path(root).mkdir(parents=True, exist_ok=True)
-            # Read-only: flock needs no more, and another user's run may have made the file.
-            fd = os.open(Path(root) / _LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+            # Writable where it may be (NFS emulates flock with locks that need it for an
+            # exclusive one); read-only where another user's run made the file.
+            try:
+                fd = os.open(Path(root) / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            except PermissionError:
+                fd = os.open(Path(root) / _LOCK, os.O_RDONLY)
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH)
             except OSError:
