@@ -288,6 +288,7 @@ def _cpu_s() -> float:
 BATCH = 2000  # files whose results are gathered into one cache segment
 ON_DISK = ("paragraphs", "statements", "excerpts")  # per-file results of tens of rows a unit: kept in Parquet
 TASK = 1000  # files a worker parses and checks at a time at most; its frames are dropped after
+BUNDLE_TASK = 250  # disclosures of several files a task reads at a time at most
 IN_PROCESS = 64  # this many files to parse or fewer: no worker processes
 MIN_TASK = 100  # files a worker task holds at least (the checks' fixed cost per call)
 _HERE = Path(__file__).resolve().parent
@@ -484,18 +485,21 @@ def joined_results(
 def _bundle_results(
     todo: list[list[str]], options: Options, ids: list[list[str]], documents: list[Path] | None
 ) -> dict[str, pl.DataFrame]:
-    """per_file.bundle_results for these bundles (`ids`, `documents`: see there): in
-    worker processes when there are more than a few and cores to share them (a file not
-    kept is read again: a PDF and a workbook take tens of milliseconds), else here."""
+    """per_file.bundle_results for these bundles (`ids`, `documents`: see there), a task
+    of at most BUNDLE_TASK at a time (a task holds its files' documents until its checks):
+    in worker processes when there are more than a few and cores to share them (a file
+    not kept is read again: a PDF and a workbook take tens of milliseconds), else here."""
     workers = options.workers if options.cluster is None else 1
-    if workers <= 1 or len(todo) <= IN_PROCESS:
-        return bundle_results(todo, options.select, options.ignore, options.lang, ids, documents)
-    size = min(TASK, -(-len(todo) // (2 * workers)))  # two tasks a worker: no core idles on a long one
+    pooled = workers > 1 and len(todo) > IN_PROCESS
+    size = min(BUNDLE_TASK, -(-len(todo) // (2 * workers))) if pooled else BUNDLE_TASK  # two tasks a worker
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     args += [[ids[k : k + size] for k in range(0, len(todo), size)], [documents] * len(tasks)]
-    with worker_pool(workers) as pool:
-        parts = list(pool.map(bundle_results, tasks, *args))
+    if not pooled:
+        parts = list(map(bundle_results, tasks, *args))
+    else:
+        with worker_pool(workers) as pool:
+            parts = list(pool.map(bundle_results, tasks, *args))
     return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}
 
 

@@ -342,7 +342,8 @@ def content_hashes(
     known: dict[tuple, str] = {}
     if index is not None and index.is_file():
         try:
-            known = {(p, n, m): h for p, n, m, h in pl.read_parquet(index).iter_rows()}
+            index_rows = pl.read_parquet(index, columns=["path", "size", "mtime_ns", "sha1"]).iter_rows()
+            known = {(p, n, m): h for p, n, m, h in index_rows}
         except Exception:  # an unreadable index only costs the hashing
             known = {}
     if known and stats is None:
@@ -363,15 +364,30 @@ def file_stats(files: list[Source]) -> list[tuple[int | None, int | None]]:
 def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes: list[str | None]) -> None:
     """Remember each file's size and version (as taken before the run read it) with its
     content hash, for the next run. A file without a version (a URL whose filesystem
-    tells none) is left out: it is hashed on every run."""
+    tells none) is left out: it is hashed on every run. Other runs' files (runs of other
+    inputs share the cache) are kept while some run saw them in the last KEEP_DAYS."""
+    now = time.time_ns()
+    schema = {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String, "used": pl.Int64}
     paths = [location(f) for f in files]
     frame = pl.DataFrame(
-        {"path": paths, "size": [n for n, _ in stats], "mtime_ns": [m for _, m in stats], "sha1": hashes},
-        schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String},
-    )
+        {
+            "path": paths,
+            "size": [n for n, _ in stats],
+            "mtime_ns": [m for _, m in stats],
+            "sha1": hashes,
+            "used": [now] * len(paths),
+        },
+        schema=schema,
+    ).filter(pl.col("sha1").is_not_null() & pl.col("size").is_not_null() & pl.col("mtime_ns").is_not_null())
+    try:  # read again now: a run sharing the cache may have written since this one began
+        kept = pl.read_parquet(index).with_columns(
+            (pl.col("used") if "used" in pl.read_parquet_schema(index) else pl.lit(now)).cast(pl.Int64).alias("used")
+        )
+        others = kept.select(*schema).filter(pl.col("used") >= now - KEEP_DAYS * 86_400 * 10**9)
+        frame = pl.concat([frame, others.join(frame, on="path", how="anti")])
+    except Exception:  # none yet, or unreadable: this run's files only
+        pass
     index.parent.mkdir(parents=True, exist_ok=True)
-    tmp = index.with_name(index.name + ".tmp")
-    frame.filter(
-        pl.col("sha1").is_not_null() & pl.col("size").is_not_null() & pl.col("mtime_ns").is_not_null()
-    ).write_parquet(tmp)
+    tmp = index.with_name(f".{index.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    frame.write_parquet(tmp)
     os.replace(tmp, index)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -82,7 +83,7 @@ def _write(file: Path, items: dict[tuple[str, str], tuple[str, int]]) -> None:
     frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         frame.write_parquet(tmp)
         os.replace(tmp, file)
     except OSError:

@@ -219,6 +219,32 @@ def test_a_joined_disclosure_reuses_its_files_as_first_read(tmp_path, monkeypatc
     assert all(a.equals(b) for a, b in zip(kept, read_twice))
 
 
+def test_joined_readings_load_their_kept_documents_a_task_at_a_time(tmp_path, monkeypatch):
+    """In one process, as in workers, the kept documents are loaded for one task's
+    disclosures at a time (a province's joined disclosures loaded at once held every
+    file's text), and the outputs are those of one task."""
+    import anomaly.per_file
+    import anomaly.pipeline
+
+    folder = _bundled(tmp_path, units=3, seed=11)
+    loaded: list[int] = []
+    real = anomaly.per_file.documents_of
+    monkeypatch.setattr(anomaly.per_file, "documents_of", lambda f, ids: loaded.append(len(ids)) or real(f, ids))
+
+    def outputs(out):
+        args = ["screen", str(folder), "--out", str(out), "--no-cache", "--workers", "1"]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        return [pl.read_parquet(out / f"{name}.parquet") for name in ("units", "findings", "coverage", "features")]
+
+    whole = outputs(tmp_path / "whole")
+    assert loaded == [6]
+    loaded.clear()
+    monkeypatch.setattr(anomaly.pipeline, "BUNDLE_TASK", 1)
+    one_by_one = outputs(tmp_path / "one")
+    assert loaded == [2, 2, 2]
+    assert all(a.equals(b) for a, b in zip(whole, one_by_one))
+
+
 def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
     from datasets.bundles import Candidates
     from datasets.read import Document

@@ -118,6 +118,24 @@ def test_a_same_size_edit_with_a_new_mtime_is_seen(folder, monkeypatch):
     assert seen == [target.name]
 
 
+def test_runs_of_other_inputs_sharing_a_cache_keep_each_others_file_hashes(folder, monkeypatch):
+    """Two counties screened nightly into one cache: neither run's stat index entries
+    push out the other's, so unchanged files are not read to be hashed again."""
+    from datasets import cache
+
+    files = discover([folder / "in"])
+    first, second = files[:12], files[12:]
+    cached = Options(cache_dir=folder / "cache")
+    screen(first, folder / "out1", cached)
+    screen(second, folder / "out2", cached)
+    hashed = []
+    real = cache.sha1
+    monkeypatch.setattr(cache, "sha1", lambda f: hashed.append(f) or real(f))
+    screen(first, folder / "out1", cached)
+    screen(second, folder / "out2", cached)
+    assert hashed == []
+
+
 def _segments(cache_root):
     return sorted(p.name for p in cache_root.rglob("results-*/seg-*.units.parquet"))
 
