@@ -89,10 +89,15 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
         wide.select(*levels, "unit_id", *[pl.col(f).cast(pl.Float64) for f in feats])
         .join(cells.select("_cell", *levels), on=levels, how="left", nulls_equal=True)
         .lazy()
-        .select("unit_id", "_cell", *feats)
-        .unpivot(index=["unit_id", "_cell"], on=feats, variable_name="feature", value_name="value")
+        # By unit_id, then feature: the units sorted once, their rows by place (an
+        # integer sort of units x features rows, not a string sort).
+        .sort("unit_id", maintain_order=True)
+        .with_row_index("_unit")
+        .select("_unit", "unit_id", "_cell", *feats)
+        .unpivot(index=["_unit", "unit_id", "_cell"], on=feats, variable_name="feature", value_name="value")
         .with_columns(pl.col("feature").cast(feature))
-        .sort("unit_id", "feature")
+        .sort("_unit", "feature")
+        .drop("_unit")
         .collect()
     )
     stated = values.lazy().filter(pl.col("value").is_not_null()).select("_cell", "feature", "value")
@@ -100,22 +105,21 @@ def long_form(wide: pl.DataFrame, min_peers: int = MIN_PEERS) -> pl.DataFrame:
     for i in range(len(levels)):
         g = f"_g{i}"
         by = stated.join(cells.lazy().select("_cell", g), on="_cell").filter(pl.col(g).is_not_null())
-        s = by.group_by(g, "feature").agg(
-            **{
-                f"n{i}": pl.len(),
-                f"med{i}": pl.col("value").median(),
-                f"q90{i}": pl.col("value").quantile(0.9, "linear"),
-            }
-        )
+        # The spread about the group's median in the same pass (a nested aggregation).
         # A mean's last bits depend on how polars chunks the sum (a cluster's results
         # arrive in other chunks than a local run's): rounded, runs agree byte for byte.
-        dev = (
-            by.join(s, on=[g, "feature"])
-            .with_columns(d=(pl.col("value") - pl.col(f"med{i}")).abs())
-            .group_by(g, "feature")
-            .agg(**{f"mad{i}": pl.col("d").median(), f"mean{i}": pl.col("d").mean().round_sig_figs(12)})
+        d = (pl.col("value") - pl.col("value").median()).abs()
+        stats.append(
+            by.group_by(g, "feature").agg(
+                **{
+                    f"n{i}": pl.len(),
+                    f"med{i}": pl.col("value").median(),
+                    f"q90{i}": pl.col("value").quantile(0.9, "linear"),
+                    f"mad{i}": d.median(),
+                    f"mean{i}": d.mean().round_sig_figs(12),
+                }
+            )
         )
-        stats.append(s.join(dev, on=[g, "feature"], how="left"))
     # Per cell and feature: the finest level with enough peers; the coarsest one regardless.
     combos = cells.lazy().join(pl.LazyFrame({"feature": pl.Series(feats, dtype=feature)}), how="cross")
     for i in range(len(levels)):
