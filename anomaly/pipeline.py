@@ -247,7 +247,7 @@ def _screen(
             "cache": str(options.cache_dir) if options.cache_dir else None,
             **options.extra,
         },
-        "files": inputs.to_dicts(),
+        "files": inputs,  # one row a file: written by polars (reports.files.write_json)
     }
     run = ReportInput(
         units=units,

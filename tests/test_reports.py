@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.excel import write_xlsx
-from reports.files import write_atomic, write_tables
+from reports.files import write_atomic, write_json, write_tables
 from reports.html import json_pieces, render_html, safe_json, write_html
 from reports.model import (
     COVERAGE_COLUMNS,
@@ -448,3 +448,18 @@ def test_page_script_in_chromium(tmp_path):
     assert EVIL in probe["evidence"]
     assert probe["charts"] >= 1
     assert probe["injected"] == 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=0, max_size=5))
+def test_a_frame_in_the_manifest_is_written_as_json_objects(tmp_path_factory, texts):
+    """The manifest's files (a frame, one object a line) read back as the rows they were,
+    whatever the disclosure-derived text in them; the other keys as given."""
+    files = pl.DataFrame(
+        {"source_path": texts, "n": list(range(len(texts)))}, schema={"source_path": pl.String, "n": pl.Int64}
+    )
+    data = {"tool": "anomaly", "files": files, "note": '@frame-"files"', "options": {"out": "/tmp/甲"}}
+    path = tmp_path_factory.mktemp("json") / "manifest.json"
+    write_json(path, data)
+    back = json.loads(path.read_text(encoding="utf-8"))
+    assert back == {**data, "files": files.to_dicts()}
