@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from anomaly.triage import DECISION_COLUMNS
+from anomaly.triage import AUDIT_SCHEMA, DECISION_COLUMNS
 
 DECISIONS = ("dismissed", "confirmed")
 ROLES = ("analyst", "reviewer")
@@ -81,21 +81,6 @@ USERS = sa.Table(
 )
 AUDIT_COLUMNS = [c.name for c in AUDIT.columns]
 DECISION_SCHEMA = {**DECISION_COLUMNS, "version": pl.Int64}  # the decisions a run reads, and their version
-AUDIT_SCHEMA = {
-    "id": pl.Int64,
-    "at": pl.String,
-    "actor": pl.String,
-    "action": pl.String,
-    "unit_key": pl.String,
-    "year": pl.Int64,
-    "rule": pl.String,
-    "fingerprint": pl.String,
-    "before": pl.String,
-    "after": pl.String,
-    "before_note": pl.String,
-    "after_note": pl.String,
-    "version": pl.Int64,
-}
 
 
 @dataclass
@@ -113,10 +98,6 @@ def url_of(db: str | Path) -> str:
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     return text
-
-
-def is_url(db: str | Path) -> bool:
-    return "://" in str(db)
 
 
 def now() -> str:
@@ -181,11 +162,6 @@ def migrate(engine: sa.Engine) -> None:
 def default_db(out_dir: Path | None = None) -> str:
     """$ANOMALY_DB, else OUT/triage.sqlite."""
     return os.environ.get(ENV) or str(Path(out_dir or "anomaly-out") / "triage.sqlite")
-
-
-def exists(db: str | Path) -> bool:
-    """Whether there is a store to read (a URL always; a file when it is there)."""
-    return is_url(db) or Path(db).is_file()
 
 
 # ---- decisions --------------------------------------------------------------------

@@ -29,6 +29,32 @@ DECISION_COLUMNS = {
     "decided_by": pl.String,
     "decided_at": pl.String,
 }
+AUDIT_SCHEMA = {  # the audit trail as the store (anomaly.store) gives it
+    "id": pl.Int64,
+    "at": pl.String,
+    "actor": pl.String,
+    "action": pl.String,
+    "unit_key": pl.String,
+    "year": pl.Int64,
+    "rule": pl.String,
+    "fingerprint": pl.String,
+    "before": pl.String,
+    "after": pl.String,
+    "before_note": pl.String,
+    "after_note": pl.String,
+    "version": pl.Int64,
+}
+
+
+def is_url(db: str | Path) -> bool:
+    """Whether the store named is a database URL (postgresql://…), not a SQLite file."""
+    return "://" in str(db)
+
+
+def exists(db: str | Path) -> bool:
+    """Whether there is a store to read (a URL always; a file when it is there). Asked
+    here, not of anomaly.store: a run with no store need not import SQLAlchemy (0.6 s)."""
+    return is_url(db) or Path(db).is_file()
 
 
 def with_keys(findings: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
@@ -56,19 +82,19 @@ def finding_id(unit_key: pl.Expr, year: pl.Expr, rule: pl.Expr, fingerprint: pl.
 def decisions(db: str | Path) -> pl.DataFrame:
     """Every remembered decision in the store at ``db`` (a path or a URL; empty when
     there is no store file yet). Reopened findings are not decisions."""
+    if not exists(db):
+        return pl.DataFrame(schema=DECISION_COLUMNS)
     from anomaly import store
 
-    if not store.exists(db):
-        return pl.DataFrame(schema=DECISION_COLUMNS)
     return store.decisions(store.engine_for(db)).select(list(DECISION_COLUMNS))
 
 
 def audit(db: str | Path) -> pl.DataFrame:
     """The audit trail of the store at ``db``, with the finding_id the report shows."""
+    if not exists(db):
+        return pl.DataFrame(schema=AUDIT_SCHEMA)
     from anomaly import store
 
-    if not store.exists(db):
-        return pl.DataFrame(schema=store.AUDIT_SCHEMA)
     return store.audit(store.engine_for(db))
 
 

@@ -72,7 +72,7 @@ class ReportInput:
     # The scorer's peer levels (unit_id, peer_kind, peer_class, peer_l0..peer_l4), so the
     # report draws a unit among the units its peer median came from; optional.
     peers: pl.DataFrame | None = None
-    # The triage store's audit trail (anomaly.store.AUDIT_SCHEMA): a sheet of the workbook.
+    # The triage store's audit trail (anomaly.triage.AUDIT_SCHEMA): a sheet of the workbook.
     audit: pl.DataFrame | None = None
     # The source lines around findings' evidence, taken by the per-file stage
     # (datasets.excerpts.SCHEMA; lazy: the report reads only its top units'). Findings
