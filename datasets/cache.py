@@ -240,11 +240,17 @@ class ContentCache:
         frame, lists of used keys older than KEEP_DAYS. Only when no other run holds the
         cache (in_use): another run's segment lacks its units until it is complete."""
         complete = set(self._segments())
-        for f in self.dir.glob("*.parquet*") if self.dir.is_dir() else ():
-            if f.name.startswith(".") or f.name.split(".", 1)[0] not in complete:
-                f.unlink(missing_ok=True)
-        for f in (self.dir / _USED).glob("*") if (self.dir / _USED).is_dir() else ():
-            if f.name.startswith(".") or not recent(f.stat().st_mtime_ns):
+        stale = [
+            f
+            for f in (self.dir.glob("*.parquet*") if self.dir.is_dir() else ())
+            if f.name.startswith(".") or f.name.split(".", 1)[0] not in complete
+        ]
+        if (self.dir / _USED).is_dir():
+            stale += [
+                f for f in (self.dir / _USED).glob("*") if f.name.startswith(".") or not recent(f.stat().st_mtime_ns)
+            ]
+        for f in stale:
+            with suppress(OSError):  # one that cannot be removed keeps none of the others
                 f.unlink(missing_ok=True)
 
 
@@ -311,9 +317,10 @@ def upkeep(root: Path, caches: list[ContentCache], mine: list[Path]) -> None:
     its caches (ContentCache.tidy, compact), and remove the folders of other code or
     options (results-*, bundles-*, report-*) no run has used in KEEP_DAYS. `mine`: the
     run's own folders. Failing, it costs only time and disk: never the run."""
-    for cache in caches:
+    for cache in caches:  # each on its own: a leftover that cannot be removed still lets the merge go on
         with suppress(Exception):
             cache.tidy()
+        with suppress(Exception):
             cache.compact()
     names = {f.name for f in mine}
     with suppress(OSError):

@@ -186,6 +186,26 @@ def test_a_run_holding_the_cache_keeps_others_from_merging_it(folder, monkeypatc
     assert len(_segments(folder / "cache")) == 1
 
 
+def test_a_leftover_that_cannot_be_removed_does_not_stop_the_merge(folder, monkeypatch):
+    """Tidying fails on a folder where a killed run's temporary file would be; the
+    segments are merged all the same."""
+    from datasets import cache as cache_module
+
+    files = discover([folder / "in"])
+    cached = Options(cache_dir=folder / "cache")
+    monkeypatch.setattr(pipeline, "BATCH", 7)
+    monkeypatch.setattr(pipeline, "TASK", 3)
+    with cache_module.in_use(folder / "cache"):  # another run holds it: nothing merged yet
+        first = screen(files, folder / "out", cached)
+    results = next((folder / "cache").glob("results-*"))
+    (results / ".seg-0.units.parquet.tmp").mkdir()  # unlink() raises IsADirectoryError
+    (results / ".seg-1.units.parquet.tmp").write_bytes(b"killed")
+    monkeypatch.setattr(cache_module, "MAX_SEGMENTS", 1)
+    same(first, screen(files, folder / "out", cached))
+    assert len(_segments(folder / "cache")) == 1
+    assert not (results / ".seg-1.units.parquet.tmp").exists()  # the others are removed
+
+
 def test_a_cache_without_locks_is_used_unmerged(folder, monkeypatch):
     """A file system without locks (flock fails: NFS without lockd) costs the merging,
     not the run."""
