@@ -322,6 +322,11 @@ def upkeep(root: Path, caches: list[ContentCache], mine: list[Path]) -> None:
             cache.tidy()
         with suppress(Exception):
             cache.compact()
+    # What killed runs were writing: the stat index, the report's kept items (each run's
+    # temporary file is named for it, so that none is another's while it runs).
+    for tmp in [*root.glob(".*.tmp"), *root.glob("*/.*.tmp")]:
+        with suppress(OSError):
+            tmp.unlink()
     names = {f.name for f in mine}
     with suppress(OSError):
         for folder in root.iterdir():

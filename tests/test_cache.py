@@ -206,6 +206,23 @@ def test_a_leftover_that_cannot_be_removed_does_not_stop_the_merge(folder, monke
     assert not (results / ".seg-1.units.parquet.tmp").exists()  # the others are removed
 
 
+def test_what_killed_runs_were_writing_is_removed(folder):
+    """A run killed while writing the stat index or the report's kept items leaves a
+    temporary file; the next run that has the cache to itself removes it."""
+    cached = Options(cache_dir=folder / "cache")
+    screen(discover([folder / "in"]), folder / "out", cached)
+    left = [
+        folder / "cache" / ".stat-index.parquet.4242.0a1b2c3d.tmp",
+        folder / "cache" / "report-0123456789ab" / ".crops.parquet.4242.0a1b2c3d.tmp",
+    ]
+    for f in left:
+        f.parent.mkdir(exist_ok=True)
+        f.write_bytes(b"killed")
+    screen(discover([folder / "in"]), folder / "out", cached)
+    assert not any(f.exists() for f in left)
+    assert (folder / "cache" / "stat-index.parquet").is_file()
+
+
 def test_a_cache_without_locks_is_used_unmerged(folder, monkeypatch):
     """A file system without locks (flock fails: NFS without lockd) costs the merging,
     not the run."""
