@@ -14,6 +14,7 @@ The unit comes from the content where the parser found a name, and from the file
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,35 +202,43 @@ DOCUMENTS = {
 class Candidates:
     """The documents as read of files that may be joined with others, kept as a run
     parses them (datasets.corpus.collect's `keep`): those of a folder holding a file of
-    tables only (find_bundles' rule). Files come folder by folder, so only the current
-    folder's are held until it is known to hold one; frame() gives them (DOCUMENTS)."""
+    tables only (find_bundles' rule). Files come folder by folder, a folder's own files
+    before and after its subfolders' (discover's order), so only the folders the current
+    file lies in are held until each is known to hold one or is done; frame() gives
+    them (DOCUMENTS)."""
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
-        self.folder: str | None = None
-        self.current: list[tuple] = []
-        self.tables_only = False
+        self.open: list[list] = []  # [folder, its documents, tables only?]: the current folder and those it lies in
 
     def __call__(self, unit: dict, document: Document) -> None:
         folder = str(Path(unit["source_path"]).parent)
-        if folder != self.folder:
+        while self.open and not _within(folder, self.open[-1][0]):
             self._close()
-            self.folder = folder
+        if not self.open or self.open[-1][0] != folder:
+            self.open.append([folder, [], False])
+        current = self.open[-1]
         d = document
         row = (unit["unit_id"], unit.get("content_sha1"), d.text, d.format, d.encoding, d.pages)
-        self.current.append((*row, d.line_pages, d.line_places, d.problems, d.notes))
+        current[1].append((*row, d.line_pages, d.line_places, d.problems, d.notes))
         if unit.get("parse_status") != "failed":
             claims, tables = unit.get("n_claims") or 0, unit.get("n_tables") or 0
-            self.tables_only = self.tables_only or (claims < NARRATIVE_CLAIMS and tables >= 1)
+            current[2] = current[2] or (claims < NARRATIVE_CLAIMS and tables >= 1)
 
     def _close(self) -> None:
-        if self.tables_only:
-            self.rows.extend(r for r in self.current if r[1] is not None)
-        self.current, self.tables_only = [], False
+        _, documents, tables_only = self.open.pop()
+        if tables_only:
+            self.rows.extend(r for r in documents if r[1] is not None)
 
     def frame(self) -> pl.DataFrame:
-        self._close()
+        while self.open:
+            self._close()
         return pl.DataFrame(self.rows, schema=DOCUMENTS, orient="row")
+
+
+def _within(folder: str, other: str) -> bool:
+    """Whether `folder` is `other` or lies in it (paths as str(Path.parent) gives them)."""
+    return folder == other or folder.startswith(other if other.endswith(("/", os.sep)) else other + os.sep)
 
 
 def documents_of(files: list[Path], unit_ids: list[str]) -> dict[str, Read]:

@@ -262,8 +262,18 @@ def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
         unit("/b/whole.pdf", 40, 9),  # a whole disclosure alone in its folder
         unit("/c/说明.pdf", 40, 0, sha=None),  # unreadable: no hash to join by
         unit("/c/报表.xlsx", 0, 9),
+        unit("/d/2024年说明.pdf", 40, 0),  # a subfolder sorts between a folder's own files
+        unit("/d/archive/2023.pdf", 40, 9),
+        unit("/d/报表.xlsx", 0, 9),
+        unit("/e/whole.pdf", 40, 9),
     ):
         keep(u, doc)
     frame = keep.frame()
-    assert frame["unit_id"].to_list() == ["_a_说明.pdf", "_a_报表.xlsx", "_c_报表.xlsx"]
+    assert frame["unit_id"].to_list() == [
+        "_a_说明.pdf",
+        "_a_报表.xlsx",
+        "_c_报表.xlsx",
+        "_d_2024年说明.pdf",
+        "_d_报表.xlsx",
+    ]
     assert frame.row(0, named=True)["line_pages"] == [1, 1] and frame.row(0, named=True)["notes"] == ["n"]
