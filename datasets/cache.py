@@ -299,6 +299,29 @@ def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
         os.close(fd)
 
 
+@contextmanager
+def one_writer(file: Path) -> Iterator[None]:
+    """Hold `file` for one run's read-merge-replace at a time (the stat index, a kind of
+    the report's kept items: two runs sharing the cache each keep the other's entries):
+    an exclusive lock on `.STEM.lock` beside it, waited for. Where none can be had,
+    unlocked, as before: a lost entry costs the next run its time, never its outputs."""
+    fd = None
+    if fcntl is not None:
+        with suppress(OSError):
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(file.with_name(f".{file.stem}.lock"), os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                os.close(fd)
+                fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 def mark_used(caches: list[ContentCache], folders: list[Path], run: str) -> None:
     """After every run, alone or not: the keys its caches used (ContentCache.remember)
     and its folders marked as used now, so that no other run's upkeep drops them.
@@ -391,15 +414,18 @@ def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes
         },
         schema=schema,
     ).filter(pl.col("sha1").is_not_null() & pl.col("size").is_not_null() & pl.col("mtime_ns").is_not_null())
-    try:  # read again now: a run sharing the cache may have written since this one began
-        kept = pl.read_parquet(index).with_columns(
-            (pl.col("used") if "used" in pl.read_parquet_schema(index) else pl.lit(now)).cast(pl.Int64).alias("used")
-        )
-        others = kept.select(*schema).filter(pl.col("used") >= now - KEEP_DAYS * 86_400 * 10**9)
-        frame = pl.concat([frame, others.join(frame, on="path", how="anti")])
-    except Exception:  # none yet, or unreadable: this run's files only
-        pass
-    index.parent.mkdir(parents=True, exist_ok=True)
-    tmp = index.with_name(f".{index.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    frame.write_parquet(tmp)
-    os.replace(tmp, index)
+    with one_writer(index):
+        try:  # read again now: a run sharing the cache may have written since this one began
+            kept = pl.read_parquet(index).with_columns(
+                (pl.col("used") if "used" in pl.read_parquet_schema(index) else pl.lit(now))
+                .cast(pl.Int64)
+                .alias("used")
+            )
+            others = kept.select(*schema).filter(pl.col("used") >= now - KEEP_DAYS * 86_400 * 10**9)
+            frame = pl.concat([frame, others.join(frame, on="path", how="anti")])
+        except Exception:  # none yet, or unreadable: this run's files only
+            pass
+        index.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index.with_name(f".{index.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        frame.write_parquet(tmp)
+        os.replace(tmp, index)

@@ -79,12 +79,13 @@ def _write(file: Path, items: dict[tuple[str, str], tuple[str, int]]) -> None:
     """Keep this run's `items` and the items of `file` some run used in the last
     KEEP_DAYS (read again now: another run sharing the folder may have written since);
     a folder that cannot be written loses nothing but the next run's time."""
-    items = {k: item for k, item in _read(file).items() if cache.recent(item[1])} | items
-    frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        frame.write_parquet(tmp)
-        os.replace(tmp, file)
-    except OSError:
-        pass
+    with cache.one_writer(file):
+        items = {k: item for k, item in _read(file).items() if cache.recent(item[1])} | items
+        frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            frame.write_parquet(tmp)
+            os.replace(tmp, file)
+        except OSError:
+            pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from reports.source_cache import reuse
 
 
@@ -73,3 +75,36 @@ def test_another_runs_recent_items_stay_and_old_ones_go(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "KEEP_DAYS", 0)  # a month on: what this run does not use goes
     reuse(tmp_path / "kept", "crops", [(str(a), 1)], compute)
     assert reuse(tmp_path / "kept", "crops", [(str(b), 1)], compute) == ["b.txt:1"] and asked == [(str(b), 1)]
+
+
+def test_two_runs_writing_at_once_keep_each_others_items(tmp_path, monkeypatch):
+    """The second of two runs writing the kept items at once waits for the first, and
+    reads its items before replacing the file: neither run's are lost."""
+    import threading
+    import time
+
+    from reports import source_cache
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("甲")
+    b.write_text("乙")
+    real, first, reads = source_cache._read, threading.Event(), []
+
+    def slow_read(file):  # the first run pauses between reading the file again and replacing it
+        items = real(file)
+        if threading.current_thread().name == "one":
+            reads.append(file)
+            if len(reads) == 2:  # its second read: the one before it writes
+                first.set()
+                time.sleep(0.5)
+        return items
+
+    monkeypatch.setattr(source_cache, "_read", slow_read)
+    compute, _ = counting(lambda r: f"{r[0][-5:]}:{r[1]}")
+    one = threading.Thread(name="one", target=reuse, args=(tmp_path / "kept", "crops", [(str(a), 1)], compute))
+    one.start()
+    first.wait()
+    reuse(tmp_path / "kept", "crops", [(str(b), 1)], compute)
+    one.join()
+    kept = pl.read_parquet(tmp_path / "kept" / "crops.parquet")
+    assert sorted(kept["value"].to_list()) == ['"a.txt:1"', '"b.txt:1"']
