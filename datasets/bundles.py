@@ -14,10 +14,9 @@ The unit comes from the content where the parser found a name, and from the file
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import NamedTuple
 
 import polars as pl
@@ -237,8 +236,9 @@ class Candidates:
 
 
 def _within(folder: str, other: str) -> bool:
-    """Whether `folder` is `other` or lies in it (paths as str(Path.parent) gives them)."""
-    return folder == other or folder.startswith(other if other.endswith(("/", os.sep)) else other + os.sep)
+    """Whether `folder` is `other` or lies in it (paths as str(Path.parent) gives them:
+    ".", "/", "s3:/bucket/…")."""
+    return folder == other or PurePath(folder).is_relative_to(other)
 
 
 def documents_of(files: list[Path], unit_ids: list[str]) -> dict[str, Read]:

@@ -271,12 +271,7 @@ def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
     if root is not None and fcntl is not None:
         with suppress(OSError):
             Path(root).mkdir(parents=True, exist_ok=True)
-            # Writable where it may be (NFS emulates flock with locks that need it for an
-            # exclusive one); read-only where another user's run made the file.
-            try:
-                fd = os.open(Path(root) / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-            except PermissionError:
-                fd = os.open(Path(root) / _LOCK, os.O_RDONLY)
+            fd = _lock_file(Path(root) / _LOCK)
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH)
             except OSError:
@@ -299,6 +294,16 @@ def in_use(root: Path | None) -> Iterator[Callable[[], bool]]:
         os.close(fd)
 
 
+def _lock_file(path: Path) -> int:
+    """A descriptor to flock `path` by: writable where it may be (NFS emulates flock with
+    locks that need it for an exclusive one); read-only where another user's run made
+    the file."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY)
+
+
 @contextmanager
 def one_writer(file: Path) -> Iterator[None]:
     """Hold `file` for one run's read-merge-replace at a time (the stat index, a kind of
@@ -309,7 +314,7 @@ def one_writer(file: Path) -> Iterator[None]:
     if fcntl is not None:
         with suppress(OSError):
             file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(file.with_name(f".{file.stem}.lock"), os.O_RDWR | os.O_CREAT, 0o666)
+            fd = _lock_file(file.with_name(f".{file.stem}.lock"))
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
@@ -347,7 +352,8 @@ def upkeep(root: Path, caches: list[ContentCache], mine: list[Path]) -> None:
             cache.compact()
     # What killed runs were writing: the stat index, the report's kept items (each run's
     # temporary file is named for it, so that none is another's while it runs).
-    for tmp in [*root.glob(".*.tmp"), *root.glob("*/.*.tmp")]:
+    left = [*root.glob(f".{STAT_INDEX}.*.tmp"), *(f for f in root.glob("*/.*.tmp") if _FOLDER.match(f.parent.name))]
+    for tmp in left:
         with suppress(OSError):
             tmp.unlink()
     names = {f.name for f in mine}
@@ -373,11 +379,20 @@ def content_hashes(
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    if not files:
+        return []
     paths = [location(f) for f in files]
     known: dict[tuple, str] = {}
     if index is not None and index.is_file():
-        try:
-            index_rows = pl.read_parquet(index, columns=["path", "size", "mtime_ns", "sha1"]).iter_rows()
+        try:  # the index holds every run's files (a shared cache): only these are looked up
+            asked = pl.DataFrame({"path": paths}, schema={"path": pl.String})
+            index_rows = (
+                pl.scan_parquet(index)
+                .select("path", "size", "mtime_ns", "sha1")
+                .join(asked.lazy(), on="path", how="semi")
+                .collect()
+                .iter_rows()
+            )
             known = {(p, n, m): h for p, n, m, h in index_rows}
         except Exception:  # an unreadable index only costs the hashing
             known = {}
@@ -416,11 +431,8 @@ def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes
     ).filter(pl.col("sha1").is_not_null() & pl.col("size").is_not_null() & pl.col("mtime_ns").is_not_null())
     with one_writer(index):
         try:  # read again now: a run sharing the cache may have written since this one began
-            kept = pl.read_parquet(index).with_columns(
-                (pl.col("used") if "used" in pl.read_parquet_schema(index) else pl.lit(now))
-                .cast(pl.Int64)
-                .alias("used")
-            )
+            kept = pl.read_parquet(index)
+            kept = kept.with_columns((pl.col("used") if "used" in kept.columns else pl.lit(now)).cast(pl.Int64))
             others = kept.select(*schema).filter(pl.col("used") >= now - KEEP_DAYS * 86_400 * 10**9)
             frame = pl.concat([frame, others.join(frame, on="path", how="anti")])
         except Exception:  # none yet, or unreadable: this run's files only

@@ -59,7 +59,7 @@ def write_json(path: Path, data: object) -> None:
     for k, frame in frames.items():
         rows = frame.write_ndjson().splitlines()
         array = "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
-        text = text.replace(json.dumps(f"@frame-{token}-{k}"), array, 1)
+        text = text.replace(json.dumps(f"@frame-{token}-{k}", ensure_ascii=False), array, 1)
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 

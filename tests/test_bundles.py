@@ -266,6 +266,9 @@ def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
         unit("/d/archive/2023.pdf", 40, 9),
         unit("/d/报表.xlsx", 0, 9),
         unit("/e/whole.pdf", 40, 9),
+        unit("2024年说明.pdf", 40, 0),  # `anomaly screen .`: the folder is "."
+        unit("archive/2023.pdf", 40, 9),
+        unit("报表.xlsx", 0, 9),
     ):
         keep(u, doc)
     frame = keep.frame()
@@ -275,5 +278,7 @@ def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
         "_c_报表.xlsx",
         "_d_2024年说明.pdf",
         "_d_报表.xlsx",
+        "2024年说明.pdf",
+        "报表.xlsx",
     ]
     assert frame.row(0, named=True)["line_pages"] == [1, 1] and frame.row(0, named=True)["notes"] == ["n"]

@@ -215,11 +215,12 @@ def test_what_killed_runs_were_writing_is_removed(folder):
         folder / "cache" / ".stat-index.parquet.4242.0a1b2c3d.tmp",
         folder / "cache" / "report-0123456789ab" / ".crops.parquet.4242.0a1b2c3d.tmp",
     ]
-    for f in left:
+    others = [folder / "cache" / ".other-tool.tmp", folder / "cache" / "shared" / ".upload.tmp"]  # not the cache's
+    for f in left + others:
         f.parent.mkdir(exist_ok=True)
         f.write_bytes(b"killed")
     screen(discover([folder / "in"]), folder / "out", cached)
-    assert not any(f.exists() for f in left)
+    assert not any(f.exists() for f in left) and all(f.exists() for f in others)
     assert (folder / "cache" / "stat-index.parquet").is_file()
 
 

@@ -458,8 +458,8 @@ def test_a_frame_in_the_manifest_is_written_as_json_objects(tmp_path_factory, te
     files = pl.DataFrame(
         {"source_path": texts, "n": list(range(len(texts)))}, schema={"source_path": pl.String, "n": pl.Int64}
     )
-    data = {"tool": "anomaly", "files": files, "note": '@frame-"files"', "options": {"out": "/tmp/甲"}}
+    data = {"tool": "anomaly", "files": files, "文件": files, "note": '@frame-"files"', "options": {"out": "/tmp/甲"}}
     path = tmp_path_factory.mktemp("json") / "manifest.json"
     write_json(path, data)
     back = json.loads(path.read_text(encoding="utf-8"))
-    assert back == {**data, "files": files.to_dicts()}
+    assert back == {**data, "files": files.to_dicts(), "文件": files.to_dicts()}

@@ -103,7 +103,7 @@ def test_two_runs_writing_at_once_keep_each_others_items(tmp_path, monkeypatch):
     compute, _ = counting(lambda r: f"{r[0][-5:]}:{r[1]}")
     one = threading.Thread(name="one", target=reuse, args=(tmp_path / "kept", "crops", [(str(a), 1)], compute))
     one.start()
-    first.wait()
+    assert first.wait(10)
     reuse(tmp_path / "kept", "crops", [(str(b), 1)], compute)
     one.join()
     kept = pl.read_parquet(tmp_path / "kept" / "crops.parquet")
