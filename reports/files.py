@@ -57,7 +57,7 @@ def write_json(path: Path, data: object) -> None:
     marked = {k: (f"@frame-{token}-{k}" if k in frames else v) for k, v in data.items()} if frames else data
     text = json.dumps(marked, ensure_ascii=False, indent=2, default=str) + "\n"
     for k, frame in frames.items():
-        rows = frame.write_ndjson().splitlines()
+        rows = frame.write_ndjson().rstrip("\n").split("\n") if frame.height else []  # not splitlines: \x85 is text
         array = "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
         text = text.replace(json.dumps(f"@frame-{token}-{k}", ensure_ascii=False), array, 1)
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

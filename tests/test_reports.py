@@ -451,7 +451,7 @@ def test_page_script_in_chromium(tmp_path):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text()), min_size=0, max_size=5))
+@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(["\x85", "a\u2028b", "\x1c", "\n\r"])), max_size=5))
 def test_a_frame_in_the_manifest_is_written_as_json_objects(tmp_path_factory, texts):
     """The manifest's files (a frame, one object a line) read back as the rows they were,
     whatever the disclosure-derived text in them; the other keys as given."""
