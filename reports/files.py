@@ -52,15 +52,26 @@ def write_json(path: Path, data: object) -> None:
     polars DataFrame among a dict's values (the manifest's files) becomes an array of
     one object a line, written by polars: Python's indenting encoder took a second for a
     province's 100,000 files."""
-    frames = {k: v for k, v in data.items() if isinstance(v, pl.DataFrame)} if isinstance(data, dict) else {}
-    token = secrets.token_hex(8)  # no text in the data can name a placeholder
-    marked = {k: (f"@frame-{token}-{k}" if k in frames else v) for k, v in data.items()} if frames else data
-    text = json.dumps(marked, ensure_ascii=False, indent=2, default=str) + "\n"
-    for k, frame in frames.items():
-        rows = frame.write_ndjson().rstrip("\n").split("\n") if frame.height else []  # not splitlines: \x85 is text
-        array = "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
-        text = text.replace(json.dumps(f"@frame-{token}-{k}", ensure_ascii=False), array, 1)
+    if isinstance(data, dict):
+        items = [
+            f"  {json.dumps(k, ensure_ascii=False)}: " + (_rows_json(v) if isinstance(v, pl.DataFrame) else _json(v))
+            for k, v in data.items()
+        ]
+        text = "{\n" + ",\n".join(items) + "\n}\n" if items else "{}\n"
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _json(value: object) -> str:
+    """A value as json.dumps(indent=2) writes it one level in (JSON text holds no raw newline)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+
+
+def _rows_json(frame: pl.DataFrame) -> str:
+    """A frame's rows as a JSON array one level in, an object a line."""
+    rows = frame.write_ndjson().rstrip("\n").split("\n") if frame.height else []  # not splitlines: \x85 is text
+    return "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
 
 
 def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
