@@ -23,7 +23,7 @@ from anomaly import __version__, history
 from anomaly.copies import copies_from_keys, pairable
 from anomaly.engine import selected
 from anomaly.execution import exe_findings
-from anomaly.per_file import RESULTS, bundle_results, results_of, worker_pool
+from anomaly.per_file import RESULTS, bundle_results, on_polars_threads, results_of, worker_pool
 from anomaly.ranking import rank
 from anomaly.scoring import score_wide
 from anomaly.triage import apply as apply_triage
@@ -378,7 +378,8 @@ def unit_results(
 
             results = results_on_cluster(client, tasks, options.select, options.ignore, options.lang)
         else:
-            results = pool.map(results_of, tasks, *args) if pool else map(results_of, tasks, *args)
+            run = on_polars_threads(results_of)
+            results = pool.map(run, tasks, *args) if pool else map(run, tasks, *args)
         for n, (task, result) in enumerate(zip(tasks, results), 1):
             read_alone = result.pop("documents", None)
             if read_alone is not None and read_alone.height:
@@ -503,11 +504,12 @@ def _bundle_results(
     tasks = [todo[k : k + size] for k in range(0, len(todo), size)]
     args = [[a] * len(tasks) for a in (options.select, options.ignore, options.lang)]
     args += [[ids[k : k + size] for k in range(0, len(todo), size)], [documents] * len(tasks)]
+    run = on_polars_threads(bundle_results)
     if not pooled:
-        parts = list(map(bundle_results, tasks, *args))
+        parts = list(map(run, tasks, *args))
     else:
         with worker_pool(workers) as pool:
-            parts = list(pool.map(bundle_results, tasks, *args))
+            parts = list(pool.map(run, tasks, *args))
     return {name: pl.concat([p[name] for p in parts], how="diagonal_relaxed") for name in RESULTS}
 
 

@@ -54,3 +54,28 @@ def test_a_run_returned_by_screen_renders_again(tmp_path):
     run = screen(discover([tmp_path / "in"]), tmp_path / "out", Options(workers=1))
     page = render_html(run)
     assert "PCT" in page and '"excerpts":[[' in page
+
+
+def test_work_on_a_polars_thread_runs_once_there_and_gives_its_value_or_error():
+    import threading
+
+    import pytest
+
+    calls = []
+
+    def where(x):
+        calls.append(x)
+        return x, threading.get_ident()
+
+    value, thread = per_file.on_polars_thread(where, 7)
+    assert value == 7 and calls == [7]
+    # The point of it: polars' own thread, where polars calls run without a hand-over.
+    assert thread != threading.get_ident()
+
+    def raising():
+        raise KeyError("lost")
+
+    with pytest.raises(KeyError, match="lost"):
+        per_file.on_polars_thread(raising)
+    run = per_file.on_polars_threads(divmod)
+    assert run(7, 2) == (3, 1)
