@@ -9,7 +9,7 @@
 For each format: generate a synthetic corpus (`anomaly generate`, seed 2026; reused
 from --keep), then
 1. on one core, in one worker process set up as a screen's workers are (one polars
-   thread), on a sample of the files: the floor (read the file, decode it, one regex
+   thread, the work on it), on a sample of the files: the floor (read the file, decode it, one regex
    scan for numbers: the least any parser must do; for a PDF, pdfium's text of every
    page), then parse, checks, and the per-unit features and copy keys, one after the
    other; and the seed disclosure (../shared/seed) parsed 200 times, if it is there;
@@ -134,11 +134,12 @@ def measure_one_core(files: list[Path], seed: Path | None) -> dict[str, float]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from anomaly.per_file import one_thread_each
+    from anomaly.per_file import on_polars_thread, one_thread_each
 
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=one_thread_each) as pool:
-        return pool.submit(one_core_costs, [str(f) for f in files], str(seed) if seed else None).result()
+        args = [str(f) for f in files], str(seed) if seed else None
+        return pool.submit(on_polars_thread, one_core_costs, *args).result()
 
 
 # -- the screen, in a fresh process --------------------------------------------------
