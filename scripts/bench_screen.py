@@ -16,7 +16,9 @@ from --keep), then
 2. `anomaly screen CORPUS --out OUT --workers N` in a fresh process, cold (empty OUT);
 3. 1% of the files changed (a sentence appended to a text; a comment after a PDF's
    end), and the same screen again, warm, into the same OUT;
-4. with --profile, 1% more changed and a third screen under cProfile.
+4. with --profile, 1% more changed and a third screen under cProfile (which sees only
+   the main thread: the files parsed in-process, on a polars thread, are one call to
+   on_polars_thread; scripts/bench_parse.py profiles the parser).
 
 Prints per stage (from the run's manifest.json: stages_s, stages_cpu_s, peak_rss_mib)
 wall time, CPU ms per document and peak memory; the parse and checks inside the workers
