@@ -44,7 +44,10 @@ def cluster_threads(client) -> int:
 def results_on_cluster(
     client, tasks: list[list[Path]], select: list[str] | None, ignore: list[str] | None, lang: str
 ) -> Iterator[dict[str, pl.DataFrame]]:
-    """results_of(task) for every task, computed on the cluster, yielded in task order."""
+    """results_of(task) for every task, computed on the cluster, yielded in task order.
+    Not on a polars thread (per_file.on_polars_thread): a worker's event loop serialises
+    finished results with polars while the next task runs, and with one polars thread
+    it waited, holding the GIL, for the thread the task held (a deadlock, seen)."""
     futures = client.map(results_of, tasks, select=select, ignore=ignore, lang=lang, pure=False)
     for task, future in zip(tasks, futures):
         try:

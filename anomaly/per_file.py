@@ -51,8 +51,11 @@ def on_polars_thread(fn: Callable, *args, **kwargs):
     a task's checks make some 1,400 of them (run_rules on 10 documents: 0.30 s → 0.15 s
     on one polars thread). Called from a pool thread, polars runs them on that thread.
     Polars runs an aggregation's function on its pool: a one-row group-by runs fn once.
-    While fn runs, no other thread may wait for polars where polars has one thread (as
-    in the workers): that thread is busy with fn."""
+    While fn runs, no other thread may call polars where polars has one thread (as in
+    the workers): that thread is busy with fn, and a polars call that waits for it
+    holding the GIL, which fn needs, never returns. Hence only where this process's
+    other threads leave polars alone: a worker process, or the main one while it
+    parses (a Dask worker's event loop serialises results with polars meanwhile)."""
     box: dict = {}
 
     def run(s: pl.Series, *_, **__) -> pl.Series:
