@@ -1,6 +1,11 @@
-"""The per-file stage: a file whose checks raise is kept as failed, never stops a run."""
+"""The per-file stage: a file whose checks raise is kept as failed, never stops a run; the
+work runs on a polars pool thread."""
 
 from __future__ import annotations
+
+import threading
+
+import pytest
 
 import anomaly.per_file as per_file
 from anomaly.pipeline import Options, screen
@@ -57,10 +62,6 @@ def test_a_run_returned_by_screen_renders_again(tmp_path):
 
 
 def test_work_on_a_polars_thread_runs_once_there_and_gives_its_value_or_error():
-    import threading
-
-    import pytest
-
     calls = []
 
     def where(x):
