@@ -188,11 +188,7 @@ class ContentCache:
         time), so that merging by any run keeps them for KEEP_DAYS."""
         if not self._used or not self.dir.is_dir():
             return
-        folder = self.dir / _USED
-        folder.mkdir(exist_ok=True)
-        tmp = folder / f".{run}.{os.getpid()}.tmp"
-        pl.concat(self._used).unique().to_frame("key").write_parquet(tmp)
-        os.replace(tmp, folder / f"{run}.parquet")
+        replace_parquet(self.dir / _USED / f"{run}.parquet", pl.concat(self._used).unique().to_frame("key"))
 
     def compact(self) -> bool:
         """Merge the segments into one when there are more than MAX_SEGMENTS, keeping the
@@ -327,6 +323,20 @@ def one_writer(file: Path) -> Iterator[None]:
             os.close(fd)
 
 
+def replace_parquet(file: Path, frame: pl.DataFrame) -> None:
+    """`file` replaced by `frame` at once (written beside it, then renamed: a reader sees
+    the old file or the new one). The temporary file is named for this run, so that
+    another's is never overwritten; one a killed run left is removed by upkeep."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        frame.write_parquet(tmp)
+        os.replace(tmp, file)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def mark_used(caches: list[ContentCache], folders: list[Path], run: str) -> None:
     """After every run, alone or not: the keys its caches used (ContentCache.remember)
     and its folders marked as used now, so that no other run's upkeep drops them.
@@ -437,7 +447,4 @@ def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes
             frame = pl.concat([frame, others.join(frame, on="path", how="anti")])
         except Exception:  # none yet, or unreadable: this run's files only
             pass
-        index.parent.mkdir(parents=True, exist_ok=True)
-        tmp = index.with_name(f".{index.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        frame.write_parquet(tmp)
-        os.replace(tmp, index)
+        replace_parquet(index, frame)

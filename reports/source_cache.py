@@ -16,10 +16,9 @@ size; the folder's name carries the code's fingerprint (see anomaly.pipeline).
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import polars as pl
@@ -82,10 +81,5 @@ def _write(file: Path, items: dict[tuple[str, str], tuple[str, int]]) -> None:
     with cache.one_writer(file):
         items = {k: item for k, item in _read(file).items() if cache.recent(item[1])} | items
         frame = pl.DataFrame([(s, k, v, used) for (s, k), (v, used) in items.items()], schema=SCHEMA, orient="row")
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-            frame.write_parquet(tmp)
-            os.replace(tmp, file)
-        except OSError:
-            pass
+        with suppress(OSError):
+            cache.replace_parquet(file, frame)
