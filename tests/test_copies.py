@@ -108,6 +108,30 @@ def test_cpy003_longest_name_and_a_superior_template(tmp_path):
     assert "华溪县乙镇中心小学" in got["华溪县甲镇卫生院"] and "华溪县教育局" in got["华溪县庚镇中心小学"]
 
 
+def test_cpy003_not_the_site_frame(tmp_path):
+    """A county portal prints its host under every page (主办单位, 网站标识码, ICP 备案),
+    kept by the web page reader and by a PDF printed from the page: the host's name is the
+    site's, not another unit's template left in. Named in the unit's own text, it counts."""
+    footer = "主办单位：华溪县人民政府办公室　网站标识码：6100000001\n备案号：ICP备00000001号　网站地图"
+    sangong = [_SANGONG.format(who="本单位").replace("12.40", f"{v:.2f}") for v in (7.7, 8.1, 9.9, 11.3)]
+    docs = {
+        "华溪县人民政府办公室": sangong[0],
+        "华溪县甲局": sangong[1] + "\n\n" + footer,  # the page printed to PDF, as text
+        "华溪县乙局": "华溪县人民政府办公室的主要职责是：做好工作。\n\n" + sangong[2],
+    }
+    paths = []
+    for i, (name, body) in enumerate(docs.items()):
+        paths.append(tmp_path / f"u{i}.txt")
+        paths[-1].write_text(_doc(name, body), encoding="utf-8")
+    page = "".join(f"<p>{line}</p>" for line in _doc("华溪县丙局", sangong[3]).splitlines() if line)
+    frame = '<div class="footer"><p>主办单位：华溪县人民政府办公室　网站标识码：6100000002</p></div>'
+    paths.append(tmp_path / "u9.html")
+    paths[-1].write_text(f"<html><body><div class='article'>{page}</div>{frame}</body></html>", encoding="utf-8")
+    frames = parse_files(paths)
+    f = copy_findings(frames).join(frames["units"].select("unit_id", "unit_name"), on="unit_id")
+    assert f.filter(pl.col("rule") == "CPY003")["unit_name"].to_list() == ["华溪县乙局"]
+
+
 def test_cpy004_short_table_of_large_amounts(tmp_path):
     rows = "合计\t7,089,546\n301\t工资福利支出\t6,748,982\n302\t商品和服务支出\t326,600"
     table = f"表8\n\n2024年一般公共预算基本支出表\n\n单位：元\n\n科目编码\t科目名称\t合计\n\t{rows}"

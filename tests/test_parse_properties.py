@@ -1,9 +1,11 @@
 """Property tests: figures written in any of the formats disclosures use parse back exactly."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datasets.parse import parse_text
+from datasets.parse import _SITE_FRAME, parse_text
 
 FULL = str.maketrans("0123456789.,%()", "０１２３４５６７８９．，％（）")
 
@@ -101,3 +103,15 @@ def test_quote_spans_the_segments_it_covers(pieces, a, length):
     original = ["  " + p + "，增加" for p in pieces]  # indented lines that go on (no sentence end)
     for par in paragraphs(original, [True] * len(original)):
         assert par.quote(a, a + length, original) == _plain_quote(par, a, a + length, original)
+
+
+SITE_FRAME_PLAIN = re.compile(r"网站标识码|ICP\s*备|公网安备|版权所有|(?:主办|承办)单位\s*:|技术支持\s*:")
+SITE_PIECES = ["网站标识码", "网站", "标识码", "ICP", "备", "公网安备", "版权所有", "主办单位", "承办单位", "技术支持"]
+SITE_PIECES += list("网站I公版主承技办单位术支持: \t本年")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SITE_PIECES), max_size=12).map("".join))
+def test_site_frame_finds_what_its_plain_spelling_finds(text):
+    # datasets.parse._SITE_FRAME is written for speed; it must match where the plain one does.
+    assert [m.span() for m in _SITE_FRAME.finditer(text)] == [m.span() for m in SITE_FRAME_PLAIN.finditer(text)]

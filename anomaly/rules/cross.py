@@ -68,6 +68,8 @@ def cpy003(ctx: Context) -> Result:
     body the unit deals with, not itself, and is not evidence; a name printed otherwise
     by more than MAX_NAME_HOLDERS units is a body they all name (县财政局). A school
     printing 县教育局的主要职责是 is caught although every school names 教育局 after 接受.
+    A county portal's footer printed with a web page or its PDF (主办单位：县人民政府办公室
+    网站标识码…) is the site's, not the unit's text, and gives no name.
     Why it matters: the strongest sign of a template copied without updating; its
     figures are likely the other unit's too. Only the unit that prints the name gets it.
 
