@@ -105,6 +105,23 @@ def test_cmp001_a_performance_tables_indicator_part_is_not_a_missing_table():
     assert run_rules(frames_from_text(_CMP_TABLES.format(t2=other)), select=["CMP001"])[0].height == 0
 
 
+def test_cmp001_a_page_of_a_performance_table_is_not_a_missing_table():
+    # A 整体支出绩效目标表 continued on a page its reader did not join it to: its task
+    # columns and indicator rows, without a number, are no missing 收入总表 (表2 is still
+    # reported) but may be a missing performance table (表14: insufficient data).
+    from anomaly.rules.cmp import _CMP_TABLES
+
+    piece = (
+        "\n\n注：本单位履行职责，保障正常运转。\n\n任务名称\t主要内容\t总额\t财政拨款\t其他资金\n"
+        "效益指标\t社会效益指标\t单位履职能力提升\t≥90%\t\n满意度指标\t服务对象满意度指标\t满意度\t≥90%\t\n"
+    )
+    found = run_rules(frames_from_text(_CMP_TABLES.format(t2=piece)), select=["CMP001"])[0]
+    assert found["rule"].to_list() == ["CMP001"] and "表2" in found["message"][0]
+    toc_14 = _CMP_TABLES.replace("表2\t2024年单位综合预算收入总表", "表14\t2024年单位整体支出绩效目标表")
+    findings, coverage = run_rules(frames_from_text(toc_14.format(t2=piece)), select=["CMP001"])
+    assert findings.height == 0 and coverage["outcome"].to_list() == ["insufficient_data"]
+
+
 @pytest.mark.parametrize(
     "target, flagged",
     [("≥１２０％", True), ("≥١٢٠%", True), ("≥120\x1f%（不低于95%）", True), ("≥99.5%", False), ("≤120%", False)],

@@ -56,7 +56,16 @@ def _roles(titles: pl.Series) -> pl.Series:
     return titles.replace_strict(distinct, [role_of(t) for t in distinct], default=None, return_dtype=pl.String)
 
 
-_INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "指标值"]
+# Cells only a performance table prints: its indicator columns, the first-level
+# indicators in its rows, the 整体支出 table's task columns. A piece of one (cut from it
+# by a page break) is no missing 收支 table.
+_PERFORMANCE_CELLS = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "效益指标", "满意度指标", "任务名称"]
+_PERFORMANCE_ROLES = ("project_perf", "overall_perf", "fund_perf")
+
+
+def _kind(role: pl.Expr) -> pl.Expr:
+    """A table's role, the performance tables' as one: a piece cannot tell which it is."""
+    return pl.when(role.is_in(_PERFORMANCE_ROLES)).then(pl.lit("performance")).otherwise(role)
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:
@@ -81,7 +90,8 @@ def cmp001(ctx: Context) -> Result:
     title (the 整体支出绩效目标表 printed without 表14). One finding per unit listing
     every missing table — an analyst asks for the missing tables in one request. Seed:
     表2, 表3, 表5, 表6, 表7, 表8, 表10, 表12. If the document has tables the parser could
-    not name, as many as are missing, the unit is insufficient data, not a finding.
+    not name, as many as are missing, the unit is insufficient data, not a finding (a
+    nameless piece of a performance table stands only for a missing performance table).
     Why it matters: the 目录 is the unit's own statement of what it publishes.
     """
     toc = ctx["toc"].filter(~pl.col("declared_empty").fill_null(False))
@@ -108,23 +118,24 @@ def cmp001(ctx: Context) -> Result:
     )
     missing = t.join(by_id, on=["unit_id", "table_id"], how="anti").join(titles, on=["unit_id", "tkey"], how="anti")
     # Tables the parser could not number may be the missing ones, unless their title
-    # names another table (a performance table is not the 收入总表), or their columns are
-    # a performance table's 指标 (its indicator rows, cut from it by a wrapped sentence).
+    # names another table (a performance table is not the 收入总表), or their cells are
+    # a performance table's (its indicator rows, cut from it by a wrapped sentence or a
+    # page break).
     indicators = (
         ctx["cells"]
         .filter(pl.col("table_id").str.starts_with("表?"))
-        .filter(pl.col("text").str.replace_all(r"\s+", "").is_in(_INDICATOR_COLUMNS))
-        .select("unit_id", "table_id", pl.lit("project_perf").alias("by_cells"))
+        .filter(pl.col("text").str.replace_all(r"\s+", "").is_in(_PERFORMANCE_CELLS))
+        .select("unit_id", "table_id", pl.lit("performance").alias("by_cells"))
         .unique()
     )
     nameless = (
         present.filter(pl.col("table_id").str.starts_with("表?"))
         .with_columns(_role(pl.col("table_title")))
         .join(indicators, on=["unit_id", "table_id"], how="left")
-        .with_columns(pl.coalesce("role", "by_cells").alias("role"))
+        .with_columns(pl.coalesce(_kind(pl.col("role")), "by_cells").alias("role"))
         .drop("by_cells")
     )
-    missing_roles = missing.select("unit_id", pl.col("toc_role").alias("role")).drop_nulls().unique()
+    missing_roles = missing.select("unit_id", _kind(pl.col("toc_role")).alias("role")).drop_nulls().unique()
     unnamed = (
         pl.concat(
             [
