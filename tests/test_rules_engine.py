@@ -122,6 +122,21 @@ def test_cmp001_a_page_of_a_performance_table_is_not_a_missing_table():
     assert findings.height == 0 and coverage["outcome"].to_list() == ["insufficient_data"]
 
 
+def test_ari003_a_form_continued_on_the_next_page_in_other_columns():
+    # A PDF reader's next page gave 其他资金 a column of its own: a table with one
+    # 年度资金总额 takes its parts from any column (the same form with 90.00 adds up).
+    from anomaly.rules.ari import _PROJECT
+
+    def moved(total: str) -> str:
+        text = _PROJECT.format(total=total, other="3.60")
+        return text.replace("\t\t其他资金\t\t3.60", "\f\n项目名称\t\t\t档案数字化经费\n\t\t其他资金\t\t\t3.60")
+
+    assert "\t\t\t3.60" in moved("90.00")
+    for total, outcome in (("90.00", "pass"), ("86.40", "fail")):
+        coverage = run_rules(frames_from_text(moved(total)), select=["ARI003"])[1]
+        assert coverage["outcome"].to_list() == [outcome]
+
+
 @pytest.mark.parametrize(
     "target, flagged",
     [("≥１２０％", True), ("≥١٢٠%", True), ("≥120\x1f%（不低于95%）", True), ("≥99.5%", False), ("≤120%", False)],

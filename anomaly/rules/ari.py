@@ -230,7 +230,9 @@ def ari003(ctx: Context) -> Result:
     """项目（专项业务经费）绩效目标表中，年度资金总额应等于“其中：财政拨款”加“其他资金”。
 
     Catches: in a project performance table (表13-x and alike), 年度资金总额 differs
-    from 财政拨款 + 其他资金 printed in the same column (an empty 其他资金 counts as 0).
+    from 财政拨款 + 其他资金 printed in the same column (an empty 其他资金 counts as 0);
+    in a table with one 年度资金总额, in any column (a table continued on the next page
+    may come back with its cells in other columns).
     Why it matters: the project's amount is what the performance targets are set for;
     when its own sources disagree, either the amount or the funding is wrong.
     """
@@ -252,6 +254,20 @@ def ari003(ctx: Context) -> Result:
     iv = printed(pl.col("value"), pl.col("decimals").fill_null(0))
     cells = cells.with_columns(iv.lo.alias("lo"), iv.hi.alias("hi"))
     keys = ["unit_id", "table_id", "col"]
+    # A table with one 年度资金总额 (a form, as most templates print it) takes its parts
+    # from any column: continued on the next page, it may come back with other columns.
+    lone = (
+        cells.filter(pl.col("role") == "total")
+        .group_by("unit_id", "table_id")
+        .agg(pl.col("col").first().alias("lone_col"), pl.len().alias("n_totals"))
+        .filter(pl.col("n_totals") == 1)
+        .drop("n_totals")
+    )
+    cells = (
+        cells.join(lone, on=["unit_id", "table_id"], how="left", maintain_order="left")
+        .with_columns(pl.coalesce("lone_col", "col").alias("col"))
+        .drop("lone_col")
+    )
     tot = (
         cells.filter(pl.col("role") == "total")
         .unique(keys, keep="first")
