@@ -199,3 +199,27 @@ def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
     assert not _split_row(["", "1,000.00", "", "", "", "", "", ""], above)
     toc_above = ["表13", "2024年单位专项业务经费绩效目标表", "否", ""]
     assert not _split_row(["表14", "2024年单位整体支出绩效目标表", "否", ""], toc_above)
+
+
+def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
+    # Word and LibreOffice break a table's rows across pages: a narrow cell's wrapped
+    # amount leaves its head above the break (as printed in PDFs LibreOffice made from
+    # Word files).
+    from datasets.read.pdf.flow import _split_row
+
+    above = ["", "", "8、社", "8831", "(2)商", "7349", "8、对", ""]
+    assert _split_row(["", "", "会保障和就业支出", "20.00", "品和服务支出", "00.00", "企业资本性支出", ""], above)
+    assert not _split_row(["", "", "9、社会保险基金支出", "20.00", "", "", "9、对个人", ""], above)
+    # Whole numbers only where rows are numbered (a row of its own starts like one) …
+    numbered = ["(1)一", "8082", "2、外", "", "(1)工", "5079", "2、机", "2832"]
+    assert _split_row(["般公共预算拨款", "111", "交支出", "", "资福利支出", "978", "关商品和服务支出", "600"], numbered)
+    assert not _split_row(["公务用车运行维护费", "500"], ["公务接待费", "19300"])
+    # … or coded: a row of its own prints its code.
+    coded = ["302", "商品和服", "2,548,70", "367,400", "2,181,30"]
+    assert _split_row(["", "务支出", "0", "", "0"], coded)
+    assert not _split_row(["303", "对个人和家庭的补助", "5,916", "5,916", ""], coded)
+    # Amounts alone: only pieces that make amounts with decimals.
+    assert _split_row(["00", "", "0", "00"], ["79400.", "0.00", "8500.0", "70900."])
+    assert not _split_row(["5.00", "", "1.00", "2.00"], ["100.00", "0.00", "20.00", "80.00"])
+    # A label's year stays above the break.
+    assert _split_row(["年预算数", "0.00", "", "0.00"], ["2023", "19,40", "0.00", "19,40"])

@@ -145,18 +145,51 @@ _ROW_START = re.compile(
 )
 
 
+# An amount cut by a page break: its pieces make one amount with decimals, or (only in
+# a table of numbered rows, where a row of its own starts like one) a whole number.
+_CUT_AMOUNT = re.compile(r"\d[\d,]*\.\d+")
+_CUT_INTEGER = re.compile(r"\d[\d,]*")
+_CODE = re.compile(r"\d{3,7}")  # a 功能 or 经济 class code, never wrapped
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _split_row(row: list[str], above: list[str]) -> bool:
     """Whether `row`, first on a page, is the rest of the row `above` that the page
-    break cut (its wrapped cells continue there): only text, each piece under a text
-    cell of the row above, not starting like a row of its own (1、 (2) 其中 合计 …)."""
+    break cut (its wrapped cells continue there; word processors break a table's rows
+    across pages unless told not to): each piece under a cell of the row above, text
+    under text, not starting like a row of its own (1、 (2) 其中 合计 …), and an amount's
+    piece only where the two pieces make one amount: with decimals (8831 | 20.00, 79400. |
+    00), or in a table of numbered rows a whole one whose head is the longer piece
+    (8082 | 111)."""
     cells = [(c, a) for c, a in zip(row, above) if c]
     if not cells or len(row) != len(above):
         return False
-    if not all(a and not _NUMERIC.match(c) and not _NUMERIC.match(a) for c, a in cells):
+    text = [(c, a) for c, a in cells if not (_NUMERIC.match(c) and _NUMERIC.match(a))]
+    # (A label's year may stay above the break: 2023 | 年预算数.)
+    if not all(a and not _NUMERIC.match(c) and (not _NUMERIC.match(a) or _cut_year(c, a)) for c, a in text):
         return False
+    cut = [(c, a) for c, a in cells if (c, a) not in text]
+    # Numbered rows: a label that starts like a row, or a code of its own (302 商品和服务支出),
+    # which a row's rest leaves empty.
+    lead = next((k for k, a in enumerate(above) if a), 0)
+    coded = bool(_CODE.fullmatch(above[lead])) and not _cut_year(row[lead], above[lead])
+    if coded and row[lead]:
+        return False
+    numbered = coded or any(_ROW_START.match(a) for _, a in text)
+    if not all(
+        _CUT_AMOUNT.fullmatch(a + c) or (numbered and _CUT_INTEGER.fullmatch(a + c) and len(c) <= len(a))
+        for c, a in cut
+    ):
+        return False
+    if not text:  # amounts alone (a one-row 三公 table): two whole amounts with decimals never make one
+        return True
     # The row's label decides where it has one: （一） may end a wrapped label elsewhere.
-    starts = [c for c, _ in cells if _ROW_START.match(c)]
+    starts = [c for c, _ in text if _ROW_START.match(c)]
     return not starts or bool(row[0] and not _ROW_START.match(row[0]))
+
+
+def _cut_year(rest: str, head: str) -> bool:
+    return rest.startswith("年") and bool(_YEAR.fullmatch(head))
 
 
 def _without_repeated_header(rows: list[list[str]], first: list[list[str]]) -> list[list[str]]:
