@@ -82,8 +82,14 @@ def parse_text(text: str) -> dict:
     original = split_lines(text)
     normalized = normalize(text)
     norm = split_lines(normalized)
-    # (Substring tests first: most lines are prose, and few rows hold 单位.)
-    is_row = [("\t" in s or "|" in s) and is_table_row(s) and not ("单位" in s and tables.caption_row(s)) for s in norm]
+    # (Substring tests first: most lines are prose, and few rows hold 单位 or 表.)
+    is_row = [
+        ("\t" in s or "|" in s)
+        and is_table_row(s)
+        and not ("单位" in s and tables.caption_row(s))
+        and not ("表" in s and tables.heading_row(s))
+        for s in norm
+    ]
 
     # Tables first: they decide which lines are prose.
     read: dict[str, dict[str, list]] = {  # the tables' rows and filled cells (see tables.add_cells)

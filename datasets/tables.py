@@ -17,8 +17,13 @@ import polars as pl
 from datasets.frames import CELLS
 from datasets.numbers import CELL_NUMBER, MONEY_UNITS, parse_cell
 
-# 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line.
-_TABLE_ID = re.compile(r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)(?:\s+(.*\S))?\s*$")
+# 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line, after
+# a space or, where a PDF reader lost the space, right after the id if it opens with a
+# year (表22025年部门收入总表: 表2).
+_TABLE_ID = re.compile(
+    r"^[#*\s]*((?:附)?表)\s*([\d一二三四五六七八九十]+(?:\s*-\s*\d+)?)"
+    r"(?:(?:\s+|(?=(?:19|20)\d{2}\s*年))(.*\S))?\s*$"
+)
 # 单位：万元, never 编制单位：元林县… (a unit whose name starts with 元).
 _UNIT_LINE = re.compile(r"(?<!编制)(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"表\s*(?:\(\s*\d+\s*\))?\s*$|表\s*\(|一览表|明细表|总表")
@@ -44,6 +49,9 @@ def split_row(line: str) -> list[str]:
     return list(map(str.strip, line.split("\t")))  # (each cell stripped: a line's \n too)
 
 
+_TOC_HEAD = re.compile(r"^\s*目\s*录\s*")
+# A cell of table ids only: one, or two 目录 entries a reader ran together (附表1-7附表1-8).
+_IDS_CELL = re.compile(r"^(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?\s*)+$")
 _MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：]")
 
 
@@ -60,6 +68,14 @@ def caption_row(line: str) -> bool:
         and any(_UNIT_LINE.search(c) for c in cells)
         and all(_UNIT_LINE.search(c) or _MAKER.match(c) for c in cells)
     )
+
+
+def heading_row(line: str) -> bool:
+    """A table's id and title set apart by a wide space (表1 | 2024年部门收支总表), which a
+    PDF reader splits into two cells: a heading or a 目录 entry, not a table's row (nor
+    are two entries a reader ran together: 附表1-7附表1-8 | title title)."""
+    cells = [c for c in split_row(line) if c]
+    return len(cells) == 2 and "表" in cells[1] and bool(_IDS_CELL.match(_TOC_HEAD.sub("", cells[0])))
 
 
 def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
@@ -139,7 +155,8 @@ def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
     for k, line in enumerate(norm + [""]):
         if k < len(norm) and not line.strip():
             continue  # a web page or Word file gives each entry a paragraph: blank lines between
-        m = _TABLE_ID.match(line) if k < len(prose) and prose[k] else None
+        # (A PDF reader may run the 目录 heading into the first entry: 目录表1 | title.)
+        m = _TABLE_ID.match(_TOC_HEAD.sub("", line) if not run else line) if k < len(prose) and prose[k] else None
         # A table's heading right under the list (表一　title again) ends it.
         repeated = m and any(d["table_id"] == printed_id(m) for d in run)
         if m and m.group(3) and "表" in m.group(3) and len(line) <= 60 and not repeated:
