@@ -1,10 +1,12 @@
-"""A second PDF producer: a generated corpus as LibreOffice would print it from HTML.
+"""A second PDF producer: a generated corpus as LibreOffice would print it from HTML or Word.
 
-    python scripts/second_producer.py CORPUS_DIR OUT_DIR [--jobs N] [--batch B] [--check]
+    python scripts/second_producer.py CORPUS_DIR OUT_DIR [--from html|docx] [--jobs N] [--batch B] [--check]
 
 For every document of CORPUS_DIR (written by ``anomaly generate``; its labels.json
 lists them), writes the page a county website would publish
-(datasets.synthetic.html) and converts it to PDF with LibreOffice headless
+(datasets.synthetic.html), or with ``--from docx`` the Word file a unit would write
+(datasets.synthetic.word: tables as Word tables, whose rows Word and LibreOffice break
+across pages), and converts it to PDF with LibreOffice headless
 (``soffice --headless --convert-to pdf``, B files per soffice call, N calls at a
 time, each with its own profile). OUT_DIR gets the same folders and file stems as
 CORPUS_DIR with .pdf for .txt, and a labels.json whose ``file`` entries name the PDFs;
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -40,6 +43,7 @@ from queue import Queue
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from datasets.synthetic.html import header_rows, is_table_row, render_html, table_figures, tables  # noqa: E402
+from datasets.synthetic.word import draw_word_style, render_docx  # noqa: E402
 
 
 def read_text(path: Path, encoding: str | None) -> str:
@@ -58,7 +62,7 @@ def soffice_version(soffice: str) -> str:
 
 
 def convert(soffice: str, htmls: list[Path], outdir: Path, profile: Path) -> None:
-    """One soffice call for a batch of HTML files (its own profile, so calls run side by side)."""
+    """One soffice call for a batch of HTML or Word files (its own profile, so calls run side by side)."""
     cmd = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -147,7 +151,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=1, help="soffice processes at a time (default 1)")
     ap.add_argument("--batch", type=int, default=50, help="files per soffice call (default 50)")
     ap.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
-    ap.add_argument("--keep-html", type=Path, metavar="DIR", help="also write the HTML pages under DIR")
+    ap.add_argument("--from", dest="source", choices=("html", "docx"), default="html", help="what LibreOffice prints")
+    ap.add_argument("--keep-html", type=Path, metavar="DIR", help="also write the HTML pages (or Word files) under DIR")
     ap.add_argument("--check", action="store_true", help="read the PDFs back with pypdfium2")
     args = ap.parse_args()
     jobs = max(1, args.jobs)
@@ -173,8 +178,13 @@ def main() -> int:
         t0 = time.perf_counter()
         htmls = []
         for i, d in enumerate(docs):  # flat names: soffice writes every PDF into one folder
-            h = html_dir / f"{i:06d}.html"
-            h.write_text(render_html(read_text(args.corpus / d["file"], d.get("encoding"))), encoding="utf-8")
+            text = read_text(args.corpus / d["file"], d.get("encoding"))
+            if args.source == "docx":
+                h = html_dir / f"{i:06d}.docx"
+                h.write_bytes(render_docx(text, draw_word_style(random.Random(d["file"]), 2024, tables=True)))
+            else:
+                h = html_dir / f"{i:06d}.html"
+                h.write_text(render_html(text), encoding="utf-8")
             htmls.append(h)
         t_html = time.perf_counter() - t0
 
@@ -207,7 +217,7 @@ def main() -> int:
             shutil.move(src, args.out / rel)
             if args.keep_html:
                 (args.keep_html / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(htmls[i], args.keep_html / rel.with_suffix(".html"))
+                shutil.copy(htmls[i], args.keep_html / rel.with_suffix(htmls[i].suffix))
             d["text_file"], d["file"] = d["file"], rel.as_posix()
             for a in d.get("anomalies", []):  # a copy names its source file last
                 if a.get("family") == "CPY" and str(a.get("detail", "")).endswith(".txt"):
@@ -216,7 +226,7 @@ def main() -> int:
 
     labels["documents"] = done
     labels["producer"] = {
-        "pdf": f"{version} (HTML from datasets.synthetic.html, converted headless)",
+        "pdf": f"{version} ({'Word files from datasets.synthetic.word' if args.source == 'docx' else 'HTML from datasets.synthetic.html'}, converted headless)",
         "lines": "anomalies' line numbers refer to text_file, the text version",
     }
     (args.out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -213,6 +213,8 @@ def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
     # Whole numbers only where rows are numbered (a row of its own starts like one) …
     numbered = ["(1)一", "8082", "2、外", "", "(1)工", "5079", "2、机", "2832"]
     assert _split_row(["般公共预算拨款", "111", "交支出", "", "资福利支出", "978", "关商品和服务支出", "600"], numbered)
+    assert _split_row(["收入合计", "65,719", "支出合计", "65,719"], ["本年", "15,2", "本年", "15,2"])
+    assert not _split_row(["收入合计", "5,719", "支出合计", "65,719"], ["本年", "15,2", "本年", "15,2"])
     assert not _split_row(["公务用车运行维护费", "500"], ["公务接待费", "19300"])
     # … or coded: a row of its own prints its code.
     coded = ["302", "商品和服", "2,548,70", "367,400", "2,181,30"]

@@ -148,7 +148,7 @@ _ROW_START = re.compile(
 # An amount cut by a page break: its pieces make one amount with decimals, or (only in
 # a table of numbered rows, where a row of its own starts like one) a whole number.
 _CUT_AMOUNT = re.compile(r"\d[\d,]*\.\d+")
-_CUT_INTEGER = re.compile(r"\d[\d,]*")
+_CUT_INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")  # grouped by thousands, or not at all
 _CODE = re.compile(r"\d{3,7}")  # a 功能 or 经济 class code, never wrapped
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -159,8 +159,7 @@ def _split_row(row: list[str], above: list[str]) -> bool:
     across pages unless told not to): each piece under a cell of the row above, text
     under text, not starting like a row of its own (1、 (2) 其中 合计 …), and an amount's
     piece only where the two pieces make one amount: with decimals (8831 | 20.00, 79400. |
-    00), or in a table of numbered rows a whole one whose head is the longer piece
-    (8082 | 111)."""
+    00), or in a table of numbered or coded rows a whole one (8082 | 111, 4,51 | 8,200)."""
     cells = [(c, a) for c, a in zip(row, above) if c]
     if not cells or len(row) != len(above):
         return False
@@ -176,10 +175,7 @@ def _split_row(row: list[str], above: list[str]) -> bool:
     if coded and row[lead]:
         return False
     numbered = coded or any(_ROW_START.match(a) for _, a in text)
-    if not all(
-        _CUT_AMOUNT.fullmatch(a + c) or (numbered and _CUT_INTEGER.fullmatch(a + c) and len(c) <= len(a))
-        for c, a in cut
-    ):
+    if not all(_CUT_AMOUNT.fullmatch(a + c) or (numbered and _CUT_INTEGER.fullmatch(a + c)) for c, a in cut):
         return False
     if not text:  # amounts alone (a one-row 三公 table): two whole amounts with decimals never make one
         return True
