@@ -84,12 +84,14 @@ def test_a_plain_list_with_a_paragraph_per_entry_is_the_contents():
     assert [d["table_id"] for d in parse_text(spaced)["toc"]] == ["表一", "表二", "表八"]
 
 
-def test_the_contents_and_headings_as_a_pdf_of_a_word_file_gives_them():
+@pytest.mark.parametrize("heading", ["目\t录", "目录\t"])
+def test_the_contents_and_headings_as_a_pdf_of_a_word_file_gives_them(heading):
     # LibreOffice's PDF of a Word file: the wide space after 表一 is a cell break in the
-    # 目录 (its heading run into the first entry) and lost in the headings (表二2024年…).
+    # 目录 (its heading run into the first entry, or split itself) and lost in the
+    # headings (表二2024年…).
     pdf_like = (
         _PLAIN_TOC.replace("目　录\n\n表一　", "目录表一\t")
-        .replace("第四部分 公开报表\n", "第四部分 公开报表\n\n目录\t\n")
+        .replace("第四部分 公开报表\n", f"第四部分 公开报表\n\n{heading}\n")
         .replace("\n表二　2024年部门收入总表\n表八", "\n表二\t2024年部门收入总表\n表八")
         .replace("\n表八　2024年部门政府性基金预算支出表\n\n表一", "\n表八\t2024年部门政府性基金预算支出表\n\n表一")
         .replace("\n\n表二　2024年", "\n\n表二2024年")
