@@ -19,7 +19,8 @@ corpus generated in another format) are skipped.
 ``--check`` reads every PDF back with pypdfium2 and reports documents whose text is
 not exactly the characters of the text version (whitespace, tab and pipe syntax
 aside; the order inside tables may differ; header rows repeat on each page a table
-runs over) or lacks a table figure whole on one line.
+runs over) or lacks a table figure whole on one line (from Word files most do: their
+narrow cells wrap figures, which the reader joins).
 
 Needs LibreOffice (Debian: libreoffice-writer-nogui) and a CJK font (fonts-noto-cjk).
 """
@@ -61,7 +62,7 @@ def soffice_version(soffice: str) -> str:
     return out.stdout.strip()
 
 
-def convert(soffice: str, htmls: list[Path], outdir: Path, profile: Path) -> None:
+def convert(soffice: str, inputs: list[Path], outdir: Path, profile: Path) -> None:
     """One soffice call for a batch of HTML or Word files (its own profile, so calls run side by side)."""
     cmd = [
         soffice,
@@ -72,9 +73,9 @@ def convert(soffice: str, htmls: list[Path], outdir: Path, profile: Path) -> Non
         "pdf",
         "--outdir",
         str(outdir),
-        *map(str, htmls),
+        *map(str, inputs),
     ]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60 + 30 * len(htmls))
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60 + 30 * len(inputs))
 
 
 def pdf_text(path: Path) -> tuple[str, int]:
@@ -172,21 +173,21 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="second-producer-") as tmp:
         tmp = Path(tmp)
-        html_dir, pdf_dir = tmp / "html", tmp / "pdf"
-        html_dir.mkdir()
+        input_dir, pdf_dir = tmp / "in", tmp / "pdf"
+        input_dir.mkdir()
         pdf_dir.mkdir()
         t0 = time.perf_counter()
-        htmls = []
+        inputs = []
         for i, d in enumerate(docs):  # flat names: soffice writes every PDF into one folder
             text = read_text(args.corpus / d["file"], d.get("encoding"))
             if args.source == "docx":
-                h = html_dir / f"{i:06d}.docx"
+                h = input_dir / f"{i:06d}.docx"
                 h.write_bytes(render_docx(text, draw_word_style(random.Random(d["file"]), 2024, tables=True)))
             else:
-                h = html_dir / f"{i:06d}.html"
+                h = input_dir / f"{i:06d}.html"
                 h.write_text(render_html(text), encoding="utf-8")
-            htmls.append(h)
-        t_html = time.perf_counter() - t0
+            inputs.append(h)
+        t_write = time.perf_counter() - t0
 
         profiles: Queue[Path] = Queue()
         for k in range(jobs):
@@ -203,7 +204,7 @@ def main() -> int:
 
         t1 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(run, [htmls[i : i + args.batch] for i in range(0, len(htmls), args.batch)]))
+            list(pool.map(run, [inputs[i : i + args.batch] for i in range(0, len(inputs), args.batch)]))
         t_pdf = time.perf_counter() - t1
 
         done = []
@@ -217,7 +218,7 @@ def main() -> int:
             shutil.move(src, args.out / rel)
             if args.keep_html:
                 (args.keep_html / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(htmls[i], args.keep_html / rel.with_suffix(htmls[i].suffix))
+                shutil.copy(inputs[i], args.keep_html / rel.with_suffix(inputs[i].suffix))
             d["text_file"], d["file"] = d["file"], rel.as_posix()
             for a in d.get("anomalies", []):  # a copy names its source file last
                 if a.get("family") == "CPY" and str(a.get("detail", "")).endswith(".txt"):
@@ -232,7 +233,7 @@ def main() -> int:
     (args.out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
     n = len(done)
     print(
-        f"{n} PDFs from {len(docs)} documents: HTML {t_html:.1f}s, LibreOffice {t_pdf:.1f}s "
+        f"{n} PDFs from {len(docs)} documents: {args.source} {t_write:.1f}s, LibreOffice {t_pdf:.1f}s "
         f"({t_pdf / max(n, 1):.2f}s per document, {jobs} soffice at a time, {args.batch} files per call)"
     )
     if args.check:
