@@ -75,6 +75,27 @@ def test_unruled_table_is_read_from_word_positions():
     assert [ln for ln in lines if "\t" in ln] == ["\t".join(r) for r in rows]
 
 
+def test_a_wrapped_cells_last_line_keeps_a_table_without_rules_whole():
+    # The geometry of a generated 收支总表 (ruled top and bottom only): a right-aligned
+    # amount and the next column's label run together into one run, so a label's
+    # wrapped last line lines up with no column; closer than a row, it is that row's.
+    from datasets.read.pdf.page import Line
+    from datasets.read.pdf.unruled import _table_spans
+
+    def line(top: float, *runs: tuple) -> Line:
+        return Line(top, top + 8, list(runs), 1, 8.0)
+
+    lines = [
+        line(0.0, (75, 140, "项 目"), (190, 227, "预算数"), (300, 350, "用 途")),
+        line(14.7, (75, 130, "一、人员经费"), (190, 262, "111.00 日常")),
+        line(29.4, (75, 130, "二、公用经费"), (190, 300, "222.00 用于保障日常")),
+        line(38.2, (240, 255, "运转")),
+        line(52.9, (75, 130, "三、项目支出"), (190, 262, "333.00 日常")),
+        line(67.6, (75, 130, "四、其他支出"), (190, 262, "444.00 日常")),
+    ]
+    assert _table_spans(lines) == [(0, 6)]
+
+
 def test_paragraph_running_over_a_page_break_and_a_footer_is_one_line():
     sentence = "，".join(f"第{i}项支出{i}.5万元较上年预算减少{i}.25万元" for i in range(1, 12)) + "。"
     for n in range(8, 30):  # enough filler that the sentence starts on page 1 and ends on page 2

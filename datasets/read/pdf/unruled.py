@@ -175,7 +175,7 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             if _is_row(ln):
                 last_row = j
                 edges |= _edges(ln)
-            elif not _one_cell(ln, edges) or j - last_row > 40:
+            elif not (_one_cell(ln, edges) or _wrapped_piece(lines, i, last_row, j)) or j - last_row > 40:
                 break
             j += 1
         j = last_row + 1
@@ -202,6 +202,17 @@ def _table_spans(lines: list[Line]) -> list[tuple[int, int]]:
             spans.append((i, j))
         i = j
     return spans
+
+
+def _wrapped_piece(lines: list[Line], i: int, last_row: int, j: int) -> bool:
+    """Whether line j, of one run, is the last line of a cell wrapped in the row above:
+    closer to it than rows are to each other (its run need not line up with a column:
+    a right-aligned amount and the next column's label run together into one run)."""
+    return (
+        len(lines[j].runs) == 1
+        and last_row > i
+        and lines[j].top - lines[j - 1].top < _row_break(lines[i : last_row + 1])
+    )
 
 
 def _label_only(line: Line, first_col: float, label_end: float) -> bool:
