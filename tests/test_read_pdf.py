@@ -236,13 +236,18 @@ def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
     assert _split_row(["般公共预算拨款", "111", "交支出", "", "资福利支出", "978", "关商品和服务支出", "600"], numbered)
     assert _split_row(["收入合计", "65,719", "支出合计", "65,719"], ["本年", "15,2", "本年", "15,2"])
     assert not _split_row(["收入合计", "5,719", "支出合计", "65,719"], ["本年", "15,2", "本年", "15,2"])
+    # A head no one prints (5,299,48) was cut, whatever the rest's label (合计 starts rows too).
+    assert _split_row(["合计", "9", "合计", "9"], ["本年收入", "5,299,48", "本年支出", "5,299,48"])
+    assert not _split_row(["合计", "9", "合计", "9"], ["本年收入", "5,299,489", "本年支出", "5,299,489"])
     assert not _split_row(["公务用车运行维护费", "500"], ["公务接待费", "19300"])
     # … or coded: a row of its own prints its code.
     coded = ["302", "商品和服", "2,548,70", "367,400", "2,181,30"]
     assert _split_row(["", "务支出", "0", "", "0"], coded)
+    assert _split_row(["", "", "4", "4", ""], ["2010301", "行政运行", "4,490,76", "4,490,76", ""])
     assert not _split_row(["303", "对个人和家庭的补助", "5,916", "5,916", ""], coded)
     # Amounts alone: only pieces that make amounts with decimals.
     assert _split_row(["00", "", "0", "00"], ["79400.", "0.00", "8500.0", "70900."])
+    assert _split_row(["0.00", "", "0.00", "0.00"], ["3830", "0.00", "3830", "2840"])  # 3830 is no code
     assert not _split_row(["5.00", "", "1.00", "2.00"], ["100.00", "0.00", "20.00", "80.00"])
     # A label's year stays above the break.
     assert _split_row(["年预算数", "0.00", "", "0.00"], ["2023", "19,40", "0.00", "19,40"])

@@ -151,6 +151,7 @@ _CUT_AMOUNT = re.compile(r"\d[\d,]*\.\d+")
 _CUT_INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")  # grouped by thousands, or not at all
 _CODE = re.compile(r"\d{3,7}")  # a 功能 or 经济 class code, never wrapped
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_BROKEN = re.compile(r"\d{1,3}(?:,\d{3})*,\d{1,2}|\d[\d,]*\.")  # a last group short of three digits, or a bare point
 
 
 def _split_row(row: list[str], above: list[str]) -> bool:
@@ -169,15 +170,19 @@ def _split_row(row: list[str], above: list[str]) -> bool:
         return False
     cut = [(c, a) for c, a in cells if (c, a) not in text]
     # Numbered rows: a label that starts like a row, or a code of its own (302 商品和服务支出),
-    # which a row's rest leaves empty.
+    # which a row's rest leaves empty (an amount cut as 3830 | 0.00 is no code).
     lead = next((k for k, a in enumerate(above) if a), 0)
-    coded = bool(_CODE.fullmatch(above[lead])) and not _cut_year(row[lead], above[lead])
-    if coded and row[lead]:
+    head, rest = above[lead], row[lead]
+    coded = bool(_CODE.fullmatch(head)) and not _cut_year(rest, head) and not _CUT_AMOUNT.fullmatch(head + rest)
+    if coded and rest:
         return False
     numbered = coded or any(_ROW_START.match(a) for _, a in text)
     if not all(_CUT_AMOUNT.fullmatch(a + c) or (numbered and _CUT_INTEGER.fullmatch(a + c)) for c, a in cut):
         return False
-    if not text:  # amounts alone (a one-row 三公 table): two whole amounts with decimals never make one
+    if not text or any(_BROKEN.fullmatch(a) for _, a in cut):
+        # Amounts alone (a one-row 三公 table): two whole amounts with decimals never make
+        # one. An amount no one prints (5,299,48 or 79400.) was cut: its row goes on,
+        # whatever the rest's label (本年收入 | 合计).
         return True
     # The row's label decides where it has one: （一） may end a wrapped label elsewhere.
     starts = [c for c, _ in text if _ROW_START.match(c)]
