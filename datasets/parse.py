@@ -112,8 +112,8 @@ def parse_text(text: str) -> dict:
         # The printed cells; most rows need no second split (nothing was normalised).
         raw_rows = [row if original[k] == norm[k] else tables.split_row(original[k]) for k, row in zip(line_idx, rows)]
         rows, raw_rows, line_idx = tables.current_first(rows, raw_rows, line_idx)
-        if len(rows) == 1 and "".join("".join(rows[0]).split()) == "目录":
-            continue  # the 目录 heading, split by a PDF reader at its wide space or beside an empty cell
+        if len(rows) == 1 and tables.toc_heading(rows[0]):
+            continue  # a heading, not a table
         tid, title, unit = tables.context_of(norm, start, prev_end)
         if title is None and len(rows) > 1 and tables.title_row(rows[0]):
             # A title a PDF reader took for the table's first row (centred above a

@@ -70,6 +70,12 @@ def caption_row(line: str) -> bool:
     )
 
 
+def toc_heading(cells: list[str]) -> bool:
+    """Cells that make the 目录 heading and nothing else (目 | 录, 目录 | ''), as a PDF
+    reader splits it at its wide space or sets it beside an empty cell."""
+    return bool(_TOC_HEAD.fullmatch("".join(cells)))
+
+
 def heading_row(line: str) -> bool:
     """A table's id and title set apart by a wide space (表1 | 2024年部门收支总表), which a
     PDF reader splits into two cells: a heading or a 目录 entry, not a table's row (nor

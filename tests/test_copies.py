@@ -22,12 +22,16 @@ def _doc(name: str, body: str) -> str:
     return f"{name}\n2024年单位预算公开说明\n\n一、主要职责\n\n{name}的主要职责是：做好本职工作。\n\n{body}\n"
 
 
-def _screen(tmp_path, docs: dict[str, str]) -> pl.DataFrame:
+def _screen(tmp_path, docs: dict[str, str], pages: dict[str, str] | None = None) -> pl.DataFrame:
+    """CPY findings of `docs` (unit name: body) as texts and `pages` (file name: HTML)."""
     paths = []
     for i, (name, body) in enumerate(docs.items()):
         p = tmp_path / f"u{i}.txt"
         p.write_text(_doc(name, body), encoding="utf-8")
         paths.append(p)
+    for file, html in (pages or {}).items():
+        paths.append(tmp_path / file)
+        paths[-1].write_text(html, encoding="utf-8")
     frames = parse_files(paths)
     f = copy_findings(frames)
     return f.join(frames["units"].select("unit_id", "unit_name"), on="unit_id")
@@ -119,16 +123,10 @@ def test_cpy003_not_the_site_frame(tmp_path):
         "华溪县甲局": sangong[1] + "\n\n" + footer,  # the page printed to PDF, as text
         "华溪县乙局": "华溪县人民政府办公室的主要职责是：做好工作。\n\n" + sangong[2],
     }
-    paths = []
-    for i, (name, body) in enumerate(docs.items()):
-        paths.append(tmp_path / f"u{i}.txt")
-        paths[-1].write_text(_doc(name, body), encoding="utf-8")
     page = "".join(f"<p>{line}</p>" for line in _doc("华溪县丙局", sangong[3]).splitlines() if line)
     frame = '<div class="footer"><p>主办单位：华溪县人民政府办公室　网站标识码：6100000002</p></div>'
-    paths.append(tmp_path / "u9.html")
-    paths[-1].write_text(f"<html><body><div class='article'>{page}</div>{frame}</body></html>", encoding="utf-8")
-    frames = parse_files(paths)
-    f = copy_findings(frames).join(frames["units"].select("unit_id", "unit_name"), on="unit_id")
+    html = f"<html><body><div class='article'>{page}</div>{frame}</body></html>"
+    f = _screen(tmp_path, docs, {"u9.html": html})
     assert f.filter(pl.col("rule") == "CPY003")["unit_name"].to_list() == ["华溪县乙局"]
 
 

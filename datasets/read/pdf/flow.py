@@ -146,7 +146,8 @@ _ROW_START = re.compile(
 
 
 # An amount cut by a page break: its pieces make one amount with decimals, or (only in
-# a table of numbered rows, where a row of its own starts like one) a whole number.
+# a table of numbered or coded rows, where a row of its own starts like one or prints its
+# code) a whole number.
 _CUT_AMOUNT = re.compile(r"\d[\d,]*\.\d+")
 _CUT_INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")  # grouped by thousands, or not at all
 _CODE = re.compile(r"\d{3,7}")  # a 功能 or 经济 class code, never wrapped
@@ -164,11 +165,11 @@ def _split_row(row: list[str], above: list[str]) -> bool:
     cells = [(c, a) for c, a in zip(row, above) if c]
     if not cells or len(row) != len(above):
         return False
+    cut = [(c, a) for c, a in cells if _NUMERIC.match(c) and _NUMERIC.match(a)]  # an amount's pieces
     text = [(c, a) for c, a in cells if not (_NUMERIC.match(c) and _NUMERIC.match(a))]
     # (A label's year may stay above the break: 2023 | 年预算数.)
     if not all(a and not _NUMERIC.match(c) and (not _NUMERIC.match(a) or _cut_year(c, a)) for c, a in text):
         return False
-    cut = [(c, a) for c, a in cells if (c, a) not in text]
     # Numbered rows: a label that starts like a row, or a code of its own (302 商品和服务支出),
     # which a row's rest leaves empty (an amount cut as 3830 | 0.00 is no code).
     lead = next((k for k, a in enumerate(above) if a), 0)
