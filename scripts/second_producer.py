@@ -1,6 +1,8 @@
-"""A second PDF producer: a generated corpus as LibreOffice would print it from HTML or Word.
+"""A second PDF producer: a generated corpus as LibreOffice would print it from HTML or Word,
+or as a browser prints a web page.
 
     python scripts/second_producer.py CORPUS_DIR OUT_DIR [--from html|docx] [--jobs N] [--batch B] [--check]
+    python scripts/second_producer.py CORPUS_DIR OUT_DIR --with chromium [--check]
 
 For every document of CORPUS_DIR (written by ``anomaly generate``; its labels.json
 lists them), writes the page a county website would publish
@@ -22,7 +24,15 @@ aside; the order inside tables may differ; header rows repeat on each page a tab
 runs over) or lacks a table figure whole on one line (from Word files most do: their
 narrow cells wrap figures, which the reader joins).
 
-Needs LibreOffice (Debian: libreoffice-writer-nogui) and a CJK font (fonts-noto-cjk).
+``--with chromium`` prints the web pages with headless Chromium instead (Playwright's
+``page.pdf``, as a user's 打印 → 另存为 PDF does with the browser's defaults: A4, 1 cm
+margins, the date and title printed above each page and the address and page number
+below). Chromium breaks a table row across pages, leaves the cut cells' borders open
+and repeats the table's header rows on the next page.
+
+Needs LibreOffice (Debian: libreoffice-writer-nogui) and a CJK font (fonts-noto-cjk);
+``--with chromium`` needs /usr/bin/chromium (Debian: chromium) and playwright (the
+test extra).
 """
 
 from __future__ import annotations
@@ -76,6 +86,30 @@ def convert(soffice: str, inputs: list[Path], outdir: Path, profile: Path) -> No
         *map(str, inputs),
     ]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60 + 30 * len(inputs))
+
+
+def print_with_chromium(inputs: list[Path], outdir: Path) -> None:
+    """Each web page printed to PDF by headless Chromium with the print dialog's defaults."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            page = browser.new_page()
+            for h in inputs:
+                page.goto(h.as_uri())
+                page.pdf(
+                    path=str(outdir / h.with_suffix(".pdf").name),
+                    format="A4",
+                    margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
+                    display_header_footer=True,  # Chromium's own: date and title, address and page number
+                    print_background=True,
+                )
+        finally:
+            browser.close()
 
 
 def pdf_text(path: Path) -> tuple[str, int]:
@@ -153,6 +187,7 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=50, help="files per soffice call (default 50)")
     ap.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     ap.add_argument("--from", dest="source", choices=("html", "docx"), default="html", help="what LibreOffice prints")
+    ap.add_argument("--with", dest="producer", choices=("libreoffice", "chromium"), default="libreoffice")
     ap.add_argument("--keep-html", type=Path, metavar="DIR", help="also write the HTML pages (or Word files) under DIR")
     ap.add_argument("--check", action="store_true", help="read the PDFs back with pypdfium2")
     args = ap.parse_args()
@@ -169,7 +204,11 @@ def main() -> int:
         print(f"skipped {len(skipped)} documents that are not .txt (e.g. {skipped[0]})", file=sys.stderr)
     docs = [d for d in labels["documents"] if d["file"].endswith(".txt")]
     args.out.mkdir(parents=True, exist_ok=True)
-    version = soffice_version(args.soffice)
+    if args.producer == "chromium" and args.source != "html":
+        ap.error("--with chromium prints web pages (--from html)")
+    version = (
+        soffice_version(args.soffice) if args.producer == "libreoffice" else "Chromium (headless, Playwright page.pdf)"
+    )
 
     with tempfile.TemporaryDirectory(prefix="second-producer-") as tmp:
         tmp = Path(tmp)
@@ -203,8 +242,11 @@ def main() -> int:
                 profiles.put(profile)
 
         t1 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(run, [inputs[i : i + args.batch] for i in range(0, len(inputs), args.batch)]))
+        if args.producer == "chromium":
+            print_with_chromium(inputs, pdf_dir)
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(run, [inputs[i : i + args.batch] for i in range(0, len(inputs), args.batch)]))
         t_pdf = time.perf_counter() - t1
 
         done = []
@@ -227,14 +269,14 @@ def main() -> int:
 
     labels["documents"] = done
     labels["producer"] = {
-        "pdf": f"{version} ({'Word files from datasets.synthetic.word' if args.source == 'docx' else 'HTML from datasets.synthetic.html'}, converted headless)",
+        "pdf": f"{version} ({'Word files from datasets.synthetic.word' if args.source == 'docx' else 'HTML from datasets.synthetic.html'}, printed headless)",
         "lines": "anomalies' line numbers refer to text_file, the text version",
     }
     (args.out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
     n = len(done)
     print(
-        f"{n} PDFs from {len(docs)} documents: {args.source} {t_write:.1f}s, LibreOffice {t_pdf:.1f}s "
-        f"({t_pdf / max(n, 1):.2f}s per document, {jobs} soffice at a time, {args.batch} files per call)"
+        f"{n} PDFs from {len(docs)} documents: {args.source} {t_write:.1f}s, {args.producer} {t_pdf:.1f}s "
+        f"({t_pdf / max(n, 1):.2f}s per document)"
     )
     if args.check:
         check(done, args.corpus, args.out)

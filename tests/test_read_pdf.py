@@ -220,6 +220,7 @@ def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
     assert not _split_row(["", "1,000.00", "", "", "", "", "", ""], above)
     toc_above = ["表13", "2024年单位专项业务经费绩效目标表", "否", ""]
     assert not _split_row(["表14", "2024年单位整体支出绩效目标表", "否", ""], toc_above)
+    assert not _split_row(["表七", "2024年单位“三公”经费支出表"], ["表六", "2024年单位基本支出表"])
 
 
 def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
@@ -251,3 +252,110 @@ def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
     assert not _split_row(["5.00", "", "1.00", "2.00"], ["100.00", "0.00", "20.00", "80.00"])
     # A label's year stays above the break.
     assert _split_row(["年预算数", "0.00", "", "0.00"], ["2023", "19,40", "0.00", "19,40"])
+
+
+def _browser_printed(cut: bool = True) -> bytes:
+    """Two A4 pages as a browser prints a web page's table: the date and title above each
+    page and the address and page number below, in a smaller type, inside the margins;
+    a row broken by the page break, its cells' sides drawn to the page's edge with no
+    line under them, the header rows repeated on the next page (Chromium's print to PDF)."""
+    w, h = A4
+    xs = [30, 150, 250, 380, 480, 565]
+    header = ["项 目", "预算数", "支出功能分类科目", "预算数", "经济分类"]
+    first = [["1、财政拨款", "7923174.00", "1、一般公共服务支出", "4889275.00", "1、机关工资福利支出"]]
+    first += [[f"({i})一般公共预算拨款{i}", f"{i}23.00", f"{i + 1}、外交支出", "", ""] for i in range(1, 4)]
+    rest = [
+        ["(2)政府性基金拨款", "", "4、公共安全支出", "", "4、机关资本性支出"],
+        ["本年收入合计", "9.00", "本年支出合计", "9.00", ""],
+    ]
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+
+    def margins(page: int) -> None:
+        c.setFont(FONT, 7)
+        c.drawString(20, h - 14, f"2026/12/{page} 07:08")
+        c.drawString(250, h - 14, "某某县某某局2024年单位预算公开说明")
+        c.drawString(20, 10, "file:///tmp/in/000018.html")
+        c.drawString(540, 10, f"{page}/2")
+
+    def grid(top: float, rows: list[list[str]], open_bottom: float | None = None) -> float:
+        """Rows 20 pt apart from `top` (from the page's top); returns the bottom."""
+        ys = [top + 20 * k for k in range(len(rows) + 1)]
+        c.setFont(FONT, 9)
+        for k, row in enumerate(rows):
+            for x, text in zip(xs, row):
+                c.drawString(x + 3, h - ys[k] - 14, text)
+        for y in ys:
+            c.line(xs[0], h - y, xs[-1], h - y)
+        for x in xs:
+            c.line(x, h - ys[0], x, h - (open_bottom or ys[-1]))
+        return ys[-1]
+
+    margins(1)
+    c.setFont(FONT, 11)
+    c.drawString(30, h - 60, "表1")
+    bottom = grid(80, [header, *first])
+    if cut:  # the row's first lines above the break, its cells open to the edge
+        c.setFont(FONT, 9)
+        for x, text in zip(xs, ["其中：专项资", "", "3、国防支出", "439700.00", "3、机关资本性"]):
+            c.drawString(x + 3, h - bottom - 14, text)
+        c.drawString(xs[0] + 3, h - bottom - 27, "金列入部门预")
+        c.drawString(xs[4] + 3, h - bottom - 27, "支出（一）")
+        grid(bottom, [], open_bottom=h - 28)
+    c.showPage()
+    margins(2)
+    top = grid(28, [header])
+    if cut:
+        c.setFont(FONT, 9)
+        c.drawString(xs[0] + 3, h - top - 14, "算的项目")
+        top = grid(top, [[""] * 5])
+    grid(top, rest)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_browser_printed_table_keeps_its_row_cut_by_the_page_and_leaves_out_the_margins():
+    lines = _lines(read_document(_browser_printed(), "x.pdf"))
+    assert [ln for ln in lines if "\t" in ln] == [
+        "项 目\t预算数\t支出功能分类科目\t预算数\t经济分类",  # once: repeated on page 2
+        "1、财政拨款\t7923174.00\t1、一般公共服务支出\t4889275.00\t1、机关工资福利支出",
+        *(f"({i})一般公共预算拨款{i}\t{i}23.00\t{i + 1}、外交支出\t\t" for i in range(1, 4)),
+        "其中：专项资金列入部门预算的项目\t\t3、国防支出\t439700.00\t3、机关资本性支出（一）",
+        "(2)政府性基金拨款\t\t4、公共安全支出\t\t4、机关资本性支出",
+        "本年收入合计\t9.00\t本年支出合计\t9.00\t",
+    ]
+    assert not any("07:08" in ln or "公开说明" in ln or "file:" in ln for ln in lines)  # the margins' lines
+
+
+def test_a_page_frame_opens_no_row_and_a_spaced_contents_heading_makes_no_table_of_the_prose():
+    from datasets.read.pdf.page import Line
+    from datasets.read.pdf.ruled import _open_ends
+    from datasets.read.pdf.unruled import _table_spans
+
+    ys = [100.0, 120.0, 140.0]
+    columns = [(x, 100.0, 815.0) for x in (30, 150, 250, 380)]  # cut by the page: open below
+    assert _open_ends(ys, columns, 3) == [*ys, 815.0]
+    frame = [(20, 20.0, 820.0), (575, 20.0, 820.0)] + [(x, 100.0, 140.0) for x in (30, 150, 250, 380)]
+    assert _open_ends(ys, frame, 5) == ys
+
+    def line(top: float, *runs: tuple) -> Line:
+        return Line(top, top + 13, list(runs), 1, 13.0)
+
+    lines = [
+        line(31.3, (34, 164, "八、绩效目标情况说明")),
+        line(62.2, (58, 552, "2024年本单位绩效目标管理全覆盖，涉及当年一般公共预算拨款")),
+        line(79.4, (34, 520, "预算拨款0.00万元，当年国有资本经营预算拨款0.00万元。")),
+        line(110.8, (34, 164, "九、公用经费情况说明")),
+        line(141.7, (58, 562, "本单位当年公用经费预算安排30.38万元，主要用于保障办公费、")),
+        line(158.9, (34, 298, "公费、印刷费、邮电费、差旅费等日常运转支出。")),
+        line(189.6, (58, 238, "单位名称：某某县某某局")),
+        line(220.5, (36, 47, "目"), (64, 79, "录")),
+        line(253.4, (34, 57, "表一"), (70, 180, "2024年部门收支总表")),
+        line(274.4, (34, 57, "表二"), (70, 180, "2024年部门收入总表")),
+        line(295.4, (34, 180, "表三 2024年部门支出总表")),  # one run: the reader's text has a space
+        line(316.4, (34, 228, "表四 2024年部门财政拨款收支总表")),
+        line(337.4, (34, 57, "表一")),
+        line(358.4, (242, 354, "2024年部门收支总表")),
+    ]
+    assert _table_spans(lines) == [(8, 10)]  # the contents' entries of two cells only

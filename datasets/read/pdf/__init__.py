@@ -10,9 +10,11 @@ those, per page:
 - Everything else is grouped into lines of text; a line made of runs separated by wide
   gaps is a row of a table without rules, its columns found from the fullest rows.
 - Page headers and footers (page numbers, text repeated at the same place on most
-  pages) are dropped; wrapped lines of a paragraph are joined, also across a page
-  break, so a footer never cuts a sentence; a table continued on the next page is
-  joined to its first part, a repeated header dropped.
+  pages) are dropped, and never read as a row of the table beside them (a browser
+  prints the date and title above a page's table); wrapped lines of a paragraph are
+  joined, also across a page break, so a footer never cuts a sentence; a table
+  continued on the next page is joined to its first part, a repeated header dropped,
+  a row the page break cut (its cells left open, as a browser draws them) made whole.
 
 Coordinates are display coordinates (pages with /Rotate are turned upright), with y
 growing downwards.
@@ -27,7 +29,7 @@ import time
 import pypdfium2 as pdfium
 
 from datasets.read.document import Document, UnreadableFile
-from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit
+from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit, edge_key
 from datasets.read.pdf.fonts import last_resort_fonts, system_fonts
 from datasets.read.pdf.page import _NUMERIC, Block, _exploder, _lines, _pieces, _rulings
 from datasets.read.pdf.ruled import Grid, _grid_rows, _grids
@@ -75,6 +77,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     image_pages, garbled_pages, edges = [], [], []
     widths: dict[int, float] = {}
     prior = None  # columns of a table without rules that ended the last page
+    seen: set[str] = set()  # first and last lines of earlier pages that were text (edge_key)
     read = 0
     for k in range(min(n_pages, MAX_PAGES)):
         if time.perf_counter() - started > MAX_SECONDS:
@@ -94,7 +97,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
                     if images:
                         image_pages.append(k + 1)
                     continue
-                page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp), prior)
+                page_blocks = _page_blocks(grids, chars, k + 1, _exploder(page, tp), prior, seen)
             finally:
                 tp.close()
             edges.append(_edge_texts(page_blocks, page.get_height()))  # of the page as shown
@@ -142,9 +145,15 @@ def _pages_text(pages: list[int]) -> str:
     return ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
 
 
-def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: list | None = None) -> list[Block]:
+def _page_blocks(
+    grids: list[Grid], chars: list, number: int, explode, prior: list | None = None, seen: set[str] | None = None
+) -> list[Block]:
     """The page's blocks. `prior`: the columns of a table without rules that ended the
-    page before, for a continuation at the top of this one."""
+    page before, for a continuation at the top of this one. `seen`: the edge_key of the
+    first and last lines of earlier pages that were text; a line first or last here
+    whose key is among them is a running header or footer (a browser prints the date
+    and title, the address and page number) and no row of a table beside it. Updated
+    with this page's."""
     blocks: list[Block] = []
     free = chars
     for g in grids:
@@ -158,9 +167,20 @@ def _page_blocks(grids: list[Grid], chars: list, number: int, explode, prior: li
         if rows:
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
-    spans = _table_spans(lines)
+    seen = set() if seen is None else seen
+    a, b = 0, len(lines)
+    if lines and edge_key(lines[0].text) in seen:
+        a = 1
+    if b > a and edge_key(lines[-1].text) in seen:
+        b -= 1
+    body = lines[a:b]
+    spans = _table_spans(body)
     if prior:
-        spans = _lone_continuation(lines, spans, prior) + spans
+        spans = _lone_continuation(body, spans, prior) + spans
+    spans = [(i + a, j + a) for i, j in spans]
+    for k in {0, len(lines) - 1} if lines else ():
+        if not any(i <= k < j for i, j in spans):
+            seen.add(edge_key(lines[k].text))
     starts = dict(spans)
     i = 0
     while i < len(lines):

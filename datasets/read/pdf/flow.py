@@ -16,6 +16,11 @@ _DIGITS = re.compile(r"\d+")
 _ENDS = "。；;！!？?：:"
 
 
+def edge_key(text: str) -> str:
+    """A margin line's text as it repeats from page to page: spaces and digits aside."""
+    return _DIGITS.sub("#", text.replace(" ", ""))
+
+
 def _edge_texts(blocks: list[Block], height: float) -> set[str]:
     """Texts in the top and bottom margins of a page, digits removed (page numbers vary);
     their blocks are marked as in the margin."""
@@ -26,7 +31,7 @@ def _edge_texts(blocks: list[Block], height: float) -> set[str]:
             ln = b.lines[0]
             if (ln.bottom < zone or ln.top > height - zone) and not _STARTS_BLOCK.match(ln.text):
                 b.margin = True
-                out.add(_DIGITS.sub("#", ln.text.replace(" ", "")))
+                out.add(edge_key(ln.text))
     return out
 
 
@@ -43,7 +48,7 @@ def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block
     for b in blocks:
         if b.margin:
             t = b.lines[0].text.replace(" ", "")
-            if _PAGE_NUMBER.match(t) or _DIGITS.sub("#", t) in running:
+            if _PAGE_NUMBER.match(t) or edge_key(t) in running:
                 continue
         out.append(b)
     return out
@@ -141,7 +146,7 @@ def _continues(prev: Line, nxt: Line, right: dict[int, float], left: dict[int, f
 
 
 _ROW_START = re.compile(
-    r"^\s*(?:表\s*\d|(?:指标|目标)\s*\d|[(（]?\s*[\d一二三四五六七八九十]+\s*[)）、.]|其中|合计|小计|总计|本年|上年|[0-9]{3,})"
+    r"^\s*(?:表\s*[\d一二三四五六七八九十]|(?:指标|目标)\s*\d|[(（]?\s*[\d一二三四五六七八九十]+\s*[)）、.]|其中|合计|小计|总计|本年|上年|[0-9]{3,})"
 )
 
 

@@ -47,10 +47,27 @@ def _grids(hs, vs) -> list[Grid]:
     out = []
     for g_h, g_v in groups.values():
         xs = _cluster([v[0] for v in g_v])
-        ys = _cluster([h[0] for h in g_h])
+        ys = _open_ends(_cluster([h[0] for h in g_h]), g_v, len(xs))
         if len(xs) >= 2 and len(ys) >= 2:
             out.append(Grid(xs, ys, g_h, g_v))
     return out
+
+
+def _open_ends(ys: list[float], vs, n_cols: int) -> list[float]:
+    """Row boundaries with a row left open by a page break added: a browser breaks a
+    table's row across pages and draws its cells' sides to the page's edge without a
+    line under (or above) them. Only where most column rules run on (at least three),
+    so that a page frame around a table opens no row."""
+    if len(ys) < 2:
+        return ys
+    need = max(3, (n_cols + 1) // 2)
+    below = [b for _, _, b in vs if b > ys[-1] + 2 * _TOL]
+    above = [a for _, a, _ in vs if a < ys[0] - 2 * _TOL]
+    if len(below) >= need:
+        ys = [*ys, min(below)]
+    if len(above) >= need:
+        ys = [max(above), *ys]
+    return ys
 
 
 def _cluster(values: list[float]) -> list[float]:

@@ -9,6 +9,7 @@ import re
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Line
 
 _SENTENCE = re.compile(r"[。，,；;：:]")
+_TOC_HEADING = re.compile(r"^\s*目\s*录\s*$")  # spaced out (目　录), it looks like two cells
 _CAPTION_RUN = re.compile(
     r"^\s*(?:(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*$|(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：])"
 )
@@ -264,5 +265,10 @@ def _row_break(lines: list[Line]) -> float:
 def _is_row(line: Line) -> bool:
     """A line of several runs, other than a table's caption line (编制单位：某局 … 单位：万元,
     printed farther apart than the rows: taken as a row, it makes the rows below look
-    like the wrapped lines of one)."""
-    return len(line.runs) >= 2 and not all(_CAPTION_RUN.match(t) for _, _, t in line.runs)
+    like the wrapped lines of one) or the contents' heading spaced out (目　录: taken as
+    a row, its step to the first entry sets the table's row pitch)."""
+    return (
+        len(line.runs) >= 2
+        and not all(_CAPTION_RUN.match(t) for _, _, t in line.runs)
+        and not _TOC_HEADING.match("".join(t for _, _, t in line.runs))
+    )
