@@ -86,6 +86,29 @@ def test_page_footer_and_running_header_inside_a_sentence_are_blanked():
     assert sg and sg[0]["current"] == 3.0 and sg[0]["prior"] == 4.0 and sg[0]["change"] == 1.0 and sg[0]["pct"] == 25
 
 
+def test_a_browsers_date_and_title_and_its_address_and_page_number_are_blanked():
+    # A page printed by a browser, then converted by pdftotext -layout: the date and the
+    # title apart by a wide gap above each page (spaced wider on a wider page), the
+    # address and n/m below; on one page a table's header row opens the page.
+    def page(n: int, body: str, gap: int = 40) -> str:
+        top = "12/2/26, 7:07 AM" + " " * gap + "某县某局 2024年单位预算公开说明\n"
+        return top + body + f"file:///tmp/in/000018.html{' ' * 30}{n}/3\n"
+
+    text = (
+        page(1, "    2024年本单位“三公”经费预算支出3.00万元，较上年4.00万元减少\n")
+        + "\f"
+        + page(2, "1.00万元（25%）。\n    四、其他\n", gap=44)
+        + "\f"
+        + page(3, "       项 目           预算数\n  一、人员经费          100.00\n  二、公用经费           20.00\n")
+    )
+    out = tab_separated(text)
+    assert "7:07" not in out and "公开说明" not in out and "file:" not in out and "/3" not in out
+    assert len(out.split("\n")) == len(text.split("\n"))
+    sg = [c for c in parse_text(out)["claims"] if c["item"] == "sangong"]
+    assert sg and sg[0]["current"] == 3.0 and sg[0]["change"] == 1.0 and sg[0]["pct"] == 25
+    assert ["一、人员经费", "100.00"] in rows(out)
+
+
 def test_a_table_continued_after_a_page_break_keeps_its_rows_and_drops_the_repeated_header():
     head = TABLE.split("\n")[6] + "\n"
     text = (

@@ -29,6 +29,8 @@ _FOOTER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_PAGE_NUMBER_AT_END = re.compile(r"\s(?:\d{1,4}\s*/\s*\d{1,4}|第\s*\d{1,4}\s*页.*|[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4})\s*$")
+_DIGIT_RUN = re.compile(r"\d+")
 # Lines that may be a footer (a superset of _FOOTER and _BARE_NUMBER), and markdown
 # table rows: found over the whole text at once.
 # A line start written as a newline (searched for in "\n" + text): the regex engine
@@ -150,18 +152,54 @@ def _without_furniture(lines: list[str]) -> list[str]:
         if blank_before and (before_break or (last is not None and n == last + 1)):
             out[i] = ""
             last = n
-    # A running header: the first line of a page, the same on several pages.
+    # A running header: the first line of a page, the same on several pages. Apart by
+    # a wide gap (a browser's date and title) it may be a table's header repeated on
+    # each page, unless prose follows it on one of them.
+    bounds = [*page_starts, len(out)]
     firsts = []
-    for s in page_starts[1:]:
-        k = next((k for k in range(s, min(s + 3, len(out))) if out[k].strip()), None)
+    for a, b in zip(bounds, bounds[1:]):
+        k = next((k for k in range(a, min(a + 3, b)) if out[k].strip()), None)
         if k is not None:
             firsts.append(k)
-    counts = Counter(out[k].strip() for k in firsts)
+    # The text's first page, unless a form feed opens it too, may start with the title,
+    # which a header may repeat: it counts only with others.
+    cover = 1 if len(page_starts) < 2 or page_starts[1] > 0 else 0
+    keys = {k: _furniture_key(out[k]) for k in firsts}
+    counts = Counter(keys[k] for k in firsts[cover:])
+    prose_after = set()
     for k in firsts:
+        nxt = next((ln for ln in out[k + 1 : k + 4] if ln.strip()), "")
+        if not _tabular(nxt):
+            prose_after.add(keys[k])
+    for n, k in enumerate(firsts):
         s = out[k].strip()
-        if counts[s] >= max(2, len(firsts) / 2) and not _GAP.search(s) and not _STOP.search(s):
+        if n < cover and not _GAP.search(s):
+            continue
+        if (
+            counts[keys[k]] >= max(2, (len(firsts) - cover) / 2)
+            and not _STOP.search(s)
+            and (not _GAP.search(s) or keys[k] in prose_after)
+        ):
+            out[k] = ""
+    # A running footer with the page number in it (an address or a title before n/m),
+    # the same on most pages but for its digits.
+    lasts = []
+    for a, b in zip(bounds, bounds[1:]):
+        k = next((k for k in range(b - 1, max(a, b - 4) - 1, -1) if out[k].strip()), None)
+        if k is not None and _PAGE_NUMBER_AT_END.search(out[k]):
+            lasts.append(k)
+    keys = {k: _furniture_key(out[k]) for k in lasts}
+    counts = Counter(keys.values())
+    for k in lasts:
+        if counts[keys[k]] >= max(2, (len(bounds) - 1) / 2):
             out[k] = ""
     return out
+
+
+def _furniture_key(line: str) -> str:
+    """A running header's or footer's text as it repeats: spacing and digits aside
+    (page numbers vary; a converter lays a line out wider on a wider page)."""
+    return _DIGIT_RUN.sub("#", " ".join(line.split()))
 
 
 # --- finding the tables -----------------------------------------------------
