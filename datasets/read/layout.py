@@ -39,6 +39,10 @@ _MAYBE_FURNITURE = re.compile(r"\n[ \t]*(?:[-—–][ \t]*\d|第[ \t]*\d|\d{1,4}
 _PIPE_ROW = re.compile(r"^[ \t]*\|[^\n]*\|", re.M)
 # An amount, or one a wrap cut after its point (6039964. / 00).
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
+# A numbered item's label (1、 (2) 一、 其中), not a code or a figure.
+_ITEM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}、|[(（][\d一二三四五六七八九十]{1,2}[)）]|其中)")
+# An amount as tables print one (thousands grouped, or decimals): no year, no count.
+_PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+\.\d+$")
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
@@ -661,22 +665,45 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
         ]
         others = [(j, c) for j, c in placed if (j, c) not in rests]
-        filled = all(
-            last_piece[j]
+        wraps = [
+            bool(last_piece[j])
             and (
                 width_of(last_piece[j]) >= widest[j] - slack or (cjk == 1 and _no_room(last_piece[j], c[2], widest[j]))
             )
             and not _opens_item(c[2])
+            and not _AMOUNT.match(c[2])
             for j, c in others
+        ]
+        filled = all(wraps)
+        # Cells centred in a row's height (a browser's): an item's wrapped label goes on
+        # beside its figure, which the row's first line left out; the rest of the line
+        # goes to columns that line left empty, one each.
+        wrapped = {j for w, (j, _) in zip(wraps, others) if w and width_of(last_piece[j]) >= widest[j] - slack}
+        staggered = (
+            bool(rows)
+            and in_body
+            and not gapped
+            and any(
+                _PRINTED_AMOUNT.match(c[2])
+                and not rows[-1][1][j]
+                and j - 1 in wrapped
+                and _ITEM_LABEL.match(rows[-1][1][j - 1])
+                for j, c in others
+            )
+            and all(w or not rows[-1][1][j] for w, (j, _) in zip(wraps, others))
+            and len({j for j, _ in others}) == len(others)
         )
         cont = (
             bool(rows)
             and (n != len(head) or not head)
-            and not any(_AMOUNT.match(c[2]) for _, c in others)
             and (
-                lines[k - 1].strip() != "" and not any(_opens_item(c[2]) for _, c in others)
-                if gapped and in_body
-                else filled
+                staggered
+                or not any(_AMOUNT.match(c[2]) for _, c in others)
+                and (
+                    lines[k - 1].strip() != "" and not any(_opens_item(c[2]) for _, c in others)
+                    if gapped and in_body
+                    else filled
+                )
             )
         )
         if rests and (not others or cont or completes):
