@@ -675,23 +675,25 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             for j, c in others
         ]
         filled = all(wraps)
-        # Cells centred in a row's height (a browser's): an item's wrapped label goes on
-        # beside its figure, which the row's first line left out; the rest of the line
-        # goes to columns that line left empty, one each.
+        # Cells centred in a row's height (a browser's): a numbered item's figure lands
+        # on a later line of the row than its label (beside the label's wrapped rest, or
+        # under a label's first line standing alone); the line's other cells go to
+        # columns the row left empty, one each, or wrap on.
         wrapped = {j for w, (j, _) in zip(wraps, others) if w and width_of(last_piece[j]) >= widest[j] - slack}
         staggered = (
             bool(rows)
             and in_body
             and not gapped
-            and any(
-                _PRINTED_AMOUNT.match(c[2])
-                and not rows[-1][1][j]
-                and j - 1 in wrapped
-                and _ITEM_LABEL.match(rows[-1][1][j - 1])
-                for j, c in others
-            )
-            and all(w or not rows[-1][1][j] for w, (j, _) in zip(wraps, others))
+            and all(j in wrapped or not rows[-1][1][j] for j, _ in others)
             and len({j for j, _ in others}) == len(others)
+            and (
+                _its_figure(others, rows[-1][1], wrapped)
+                or (
+                    all(_ITEM_LABEL.match(c[2]) for _, c in others)
+                    and n + 1 < len(idx)
+                    and _its_figure(placed_of[idx[n + 1]], rows[-1][1], set())
+                )
+            )
         )
         cont = (
             bool(rows)
@@ -725,6 +727,19 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
     return "grid" if cjk == 1 else "display"
+
+
+def _its_figure(placed: list, row: list[str], wrapped: set[int]) -> bool:
+    """Whether a printed amount of the line goes to a column the row left empty, beside a
+    numbered item's label in the row whose rest, if any, wraps on this line."""
+    return any(
+        _PRINTED_AMOUNT.match(c[2])
+        and 0 < j < len(row)
+        and not row[j]
+        and _ITEM_LABEL.match(row[j - 1])
+        and (j - 1 in wrapped or not any(i == j - 1 for i, _ in placed))
+        for j, c in placed
+    )
 
 
 def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
