@@ -2,7 +2,7 @@
 or as a browser prints a web page.
 
     python scripts/second_producer.py CORPUS_DIR OUT_DIR [--from html|docx] [--jobs N] [--batch B] [--check]
-    python scripts/second_producer.py CORPUS_DIR OUT_DIR --with chromium [--check]
+    python scripts/second_producer.py CORPUS_DIR OUT_DIR --with chromium
 
 For every document of CORPUS_DIR (written by ``anomaly generate``; its labels.json
 lists them), writes the page a county website would publish
@@ -22,7 +22,8 @@ corpus generated in another format) are skipped.
 not exactly the characters of the text version (whitespace, tab and pipe syntax
 aside; the order inside tables may differ; header rows repeat on each page a table
 runs over) or lacks a table figure whole on one line (from Word files most do: their
-narrow cells wrap figures, which the reader joins).
+narrow cells wrap figures, which the reader joins). (For LibreOffice's PDFs: a browser
+adds its header and footer, which --check would count as added characters.)
 
 ``--with chromium`` prints the web pages with headless Chromium instead (Playwright's
 ``page.pdf``, as a user's 打印 → 另存为 PDF does with the browser's defaults: A4, 1 cm
@@ -187,7 +188,13 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=50, help="files per soffice call (default 50)")
     ap.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     ap.add_argument("--from", dest="source", choices=("html", "docx"), default="html", help="what LibreOffice prints")
-    ap.add_argument("--with", dest="producer", choices=("libreoffice", "chromium"), default="libreoffice")
+    ap.add_argument(
+        "--with",
+        dest="producer",
+        choices=("libreoffice", "chromium"),
+        default="libreoffice",
+        help="what prints the PDFs",
+    )
     ap.add_argument("--keep-html", type=Path, metavar="DIR", help="also write the HTML pages (or Word files) under DIR")
     ap.add_argument("--check", action="store_true", help="read the PDFs back with pypdfium2")
     args = ap.parse_args()

@@ -1,8 +1,9 @@
 """Text conversions of paged documents back into the one document shape.
 
 What ``pdftotext -layout`` and most "copy text" paths give: pages separated by form
-feeds, each closed by a footer (``- 4 -``, ``第 4 页 共 23 页``, a bare ``4``) and
-often opened by a running header; tables whose columns are aligned with runs of
+feeds, each closed by a footer (``- 4 -``, ``第 4 页 共 23 页``, a bare ``4``, a
+browser's address and ``4/12``) and often opened by a running header (a browser's date
+and title); tables whose columns are aligned with runs of
 spaces (sometimes a single space between two cells, an empty cell only a wider gap),
 long cells wrapped onto continuation lines. ``tab_separated`` gives the same text with
 the page furniture blanked and every such table as tab-separated rows, line for line:
@@ -13,7 +14,9 @@ Columns come from the page, not from a template: every chunk of text has a displ
 position (a CJK character is two columns wide, as printed), the body rows' chunks
 cover the columns, and the gutters between them are the positions (almost) no body row
 covers. A header cell spanning several columns is a merged cell; a line with no amount
-whose text sits under cells that filled their columns continues the row above.
+whose text sits under cells that filled their columns continues the row above, and so
+does the line that brings a numbered item's figure into the row beside its label (a
+browser centres a row's cells in its height).
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ def _pages_text(pages: list[int]) -> str:
 
 
 def _page_blocks(
-    grids: list[Grid], chars: list, number: int, explode, prior: list | None = None, seen: set[str] | None = None
+    grids: list[Grid], chars: list, number: int, explode, prior: list | None, seen: set[str]
 ) -> list[Block]:
     """The page's blocks. `prior`: the columns of a table without rules that ended the
     page before, for a continuation at the top of this one. `seen`: the edge_key of the
@@ -167,7 +167,6 @@ def _page_blocks(
         if rows:
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
-    seen = set() if seen is None else seen
     a, b = 0, len(lines)
     if lines and edge_key(lines[0].text) in seen:
         a = 1
