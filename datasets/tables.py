@@ -16,6 +16,7 @@ import polars as pl
 
 from datasets.frames import CELLS
 from datasets.numbers import CELL_NUMBER, MONEY_UNITS, parse_cell
+from datasets.text import TOC_HEAD
 
 # 表1, 表13-2, 表一 (Chinese numerals), 附表1-1; a title may follow on the same line, after
 # a space or, where a PDF reader lost the space, right after the id if it opens with a
@@ -49,7 +50,6 @@ def split_row(line: str) -> list[str]:
     return list(map(str.strip, line.split("\t")))  # (each cell stripped: a line's \n too)
 
 
-_TOC_HEAD = re.compile(r"^\s*目\s*录\s*")
 # A cell of table ids only: one, or two 目录 entries a reader ran together (附表1-7附表1-8).
 _IDS_CELL = re.compile(r"^(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?\s*)+$")
 _MAKER = re.compile(r"^(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：]")
@@ -73,7 +73,7 @@ def caption_row(line: str) -> bool:
 def toc_heading(cells: list[str]) -> bool:
     """Cells that make the 目录 heading and nothing else (目 | 录, 目录 | ''), as a PDF
     reader splits it at its wide space or sets it beside an empty cell."""
-    return bool(_TOC_HEAD.fullmatch("".join(cells)))
+    return bool(TOC_HEAD.fullmatch("".join(cells)))
 
 
 def heading_row(line: str) -> bool:
@@ -81,7 +81,7 @@ def heading_row(line: str) -> bool:
     PDF reader splits into two cells: a heading or a 目录 entry, not a table's row (nor
     are two entries a reader ran together: 附表1-7附表1-8 | title title)."""
     cells = [c for c in split_row(line) if c]
-    return len(cells) == 2 and "表" in cells[1] and bool(_IDS_CELL.match(_TOC_HEAD.sub("", cells[0])))
+    return len(cells) == 2 and "表" in cells[1] and bool(_IDS_CELL.match(TOC_HEAD.sub("", cells[0])))
 
 
 def blocks(norm: list[str], is_row: list[bool]) -> list[tuple[int, int]]:
@@ -162,7 +162,7 @@ def toc_lines(norm: list[str], prose: list[bool]) -> list[dict]:
         if k < len(norm) and not line.strip():
             continue  # a web page or Word file gives each entry a paragraph: blank lines between
         # (A PDF reader may run the 目录 heading into the first entry: 目录表1 | title.)
-        m = _TABLE_ID.match(_TOC_HEAD.sub("", line) if not run else line) if k < len(prose) and prose[k] else None
+        m = _TABLE_ID.match(TOC_HEAD.sub("", line) if not run else line) if k < len(prose) and prose[k] else None
         # A table's heading right under the list (表一　title again) ends it.
         repeated = m and any(d["table_id"] == printed_id(m) for d in run)
         if m and m.group(3) and "表" in m.group(3) and len(line) <= 60 and not repeated:

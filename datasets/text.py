@@ -101,6 +101,18 @@ _OPEN_END = (
     "%",
 )
 _TABLE_MARKER = re.compile(r"^\s*表\s*\d")
+# The contents' heading, spaced out or not (目录, 目　录), as a line's start: a reader may
+# run it into the first entry (目录表1).
+TOC_HEAD = re.compile(r"^\s*目\s*录\s*")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def running_key(line: str) -> str:
+    """A running header's or footer's text as it repeats from page to page: whitespace
+    and digits aside (page numbers vary; a converter spaces a line wider on a wider page)."""
+    return _DIGIT_RUN.sub("#", "".join(line.split()))
+
+
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _ENUMERATOR = re.compile(
     r"^\s*(?:[-*#]\s*)?(?:[(]\s*\d{1,2}\s*[)]|\d{1,2}[、.]|[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)])"

@@ -254,7 +254,7 @@ def test_an_amount_cut_by_a_page_break_is_joined_where_its_pieces_make_one():
     assert _split_row(["年预算数", "0.00", "", "0.00"], ["2023", "19,40", "0.00", "19,40"])
 
 
-def _browser_printed(cut: bool = True) -> bytes:
+def _browser_printed() -> bytes:
     """Two A4 pages as a browser prints a web page's table: the date and title above each
     page and the address and page number below, in a smaller type, inside the margins;
     a row broken by the page break, its cells' sides drawn to the page's edge with no
@@ -295,20 +295,19 @@ def _browser_printed(cut: bool = True) -> bytes:
     c.setFont(FONT, 11)
     c.drawString(30, h - 60, "表1")
     bottom = grid(80, [header, *first])
-    if cut:  # the row's first lines above the break, its cells open to the edge
-        c.setFont(FONT, 9)
-        for x, text in zip(xs, ["其中：专项资", "", "3、国防支出", "439700.00", "3、机关资本性"]):
-            c.drawString(x + 3, h - bottom - 14, text)
-        c.drawString(xs[0] + 3, h - bottom - 27, "金列入部门预")
-        c.drawString(xs[4] + 3, h - bottom - 27, "支出（一）")
-        grid(bottom, [], open_bottom=h - 28)
+    # The row's first lines above the break, its cells open to the edge.
+    c.setFont(FONT, 9)
+    for x, text in zip(xs, ["其中：专项资", "", "3、国防支出", "439700.00", "3、机关资本性"]):
+        c.drawString(x + 3, h - bottom - 14, text)
+    c.drawString(xs[0] + 3, h - bottom - 27, "金列入部门预")
+    c.drawString(xs[4] + 3, h - bottom - 27, "支出（一）")
+    grid(bottom, [], open_bottom=h - 28)
     c.showPage()
     margins(2)
     top = grid(28, [header])
-    if cut:
-        c.setFont(FONT, 9)
-        c.drawString(xs[0] + 3, h - top - 14, "算的项目")
-        top = grid(top, [[""] * 5])
+    c.setFont(FONT, 9)
+    c.drawString(xs[0] + 3, h - top - 14, "算的项目")
+    top = grid(top, [[""] * 5])
     grid(top, rest)
     c.showPage()
     c.save()

@@ -27,13 +27,14 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
+from datasets.text import running_key
+
 _FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _PAGE_NUMBER_AT_END = re.compile(r"\s(?:\d{1,4}\s*/\s*\d{1,4}|第\s*\d{1,4}\s*页.*|[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4})\s*$")
-_DIGIT_RUN = re.compile(r"\d+")
 # Lines that may be a footer (a superset of _FOOTER and _BARE_NUMBER), and markdown
 # table rows: found over the whole text at once.
 # A line start written as a newline (searched for in "\n" + text): the regex engine
@@ -171,7 +172,7 @@ def _without_furniture(lines: list[str]) -> list[str]:
     # The text's first page, unless a form feed opens it too, may start with the title,
     # which a header may repeat: it counts only with others.
     cover = 1 if len(page_starts) < 2 or page_starts[1] > 0 else 0
-    keys = {k: _furniture_key(out[k]) for k in firsts}
+    keys = {k: running_key(out[k]) for k in firsts}
     counts = Counter(keys[k] for k in firsts[cover:])
     prose_after = set()
     for k in firsts:
@@ -195,18 +196,12 @@ def _without_furniture(lines: list[str]) -> list[str]:
         k = next((k for k in range(b - 1, max(a, b - 4) - 1, -1) if out[k].strip()), None)
         if k is not None and _PAGE_NUMBER_AT_END.search(out[k]):
             lasts.append(k)
-    keys = {k: _furniture_key(out[k]) for k in lasts}
+    keys = {k: running_key(out[k]) for k in lasts}
     counts = Counter(keys.values())
     for k in lasts:
         if counts[keys[k]] >= max(2, (len(bounds) - 1) / 2):
             out[k] = ""
     return out
-
-
-def _furniture_key(line: str) -> str:
-    """A running header's or footer's text as it repeats: spacing and digits aside
-    (page numbers vary; a converter lays a line out wider on a wider page)."""
-    return _DIGIT_RUN.sub("#", " ".join(line.split()))
 
 
 # --- finding the tables -----------------------------------------------------

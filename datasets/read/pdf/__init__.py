@@ -29,11 +29,12 @@ import time
 import pypdfium2 as pdfium
 
 from datasets.read.document import Document, UnreadableFile
-from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit, edge_key
+from datasets.read.pdf.flow import _drop_running_text, _edge_texts, _emit
 from datasets.read.pdf.fonts import last_resort_fonts, system_fonts
 from datasets.read.pdf.page import _NUMERIC, Block, _exploder, _lines, _pieces, _rulings
 from datasets.read.pdf.ruled import Grid, _grid_rows, _grids
 from datasets.read.pdf.unruled import _fits, _table_spans, _unruled_rows
+from datasets.text import running_key
 
 __all__ = ["read_pdf", "last_resort_fonts", "system_fonts"]
 
@@ -77,7 +78,7 @@ def _read(pdf: pdfium.PdfDocument) -> Document:
     image_pages, garbled_pages, edges = [], [], []
     widths: dict[int, float] = {}
     prior = None  # columns of a table without rules that ended the last page
-    seen: set[str] = set()  # first and last lines of earlier pages that were text (edge_key)
+    seen: set[str] = set()  # first and last lines of earlier pages that were text (running_key)
     read = 0
     for k in range(min(n_pages, MAX_PAGES)):
         if time.perf_counter() - started > MAX_SECONDS:
@@ -149,7 +150,7 @@ def _page_blocks(
     grids: list[Grid], chars: list, number: int, explode, prior: list | None, seen: set[str]
 ) -> list[Block]:
     """The page's blocks. `prior`: the columns of a table without rules that ended the
-    page before, for a continuation at the top of this one. `seen`: the edge_key of the
+    page before, for a continuation at the top of this one. `seen`: the running_key of the
     first and last lines of earlier pages that were text; a line first or last here
     whose key is among them is a running header or footer (a browser prints the date
     and title, the address and page number) and no row of a table beside it. Updated
@@ -168,9 +169,9 @@ def _page_blocks(
             blocks.append(Block("table", y0, number, rows=rows))
     lines = _lines(free, number)
     a, b = 0, len(lines)
-    if lines and edge_key(lines[0].text) in seen:
+    if lines and running_key(lines[0].text) in seen:
         a = 1
-    if b > a and edge_key(lines[-1].text) in seen:
+    if b > a and running_key(lines[-1].text) in seen:
         b -= 1
     body = lines[a:b]
     spans = _table_spans(body)
@@ -179,7 +180,7 @@ def _page_blocks(
     spans = [(i + a, j + a) for i, j in spans]
     for k in {0, len(lines) - 1} if lines else ():
         if not any(i <= k < j for i, j in spans):
-            seen.add(edge_key(lines[k].text))
+            seen.add(running_key(lines[k].text))
     starts = dict(spans)
     i = 0
     while i < len(lines):

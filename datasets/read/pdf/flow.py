@@ -7,18 +7,12 @@ from __future__ import annotations
 import re
 
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Block, Line
-from datasets.text import HEADING
+from datasets.text import HEADING, running_key
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–_\s]*\d{1,4}[-—–_\s]*|第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
 )
-_DIGITS = re.compile(r"\d+")
 _ENDS = "。；;！!？?：:"
-
-
-def edge_key(text: str) -> str:
-    """A margin line's text as it repeats from page to page: spaces and digits aside."""
-    return _DIGITS.sub("#", text.replace(" ", ""))
 
 
 def _edge_texts(blocks: list[Block], height: float) -> set[str]:
@@ -31,7 +25,7 @@ def _edge_texts(blocks: list[Block], height: float) -> set[str]:
             ln = b.lines[0]
             if (ln.bottom < zone or ln.top > height - zone) and not _STARTS_BLOCK.match(ln.text):
                 b.margin = True
-                out.add(edge_key(ln.text))
+                out.add(running_key(ln.text))
     return out
 
 
@@ -48,7 +42,7 @@ def _drop_running_text(blocks: list[Block], edges: list[set[str]]) -> list[Block
     for b in blocks:
         if b.margin:
             t = b.lines[0].text.replace(" ", "")
-            if _PAGE_NUMBER.match(t) or edge_key(t) in running:
+            if _PAGE_NUMBER.match(t) or running_key(t) in running:
                 continue
         out.append(b)
     return out

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Line
+from datasets.text import TOC_HEAD
 
 _SENTENCE = re.compile(r"[。，,；;：:]")
-_TOC_HEADING = re.compile(r"^\s*目\s*录\s*$")  # spaced out (目　录), it looks like two cells
 _CAPTION_RUN = re.compile(
     r"^\s*(?:(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*$|(?:编制单位|填报单位|单位名称|部门名称|预算单位)\s*[:：])"
 )
@@ -270,5 +270,5 @@ def _is_row(line: Line) -> bool:
     return (
         len(line.runs) >= 2
         and not all(_CAPTION_RUN.match(t) for _, _, t in line.runs)
-        and not _TOC_HEADING.match("".join(t for _, _, t in line.runs))
+        and not TOC_HEAD.fullmatch(line.text)
     )
