@@ -154,14 +154,12 @@ def safe_json(data: object) -> str:
     return _script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
+# What a <script> block must not hold in clear, and its JSON escape.
+_UNSAFE = {"&": "\\u0026", "<": "\\u003c", ">": "\\u003e", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def _script_safe(text: str) -> str:
-    for char, escaped in (
-        ("&", "\\u0026"),
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
+    for char, escaped in _UNSAFE.items():
         text = text.replace(char, escaped)
     return text
 
@@ -182,10 +180,11 @@ def json_pieces(data: object, at_once: int = ROWS_AT_ONCE) -> Iterator[str]:
             yield from json_pieces(value, at_once)
         yield "}"
     elif isinstance(data, pl.DataFrame):
-        rows = json_rows(data)
+        # Escaped and joined by polars: row by row in Python, a province's findings took 0.5 s.
+        rows = json_rows(data).str.replace_many(list(_UNSAFE), list(_UNSAFE.values()))
         yield "["
         for k in range(0, len(rows), at_once):
-            yield ("," if k else "") + _script_safe(",".join(rows.slice(k, at_once)))
+            yield ("," if k else "") + rows.slice(k, at_once).str.join(",").item()
         yield "]"
     elif isinstance(data, list) and len(data) > at_once:
         yield "["

@@ -321,12 +321,15 @@ def test_writers_are_atomic(run, tmp_path, monkeypatch):
     (tmp_path / "report.xlsx").write_bytes(b"previous")
     (tmp_path / "report.html").write_bytes(b"previous")
 
-    def boom(*args, **kwargs):  # written a piece at a time: fails after the first
-        yield "<worksheet>"
-        raise OSError("disk full")
+    def boom(first):  # written a piece at a time: fails after the first
+        def pieces(*args, **kwargs):
+            yield first
+            raise OSError("disk full")
 
-    monkeypatch.setattr(reports.excel, "_sheet_pieces", boom)
-    monkeypatch.setattr(reports.html, "json_pieces", boom)
+        return pieces
+
+    monkeypatch.setattr(reports.excel, "_sheet_pieces", boom(b"<worksheet>"))
+    monkeypatch.setattr(reports.html, "json_pieces", boom("{"))
     with pytest.raises(OSError):
         write_xlsx(tmp_path / "report.xlsx", run)
     with pytest.raises(OSError):
