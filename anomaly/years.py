@@ -247,8 +247,12 @@ def _disputes(claims: pl.DataFrame, flagged: pl.DataFrame) -> pl.DataFrame:
     figures still have two readings (see statements). SAN is judged by the caller. A
     flagged total whose items do not add up (NAR012) disputes every coded item of its
     section."""
-    notes = flagged.filter(pl.col("family") != "SAN").select(
-        "unit_id", "rule", _l=pl.col("line"), _ev=pl.col("evidence").fill_null("")
+    # Distinct before the join: a line holding a whole text (a converter's one-line
+    # output) pairs each of its claims with each of its findings.
+    notes = (
+        flagged.filter(pl.col("family") != "SAN")
+        .select("unit_id", "rule", _l=pl.col("line"), _ev=pl.col("evidence").fill_null(""))
+        .unique()
     )
     on_line = (
         pl.concat(

@@ -72,6 +72,8 @@ def parse_document(doc: Document) -> dict:
             names = [n for n in (d.get("title"), d.get("table_id")) if n]
             if any(n in p for n in names for p in unread):
                 d["declared_empty"] = False
+    if doc.notes and unit["parse_status"] == "failed":  # what the reader made of the file explains the failure
+        unit["parse_error"] = "; ".join([*doc.notes, unit["parse_error"]])
     if doc.problems and unit["parse_status"] != "failed":
         unit["parse_status"] = "partial"
         unit["parse_error"] = "; ".join(filter(None, [unit.get("parse_error"), *doc.problems]))

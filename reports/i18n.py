@@ -6,6 +6,8 @@ terminal summary look strings up with ``t``. Add a key to both languages.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -73,6 +75,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "figures": "主要数字",
         "none": "—",
         "summary_title": "筛查完成",
+        "summary_none_read": "没有一个文件能读取，未做任何检查",
+        "summary_unread": "未能读取的文件（共 {n} 个{more}）：",
+        "summary_unread_more": "，以下为前 {k} 个；全部见报告的“未能完整解析的文件”和 manifest.json",
+        "summary_partial": "部分解析的文件 {n} 个：原因见报告的“未能完整解析的文件”",
         "summary_files": "文件：共 {n} 个，成功 {ok}，部分解析 {partial}，失败 {failed}",
         "summary_findings": "问题：共 {n} 条，错误 {error}，警告 {warning}，提示 {info}",
         "summary_changes": "与上次运行（{prev}）相比：新增单位 {new_units}，新增问题 {new_findings}，消失的问题 {gone_findings}",
@@ -261,6 +267,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "figures": "Headline figures",
         "none": "—",
         "summary_title": "Screening finished",
+        "summary_none_read": "Not a single file could be read; nothing was checked",
+        "summary_unread": "Files that could not be read ({n}{more}):",
+        "summary_unread_more": "; the first {k} below, all of them in the report's files not fully read and in manifest.json",
+        "summary_partial": "{n} files partly read: the reasons are in the report's files not fully read",
         "summary_files": "Files: {n} seen, {ok} ok, {partial} partial, {failed} failed",
         "summary_findings": "Findings: {n} ({error} errors, {warning} warnings, {info} info)",
         "summary_changes": "Since the previous run ({prev}): {new_units} new units, {new_findings} new findings, {gone_findings} gone",
@@ -618,6 +628,24 @@ def t(lang: str, key: str, **values: object) -> str:
     """The UI string ``key`` in ``lang``, formatted with ``values``."""
     text = STRINGS[lang_of(lang)][key]
     return text.format(**values) if values else text
+
+
+_BILINGUAL = re.compile(
+    r"^(?P<file>[^/:]+\.[A-Za-z]{2,4}: )?(?P<zh>[^/]*[\u4e00-\u9fff][^/]*?)\s*/\s*(?P<en>[A-Za-z0-9][^\u4e00-\u9fff]*)$"
+)  # a file joined into a disclosure names itself first; an English half with Chinese in it stays whole
+
+
+def one_language(text: str, lang: str) -> str:
+    """A reason written as "中文 / English" (each of its "; "-joined parts), in ``lang``;
+    a part in another shape stays as it is."""
+
+    def part(piece: str) -> str:
+        m = _BILINGUAL.match(piece.strip())
+        if not m:
+            return piece
+        return (m.group("file") or "") + m.group("en" if lang_of(lang) == "en" else "zh").strip()
+
+    return "; ".join(part(p) for p in text.split("; "))
 
 
 def column(lang: str, name: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reports.i18n import lang_of, t
+from reports.i18n import lang_of, one_language, t
 from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
 
 
@@ -31,6 +31,9 @@ def truncate(text: str, width: int, ellipsis: str = "…") -> str:
     return "".join(out) + ellipsis if width > 0 else ""
 
 
+UNREAD_SHOWN = 5  # failed files named in the summary; the report lists them all
+
+
 def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int | None = None) -> list[str]:
     """Files by outcome, findings by severity, the top leads and where the report is.
 
@@ -49,15 +52,17 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
     sev = dict(findings.group_by("severity").len().rows())
     report_dir = Path(report_dir)
 
+    failed = manifest.get("failed", status.get("failed", 0))
+    none_read = n_files > 0 and failed == n_files
     lines = [
-        t(lang, "summary_title"),
+        t(lang, "summary_none_read" if none_read else "summary_title"),
         t(
             lang,
             "summary_files",
             n=n_files,
             ok=manifest.get("ok", status.get("ok", 0)),
             partial=manifest.get("partial", status.get("partial", 0)),
-            failed=manifest.get("failed", status.get("failed", 0)),
+            failed=failed,
         ),
         t(
             lang,
@@ -68,6 +73,17 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
             info=sev.get("info", 0),
         ),
     ]
+    # The files not read, by name and why (the leads below are units that were read).
+    unread = units.filter(pl.col("parse_status") == "failed").select(
+        pl.col("source_path").str.replace(r"^.*[/\\]", ""), pl.col("parse_error").fill_null("")
+    )
+    if unread.height:
+        more = t(lang, "summary_unread_more", k=UNREAD_SHOWN) if unread.height > UNREAD_SHOWN else ""
+        lines.append(t(lang, "summary_unread", n=unread.height, more=more))
+        for name, reason in unread.head(UNREAD_SHOWN).rows():
+            lines.append(truncate(f"  - {name}: {one_language(reason, lang)}", width - 1))
+    if status.get("partial"):
+        lines.append(t(lang, "summary_partial", n=status["partial"]))
     changes = manifest.get("changes") or {}
     if changes.get("previous_run"):
         lines.append(
@@ -93,7 +109,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
             pl.col("reasons").fill_null(""),
         )
     )
-    if top > 0 and leads.height:
+    if top > 0 and leads.height and not none_read:
         lines.append(t(lang, "summary_top", n=leads.height))
         rows = [(r, truncate(n, 30), e, w, why) for r, n, e, w, why in leads.rows()]
         name_w = max(display_width(r[1]) for r in rows)

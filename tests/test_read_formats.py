@@ -363,6 +363,18 @@ def test_content_decides_before_the_name():
     assert read_document(PAGE.format(body=BODY).encode("gbk"), "export.xls").format == "html"
 
 
+def test_a_text_under_a_documents_name_is_read_as_text_and_said():
+    text = "单位名称：某县财政局\n2024年单位预算公开说明\n本单位2024年收入预算610.67万元。\n"
+    for name, encoding in (("renamed.docx", "utf-8"), ("saved.doc", "gbk"), ("saved.pdf", "utf-8-sig")):
+        doc = read_document(text.encode(encoding), name)
+        assert "610.67" in doc.text and doc.format == "txt"
+        assert any("按文本读取" in note for note in doc.notes)
+    # Bytes that are no text stay unreadable under the name they claim.
+    noise = bytes(range(1, 256)) * 40
+    with pytest.raises(UnreadableFile, match="不是 PDF"):
+        read_document(noise, "scan.pdf")
+
+
 def _ole(*streams: str) -> bytes:
     """The first bytes of an OLE container whose directory names these streams."""
     head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504

@@ -361,6 +361,54 @@ def test_summary_lines_en(run):
     assert sum(1 for line in lines if re.match(r"^\s+\d+\. ", line)) == 3
 
 
+def test_summary_names_the_files_not_read_in_the_runs_language(run):
+    unread = run.units["unit_id"][:7].to_list()
+    units = run.units.with_columns(
+        parse_status=pl.when(pl.col("unit_id").is_in(unread)).then(pl.lit("failed")).otherwise(pl.col("parse_status")),
+        parse_error=pl.when(pl.col("unit_id").is_in(unread))
+        .then(pl.lit("不是 PDF 文件（文件头缺少 %PDF）/ not a PDF file (no %PDF header)"))
+        .otherwise(pl.col("parse_error")),
+    )
+    manifest = {**run.manifest, "failed": 7}
+    for lang, reason, other in (("zh", "不是 PDF 文件", "not a PDF"), ("en", "not a PDF", "不是 PDF")):
+        some = ReportInput(units, run.findings, run.ranking, run.coverage, run.features, manifest, lang)
+        text = "\n".join(summary_lines(some, Path("out"), width=200))
+        named = [line for line in text.splitlines() if line.startswith("  - ")]
+        assert len(named) == 5 and all(reason in line and other not in line for line in named)
+        failed = units.filter(pl.col("parse_status") == "failed").height
+        assert failed > 5 and f"{failed}" in text.splitlines()[3]  # how many, though five are named
+    # Nothing read: the summary says so, and lists no leads.
+    nothing = ReportInput(units, run.findings, run.ranking, run.coverage, run.features, {**manifest, "failed": 40})
+    lines = summary_lines(nothing, Path("out"))
+    assert lines[0] == "没有一个文件能读取，未做任何检查"
+    assert not any(re.match(r"^\s+\d+\. ", line) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        (
+            "不是 Word 文件（文件头不对）/ not a Word file (bad header)",
+            "不是 Word 文件（文件头不对）",
+            "not a Word file (bad header)",
+        ),
+        ("a.pdf: 第 5 页为扫描图像 / page 5: scanned", "a.pdf: 第 5 页为扫描图像", "a.pdf: page 5: scanned"),
+        # An English half naming Chinese items is no plain translation: kept whole.
+        (
+            "未能读取 / not found: 表1 收支总表",
+            "未能读取 / not found: 表1 收支总表",
+            "未能读取 / not found: 表1 收支总表",
+        ),
+        ("空文件 / empty; 删除 3 个空字符 / 3 NULs removed", "空文件; 删除 3 个空字符", "empty; 3 NULs removed"),
+    ],
+)
+def test_one_language_takes_a_bilingual_reason_apart_only_where_it_is_a_translation(text, zh, en):
+    from reports.i18n import one_language
+
+    assert one_language(text, "zh") == zh
+    assert one_language(text, "en") == en
+
+
 # ---------------------------------------------------------------- the page's script, in a real browser
 
 BROWSER_PROBE = """<script>

@@ -81,6 +81,15 @@ def test_findings_come_in_one_order_whatever_order_a_rule_gives(monkeypatch):
     assert runs[0].height == 3 and runs[0].equals(runs[1]) and runs[0].equals(runs[2])
 
 
+def test_the_same_statement_printed_twice_is_one_finding():
+    # A paragraph repeated (or a text pasted twice) says the same wrong thing twice:
+    # one lead, at its first place, not one a copy with a shared fingerprint.
+    twice = run_rules(frames_from_text(TEXT + "\n\n" + TEXT), select=["PCT", "UNT"])[0]
+    once = run_rules(frames_from_text(TEXT), select=["PCT", "UNT"])[0]
+    assert twice.height == once.height > 0
+    assert twice["fingerprint"].is_unique().all() and set(twice["line"]) == {1}
+
+
 def test_empty_frames():
     from datasets import frames as schemas
 

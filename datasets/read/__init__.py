@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import zipfile
@@ -94,7 +95,16 @@ def read_document(data: bytes, name: str = "") -> Document:
     """The Document for a file's bytes, chosen by content first (a PDF named .txt is
     still a PDF, a workbook saved as a web page and named .xls is a web page), then by
     the name's suffix. Raises UnreadableFile with the reason."""
-    kind = sniff(data) or _by_suffix(Path(name).suffix.lower())
+    suffix = Path(name).suffix.lower()
+    kind = sniff(data) or _by_suffix(suffix)
+    notes = []
+    if kind in ("pdf", "word") and not sniff(data) and _plain_text(data):
+        # A text saved under a document's name (a conversion renamed .docx): its words
+        # are read, and the name's claim is noted, not taken for a broken file. (Text
+        # named as a workbook is a CSV, which the workbook reader names as such.)
+        label = "PDF" if kind == "pdf" else "Word"
+        notes.append(f"不是 {label} 文件，内容是文本，按文本读取 / not a {label} file ({suffix}): text, read as text")
+        kind = None
     if kind == "pdf":
         from datasets.read.pdf import read_pdf  # pdfium loads only when a PDF comes
 
@@ -119,7 +129,26 @@ def read_document(data: bytes, name: str = "") -> Document:
         doc.problems.extend(unread)
     if lines is not None:
         doc.text = "\n".join(lines)
+    doc.notes.extend(notes)
     return doc
+
+
+def _plain_text(data: bytes) -> bool:
+    """Whether the bytes are text in an encoding disclosures come in, strictly decoded
+    (random or damaged binary data fails one of these within its first bytes)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if not data.strip() or b"\x00" in data or data.startswith((b"PK\x03\x04", _OLE)):
+        return False  # (a broken container: the reader its name asks for says so)
+    if data.lstrip().startswith(b"{\\rtf"):  # RTF: Word's reader names it
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def sniff(data: bytes) -> str | None:
