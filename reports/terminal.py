@@ -53,6 +53,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
     report_dir = Path(report_dir)
 
     failed = manifest.get("failed", status.get("failed", 0))
+    partial = manifest.get("partial", status.get("partial", 0))  # files, as manifest.json counts them
     none_read = n_files > 0 and failed == n_files
     lines = [
         t(lang, "summary_none_read" if none_read else "summary_title"),
@@ -61,7 +62,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
             "summary_files",
             n=n_files,
             ok=manifest.get("ok", status.get("ok", 0)),
-            partial=manifest.get("partial", status.get("partial", 0)),
+            partial=partial,
             failed=failed,
         ),
         t(
@@ -78,12 +79,13 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         pl.col("source_path").str.replace(r"^.*[/\\]", ""), pl.col("parse_error").fill_null("")
     )
     if unread.height:
-        more = t(lang, "summary_unread_more", k=UNREAD_SHOWN) if unread.height > UNREAD_SHOWN else ""
-        lines.append(t(lang, "summary_unread", n=unread.height, more=more))
+        n = max(failed, unread.height)
+        more = t(lang, "summary_unread_more", k=UNREAD_SHOWN) if n > UNREAD_SHOWN else ""
+        lines.append(t(lang, "summary_unread", n=n, more=more))
         for name, reason in unread.head(UNREAD_SHOWN).rows():
             lines.append(truncate(f"  - {name}: {one_language(reason, lang)}", width - 1))
-    if status.get("partial"):
-        lines.append(t(lang, "summary_partial", n=status["partial"]))
+    if partial:
+        lines.append(t(lang, "summary_partial", n=partial))
     changes = manifest.get("changes") or {}
     if changes.get("previous_run"):
         lines.append(
