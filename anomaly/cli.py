@@ -256,7 +256,7 @@ def triage(
     db = db_path or store.default_db(out_dir)
     if export_path:
         n = memory.export_audit(db, export_path)
-        click.echo(f"{n} audit row(s) -> {export_path}")
+        click.echo(f"已导出 {n} 条审计记录 / {n} audit row(s) -> {export_path}")
         return
     if list_all:
         # Each decision with the id its finding has in the last screen ("-" when the
@@ -282,7 +282,10 @@ def triage(
     if unknown:
         raise click.UsageError("unknown finding ids / 未找到问题编号: " + ", ".join(unknown))
     n = memory.record(db, chosen, None if decision == "reset" else decision, note=note, by=by)
-    click.echo(f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.")
+    click.echo(
+        f"已保存 {n} 条决定，下次运行 anomaly screen 时生效 / "
+        f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run."
+    )
 
 
 def _store_option(f):

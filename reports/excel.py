@@ -128,9 +128,11 @@ def _pick(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str, str]]:
     """(sheet name, frame, full file, last printed column) of the data sheets."""
     lang = lang_of(run.lang)
-    ranking = conform(run.ranking, RANKING_COLUMNS).sort("rank", nulls_last=True)
+    # A file that could not be read has no unit name: its file's name stands in, as on the page.
+    named = pl.coalesce("unit_name", pl.col("source_path").str.replace(r"^.*[/\\]", "")).alias("unit_name")
+    ranking = conform(run.ranking, RANKING_COLUMNS).with_columns(named).sort("rank", nulls_last=True)
     findings = conform(run.findings, FINDINGS_COLUMNS)
-    units = conform(run.units, UNITS_COLUMNS)
+    units = conform(run.units, UNITS_COLUMNS).with_columns(named)
     # Amounts in 万元, the unit analysts read budgets in; the 元 columns stay in the Parquet files.
     units = units.with_columns(
         (pl.col(f"{c}_yuan") / 1e4).alias(f"{c}_wan")
