@@ -166,15 +166,14 @@ def screen(
     if not inputs:
         from datasets.synthetic import demo_corpus
 
-        demo = demo_corpus(fmt="mixed")  # as a county folder is: mostly PDFs
+        # Said before the corpus is made: on first use that takes a minute, with no output.
         click.echo(
-            (
-                "未指定输入，使用内置演示语料："
-                if lang == "zh"
-                else "No input given; screening the bundled demo corpus: "
-            )
-            + str(demo)
+            "未指定输入，使用内置演示语料（首次使用时生成，约需一分钟）"
+            if lang == "zh"
+            else "No input given; screening the bundled demo corpus (made on first use, about a minute)"
         )
+        demo = demo_corpus(fmt="mixed")  # as a county folder is: mostly PDFs
+        click.echo(("演示语料：" if lang == "zh" else "Demo corpus: ") + str(demo))
         inputs = (demo,)
     inputs = tuple(map(source_of, inputs))
     if cluster:  # workers on other machines find the files by absolute path (or by URL)
