@@ -341,7 +341,7 @@ def run_rules(
         # from joins in an order that varies from run to run and between processes.
         findings = findings.sort(["unit_id", "line", "rule", "fingerprint", "message"], nulls_last=True)
         # The same statement printed again (a paragraph repeated, a text pasted twice) is
-        # one lead, not one a copy: its first place is kept. Triage keys by the
+        # one lead, not one per copy: its first place is kept. Triage keys by the
         # fingerprint, so the copies could not be told apart anyway.
         findings = findings.unique(["unit_id", "fingerprint"], keep="first", maintain_order=True)
     coverage = pl.concat(coverage_parts) if coverage_parts else pl.DataFrame(schema=COVERAGE_COLUMNS)

@@ -84,7 +84,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         lines.append(t(lang, "summary_unread", n=n, more=more))
         for name, reason in unread.head(UNREAD_SHOWN).rows():
             lines.append(truncate(f"  - {name}: {one_language(reason, lang)}", width - 1))
-    if partial:  # the report lists disclosures (a 说明 and its 报表 are one)
+    if status.get("partial"):  # the report lists disclosures (a 说明 and its 报表 are one)
         lines.append(t(lang, "summary_partial", n=status.get("partial", 0), files=partial))
     changes = manifest.get("changes") or {}
     if changes.get("previous_run"):

@@ -96,9 +96,10 @@ def read_document(data: bytes, name: str = "") -> Document:
     still a PDF, a workbook saved as a web page and named .xls is a web page), then by
     the name's suffix. Raises UnreadableFile with the reason."""
     suffix = Path(name).suffix.lower()
-    kind = sniff(data) or _by_suffix(suffix)
+    sniffed = sniff(data)
+    kind = sniffed or _by_suffix(suffix)
     notes = []
-    if kind in ("pdf", "word") and not sniff(data) and _plain_text(data):
+    if kind in ("pdf", "word") and not sniffed and _plain_text(data):
         # A text saved under a document's name (a conversion renamed .docx): its words
         # are read, and the name's claim is noted, not taken for a broken file. (Text
         # named as a workbook is a CSV, which the workbook reader names as such.)
