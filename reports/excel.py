@@ -29,7 +29,7 @@ from datasets.read.cells import column_letters
 from reports.audit_sheet import audit_sheets
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
-from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
+from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767
@@ -129,7 +129,7 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str, str]]:
     """(sheet name, frame, full file, last printed column) of the data sheets."""
     lang = lang_of(run.lang)
     # A file that could not be read has no unit name: its file's name stands in, as on the page.
-    named = pl.coalesce("unit_name", pl.col("source_path").str.replace(r"^.*[/\\]", "")).alias("unit_name")
+    named = pl.coalesce("unit_name", FILE_NAME).alias("unit_name")
     ranking = conform(run.ranking, RANKING_COLUMNS).with_columns(named).sort("rank", nulls_last=True)
     findings = conform(run.findings, FINDINGS_COLUMNS)
     units = conform(run.units, UNITS_COLUMNS).with_columns(named)

@@ -37,6 +37,7 @@ from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, t
 from reports.model import (
     COVERAGE_COLUMNS,
     FEATURES_COLUMNS,
+    FILE_NAME,
     FINDINGS_COLUMNS,
     OUTCOMES,
     RANKING_COLUMNS,
@@ -332,7 +333,7 @@ def payload_frames(run: ReportInput, base: Path | None = None, crop_units: int =
     f = f.with_columns(other=_other_unit(f, units))
     excerpt_rows, f = _excerpts(f, run.excerpts, run.source_cache, hashes)
     # The file a finding's evidence is in, where a disclosure has several (说明 + 报表).
-    f = f.with_columns(file=pl.col("source_path").str.replace(r"^.*[/\\]", "")).drop("source_path")
+    f = f.with_columns(file=FILE_NAME).drop("source_path")
 
     feature_rows, feature_names, feature_kinds, dists = _feature_rows(features, uidx, run.peers, lang)
     years = _unit_years(run.units, uidx)

@@ -18,6 +18,10 @@ from datasets import frames
 
 # Contract columns, in contract order (CONTRACT.md). Extra columns may follow.
 UNITS_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = dict(list(frames.UNITS.items())[:13])  # the contract's
+# The file's name without its folders (a source_path's last part, / or \\), where the
+# reports show a file: a failed file's stand-in name, the file a finding is in.
+FILE_NAME = pl.col("source_path").str.replace(r"^.*[/\\]", "")
+
 FINDINGS_COLUMNS = {
     "unit_id": pl.String,
     "source_path": pl.String,

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from reports.i18n import lang_of, one_language, t
-from reports.model import FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
+from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
 
 
 def display_width(text: str) -> int:
@@ -75,13 +75,10 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         ),
     ]
     # The files not read, by name and why (the leads below are units that were read).
-    unread = units.filter(pl.col("parse_status") == "failed").select(
-        pl.col("source_path").str.replace(r"^.*[/\\]", ""), pl.col("parse_error").fill_null("")
-    )
+    unread = units.filter(pl.col("parse_status") == "failed").select(FILE_NAME, pl.col("parse_error").fill_null(""))
     if unread.height:
-        n = max(failed, unread.height)
-        more = t(lang, "summary_unread_more", k=UNREAD_SHOWN) if n > UNREAD_SHOWN else ""
-        lines.append(t(lang, "summary_unread", n=n, more=more))
+        more = t(lang, "summary_unread_more", k=UNREAD_SHOWN) if failed > UNREAD_SHOWN else ""
+        lines.append(t(lang, "summary_unread", n=failed, more=more))
         for name, reason in unread.head(UNREAD_SHOWN).rows():
             lines.append(truncate(f"  - {name}: {one_language(reason, lang)}", width - 1))
     if status.get("partial"):  # the report lists disclosures (a 说明 and its 报表 are one)
@@ -105,7 +102,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         .head(top)
         .select(
             "rank",
-            pl.coalesce("unit_name", pl.col("source_path").str.replace(r"^.*[/\\]", "")).alias("name"),
+            pl.coalesce("unit_name", FILE_NAME).alias("name"),
             pl.col("errors").fill_null(0),
             pl.col("warnings").fill_null(0),
             pl.col("reasons").fill_null(""),
