@@ -162,6 +162,62 @@ def test_cells_centred_in_a_rows_height_stay_in_their_row(text):
     ]
 
 
+def test_whole_yuan_figures_centred_in_a_rows_height_stay_in_their_row():
+    # A web page's 表1 prints whole 元 ungrouped (5888608): still a figure beside its item.
+    text = STAGGERED[0]
+    for grouped in ("5,888,608", "4,477,088", "5,018,408", "4,776,440", "981,400"):
+        text = text.replace(grouped, grouped.replace(",", ""))
+    got = rows(tab_separated(text))
+    assert [r for r in got if r[0] == "1、财政拨款"] == [
+        ["1、财政拨款", "5888608", "1、一般公共服务支出", "4477088"]
+        + ["1、人员经费和公用经费支出", "5018408", "1、机关工资福利支出", "4776440"]
+    ]
+
+
+# A narrower page: every label wraps, and a group's three-line label, centred, starts a
+# line above its row's other cells; no one line starts the row. Each group is read on
+# its own, and its sums say the reading is right.
+CENTRED_ABOVE = """\
+表1
+                          2024年单位综合预算收支总表
+                                                                                      单位：元
+               收入                                                   支出
+                                支出功能分                  部门预算支                 政府预算支
+      项目            预算数    类科目(按大       预算数    出经济分类     预算数      出经济分类    预算数
+                                类)                         科目(按大类)               科目(按大类)
+  一、部门预           900,000.00 一、部门预     900,000.00 一、部门预     900,000.00 一、部门预     900,000.00
+  算                              算                        算                         算
+                                                            1、人员经费
+  1、财政拨款          600,000.00 1、一般公共
+                                  服务支出                  和公用经费     700,000.00 1、机关工资
+                                                                                       福利支出
+                                                            支出
+  2、事业收入          300,000.00 2、教育支出    900,000.00 2、专项业务                2、机关商
+                                                            经费支出       200,000.00 品和服务支
+                                                                                       出
+                                                                                       3、机关资本   900,000.00
+                                                                                       性支出
+  本年收入合计         900,000.00 本年支出合计   900,000.00 本年支出合计   900,000.00 本年支出合计   900,000.00
+"""
+
+
+def test_a_group_whose_rows_step_out_of_line_is_read_on_its_own_where_its_sums_hold():
+    text = CENTRED_ABOVE
+    got = rows(tab_separated(text))
+    groups = [{r[2 * g]: r[2 * g + 1] for r in got[3:] if r[2 * g]} for g in range(4)]
+    assert groups[0] == {"一、部门预算": "900,000.00", "1、财政拨款": "600,000.00", "2、事业收入": "300,000.00"} | {
+        "本年收入合计": "900,000.00"
+    }
+    assert groups[1]["1、一般公共服务支出"] == "" and groups[1]["2、教育支出"] == "900,000.00"
+    assert groups[2]["1、人员经费和公用经费支出"] == "700,000.00"
+    assert groups[2]["2、专项业务经费支出"] == "200,000.00"
+    assert groups[3]["2、机关商品和服务支出"] == "" and groups[3]["3、机关资本性支出"] == "900,000.00"
+    assert len(tab_separated(text).split("\n")) == len(text.split("\n"))  # line for line
+    # Where the sums do not hold in any reading (a mistyped figure), the rows stay as read.
+    wrong = text.replace("和公用经费     700,000.00", "和公用经费     700,100.00")
+    assert "1、人员经费" in [r[4] for r in rows(tab_separated(wrong))]
+
+
 def test_a_table_continued_after_a_page_break_keeps_its_rows_and_drops_the_repeated_header():
     head = TABLE.split("\n")[6] + "\n"
     text = (

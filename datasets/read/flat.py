@@ -31,6 +31,10 @@ import re
 from itertools import combinations
 from operator import itemgetter
 
+from datasets.read.identities import NUMBER as _NUMBER
+from datasets.read.identities import amount as _value
+from datasets.read.identities import numbering as _number
+from datasets.read.identities import pair_sums_hold as _pair_sums_hold
 from datasets.read.layout import width_of
 
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
@@ -73,8 +77,6 @@ _GOV = re.compile(
     r"^对个人和家庭的?补助$|^对社会保障基金补助$|^债务利息及费用支出$|^其他支出$"
 )
 _PUNCT = re.compile(r"[，。；,;：:]")
-_NUMBER = re.compile(r"^(?:([一二三四五六七八九十]+)、|(\d+)、|[(（](\d+)[)）])")
-_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
 def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -734,18 +736,6 @@ def _kinds(label: str) -> set[str]:
     return out
 
 
-def _number(label: str) -> tuple[int, int] | None:
-    """(level, number) of a label's numbering: 一、 level 0, 1、 level 1, (1) level 2."""
-    m = _NUMBER.match(label)
-    if not m:
-        return None
-    if m.group(1):
-        return 0, sum(_CN.get(c, 0) for c in m.group(1)) if len(m.group(1)) == 1 else 10 + _CN.get(m.group(1)[-1], 0)
-    if m.group(2):
-        return 1, int(m.group(2))
-    return 2, int(m.group(3))
-
-
 def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: int | None):
     """Rows of a pair table: each label given to a pair by a beam search over
     vocabulary and numbering; its amount (the line after it) beside it."""
@@ -831,37 +821,6 @@ def _pair_layout(labels, groups, npair: int) -> list[tuple[int, list[str]]]:
         row[2 * g] = label
         row[2 * g + 1] = amt or ""
     return rows
-
-
-_GROUP_TOTAL = re.compile(r"^本年(?:收入|支出)合计$")
-
-
-def _pair_sums_hold(rows: list[tuple[int, list[str]]], npair: int) -> bool:
-    """Whether every group's items add up to its 本年收入/支出合计 and the groups'
-    totals agree: the top-numbered items (一、 …), and the next level's under a
-    single top item (一、部门预算 = 1、 + 2、 + …)."""
-    totals = []
-    for g in range(npair):
-        pairs = [(r[2 * g], r[2 * g + 1]) for _, r in rows if r[2 * g]]
-        tot = next((_value(a) for lab, a in pairs if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
-        if tot is None:
-            return False
-        totals.append(tot)
-        by_level: dict[int, list[tuple[float, float]]] = {}
-        for lab, a in pairs:
-            num = _number(lab)
-            if num is not None:
-                by_level.setdefault(num[0], []).append(_value(a) if a else (0.0, 0.0))
-        levels = sorted(by_level)
-        if not levels:
-            continue
-        checks = [by_level[levels[0]]]
-        if len(by_level[levels[0]]) == 1 and len(levels) > 1:
-            checks.append(by_level[levels[1]])
-        for parts in checks:
-            if abs(sum(v for v, _ in parts) - tot[0]) > tot[1] + sum(e for _, e in parts) + 1e-9:
-                return False
-    return all(abs(t[0] - totals[0][0]) <= t[1] + totals[0][1] + 1e-9 for t in totals)
 
 
 # --- code/name/amount tables -------------------------------------------------
@@ -965,13 +924,6 @@ def _row_sum_holds(rows, chosen, t: int | None, parts: list[int]) -> bool:
             if abs(sum(v for v, _ in got) - at[t][0]) <= at[t][1] + sum(e for _, e in got) + 1e-9:
                 return True
     return False
-
-
-def _value(s: str) -> tuple[float, float]:
-    """An amount and its rounding half-unit."""
-    s = s.replace(",", "").replace("−", "-")
-    d = len(s.split(".")[1]) if "." in s else 0
-    return float(s), 0.5 * 10**-d
 
 
 def _total_row(rows) -> int | None:

@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
+from datasets.read.identities import pair_sums_hold
 from datasets.text import running_key
 
 _FOOTER = re.compile(
@@ -47,6 +48,8 @@ _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
 _ITEM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}、|[(（][\d一二三四五六七八九十]{1,2}[)）]|其中)")
 # An amount as tables print one (thousands grouped, or decimals): no year, no count.
 _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+\.\d+$")
+# … or a whole 元 amount of five digits or more printed ungrouped (a web page's 6439654).
+_ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
@@ -541,7 +544,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             # reading whose cells sit nearer their columns; in a document of
             # pdftotext's grid, the grid's.
             shown = _in_order(reading[1], reading[2], reading[3], pages, True) if collide and reading else None
-            if order is not None and shown is not None and shown[2] < order[2]:
+            if order is not None and shown is not None and _shown_first(lines, idx, reading, shown, grid, order):
                 order = shown
             elif order is not None or (collide and not _collisions(*grid[1:])):
                 reading = grid
@@ -576,6 +579,41 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             if len(breaks) and any(lines[k].strip() for k in range(a, b)):
                 _rebuild(lines, a, b, (), grid_doc)
         return None
+    rows = _rows(lines, idx, reading, order)
+    ncol = len(rows[0][1]) if rows else 0
+    if ncol >= 4 and ncol % 2 == 0 and not pair_sums_hold(rows, ncol // 2):
+        # A 收支总表 whose rows did not come out whole: each column group read on its own,
+        # kept where its sums hold.
+        by_group = _by_groups(rows, reading, order)
+        if by_group is not None and pair_sums_hold(by_group, ncol // 2):
+            rows = by_group
+    for k in range(start, stop):
+        lines[k] = ""
+    for k, cells in rows:
+        lines[k] = "\t".join(cells) if any(cells) else ""
+    return "grid" if reading[0] == 1 else "display"
+
+
+def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_reading, grid) -> bool:
+    """Whether the display-width reading of a block read in order (`shown`) is taken
+    over pdftotext's grid read in order (`grid`): the one whose 收支总表 sums hold where
+    the other's do not (a browser's rows, their cells centred in the row's height, step
+    down a line a column group, and one reading may put a step in the wrong columns),
+    else the one whose cells sit nearer their columns."""
+    ncol = len(shown[0])
+    if ncol == len(grid[0]) and ncol >= 4 and ncol % 2 == 0:
+        holds = [
+            pair_sums_hold(_rows(lines, idx, reading, order), ncol // 2)
+            for reading, order in ((shown_reading, shown), (grid_reading, grid))
+        ]
+        if holds[0] != holds[1]:
+            return holds[0]
+    return shown[2] < grid[2]
+
+
+def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, list[str]]]:
+    """The block's rows (the line each starts on, its cells) in a reading (see _reading),
+    its cells placed in order (`order`, see _in_order) or by its columns (None)."""
     cjk, chunks, head, body, cols = reading
     if order is not None:
         cols, of_body, _ = order
@@ -604,6 +642,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     ncol = len(cols)
     widest = [0] * ncol
     for k in body or idx:
+        if _header_again(chunks[k]):
+            continue  # its names are no cells: the header printed again, wrapped otherwise
         for j, c in placed_of[k]:
             widest[j] = max(widest[j], c[1] - c[0] if cjk == 2 else width_of(c[2]))
 
@@ -720,18 +760,68 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             last_piece[j] = c[2]
             last_at[j] = c[0]
     _by_identities(rows)
-    for k in range(start, stop):
-        lines[k] = ""
-    for k, cells in rows:
-        lines[k] = "\t".join(cells) if any(cells) else ""
-    return "grid" if cjk == 1 else "display"
+    return rows
+
+
+def _by_groups(rows: list[tuple[int, list[str]]], reading, order) -> list[tuple[int, list[str]]] | None:
+    """A table of label/amount column pairs (a 收支总表's income, function, 部门 and 政府
+    economic classes side by side) read one pair at a time, from where its pieces were
+    placed: a label that opens an item (1、 (1) 其中 本年收入合计 …) starts one, other
+    pieces continue the one above, and an amount goes to the item whose lines it is on
+    (else the nearest). Where a browser centres each cell in its row's height, an item
+    of one group may start a line above or below its row's other items; only within a
+    group does the order of items matter to the sums. The rows before the first amount
+    (`rows`, as read) are kept. None when an amount has no item of its own."""
+    cjk, chunks, head, body, cols = reading
+    if order is not None:
+        cols, of_body, _ = order
+    ncol = len(cols)
+    first = next((k for k, cells in rows if any(_AMOUNT.match(c) for c in cells)), None)
+    if first is None:
+        return None
+    lines = [k for k in body if k >= first and not _header_again(chunks[k])]
+    placed = {
+        k: (of_body.get(k) if order is not None else None) or [(_column_of(c, cols), c) for c in chunks[k]]
+        for k in lines
+    }
+    out: dict[int, list[str]] = {}
+    for g in range(ncol // 2):
+        items: list[list] = []  # [first line, last line, label, amount]
+        amounts = []
+        for k in lines:
+            for j, c in placed[k]:
+                if j == 2 * g + 1 or (j == 2 * g and _AMOUNT.match(c[2])):
+                    amounts.append((k, c[2]))
+                elif j == 2 * g:
+                    if not items or (_ITEM.match(c[2]) and not _BARE_NUMBER_IN_BRACKETS.match(c[2])):
+                        items.append([k, k, c[2], ""])
+                    else:
+                        items[-1][1], items[-1][2] = k, _join(items[-1][2], c[2])
+        for k, text in amounts:
+            if not _AMOUNT.match(text) or not items:
+                return None
+            far = [max(it[0] - k, k - it[1], 0) for it in items]
+            near = [it for it, d in zip(items, far) if d == min(far)]
+            if len(near) != 1 or near[0][3]:
+                return None
+            near[0][3] = text
+        for k, _, label, amount in items:
+            cells = out.setdefault(k, [""] * ncol)
+            cells[2 * g], cells[2 * g + 1] = label, amount
+    return [(k, cells) for k, cells in rows if k < first] + sorted(out.items())
+
+
+def _header_again(line: list[tuple[int, int, str]]) -> bool:
+    """Whether a body line is the header printed again after a page break (names, one a
+    figure's, 预算数, and no amount), whose names a narrower page may wrap otherwise."""
+    return not any(_AMOUNT.match(c[2]) for c in line) and any(_FIGURE_NAME.match(w) for c in line for w in c[2].split())
 
 
 def _its_figure(placed: list, row: list[str], wrapped: set[int]) -> bool:
     """Whether a printed amount of the line goes to a column the row left empty, beside a
     numbered item's label in the row whose rest, if any, wraps on this line."""
     return any(
-        _PRINTED_AMOUNT.match(c[2])
+        _ROW_FIGURE.match(c[2])
         and 0 < j < len(row)
         and not row[j]
         and _ITEM_LABEL.match(row[j - 1])
