@@ -110,7 +110,8 @@ def main() -> int:
                 f"\n{name}: extraction misses: " + "; ".join(f"{k} {len(v)} (e.g. {v[0]})" for k, v in misses.items())
             )
         for fam, xs in sorted(m["missed"].items()):
-            print(f"{name}: missed {fam}: {xs[0]}")
+            for x in xs:
+                print(f"{name}: missed {fam}: {x}")
         for rule, n in m["clean_alarms_by_rule"].most_common(5):
             print(f"{name}: clean alarms {rule}: {n}, e.g. {m['alarm_examples'][rule][0]}")
     return 0

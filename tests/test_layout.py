@@ -204,7 +204,14 @@ CENTRED_ABOVE = """\
 def test_a_group_whose_rows_step_out_of_line_is_read_on_its_own_where_its_sums_hold():
     text = CENTRED_ABOVE
     got = rows(tab_separated(text))
-    groups = [{r[2 * g]: r[2 * g + 1] for r in got[3:] if r[2 * g]} for g in range(4)]
+    # The header's wrapped names as one row, under the group names.
+    assert got[1] == ["项目", "预算数", "支出功能分类科目(按大类)", "预算数"] + [
+        "部门预算支出经济分类科目(按大类)",
+        "预算数",
+        "政府预算支出经济分类科目(按大类)",
+        "预算数",
+    ]
+    groups = [{r[2 * g]: r[2 * g + 1] for r in got[2:] if r[2 * g]} for g in range(4)]
     assert groups[0] == {"一、部门预算": "900,000.00", "1、财政拨款": "600,000.00", "2、事业收入": "300,000.00"} | {
         "本年收入合计": "900,000.00"
     }
@@ -213,8 +220,12 @@ def test_a_group_whose_rows_step_out_of_line_is_read_on_its_own_where_its_sums_h
     assert groups[2]["2、专项业务经费支出"] == "200,000.00"
     assert groups[3]["2、机关商品和服务支出"] == "" and groups[3]["3、机关资本性支出"] == "900,000.00"
     assert len(tab_separated(text).split("\n")) == len(text.split("\n"))  # line for line
-    # Where the sums do not hold in any reading (a mistyped figure), the rows stay as read.
-    wrong = text.replace("和公用经费     700,000.00", "和公用经费     700,100.00")
+    # A mistyped figure leaves its group adding up in no reading: the reading in which the
+    # other groups add up is still taken, and the checks find the one that does not.
+    wrong = text.replace("300,000.00", "300,100.00")  # 2、事业收入: the income group
+    assert ["1、人员经费和公用经费支出", "700,000.00"] in [r[4:6] for r in rows(tab_separated(wrong))]
+    # Two groups off, one of them the group the rows split: no reading is likelier.
+    wrong = wrong.replace("和公用经费     700,000.00", "和公用经费     700,100.00")
     assert "1、人员经费" in [r[4] for r in rows(tab_separated(wrong))]
 
 

@@ -33,33 +33,56 @@ def amount(s: str) -> tuple[float, float]:
 
 def pair_sums_hold(rows: list[tuple[int, list[str]]], npair: int) -> bool:
     """Whether, in a table of npair label/amount column pairs (a 收支总表's income,
-    function, 部门 and 政府 economic classes side by side), every group's items add up
-    to its 本年收入/支出合计 and the groups' totals agree: the top-numbered items
-    (一、 …), and the next level's under a single top item (一、部门预算 = 1、 + 2、 + …).
-    Rows with text where the amount goes (the header) are not items."""
-    totals = []
-    for g in range(npair):
-        pairs = [
-            (r[2 * g], r[2 * g + 1])
-            for _, r in rows
-            if len(r) > 2 * g + 1 and r[2 * g] and (not r[2 * g + 1] or _AMOUNT.match(r[2 * g + 1]))
-        ]
-        tot = next((amount(a) for lab, a in pairs if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
-        if tot is None:
-            return False
-        totals.append(tot)
-        by_level: dict[int, list[tuple[float, float]]] = {}
-        for lab, a in pairs:
-            num = numbering(lab)
-            if num is not None:
-                by_level.setdefault(num[0], []).append(amount(a) if a else (0.0, 0.0))
-        levels = sorted(by_level)
-        if not levels:
-            continue
-        checks = [by_level[levels[0]]]
-        if len(by_level[levels[0]]) == 1 and len(levels) > 1:
-            checks.append(by_level[levels[1]])
-        for parts in checks:
-            if abs(sum(v for v, _ in parts) - tot[0]) > tot[1] + sum(e for _, e in parts) + 1e-9:
-                return False
-    return all(abs(t[0] - totals[0][0]) <= t[1] + totals[0][1] + 1e-9 for t in totals)
+    function, 部门 and 政府 economic classes side by side), every group adds up (see
+    groups_adding_up) and the groups' 本年收入/支出合计 agree."""
+    totals = _group_totals(rows, npair)
+    return (
+        groups_adding_up(rows, npair) == npair
+        and None not in totals
+        and all(abs(t[0] - totals[0][0]) <= t[1] + totals[0][1] + 1e-9 for t in totals)
+    )
+
+
+def is_pair_table(rows: list[tuple[int, list[str]]], npair: int) -> bool:
+    """Whether every one of npair label/amount column pairs has its 本年收入/支出合计."""
+    return None not in _group_totals(rows, npair)
+
+
+def groups_adding_up(rows: list[tuple[int, list[str]]], npair: int) -> int:
+    """How many of a pair table's groups add up to their 本年收入/支出合计: the
+    top-numbered items (一、 …), and the next level's under a single top item
+    (一、部门预算 = 1、 + 2、 + …). A reading that gets more groups right is the likelier
+    where a mistyped figure leaves one group that adds up in no reading."""
+    return sum(_adds_up(_pairs(rows, g), tot) for g, tot in enumerate(_group_totals(rows, npair)) if tot is not None)
+
+
+def _pairs(rows: list[tuple[int, list[str]]], g: int) -> list[tuple[str, str]]:
+    """Group g's (label, amount) cells; rows with text where the amount goes (the header)
+    are not items."""
+    return [
+        (r[2 * g], r[2 * g + 1])
+        for _, r in rows
+        if len(r) > 2 * g + 1 and r[2 * g] and (not r[2 * g + 1] or _AMOUNT.match(r[2 * g + 1]))
+    ]
+
+
+def _group_totals(rows: list[tuple[int, list[str]]], npair: int) -> list[tuple[float, float] | None]:
+    return [
+        next((amount(a) for lab, a in _pairs(rows, g) if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
+        for g in range(npair)
+    ]
+
+
+def _adds_up(pairs: list[tuple[str, str]], tot: tuple[float, float]) -> bool:
+    by_level: dict[int, list[tuple[float, float]]] = {}
+    for lab, a in pairs:
+        num = numbering(lab)
+        if num is not None:
+            by_level.setdefault(num[0], []).append(amount(a) if a else (0.0, 0.0))
+    levels = sorted(by_level)
+    if not levels:
+        return True
+    checks = [by_level[levels[0]]]
+    if len(by_level[levels[0]]) == 1 and len(levels) > 1:
+        checks.append(by_level[levels[1]])
+    return all(abs(sum(v for v, _ in parts) - tot[0]) <= tot[1] + sum(e for _, e in parts) + 1e-9 for parts in checks)

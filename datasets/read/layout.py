@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
-from datasets.read.identities import pair_sums_hold
+from datasets.read.identities import groups_adding_up, is_pair_table, pair_sums_hold
 from datasets.text import running_key
 
 _FOOTER = re.compile(
@@ -583,10 +583,12 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     ncol = len(rows[0][1]) if rows else 0
     if ncol >= 4 and ncol % 2 == 0 and not pair_sums_hold(rows, ncol // 2):
         # A 收支总表 whose rows did not come out whole: each column group read on its own,
-        # kept where its sums hold.
+        # kept where more of its groups add up.
         by_group = _by_groups(rows, reading, order)
-        if by_group is not None and pair_sums_hold(by_group, ncol // 2):
+        if by_group is not None and groups_adding_up(by_group, ncol // 2) > groups_adding_up(rows, ncol // 2):
             rows = by_group
+    if ncol >= 4 and ncol % 2 == 0 and is_pair_table(rows, ncol // 2):
+        rows = _one_header(rows)
     for k in range(start, stop):
         lines[k] = ""
     for k, cells in rows:
@@ -594,20 +596,42 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     return "grid" if reading[0] == 1 else "display"
 
 
+def _one_header(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A 收支总表's header lines, its column names wrapped over them and stepping down a
+    line a group where a browser centred them, as one row on its first line (each
+    column's pieces joined), under the line of group names (收入 … 支出) if there is
+    one: the row that names every column group. As read where the pieces joined do not
+    name a label and a figure (预算数) in each pair."""
+    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), 0)
+    start = 1 if first and _group_names([c for c in rows[0][1] if c]) else 0
+    if first - start < 2:
+        return rows
+    cells = [""] * len(rows[start][1])
+    for _, row in rows[start:first]:
+        cells = [_join(a, b) for a, b in zip(cells, row)]
+    # Only where it names every pair: a label's name, then a figure's (预算数) alone.
+    if not all(
+        (j % 2 == 0 and c and not _FIGURE_NAME.match(c)) or (j % 2 == 1 and _FIGURE_NAME.match(c))
+        for j, c in enumerate(cells)
+    ):
+        return rows
+    return [*rows[:start], (rows[start][0], cells), *rows[first:]]
+
+
 def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_reading, grid) -> bool:
     """Whether the display-width reading of a block read in order (`shown`) is taken
-    over pdftotext's grid read in order (`grid`): the one whose 收支总表 sums hold where
-    the other's do not (a browser's rows, their cells centred in the row's height, step
+    over pdftotext's grid read in order (`grid`): the one in which more of a 收支总表's
+    column groups add up (a browser's rows, their cells centred in the row's height, step
     down a line a column group, and one reading may put a step in the wrong columns),
     else the one whose cells sit nearer their columns."""
     ncol = len(shown[0])
     if ncol == len(grid[0]) and ncol >= 4 and ncol % 2 == 0:
-        holds = [
-            pair_sums_hold(_rows(lines, idx, reading, order), ncol // 2)
+        adding_up = [
+            groups_adding_up(_rows(lines, idx, reading, order), ncol // 2)
             for reading, order in ((shown_reading, shown), (grid_reading, grid))
         ]
-        if holds[0] != holds[1]:
-            return holds[0]
+        if adding_up[0] != adding_up[1]:
+            return adding_up[0] > adding_up[1]
     return shown[2] < grid[2]
 
 
