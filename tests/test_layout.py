@@ -418,6 +418,36 @@ def test_poppler_grid_one_row_table_takes_its_columns_from_the_header():
     assert got[1] == ["某某县卫生院院", "1282.83", "315.86", "", "", "9663.25", ""]
 
 
+def test_poppler_grid_a_narrow_names_last_character_beside_the_line_above_is_no_column():
+    # 公务用 / 车购置 / 费 printed as "车购置 费": nine names over eight figures, unless the
+    # lone 费 ends the name beside it. (Two one-row tables before it: a document in
+    # poppler's grid, whose every table is read so.)
+    one_row = "\n".join(
+        [
+            "表2",
+            "                2024年单位综合预算收入总表",
+            "                                                  单位：万元",
+            "     单位名称            合计           一般公共预算拨款               政府性基金拨款"
+            "        上级补助收入            事业收入          其他收入",
+            "某某县卫生院院               1282.83               315.86                                          9663.25",
+        ]
+    )
+    sangong = "\n".join(
+        [
+            "  表12",
+            "             2025年单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表",
+            "                                                   单位：元",
+            "         合计          因公出国         公务接待费          公务用车购置及运 公务用    公务用车运行维护",
+            "                     （境）费                         行维护费小计 车购置 费      费"
+            "              会议费             培训费",
+            "              21,500     0                12,400       9,100   0       9,100             40,200          15,600",
+        ]
+    )
+    got = rows(tab_separated("\n".join([one_row, one_row.replace("表2", "表3"), sangong])))
+    assert got[-1] == ["21,500", "0", "12,400", "9,100", "0", "9,100", "40,200", "15,600"]
+    assert got[-2][4] == "车购置费"  # under 公务用 (公务用车购置费), over its 0
+
+
 def test_poppler_grid_rows_on_the_next_page_are_laid_out_on_their_own():
     # Poppler places each page's text on its own grid: the rows after the page break
     # start ten columns further left.

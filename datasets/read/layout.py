@@ -1063,6 +1063,9 @@ def _in_order(
     placed = {}
     spent: list = []  # each body line's distance from its columns
     stacked = _header_spans(chunks, head)
+    if len(stacked) > n:  # more columns named than any row has cells
+        chunks = chunks | {k: _lone_ends_joined(chunks[k]) for k in head}
+        stacked = _header_spans(chunks, head)
     if names is not None and max(len(chunks[names]), len(stacked)) > n:
         cols = stacked if len(stacked) > len(chunks[names]) else [(a, b) for a, b, _ in chunks[names]]
         kinds: list[bool | None] = [None] * len(cols)
@@ -1205,6 +1208,19 @@ def _header_spans(chunks: dict, head: list[int]) -> list[tuple[int, int]]:
         else:
             stacked.append((a, b))
     return stacked
+
+
+def _lone_ends_joined(line: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A header line's pieces with a character standing alone right after a piece
+    joined to it: a narrow name's last line printed beside the line above's pieces
+    (公务用 / 车购置 / 费 as "车购置 费"), no name of its own."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, t in line:
+        if len(t) == 1 and out and a - out[-1][1] <= 1:
+            out[-1] = (out[-1][0], b, out[-1][2] + t)
+        else:
+            out.append((a, b, t))
+    return out
 
 
 def _split_widest_gap(spans: list[tuple[int, int]], pieces: list) -> list[tuple[int, int]]:
