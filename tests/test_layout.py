@@ -172,6 +172,9 @@ def test_whole_yuan_figures_centred_in_a_rows_height_stay_in_their_row():
         ["1、财政拨款", "5888608", "1、一般公共服务支出", "4477088"]
         + ["1、人员经费和公用经费支出", "5018408", "1、机关工资福利支出", "4776440"]
     ]
+    # Where the table prints decimals, a bare whole number is a figure cut, no row's own.
+    cut = rows(tab_separated(text.replace("981400", "981400.50")))
+    assert [r for r in cut if r[0] == "1、财政拨款"] == [["1、财政拨款", "5888608", "1、一般公共服"] + [""] * 5]
 
 
 # A narrower page: every label wraps, and a group's three-line label, centred, starts a

@@ -48,7 +48,8 @@ _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?$")
 _ITEM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}、|[(（][\d一二三四五六七八九十]{1,2}[)）]|其中)")
 # An amount as tables print one (thousands grouped, or decimals): no year, no count.
 _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+\.\d+$")
-# … or a whole 元 amount of five digits or more printed ungrouped (a web page's 6439654).
+# … or, in a table without decimals, a whole 元 amount of five digits or more printed
+# ungrouped (a web page's 6439654).
 _ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
@@ -677,6 +678,10 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
     # A cell wraps at its printed width, so pieces are measured as printed; in pdftotext's
     # grid only a character's room short of the widest (a display width's columns drift).
     slack = 4 if cjk == 2 else 2
+    # Whole 元 ungrouped (6439654) are figures where the table prints no decimals; beside
+    # 1951872.92, a bare 1998194 is a figure cut.
+    decimals = any("." in c[2] for k in body for c in chunks[k] if _AMOUNT.match(c[2]))
+    figure = _PRINTED_AMOUNT if decimals else _ROW_FIGURE
     gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
@@ -749,11 +754,11 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             and all(j in wrapped or not rows[-1][1][j] for j, _ in others)
             and len({j for j, _ in others}) == len(others)
             and (
-                _its_figure(others, rows[-1][1], wrapped)
+                _its_figure(others, rows[-1][1], wrapped, figure)
                 or (
                     all(_ITEM_LABEL.match(c[2]) for _, c in others)
                     and n + 1 < len(idx)
-                    and _its_figure(placed_of[idx[n + 1]], rows[-1][1], set())
+                    and _its_figure(placed_of[idx[n + 1]], rows[-1][1], set(), figure)
                 )
             )
         )
@@ -841,11 +846,12 @@ def _header_again(line: list[tuple[int, int, str]]) -> bool:
     return not any(_AMOUNT.match(c[2]) for c in line) and any(_FIGURE_NAME.match(w) for c in line for w in c[2].split())
 
 
-def _its_figure(placed: list, row: list[str], wrapped: set[int]) -> bool:
-    """Whether a printed amount of the line goes to a column the row left empty, beside a
-    numbered item's label in the row whose rest, if any, wraps on this line."""
+def _its_figure(placed: list, row: list[str], wrapped: set[int], figure: re.Pattern) -> bool:
+    """Whether a printed amount of the line (`figure`: what the table prints as one) goes
+    to a column the row left empty, beside a numbered item's label in the row whose rest,
+    if any, wraps on this line."""
     return any(
-        _ROW_FIGURE.match(c[2])
+        figure.match(c[2])
         and 0 < j < len(row)
         and not row[j]
         and _ITEM_LABEL.match(row[j - 1])
