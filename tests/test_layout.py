@@ -2,6 +2,7 @@
 read into the one document shape, line for line (datasets.read.layout)."""
 
 import random
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -230,6 +231,20 @@ def test_a_group_whose_rows_step_out_of_line_is_read_on_its_own_where_its_sums_h
     # Two groups off, one of them the group the rows split: no reading is likelier.
     wrong = wrong.replace("和公用经费     700,000.00", "和公用经费     700,100.00")
     assert "1、人员经费" in [r[4] for r in rows(tab_separated(wrong))]
+
+
+def test_a_browsers_rows_are_read_in_the_reading_whose_groups_add_up():
+    # Pages 3-6 of a generated disclosure printed by Chromium and converted by pdftotext
+    # -layout: 表1 and 表4, whose first rows step down a line a column group, their
+    # header printed again, wrapped otherwise, after a page break. By distance the
+    # display-width reading wins and cuts the steps into rows; poppler's grid, read in
+    # order, makes every group add up.
+    text = (Path(__file__).parent / "fixtures" / "chromium_pdftotext_tables.txt").read_text(encoding="utf-8")
+    whole = ["1、财政拨款", "6439654", "1、一般公共服务支出", "3539448", "1、人员经费和公用经费支出", "4936454"] + [
+        "1、机关工资福利支出",
+        "4590289",
+    ]
+    assert [r for r in rows(tab_separated(text)) if r[0] == "1、财政拨款"] == [whole, whole]
 
 
 def test_a_table_continued_after_a_page_break_keeps_its_rows_and_drops_the_repeated_header():

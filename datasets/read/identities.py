@@ -37,8 +37,8 @@ def pair_sums_hold(rows: list[tuple[int, list[str]]], npair: int) -> bool:
     groups_adding_up) and the groups' 本年收入/支出合计 agree."""
     totals = _group_totals(rows, npair)
     return (
-        groups_adding_up(rows, npair) == npair
-        and None not in totals
+        None not in totals
+        and all(_adds_up(_pairs(rows, g), tot) is not False for g, tot in enumerate(totals))
         and all(abs(t[0] - totals[0][0]) <= t[1] + totals[0][1] + 1e-9 for t in totals)
     )
 
@@ -51,9 +51,11 @@ def is_pair_table(rows: list[tuple[int, list[str]]], npair: int) -> bool:
 def groups_adding_up(rows: list[tuple[int, list[str]]], npair: int) -> int:
     """How many of a pair table's groups add up to their 本年收入/支出合计: the
     top-numbered items (一、 …), and the next level's under a single top item
-    (一、部门预算 = 1、 + 2、 + …). A reading that gets more groups right is the likelier
-    where a mistyped figure leaves one group that adds up in no reading."""
-    return sum(_adds_up(_pairs(rows, g), tot) for g, tot in enumerate(_group_totals(rows, npair)) if tot is not None)
+    (一、部门预算 = 1、 + 2、 + …); a group without numbered items counts for none. A
+    reading that gets more groups right is the likelier where a mistyped figure leaves
+    one group that adds up in no reading."""
+    totals = _group_totals(rows, npair)
+    return sum(_adds_up(_pairs(rows, g), tot) is True for g, tot in enumerate(totals) if tot is not None)
 
 
 def _pairs(rows: list[tuple[int, list[str]]], g: int) -> list[tuple[str, str]]:
@@ -73,7 +75,8 @@ def _group_totals(rows: list[tuple[int, list[str]]], npair: int) -> list[tuple[f
     ]
 
 
-def _adds_up(pairs: list[tuple[str, str]], tot: tuple[float, float]) -> bool:
+def _adds_up(pairs: list[tuple[str, str]], tot: tuple[float, float]) -> bool | None:
+    """Whether a group's numbered items add up to its total (None: it has none)."""
     by_level: dict[int, list[tuple[float, float]]] = {}
     for lab, a in pairs:
         num = numbering(lab)
@@ -81,7 +84,7 @@ def _adds_up(pairs: list[tuple[str, str]], tot: tuple[float, float]) -> bool:
             by_level.setdefault(num[0], []).append(amount(a) if a else (0.0, 0.0))
     levels = sorted(by_level)
     if not levels:
-        return True
+        return None
     checks = [by_level[levels[0]]]
     if len(by_level[levels[0]]) == 1 and len(levels) > 1:
         checks.append(by_level[levels[1]])

@@ -50,6 +50,7 @@ _ITEM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}、|[
 _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+\.\d+$")
 # … or, in a table without decimals, a whole 元 amount of five digits or more printed
 # ungrouped (a web page's 6439654).
+_DASH = re.compile(r"^[-－—–]+$")  # an empty amount printed as a dash
 _ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
@@ -534,7 +535,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     None (no table read)."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2)
-    order = grid = None
+    order = grid = built = None  # built: the rows, where a choice of readings built them
     collide = reading is None or _collisions(*reading[1:])
     if collide or grid_doc:
         grid = _reading(lines, idx, 1)
@@ -545,8 +546,9 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             # reading whose cells sit nearer their columns; in a document of
             # pdftotext's grid, the grid's.
             shown = _in_order(reading[1], reading[2], reading[3], pages, True) if collide and reading else None
-            if order is not None and shown is not None and _shown_first(lines, idx, reading, shown, grid, order):
-                order = shown
+            if order is not None and shown is not None:
+                first, built = _shown_first(lines, idx, reading, shown, grid, order)
+                order, reading = (shown, reading) if first else (order, grid)
             elif order is not None or (collide and not _collisions(*grid[1:])):
                 reading = grid
             elif collide and _parts(lines, start, stop, pages):
@@ -580,15 +582,15 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             if len(breaks) and any(lines[k].strip() for k in range(a, b)):
                 _rebuild(lines, a, b, (), grid_doc)
         return None
-    rows = _rows(lines, idx, reading, order)
-    ncol = len(rows[0][1]) if rows else 0
-    if ncol >= 4 and ncol % 2 == 0 and not pair_sums_hold(rows, ncol // 2):
-        # A 收支总表 whose rows did not come out whole: each column group read on its own,
-        # kept where more of its groups add up.
-        by_group = _by_groups(rows, reading, order)
-        if by_group is not None and groups_adding_up(by_group, ncol // 2) > groups_adding_up(rows, ncol // 2):
-            rows = by_group
-    if ncol >= 4 and ncol % 2 == 0 and is_pair_table(rows, ncol // 2):
+    rows = built or _rows(lines, idx, reading, order)
+    npair = _npair(rows)
+    if npair and is_pair_table(rows, npair):
+        if not pair_sums_hold(rows, npair):
+            # A 收支总表 whose rows did not come out whole: each column group read on its
+            # own, kept where more of its groups add up.
+            by_group = _by_groups(rows, reading, order)
+            if by_group is not None and groups_adding_up(by_group, npair) > groups_adding_up(rows, npair):
+                rows = by_group
         rows = _one_header(rows)
     for k in range(start, stop):
         lines[k] = ""
@@ -612,39 +614,52 @@ def _one_header(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]
         cells = [_join(a, b) for a, b in zip(cells, row)]
     # Only where it names every pair: a label's name, then a figure's (预算数) alone.
     if not all(
-        (j % 2 == 0 and c and not _FIGURE_NAME.match(c)) or (j % 2 == 1 and _FIGURE_NAME.match(c))
+        (j % 2 == 0 and c and not _FIGURE_NAME.match(c))
+        or (j % 2 == 1 and (_FIGURE_NAME.match(c) or _BUDGET_FIGURE.match(c)))
         for j, c in enumerate(cells)
     ):
         return rows
     return [*rows[:start], (rows[start][0], cells), *rows[first:]]
 
 
-def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_reading, grid) -> bool:
+def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_reading, grid):
     """Whether the display-width reading of a block read in order (`shown`) is taken
     over pdftotext's grid read in order (`grid`): the one in which more of a 收支总表's
     column groups add up (a browser's rows, their cells centred in the row's height, step
     down a line a column group, and one reading may put a step in the wrong columns),
-    else the one whose cells sit nearer their columns."""
-    ncol = len(shown[0])
-    if ncol == len(grid[0]) and ncol >= 4 and ncol % 2 == 0:
-        adding_up = [
-            groups_adding_up(_rows(lines, idx, reading, order), ncol // 2)
-            for reading, order in ((shown_reading, shown), (grid_reading, grid))
-        ]
-        if adding_up[0] != adding_up[1]:
-            return adding_up[0] > adding_up[1]
-    return shown[2] < grid[2]
+    else the one whose cells sit nearer their columns. With the rows of the reading taken,
+    where they were built to choose (else None)."""
+    if len(shown[0]) == len(grid[0]) and len(shown[0]) >= 4 and len(shown[0]) % 2 == 0:
+        both = [_rows(lines, idx, shown_reading, shown), _rows(lines, idx, grid_reading, grid)]
+        npair = len(shown[0]) // 2
+        adding_up = [groups_adding_up(rows, npair) for rows in both]
+        first = adding_up[0] > adding_up[1] if adding_up[0] != adding_up[1] else shown[2] < grid[2]
+        return first, both[0] if first else both[1]
+    return shown[2] < grid[2], None
+
+
+def _npair(rows: list[tuple[int, list[str]]]) -> int:
+    """How many label/amount column pairs the rows could hold (0: not a pair table)."""
+    ncol = len(rows[0][1]) if rows else 0
+    return ncol // 2 if ncol >= 4 and ncol % 2 == 0 else 0
+
+
+def _placed(reading, order, ks: list[int]) -> dict[int, list]:
+    """Each line's pieces with their columns: as read in order (`order`), else by the
+    reading's columns."""
+    chunks, cols = reading[1], reading[4]
+    if order is None:
+        return {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in ks}
+    cols, of_body, _ = order
+    return {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in ks}
 
 
 def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, list[str]]]:
     """The block's rows (the line each starts on, its cells) in a reading (see _reading),
     its cells placed in order (`order`, see _in_order) or by its columns (None)."""
     cjk, chunks, head, body, cols = reading
-    if order is not None:
-        cols, of_body, _ = order
-        placed_of = {k: of_body.get(k) or [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
-    else:
-        placed_of = {k: [(_column_of(c, cols), c) for c in chunks[k]] for k in idx}
+    cols = order[0] if order is not None else cols
+    placed_of = _placed(reading, order, idx)
     merged: set[int] = set()
     if cjk == 1 and len(head) >= 2:
         # In pdftotext's grid, a header row printed with its cells centred in its height: the pieces of its
@@ -800,25 +815,23 @@ def _by_groups(rows: list[tuple[int, list[str]]], reading, order) -> list[tuple[
     (else the nearest). Where a browser centres each cell in its row's height, an item
     of one group may start a line above or below its row's other items; only within a
     group does the order of items matter to the sums. The rows before the first amount
-    (`rows`, as read) are kept. None when an amount has no item of its own."""
-    cjk, chunks, head, body, cols = reading
-    if order is not None:
-        cols, of_body, _ = order
-    ncol = len(cols)
+    (`rows`, as read) are kept. None when an amount has no item of its own. A dash
+    (－, —) for an empty amount is left empty."""
+    chunks, body = reading[1], reading[3]
     first = next((k for k, cells in rows if any(_AMOUNT.match(c) for c in cells)), None)
     if first is None:
         return None
     lines = [k for k in body if k >= first and not _header_again(chunks[k])]
-    placed = {
-        k: (of_body.get(k) if order is not None else None) or [(_column_of(c, cols), c) for c in chunks[k]]
-        for k in lines
-    }
+    placed = _placed(reading, order, lines)
     out: dict[int, list[str]] = {}
+    ncol = len(rows[0][1])
     for g in range(ncol // 2):
         items: list[list] = []  # [first line, last line, label, amount]
         amounts = []
         for k in lines:
             for j, c in placed[k]:
+                if _DASH.match(c[2]) and j in (2 * g, 2 * g + 1):
+                    continue
                 if j == 2 * g + 1 or (j == 2 * g and _AMOUNT.match(c[2])):
                     amounts.append((k, c[2]))
                 elif j == 2 * g:
@@ -830,7 +843,8 @@ def _by_groups(rows: list[tuple[int, list[str]]], reading, order) -> list[tuple[
             if not _AMOUNT.match(text) or not items:
                 return None
             far = [max(it[0] - k, k - it[1], 0) for it in items]
-            near = [it for it, d in zip(items, far) if d == min(far)]
+            least = min(far)
+            near = [it for it, d in zip(items, far) if d == least]
             if len(near) != 1 or near[0][3]:
                 return None
             near[0][3] = text
@@ -842,8 +856,12 @@ def _by_groups(rows: list[tuple[int, list[str]]], reading, order) -> list[tuple[
 
 def _header_again(line: list[tuple[int, int, str]]) -> bool:
     """Whether a body line is the header printed again after a page break (names, one a
-    figure's, 预算数, and no amount), whose names a narrower page may wrap otherwise."""
-    return not any(_AMOUNT.match(c[2]) for c in line) and any(_FIGURE_NAME.match(w) for c in line for w in c[2].split())
+    budget figure's, 预算数, and another, and no amount), whose names a narrower page
+    may wrap otherwise."""
+    words = [w for c in line for w in c[2].split()]
+    return (
+        len(words) >= 2 and not any(_AMOUNT.match(c[2]) for c in line) and any(_BUDGET_FIGURE.match(w) for w in words)
+    )
 
 
 def _its_figure(placed: list, row: list[str], wrapped: set[int], figure: re.Pattern) -> bool:
