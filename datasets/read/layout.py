@@ -50,8 +50,8 @@ _ITEM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}、|[
 _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+\.\d+$")
 # … or, in a table without decimals, a whole 元 amount of five digits or more printed
 # ungrouped (a web page's 6439654).
-_DASH = re.compile(r"^[-－—–]+$")  # an empty amount printed as a dash
 _ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
+_DASH = re.compile(r"^[-－—–]+$")  # an empty amount printed as a dash
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
