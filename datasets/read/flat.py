@@ -31,10 +31,7 @@ import re
 from itertools import combinations
 from operator import itemgetter
 
-from datasets.read.identities import NUMBER as _NUMBER
-from datasets.read.identities import amount as _value
-from datasets.read.identities import numbering as _number
-from datasets.read.identities import pair_sums_hold as _pair_sums_hold
+from datasets.read.identities import NUMBER, numbering, pair_sums_hold, printed_amount
 from datasets.read.layout import width_of
 
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
@@ -616,7 +613,7 @@ def _overall_rows(items, cap: int | None):
         while p < len(items) and _AMOUNT.match(items[p][1]):
             amounts.append(items[p][1])
             p += 1
-        if len(amounts) == 2 and _value(amounts[0])[0] != _value(amounts[1])[0]:
+        if len(amounts) == 2 and printed_amount(amounts[0])[0] != printed_amount(amounts[1])[0]:
             return None  # 总额 and 财政拨款, or 财政拨款 and 其他资金: nothing says which
         if not amounts or len(amounts) > 3:
             return None
@@ -715,7 +712,7 @@ def _kind_of(head: str, g: int) -> str:
 
 
 def _name(label: str) -> str:
-    s = _NUMBER.sub("", label).replace("的", "").replace("（", "(").replace("）", ")")
+    s = NUMBER.sub("", label).replace("的", "").replace("（", "(").replace("）", ")")
     return re.sub(r"^其中[:：]", "", s)
 
 
@@ -756,7 +753,7 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
     index = {numberings[0]: 0}
     beam = [(0.0, -1, (0,) * npair, None)]
     for _, label, _amt in labels:
-        ks, num = _kinds(label), _number(label)
+        ks, num = _kinds(label), numbering(label)
         # What a label costs in a group whatever came before it: its vocabulary.
         misfit = [bool(ks) and not (kinds[g] in ks or (kinds[g] == "out" and ks - {"in"})) for g in range(npair)]
         moved: dict[int, tuple[bool, int]] = {}  # a numbering -> (label out of sequence, numbering after it)
@@ -794,7 +791,7 @@ def _pair_rows(body: list[tuple[int, str]], cols: list[tuple[int, str]], cap: in
     # it breaks the vocabulary or numbering (the table's own sums may be wrong).
     for _, _, _, path in beam:  # laid out one by one: the likeliest mostly adds up
         rows = _pair_layout(labels, _groups(path), npair)
-        if _pair_sums_hold(rows, npair):
+        if pair_sums_hold(rows, npair):
             return rows
     if beam and beam[0][0] < 1.0 + 0.05 * len(labels):
         return _pair_layout(labels, _groups(beam[0][3]), npair)
@@ -918,7 +915,7 @@ def _row_sum_holds(rows, chosen, t: int | None, parts: list[int]) -> bool:
     if t is None or not parts:
         return False
     for (_, _, amts), cols in zip(rows, chosen):
-        at = dict(zip(cols, (_value(a) for a in amts)))
+        at = dict(zip(cols, (printed_amount(a) for a in amts)))
         got = [at[j] for j in parts if j in at]
         if t in at and len(got) >= 2:
             if abs(sum(v for v, _ in got) - at[t][0]) <= at[t][1] + sum(e for _, e in got) + 1e-9:
@@ -938,7 +935,9 @@ def _items_of(rows: list[tuple[int, list[str]]]) -> dict[str, tuple[float, float
     for _, cells in rows:
         for j in range(0, len(cells) - 1, 2):
             if cells[j]:
-                out.setdefault(_name(cells[j].replace(" ", "")), _value(cells[j + 1]) if cells[j + 1] else (0.0, 0.0))
+                out.setdefault(
+                    _name(cells[j].replace(" ", "")), printed_amount(cells[j + 1]) if cells[j + 1] else (0.0, 0.0)
+                )
     return out
 
 
@@ -952,7 +951,7 @@ def _disagreements(cols: tuple[int, ...], amts: list[str], names: list[str], kno
             continue
         want, e = known[name]
         if j in at:
-            v, e2 = _value(at[j])
+            v, e2 = printed_amount(at[j])
             n += abs(v - want) > e + e2 + 1e-9
         else:
             n += want != 0
@@ -968,7 +967,7 @@ def _fits(amts: list[str], nval: int, t: int | None, parts: list[int]) -> list[t
     options = list(combinations(range(nval), m))
     if t is None or not parts:
         return options
-    vals = [_value(a) for a in amts]
+    vals = [printed_amount(a) for a in amts]
     good = []
     for cols in options:
         if t not in cols:
@@ -994,7 +993,7 @@ def _by_column_sums(rows, choices, nval: int, nlab: int) -> list[tuple[int, ...]
     tot_row = _total_row(rows)
     if tot_row is None:
         return None
-    vals = [[_value(a) for a in amts] for _, _, amts in rows]
+    vals = [[printed_amount(a) for a in amts] for _, _, amts in rows]
     others = [r for r in range(len(rows)) if r != tot_row]
     budget = [20000]
 

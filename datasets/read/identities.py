@@ -24,7 +24,7 @@ def numbering(label: str) -> tuple[int, int] | None:
     return 2, int(m.group(3))
 
 
-def amount(s: str) -> tuple[float, float]:
+def printed_amount(s: str) -> tuple[float, float]:
     """An amount and its rounding half-unit."""
     s = s.replace(",", "").replace("−", "-")
     d = len(s.split(".")[1]) if "." in s else 0
@@ -70,7 +70,7 @@ def _pairs(rows: list[tuple[int, list[str]]], g: int) -> list[tuple[str, str]]:
 
 def _group_totals(rows: list[tuple[int, list[str]]], npair: int) -> list[tuple[float, float] | None]:
     return [
-        next((amount(a) for lab, a in _pairs(rows, g) if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
+        next((printed_amount(a) for lab, a in _pairs(rows, g) if _GROUP_TOTAL.match(lab.replace(" ", "")) and a), None)
         for g in range(npair)
     ]
 
@@ -81,7 +81,7 @@ def _adds_up(pairs: list[tuple[str, str]], tot: tuple[float, float]) -> bool | N
     for lab, a in pairs:
         num = numbering(lab)
         if num is not None:
-            by_level.setdefault(num[0], []).append(amount(a) if a else (0.0, 0.0))
+            by_level.setdefault(num[0], []).append(printed_amount(a) if a else (0.0, 0.0))
     levels = sorted(by_level)
     if not levels:
         return None
