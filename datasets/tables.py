@@ -32,6 +32,8 @@ _VALUE_HEADER = re.compile(
     r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额|"
     r"基本支出|项目支出|人员经费|公用经费|财政拨款|其他资金|\d{4}\s*年.*|.*万元.*|.*\(元\).*)$"
 )
+_WRAPPED_HEAD = re.compile(r"^(?:19|20)\d{2}\s*年[^。；;:：]{4,58}$")
+_TITLE_END = re.compile(r"(?:表|[)）])\s*$")
 _YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年.*表\s*(?:[(（]\s*\d+\s*[)）])?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE = re.compile(r"\s+")
@@ -113,6 +115,8 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
     """(table id, title, unit) from the lines above a block, looking back to `stop`."""
     tid = title = unit = None
     seen = 0
+    below: list[str] = []  # lines between the title and the table, neither unit nor title
+    wrapped = False  # the title was joined from two lines
     for k in range(start - 1, stop - 1, -1):
         s = norm[k].strip()
         if not s:
@@ -134,9 +138,25 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
             continue
         if title is None and _TITLE.search(s) and len(s) <= 60:
             title = s
+            # A title wrapped on the line below it (…明细表（按支出经济 / 分类科目）): its rest.
+            if len(below) == 1 and not _TITLE_END.search(s) and _TITLE_END.search(below[0]):
+                title, wrapped = title + below[0], True
+            continue
+        if (
+            title is not None
+            and not wrapped
+            and len(title) <= 15
+            and _WRAPPED_HEAD.match(s)
+            and not _TITLE_END.search(s)
+        ):
+            title, wrapped = (
+                s + title,
+                True,
+            )  # a title's head, its tail on the line below (…及会议 / 费、培训费支出预算表)
             continue
         if title is not None:
             break
+        below.append(s)
     return tid, title, unit
 
 

@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
+from datasets.read.contents import contents_rows
 from datasets.read.identities import groups_adding_up, is_pair_table, pair_sums_hold
 from datasets.text import running_key
 
@@ -125,8 +126,12 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
     pages = [i for i, ln in enumerate(lines) if "\f" in ln]
     lines = _without_furniture(lines)
     if not tabbed:
+        contents = contents_rows(lines)  # the 目录, read by its entries (datasets.read.contents)
+        for k, row in contents.items():
+            lines[k] = row
         before = list(lines)
-        read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in _table_blocks(lines)]
+        blocks = [(a, b) for a, b in _table_blocks(lines) if not contents.keys() & range(a, b)]
+        read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in blocks]
         ways = [how for *_, how in read]
         if ways.count("grid") > ways.count("display"):
             # pdftotext's grid (most tables read so; a converter's layout has a few at
