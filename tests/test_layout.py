@@ -526,3 +526,77 @@ def test_pdftotext_grid_does_not_alarm_on_clean_documents(tmp_path, template):
     findings = run_rules(parse_files(sorted(tmp_path.iterdir())))[0]
     alarms = findings.filter(pl.col("severity").is_in(["error", "warning"]) & (pl.col("family") != "CPY"))
     assert alarms.height == 0, alarms.select("source_path", "rule", "message").rows()[:3]
+
+
+# LibreOffice's print of a narrow 收支总表, through pdftotext -layout: every cell wraps
+# in its narrow column and is centred in its row's height, so a row's first line may be
+# another column's label piece and its figures sit beside the labels' middle lines; the
+# rows are set apart by blank lines; a page break cuts a row, the header printed again
+# between its pieces; rows of one narrow column (功能 classes alone) follow each other.
+GAPPED = """\
+表1
+                    2024年单位综合预算收支总表
+                                                  单位：元
+      收入                                支出
+ 项目         预算数        支出功能科    预算数
+                            目（按大类）
+
+
+一、部门预               一、部门预
+          900000.00                900000.00
+算                       算
+
+
+                         1、一般公
+1、财政拨
+          900000.00      共服务支出    600000.00
+款
+
+
+                         2、教育支                 \n其中：专项
+          0.00                         300000.00
+资金                     出
+      收入                                支出
+ 项目         预算数        支出功能科    预算数
+                            目（按大类）
+
+
+补助
+
+
+                         3、科学技
+                         术支出
+
+
+                         4、文化旅
+                         游体育与传
+                         媒支出
+
+
+                         5、社会保
+                         障和就业支
+                         出
+
+
+                         6、卫生健
+                         康支出
+
+
+                         7、节能环
+                         保支出
+
+
+本年收入合               本年支出合
+          900000.00                900000.00
+计                       计
+"""
+
+
+def test_cells_centred_in_rows_set_apart_by_blank_lines():
+    got = rows(tab_separated(GAPPED))
+    assert ["一、部门预算", "900000.00", "一、部门预算", "900000.00"] in got  # its first line is no header line
+    assert ["1、财政拨款", "900000.00", "1、一般公共服务支出", "600000.00"] in got
+    # cut by the page break: its last piece below the header printed again
+    assert ["其中：专项资金补助", "0.00", "2、教育支出", "300000.00"] in got
+    assert ["", "", "5、社会保障和就业支出", ""] in got  # narrow rows of one column stay in the table
+    assert got[-1] == ["本年收入合计", "900000.00", "本年支出合计", "900000.00"]

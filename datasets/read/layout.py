@@ -307,14 +307,16 @@ def _table_blocks(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _rows_follow(lines: list[str], j: int) -> bool:
-    """Whether a tabular line comes within the next few lines of text, before prose."""
-    seen = 0
+    """Whether a tabular line comes within the next few lines of text, before prose.
+    Narrow pieces (a row of one cell wrapped in a narrow column, its figure alone on a
+    line) count as a quarter of a line."""
+    seen = 0.0
     for s in lines[j:]:
         if not s.strip():
             continue
         if _tabular(s):
             return True
-        seen += 1
+        seen += 0.25 if s.startswith(" ") and width_of(s.strip()) <= 12 else 1
         if seen > 8 or _STOP.search(s):
             return False
         # A wrapped cell's last piece (作任务。) may end a sentence; a paragraph of prose is
@@ -499,6 +501,15 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     first_data = next((n for n, k in enumerate(idx) if any(_AMOUNT.match(c[2]) for c in chunks[k])), None)
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
         first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
+    # A row's cells centred in its height, the rows set apart by blank lines: its label's
+    # first line (一、部门预 / 算) comes before its figure's, after the blank line.
+    while (
+        first_data > 1
+        and idx[first_data - 1] == idx[first_data] - 1
+        and _ITEM.match(chunks[idx[first_data - 1]][0][2])
+        and not lines[idx[first_data - 1] - 1].strip()
+    ):
+        first_data -= 1
     head, body = idx[:first_data], idx[first_data:]
     # The header printed again after a page break is no body row (it is dropped below).
     head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
@@ -702,11 +713,16 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
     # 1951872.92, a bare 1998194 is a figure cut.
     decimals = any("." in c[2] for k in body for c in chunks[k] if _AMOUNT.match(c[2]))
     figure = _PRINTED_AMOUNT if decimals else _ROW_FIGURE
-    gapped = sum(1 for k in body[1:] if not lines[k - 1].strip()) >= 0.6 * max(1, len(body) - 1)
+    # Rows set apart by blank lines: one line each, or runs of a few (cells wrapped and
+    # centred in the row's height, as LibreOffice prints a table).
+    apart = sum(1 for k in body[1:] if not lines[k - 1].strip())
+    gapped = apart >= 0.6 * max(1, len(body) - 1) or (apart >= 3 and apart + 1 >= 0.2 * len(body))
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
     last_piece: list[str] = [""] * ncol
     last_at: list[int] = [0] * ncol  # where each column's last piece starts
+    broken = False  # the header printed again after a page break was just passed, below a body row
+    body_lines = set(body)
     for n, k in enumerate(idx):
         in_body = n >= len(head)
         squashed = re.sub(r"\s+", "", lines[k])
@@ -714,6 +730,7 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             seen_head.add(squashed)
             continue
         if squashed in head_texts and (in_body or squashed in seen_head):
+            broken = bool(rows) and rows[-1][0] in body_lines
             continue  # the header repeated after a page break
         seen_head.add(squashed)
         placed = placed_of[k]
@@ -782,19 +799,25 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
                 )
             )
         )
+        # Rows set apart by blank lines: a line right below another is the same row's,
+        # unless it opens a second item or brings a second figure to a column (its cells
+        # centred in the row's height, a label's first line may come after another
+        # column's, and a figure beside a label's middle line).
         cont = (
             bool(rows)
             and (n != len(head) or not head)
             and (
                 staggered
-                or not any(_AMOUNT.match(c[2]) for _, c in others)
-                and (
-                    lines[k - 1].strip() != "" and not any(_opens_item(c[2]) for _, c in others)
+                or (
+                    # (a row cut by a page break goes on below the header printed again)
+                    (lines[k - 1].strip() != "" or broken)
+                    and not any((_opens_item(c[2]) or _AMOUNT.match(c[2])) and rows[-1][1][j] for j, c in others)
                     if gapped and in_body
-                    else filled
+                    else not any(_AMOUNT.match(c[2]) for _, c in others) and filled
                 )
             )
         )
+        broken = False
         if rests and (not others or cont or completes):
             for j, c in rests:
                 rows[-1][1][j] += c[2]
