@@ -600,3 +600,15 @@ def test_cells_centred_in_rows_set_apart_by_blank_lines():
     assert ["其中：专项资金补助", "0.00", "2、教育支出", "300000.00"] in got
     assert ["", "", "5、社会保障和就业支出", ""] in got  # narrow rows of one column stay in the table
     assert got[-1] == ["本年收入合计", "900000.00", "本年支出合计", "900000.00"]
+
+
+def test_a_narrow_label_column_run_into_its_amounts_is_read_in_the_grid():
+    """表4 of a generated disclosure as LibreOffice prints it, through pdftotext -layout:
+    its first label column, two characters wide, one space from the amounts beside it.
+    Display widths run the two into one column (seven in all); poppler's grid keeps the
+    label/amount pairs, whose sums hold."""
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_pdftotext_table4.txt").read_text(encoding="utf-8")
+    got = rows(tab_separated(text))
+    assert {len(r) for r in got} == {8}
+    assert ["1、财政拨款", "10749061", "1、一般公共服务支出", "", "1、人员经费和公用经费支出", "7364861"] == got[3][:6]
+    assert got[-1] == ["收入总计", "10749061", "支出总计", "10749061", "支出总计", "10749061", "支出总计", "10749061"]

@@ -651,6 +651,12 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
         adding_up = [groups_adding_up(rows, npair) for rows in both]
         first = adding_up[0] > adding_up[1] if adding_up[0] != adding_up[1] else shown[2] < grid[2]
         return first, both[0] if first else both[1]
+    if len(shown[0]) % 2 and len(grid[0]) == len(shown[0]) + 1 and len(grid[0]) >= 4:
+        # Display widths ran two columns into one (LibreOffice's narrow label column beside
+        # its amounts, one space apart): the grid's label/amount pairs, where they add up.
+        rows = _rows(lines, idx, grid_reading, grid)
+        if groups_adding_up(rows, len(grid[0]) // 2) >= 2:
+            return False, rows
     return shown[2] < grid[2], None
 
 
