@@ -612,3 +612,19 @@ def test_a_narrow_label_column_run_into_its_amounts_is_read_in_the_grid():
     assert {len(r) for r in got} == {8}
     assert ["1、财政拨款", "10749061", "1、一般公共服务支出", "", "1、人员经费和公用经费支出", "7364861"] == got[3][:6]
     assert got[-1] == ["收入总计", "10749061", "支出总计", "10749061", "支出总计", "10749061", "支出总计", "10749061"]
+
+
+def test_a_narrow_pages_sentence_listing_figures_is_prose_not_a_row():
+    # A Word file's narrow page wraps a sentence of 、-separated figures: two amounts
+    # one space from words on a line, but each with its unit and a mark after it.
+    text = "\n".join(
+        [
+            "  2024 年本单位预算收入 120.00 万元、其中一般",
+            "公共预算拨款收入 100.00 万元、政府性基金拨款收入 0.00",
+            "万元、上级补助收入 20.00 万元、事业收入 0.00 万元、事业",
+            "单位经营收入 0.00 万元，较上年减少 5.00 万元。",
+        ]
+    )
+    assert tab_separated(text) == text
+    claims = parsed_frames(text.encode(), "t.txt")["claims"]
+    assert claims.filter(pl.col("label") == "上级补助收入")["current"].to_list() == [20.0]

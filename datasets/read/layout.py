@@ -257,9 +257,10 @@ def _tabular(line: str) -> bool:
     # Amounts one space from their labels: two or more, or one not ending the line (a
     # sentence wrapped after a figure, 万元 on the next line, is not a row).
     amounts = sum(1 for p in parts if _AMOUNT.match(p))
-    # (A comma of a thousands group is no punctuation.)
+    # (A comma of a thousands group is no punctuation; a figure with its unit and a mark
+    # after it, 0.00 万元、, is a sentence's, as a narrow page wraps it.)
     return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(
-        r"[，。；;]|,(?!\d{3})", s
+        r"[，。；;]|,(?!\d{3})|\d\s*(?:亿元|万元|元)[、，,]", s
     )
 
 
