@@ -628,3 +628,34 @@ def test_a_narrow_pages_sentence_listing_figures_is_prose_not_a_row():
     assert tab_separated(text) == text
     claims = parsed_frames(text.encode(), "t.txt")["claims"]
     assert claims.filter(pl.col("label") == "上级补助收入")["current"].to_list() == [20.0]
+
+
+# A Word file's narrow 收支总表 through pdftotext: a figure too wide for its cell wraps
+# after its whole part, the decimals whole on the next line beside the label's rest.
+WRAPPED_FIGURES = """\
+  收入                    支出
+项目          预算数     项目          预算数
+一、财政      60000       一、一般公    60000
+拨款         00.00       共服务支出    00.00
+二、事业     1234.56      二、教育支    1234.56
+收入                     出
+本年收入     601234     本年支出     601234
+合计         56.00      合计         56.00
+"""
+
+# … and a 科目编码 column, whole numbers beside decimals, is no figure cut.
+CODES = """\
+科目编码    科目名称          合计
+2010301     行政运行          1,200.00
+2080505     机关事业单位
+            基本养老保险      35.67
+2101101     行政单位医疗      50.00
+"""
+
+
+def test_a_figure_wrapped_after_its_whole_part_is_joined_to_its_decimals():
+    got = rows(tab_separated(WRAPPED_FIGURES))
+    assert ["一、财政拨款", "6000000.00", "一、一般公共服务支出", "6000000.00"] in got
+    assert got[-1] == ["本年收入合计", "60123456.00", "本年支出合计", "60123456.00"]
+    codes = rows(tab_separated(CODES))
+    assert "35.67" in [c for r in codes for c in r] and ["2010301", "行政运行", "1,200.00"] in codes

@@ -71,6 +71,8 @@ _DIGITS = re.compile(r"^[\d,.]{1,4}$")
 _CUT_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:,\d{0,2}|\.\d?)$|^[-−]?\d+(?:\.\d?)?$")
 _LABEL_START = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|\d+、|[(（][\d一二三四五六七八九十]+[)）]")
 _FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决算数|本年预算|上年预算|预算金额|数额|总额)$")
+_WHOLE = re.compile(r"^\d{4,}$")
+_DECIMAL_REST = re.compile(r"^\d{1,3}\.\d{2}$")  # the rest of a cut figure, decimals whole (14.00)
 _SURELY_CUT = re.compile(r"^[-−]?\d[\d,]*(?:,\d{0,2}|\.\d?)$")
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 # A numbered item (5、教育支出, (2)商品和服务支出): the next one of its column follows it.
@@ -719,6 +721,7 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
     # Whole 元 ungrouped (6439654) are figures where the table prints no decimals; beside
     # 1951872.92, a bare 1998194 is a figure cut.
     decimals = any("." in c[2] for k in body for c in chunks[k] if _AMOUNT.match(c[2]))
+    with_decimals = {j for k in body for j, c in placed_of[k] if "." in c[2] and _PRINTED_AMOUNT.match(c[2])}
     figure = _PRINTED_AMOUNT if decimals else _ROW_FIGURE
     # Rows set apart by blank lines: one line each, or runs of a few (cells wrapped and
     # centred in the row's height, as LibreOffice prints a table).
@@ -747,8 +750,14 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             # display-width reading of it): the cut figures above take the line's digit
             # pieces in order, and the pieces of wrapped labels between two rests go to
             # a column between theirs.
-            cut = [j for j in range(ncol) if _SURELY_CUT.match(rows[-1][1][j])]
-            digits = [c for _, c in placed if _DIGITS.match(c[2])]
+            # In a column that prints decimals, a whole number is cut too (1035511 / 4.00),
+            # and its rest may carry the decimals whole (not in a code column: 2080505).
+            cut = [
+                j
+                for j in range(ncol)
+                if _SURELY_CUT.match(c := rows[-1][1][j]) or (j in with_decimals and _WHOLE.match(c))
+            ]
+            digits = [c for _, c in placed if _DIGITS.match(c[2]) or (with_decimals and _DECIMAL_REST.match(c[2]))]
             if cut and len(digits) == len(cut):
                 completes = True
                 at = {c: cut[m] for m, c in enumerate(digits)}
@@ -773,7 +782,12 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             # cut figure; the pieces of labels wrapped in the same row may share the line.
             placed = _under_figures(placed, rows[-1][1], last_piece, last_at)
         rests = [
-            (j, c) for j, c in placed if rows and in_body and _DIGITS.match(c[2]) and _CUT_AMOUNT.match(rows[-1][1][j])
+            (j, c)
+            for j, c in placed
+            if rows
+            and in_body
+            and (_DIGITS.match(c[2]) or (completes and _DECIMAL_REST.match(c[2])))
+            and _CUT_AMOUNT.match(rows[-1][1][j])
         ]
         others = [(j, c) for j, c in placed if (j, c) not in rests]
         wraps = [
