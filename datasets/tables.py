@@ -142,18 +142,13 @@ def context_of(norm: list[str], start: int, stop: int) -> tuple[str | None, str 
             if len(below) == 1 and not _TITLE_END.search(s) and _TITLE_END.search(below[0]):
                 title, wrapped = title + below[0], True
             continue
-        if (
-            title is not None
-            and not wrapped
-            and len(title) <= 15
-            and _WRAPPED_HEAD.match(s)
-            and not _TITLE_END.search(s)
-        ):
-            title, wrapped = (
-                s + title,
-                True,
-            )  # a title's head, its tail on the line below (…及会议 / 费、培训费支出预算表)
-            continue
+        if title is not None and not wrapped and len(title) <= 15 and _WRAPPED_HEAD.match(s):
+            # A title's head, its tail on the line below (…及会议 / 费、培训费支出预算表),
+            # where the table's id is right above it (else a heading of the page's).
+            above = next((norm[j].strip() for j in range(k - 1, stop - 1, -1) if norm[j].strip()), "")
+            if not _TITLE_END.search(s) and _TABLE_ID.match(above):
+                title, wrapped = s + title, True
+                continue
         if title is not None:
             break
         below.append(s)

@@ -9,7 +9,6 @@ import polars as pl
 from anomaly.engine import run_rules
 from datasets.corpus import parsed_frames
 from datasets.read.contents import contents_rows
-from datasets.read.layout import tab_separated
 
 TITLES = {
     "表1": "2024年单位综合预算收支总表",
@@ -31,9 +30,9 @@ CENTRED = """\
 表2          2024 年单位综合预算收入总表          否
 
 
-            2024 年单位综合预算一般公共预算支出明细
-表3                                    否
-            表（按支出功能分类科目）
+            2024 年单位综合预算一般公共
+表3         预算支出明细表（按支出功能        否
+            分类科目）
 
 
             2024 年单位综合预算政府采购（资产配置、购
@@ -109,7 +108,22 @@ def test_the_rows_stay_on_their_lines_and_the_wrapped_text_is_blanked():
     entry = next(k for k, s in enumerate(lines) if s.startswith("表3"))
     assert rows[entry].startswith("表3\t") and rows[entry - 1] == rows[entry + 1] == ""
     assert max(rows) < len(lines) - 2  # the first table's heading below is no entry
-    assert len(tab_separated(CENTRED).split("\n")) == len(lines)
+
+
+def test_text_below_the_contents_is_left_as_printed():
+    for text in (TOP_ALIGNED, CENTRED):
+        below = ["   一、部门主要职责", "   二、机构设置", "", "          2024年单位预算公开说明", "第一部分"]
+        lines = text.replace("\n表1\n", "\n").split("\n") + below
+        rows = contents_rows(lines)
+        assert not any(k >= len(lines) - len(below) for k in rows), text
+        last = max(k for k, row in rows.items() if row.startswith("表"))
+        assert _squashed(rows[last].split("\t")[1]) == _squashed(TITLES["表4"]), text
+
+
+def test_an_id_in_digits_runs_into_a_title_in_chinese_numerals():
+    lines = ["目录", "表1一般公共预算收支总表   否", "表2一般公共预算支出表   否", "表3三公经费支出表   是   不涉及"]
+    got = [r.split("\t")[:2] for r in contents_rows(lines).values() if r]
+    assert got == [["表1", "一般公共预算收支总表"], ["表2", "一般公共预算支出表"], ["表3", "三公经费支出表"]]
 
 
 def test_no_contents_table_without_three_flagged_entries():
@@ -117,6 +131,8 @@ def test_no_contents_table_without_three_flagged_entries():
     assert contents_rows(outline.split("\n")) == {}
     plain_list = "目录\n表一  2024年部门收支总表\n表二  2024年部门收入总表\n表三  2024年部门支出总表\n"
     assert contents_rows(plain_list.split("\n")) == {}
+    two = "目录\n表1  2024年收支总表  否\n表2  2024年收入总表  否\n表3  2024年支出总表\n"
+    assert contents_rows(two.split("\n")) == {}
 
 
 DOCUMENT = """\
@@ -172,6 +188,9 @@ def test_a_title_wrapped_either_way_is_read_whole():
         "2024 年单位综合预算政府采购(资产配置、购买服务)预算表",
         "万元",
     )
+    # A heading of the page above a title's tail is no part of it: the table's id is not above it.
+    heading = ["2024年东城县教育局部门预算公开", "收支预算总表", "单位：万元", "x"]
+    assert context_of(heading, 3, 0)[1] == "收支预算总表"
     # A title whole on its line takes nothing from the line below it.
     whole = ["表2", "2024 年单位综合预算收入总表", "注：本表为示例", "单位：万元", "x"]
     assert context_of(whole, 4, 0)[1] == "2024 年单位综合预算收入总表"

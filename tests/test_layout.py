@@ -635,12 +635,12 @@ def test_a_narrow_pages_sentence_listing_figures_is_prose_not_a_row():
 WRAPPED_FIGURES = """\
   收入                    支出
 项目          预算数     项目          预算数
-一、财政      60000       一、一般公    60000
+一、财政      600000      一、一般公    600000
 拨款         00.00       共服务支出    00.00
-二、事业     1234.56      二、教育支    1234.56
+二、事业     9.50         二、教育支    9.50
 收入                     出
-本年收入     601234     本年支出     601234
-合计         56.00      合计         56.00
+本年收入     600000     本年支出     600000
+合计         09.50      合计         09.50
 """
 
 # … and a 科目编码 column, whole numbers beside decimals, is no figure cut.
@@ -655,7 +655,88 @@ CODES = """\
 
 def test_a_figure_wrapped_after_its_whole_part_is_joined_to_its_decimals():
     got = rows(tab_separated(WRAPPED_FIGURES))
-    assert ["一、财政拨款", "6000000.00", "一、一般公共服务支出", "6000000.00"] in got
-    assert got[-1] == ["本年收入合计", "60123456.00", "本年支出合计", "60123456.00"]
+    assert ["一、财政拨款", "60000000.00", "一、一般公共服务支出", "60000000.00"] in got
+    assert ["二、事业收入", "9.50", "二、教育支出", "9.50"] in got
+    assert got[-1] == ["本年收入合计", "60000009.50", "本年支出合计", "60000009.50"]
     codes = rows(tab_separated(CODES))
     assert "35.67" in [c for r in codes for c in r] and ["2010301", "行政运行", "1,200.00"] in codes
+
+
+def test_tables_with_a_few_blank_lines_are_not_read_as_rows_set_apart():
+    # A few blank lines in a 科目 table (a converter's spacing) do not make its lines
+    # one row each: a label without figures is a row of its own.
+    table = "\n".join(
+        [
+            "科目名称                     合计          基本支出        项目支出",
+            "一般公共服务支出             100.00        60.00           40.00",
+            "    行政运行                 30.00         30.00",
+            "",
+            "    一般行政管理事务         20.00                         20.00",
+            "  政府办公厅事务             50.00         30.00           20.00",
+            "    其他政府办公厅事务支出",
+            "",
+            "教育支出                     10.00         10.00",
+            "  普通教育                   10.00         10.00",
+            "",
+            "    小学教育                 10.00         10.00",
+            "  其他教育支出",
+            "社会保障和就业支出           5.00          5.00",
+        ]
+    )
+    got = [r[0] for r in rows(tab_separated(table))]
+    assert "其他政府办公厅事务支出" in got and "其他教育支出" in got
+
+
+def test_a_row_after_a_page_break_is_its_own_when_it_brings_figures():
+    table = "\n".join(
+        [
+            " 项目         预算数        项目          预算数",
+            "",
+            "",
+            "一、财政拨     900000.00    一、一般公     900000.00",
+            "款                          共服务支出",
+            "",
+            "",
+            "1、一般公      900000.00    1、人员经      600000.00",
+            "共预算                      费",
+            "",
+            "",
+            "                            2、公用经      300000.00",
+            "                            费",
+            " 项目         预算数        项目          预算数",
+            "",
+            "",
+            "上级补助       0.00",
+            "收入",
+            "",
+            "",
+            "本年收入合     900000.00    本年支出合     900000.00",
+            "计                          计",
+        ]
+    )
+    got = rows(tab_separated(table))
+    assert ["", "", "2、公用经费", "300000.00"] in got and ["上级补助收入", "0.00", "", ""] in got
+
+
+def test_a_short_whole_number_above_a_decimal_figure_is_no_figure_cut():
+    table = "项目              预算数\n办公费            1000\n印刷费            12.50\n差旅费            300.00\n"
+    assert rows(tab_separated(table))[1:] == [["办公费", "1000"], ["印刷费", "12.50"], ["差旅费", "300.00"]]
+
+
+def test_a_header_of_years_after_a_blank_line_stays_the_header():
+    table = "\n".join(
+        [
+            "项目                    预算数",
+            "",
+            "                        2024年        2023年        增减",
+            "一般公共服务支出        100.00        90.00         10.00",
+            "教育支出                50.00         40.00         10.00",
+            "\f项目                    预算数",
+            "",
+            "                        2024年        2023年        增减",
+            "科学技术支出            5.00          5.00          0.00",
+            "卫生健康支出            5.00          5.00          0.00",
+        ]
+    )
+    got = rows(tab_separated(table))
+    assert [r[0] for r in got] == ["项目", "", "一般公共服务支出", "教育支出", "科学技术支出", "卫生健康支出"]

@@ -16,27 +16,32 @@ from __future__ import annotations
 
 import re
 
-_HEAD = re.compile(r"^\s*[\u4e00-\u9fff]{0,8}目\s*录\s*$")
-_ID = r"附?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?"
+from datasets.text import TOC_HEAD
+
+_ID = r"附?表\s*(?:\d+(?:\s*-\s*\d+)?|[一二三四五六七八九十]+)"
 _ENTRY = re.compile(rf"^\s*({_ID})(?=\s|$|(?:19|20)\d{{2}}|[\u4e00-\u9fff])")
 _ALONE = re.compile(rf"^\s*{_ID}\s*$")  # a table's heading: the contents are over
 # The flag after the title: alone, or run into a title that ends its cell (…科目）否).
 _FLAG = re.compile(r"(?:(?<=\s)|(?<=[表)）]))(是|否)(?=\s|$)")
 _COLUMN_NAME = re.compile(r"序\s*号|内\s*容|是否空表|空表理由|表\s*名|名\s*称")
+# Text no title's or reason's wrapped rest holds: a sentence, a numbered heading, a unit line.
+_NOT_A_PIECE = re.compile(
+    r"。|^\s*(?:[一二三四五六七八九十]+、|\d+[、.]|[(（][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十]+部分)|单位\s*[:：]"
+)
 _PIECE = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
-_SPACES = re.compile(r"\s+")
-MIN_ENTRIES = 3
-MAX_PIECES = 12  # lines of wrapped text in a row at most: more is no contents table
+MIN_ENTRIES = 3  # entries with a flag for a contents table
+MAX_PIECES = 12  # lines of wrapped text between two entries at most
 
 
 def contents_rows(lines: list[str]) -> dict[int, str]:
     """The lines of every contents table in `lines` (page furniture blanked) rewritten:
     each entry's line as ``id<TAB>title<TAB>是|否<TAB>reason``, the header line as its
-    column names tab-separated, every other line of the table blank. Empty where no
-    heading (目录) is followed by three entries or more with a flag."""
+    column names tab-separated, the other lines of its entries and header blank. Lines
+    the table does not own are not in it. Empty where no heading (目录) is followed by
+    three entries or more with a flag."""
     out: dict[int, str] = {}
     for h, line in enumerate(lines):
-        if _HEAD.match(line) and h not in out:
+        if h not in out and TOC_HEAD.fullmatch(line.rstrip()):
             out |= _one_table(lines, h + 1)
     return out
 
@@ -47,28 +52,30 @@ def _one_table(lines: list[str], start: int) -> dict[int, str]:
     headers: list[int] = []
     pieces: list[int] = []
     seen: set[str] = set()
-    stop, loose = start, 0
+    loose = rest = 0  # wrapped lines since the last entry; header lines' rests in a row
     for k in range(start, len(lines)):
         s = lines[k]
         if not s.strip():
             continue
         m = _ENTRY.match(s)
         if m:
-            tid = _SPACES.sub("", m.group(1))
+            tid = "".join(m.group(1).split())
             if tid in seen or _ALONE.match(s):
                 break  # the first table's heading below the contents
             seen.add(tid)
             entries.append(k)
-        elif (len(_COLUMN_NAME.findall(s)) >= 2 and "。" not in s) or (headers and headers[-1] == k - 1):
-            headers.append(k)  # the column names, or their wrapped rest right below
-        elif s[:1] in " \t" and "。" not in s and loose < MAX_PIECES:
+            loose = 0
+        elif len(_COLUMN_NAME.findall(s)) >= 2 and "。" not in s:
+            headers.append(k)  # the column names (again after a page break)
+            rest = 0
+        elif headers and headers[-1] == k - 1 and rest < 2:
+            headers.append(k)  # their wrapped rest, right below them
+            rest += 1
+        elif s[:1] in " \t" and not _NOT_A_PIECE.search(s) and loose < MAX_PIECES:
             pieces.append(k)  # a wrapped cell's text, indented under its column
             loose += 1
-            stop = k + 1
-            continue
         else:
             break
-        loose, stop = 0, k + 1
     flagged = [k for k in entries if _FLAG.search(lines[k], _ENTRY.match(lines[k]).end())]
     if len(flagged) < MIN_ENTRIES:
         return {}
@@ -83,32 +90,35 @@ def _one_table(lines: list[str], start: int) -> dict[int, str]:
         reason = rest[flag.end() :] if flag else ""
         at = m.end() + flag.start() if flag else len(lines[k])
         rows[k] = (m.group(1), [(k, title.strip())], flag.group(1) if flag else "", [(k, reason.strip())], at)
+    out = {k: "" for k in headers}
     for k, entry in _owners(lines, entries, pieces).items():
-        if entry is not None:
-            _, title, _, reason, at = rows[entry]
-            for p in _PIECE.finditer(lines[k]):
-                (reason if p.start() >= at else title).append((k, p.group()))
-    out = {k: "" for k in range(start, stop)}
-    if headers:  # the column names once (a page break repeats them)
+        if entry is None:
+            if k < entries[-1]:
+                out[k] = ""  # within the table (a header's wrapped piece above it, a page's title)
+            continue  # below it, not the table's: left as printed
+        _, title, _, reason, at = rows[entry]
+        for p in _PIECE.finditer(lines[k]):
+            (reason if p.start() >= at else title).append((k, p.group()))
+        out[k] = ""
+    if headers:  # the column names once
         out[headers[0]] = "\t".join(p.group() for p in _PIECE.finditer(lines[headers[0]]))
-    for k, (tid, title, flag, reason, _) in rows.items():
+    for k, (tid, title, flag, reason, *_) in rows.items():
         # Pieces in line order: a centred row's text above its line comes first.
-        out[k] = "\t".join(
-            [
-                tid,
-                "".join(t for _, t in sorted(title, key=lambda p: p[0])),
-                flag,
-                "".join(t for _, t in sorted(reason, key=lambda p: p[0])),
-            ]
-        )
+        out[k] = "\t".join([tid, _joined(title), flag, _joined(reason)])
     return out
 
 
+def _joined(pieces: list[tuple[int, str]]) -> str:
+    """A cell's text from its pieces, in the order of their lines (wrapped, so no space)."""
+    return "".join(t for _, t in sorted(pieces, key=lambda p: p[0]))
+
+
 def _owners(lines: list[str], entries: list[int], pieces: list[int]) -> dict[int, int | None]:
-    """The entry each line of wrapped text belongs to (None: none). Where blank lines
-    set the entries apart, each run of lines between blank lines holds one entry and
-    its wrapped text, above its line or below (a centred row); else the text wraps
-    below its entry's line."""
+    """The entry each line of wrapped text belongs to (None: none, not the table's).
+    Where blank lines set the entries apart, each run of lines between blank lines holds
+    one entry and its wrapped text, above its line or below (a centred row); else the
+    text wraps below its entry's line, and the table ends at the first blank line after
+    its last entry."""
     is_entry = set(entries)
     runs: list[list[int]] = []
     for k in sorted([*entries, *pieces]):
@@ -119,10 +129,13 @@ def _owners(lines: list[str], entries: list[int], pieces: list[int]) -> dict[int
     held = [[k for k in r if k in is_entry] for r in runs]
     if sum(len(h) == 1 for h in held) >= MIN_ENTRIES and all(len(h) <= 1 for h in held):
         return {k: (h[0] if h else None) for r, h in zip(runs, held) for k in r if k not in is_entry}
-    owner, last = {}, None
-    for k in sorted([*entries, *pieces]):
-        if k in is_entry:
-            last = k
-        else:
-            owner[k] = last
+    owner: dict[int, int | None] = {}
+    last = None
+    for r in runs:
+        for k in r:
+            if k in is_entry:
+                last = k
+            else:
+                # After the last entry, only the run it ends holds its wrapped text.
+                owner[k] = last if (last is not None and (k < entries[-1] or entries[-1] in r)) else None
     return owner

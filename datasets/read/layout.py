@@ -132,8 +132,9 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
         for k, row in contents.items():
             lines[k] = row
         before = list(lines)
-        blocks = [(a, b) for a, b in _table_blocks(lines) if not contents.keys() & range(a, b)]
-        read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in blocks]
+        # A table's block stops where the contents' rows are (never read again).
+        blocks = [(a, min([b, *(k for k in contents if a <= k < b)])) for a, b in _table_blocks(lines)]
+        read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in blocks if stop > start]
         ways = [how for *_, how in read]
         if ways.count("grid") > ways.count("display"):
             # pdftotext's grid (most tables read so; a converter's layout has a few at
@@ -259,10 +260,10 @@ def _tabular(line: str) -> bool:
     # Amounts one space from their labels: two or more, or one not ending the line (a
     # sentence wrapped after a figure, 万元 on the next line, is not a row).
     amounts = sum(1 for p in parts if _AMOUNT.match(p))
-    # (A comma of a thousands group is no punctuation; a figure with its unit and a mark
-    # after it, 0.00 万元、, is a sentence's, as a narrow page wraps it.)
+    # (A comma of a thousands group is no punctuation; a figure with its unit and 、 after
+    # it, 0.00 万元、, is a sentence's, as a narrow page wraps it.)
     return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(
-        r"[，。；;]|,(?!\d{3})|\d\s*(?:亿元|万元|元)[、，,]", s
+        r"[，。；;]|,(?!\d{3})|\d\s*(?:亿元|万元|元)、", s
     )
 
 
@@ -504,13 +505,13 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     first_data = next((n for n, k in enumerate(idx) if any(_AMOUNT.match(c[2]) for c in chunks[k])), None)
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
         first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
-    # A row's cells centred in its height, the rows set apart by blank lines: its label's
-    # first line (一、部门预 / 算) comes before its figure's, after the blank line.
-    while (
+    # A row's cells centred in its height, the rows set apart by blank lines: its numbered
+    # label's first line (一、部门预 / 算) comes after the blank line, before its figures.
+    if (
         first_data > 1
         and idx[first_data - 1] == idx[first_data] - 1
-        and _ITEM.match(chunks[idx[first_data - 1]][0][2])
         and not lines[idx[first_data - 1] - 1].strip()
+        and _ITEM_LABEL.match(chunks[idx[first_data - 1]][0][2])
     ):
         first_data -= 1
     head, body = idx[:first_data], idx[first_data:]
@@ -618,6 +619,22 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     return "grid" if reading[0] == 1 else "display"
 
 
+def _runs_of_one_row(lines: list[str], body: list[int], placed_of: dict[int, list]) -> bool:
+    """Whether the body's runs of lines between blank lines hold a row each: in four of
+    five runs or more, no column starts two items or two figures."""
+    runs: list[list[int]] = []
+    for k in body:
+        if runs and not any(not lines[m].strip() for m in range(runs[-1][-1] + 1, k)):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    one = 0
+    for run in runs:
+        starts = [j for k in run for j, c in placed_of[k] if _starts_row(c[2])]
+        one += len(starts) == len(set(starts))
+    return one >= 0.8 * len(runs)
+
+
 def _one_header(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
     """A 收支总表's header lines, its column names wrapped over them and stepping down a
     line a group where a browser centred them, as one row on its first line (each
@@ -723,10 +740,11 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
     decimals = any("." in c[2] for k in body for c in chunks[k] if _AMOUNT.match(c[2]))
     with_decimals = {j for k in body for j, c in placed_of[k] if "." in c[2] and _PRINTED_AMOUNT.match(c[2])}
     figure = _PRINTED_AMOUNT if decimals else _ROW_FIGURE
-    # Rows set apart by blank lines: one line each, or runs of a few (cells wrapped and
-    # centred in the row's height, as LibreOffice prints a table).
+    # Rows set apart by blank lines: one line each, or runs of lines that each hold one
+    # row (cells wrapped and centred in the row's height, as LibreOffice prints a table:
+    # no column starts two items or two figures in a run).
     apart = sum(1 for k in body[1:] if not lines[k - 1].strip())
-    gapped = apart >= 0.6 * max(1, len(body) - 1) or (apart >= 3 and apart + 1 >= 0.2 * len(body))
+    gapped = apart >= 0.6 * max(1, len(body) - 1) or (apart >= 3 and _runs_of_one_row(lines, body, placed_of))
     rows: list[tuple[int, list[str]]] = []
     seen_head: set[str] = set()
     last_piece: list[str] = [""] * ncol
@@ -750,12 +768,14 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             # display-width reading of it): the cut figures above take the line's digit
             # pieces in order, and the pieces of wrapped labels between two rests go to
             # a column between theirs.
-            # In a column that prints decimals, a whole number is cut too (1035511 / 4.00),
-            # and its rest may carry the decimals whole (not in a code column: 2080505).
+            # In a column that prints decimals, a whole number as wide as the column's
+            # widest piece is cut too (1035511 / 4.00), and its rest may carry the
+            # decimals whole (not in a code column: 2080505; not a short 1000 above 12.50).
             cut = [
                 j
                 for j in range(ncol)
-                if _SURELY_CUT.match(c := rows[-1][1][j]) or (j in with_decimals and _WHOLE.match(c))
+                if _SURELY_CUT.match(c := rows[-1][1][j])
+                or (j in with_decimals and _WHOLE.match(c) and width_of(c) >= widest[j] - 1)
             ]
             digits = [c for _, c in placed if _DIGITS.match(c[2]) or (with_decimals and _DECIMAL_REST.match(c[2]))]
             if cut and len(digits) == len(cut):
@@ -830,8 +850,11 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
             and (
                 staggered
                 or (
-                    # (a row cut by a page break goes on below the header printed again)
-                    (lines[k - 1].strip() != "" or broken)
+                    (
+                        lines[k - 1].strip() != ""
+                        # a row cut by a page break: its cells' rests below the header printed again
+                        or (broken and all(rows[-1][1][j] and not _starts_row(c[2]) for j, c in others))
+                    )
                     and not any((_opens_item(c[2]) or _AMOUNT.match(c[2])) and rows[-1][1][j] for j, c in others)
                     if gapped and in_body
                     else not any(_AMOUNT.match(c[2]) for _, c in others) and filled
