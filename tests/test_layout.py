@@ -740,3 +740,27 @@ def test_a_header_of_years_after_a_blank_line_stays_the_header():
     )
     got = rows(tab_separated(table))
     assert [r[0] for r in got] == ["项目", "", "一般公共服务支出", "教育支出", "科学技术支出", "卫生健康支出"]
+
+
+# A browser prints a 绩效目标表 with its cells centred in the row's height: an indicator
+# wrapped over three lines has its target beside its middle line.
+INDICATORS = "\n".join(
+    [
+        "  绩效 指标                    一级指标          二级指标                         指标内容          指标值",
+        "                           产出 指标         数量指标                         指标1: 完成年度重点工作        ≥20项",
+        "                                                                      任务的数量。",
+        "                                                      质量指标            指标1: 公文办理的事项按        ≥95%",
+        "                                                                      期办结的比率。",
+        "                                                                      指标2: 全年督查事项按期",
+        "                                                                      办结的比率达到规定要求          ≥90%",
+        "                                                                      的标准",
+        "                                                      时效指标            指标1: 全年工作任务按时        ≥90%",
+        "                                                                      完成率。",
+    ]
+)
+
+
+def test_a_target_beside_its_indicators_middle_line_stays_in_its_row():
+    got = rows(tab_separated(INDICATORS))
+    assert ["", "", "", "", "指标2: 全年督查事项按期办结的比率达到规定要求的标准", "≥90%"] in got
+    assert not any(r[4].startswith("指标2") and not r[5] for r in got)

@@ -52,6 +52,8 @@ _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+
 # … or, in a table without decimals, a whole 元 amount of five digits or more printed
 # ungrouped (a web page's 6439654).
 _ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
+_INDICATOR = re.compile(r"^指标\s*\d+\s*[:：]")
+_TARGET = re.compile(r"^(?:[≥≤><=＝]|\$\\[gl]eq?)?\s*\d[\d,.]*\s*(?:%|％|[\u4e00-\u9fff]{1,3})?\$?$")
 _DASH = re.compile(r"^[-－—–]+$")  # an empty amount printed as a dash
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
@@ -941,10 +943,13 @@ def _its_figure(placed: list, row: list[str], wrapped: set[int], figure: re.Patt
     to a column the row left empty, beside a numbered item's label in the row whose rest,
     if any, wraps on this line."""
     return any(
-        figure.match(c[2])
-        and 0 < j < len(row)
+        0 < j < len(row)
         and not row[j]
-        and _ITEM_LABEL.match(row[j - 1])
+        and (
+            (figure.match(c[2]) and _ITEM_LABEL.match(row[j - 1]))
+            # a performance table's target beside its indicator (指标1: … / ≥90%)
+            or (_TARGET.match(c[2]) and _INDICATOR.match(row[j - 1]))
+        )
         and (j - 1 in wrapped or not any(i == j - 1 for i, _ in placed))
         for j, c in placed
     )
