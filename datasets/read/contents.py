@@ -48,11 +48,11 @@ def contents_rows(lines: list[str]) -> dict[int, str]:
 
 def _one_table(lines: list[str], start: int) -> dict[int, str]:
     """The rewritten lines of the contents table right below a 目录 heading (see contents_rows)."""
-    entries: list[int] = []
+    found: dict[int, re.Match] = {}  # each entry's line and its id matched there
     headers: list[int] = []
     pieces: list[int] = []
     seen: set[str] = set()
-    loose = rest = 0  # wrapped lines since the last entry; header lines' rests in a row
+    loose = names_wrapped = 0  # wrapped lines since the last entry; header lines' rests in a row
     for k in range(start, len(lines)):
         s = lines[k]
         if not s.strip():
@@ -63,33 +63,32 @@ def _one_table(lines: list[str], start: int) -> dict[int, str]:
             if tid in seen or _ALONE.match(s):
                 break  # the first table's heading below the contents
             seen.add(tid)
-            entries.append(k)
+            found[k] = m
             loose = 0
         elif len(_COLUMN_NAME.findall(s)) >= 2 and "。" not in s:
             headers.append(k)  # the column names (again after a page break)
-            rest = 0
-        elif headers and headers[-1] == k - 1 and rest < 2:
+            names_wrapped = 0
+        elif headers and headers[-1] == k - 1 and names_wrapped < 2:
             headers.append(k)  # their wrapped rest, right below them
-            rest += 1
+            names_wrapped += 1
         elif s[:1] in " \t" and not _NOT_A_PIECE.search(s) and loose < MAX_PIECES:
             pieces.append(k)  # a wrapped cell's text, indented under its column
             loose += 1
         else:
             break
-    flagged = [k for k in entries if _FLAG.search(lines[k], _ENTRY.match(lines[k]).end())]
-    if len(flagged) < MIN_ENTRIES:
-        return {}
     # Per entry: its id, its title's and reason's pieces as (line, text), its flag, and
     # where on its line the flag starts (text at or right of it is the reason's).
     rows: dict[int, tuple] = {}
-    for k in entries:
-        m = _ENTRY.match(lines[k])
+    for k, m in found.items():
         rest = lines[k][m.end() :]
         flag = _FLAG.search(rest)
         title = rest[: flag.start()] if flag else rest
         reason = rest[flag.end() :] if flag else ""
         at = m.end() + flag.start() if flag else len(lines[k])
         rows[k] = (m.group(1), [(k, title.strip())], flag.group(1) if flag else "", [(k, reason.strip())], at)
+    if sum(1 for r in rows.values() if r[2]) < MIN_ENTRIES:
+        return {}
+    entries = list(found)
     out = {k: "" for k in headers}
     for k, entry in _owners(lines, entries, pieces).items():
         if entry is None:
