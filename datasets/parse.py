@@ -235,6 +235,7 @@ def parse_text(text: str) -> dict:
             quote = original[i][max(0, lo - 12) : hi + 12].strip()
             marks.append({"kind": "placeholder", "key": token, "text": quote, "line": i + 1})
 
+    marks += _headings(norm, toc, original)
     unit = _headline(original, norm, claims)
     marks += copy_marks(prose_text, unit["unit_name"], original)
     # n_cells and total_budget_yuan (表1's, else this) come with the long-form cells
@@ -257,6 +258,42 @@ def parse_text(text: str) -> dict:
         "places": [],
         "lines": original,  # as numbered: the report's excerpts (datasets.excerpts) are taken from them
     }
+
+
+_TITLE_START = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年|.*表)")
+
+
+def _headings(norm: list[str], toc: list[dict], original: list[str]) -> list[dict]:
+    """Marks (kind table_heading, key the 目录's id) of the tables printed in the body
+    under their id and title, or under a title of the 目录 alone, read or not (a table a
+    converter jumbled past reading is printed all the same: CMP001). The body starts at
+    the first id printed a second time after the 目录's first entry: the 目录 prints
+    each id once."""
+    if not toc:
+        return []
+    titles = {tables.title_key(d["title"]): d["table_id"] for d in toc if d.get("title")}
+    out, seen, body = [], set(), False
+    for k in range(toc[0]["line"] - 1, len(norm)):
+        if "表" not in norm[k]:
+            continue
+        if not (m := tables._TABLE_ID.match(norm[k])):
+            if body and (tid := titles.get(tables.title_key(norm[k]))):
+                out.append({"kind": "table_heading", "key": tid, "text": original[k].strip(), "line": k + 1})
+            continue
+        title = m.group(3)
+        if title is None:  # the title on the next line that has text
+            title = next((s for s in norm[k + 1 : k + 3] if s.strip()), "")
+            if tables._TABLE_ID.match(title):
+                continue
+        if not _TITLE_START.match(title):
+            continue
+        tid = tables.printed_id(m)
+        body = body or tid in seen
+        seen.add(tid)
+        if body:  # the heading's text with its title (CMP001 reads the table's role from it)
+            text = original[k].strip() if m.group(3) else f"{original[k].strip()} {title.strip()}"
+            out.append({"kind": "table_heading", "key": tid, "text": text, "line": k + 1})
+    return out
 
 
 _EMPTY_NOTE = re.compile(r"^\s*注\s*[:：].*(?:无数据|空表|没有|无此|不涉及|无相关)")

@@ -1,9 +1,12 @@
 """A labelled PDF corpus converted to text by poppler's pdftotext (a converter the
 generator did not write): the text shapes as users really get them.
 
-    python scripts/pdftotext_corpus.py PDF_CORPUS OUT [--mode layout|raw] [--limit N]
+    python scripts/pdftotext_corpus.py PDF_CORPUS OUT [--mode layout|raw|plain] [--limit N]
     python scripts/format_parity.py OUT      # then screen it like any labelled corpus
 
+Modes: layout (`-layout`, columns aligned by spaces), raw (`-raw`, content-stream
+order) and plain (no flag: pdftotext's default reading order, which prints a table's
+cells one or a few to a line, column blocks interleaved).
 Needs the pdftotext command (Debian: poppler-utils); not a dependency of the package.
 Labels are copied with each file renamed to its .txt and page numbers dropped.
 """
@@ -22,7 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path, help="a folder made by `anomaly generate --format pdf`")
     ap.add_argument("out", type=Path)
-    ap.add_argument("--mode", choices=["layout", "raw"], default="layout")
+    ap.add_argument("--mode", choices=["layout", "raw", "plain"], default="layout")
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     args = ap.parse_args()
     if shutil.which("pdftotext") is None:
@@ -35,7 +38,14 @@ def main() -> None:
         txt = d["file"][:-4] + ".txt"
         (args.out / txt).parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["pdftotext", f"-{args.mode}", "-enc", "UTF-8", str(args.corpus / d["file"]), str(args.out / txt)],
+            [
+                "pdftotext",
+                *([f"-{args.mode}"] if args.mode != "plain" else []),
+                "-enc",
+                "UTF-8",
+                str(args.corpus / d["file"]),
+                str(args.out / txt),
+            ],
             check=True,
         )
         anomalies = [{k: v for k, v in a.items() if k != "page"} for a in d["anomalies"]]
@@ -43,7 +53,7 @@ def main() -> None:
     (args.out / "labels.json").write_text(
         json.dumps({"generator": labels["generator"], "documents": docs}, ensure_ascii=False), encoding="utf-8"
     )
-    print(f"{len(docs)} documents -> {args.out} (pdftotext -{args.mode})")
+    print(f"{len(docs)} documents -> {args.out} (pdftotext {args.mode})")
 
 
 if __name__ == "__main__":

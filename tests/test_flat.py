@@ -82,6 +82,20 @@ def test_a_table_no_identity_places_is_left_out():
     assert not any(ln.strip() in ("200.00", "100.00") for ln in lines)
 
 
+def test_a_table_left_unread_is_no_missing_table_but_one_not_printed_is():
+    from anomaly.engine import frames_from_text, run_rules
+
+    toc = "目 录\n序号\t内 容\t是否空表\t公开空表理由\n" + "".join(
+        f"表{k}\t2024年单位综合预算{t}\t否\t\n" for k, t in ((1, "收入总表"), (3, "支出总表"), (5, "收支总表"))
+    )
+    table1 = "表1\n2024年单位综合预算收入总表\n单位：元\n项 目\t合计\n合计\t300.00\n\n"
+    filler = "\n".join(f"{k}.00" for k in range(25))  # a text that prints amounts one a line
+    frames = frames_from_text(toc + "\n" + table1 + UNPLACED + "\n" + filler + "\n")
+    assert frames["units"]["parse_status"].to_list() == ["partial"]  # 表3 left unread
+    findings, _ = run_rules(frames, select=["CMP001"])
+    assert findings["stated"].to_list() == ["目录声明非空：表5"]  # 表3 is printed, 表5 is not
+
+
 SANGONG = """表12
 
  2025年单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表
@@ -352,3 +366,65 @@ def test_pair_table_labels_find_their_group_by_vocabulary_and_numbering():
         ["二、事业收入", "100.00", "二、教育支出", "150.00"],
         ["本年收入合计", "400.00", "本年支出合计", "400.00"],
     ]
+
+
+# pdftotext's default reading order (no -layout): the 目录's reason column printed after
+# the others, a flag between a wrapped title's two pieces.
+PLAIN_TOC = """目录
+序号
+
+内容
+
+是否空表
+
+表1
+
+2024 年收支总表
+
+否
+
+表5
+
+2024 年一般公共预算支出明细
+否
+表（按功能分类科目）
+
+表9
+
+2024 年政府性基金收支表
+
+是
+
+表 11
+
+2024 年政府采购（资产配置、
+是
+购买服务）预算表
+
+公开空表理由
+
+无此项预算
+
+不涉及
+
+"""
+
+
+def _toc_rows(text: str) -> list[list[str]]:
+    lines, _ = flat_tables(text.split("\n"))
+    return [ln.split("\t") for ln in lines if "\t" in ln]
+
+
+def test_a_reason_column_printed_after_the_others_gives_the_empty_tables_their_reasons():
+    rows = _toc_rows(PLAIN_TOC)
+    assert rows[1:] == [
+        ["表1", "2024 年收支总表", "否", ""],
+        ["表5", "2024 年一般公共预算支出明细表（按功能分类科目）", "否", ""],
+        ["表9", "2024 年政府性基金收支表", "是", "无此项预算"],
+        ["表 11", "2024 年政府采购（资产配置、购买服务）预算表", "是", "不涉及"],
+    ]
+
+
+def test_reasons_not_as_many_as_the_empty_tables_are_given_to_none():
+    rows = _toc_rows(PLAIN_TOC.replace("不涉及\n", ""))
+    assert [r[3] for r in rows[1:]] == ["", "", "", ""]  # which table's reason it is, nothing says

@@ -225,6 +225,26 @@ def test_sangong_total_and_parts():
     ]
 
 
+# A header read with its names apart from their columns (pdftotext -raw prints them in
+# pieces): the last name carried over the figures it does not head.
+T12_MISPLACED = """
+表12
+
+2024年单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表
+
+单位：元
+
+| 会议费 | 培训费 |  |  |  |  |  |  |
+|---|---|---|---|---|---|---|---|
+| 39,200 | 0 | 16,700 | 22,500 | 0 | 22,500 | 29,200 | 45,000 |
+"""
+
+
+def test_names_heading_two_figures_of_a_row_place_none():
+    f, cov = run(SG.format(tot="3.92", rec="1.67万元") + T12_MISPLACED, ["NAR008"])
+    assert f.height == 0 and outcome(cov, "NAR008") != ["fail"]
+
+
 def test_sangong_unit_slip_reported_once_by_unt001():
     f, _ = run(SG.format(tot="3.92", rec="1.67元") + T12, ["NAR008", "UNT001"])
     assert f["rule"].to_list() == ["UNT001"]

@@ -87,8 +87,10 @@ def cmp001(ctx: Context) -> Result:
 
     Catches: tables the 目录 declares non-empty (否) that the document does not contain.
     A table counts as present under its number (表13 is present as 表13-1 …) or by its
-    title (the 整体支出绩效目标表 printed without 表14). One finding per unit listing
-    every missing table — an analyst asks for the missing tables in one request. Seed:
+    title (the 整体支出绩效目标表 printed without 表14), or, in a document only partly
+    read, by its id and title printed in the body though its cells were not read. One
+    finding per unit listing every missing table — an analyst asks for the missing
+    tables in one request. Seed:
     表2, 表3, 表5, 表6, 表7, 表8, 表10, 表12. If the document has tables the parser could
     not name, as many as are missing, the unit is insufficient data, not a finding (a
     nameless piece of a performance table stands only for a missing performance table).
@@ -101,11 +103,20 @@ def cmp001(ctx: Context) -> Result:
         .select("unit_id", pl.coalesce("table_printed", "table_id").alias("table_id"), "table_title")
         .unique()
     )
-    ids = (
-        present.with_columns(pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"), _role(pl.col("table_title")))
-        .select("unit_id", "tid", "role")
-        .unique()
-    )
+    ids = present.with_columns(
+        pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"), _role(pl.col("table_title"))
+    ).select("unit_id", "tid", "role")
+    # In a document the reader could not wholly read (partial), a table whose id and
+    # title are printed is there, though its cells were not read (a converter's reading
+    # order jumbled them). Elsewhere a heading without cells is a table printed empty.
+    partial = ctx["units"].filter(pl.col("parse_status") == "partial").select("unit_id")
+    headings = ctx["marks"].filter(pl.col("kind") == "table_heading").join(partial, on="unit_id", how="semi")
+    ids = pl.concat(
+        [
+            ids,
+            headings.select("unit_id", pl.col("key").str.replace(r"-\d+$", "").alias("tid"), _role(pl.col("text"))),
+        ]
+    ).unique()
     titles = present.select("unit_id", _title_key(pl.col("table_title")).alias("tkey")).unique()
     t = toc.with_columns(_title_key(pl.col("title")).alias("tkey"), _role(pl.col("title")).alias("toc_role"))
     # Present under the number, unless its title names another table (a workbook's sheet

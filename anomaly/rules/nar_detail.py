@@ -511,8 +511,13 @@ def sangong_comparison(ctx: Context) -> pl.DataFrame:
     item (its column, or its row in a table laid out as rows), ok when they meet."""
 
     def build():
-        d = detail_cells(ctx).filter(pl.col("kind") == "t12")
-        d = d.with_columns(pl.coalesce(_sg_key(pl.col("hdr")), _sg_key(pl.col("lab"))).alias("key"))
+        d = detail_cells(ctx).filter(pl.col("kind") == "t12").with_columns(_sg_key(pl.col("hdr")).alias("by_hdr"))
+        # A column name heading two figures of one row was carried over columns it does
+        # not name (a converter printed the header's pieces apart from their columns):
+        # that row's column names place no figure.
+        misplaced = (pl.len().over("unit_id", "table_id", "row", "by_hdr") > 1) & pl.col("by_hdr").is_not_null()
+        by_hdr = pl.when(~misplaced.any().over("unit_id", "table_id", "row")).then(pl.col("by_hdr"))
+        d = d.with_columns(pl.coalesce(by_hdr, _sg_key(pl.col("lab"))).alias("key"))
         d = d.filter(pl.col("key").is_not_null() & ~pl.col("lab").str.contains("上年"))
         t = (
             d.sort("row", "col")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
+from math import comb
 from operator import itemgetter
 
 from datasets.read.identities import NUMBER, numbering, pair_sums_hold, printed_amount
@@ -74,6 +75,10 @@ _GOV = re.compile(
     r"^对个人和家庭的?补助$|^对社会保障基金补助$|^债务利息及费用支出$|^其他支出$"
 )
 _PUNCT = re.compile(r"[，。；,;：:]")
+_REASON_HEAD = re.compile(r"^(?:公开)?空表理由$")
+# Placements of one short row's amounts among the amount columns weighed at most (a
+# table's usual 2–8 columns give at most 70; a header misread 40 columns wide, 10^11).
+MOST_PLACEMENTS = 5000
 
 
 def flat_tables(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -856,6 +861,8 @@ def _grid_rows(
         else:
             rows.append((k, [s], []))
         last = s
+    if any(len(amts) < nval and comb(nval, len(amts)) > MOST_PLACEMENTS for _, _, amts in rows):
+        return None  # a header misread wide: more ways to place a short row than to weigh
     total_col, parts = _identity(heads[nlab:])
     choices = [_fits(amts, nval, total_col, parts) for _, _, amts in rows]
     if known and (len(rows) == 1 or _total_row(rows) is not None):
@@ -1075,12 +1082,30 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
         k, s = items[p]
         if _TABLE_NO.match(s):
             rows.append((k, [s, "", "", ""]))
+        elif rows and _REASON_HEAD.match(s):
+            # pdftotext's reading order prints the reason column after the others: its
+            # cells, in order, are the reasons of the tables declared empty. Kept only
+            # where they are as many; else none is known (never the heading as a reason).
+            q = p + 1
+            while q < len(items) and not (
+                _TABLE_NO.match(items[q][1])
+                or _REASON_HEAD.match(items[q][1])
+                or _repeated_header(squash, [s for _, s in items[q : q + len(squash)]])
+            ):
+                q += 1
+            reasons = [s for _, s in items[p + 1 : q]]
+            empty = [row for _, row in rows if row[2] == "是" and not row[3]]
+            if len(reasons) == len(empty):
+                for row, reason in zip(empty, reasons):
+                    row[3] = reason
+            p = q
+            continue
         elif rows:
             row = rows[-1][1]
             if s in ("是", "否") and not row[2]:
                 row[2] = s
-            else:
-                row[3 if row[2] else 1] += s
+            else:  # after the flag, the reason; or the title's rest, where it is cut short
+                row[3 if row[2] and (row[3] or _TITLE.search(row[1])) else 1] += s
         p += 1
     for k, _ in items:
         out[k] = ""
