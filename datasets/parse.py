@@ -46,7 +46,7 @@ def parse_bytes(data: bytes, name: str = "") -> dict:
 
 
 def parse_document(doc: Document) -> dict:
-    out = parse_text(doc.text)
+    out = parse_text(doc.text, partial=bool(doc.problems))
     unit = out["unit"]
     unit.update(encoding=doc.encoding, format=doc.format, pages=doc.pages, notes="; ".join(doc.notes) or None)
     if doc.line_pages is not None:
@@ -80,7 +80,8 @@ def parse_document(doc: Document) -> dict:
     return out
 
 
-def parse_text(text: str) -> dict:
+def parse_text(text: str, partial: bool = False) -> dict:
+    """`partial`: the reader left part of the text unread (Document.problems)."""
     original = split_lines(text)
     normalized = normalize(text)
     norm = split_lines(normalized)
@@ -235,7 +236,6 @@ def parse_text(text: str) -> dict:
             quote = original[i][max(0, lo - 12) : hi + 12].strip()
             marks.append({"kind": "placeholder", "key": token, "text": quote, "line": i + 1})
 
-    marks += _headings(norm, toc, original)
     unit = _headline(original, norm, claims)
     marks += copy_marks(prose_text, unit["unit_name"], original)
     # n_cells and total_budget_yuan (表1's, else this) come with the long-form cells
@@ -247,6 +247,8 @@ def parse_text(text: str) -> dict:
         narrative_total=_confirmed_total(claims),
     )
     _status(unit, claims, roles_read, toc)
+    if partial or unit["parse_status"] == "partial":  # only there does CMP001 read them
+        marks += _headings(norm, toc, original)
     return {
         "unit": unit,
         "claims": claims,
@@ -265,8 +267,9 @@ _TITLE_START = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年|.*表)")
 
 def _headings(norm: list[str], toc: list[dict], original: list[str]) -> list[dict]:
     """Marks (kind table_heading, key the 目录's id) of the tables printed in the body
-    under their id and title, or under a title of the 目录 alone, read or not (a table a
-    converter jumbled past reading is printed all the same: CMP001). The body starts at
+    under their id and title, or under a title of the 目录 alone, read or not (in a
+    document only partly read, a table a converter jumbled past reading is printed all
+    the same: CMP001). The body starts at
     the first id printed a second time after the 目录's first entry: the 目录 prints
     each id once."""
     if not toc:

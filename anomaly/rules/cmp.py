@@ -106,11 +106,11 @@ def cmp001(ctx: Context) -> Result:
     ids = present.with_columns(
         pl.col("table_id").str.replace(r"-\d+$", "").alias("tid"), _role(pl.col("table_title"))
     ).select("unit_id", "tid", "role")
-    # In a document the reader could not wholly read (partial), a table whose id and
-    # title are printed is there, though its cells were not read (a converter's reading
-    # order jumbled them). Elsewhere a heading without cells is a table printed empty.
-    partial = ctx["units"].filter(pl.col("parse_status") == "partial").select("unit_id")
-    headings = ctx["marks"].filter(pl.col("kind") == "table_heading").join(partial, on="unit_id", how="semi")
+    # In a document the reader could not wholly read (partial: the parser marks the
+    # printed headings of those only), a table whose id and title are printed is there,
+    # though its cells were not read (a converter's reading order jumbled them).
+    # Elsewhere a heading without cells is a table printed empty.
+    headings = ctx["marks"].filter(pl.col("kind") == "table_heading")
     ids = pl.concat(
         [
             ids,
