@@ -86,8 +86,10 @@ def plh002(ctx: Context) -> Result:
 
     Catches: a row of a performance table that is just the template's 指标1: / 目标1:
     with nothing after it, in a table the 目录 does not declare empty (a declared-empty
-    skeleton such as the seed's 表15 passes). One finding per table, naming how many
-    rows. Why it matters: targets that were never written cannot be assessed.
+    skeleton such as the seed's 表15 passes; in a document read only in part, a 目标1:
+    whose sentence goes on in the next line's row is a wrapped cell). One finding per
+    table, naming how many rows. Why it matters: targets that were never written
+    cannot be assessed.
     """
     cells = ctx["cells"]
     # A template cell (指标1: / 目标1: 目标2:) with nothing to its right in its row.
@@ -96,6 +98,21 @@ def plh002(ctx: Context) -> Result:
     )
     declared = ctx["toc"].filter(pl.col("declared_empty").fill_null(False)).select("unit_id", "table_id")
     tmpl = tmpl.join(declared, on=["unit_id", "table_id"], how="anti")
+    # In a document read in part, a 目标1: whose sentence goes on in the next line's one
+    # cell (a converter printed a wrapped cell's pieces as rows) is no template row.
+    partial = ctx.units.filter(pl.col("parse_status") == "partial").select("unit_id")
+    rest = (
+        cells.join(partial, on="unit_id", how="semi")
+        .group_by("unit_id", "table_id", "row")
+        .agg(pl.len().alias("n"), pl.col("text").first().alias("rest"), pl.col("line").min().alias("rest_line"))
+        .filter((pl.col("n") == 1) & ~pl.col("rest").str.contains(r"指标|目标\s*\d"))
+        .select("unit_id", "table_id", (pl.col("row") - 1).alias("row"), "rest_line")
+    )
+    tmpl = (
+        tmpl.join(rest, on=["unit_id", "table_id", "row"], how="left")
+        .filter(pl.col("rest_line").ne_missing(pl.col("line") + 1))
+        .drop("rest_line")
+    )
     per = (
         tmpl.sort("line")
         .group_by("unit_id", "table_id", maintain_order=True)

@@ -1,0 +1,20 @@
+"""PLH002 beyond its catalog examples (those are tested with every rule's)."""
+
+from anomaly.engine import frames_from_text, run_rules
+from anomaly.rules.common import PROJECT_TABLE
+
+
+def _plh002(row: str):
+    frames = frames_from_text("某县档案馆\n2024年单位预算公开说明\n\n" + PROJECT_TABLE.format(row=row))
+    assert frames["units"]["parse_status"].to_list() == ["partial"]  # no 目录, no 表1 …
+    return run_rules(frames, select=["PLH002"])[0]
+
+
+def test_a_template_cell_whose_sentence_goes_on_in_the_next_row_is_a_wrapped_cell():
+    # pdftotext -raw prints a wrapped 目标 cell's pieces one a line, each read as a row.
+    assert _plh002("目标 1：\t\n保障档案数字化\t\n顺利实施。\t").height == 0
+
+
+def test_template_rows_one_after_another_are_still_template_rows():
+    found = _plh002("目标 1：\t\n目标 2：\t")
+    assert found["stated"].to_list() == ["2行仅有模板文字"]
