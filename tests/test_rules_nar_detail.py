@@ -71,6 +71,14 @@ def outcome(cov, rule):
     return cov.filter(pl.col("rule") == rule)["outcome"].to_list()
 
 
+def test_a_code_read_as_a_rows_only_cell_is_no_amount():
+    # pdftotext's default order leaves a 表5 without its header, each 科目编码 a row's
+    # only cell: 2010301 is the row's name, not 2,010,301 元.
+    t5 = "\n表5\n\n2024年单位综合预算一般公共预算支出明细表（按支出功能分类科目）\n\n单位：元\n\n2010301\t\n2210201\t\n"
+    f, _ = run(ITEMS.format(a="70.00") + t5, ["NAR006"])
+    assert f.height == 0
+
+
 def test_unit_with_shiye_income_is_judged_against_table5():
     # NAR002 cannot judge (事业收入: 表1's classes are not 一般公共预算), NAR006 can.
     f, cov = run(T1_MIXED + ITEMS.format(a="61.12") + T5_YUAN, ["NAR002", "NAR006"])

@@ -84,6 +84,11 @@ def detail_cells(ctx: Context) -> pl.DataFrame:
             norm_label(pl.col("col_header").fill_null("")).str.replace(r"^(?:19|20)\d{2}年度?", "").alias("hdr"),
             factor(pl.col("unit")).alias("_fac"),
         )
+        # A 科目 table row's 编码 is its name, never its amount (a header lost with the
+        # converter's reading order leaves the code column unnamed). 表12 has no codes:
+        # its first cell is the 合计.
+        is_code = (pl.col("kind") != "t12") & (pl.col("text").str.replace_all(r"\s+", "") == pl.col("code"))
+        c = c.filter(~is_code.fill_null(False))
         one = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1.0))
         two = printed(pl.col("value"), pl.col("decimals").fill_null(0), pl.col("_fac").fill_null(1e4))
         return c.with_columns(
