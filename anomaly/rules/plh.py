@@ -101,15 +101,17 @@ def plh002(ctx: Context) -> Result:
     # In a document read in part, a 目标1: whose sentence goes on in the next line's one
     # cell (a converter printed a wrapped cell's pieces as rows) is no template row.
     partial = ctx.units.filter(pl.col("parse_status") == "partial").select("unit_id")
+    keys = ["unit_id", "table_id", "row"]
+    after = tmpl.join(partial, on="unit_id", how="semi").select("unit_id", "table_id", pl.col("row") + 1)
     rest = (
-        cells.join(partial, on="unit_id", how="semi")
-        .group_by("unit_id", "table_id", "row")
+        cells.join(after, on=keys, how="semi")  # the rows after the template cells only
+        .group_by(keys)
         .agg(pl.len().alias("n"), pl.col("text").first().alias("rest"), pl.col("line").min().alias("rest_line"))
         .filter((pl.col("n") == 1) & ~pl.col("rest").str.contains(r"指标|目标\s*\d"))
         .select("unit_id", "table_id", (pl.col("row") - 1).alias("row"), "rest_line")
     )
     tmpl = (
-        tmpl.join(rest, on=["unit_id", "table_id", "row"], how="left")
+        tmpl.join(rest, on=keys, how="left")
         .filter(pl.col("rest_line").ne_missing(pl.col("line") + 1))
         .drop("rest_line")
     )
