@@ -10,6 +10,7 @@ import pytest
 from anomaly.engine import run_rules
 from datasets.corpus import parse_files, parsed_frames
 from datasets.parse import parse_text
+from datasets.read.identities import groups_adding_up
 from datasets.read.layout import tab_separated
 from datasets.synthetic.generate import iter_documents
 from datasets.synthetic.layout import TextLayout, render_text_layout
@@ -764,3 +765,30 @@ def test_a_target_beside_its_indicators_middle_line_stays_in_its_row():
     got = rows(tab_separated(INDICATORS))
     assert ["", "", "", "", "指标2: 全年督查事项按期办结的比率达到规定要求的标准", "≥90%"] in got
     assert not any(r[4].startswith("指标2") and not r[5] for r in got)
+
+
+def test_a_total_wrapped_before_its_last_word_in_rows_set_apart_stays_one_row():
+    # LibreOffice wraps 本年支出合计 as 本年支出 / 合计: the 合计 ends the name, it opens no row.
+    text = GAPPED.replace("本年收入合               本年支出合", "本年收入合               本年支出").replace(
+        "计                       计", "计                       合计"
+    )
+    assert rows(tab_separated(text))[-1] == ["本年收入合计", "900000.00", "本年支出合计", "900000.00"]
+
+
+def test_a_page_printed_narrower_is_read_by_the_first_pages_columns():
+    """表1 of a generated disclosure as LibreOffice prints it from a web page, through
+    pdftotext -layout: the next page prints the table narrower, its header again at
+    other positions, and its figures under the first page's columns of another group."""
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_pdftotext_narrower_page.txt").read_text(encoding="utf-8")
+    got = rows(tab_separated(text))
+    assert [
+        "4、事业单位经营收入",
+        "",
+        "9、社会保险基金支出",
+        "",
+        "(3)对个人和家庭补助",
+        "",
+        "9、对个人和家庭的补助",
+        "13627",
+    ] in got
+    assert groups_adding_up(list(enumerate(got)), 4) == 4

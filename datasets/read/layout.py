@@ -501,8 +501,9 @@ def _collisions(chunks: dict, head: list[int], body: list[int], cols: list[tuple
     return n
 
 
-def _reading(lines: list[str], idx: list[int], cjk: int):
-    """(cjk, chunks, header lines, body lines, columns) of a block measured so, or None."""
+def _reading(lines: list[str], idx: list[int], cjk: int, pages: list[int] = ()):
+    """(cjk, chunks, header lines, body lines, columns) of a block measured so, or None.
+    `pages`: the page starts, where the header printed again may sit elsewhere."""
     chunks = {k: _chunks(lines[k], cjk) for k in idx}
     first_data = next((n for n, k in enumerate(idx) if any(_AMOUNT.match(c[2]) for c in chunks[k])), None)
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
@@ -518,8 +519,12 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
         first_data -= 1
     head, body = idx[:first_data], idx[first_data:]
     # The header printed again after a page break is no body row (it is dropped below).
-    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
-    body = [k for k in body if re.sub(r"\s+", "", lines[k]) not in head_texts]
+    squashed = {k: re.sub(r"\s+", "", lines[k]) for k in idx}
+    head_texts = {squashed[k]: k for k in head}
+    again = [(head_texts[squashed[k]], k) for k in body if squashed[k] in head_texts]
+    if again and pages:
+        _onto_first_page(chunks, idx, again, pages)
+    body = [k for k in body if squashed[k] not in head_texts]
     cover = _cover([chunks[k] for k in body or idx], cjk)
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
@@ -545,6 +550,48 @@ def _reading(lines: list[str], idx: list[int], cjk: int):
     return cjk, chunks, head, body, cols
 
 
+def _onto_first_page(chunks: dict, idx: list[int], again: list[tuple[int, int]], pages: list[int]) -> None:
+    """Chunks of the pages whose header, printed again at the page's top (`again`: pairs
+    of a first-page header line and the same line printed again), sits elsewhere (a page
+    printed narrower or wider), moved in place to the first page's positions, so that one
+    set of columns reads every page: an amount (flush right) by the shift of the nearest
+    figure's name (预算数) at its end, a label (flush left) by the nearest other name at
+    its start."""
+    shifts: dict[int, tuple[dict[int, int], dict[int, int]]] = {}  # page start -> (amounts', labels')
+    for first, k in again:
+        page = max((p for p in pages if p <= k), default=None)
+        was, now = chunks[first], chunks[k]
+        # Only a header naming its figures (预算数) at the top of its page: a 绩效目标表's
+        # header over its 指标 rows, in other columns, says nothing of where they are.
+        if (
+            page is None
+            or len(was) != len(now)
+            or not any(_header_again(chunks[m]) for _, m in again if page <= m)
+            or any(_AMOUNT.match(c[2]) for j in idx if page <= j < k for c in chunks[j])
+        ):
+            continue
+        figures, labels = shifts.setdefault(page, ({}, {}))
+        for x, y in zip(now, was):
+            if _BUDGET_FIGURE.match(x[2]) or _FIGURE_NAME.match(x[2]):
+                figures[x[1]] = y[1] - x[1]
+            else:
+                labels[x[0]] = y[0] - x[0]
+    for page, (figures, labels) in shifts.items():
+        if not any(figures.values()) and not any(labels.values()):
+            continue
+        nxt = min((p for p in pages if p > page), default=None)
+        for k in idx:
+            if k >= page and (nxt is None or k < nxt):
+                chunks[k] = [_moved(c, figures or labels, labels or figures) for c in chunks[k]]
+
+
+def _moved(c: tuple[int, int, str], figures: dict[int, int], labels: dict[int, int]) -> tuple[int, int, str]:
+    """A chunk shifted as the header edge nearest its own edge (see _onto_first_page)."""
+    edge, shift = (c[1], figures) if _AMOUNT.match(c[2]) else (c[0], labels)
+    by = shift[min(shift, key=lambda e: (abs(e - edge), e))]
+    return c[0] + by, c[1] + by, c[2]
+
+
 def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), grid_doc: bool = False) -> str | None:
     """The block's lines as tab rows, in place (see the module's doc). Positions are
     display columns (a CJK character two wide, as printed) or, for pdftotext's grid of
@@ -556,11 +603,11 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     their figures in display widths). Which reading was used: "grid", "display" or
     None (no table read)."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
-    reading = _reading(lines, idx, 2)
+    reading = _reading(lines, idx, 2, pages)
     order = grid = built = None  # built: the rows, where a choice of readings built them
     collide = reading is None or _collisions(*reading[1:])
     if collide or grid_doc:
-        grid = _reading(lines, idx, 1)
+        grid = _reading(lines, idx, 1, pages)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
             # A table without figures (a 目录) in order only where its columns collide.
             order = _in_order(grid[1], grid[2], grid[3], pages, figures=not _collisions(*grid[1:]), grid=True)
@@ -579,13 +626,13 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     if order is None and not collide and not more and len(reading[3]) <= 3 and len(reading[2]) >= 2:
         # A table of a row or two whose header, in pdftotext's grid, names more columns
         # than display widths found (a one-row 表2 under wrapped names they run together).
-        grid = grid or _reading(lines, idx, 1)
+        grid = grid or _reading(lines, idx, 1, pages)
         more = grid is not None and len(_header_spans(grid[1], grid[2])) > len(reading[4])
     if more:
         # More columns than any row prints cells, and a header naming as many cells as
         # the fullest row or more: columns split where a grid's cells drift (a one-row
         # 表12), or sparse rows under a header that names the columns (表2).
-        grid = grid or _reading(lines, idx, 1)
+        grid = grid or _reading(lines, idx, 1, pages)
         n = max((len(grid[1][k]) for k in grid[3]), default=0) if grid else 0
         heads = grid[2] if grid is not None else []
         widest = max(heads, key=lambda k: len(grid[1][k]), default=None)
@@ -857,7 +904,11 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
                         # a row cut by a page break: its cells' rests below the header printed again
                         or (broken and all(rows[-1][1][j] and not _starts_row(c[2]) for j, c in others))
                     )
-                    and not any((_opens_item(c[2]) or _AMOUNT.match(c[2])) and rows[-1][1][j] for j, c in others)
+                    and not any(
+                        (_AMOUNT.match(c[2]) or (_opens_item(c[2]) and not _name_ends(rows[-1][1][j], c[2])))
+                        and rows[-1][1][j]
+                        for j, c in others
+                    )
                     if gapped and in_body
                     else not any(_AMOUNT.match(c[2]) for _, c in others) and filled
                 )
@@ -1362,6 +1413,11 @@ def _opens_item(text: str) -> bool:
     """Whether a piece opens an item: not a bare (一) or (2), the end of a wrapped name
     (机关资本性支出 / (一))."""
     return bool(_ITEM.match(text)) and not _BARE_NUMBER_IN_BRACKETS.match(text)
+
+
+def _name_ends(above: str, piece: str) -> bool:
+    """Whether a 合计 or 总计 ends the wrapped name above it (本年支出 / 合计), not a row."""
+    return bool(_TOTAL.match(piece)) and above.startswith(("本年", "上年")) and not above.endswith("计")
 
 
 def _starts_row(text: str) -> bool:
