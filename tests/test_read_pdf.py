@@ -217,6 +217,10 @@ def test_a_row_cut_by_a_page_break_is_joined_and_a_row_of_its_own_is_not():
     assert _split_row(["部门预算的项目", "", "", "", "", "", "（一）", ""], above)
     assert not _split_row(["(2)政府性基金拨款", "", "4、公共安全支出", "", "", "", "", ""], above)
     assert not _split_row(["上年结转", "", "结转下年", "", "", "", "", ""], above)
+    # A total's name cut by the break before its last word (本年支出 | 合计): no row of its own.
+    total = ["本年收入", "2,365.64", "本年支出", "2,365.64", "本年支出", "2,455.85", "本年支出", "2,365.64"]
+    assert _split_row(["合计", "", "合计", "", "合计", "", "合计", ""], total)
+    assert not _split_row(["合计", "", "合计", "", "合计", "", "合计", ""], above)
     assert not _split_row(["", "1,000.00", "", "", "", "", "", ""], above)
     toc_above = ["表13", "2024年单位专项业务经费绩效目标表", "否", ""]
     assert not _split_row(["表14", "2024年单位整体支出绩效目标表", "否", ""], toc_above)

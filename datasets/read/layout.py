@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
+from datasets.read.cells import name_ends
 from datasets.read.contents import contents_rows
 from datasets.read.identities import groups_adding_up, is_pair_table, pair_sums_hold
 from datasets.text import running_key
@@ -905,7 +906,7 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
                         or (broken and all(rows[-1][1][j] and not _starts_row(c[2]) for j, c in others))
                     )
                     and not any(
-                        (_AMOUNT.match(c[2]) or (_opens_item(c[2]) and not _name_ends(rows[-1][1][j], c[2])))
+                        (_AMOUNT.match(c[2]) or (_opens_item(c[2]) and not name_ends(rows[-1][1][j], c[2])))
                         and rows[-1][1][j]
                         for j, c in others
                     )
@@ -1413,11 +1414,6 @@ def _opens_item(text: str) -> bool:
     """Whether a piece opens an item: not a bare (一) or (2), the end of a wrapped name
     (机关资本性支出 / (一))."""
     return bool(_ITEM.match(text)) and not _BARE_NUMBER_IN_BRACKETS.match(text)
-
-
-def _name_ends(above: str, piece: str) -> bool:
-    """Whether a 合计 or 总计 ends the wrapped name above it (本年支出 / 合计), not a row."""
-    return bool(_TOTAL.match(piece)) and above.startswith(("本年", "上年")) and not above.endswith("计")
 
 
 def _starts_row(text: str) -> bool:

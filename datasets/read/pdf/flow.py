@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from datasets.read.cells import name_ends
 from datasets.read.pdf.page import _NUMERIC, _STARTS_BLOCK, Block, Line
 from datasets.text import HEADING, running_key
 
@@ -185,8 +186,8 @@ def _split_row(row: list[str], above: list[str]) -> bool:
         # whatever the rest's label (本年收入 | 合计).
         return True
     # The row's label decides where it has one: （一） may end a wrapped label elsewhere.
-    starts = [c for c, _ in text if _ROW_START.match(c)]
-    return not starts or bool(row[0] and not _ROW_START.match(row[0]))
+    starts = [c for c, a in text if _ROW_START.match(c) and not name_ends(a, c)]
+    return not starts or bool(row[0] and not (_ROW_START.match(row[0]) and not name_ends(above[0], row[0])))
 
 
 def _cut_year(rest: str, head: str) -> bool:
