@@ -792,3 +792,78 @@ def test_a_page_printed_narrower_is_read_by_the_first_pages_columns():
         "13627",
     ] in got
     assert groups_adding_up(list(enumerate(got)), 4) == 4
+
+
+def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_headers():
+    # LibreOffice centres a wrapped label in its row's height (表13-1 of a generated
+    # disclosure through pdftotext -layout): 年度资金总 above the line of the row's
+    # figure, 额： below it, the rows set apart by blank lines.
+    text = "\n".join(
+        [
+            "表 13-1",
+            "",
+            "                           2024 年单位专项业务经费绩效目标表(1)",
+            "",
+            "         项目名称                                          督查考核经费",
+            "",
+            "",
+            "         主管部门                                     西川县牛口镇卫生院",
+            "",
+            "",
+            "               年度资金总",
+            "资金金额(万元)                                                    112.21",
+            "               额：",
+            "",
+            "",
+            "               其中：财政拨",
+            "                                                             66.47",
+            "               款",
+            "",
+            "",
+            "               其他资金                                          45.74",
+            "",
+            "",
+            "总体目标           年度目标",
+            "",
+            "",
+            "               目标 1：保障督",
+            "               查考核经费顺",
+            "               利实施。目标",
+            "               2：按期完成年",
+            "               度工作任务，",
+            "               提升服务水",
+            "               平。",
+            "",
+            "",
+            "绩效指标           一级指标        二级指标                 指标内容                 指标值",
+            "",
+            "",
+            "               产出指标        数量指标                 完成年度重点工作任务数          ≥5 项",
+            "",
+            "",
+            "                           质量指标                 工作任务完成合格率            ≥95%",
+            "",
+            "",
+            "                           时效指标                 本年度完成支出              112.21 万元",
+            "",
+            "",
+            "                           成本指标                 项目支出控制在预算范围内         ≤112.21 万元",
+            "",
+            "",
+            "               效益指标        社会效益指标               服务保障能力提升             ≥90%",
+            "",
+            "",
+            "                           可持续影响指标              工作机制长效运行             ≥85%",
+            "\x0c         项目名称                          督查考核经费",
+            "",
+            "",
+            "         主管部门                        西川县牛口镇卫生院",
+            "",
+            "",
+            "           满意度指标    服务对象满意度指标      服务对象满意度        ≥90%",
+            "",
+        ]
+    )
+    got = rows(tab_separated(text))
+    assert any(r[0] == "资金金额(万元)" and "年度资金总额：" in r and "112.21" in r for r in got)
+    assert not any("年度资金总" in r for r in got)

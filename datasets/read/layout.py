@@ -510,14 +510,18 @@ def _reading(lines: list[str], idx: list[int], cjk: int, pages: list[int] = ()):
     if first_data is None:  # a table without amounts (the 目录): its rows start with an item
         first_data = next((n for n, k in enumerate(idx) if n and _ITEM.match(chunks[k][0][2])), 1)
     # A row's cells centred in its height, the rows set apart by blank lines: its numbered
-    # label's first line (一、部门预 / 算) comes after the blank line, before its figures.
-    if (
-        first_data > 1
-        and idx[first_data - 1] == idx[first_data] - 1
-        and not lines[idx[first_data - 1] - 1].strip()
-        and _ITEM_LABEL.match(chunks[idx[first_data - 1]][0][2])
-    ):
-        first_data -= 1
+    # label's first line (一、部门预 / 算) comes after the blank line, before its figures;
+    # so does any label whose last line follows them, alone in the row (年度资金总 / 额：).
+    if first_data > 1 and idx[first_data - 1] == idx[first_data] - 1 and not lines[idx[first_data - 1] - 1].strip():
+        k = idx[first_data]
+        above, below = chunks[k - 1], chunks.get(k + 1, [])
+        if _ITEM_LABEL.match(above[0][2]) or (
+            len(above) == len(below) == 1
+            and not "".join(lines[k + 2 : k + 3]).strip()
+            and abs(above[0][0] - below[0][0]) <= 2
+            and not _AMOUNT.match(below[0][2])
+        ):
+            first_data -= 1
     head, body = idx[:first_data], idx[first_data:]
     # The header printed again after a page break is no body row (it is dropped below).
     squashed = {k: re.sub(r"\s+", "", lines[k]) for k in idx}
