@@ -794,6 +794,18 @@ def test_a_page_printed_narrower_is_read_by_the_first_pages_columns():
     assert groups_adding_up(list(enumerate(got)), 4) == 4
 
 
+def test_a_pair_table_whose_display_widths_mislead_is_read_by_the_grids_columns():
+    """表1 of a generated disclosure as Chromium prints it from a web page, through
+    pdftotext -layout: wrapped names run cells together in display widths, and a row's
+    figure, centred in its height, sits a line below its label (1、机关工资福利 / 支出
+    6933556). Read in order, the figure went to the wrong column group; pdftotext's
+    grid by its columns puts every figure where its group adds up."""
+    text = (Path(__file__).parent / "fixtures" / "chromium_pdftotext_centred_cells.txt").read_text(encoding="utf-8")
+    got = rows(tab_separated(text))
+    assert ["", "", "", "", "1、人员经费和公用经费支出", "7364861", "1、机关工资福利支出", "6933556"] in got
+    assert groups_adding_up(list(enumerate(got)), 4) == 4
+
+
 def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_headers():
     # LibreOffice centres a wrapped label in its row's height (表13-1 of a generated
     # disclosure through pdftotext -layout): 年度资金总 above the line of the row's

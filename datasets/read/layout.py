@@ -661,10 +661,18 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     if npair and is_pair_table(rows, npair):
         if not pair_sums_hold(rows, npair):
             # A 收支总表 whose rows did not come out whole: each column group read on its
-            # own, kept where more of its groups add up.
-            by_group = _by_groups(rows, reading, order)
-            if by_group is not None and groups_adding_up(by_group, npair) > groups_adding_up(rows, npair):
-                rows = by_group
+            # own, or pdftotext's grid by its columns where they are clean (a browser's
+            # wrapped names push no cell of its grid, but collide in display widths and
+            # mislead the reading in order); kept where more of its groups add up.
+            others = [(_by_groups(rows, reading, order), reading)]
+            if collide and (order is not None or reading[0] != 1):
+                grid = grid or _reading(lines, idx, 1, pages)
+                if grid is not None and len(grid[4]) == 2 * npair and not _collisions(*grid[1:]):
+                    others.append((_rows(lines, idx, grid, None), grid))
+            best = groups_adding_up(rows, npair)
+            for other, source in others:
+                if other is not None and groups_adding_up(other, npair) > best:
+                    rows, reading, best = other, source, groups_adding_up(other, npair)
         rows = _one_header(rows)
     for k in range(start, stop):
         lines[k] = ""
