@@ -806,6 +806,18 @@ def test_a_pair_table_whose_display_widths_mislead_is_read_by_the_grids_columns(
     assert groups_adding_up(list(enumerate(got)), 4) == 4
 
 
+def test_of_readings_that_add_up_alike_the_one_that_leaves_no_piece_of_a_name_alone_is_taken():
+    """表4 of a generated disclosure as Chromium prints it, through pdftotext -layout:
+    by display widths and by pdftotext's grid, both read in order, every group adds up;
+    by display widths the last line of 5、对事业单位经常性 / 补助 went to the column
+    before, left alone under (4)资本性支出 and then joined to 2、专项业务经费支出."""
+    text = (Path(__file__).parent / "fixtures" / "chromium_pdftotext_wrapped_names.txt").read_text(encoding="utf-8")
+    got = rows(tab_separated(text))
+    assert ["", "", "6、科学技术支出", "", "2、专项业务经费支出", "158.90", "6、对事业单位资本性补助", ""] in got
+    assert "5、对事业单位经常性补助" in [c for r in got for c in r]
+    assert groups_adding_up(list(enumerate(got)), 4) == 4
+
+
 def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_headers():
     # LibreOffice centres a wrapped label in its row's height (表13-1 of a generated
     # disclosure through pdftotext -layout): 年度资金总 above the line of the row's

@@ -731,7 +731,13 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
         both = [_rows(lines, idx, shown_reading, shown), _rows(lines, idx, grid_reading, grid)]
         npair = len(shown[0]) // 2
         adding_up = [groups_adding_up(rows, npair) for rows in both]
-        first = adding_up[0] > adding_up[1] if adding_up[0] != adding_up[1] else shown[2] < grid[2]
+        loose = [_loose_rows(rows) for rows in both]
+        if adding_up[0] != adding_up[1]:
+            first = adding_up[0] > adding_up[1]
+        elif loose[0] != loose[1] and all(is_pair_table(rows, npair) for rows in both):
+            first = loose[0] < loose[1]  # a wrapped name's last piece, alone, went to the wrong column
+        else:
+            first = shown[2] < grid[2]
         return first, both[0] if first else both[1]
     if len(shown[0]) % 2 and len(grid[0]) == len(shown[0]) + 1 and len(grid[0]) >= 4:
         # Display widths ran two columns into one (LibreOffice's narrow label column beside
@@ -740,6 +746,13 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
         if groups_adding_up(rows, len(grid[0]) // 2) >= 2:
             return False, rows
     return shown[2] < grid[2], None
+
+
+def _loose_rows(rows: list[tuple[int, list[str]]]) -> int:
+    """How many rows below the first figure hold neither a figure nor an item's start:
+    pieces of wrapped names that joined no row (their column misjudged)."""
+    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), len(rows))
+    return sum(not any(_starts_row(c) for c in cells if c) for _, cells in rows[first:] if any(cells))
 
 
 def _npair(rows: list[tuple[int, list[str]]]) -> int:
