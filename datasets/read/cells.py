@@ -30,13 +30,13 @@ _KEY_VALUE = re.compile(
 _NOTE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*\d*\s*[:：]")
 
 
-_TOTAL_WORD = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
+TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 
 
 def name_ends(above: str, piece: str) -> bool:
     """Whether a 合计 or 总计 below a cell is the end of its wrapped name (本年支出 / 合计,
     a narrow column's or a page break's), not a row of its own."""
-    return bool(_TOTAL_WORD.match(piece)) and above.startswith(("本年", "上年")) and not above.endswith("计")
+    return bool(TOTAL.match(piece)) and above.startswith(("本年", "上年")) and not above.endswith("计")
 
 
 def clean(text: str) -> str:

@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, combinations
 
+from datasets.read.cells import TOTAL as _TOTAL
 from datasets.read.cells import name_ends
 from datasets.read.contents import contents_rows
 from datasets.read.identities import groups_adding_up, is_pair_table, pair_sums_hold
@@ -77,7 +78,6 @@ _FIGURE_NAME = re.compile(r"^(?:预算数|预算|金额|合计|小计|总计|决
 _WHOLE = re.compile(r"^\d{4,}$")
 _DECIMAL_REST = re.compile(r"^\d{1,3}\.\d{2}$")  # the rest of a cut figure, decimals whole (14.00)
 _SURELY_CUT = re.compile(r"^[-−]?\d[\d,]*(?:,\d{0,2}|\.\d?)$")
-_TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
 # A numbered item (5、教育支出, (2)商品和服务支出): the next one of its column follows it.
 _NUMBERED = re.compile(r"^(?:(\d{1,2})、|[(（](\d{1,2})[)）])")
 _BARE_NUMBER_IN_BRACKETS = re.compile(r"^[(（][\d一二三四五六七八九十]+[)）]$")
@@ -671,8 +671,9 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                     others.append((_rows(lines, idx, grid, None), grid))
             best = groups_adding_up(rows, npair)
             for other, source in others:
-                if other is not None and groups_adding_up(other, npair) > best:
-                    rows, reading, best = other, source, groups_adding_up(other, npair)
+                n = groups_adding_up(other, npair) if other is not None else -1
+                if n > best:
+                    rows, reading, best = other, source, n
         rows = _one_header(rows)
     for k in range(start, stop):
         lines[k] = ""
