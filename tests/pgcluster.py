@@ -42,7 +42,9 @@ def cluster():
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
+        # runuser is in /usr/sbin, which a minimal PATH (env -i, cron) leaves out.
+        runuser = shutil.which("runuser", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") or "runuser"
+        as_user = [runuser, "-u", "postgres", "--"]
     data, port = root / "data", _free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT, "check": True, "timeout": 120}
     try:
