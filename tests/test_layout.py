@@ -818,6 +818,29 @@ def test_of_readings_that_add_up_alike_the_one_that_leaves_no_piece_of_a_name_al
     assert groups_adding_up(list(enumerate(got)), 4) == 4
 
 
+def test_a_one_row_tables_cells_go_under_the_names_set_apart_from_them():
+    # 表2 of a generated disclosure as Chromium prints it, through pdftotext -layout: the
+    # unit's name flush left under 单位名称 centred over a wide column, a figure flush
+    # right beside 合计; display widths set each apart as a column of its own.
+    text = "\n".join(
+        [
+            "  表2",
+            "                                              2024年单位综合预算收入总表",
+            "                                                                                                                   单位:元",
+            "                   单位名称                               合计                一般公共预算拨款 政府性基金   拨款",
+            "                                                                                            上级补助收 事业收入 其他收入",
+            "                                                                                              入",
+            "  西川县第二中学                                             12,265,699.00        12,265,699.00",
+            "  表3",
+        ]
+    )
+    got = rows(tab_separated(text))
+    header = next(r for r in got if "合计" in r)
+    body = next(r for r in got if "西川县第二中学" in r)
+    assert header[:3] == ["单位名称", "合计", "一般公共预算拨款"]
+    assert body[:3] == ["西川县第二中学", "12,265,699.00", "12,265,699.00"]
+
+
 def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_headers():
     # LibreOffice centres a wrapped label in its row's height (表13-1 of a generated
     # disclosure through pdftotext -layout): 年度资金总 above the line of the row's

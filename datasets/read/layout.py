@@ -657,6 +657,8 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 _rebuild(lines, a, b, (), grid_doc)
         return None
     rows = built or _rows(lines, idx, reading, order)
+    if order is None and len(reading[3]) <= 3:
+        rows = _under_their_names(rows)
     npair = _npair(rows)
     if npair and is_pair_table(rows, npair):
         if not pair_sums_hold(rows, npair):
@@ -747,6 +749,36 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
         if groups_adding_up(rows, len(grid[0]) // 2) >= 2:
             return False, rows
     return shown[2] < grid[2], None
+
+
+def _under_their_names(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A table of a row or two whose cells and column names the columns set apart (a
+    browser centres 单位名称 over a wide column, its name flush left; a figure flush
+    right under 合计): each column of cells without a name moved into the one column
+    beside it that has a name and no cells, where every such column has one; as read
+    otherwise."""
+    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), None)
+    if not first:
+        return rows
+    ncol = len(rows[0][1])
+    named = [any(cells[j] for _, cells in rows[:first]) for j in range(ncol)]
+    filled = [any(cells[j] for _, cells in rows[first:]) for j in range(ncol)]
+    into = {}
+    for j in (j for j in range(ncol) if filled[j] and not named[j]):
+        beside = [i for i in (j - 1, j + 1) if 0 <= i < ncol and named[i] and not filled[i] and i not in into.values()]
+        if len(beside) != 1:
+            return rows
+        into[j] = beside[0]
+    if not into:
+        return rows
+    out = []
+    for n, (k, cells) in enumerate(rows):
+        cells = list(cells)
+        for j, i in into.items():
+            if n >= first:
+                cells[i], cells[j] = cells[j], ""
+        out.append((k, [c for j, c in enumerate(cells) if j not in into]))
+    return out
 
 
 def _loose_rows(rows: list[tuple[int, list[str]]]) -> int:
