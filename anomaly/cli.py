@@ -9,12 +9,35 @@ from pathlib import Path
 import click
 
 from anomaly import __version__
+from anomaly.cli_language import LANG, click_in_chinese, text
+
+if LANG == "zh":  # before the options below are made: click names their types as they are
+    click_in_chinese()
+LANGS = click.Choice(["zh", "en"])
+LANG_HELP = text(
+    "报告与提示的语言（默认取 $ANOMALY_LANG，否则中文）。",
+    "Language of messages and the report (default: $ANOMALY_LANG, else Chinese).",
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="anomaly")
-def main() -> None:
-    """Screen budget disclosures (单位预算公开说明) and rank where to look first.
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=text(
+        """筛查单位预算公开说明，排出优先查看的线索。
+
+    \b
+    anomaly screen 文件夹 --out 输出       解析、检查、同类比较、排序并出报告
+    anomaly parse 文件夹 --out 输出        只写出解析结果（Parquet）
+    anomaly generate --units N --out 输出  生成带标注的合成语料
+    anomaly rules [规则代码]               列出检查规则，或显示一条规则的说明
+    anomaly triage 输出 编号 --dismiss     记下分析人员对问题的决定
+    anomaly serve 输出                     团队在浏览器中核查（登录、审计记录）
+    anomaly users add 用户名               为 anomaly serve 建账户
+    anomaly show 编号 --out x.png          在 PDF 页面上圈出问题的证据
+    anomaly evaluate 输出 --labels 标注    召回率、误报率与同类离群精度
+
+    英文帮助与提示：--lang en，或设 ANOMALY_LANG=en。""",
+        """Screen budget disclosures (单位预算公开说明) and rank where to look first.
 
     \b
     anomaly screen FOLDER --out DIR   parse, check, score and report
@@ -26,29 +49,48 @@ def main() -> None:
     anomaly users add NAME            an account for `anomaly serve`
     anomaly show ID --out x.png       picture a finding's evidence on its PDF page
     anomaly evaluate DIR --labels L   recall, false alarms and outlier precision
-    """
+
+    Chinese is the default language: --lang en, or ANOMALY_LANG=en, for English.""",
+    ),
+)
+@click.version_option(__version__, prog_name="anomaly")
+def main() -> None:
+    pass
 
 
-@main.command()
-@click.argument("inputs", nargs=-1, metavar="[INPUTS|URLS]...")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the Parquet frames.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+WORKERS_HELP = text("解析进程数（默认：全部 CPU 核）。", "Parsing processes (default: all cores).")
+
+
+@main.command(
+    help=text(
+        "把公开说明解析为 units、claims、cells、toc、marks、pages 数据表（Parquet）。",
+        "Parse disclosures into the frames units, claims, cells, toc, marks and pages (Parquet).",
+    )
+)
+@click.argument("inputs", nargs=-1, metavar=text("[输入|网址]...", "[INPUTS|URLS]..."))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help=text("写出 Parquet 数据表的文件夹。", "Folder for the Parquet frames."),
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=WORKERS_HELP)
 def parse(inputs: tuple[str, ...], out_dir: Path, workers: int | None) -> None:
-    """Parse disclosures into the frames units, claims, cells, toc, marks and pages (Parquet)."""
     from datasets.corpus import parse_files
     from datasets.read.sources import source_of
     from reports.files import write_atomic
 
-    files = _discovered(tuple(map(source_of, inputs)), "zh")
+    files = _discovered(tuple(map(source_of, inputs)), LANG)
     if not files:
-        raise click.UsageError("no input files found / 未找到输入文件")
+        raise click.UsageError(text("未找到输入文件", "no input files found"))
     frames = parse_files(files, workers=workers or os.cpu_count() or 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         write_atomic(out_dir / f"{name}.parquet", frame.write_parquet)
     counts = frames["units"]["parse_status"].value_counts()
     summary = ", ".join(f"{r['parse_status']} {r['count']}" for r in counts.sort("parse_status").iter_rows(named=True))
-    click.echo(f"{len(files)} files -> {out_dir} ({summary})")
+    click.echo(text(f"{len(files)} 个文件 -> {out_dir}（{summary}）", f"{len(files)} files -> {out_dir} ({summary})"))
     if frames["units"].filter(frames["units"]["parse_status"] != "failed").height == 0:
         sys.exit(1)
 
@@ -91,49 +133,95 @@ class _Progress:
         self.shown = True
 
 
-@main.command()
-@click.argument("inputs", nargs=-1, metavar="[INPUTS|URLS]...")
+@main.command(
+    help=text(
+        """筛查公开说明：解析、检查、与同类单位比较、排序，并写出报告。
+
+    输入为文件或文件夹（递归查找 .pdf、.xlsx、.xls、.html、.htm、.docx、.doc、.txt、.md；
+    同一单位的说明与报表文件合并读取），或任一已安装 fsspec 文件系统的网址（s3://桶/前缀/
+    需 pip install 'anomaly[s3]'；https://、file://）。不给输入时，筛查内置演示县（150 个合成单位）。
+
+    退出码：运行完成为 0（无论发现什么）；一个输入都读不了为 1；用法错误为 2。""",
+        """Screen disclosures: parse, check, compare with peers, rank, and write the report.
+
+    INPUTS are files or folders (searched recursively for .pdf, .xlsx, .xls, .html, .htm,
+    .docx, .doc, .txt and .md; a unit's 说明 and 报表 files are joined), or URLs of any
+    installed fsspec filesystem (s3://bucket/prefix/ with pip install 'anomaly[s3]',
+    https://, file://). With no INPUTS, the bundled demo county (150 synthetic units) is
+    screened.
+
+    Exit status: 0 when the run completed, whatever it found; 1 when not a single input
+    could be read; 2 for usage errors.""",
+    )
+)
+@click.argument("inputs", nargs=-1, metavar=text("[输入|网址]...", "[INPUTS|URLS]..."))
 @click.option(
     "--out",
     "out_dir",
     default="anomaly-out",
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder for the outputs (units, findings, ranking, report.html, report.xlsx, manifest.json).",
+    help=text(
+        "输出文件夹（units、findings、ranking、report.html、report.xlsx、manifest.json）。",
+        "Folder for the outputs (units, findings, ranking, report.html, report.xlsx, manifest.json).",
+    ),
 )
-@click.option("--select", help="Only these rules: codes or families, comma-separated (PCT,YOY).")
-@click.option("--ignore", help="Skip these rules: codes or families, comma-separated (UNT002).")
 @click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of messages and the report.",
+    "--select",
+    help=text(
+        "只运行这些规则：规则代码或类别，逗号分隔（PCT,YOY）。",
+        "Only these rules: codes or families, comma-separated (PCT,YOY).",
+    ),
 )
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+@click.option(
+    "--ignore",
+    help=text(
+        "跳过这些规则：规则代码或类别，逗号分隔（UNT002）。",
+        "Skip these rules: codes or families, comma-separated (UNT002).",
+    ),
+)
+@click.option("--lang", type=LANGS, default=LANG, show_default=True, help=LANG_HELP)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=WORKERS_HELP)
 @click.option(
     "--cache",
     "cache_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.",
+    help=text(
+        "按文件内容缓存解析结果（默认：输出/.anomaly-cache）；每晚运行只重新解析改动过的文件。",
+        "Parse cache keyed by file content (default: OUT/.anomaly-cache); a nightly run re-parses only changed files.",
+    ),
 )
-@click.option("--no-cache", is_flag=True, help="Parse every file again (the cache is neither read nor written).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help=text(
+        "每个文件都重新解析（不读也不写缓存）。", "Parse every file again (the cache is neither read nor written)."
+    ),
+)
 @click.option(
     "--triage-db",
     "--triage",
     "triage_db",
     default=None,
-    metavar="PATH|URL",
-    help="Analysts' decisions: a SQLite file or a database URL (postgresql://user@host/db) "
-    "(default: $ANOMALY_DB, else OUT/triage.sqlite; see `anomaly triage`, `anomaly serve`).",
+    metavar=text("路径|网址", "PATH|URL"),
+    help=text(
+        "分析人员的决定：SQLite 文件或数据库网址（postgresql://用户@主机/库）"
+        "（默认：$ANOMALY_DB，否则 输出/triage.sqlite；见 anomaly triage、anomaly serve）。",
+        "Analysts' decisions: a SQLite file or a database URL (postgresql://user@host/db) "
+        "(default: $ANOMALY_DB, else OUT/triage.sqlite; see `anomaly triage`, `anomaly serve`).",
+    ),
 )
 @click.option(
     "--cluster",
     default=None,
-    metavar="ADDRESS",
-    help="Run the per-file stage on a Dask distributed cluster (e.g. tcp://host:8786; pip install 'anomaly[cluster]'). "
-    "Workers read the inputs by absolute path from a filesystem they share with this machine, or by URL.",
+    metavar=text("地址", "ADDRESS"),
+    help=text(
+        "在 Dask distributed 集群上运行逐文件的解析与检查（如 tcp://主机:8786；pip install 'anomaly[cluster]'）。"
+        "各节点按绝对路径从与本机共享的文件系统读取输入，或按网址读取。",
+        "Run the per-file stage on a Dask distributed cluster (e.g. tcp://host:8786; pip install 'anomaly[cluster]'). "
+        "Workers read the inputs by absolute path from a filesystem they share with this machine, or by URL.",
+    ),
 )
 def screen(
     inputs: tuple[str, ...],
@@ -147,17 +235,6 @@ def screen(
     triage_db: str | None,
     cluster: str | None,
 ) -> None:
-    """Screen disclosures: parse, check, compare with peers, rank, and write the report.
-
-    INPUTS are files or folders (searched recursively for .pdf, .xlsx, .xls, .html, .htm,
-    .docx, .doc, .txt and .md; a unit's 说明 and 报表 files are joined), or URLs of any
-    installed fsspec filesystem (s3://bucket/prefix/ with pip install 'anomaly[s3]',
-    https://, file://). With no INPUTS, the bundled demo county (150 synthetic units) is
-    screened.
-
-    Exit status: 0 when the run completed, whatever it found; 1 when not a single input
-    could be read; 2 for usage errors.
-    """
     from anomaly.pipeline import Options
     from anomaly.pipeline import screen as run_screen
     from datasets.read.sources import absolute, source_of
@@ -180,7 +257,8 @@ def screen(
         inputs = tuple(map(absolute, inputs))
     files = _discovered(inputs, lang)
     if not files:
-        raise click.UsageError("未找到输入文件 / no input files found in: " + ", ".join(map(str, inputs)))
+        where = ", ".join(map(str, inputs))
+        raise click.UsageError(f"未找到输入文件：{where}" if lang == "zh" else f"no input files found in: {where}")
     options = Options(
         select=_codes(select),
         ignore=_codes(ignore),
@@ -198,33 +276,70 @@ def screen(
         sys.exit(1)
 
 
-@main.command()
+STORE_HELP = text(
+    "核查记录库：SQLite 文件或数据库网址（默认：$ANOMALY_DB，否则 输出/triage.sqlite）。",
+    "The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else OUT_DIR/triage.sqlite).",
+)
+
+
+@main.command(
+    help=text(
+        """记下分析人员对问题的决定（问题编号见报告、findings.csv 或 report.xlsx）。
+
+    \b
+    anomaly triage 输出 3f9a1c2b7d --dismiss --note "已核实，系口径差异"
+    anomaly triage 输出 --list
+    anomaly triage 输出 --export decisions.csv
+
+    决定按单位、年度、规则与证据指纹记下，不按行号：文本重排后仍然有效，证据改变即失效。
+    已排除的问题仍留在报告中并加标记，但不再计入排序。""",
+        """Remember an analyst's decision on findings (ids from the report, findings.csv or report.xlsx).
+
+    \b
+    anomaly triage OUT 3f9a1c2b7d --dismiss --note "已核实，系口径差异"
+    anomaly triage OUT --list
+    anomaly triage OUT --export decisions.csv
+
+    Decisions are keyed by unit, year, rule and a fingerprint of the evidence, never the
+    line number: they survive re-flowed text and expire when the evidence changes. A
+    dismissed finding stays in the report, marked, but no longer counts in the ranking.""",
+    )
+)
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("finding_ids", nargs=-1)
 @click.option(
-    "--dismiss", "decision", flag_value="dismissed", help="Not a problem: drop it from the leads on later runs."
+    "--dismiss",
+    "decision",
+    flag_value="dismissed",
+    help=text("不是问题：以后的运行不再列为线索。", "Not a problem: drop it from the leads on later runs."),
 )
-@click.option("--confirm", "decision", flag_value="confirmed", help="A real problem: keep it, marked as confirmed.")
-@click.option("--reset", "decision", flag_value="reset", help="Forget the decision.")
-@click.option("--note", help="Why (shown in the report).")
-@click.option("--by", "by", help="Who decided (default: the login name).")
 @click.option(
-    "--db",
-    "db_path",
-    metavar="PATH|URL",
-    help="The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else OUT_DIR/triage.sqlite).",
+    "--confirm",
+    "decision",
+    flag_value="confirmed",
+    help=text("确有问题：保留，并标为已确认。", "A real problem: keep it, marked as confirmed."),
 )
+@click.option("--reset", "decision", flag_value="reset", help=text("撤销决定。", "Forget the decision."))
+@click.option("--note", help=text("理由（显示在报告中）。", "Why (shown in the report)."))
+@click.option("--by", "by", help=text("决定人（默认：登录名）。", "Who decided (default: the login name)."))
+@click.option("--db", "db_path", metavar=text("路径|网址", "PATH|URL"), help=STORE_HELP)
 @click.option(
     "--list",
     "list_all",
     is_flag=True,
-    help="List the remembered decisions, each with its finding's id ('-' when gone).",
+    help=text(
+        "列出已记下的决定及其问题编号（问题已不存在时为 '-'）。",
+        "List the remembered decisions, each with its finding's id ('-' when gone).",
+    ),
 )
 @click.option(
     "--export",
     "export_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the audit trail (every decision and assignment: who, when, before, after) as CSV.",
+    help=text(
+        "把审计记录（每一次决定与分派：谁、何时、之前、之后）写成 CSV。",
+        "Write the audit trail (every decision and assignment: who, when, before, after) as CSV.",
+    ),
 )
 def triage(
     out_dir: Path,
@@ -236,17 +351,6 @@ def triage(
     list_all: bool,
     export_path: Path | None,
 ) -> None:
-    """Remember an analyst's decision on findings (ids from the report, findings.csv or report.xlsx).
-
-    \b
-    anomaly triage OUT 3f9a1c2b7d --dismiss --note "已核实，系口径差异"
-    anomaly triage OUT --list
-    anomaly triage OUT --export decisions.csv
-
-    Decisions are keyed by unit, year, rule and a fingerprint of the evidence, never the
-    line number: they survive re-flowed text and expire when the evidence changes. A
-    dismissed finding stays in the report, marked, but no longer counts in the ranking.
-    """
     import polars as pl
 
     from anomaly import store
@@ -255,7 +359,7 @@ def triage(
     db = db_path or store.default_db(out_dir)
     if export_path:
         n = memory.export_audit(db, export_path)
-        click.echo(f"已导出 {n} 条审计记录 / {n} audit row(s) -> {export_path}")
+        click.echo(text(f"已导出 {n} 条审计记录 -> {export_path}", f"{n} audit row(s) -> {export_path}"))
         return
     if list_all:
         # Each decision with the id its finding has in the last screen ("-" when the
@@ -274,16 +378,23 @@ def triage(
             )
         return
     if not finding_ids or decision is None:
-        raise click.UsageError("give finding ids and one of --dismiss, --confirm, --reset (or --list)")
+        raise click.UsageError(
+            text(
+                "请给出问题编号，并选 --dismiss、--confirm、--reset 之一（或用 --list）",
+                "give finding ids and one of --dismiss, --confirm, --reset (or --list)",
+            )
+        )
     findings = pl.read_parquet(out_dir / "findings.parquet")
     chosen = findings.filter(pl.col("finding_id").is_in(list(finding_ids)))
     unknown = sorted(set(finding_ids) - set(chosen["finding_id"]))
     if unknown:
-        raise click.UsageError("unknown finding ids / 未找到问题编号: " + ", ".join(unknown))
+        raise click.UsageError(text("未找到问题编号：", "unknown finding ids: ") + ", ".join(unknown))
     n = memory.record(db, chosen, None if decision == "reset" else decision, note=note, by=by)
     click.echo(
-        f"已保存 {n} 条决定，下次运行 anomaly screen 时生效 / "
-        f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run."
+        text(
+            f"已保存 {n} 条决定（{db}），下次运行 anomaly screen 时生效",
+            f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.",
+        )
     )
 
 
@@ -291,67 +402,83 @@ def _store_option(f):
     return click.option(
         "--db",
         "db",
-        metavar="PATH|URL",
-        help="The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else anomaly-out/triage.sqlite).",
+        metavar=text("路径|网址", "PATH|URL"),
+        help=text(
+            "核查记录库：SQLite 文件或数据库网址（默认：$ANOMALY_DB，否则 anomaly-out/triage.sqlite）。",
+            "The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else anomaly-out/triage.sqlite).",
+        ),
     )(f)
 
 
-@main.group()
+@main.group(
+    help=text(
+        "anomaly serve 的账户：分析人员（analyst）作决定，审阅人员（reviewer）只读。",
+        "Accounts of `anomaly serve`: analysts decide, reviewers read.",
+    )
+)
 def users() -> None:
-    """Accounts of `anomaly serve`: analysts decide, reviewers read."""
+    pass
 
 
-@users.command("add")
+@users.command(
+    "add",
+    help=text(
+        "建立账户（或重设其密码与角色）；会提示输入密码。",
+        "Create an account (or set its password and role); the password is asked for.",
+    ),
+)
 @click.argument("name")
-@click.option("--role", type=click.Choice(["analyst", "reviewer"]), default="analyst", show_default=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
+@click.option(
+    "--role",
+    type=click.Choice(["analyst", "reviewer"]),
+    default="analyst",
+    show_default=True,
+    help=text("analyst：可作决定；reviewer：只读。", "analyst: decides; reviewer: reads."),
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=text("从标准输入读密码（第一行）。", "Read the password from standard input (first line)."),
+)
 @_store_option
 def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> None:
-    """Create an account (or set its password and role); the password is asked for."""
     from anomaly import store
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(text("密码", "Password"), hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
-        raise click.UsageError("password too short (8 characters at least) / 密码太短（至少 8 个字符）")
+        raise click.UsageError(text("密码太短（至少 8 个字符）", "password too short (8 characters at least)"))
     db = db or store.default_db()
     new = store.set_user(store.engine_for(db), name, password, role)
-    click.echo(f"{'added' if new else 'updated'} {name} ({role}) in {db}")
+    if LANG == "zh":
+        click.echo(f"已{'添加' if new else '更新'}账户 {name}（{role}），记录库 {db}")
+    else:
+        click.echo(f"{'added' if new else 'updated'} {name} ({role}) in {db}")
 
 
-@users.command("list")
+@users.command("list", help=text("列出账户。", "List the accounts."))
 @_store_option
 def users_list(db: str | None) -> None:
-    """List the accounts."""
     from anomaly import store
 
     for u in store.users(store.engine_for(db or store.default_db())):
         click.echo(f"{u['name']}  {u['role']}  {u['created_at']}")
 
 
-@main.command()
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only by default)."
-)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--db", metavar="PATH|URL", help="The triage store (default: $ANOMALY_DB, else OUT_DIR/triage.sqlite).")
-@click.option(
-    "--trust-header",
-    metavar="HEADER",
-    default=None,
-    help="Take the user name from this request header (e.g. X-Remote-User), set by an authenticating reverse "
-    "proxy; only when nothing but the proxy can reach the server.",
-)
-@click.option(
-    "--insecure-cookie",
-    is_flag=True,
-    help="Send the session cookie over plain HTTP to a non-local address (testing only; use TLS or a proxy).",
-)
-def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str | None, insecure_cookie: bool) -> None:
-    """Serve a run's report for triage: confirm, dismiss, reopen, notes and assignments.
+@main.command(
+    help=text(
+        """在浏览器中核查一次运行的报告：确认、排除、重新打开、备注与分派。
+
+    \b
+    anomaly users add alice                 # 然后
+    anomaly serve 输出                      # http://127.0.0.1:8000
+    anomaly serve 输出 --db postgresql://anomaly@dbhost/anomaly --host 0.0.0.0
+
+    决定写入下一次 anomaly screen --triage-db 读取的同一记录库。会话密钥在启动时生成
+    （设 $ANOMALY_SECRET 可在重启后保留会话，或在多台服务器间共用）。""",
+        """Serve a run's report for triage: confirm, dismiss, reopen, notes and assignments.
 
     \b
     anomaly users add alice                 # then
@@ -360,8 +487,37 @@ def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str
 
     Decisions go to the same store the next `anomaly screen --triage-db` reads. The
     session secret is made at start-up ($ANOMALY_SECRET to keep sessions across restarts
-    or share them among several servers).
-    """
+    or share them among several servers).""",
+    )
+)
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=text("监听地址（默认只允许本机访问）。", "Address to listen on (this machine only by default)."),
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=text("端口。", "Port."))
+@click.option("--db", metavar=text("路径|网址", "PATH|URL"), help=STORE_HELP)
+@click.option(
+    "--trust-header",
+    metavar=text("请求头", "HEADER"),
+    default=None,
+    help=text(
+        "从此请求头（如 X-Remote-User）取用户名，由做身份认证的反向代理设置；仅当只有代理能访问本服务时使用。",
+        "Take the user name from this request header (e.g. X-Remote-User), set by an authenticating reverse "
+        "proxy; only when nothing but the proxy can reach the server.",
+    ),
+)
+@click.option(
+    "--insecure-cookie",
+    is_flag=True,
+    help=text(
+        "经明文 HTTP 向非本机地址发送会话 Cookie（仅供测试；请用 TLS 或代理）。",
+        "Send the session cookie over plain HTTP to a non-local address (testing only; use TLS or a proxy).",
+    ),
+)
+def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str | None, insecure_cookie: bool) -> None:
     try:
         import uvicorn
 
@@ -378,11 +534,34 @@ def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str
         )
     except (FileNotFoundError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"serving {out_dir} on http://{host}:{port}/ (Ctrl+C stops)")
+    click.echo(
+        text(
+            f"正在提供 {out_dir}：http://{host}:{port}/（Ctrl+C 停止）",
+            f"serving {out_dir} on http://{host}:{port}/ (Ctrl+C stops)",
+        )
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=bool(trust_header))
 
 
-@main.command()
+@main.command(
+    help=text(
+        """把问题的证据画出来：所在 PDF 页面的区域，所述数字用红框圈出。
+
+    \b
+    anomaly show 3f9a1c2b7d --out-dir 输出 --out 3f9a1c2b7d.png
+
+    退出码：写出 PNG 为 0（证据在该页找不到时画整页）；画不出为 1（文本输入，文件已移动、
+    改动或无法读取）；用法错误为 2（没有该问题，--out-dir 中没有筛查结果）。""",
+        """Picture a finding's evidence: its PDF page region, the stated figure boxed in red.
+
+    \b
+    anomaly show 3f9a1c2b7d --out-dir OUT --out 3f9a1c2b7d.png
+
+    Exit status: 0 when the PNG was written (when the evidence is not found on its page,
+    the whole page); 1 when it could not be (text input, file moved, changed or
+    unreadable); 2 for usage errors (no such finding, no screen output in --out-dir).""",
+    )
+)
 @click.argument("finding_id")
 @click.option(
     "--out-dir",
@@ -390,32 +569,26 @@ def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str
     default="anomaly-out",
     show_default=True,
     type=click.Path(path_type=Path),
-    help="The output folder of `anomaly screen` (holds findings.parquet).",
+    help=text(
+        "anomaly screen 的输出文件夹（含 findings.parquet）。",
+        "The output folder of `anomaly screen` (holds findings.parquet).",
+    ),
 )
 @click.option(
     "--out",
     "png",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="PNG to write (default: FINDING_ID.png).",
+    help=text("写出的 PNG（默认：问题编号.png）。", "PNG to write (default: FINDING_ID.png)."),
 )
 @click.option(
     "--source",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The source PDF, if it has moved since the screen.",
+    help=text("源 PDF（筛查后移动过时给出）。", "The source PDF, if it has moved since the screen."),
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=LANGS, default=LANG, show_default=True, help=LANG_HELP)
 def show(finding_id: str, out_dir: Path, png: Path | None, source: Path | None, lang: str) -> None:
-    """Picture a finding's evidence: its PDF page region, the stated figure boxed in red.
-
-    \b
-    anomaly show 3f9a1c2b7d --out-dir OUT --out 3f9a1c2b7d.png
-
-    Exit status: 0 when the PNG was written (when the evidence is not found on its page,
-    the whole page); 1 when it could not be (text input, file moved, changed or
-    unreadable); 2 for usage errors (no such finding, no screen output in --out-dir).
-    """
     from reports.evidence import ShowError
     from reports.evidence import show as show_finding
     from reports.i18n import t
@@ -437,35 +610,46 @@ def show(finding_id: str, out_dir: Path, png: Path | None, source: Path | None, 
         click.echo(t(lang, "show_done", png=png, path=path, page=row["page"], what=what))
 
 
-@main.command()
+@main.command(
+    help=text(
+        "列出检查规则，或显示一条规则的说明及不通过与通过的示例。",
+        "List the checks, or show one rule's docs with a failing and a passing example.",
+    )
+)
 @click.argument("code", required=False)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=LANGS, default=LANG, show_default=True, help=LANG_HELP)
 def rules(code: str | None, lang: str) -> None:
-    """List the checks, or show one rule's docs with a failing and a passing example."""
     from anomaly.engine import catalog, describe
 
     if code:
         try:
             click.echo(describe(code.upper(), lang=lang))
         except KeyError:
-            raise click.UsageError(f"unknown rule / 未知规则: {code}") from None
+            raise click.UsageError(f"未知规则：{code}" if lang == "zh" else f"unknown rule: {code}") from None
         return
     for r in catalog():
         title = r.title_zh if lang == "zh" else r.title_en
         click.echo(f"{r.code}  {r.severity:<7}  {title}")
 
 
-@main.command()
+@main.command(
+    help=text(
+        "对照标注衡量一次筛查：各类规则的召回率、误报、同类离群精度（报告为英文，供开发者）。",
+        "Measure a screen run against labels: recall per family, false alarms, outlier precision.",
+    )
+)
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--labels",
     "labels_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="labels.json of a labelled corpus (as `anomaly generate` writes).",
+    help=text(
+        "带标注语料的 labels.json（anomaly generate 所写）。",
+        "labels.json of a labelled corpus (as `anomaly generate` writes).",
+    ),
 )
 def evaluate(out_dir: Path, labels_path: Path) -> None:
-    """Measure a screen run against labels: recall per family, false alarms, outlier precision."""
     import json
 
     from anomaly.evaluate import evaluate as run_evaluate
@@ -475,7 +659,12 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     click.echo(format_report(run_evaluate(labels, out_dir)))
 
 
-@main.command()
+@main.command(
+    help=text(
+        "生成合成的公开说明语料及其标注（labels.json；供测试与衡量，选项说明为英文）。",
+        "Write a synthetic corpus of disclosures and its ground truth (labels.json).",
+    )
+)
 @click.option("--units", "n_units", default=150, show_default=True, help="How many disclosures to write.")
 @click.option("--seed", default=0, show_default=True, help="Random seed: the same seed writes the same corpus.")
 @click.option("--anomaly-share", default=1 / 3, show_default=True, help="Share of documents with injected anomalies.")
@@ -533,7 +722,6 @@ def generate(
     finals: bool,
     out_dir: Path,
 ) -> None:
-    """Write a synthetic corpus of disclosures and its ground truth (labels.json)."""
     import time
 
     from datasets.synthetic import generate_corpus
@@ -558,10 +746,10 @@ def generate(
     )
 
 
-def _years_of(text: str) -> list[int]:
+def _years_of(value: str) -> list[int]:
     """2023,2024,2025 or 2021-2025 as a list of years."""
     out: list[int] = []
-    for part in text.split(","):
+    for part in value.split(","):
         a, _, b = part.strip().partition("-")
         if not a.isdigit() or (b and not b.isdigit()):
             raise click.BadParameter(f"not a year or range of years: {part!r}", param_hint="--years")
@@ -570,4 +758,4 @@ def _years_of(text: str) -> list[int]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="anomaly")

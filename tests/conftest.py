@@ -1,6 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# The command line's language comes from the environment when anomaly.cli is imported:
+# the tests expect its default, Chinese.
+os.environ.pop("ANOMALY_LANG", None)
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
 
