@@ -9,15 +9,26 @@ from pathlib import Path
 import click
 
 from anomaly import __version__
-from anomaly.cli_language import LANG, click_in_chinese, text
+from anomaly.cli_language import LANG, click_in, text
 
-if LANG == "zh":  # before the options below are made: click names their types as they are
-    click_in_chinese()
+click_in(LANG)  # before the options below are made: click names their types as they are
 LANGS = click.Choice(["zh", "en"])
 LANG_HELP = text(
     "报告与提示的语言（默认取 $ANOMALY_LANG，否则中文）。",
     "Language of messages and the report (default: $ANOMALY_LANG, else Chinese).",
 )
+
+
+def _lang_option(f):
+    """--lang for a command whose words are only its help and messages: read from the
+    command line before click parses it (anomaly.cli_language), taken here so that it is
+    a valid option."""
+    return click.option(
+        "--lang",
+        type=LANGS,
+        expose_value=False,
+        help=text("帮助与提示的语言（默认取 $ANOMALY_LANG，否则中文）。", "Language of the help and messages."),
+    )(f)
 
 
 @click.group(
@@ -34,9 +45,9 @@ LANG_HELP = text(
     anomaly serve 输出                     团队在浏览器中核查（登录、审计记录）
     anomaly users add 用户名               为 anomaly serve 建账户
     anomaly show 编号 --out x.png          在 PDF 页面上圈出问题的证据
-    anomaly evaluate 输出 --labels 标注    召回率、误报率与同类离群精度
+    anomaly evaluate 输出 --labels 标注    召回率、误报与同类离群精度
 
-    英文帮助与提示：--lang en，或设 ANOMALY_LANG=en。""",
+    英文帮助与提示：在命令后加 --lang en，或设 ANOMALY_LANG=en。""",
         """Screen budget disclosures (单位预算公开说明) and rank where to look first.
 
     \b
@@ -50,10 +61,12 @@ LANG_HELP = text(
     anomaly show ID --out x.png       picture a finding's evidence on its PDF page
     anomaly evaluate DIR --labels L   recall, false alarms and outlier precision
 
-    Chinese is the default language: --lang en, or ANOMALY_LANG=en, for English.""",
+    Chinese is the default language: --lang en after a command, or ANOMALY_LANG=en,
+    for English.""",
     ),
 )
 @click.version_option(__version__, prog_name="anomaly")
+@_lang_option
 def main() -> None:
     pass
 
@@ -62,10 +75,11 @@ WORKERS_HELP = text("解析进程数（默认：全部 CPU 核）。", "Parsing 
 
 
 @main.command(
+    short_help=text("只写出解析结果（Parquet）。", "Parse disclosures into frames (Parquet) only."),
     help=text(
         "把公开说明解析为 units、claims、cells、toc、marks、pages 数据表（Parquet）。",
         "Parse disclosures into the frames units, claims, cells, toc, marks and pages (Parquet).",
-    )
+    ),
 )
 @click.argument("inputs", nargs=-1, metavar=text("[输入|网址]...", "[INPUTS|URLS]..."))
 @click.option(
@@ -76,6 +90,7 @@ WORKERS_HELP = text("解析进程数（默认：全部 CPU 核）。", "Parsing 
     help=text("写出 Parquet 数据表的文件夹。", "Folder for the Parquet frames."),
 )
 @click.option("--workers", type=click.IntRange(min=1), default=None, help=WORKERS_HELP)
+@_lang_option
 def parse(inputs: tuple[str, ...], out_dir: Path, workers: int | None) -> None:
     from datasets.corpus import parse_files
     from datasets.read.sources import source_of
@@ -134,6 +149,7 @@ class _Progress:
 
 
 @main.command(
+    short_help=text("解析、检查、同类比较、排序并写出报告。", "Parse, check, compare with peers, rank, report."),
     help=text(
         """筛查公开说明：解析、检查、与同类单位比较、排序，并写出报告。
 
@@ -152,7 +168,7 @@ class _Progress:
 
     Exit status: 0 when the run completed, whatever it found; 1 when not a single input
     could be read; 2 for usage errors.""",
-    )
+    ),
 )
 @click.argument("inputs", nargs=-1, metavar=text("[输入|网址]...", "[INPUTS|URLS]..."))
 @click.option(
@@ -283,6 +299,7 @@ STORE_HELP = text(
 
 
 @main.command(
+    short_help=text("记下分析人员对问题的决定。", "Remember an analyst's decision on findings."),
     help=text(
         """记下分析人员对问题的决定（问题编号见报告、findings.csv 或 report.xlsx）。
 
@@ -303,7 +320,7 @@ STORE_HELP = text(
     Decisions are keyed by unit, year, rule and a fingerprint of the evidence, never the
     line number: they survive re-flowed text and expire when the evidence changes. A
     dismissed finding stays in the report, marked, but no longer counts in the ranking.""",
-    )
+    ),
 )
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("finding_ids", nargs=-1)
@@ -341,6 +358,7 @@ STORE_HELP = text(
         "Write the audit trail (every decision and assignment: who, when, before, after) as CSV.",
     ),
 )
+@_lang_option
 def triage(
     out_dir: Path,
     finding_ids: tuple[str, ...],
@@ -384,6 +402,13 @@ def triage(
                 "give finding ids and one of --dismiss, --confirm, --reset (or --list)",
             )
         )
+    if not (out_dir / "findings.parquet").exists():
+        raise click.UsageError(
+            text(
+                f"{out_dir} 中没有 findings.parquet：请给出 anomaly screen 的输出文件夹",
+                f"no findings.parquet in {out_dir}: give the output folder of `anomaly screen`",
+            )
+        )
     findings = pl.read_parquet(out_dir / "findings.parquet")
     chosen = findings.filter(pl.col("finding_id").is_in(list(finding_ids)))
     unknown = sorted(set(finding_ids) - set(chosen["finding_id"]))
@@ -411,10 +436,11 @@ def _store_option(f):
 
 
 @main.group(
+    short_help=text("anomaly serve 的账户。", "Accounts of anomaly serve."),
     help=text(
         "anomaly serve 的账户：分析人员（analyst）作决定，审阅人员（reviewer）只读。",
         "Accounts of `anomaly serve`: analysts decide, reviewers read.",
-    )
+    ),
 )
 def users() -> None:
     pass
@@ -422,6 +448,7 @@ def users() -> None:
 
 @users.command(
     "add",
+    short_help=text("建立账户或重设密码。", "Create an account or set its password."),
     help=text(
         "建立账户（或重设其密码与角色）；会提示输入密码。",
         "Create an account (or set its password and role); the password is asked for.",
@@ -441,6 +468,7 @@ def users() -> None:
     help=text("从标准输入读密码（第一行）。", "Read the password from standard input (first line)."),
 )
 @_store_option
+@_lang_option
 def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> None:
     from anomaly import store
 
@@ -460,6 +488,7 @@ def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> Non
 
 @users.command("list", help=text("列出账户。", "List the accounts."))
 @_store_option
+@_lang_option
 def users_list(db: str | None) -> None:
     from anomaly import store
 
@@ -468,6 +497,7 @@ def users_list(db: str | None) -> None:
 
 
 @main.command(
+    short_help=text("团队在浏览器中核查报告。", "Triage a run's report in the browser, as a team."),
     help=text(
         """在浏览器中核查一次运行的报告：确认、排除、重新打开、备注与分派。
 
@@ -488,7 +518,7 @@ def users_list(db: str | None) -> None:
     Decisions go to the same store the next `anomaly screen --triage-db` reads. The
     session secret is made at start-up ($ANOMALY_SECRET to keep sessions across restarts
     or share them among several servers).""",
-    )
+    ),
 )
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
@@ -517,13 +547,19 @@ def users_list(db: str | None) -> None:
         "Send the session cookie over plain HTTP to a non-local address (testing only; use TLS or a proxy).",
     ),
 )
+@_lang_option
 def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str | None, insecure_cookie: bool) -> None:
     try:
         import uvicorn
 
         from anomaly.server import create_app
     except ImportError as exc:
-        raise click.UsageError(f"pip install 'anomaly[serve]' ({exc.name} is missing)") from None
+        raise click.UsageError(
+            text(
+                f"请安装：pip install 'anomaly[serve]'（缺少 {exc.name}）",
+                f"pip install 'anomaly[serve]' ({exc.name} is missing)",
+            )
+        ) from None
     try:
         app = create_app(
             out_dir,
@@ -544,6 +580,7 @@ def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str
 
 
 @main.command(
+    short_help=text("在 PDF 页面上圈出问题的证据。", "Picture a finding's evidence on its PDF page."),
     help=text(
         """把问题的证据画出来：所在 PDF 页面的区域，所述数字用红框圈出。
 
@@ -560,7 +597,7 @@ def serve(out_dir: Path, host: str, port: int, db: str | None, trust_header: str
     Exit status: 0 when the PNG was written (when the evidence is not found on its page,
     the whole page); 1 when it could not be (text input, file moved, changed or
     unreadable); 2 for usage errors (no such finding, no screen output in --out-dir).""",
-    )
+    ),
 )
 @click.argument("finding_id")
 @click.option(
@@ -611,10 +648,11 @@ def show(finding_id: str, out_dir: Path, png: Path | None, source: Path | None, 
 
 
 @main.command(
+    short_help=text("列出检查规则，或显示一条的说明。", "List the checks, or show one rule's docs."),
     help=text(
         "列出检查规则，或显示一条规则的说明及不通过与通过的示例。",
         "List the checks, or show one rule's docs with a failing and a passing example.",
-    )
+    ),
 )
 @click.argument("code", required=False)
 @click.option("--lang", type=LANGS, default=LANG, show_default=True, help=LANG_HELP)
@@ -633,10 +671,11 @@ def rules(code: str | None, lang: str) -> None:
 
 
 @main.command(
+    short_help=text("对照标注衡量召回与误报（开发用）。", "Measure recall and false alarms against labels."),
     help=text(
         "对照标注衡量一次筛查：各类规则的召回率、误报、同类离群精度（报告为英文，供开发者）。",
         "Measure a screen run against labels: recall per family, false alarms, outlier precision.",
-    )
+    ),
 )
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
@@ -649,6 +688,7 @@ def rules(code: str | None, lang: str) -> None:
         "labels.json of a labelled corpus (as `anomaly generate` writes).",
     ),
 )
+@_lang_option
 def evaluate(out_dir: Path, labels_path: Path) -> None:
     import json
 
@@ -660,10 +700,11 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
 
 
 @main.command(
+    short_help=text("生成带标注的合成语料（开发用）。", "Write a synthetic corpus with labels."),
     help=text(
         "生成合成的公开说明语料及其标注（labels.json；供测试与衡量，选项说明为英文）。",
         "Write a synthetic corpus of disclosures and its ground truth (labels.json).",
-    )
+    ),
 )
 @click.option("--units", "n_units", default=150, show_default=True, help="How many disclosures to write.")
 @click.option("--seed", default=0, show_default=True, help="Random seed: the same seed writes the same corpus.")
@@ -710,6 +751,7 @@ def evaluate(out_dir: Path, labels_path: Path) -> None:
     "was spent, completion rates; planted EXE mistakes labelled with the budget they concern). Text only.",
 )
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
+@_lang_option
 def generate(
     n_units: int,
     seed: int,
@@ -752,7 +794,9 @@ def _years_of(value: str) -> list[int]:
     for part in value.split(","):
         a, _, b = part.strip().partition("-")
         if not a.isdigit() or (b and not b.isdigit()):
-            raise click.BadParameter(f"not a year or range of years: {part!r}", param_hint="--years")
+            raise click.BadParameter(
+                text(f"不是年份或年份范围：{part!r}", f"not a year or range of years: {part!r}"), param_hint="--years"
+            )
         out.extend(range(int(a), int(b or a) + 1))
     return sorted(set(out))
 

@@ -16,8 +16,10 @@ ENV = "ANOMALY_LANG"
 
 
 def language(argv: list[str] | None = None, environ: dict | None = None) -> str:
-    """ "en" or "zh": the last `--lang` of the command line, else $ANOMALY_LANG, else zh."""
+    """ "en" or "zh": the last `--lang` of the command line (before a `--`, after which
+    every word is an input), else $ANOMALY_LANG, else zh."""
     argv = sys.argv[1:] if argv is None else argv
+    argv = argv[: argv.index("--")] if "--" in argv else argv
     environ = os.environ if environ is None else environ
     chosen = None
     for a, b in zip(argv, [*argv[1:], ""]):
@@ -51,7 +53,6 @@ CLICK_ZH = {
     "Show the version and exit.": "显示版本并退出。",
     "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
     "default: {default}": "默认：{default}",
-    "required": "必填",
     "Error: {message}": "错误：{message}",
     "Try '{command} {option}' for help.": "用 '{command} {option}' 查看帮助。",
     "Invalid value: {message}": "取值无效：{message}",
@@ -75,6 +76,11 @@ CLICK_ZH = {
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
     "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，应为文件夹。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹，应为文件。",
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用其中之一：{possibilities}？）",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
     "Aborted!": "已中止。",
     "Repeat for confirmation": "再输入一次以确认",
     "Error: The two entered values do not match.": "错误：两次输入不一致。",
@@ -82,10 +88,14 @@ CLICK_ZH = {
 
 
 _OPEN, _CLOSE = "（《「『【“‘", "，。、；：！？）》」』】”’…"
-# A Chinese character with the punctuation that may not start (or end) a line beside it,
-# or a run of anything else (a word, a path, an option: not broken).
+# What a line may not be broken within: a Chinese character with the punctuation that may
+# not start (or end) a line beside it, and the word written right after it (输出/triage
+# .sqlite, 默认：anomaly-out); or a run of anything else (a word, a path, an option).
 _HAN = "\u2e80-\u9fff\uf900-\ufaff"
-_PIECES = re.compile(rf"[{_OPEN}]*(?:[{_HAN}{_OPEN}{_CLOSE}]|[^{_HAN}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*")
+_OTHER = rf"[^\s{_HAN}{_OPEN}{_CLOSE}]"
+_PIECES = re.compile(
+    rf"[{_OPEN}]*(?:[{_HAN}{_OPEN}{_CLOSE}][{_CLOSE}]*(?:{_OTHER}+[{_CLOSE}]*)?|[^{_HAN}{_OPEN}{_CLOSE}]+[{_CLOSE}]*)"
+)
 
 
 def display_width(s: str) -> int:
@@ -107,13 +117,15 @@ def _wrap_by_display_width() -> None:
     _textwrap.term_len = formatting.term_len = display_width
 
 
-def click_in_chinese() -> None:
-    """Make click print its own words in Chinese (this process only)."""
-    try:
-        _wrap_by_display_width()
-    except (ImportError, AttributeError):  # another click: its own wrapping
-        pass
+def click_in(lang: str) -> None:
+    """Make click wrap its help by display width (English help quotes Chinese words
+    too) and, for Chinese, print its own words in Chinese (this process only)."""
+    _wrap_by_display_width()
+    if lang == "zh":
+        _click_words_in_chinese()
 
+
+def _click_words_in_chinese() -> None:
     def gettext(message: str) -> str:
         return CLICK_ZH.get(message, message)
 

@@ -18,6 +18,23 @@ def test_the_language_is_the_last_lang_given_else_the_environments_else_chinese(
     assert language(["screen", "--lang", "en", "--lang", "zh"], {"ANOMALY_LANG": "en"}) == "zh"
     assert language(["triage", "OUT", "--list"], {"ANOMALY_LANG": "en"}) == "en"
     assert language(["screen"], {"ANOMALY_LANG": "fr"}) == "zh"
+    # After --, every word is an input (a file named --lang, another named en).
+    assert language(["screen", "--", "--lang", "en"], {}) == "zh"
+
+
+def test_every_command_takes_lang():
+    for command in (["triage"], ["parse"], ["serve"], ["users", "add"], ["evaluate"], ["generate"], []):
+        assert CliRunner().invoke(main, [*command, "--lang", "en", "--help"]).exit_code == 0, command
+
+
+def test_the_command_list_gives_each_command_a_whole_short_help():
+    out = CliRunner().invoke(main, ["--help"], terminal_width=60).output
+    listed = out[out.index("命令:") :].splitlines()[1:]
+    assert len(listed) == 9 and not any("..." in line for line in listed)
+    assert max(map(display_width, listed)) <= 60
+    # The overview's lines are laid out by display width: each fits 80 columns.
+    out = CliRunner().invoke(main, ["--help"], terminal_width=80).output
+    assert max(map(display_width, out.splitlines())) <= 80
 
 
 def test_help_is_chinese_and_fits_the_terminal_in_display_columns():

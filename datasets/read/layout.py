@@ -728,8 +728,9 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
     over pdftotext's grid read in order (`grid`): the one in which more of a 收支总表's
     column groups add up (a browser's rows, their cells centred in the row's height, step
     down a line a column group, and one reading may put a step in the wrong columns),
-    else the one whose cells sit nearer their columns. With the rows of the reading taken,
-    where they were built to choose (else None)."""
+    else, in a pair table, the one that leaves fewer pieces of wrapped names on rows of
+    their own (_loose_rows), else the one whose cells sit nearer their columns. With the
+    rows of the reading taken, where they were built to choose (else None)."""
     if len(shown[0]) == len(grid[0]) and len(shown[0]) >= 4 and len(shown[0]) % 2 == 0:
         both = [_rows(lines, idx, shown_reading, shown), _rows(lines, idx, grid_reading, grid)]
         npair = len(shown[0]) // 2
@@ -751,12 +752,15 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
     return shown[2] < grid[2], None
 
 
+_LABEL_NAME = re.compile(r"名称|项目|科目|编码|类别|单位$")
+
+
 def _under_their_names(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
-    """A table of a row or two whose cells and column names the columns set apart (a
-    browser centres 单位名称 over a wide column, its name flush left; a figure flush
-    right under 合计): each column of cells without a name moved into the one column
-    beside it that has a name and no cells, where every such column has one; as read
-    otherwise."""
+    """A table of three body lines or fewer whose cells and column names the columns set
+    apart (a browser centres 单位名称 over a wide column, its name flush left; a figure
+    flush right under 合计): each column of cells without a name moved into the one
+    column beside it that has a name and no cells, where every such column has one, and
+    no figure goes under a label's name (…名称, 项目, 科目…); as read otherwise."""
     first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), None)
     if not first:
         return rows
@@ -767,6 +771,10 @@ def _under_their_names(rows: list[tuple[int, list[str]]]) -> list[tuple[int, lis
     for j in (j for j in range(ncol) if filled[j] and not named[j]):
         beside = [i for i in (j - 1, j + 1) if 0 <= i < ncol and named[i] and not filled[i] and i not in into.values()]
         if len(beside) != 1:
+            return rows
+        figures = any(_AMOUNT.match(cells[j]) for _, cells in rows[first:])
+        name = "".join(cells[beside[0]] for _, cells in rows[:first])
+        if figures and _LABEL_NAME.search(name):
             return rows
         into[j] = beside[0]
     if not into:
@@ -782,8 +790,9 @@ def _under_their_names(rows: list[tuple[int, list[str]]]) -> list[tuple[int, lis
 
 
 def _loose_rows(rows: list[tuple[int, list[str]]]) -> int:
-    """How many rows below the first figure hold neither a figure nor an item's start:
-    pieces of wrapped names that joined no row (their column misjudged)."""
+    """How many rows from the first figure's on hold neither a figure nor an item's
+    start: pieces of wrapped names that joined no row (their column misjudged). (A row
+    of short figures only, 100 or 0, counts too, alike in either reading.)"""
     first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), len(rows))
     return sum(not any(_starts_row(c) for c in cells if c) for _, cells in rows[first:] if any(cells))
 
