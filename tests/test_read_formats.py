@@ -9,6 +9,7 @@ import signal
 import subprocess
 import time
 import zipfile
+from pathlib import Path
 
 import docx
 import polars as pl
@@ -216,6 +217,25 @@ def test_legacy_xls_reads_its_tables(tmp_path):
     doc = read_document(_soffice_xls(buf.getvalue(), tmp_path), "报表.xls")
     assert doc.format == "xls"
     assert _rows(doc) == [*TABLE1[:5], "本年收入合计\t6106713.5\t本年支出合计\t6106713.5"]  # .xls: as stored
+
+
+def test_a_legacy_xls_leaves_out_its_hidden_rows_and_columns(tmp_path):
+    # The same workbook as the .xlsx above, saved as .xls by LibreOffice: calamine gives
+    # no hidden flags for BIFF; they come from its ROW and COLINFO records.
+    doc = read_document(_soffice_xls(_workbook(), tmp_path), "报表.xls")
+    notes = " ".join(doc.notes)
+    assert "隐藏行" in notes and "第 7 行" in notes and "隐藏列" in notes and "F" in notes
+    assert "调整数" not in doc.text and "内部备注" not in doc.text and "内部底稿" not in doc.text
+
+
+def test_a_legacy_xls_made_elsewhere_leaves_out_its_hidden_rows_and_columns():
+    # A fixture LibreOffice wrote (from an .xlsx with column C and row 6 hidden), read
+    # without LibreOffice: a hidden helper column of numbers had been read as figures.
+    data = (Path(__file__).parent / "fixtures" / "hidden_rows_columns.xls").read_bytes()
+    doc = read_document(data, "报表.xls")
+    assert doc.format == "xls"
+    assert _rows(doc)[2:] == ["项目\t预算数", "一、财政拨款\t1200", "二、事业收入\t300", "合计\t1500", "备注"]
+    assert "第 6 行" in " ".join(doc.notes) and "C 列" in " ".join(doc.notes)
 
 
 def test_a_stray_value_far_away_does_not_take_the_run_down():

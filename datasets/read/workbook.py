@@ -19,8 +19,10 @@ parts):
   to be recalculated when opened (fullCalcOnLoad, what xlsxwriter writes for every
   formula it was given no value for). They are reported, never read as 0.
 
-In a .xls (BIFF) none of the three is available: numbers are written as stored and
-hidden rows and columns are read like the others. Numbers are written without
+In a .xls (BIFF) the hidden rows and columns are read from its Workbook stream's ROW and
+COLINFO records (olefile opens the OLE container; BIFF8, what Excel since 97 and
+LibreOffice write); the formats of numbers are not: numbers are written as stored.
+Numbers are written without
 thousands separators; a number without a format that fixes its decimals is written as
 an integer when it is one and otherwise with at most 15 significant digits, as Excel
 shows it (0.1 + 0.2 as 0.3, not 0.30000000000000004). Numbers stored as text are written
@@ -49,6 +51,7 @@ import time
 import zipfile
 from functools import partial
 
+import olefile
 import python_calamine as calamine
 from lxml import etree
 
@@ -117,6 +120,7 @@ def _read_workbook(data: bytes) -> Document:
     problems: list[str] = []
     notes: list[str] = []  # what the publisher hid: skipped, said, but nothing was lost to reading
     xml = _XlsxParts(package, problems) if fmt == "xlsx" else None
+    biff = _biff_hidden(data, problems) if fmt == "xls" else {}
     lines: list[str] = []
     places: list[str | None] = []  # "sheet!row" of each line
     try:
@@ -139,7 +143,7 @@ def _read_workbook(data: bytes) -> Document:
             if meta.visible != calamine.SheetVisibleEnum.Visible:
                 notes.append(f"隐藏的工作表「{meta.name}」未读取 / hidden sheet {meta.name} not read")
                 continue
-            info = xml.sheet(meta.name, problems) if xml else None
+            info = xml.sheet(meta.name, problems) if xml else biff.get(meta.name)
             rows, numbers = _rows(grid, getattr(sheet, "merged_cell_ranges", None), info, meta.name, problems, notes)
             table = table_lines(rows, meta.name)
         except BaseException as exc:
@@ -534,6 +538,62 @@ class _XlsxParts:
             f"工作表「{name}」的内容散布到 {_ref(last[0] - 1, last[1])}，过大未读取 / sheet {name} spans {rows} x {cols} cells: not read"
         )
         return False
+
+
+_BOUNDSHEET, _BOF, _EOF, _COLINFO, _ROW = 0x0085, 0x0809, 0x000A, 0x007D, 0x0208
+
+
+def _biff_hidden(data: bytes, problems: list[str]) -> dict[str, dict]:
+    """Each sheet's hidden rows and columns (0-based) in a .xls, by sheet name, in the
+    shape of _XlsxParts.sheet: BOUNDSHEET records give each sheet's name and the offset of
+    its records, where ROW records (fDyZero, bit 5 of their flags) and COLINFO records
+    (fHidden, bit 0) say what is hidden. Empty where the stream is not BIFF8 or is broken
+    (calamine read the values; the hidden cells are then read like the others, and said)."""
+    try:
+        with olefile.OleFileIO(data) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            stream = ole.openstream(name).read() if name == "Workbook" else b""
+    except Exception as exc:
+        problems.append(f"工作簿的隐藏行列未能读取 / hidden rows and columns unread ({_short(exc)})")
+        return {}
+    out: dict[str, dict] = {}
+    try:
+        for offset, sheet in _boundsheets(stream):
+            info = {"formats": {}, "missing": set(), "hidden_rows": set(), "hidden_cols": set(), "merged": None}
+            for kind, body in _records(stream, offset):
+                if kind == _EOF:
+                    break
+                if kind == _ROW and len(body) >= 14 and body[12] & 0x20:
+                    info["hidden_rows"].add(int.from_bytes(body[0:2], "little"))
+                elif kind == _COLINFO and len(body) >= 10 and body[8] & 0x01:
+                    lo, hi = int.from_bytes(body[0:2], "little"), int.from_bytes(body[2:4], "little")
+                    info["hidden_cols"].update(range(lo, min(hi, 16383) + 1))
+            out[sheet] = info
+    except Exception as exc:
+        problems.append(f"工作簿的隐藏行列未能读取 / hidden rows and columns unread ({_short(exc)})")
+        return {}
+    return out
+
+
+def _records(stream: bytes, at: int):
+    """(type, body) of each BIFF record from offset `at` on."""
+    while at + 4 <= len(stream):
+        kind, size = int.from_bytes(stream[at : at + 2], "little"), int.from_bytes(stream[at + 2 : at + 4], "little")
+        yield kind, stream[at + 4 : at + 4 + size]
+        at += 4 + size
+
+
+def _boundsheets(stream: bytes) -> list[tuple[int, str]]:
+    """(offset of its BOF, name) of each sheet the workbook globals list."""
+    out = []
+    for kind, body in _records(stream, 0):
+        if kind == _EOF:
+            break
+        if kind == _BOUNDSHEET and len(body) >= 8:
+            n, wide = body[6], body[7] & 0x01
+            raw = body[8 : 8 + n * (2 if wide else 1)]
+            out.append((int.from_bytes(body[0:4], "little"), raw.decode("utf-16-le" if wide else "latin-1")))
+    return out
 
 
 def _row_index(row) -> int:
