@@ -90,7 +90,7 @@ def _one_table(lines: list[str], start: int) -> dict[int, str]:
         return {}
     entries = list(found)
     out = {k: "" for k in headers}
-    for k, entry in _owners(lines, entries, pieces).items():
+    for k, entry in _owners(lines, entries, pieces, set(headers)).items():
         if entry is None:
             if k < entries[-1]:
                 out[k] = ""  # within the table (a header's wrapped piece above it, a page's title)
@@ -112,12 +112,14 @@ def _joined(pieces: list[tuple[int, str]]) -> str:
     return "".join(t for _, t in sorted(pieces, key=lambda p: p[0]))
 
 
-def _owners(lines: list[str], entries: list[int], pieces: list[int]) -> dict[int, int | None]:
+def _owners(lines: list[str], entries: list[int], pieces: list[int], headers: set[int]) -> dict[int, int | None]:
     """The entry each line of wrapped text belongs to (None: none, not the table's).
     Where blank lines set the entries apart, each run of lines between blank lines holds
-    one entry and its wrapped text, above its line or below (a centred row); else the
-    text wraps below its entry's line, and the table ends at the first blank line after
-    its last entry."""
+    one entry and its wrapped text, above its line or below (a centred row), and a run
+    without an entry right below the column names printed again after a page break is
+    the rest of the entry before them (…支出明 | page break | 细表（按支出经济分类科目）);
+    else the text wraps below its entry's line, and the table ends at the first blank
+    line after its last entry."""
     is_entry = set(entries)
     runs: list[list[int]] = []
     for k in sorted([*entries, *pieces]):
@@ -127,7 +129,14 @@ def _owners(lines: list[str], entries: list[int], pieces: list[int]) -> dict[int
             runs.append([k])
     held = [[k for k in r if k in is_entry] for r in runs]
     if sum(len(h) == 1 for h in held) >= MIN_ENTRIES and all(len(h) <= 1 for h in held):
-        return {k: (h[0] if h else None) for r, h in zip(runs, held) for k in r if k not in is_entry}
+        out: dict[int, int | None] = {}
+        before = None  # the last entry above
+        for r, h in zip(runs, held):
+            above = next((j for j in range(r[0] - 1, -1, -1) if lines[j].strip()), None)
+            owner = h[0] if h else (before if above in headers else None)
+            out |= {k: owner for k in r if k not in is_entry}
+            before = h[0] if h else before
+        return out
     owner: dict[int, int | None] = {}
     last = None
     for r in runs:
