@@ -841,6 +841,20 @@ def test_a_one_row_tables_cells_go_under_the_names_set_apart_from_them():
     assert body[:3] == ["西川县第二中学", "12,265,699.00", "12,265,699.00"]
 
 
+def test_a_rows_rests_below_the_header_printed_again_join_it_a_bare_number_too():
+    """表1 of a generated disclosure as LibreOffice prints it from a web page, through
+    pdftotext -layout: a page break cuts the row of 3、机关资本性支出（一）; the next page
+    prints the header again, then the rests 目 and （一）. （一） opens no item: it is the
+    end of a name, and XTB002 compared a 机关资本性支出 表4 does not have."""
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_pdftotext_row_cut_by_page.txt").read_text(
+        encoding="utf-8"
+    )
+    got = rows(tab_separated(text))
+    assert "3、机关资本性支出（一）" in [c for r in got for c in r]
+    assert not any(r[6] == "（一）" for r in got if len(r) == 8)
+    assert groups_adding_up(list(enumerate(got)), 4) == 4
+
+
 def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_headers():
     # LibreOffice centres a wrapped label in its row's height (表13-1 of a generated
     # disclosure through pdftotext -layout): 年度资金总 above the line of the row's

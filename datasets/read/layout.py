@@ -969,8 +969,15 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
                 or (
                     (
                         lines[k - 1].strip() != ""
-                        # a row cut by a page break: its cells' rests below the header printed again
-                        or (broken and all(rows[-1][1][j] and not _starts_row(c[2]) for j, c in others))
+                        # a row cut by a page break: its cells' rests below the header printed
+                        # again (a bare (一) is the end of a name, 机关资本性支出 / (一))
+                        or (
+                            broken
+                            and all(
+                                rows[-1][1][j] and (not _starts_row(c[2]) or _BARE_NUMBER_IN_BRACKETS.match(c[2]))
+                                for j, c in others
+                            )
+                        )
                     )
                     and not any(
                         (_AMOUNT.match(c[2]) or (_opens_item(c[2]) and not name_ends(rows[-1][1][j], c[2])))
