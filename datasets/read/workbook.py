@@ -120,7 +120,7 @@ def _read_workbook(data: bytes) -> Document:
     problems: list[str] = []
     notes: list[str] = []  # what the publisher hid: skipped, said, but nothing was lost to reading
     xml = _XlsxParts(package, problems) if fmt == "xlsx" else None
-    biff = _biff_hidden(data, problems) if fmt == "xls" else {}
+    biff = _biff_hidden(data, notes) if fmt == "xls" else {}
     lines: list[str] = []
     places: list[str | None] = []  # "sheet!row" of each line
     try:
@@ -540,21 +540,24 @@ class _XlsxParts:
         return False
 
 
-_BOUNDSHEET, _BOF, _EOF, _COLINFO, _ROW = 0x0085, 0x0809, 0x000A, 0x007D, 0x0208
+_BOUNDSHEET, _EOF, _COLINFO, _ROW = 0x0085, 0x000A, 0x007D, 0x0208
 
 
-def _biff_hidden(data: bytes, problems: list[str]) -> dict[str, dict]:
+def _biff_hidden(data: bytes, notes: list[str]) -> dict[str, dict]:
     """Each sheet's hidden rows and columns (0-based) in a .xls, by sheet name, in the
     shape of _XlsxParts.sheet: BOUNDSHEET records give each sheet's name and the offset of
     its records, where ROW records (fDyZero, bit 5 of their flags) and COLINFO records
-    (fHidden, bit 0) say what is hidden. Empty where the stream is not BIFF8 or is broken
-    (calamine read the values; the hidden cells are then read like the others, and said)."""
+    (fHidden, bit 0) say what is hidden. Empty where the stream is not BIFF8 or is broken:
+    calamine read the values, the hidden cells are then read like the others, as before,
+    and a note says so (nothing was lost to reading: no problem)."""
     try:
-        with olefile.OleFileIO(data) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
             stream = ole.openstream(name).read() if name == "Workbook" else b""
     except Exception as exc:
-        problems.append(f"工作簿的隐藏行列未能读取 / hidden rows and columns unread ({_short(exc)})")
+        notes.append(
+            f"未能识别隐藏的行列，按普通单元格读取 / hidden rows and columns not known, read like the others ({_short(exc)})"
+        )
         return {}
     out: dict[str, dict] = {}
     try:
@@ -570,7 +573,9 @@ def _biff_hidden(data: bytes, problems: list[str]) -> dict[str, dict]:
                     info["hidden_cols"].update(range(lo, min(hi, 16383) + 1))
             out[sheet] = info
     except Exception as exc:
-        problems.append(f"工作簿的隐藏行列未能读取 / hidden rows and columns unread ({_short(exc)})")
+        notes.append(
+            f"未能识别隐藏的行列，按普通单元格读取 / hidden rows and columns not known, read like the others ({_short(exc)})"
+        )
         return {}
     return out
 
