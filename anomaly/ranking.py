@@ -16,7 +16,11 @@ reproduces the order up to the tie-breaks.
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
+
+from reports.i18n import one_language
 
 RANKING_COLUMNS = [
     "rank",
@@ -158,11 +162,13 @@ def rank(
         .cast(pl.Float64),
     )
 
+    # A reader's reason is written "中文 / English": the run's language of it.
+    error = pl.col("parse_error").map_elements(partial(one_language, lang=lang), return_dtype=pl.String)
     status = (
         pl.when(pl.col("parse_status") == "failed")
-        .then(pl.format(t["failed"], pl.col("parse_error").fill_null(t["unknown"])))
+        .then(pl.format(t["failed"], error.fill_null(t["unknown"])))
         .when(pl.col("parse_status") == "partial")
-        .then(pl.format(t["partial"], pl.col("parse_error").fill_null(t["unknown"])))
+        .then(pl.format(t["partial"], error.fill_null(t["unknown"])))
     )
     counts = pl.concat_str(
         [

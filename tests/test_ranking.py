@@ -109,6 +109,16 @@ def test_reasons():
     assert "解析失败" in r["failed"] and "cannot decode" in r["failed"]
     en = {row["unit_id"]: row["reasons"] for row in rank(u, f, s, lang="en").iter_rows(named=True)}
     assert "2 errors" in en["err2"] and "could not be parsed" in en["failed"]
+    # A reader's bilingual reason in the run's language only.
+    u = u.with_columns(
+        parse_error=pl.when(pl.col("unit_id") == "failed")
+        .then(pl.lit("旧版 Word (.doc)，请另存为 .docx 或 PDF / legacy Word .doc: save as .docx or PDF"))
+        .otherwise(pl.col("parse_error"))
+    )
+    zh = {row["unit_id"]: row["reasons"] for row in rank(u, f, s).iter_rows(named=True)}
+    en = {row["unit_id"]: row["reasons"] for row in rank(u, f, s, lang="en").iter_rows(named=True)}
+    assert "请另存为" in zh["failed"] and "legacy" not in zh["failed"]
+    assert "save as .docx" in en["failed"] and "请另存为" not in en["failed"]
 
 
 def test_failed_unit_with_findings_is_not_last():
