@@ -118,6 +118,21 @@ def test_rule_explanations_come_from_the_catalog():
     assert any("Flagged example" in d for d in en["rules"].values())
 
 
+def test_a_readers_bilingual_reason_is_shown_in_the_reports_language():
+    run = fake_report_input(30)
+    reason = "旧版 Word (.doc)，请另存为 .docx 或 PDF / legacy Word .doc: save as .docx or PDF"
+    units = run.units.with_columns(
+        parse_error=pl.when(pl.col("parse_status") == "failed").then(pl.lit(reason)).otherwise(pl.col("parse_error"))
+    )
+    for lang, kept, gone in (("zh", "请另存为", "save as"), ("en", "save as", "请另存为")):
+        data = embedded_json(render_html(replaced(run, units=units, lang=lang)))
+        cols = data["units"]["cols"]
+        shown = [
+            r[cols.index("parse_error")] for r in data["units"]["rows"] if r[cols.index("parse_status")] == "failed"
+        ]
+        assert shown and all(kept in e and gone not in e for e in shown)
+
+
 def test_source_lines_around_the_evidence(tmp_path):
     src = tmp_path / "单位.txt"
     lines = [f"第{i}行 文字" for i in range(1, 21)]
