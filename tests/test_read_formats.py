@@ -183,23 +183,28 @@ def test_table_ids_from_sheet_names_and_title_rows(text, expected):
 
 
 def _soffice_xls(xlsx: bytes, tmp_path) -> bytes:
+    return _soffice_as(xlsx, tmp_path, "t.xlsx", "xls")
+
+
+def _soffice_as(data: bytes, tmp_path, source: str, target: str) -> bytes:
+    """A file LibreOffice saved in a legacy format (.xls, .doc): no package here writes one."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("no LibreOffice to make an .xls with (no package here writes BIFF)")
-    src = tmp_path / "t.xlsx"
-    src.write_bytes(xlsx)
+        pytest.skip(f"no LibreOffice to make a .{target} with")
+    src = tmp_path / source
+    src.write_bytes(data)
     try:
         subprocess.run(
-            [soffice, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
+            [soffice, "--headless", "--convert-to", target, "--outdir", str(tmp_path), str(src)],
             capture_output=True,
             timeout=60,
             check=False,
         )
     except subprocess.TimeoutExpired:
         pytest.skip("LibreOffice did not convert in time")
-    out = tmp_path / "t.xls"
+    out = src.with_suffix("." + target)
     if not out.exists():
-        pytest.skip("this LibreOffice cannot write .xls (Calc is not installed)")
+        pytest.skip(f"this LibreOffice cannot write .{target}")
     return out.read_bytes()
 
 
@@ -374,6 +379,34 @@ def test_word_table_inside_a_table_is_read_as_a_table():
     _finds_table1_total(doc)
 
 
+def test_a_legacy_doc_reads_its_text_and_table_rows():
+    # A fixture LibreOffice wrote from a Word file made here (read without LibreOffice):
+    # paragraphs, a table with an empty cell and a cell of two paragraphs, a ten-column
+    # table whose row properties Word keeps outside their page (sprmPHugePapx).
+    data = (Path(__file__).parent / "fixtures" / "legacy_word.doc").read_bytes()
+    doc = read_document(data, "说明.doc")
+    assert doc.format == "doc"
+    assert _rows(doc) == [
+        "2024年单位预算公开说明",
+        "本单位预算收入476.95万元，比上年增长25.30万元(5.60%)。",
+        "表1",
+        "项目\t预算数\t备注",
+        "一、财政拨款\t476.95\t",
+        "二、事业收入\t0.00\t本单位无事业收入",
+        "合计\t476.95\t说明",
+        "\t".join(f"列{c}" for c in range(1, 11)),
+        "\t".join(f"{c}.00" for c in range(1, 11)),
+        "注：本表金额单位为万元。",
+    ]
+
+
+def test_a_word_file_saved_as_legacy_doc_reads_like_it(tmp_path):
+    doc = read_document(_soffice_as(_word(), tmp_path, "t.docx", "doc"), "说明.doc")
+    lines = _rows(doc)
+    assert lines[:2] == NARRATIVE and "注：本表无政府性基金。" in lines
+    _finds_table1_total(doc)
+
+
 # --- dispatch and broken inputs -----------------------------------------------------
 
 
@@ -435,7 +468,7 @@ def _zip(name: str) -> bytes:
         (lambda: b"<html><body><script>var a=1;</script>\n</body></html>", "blank.html", "没有文字"),
         (_empty_docx, "empty.docx", "没有文字"),
         (lambda: _word()[:2000], "cut.docx", "损坏或不完整"),
-        (lambda: _ole("WordDocument", "1Table"), "old.doc", "另存为 .docx"),
+        (lambda: _ole("WordDocument", "1Table"), "broken.doc", "另存为 .docx"),
         (lambda: _ole("EncryptionInfo", "EncryptedPackage"), "locked.docx", "已加密"),
         (lambda: b"{\\rtf1\\ansi hello}", "rich.doc", "RTF"),
     ],
@@ -450,7 +483,7 @@ def _zip(name: str) -> bytes:
         "html-without-text",
         "empty-docx",
         "truncated-docx",
-        "legacy-doc",
+        "broken-legacy-doc",
         "encrypted-docx",
         "rtf-named-doc",
     ],

@@ -18,8 +18,8 @@ Python loop over runs, took three times as long on a seed-sized document).
   skipped grid columns of a row (gridBefore, gridAfter) empty. See
   datasets.read.cells for the shape. A table holding another table is a layout table:
   its cells are read as body text, the tables inside them as tables.
-- Legacy binary .doc cannot be read (no maintained permissive reader) and is refused
-  with the advice to save it as .docx or PDF.
+- A legacy binary .doc is read by datasets.read.legacy_word (its text and its tables'
+  rows, from the OLE container).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from datasets.read.workbook import OLE_MAGIC, encrypted_ooxml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNPACKED = 512 * 2**20  # bytes of XML in a .docx, against zip bombs
-LEGACY_DOC = "旧版 Word (.doc)，请另存为 .docx 或 PDF / legacy Word .doc: save as .docx or PDF"
 _CONTAINERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "hyperlink"}
 _P, _TBL, _TR, _TC, _TC_PR, _VAL = (W + t for t in ("p", "tbl", "tr", "tc", "tcPr", "val"))
 _GRID_SPAN, _V_MERGE, _H_MERGE = (W + t for t in ("gridSpan", "vMerge", "hMerge"))
@@ -63,7 +62,9 @@ def read_docx(data: bytes) -> Document:
     if data.startswith(OLE_MAGIC):
         if encrypted_ooxml(data):
             raise UnreadableFile("Word 文件已加密，需要密码 / password-protected Word file")
-        raise UnreadableFile(LEGACY_DOC)
+        from datasets.read.legacy_word import read_doc
+
+        return read_doc(data)
     if data.lstrip().startswith(b"{\\rtf"):
         raise UnreadableFile("RTF 文件，请另存为 .docx 或 PDF / RTF file: save as .docx or PDF")
     if not data.startswith(b"PK"):
