@@ -40,10 +40,19 @@ _SPACES = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": "", "\
 def read_doc(data: bytes) -> Document:
     """A .doc's text as lines (see the module's doc)."""
     try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception:
-        raise UnreadableFile(LEGACY_BROKEN) from None
-    with ole:
+        word, table, data_stream = _streams(data)
+        text, positions = _main_text(word, table)
+        in_table, row_ends = _table_marks(word, table, data_stream)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a damaged container or stream: whatever it breaks
+        raise UnreadableFile(f"{LEGACY_BROKEN} ({type(exc).__name__})") from None
+    return Document(text="\n".join(_lines(text, positions, in_table, row_ends)), format="doc")
+
+
+def _streams(data: bytes) -> tuple[bytes, bytes, bytes]:
+    """The WordDocument, table (0Table or 1Table) and Data streams."""
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
         if not ole.exists("WordDocument"):
             raise UnreadableFile(LEGACY_REFUSED)
         word = ole.openstream("WordDocument").read()
@@ -57,12 +66,7 @@ def read_doc(data: bytes) -> Document:
             raise UnreadableFile(LEGACY_REFUSED)
         table = ole.openstream(name).read()
         data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
-    try:
-        text, positions = _main_text(word, table)
-        in_table, row_ends = _table_marks(word, table, data_stream)
-    except (IndexError, ValueError) as exc:
-        raise UnreadableFile(f"{LEGACY_BROKEN} ({exc})") from None
-    return Document(text="\n".join(_lines(text, positions, in_table, row_ends)), format="doc")
+    return word, table, data_stream
 
 
 def _u16(b: bytes, at: int) -> int:
