@@ -10,11 +10,14 @@ little a disclosure needs is read here from the OLE container (olefile):
 - the tables: every cell's text ends with a mark (\\x07), and so does every row, in a
   paragraph whose properties say it ends the row (sprmPFTtp, or sprmPFInnerTtp in a
   nested table). Those properties are in the paragraph property pages (PapxFkp) the
-  FIB's PlcBtePapx lists, looked up by each mark's file position;
+  FIB's PlcBtePapx lists, looked up by each mark's file position (a wide row's, too
+  large for its page, in the Data stream behind sprmPHugePapx);
 - fields keep what they show (the text between the separator and the end), not their
   code; pictures, footnote marks and other special characters are dropped.
 
-Encrypted files, and files older than Word 97 (no FIB of that shape), are refused.
+Not read: character properties (hidden text is read like the rest), cell widths (a
+merged cell is one cell, not a span as in a .docx), text boxes. Encrypted files, and
+files older than Word 97 (no FIB of that shape), are refused.
 """
 
 from __future__ import annotations
@@ -194,7 +197,7 @@ def _lines(text: str, positions: list[int], in_table: set[int], row_ends: set[in
         if ch == _PARAGRAPH and end in in_table:
             current.append("\n")  # a paragraph inside a table's cell (cells.clean joins it)
         elif ch == _PARAGRAPH:
-            lines.extend(clean_lines("".join(current)))
+            lines.extend(_clean_lines("".join(current)))
             current = []
         elif ch == _CELL and end in row_ends:
             lines.append("\t".join(clean(c) for c in cells))
@@ -206,11 +209,11 @@ def _lines(text: str, positions: list[int], in_table: set[int], row_ends: set[in
             current.append(ch)
     if cells:
         lines.append("\t".join(clean(c) for c in cells))
-    lines.extend(clean_lines("".join(current)))
+    lines.extend(_clean_lines("".join(current)))
     return lines
 
 
-def clean_lines(paragraph: str) -> list[str]:
+def _clean_lines(paragraph: str) -> list[str]:
     """A body paragraph's lines (a manual line break starts a new one)."""
     return [line.strip() for line in paragraph.translate(_SPACES).split("\n")]
 
