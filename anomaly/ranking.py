@@ -16,11 +16,9 @@ reproduces the order up to the tie-breaks.
 
 from __future__ import annotations
 
-from functools import partial
-
 import polars as pl
 
-from reports.i18n import one_language
+from reports.i18n import in_language
 
 RANKING_COLUMNS = [
     "rank",
@@ -162,8 +160,7 @@ def rank(
         .cast(pl.Float64),
     )
 
-    # A reader's reason is written "中文 / English": the run's language of it.
-    error = pl.col("parse_error").map_elements(partial(one_language, lang=lang), return_dtype=pl.String)
+    error = in_language(pl.col("parse_error"), lang)
     status = (
         pl.when(pl.col("parse_status") == "failed")
         .then(pl.format(t["failed"], error.fill_null(t["unknown"])))

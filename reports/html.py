@@ -21,7 +21,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from features.labels import label as feature_label
 from features.peers import KIND_LABELS, LEVELS, kind_expr
 from reports.evidence import report_crops
 from reports.files import write_atomic
-from reports.i18n import COLUMNS, FAMILIES, STRINGS, lang_of, one_language, t
+from reports.i18n import COLUMNS, FAMILIES, STRINGS, in_language, lang_of, t
 from reports.model import (
     COVERAGE_COLUMNS,
     FEATURES_COLUMNS,
@@ -287,8 +286,7 @@ def payload_frames(run: ReportInput, base: Path | None = None, crop_units: int =
     units = units.with_columns(
         _county(),
         _kind(units, run.peers, lang),
-        # A reader's reason is written "中文 / English": the report's language of it.
-        pl.col("parse_error").map_elements(partial(one_language, lang=lang), return_dtype=pl.String),
+        in_language(pl.col("parse_error"), lang),
     )
     paged = set(findings.filter(pl.col("page").is_not_null())["unit_id"])
     units = units.with_columns(

@@ -7,6 +7,9 @@ terminal summary look strings up with ``t``. Add a key to both languages.
 from __future__ import annotations
 
 import re
+from functools import partial
+
+import polars as pl
 
 LANGS = ("zh", "en")
 
@@ -646,6 +649,11 @@ def one_language(text: str, lang: str) -> str:
         return (m.group("file") or "") + m.group("en" if lang_of(lang) == "en" else "zh").strip()
 
     return "; ".join(part(p) for p in text.split("; "))
+
+
+def in_language(reason: pl.Expr, lang: str) -> pl.Expr:
+    """A column of readers' reasons, each written "中文 / English", in ``lang`` (one_language)."""
+    return reason.map_elements(partial(one_language, lang=lang), return_dtype=pl.String)
 
 
 def column(lang: str, name: str) -> str:

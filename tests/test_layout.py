@@ -775,12 +775,16 @@ def test_a_total_wrapped_before_its_last_word_in_rows_set_apart_stays_one_row():
     assert rows(tab_separated(text))[-1] == ["本年收入合计", "900000.00", "本年支出合计", "900000.00"]
 
 
+def _fixture_rows(name: str) -> list[list[str]]:
+    """The rows tab_separated reads from a pdftotext -layout fixture."""
+    return rows(tab_separated((Path(__file__).parent / "fixtures" / name).read_text(encoding="utf-8")))
+
+
 def test_a_page_printed_narrower_is_read_by_the_first_pages_columns():
     """表1 of a generated disclosure as LibreOffice prints it from a web page, through
     pdftotext -layout: the next page prints the table narrower, its header again at
     other positions, and its figures under the first page's columns of another group."""
-    text = (Path(__file__).parent / "fixtures" / "libreoffice_pdftotext_narrower_page.txt").read_text(encoding="utf-8")
-    got = rows(tab_separated(text))
+    got = _fixture_rows("libreoffice_pdftotext_narrower_page.txt")
     assert [
         "4、事业单位经营收入",
         "",
@@ -800,8 +804,7 @@ def test_a_pair_table_whose_display_widths_mislead_is_read_by_the_grids_columns(
     figure, centred in its height, sits a line below its label (1、机关工资福利 / 支出
     6933556). Read in order, the figure went to the wrong column group; pdftotext's
     grid by its columns puts every figure where its group adds up."""
-    text = (Path(__file__).parent / "fixtures" / "chromium_pdftotext_centred_cells.txt").read_text(encoding="utf-8")
-    got = rows(tab_separated(text))
+    got = _fixture_rows("chromium_pdftotext_centred_cells.txt")
     assert ["", "", "", "", "1、人员经费和公用经费支出", "7364861", "1、机关工资福利支出", "6933556"] in got
     assert groups_adding_up(list(enumerate(got)), 4) == 4
 
@@ -811,8 +814,7 @@ def test_of_readings_that_add_up_alike_the_one_that_leaves_no_piece_of_a_name_al
     by display widths and by pdftotext's grid, both read in order, every group adds up;
     by display widths the last line of 5、对事业单位经常性 / 补助 went to the column
     before, left alone under (4)资本性支出 and then joined to 2、专项业务经费支出."""
-    text = (Path(__file__).parent / "fixtures" / "chromium_pdftotext_wrapped_names.txt").read_text(encoding="utf-8")
-    got = rows(tab_separated(text))
+    got = _fixture_rows("chromium_pdftotext_wrapped_names.txt")
     assert ["", "", "6、科学技术支出", "", "2、专项业务经费支出", "158.90", "6、对事业单位资本性补助", ""] in got
     assert "5、对事业单位经常性补助" in [c for r in got for c in r]
     assert groups_adding_up(list(enumerate(got)), 4) == 4
@@ -846,10 +848,7 @@ def test_a_rows_rests_below_the_header_printed_again_join_it_a_bare_number_too()
     pdftotext -layout: a page break cuts the row of 3、机关资本性支出（一）; the next page
     prints the header again, then the rests 目 and （一）. （一） opens no item: it is the
     end of a name, and XTB002 compared a 机关资本性支出 表4 does not have."""
-    text = (Path(__file__).parent / "fixtures" / "libreoffice_pdftotext_row_cut_by_page.txt").read_text(
-        encoding="utf-8"
-    )
-    got = rows(tab_separated(text))
+    got = _fixture_rows("libreoffice_pdftotext_row_cut_by_page.txt")
     assert "3、机关资本性支出（一）" in [c for r in got for c in r]
     assert not any(r[6] == "（一）" for r in got if len(r) == 8)
     assert groups_adding_up(list(enumerate(got)), 4) == 4

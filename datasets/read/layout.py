@@ -706,7 +706,7 @@ def _one_header(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]
     column's pieces joined), under the line of group names (收入 … 支出) if there is
     one: the row that names every column group. As read where the pieces joined do not
     name a label and a figure (预算数) in each pair."""
-    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), 0)
+    first = _first_figure_row(rows) or 0
     start = 1 if first and _group_names([c for c in rows[0][1] if c]) else 0
     if first - start < 2:
         return rows
@@ -752,6 +752,11 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
     return shown[2] < grid[2], None
 
 
+def _first_figure_row(rows: list[tuple[int, list[str]]], default: int | None = None) -> int | None:
+    """The index of the first row that holds a figure (the rows above are the header)."""
+    return next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), default)
+
+
 _LABEL_NAME = re.compile(r"名称|项目|科目|编码|类别|单位$")
 
 
@@ -761,7 +766,7 @@ def _under_their_names(rows: list[tuple[int, list[str]]]) -> list[tuple[int, lis
     flush right under 合计): each column of cells without a name moved into the one
     column beside it that has a name and no cells, where every such column has one, and
     no figure goes under a label's name (…名称, 项目, 科目…); as read otherwise."""
-    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), None)
+    first = _first_figure_row(rows)
     if not first:
         return rows
     ncol = len(rows[0][1])
@@ -793,7 +798,7 @@ def _loose_rows(rows: list[tuple[int, list[str]]]) -> int:
     """How many rows from the first figure's on hold neither a figure nor an item's
     start: pieces of wrapped names that joined no row (their column misjudged). (A row
     of short figures only, 100 or 0, counts too, alike in either reading.)"""
-    first = next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), len(rows))
+    first = _first_figure_row(rows, len(rows))
     return sum(not any(_starts_row(c) for c in cells if c) for _, cells in rows[first:] if any(cells))
 
 

@@ -415,6 +415,11 @@ def _first_section(code: str) -> str:
     return code
 
 
+def _sheet_info(merged: list | None) -> dict:
+    """What a sheet says beyond its values (see _XlsxParts.sheet), nothing yet."""
+    return {"formats": {}, "missing": set(), "hidden_rows": set(), "hidden_cols": set(), "merged": merged}
+
+
 class _XlsxParts:
     """What the .xlsx package says beyond calamine's values, read sheet by sheet."""
 
@@ -473,7 +478,7 @@ class _XlsxParts:
         path = self.paths.get(name)
         if path is None or path not in self.package.namelist():
             return None
-        info = {"formats": {}, "missing": set(), "hidden_rows": set(), "hidden_cols": set(), "merged": []}
+        info = _sheet_info(merged=[])
         try:
             root = self._roots.pop(name, None)
             if root is None:
@@ -562,7 +567,7 @@ def _biff_hidden(data: bytes, notes: list[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     try:
         for offset, sheet in _boundsheets(stream):
-            info = {"formats": {}, "missing": set(), "hidden_rows": set(), "hidden_cols": set(), "merged": None}
+            info = _sheet_info(merged=None)  # calamine gives a .xls's merged ranges
             for kind, body in _records(stream, offset):
                 if kind == _EOF:
                     break
