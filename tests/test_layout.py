@@ -927,3 +927,42 @@ def test_a_label_centred_around_the_first_figure_row_is_that_rows_not_the_header
     got = rows(tab_separated(text))
     assert any(r[0] == "资金金额(万元)" and "年度资金总额：" in r and "112.21" in r for r in got)
     assert not any("年度资金总" in r for r in got)
+
+
+def test_a_table_of_cells_too_narrow_to_read_is_left_unread_and_said_so():
+    """表4 of a generated disclosure written as a Word file (eight columns on a portrait
+    page), printed to PDF by LibreOffice, through pdftotext -layout: names wrap after two
+    characters and amounts over three lines (45,9 / 14,0 / 66), so which line belongs to
+    which row is a guess. The table keeps its header and no figure, the document says
+    which table was not read, and 表6 below it, whose amounts wrap once, is read."""
+    from datasets.parse import parse_bytes
+
+    data = (Path(__file__).parent / "fixtures" / "libreoffice_word_pdftotext_narrow_cells.txt").read_bytes()
+    got = _fixture_rows("libreoffice_word_pdftotext_narrow_cells.txt")
+    assert ["收入", "支出"] in got
+    assert not any("45,9" in c or "45,914,066" in c for r in got[:2] for c in r)
+    assert ["302", "商品和服务支出", "14,923,400", "1,781,000", "13,142,400"] in got
+    parsed = parse_bytes(data, "narrow.txt")
+    assert parsed["unit"]["parse_status"] == "partial"
+    assert "表4 2024 年单位综合预算财政拨款收支总表" in parsed["unit"]["parse_error"]
+    assert "表6" not in parsed["unit"]["parse_error"]
+
+
+def test_a_table_of_short_numbered_items_is_read():
+    """Short numbered names one under the other (一、水 / 二、电) are rows, not names
+    cut after two characters (the mark of cells too narrow to read)."""
+    table = "\n".join(
+        [
+            _row(("项 目", 0, "l"), ("金额", 20, "r")),
+            _row(("一、水", 0, "l"), ("1,200.00", 20, "r")),
+            _row(("二、电", 0, "l"), ("3,400.00", 20, "r")),
+            _row(("三、气", 0, "l"), ("560.00", 20, "r")),
+            _row(("四、暖", 0, "l"), ("78.00", 20, "r")),
+        ]
+    )
+    assert rows(tab_separated(table))[1:] == [
+        ["一、水", "1,200.00"],
+        ["二、电", "3,400.00"],
+        ["三、气", "560.00"],
+        ["四、暖", "78.00"],
+    ]

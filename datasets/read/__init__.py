@@ -124,7 +124,7 @@ def read_document(data: bytes, name: str = "") -> Document:
         return read_html(data)
     doc = read_text(data)
     tabbed = has_tab_tables(doc.text)
-    lines = tab_separated_lines(doc.text, tabbed)
+    lines = tab_separated_lines(doc.text, tabbed, doc.problems)
     if not tabbed and printed_flat(lines):  # (not tabbed: lines are always given)
         lines, unread = flat_tables(lines)
         doc.problems.extend(unread)

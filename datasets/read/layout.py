@@ -119,8 +119,9 @@ def tab_separated(text: str, tabbed: bool | None = None) -> str:
     return text if lines is None else "\n".join(lines)
 
 
-def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | None:
-    """tab_separated's lines (line ends kept), or None when the text is left as it is."""
+def tab_separated_lines(text: str, tabbed: bool | None = None, unread: list[str] | None = None) -> list[str] | None:
+    """tab_separated's lines (line ends kept), or None when the text is left as it is.
+    `unread` gets a message for each table left unread (see _too_narrow)."""
     if tabbed is None:
         tabbed = has_tab_tables(text)
     if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search("\n" + text):
@@ -138,7 +139,9 @@ def tab_separated_lines(text: str, tabbed: bool | None = None) -> list[str] | No
         # A table's block stops where the contents' rows are (never read again).
         blocks = [(a, min([b, *(k for k in contents if a <= k < b)])) for a, b in _table_blocks(lines)]
         read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in blocks if stop > start]
-        ways = [how for *_, how in read]
+        if unread is not None:
+            unread.extend(_unread_message(before, start) for start, _, how in read if how and "unread" in how)
+        ways = [how.split()[0] for *_, how in read if how]
         if ways.count("grid") > ways.count("display"):
             # pdftotext's grid (most tables read so; a converter's layout has a few at
             # most, measured: 38% of one document's at most, pdftotext's 54% at least):
@@ -606,11 +609,21 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     grid (another of its tables needed it), so the grid read in order is preferred even
     where display widths do not collide (a header's centred names do not sit over
     their figures in display widths). Which reading was used: "grid", "display" or
-    None (no table read)."""
+    None (no table read); "grid unread" or "display unread" for a table left unread
+    (_too_narrow) that needs the one or the other."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2, pages)
     order = grid = built = None  # built: the rows, where a choice of readings built them
     collide = reading is None or _collisions(*reading[1:])
+    if _too_narrow(lines, idx):
+        # Its rows cannot be told apart for sure: the header alone, so that the table
+        # is seen and no figure of it is read (a guess misreads them into false alarms).
+        top = idx[0]
+        head = "\t".join(c for *_, c in _chunks(lines[top]))
+        for k in idx:
+            lines[k] = ""
+        lines[top] = head if "\t" in head else ""
+        return "grid unread" if collide else "display unread"  # (which reading it would need)
     if collide or grid_doc:
         grid = _reading(lines, idx, 1, pages)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
@@ -682,6 +695,58 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     for k, cells in rows:
         lines[k] = "\t".join(cells) if any(cells) else ""
     return "grid" if reading[0] == 1 else "display"
+
+
+_NUMERIC = re.compile(r"^[\d,.]+$")
+_GROUP_CUT = re.compile(r",\d{0,2}$")
+_WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
+
+
+def _too_narrow(lines: list[str], idx: list[int]) -> bool:
+    """Whether the table's cells are so narrow (a Word table of eight columns on a
+    portrait page) that its rows cannot be told apart for sure: three numbered items
+    cut after two characters or fewer (1、财 / 政拨 / 款) where no amount is printed
+    wider than five characters (1028 / 6872), or two amounts printed over three lines
+    (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
+    belongs to is then a guess. (Names cut so beside whole amounts are read.)"""
+    chunks = {k: _chunks(lines[k]) for k in idx}
+    pieces = {k: [(a, t) for a, _, t in chunks[k] if _NUMERIC.match(t)] for k in idx}
+    cut = 0
+    if max((len(t) for k in idx for _, t in pieces[k]), default=0) <= 5:
+        for k in idx:
+            for a, b, t in chunks[k]:
+                if b - a <= 6 and _ITEM_LABEL.match(t) and len(t) > 2:
+                    below = next((u for c, d, u in chunks.get(k + 1, ()) if abs(a - c) <= 2), "")
+                    if 0 < len(below) <= 2 and all(_wide(ch) for ch in below):
+                        cut += 1
+                        if cut == 3:
+                            return True
+    found = 0
+    for k in idx:
+        for a, top in pieces[k]:
+            if "." in top or not 3 <= len(top) <= 6:
+                continue
+            mid = next((t for b, t in pieces.get(k + 1, ()) if abs(a - b) <= 2 and len(t) == len(top)), None)
+            low = next((t for b, t in pieces.get(k + 2, ()) if abs(a - b) <= 2 and len(t) <= len(top)), None)
+            # The middle piece, or the top's end, cannot end or start a figure (653.,
+            # 00.0, 45,9): a cut, not short figures of rows one under the other.
+            broken = mid and (mid.endswith((".", ",")) or mid[0] in "0.," or _GROUP_CUT.search(top))
+            if broken and low and _WHOLE_AMOUNT.match(top + mid + low):
+                found += 1
+                if found == 2:
+                    return True
+    return False
+
+
+def _unread_message(lines: list[str], start: int) -> str:
+    """The message for a table left unread, named by its id and title above it."""
+    above = [lines[k].strip() for k in range(max(0, start - 4), start)]
+    title = " ".join(s for s in above if s and (s.startswith(("表", "附表")) or s.endswith("表"))) or "?"
+    return (
+        f"表格未能可靠读取 {title}：单元格过窄，名称和金额折行，行无法可靠区分，请读取 PDF 原件"
+        f" / table {title} not read: cells so narrow that names and amounts wrap and rows cannot be told apart"
+        " (read the PDF itself)"
+    )
 
 
 def _runs_of_one_row(lines: list[str], body: list[int], placed_of: dict[int, list]) -> bool:
