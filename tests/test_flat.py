@@ -415,16 +415,58 @@ def _toc_rows(text: str) -> list[list[str]]:
     return [ln.split("\t") for ln in lines if "\t" in ln]
 
 
+PLAIN_ROWS = [
+    ["表1", "2024 年收支总表", "否", ""],
+    ["表5", "2024 年一般公共预算支出明细表（按功能分类科目）", "否", ""],
+    ["表9", "2024 年政府性基金收支表", "是", "无此项预算"],
+    ["表 11", "2024 年政府采购（资产配置、购买服务）预算表", "是", "不涉及"],
+]
+
+
 def test_a_reason_column_printed_after_the_others_gives_the_empty_tables_their_reasons():
-    rows = _toc_rows(PLAIN_TOC)
-    assert rows[1:] == [
-        ["表1", "2024 年收支总表", "否", ""],
-        ["表5", "2024 年一般公共预算支出明细表（按功能分类科目）", "否", ""],
-        ["表9", "2024 年政府性基金收支表", "是", "无此项预算"],
-        ["表 11", "2024 年政府采购（资产配置、购买服务）预算表", "是", "不涉及"],
-    ]
+    assert _toc_rows(PLAIN_TOC)[1:] == PLAIN_ROWS
 
 
 def test_reasons_not_as_many_as_the_empty_tables_are_given_to_none():
     rows = _toc_rows(PLAIN_TOC.replace("不涉及\n", ""))
     assert [r[3] for r in rows[1:]] == ["", "", "", ""]  # which table's reason it is, nothing says
+
+
+# The same 目录 over a page break: a title's line run into its row's 否, the first
+# page's reason column (one reason) after its rows, then the column names printed again
+# in pieces among the next page's rows, whose reason heading comes before its flag.
+PAGED_TOC = PLAIN_TOC.replace(
+    "公开空表理由",
+    "\n\n".join(["表 12", "2024 年一般公共预算拨“三 否", "公开空表理由"]),
+).rstrip() + "\n\n".join(
+    [
+        "",
+        "序号",
+        "内 容",
+        "是否空表",
+        "公开空表理由",
+        "公”经费支出预算表",
+        "表 15",
+        "是否空表",
+        "2024 年专项资金绩效目标表",
+        "公开空表理由",
+        "是",
+        "不涉及",
+        "",
+    ]
+)
+PAGED_ROWS = [
+    ["表 12", "2024 年一般公共预算拨“三公”经费支出预算表", "否", ""],
+    ["表 15", "2024 年专项资金绩效目标表", "是", "不涉及"],
+]
+
+
+def test_a_paged_reason_column_gives_each_page_s_empty_tables_their_reasons():
+    assert _toc_rows(PAGED_TOC)[1:] == PLAIN_ROWS + PAGED_ROWS
+
+
+def test_a_page_s_reason_heading_without_reasons_gives_its_tables_none():
+    """The first page's reason column empty: the next page's cells are not its reasons."""
+    rows = _toc_rows(PAGED_TOC.replace("无此项预算\n\n不涉及\n\n", ""))
+    assert [r[3] for r in rows[1:]] == ["", "", "", "", "", "不涉及"]
+    assert rows[-2] == PAGED_ROWS[0]

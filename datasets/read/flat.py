@@ -76,6 +76,7 @@ _GOV = re.compile(
 )
 _PUNCT = re.compile(r"[，。；,;：:]")
 _REASON_HEAD = re.compile(r"^(?:公开)?空表理由$")
+_FLAG_AFTER = re.compile(r"^([^\t]*[^\s是否]) ([是否])$")
 # Placements of one short row's amounts among the amount columns weighed at most (a
 # table's usual 2–8 columns give at most 70; a header misread 40 columns wide, 10^11).
 MOST_PLACEMENTS = 5000
@@ -369,6 +370,10 @@ def _header_readings(items: list[tuple[int, str]], cap: int | None):
 _WHOLE_HEAD = re.compile(
     r"^(?:预算数|金额|合计|小计|总计|基本支出|项目支出|会议费|培训费|公务接待费|科目名称|科目编码)$"
 )
+
+
+def _squashed(s: str) -> str:
+    return "".join(s.split())
 
 
 def _repeated_header(head: list[str], ahead: list[str]) -> int:
@@ -1055,11 +1060,18 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
         if not s:
             j += 1
             continue
+        flagged = _FLAG_AFTER.match(s)
+        if flagged and items and width_of(flagged.group(1)) <= (cap or 32) + 4:
+            # A title's line and its row's 是/否 read as one line (the flag's cell level
+            # with the title's line): two cells.
+            items += [(j, flagged.group(1)), (j, flagged.group(2))]
+            j += 1
+            continue
         if "\t" in out[j] or "  " in s or s.endswith("。") or width_of(s) > (cap or 32) + 4:
             break
         if _TABLE_NO.match(s):
             ahead = [out[x].strip() for x in range(j + 1, min(n, j + 12)) if out[x].strip()][:6]
-            flag = next((a for a in ahead if a in ("是", "否") or _TABLE_NO.match(a)), None)
+            flag = next((a for a in ahead if a in ("是", "否") or _TABLE_NO.match(a) or _FLAG_AFTER.match(a)), None)
             if flag is None or _TABLE_NO.match(flag):
                 break
         elif re.match(r"^第[一二三四五六七八九十]+部分", s):
@@ -1073,6 +1085,8 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
     head = _cells(head_items, cap)
     squash = [s for _, s in head_items]
     rows: list[tuple[int, list[str]]] = []
+    settled = 0  # rows whose page's reasons were read
+    names = {_squashed(s) for s in squash}  # the column names, spaced or not (内 容)
     p = first
     while p < len(items):
         skip = _repeated_header(squash, [s for _, s in items[p : p + len(squash)]])
@@ -1090,16 +1104,23 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
             while q < len(items) and not (
                 _TABLE_NO.match(items[q][1])
                 or _REASON_HEAD.match(items[q][1])
-                or _repeated_header(squash, [s for _, s in items[q : q + len(squash)]])
+                or _squashed(items[q][1]) in names  # the header again, in pieces among a row's cells
+                or items[q][1] in ("是", "否")  # a row's flag, printed after the heading
             ):
                 q += 1
             reasons = [s for _, s in items[p + 1 : q]]
-            empty = [row for _, row in rows if row[2] == "是" and not row[3]]
+            # The rows above this heading's page: a later heading's cells are not theirs.
+            empty = [row for _, row in rows[settled:] if row[2] == "是" and not row[3]]
+            settled = len(rows)
             if len(reasons) == len(empty):
                 for row, reason in zip(empty, reasons):
                     row[3] = reason
-            p = q
+            # With no table waiting for its reason, the text is the last row's (the
+            # rest of a title cut by the page break, after the column names again).
+            p = q if empty else p + 1
             continue
+        elif rows and _squashed(s) in names:
+            pass  # a piece of the header printed again, its cells and a row's interleaved
         elif rows:
             row = rows[-1][1]
             if s in ("是", "否") and not row[2]:
