@@ -966,3 +966,24 @@ def test_a_table_of_short_numbered_items_is_read():
         ["三、气", "560.00"],
         ["四、暖", "78.00"],
     ]
+
+
+def test_a_sentence_wrapped_between_an_amount_and_its_unit_stays_prose():
+    """A narrow page's paragraph (a Word PDF through pdftotext): lines that end on an
+    amount whose 万 is cut from its 元 are a sentence's, not rows of a table."""
+    text = "\n".join(
+        [
+            "（三）一般公共预算拨款支出明细情况。",
+            "(1) 机关事业单位基本养老保险缴费支出（2080505） 120.50 万",
+            "元，比 2023 年预算增加 3.20 万元，主要原因是人员增加，",
+            "相应经费增加。",
+            "(2) 机关事业单位职业年金缴费支出（2080506） 88.10 万",
+            "元，比 2023 年预算减少 1.05 万元，主要原因是人员变动，",
+            "相应经费减少。",
+            "(3) 其他社会保障和就业支出（2089999） 16.00 万",
+            "元，与上年持平。",
+        ]
+    )
+    assert tab_separated(text) == text
+    claims = parse_text(tab_separated(text))["claims"]
+    assert [(c["code"], c["current"]) for c in claims] == [("2080505", 120.5), ("2080506", 88.1), ("2089999", 16.0)]
