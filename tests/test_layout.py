@@ -987,3 +987,20 @@ def test_a_sentence_wrapped_between_an_amount_and_its_unit_stays_prose():
     assert tab_separated(text) == text
     claims = parse_text(tab_separated(text))["claims"]
     assert [(c["code"], c["current"]) for c in claims] == [("2080505", 120.5), ("2080506", 88.1), ("2089999", 16.0)]
+
+
+def test_a_reading_that_joins_two_amounts_leaves_the_table_unread():
+    """表4 of a generated disclosure written as a Word file, printed to PDF by
+    LibreOffice, through pdftotext in its default order: each amount's pieces one space
+    from a name's pieces, lines apart. A reading that runs two amounts' pieces into one
+    cell (6077653.653.) told no rows apart: no figure of the table is kept, and the
+    document says which table was not read."""
+    from datasets.read.layout import tab_separated_lines
+
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_word_pdftotext_default_order_table.txt").read_text(
+        encoding="utf-8"
+    )
+    unread: list[str] = []
+    lines = tab_separated_lines(text, None, unread)
+    assert not any(c.count(".") >= 2 for ln in lines for c in ln.split("\t"))
+    assert len(unread) == 1 and "财政拨款收支总表" in unread[0]

@@ -618,14 +618,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     order = grid = built = None  # built: the rows, where a choice of readings built them
     collide = reading is None or _collisions(*reading[1:])
     if _too_narrow(lines, idx):
-        # Its rows cannot be told apart for sure: the header alone, so that the table
-        # is seen and no figure of it is read (a guess misreads them into false alarms).
-        top = idx[0]
-        head = "\t".join(c for *_, c in _chunks(lines[top]))
-        for k in idx:
-            lines[k] = ""
-        lines[top] = head if "\t" in head else ""
-        return "grid unread" if collide else "display unread"  # (which reading it would need)
+        return _unread(lines, idx, collide)
     if collide or grid_doc:
         grid = _reading(lines, idx, 1, pages)
         if grid is not None:  # the grid read in order (poppler's), else by its columns
@@ -692,6 +685,10 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 if n > best:
                     rows, reading, best = other, source, n
         rows = _one_header(rows)
+    if any(_PIECES_OF_TWO.match(c) for _, cells in rows for c in cells):
+        # An amount with two decimal points (6077653.653.): pieces of two figures joined,
+        # so the rows were not told apart (cells too narrow for _too_narrow to see).
+        return _unread(lines, idx, reading[0] == 1)
     for k in range(start, stop):
         lines[k] = ""
     for k, cells in rows:
@@ -699,7 +696,19 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     return "grid" if reading[0] == 1 else "display"
 
 
+def _unread(lines: list[str], idx: list[int], grid: bool) -> str:
+    """The table's lines (idx) as its header alone, so that the table is seen and no
+    figure of it is read (a guess misreads them into false alarms); what _rebuild says."""
+    top = idx[0]
+    head = "\t".join(c for *_, c in _chunks(lines[top]))
+    for k in idx:
+        lines[k] = ""
+    lines[top] = head if "\t" in head else ""
+    return "grid unread" if grid else "display unread"  # (which reading it needed)
+
+
 _NUMERIC = re.compile(r"^[\d,.]+$")
+_PIECES_OF_TWO = re.compile(r"^(?=(?:\D*\d){6})[\d,]*\.[\d,]*\.[\d.,]*$")  # six digits or more, two points
 _GROUP_CUT = re.compile(r",\d{0,2}$")
 _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
 
