@@ -122,7 +122,7 @@ def tab_separated(text: str, tabbed: bool | None = None) -> str:
 
 def tab_separated_lines(text: str, tabbed: bool | None = None, unread: list[str] | None = None) -> list[str] | None:
     """tab_separated's lines (line ends kept), or None when the text is left as it is.
-    `unread` gets a message for each table left unread (see _too_narrow)."""
+    `unread` gets a message for each table left unread (see _rebuild)."""
     if tabbed is None:
         tabbed = has_tab_tables(text)
     if tabbed and "\f" not in text and not _MAYBE_FURNITURE.search("\n" + text):
@@ -140,17 +140,17 @@ def tab_separated_lines(text: str, tabbed: bool | None = None, unread: list[str]
         # A table's block stops where the contents' rows are (never read again).
         blocks = [(a, min([b, *(k for k in contents if a <= k < b)])) for a, b in _table_blocks(lines)]
         read = [(start, stop, _rebuild(lines, start, stop, pages)) for start, stop in blocks if stop > start]
-        if unread is not None:
-            unread.extend(_unread_message(before, start) for start, _, how in read if how and "unread" in how)
         ways = [how.split()[0] for *_, how in read if how]
         if ways.count("grid") > ways.count("display"):
             # pdftotext's grid (most tables read so; a converter's layout has a few at
             # most, measured: 38% of one document's at most, pdftotext's 54% at least):
             # the tables read by display widths are read again, the grid preferred.
-            for start, stop, how in read:
+            for n, (start, stop, how) in enumerate(read):
                 if how == "display":
                     lines[start:stop] = before[start:stop]
-                    _rebuild(lines, start, stop, pages, grid_doc=True)
+                    read[n] = (start, stop, _rebuild(lines, start, stop, pages, grid_doc=True))
+        if unread is not None:
+            unread.extend(_unread_message(before, start) for start, _, how in read if how and "unread" in how)
     return [ln + e for ln, e in zip(lines, ends)]
 
 
@@ -611,8 +611,9 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     grid (another of its tables needed it), so the grid read in order is preferred even
     where display widths do not collide (a header's centred names do not sit over
     their figures in display widths). Which reading was used: "grid", "display" or
-    None (no table read); "grid unread" or "display unread" for a table left unread
-    (_too_narrow) that needs the one or the other."""
+    None (no table read); "grid unread" or "display unread" for a table left unread,
+    whose rows cannot be told apart (_too_narrow, or a reading that joined two amounts'
+    pieces), by the reading it needed."""
     idx = [k for k in range(start, stop) if lines[k].strip()]
     reading = _reading(lines, idx, 2, pages)
     order = grid = built = None  # built: the rows, where a choice of readings built them
@@ -698,7 +699,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
 
 def _unread(lines: list[str], idx: list[int], grid: bool) -> str:
     """The table's lines (idx) as its header alone, so that the table is seen and no
-    figure of it is read (a guess misreads them into false alarms); what _rebuild says."""
+    figure of it is read (a guess misreads them into false alarms); what _rebuild returns."""
     top = idx[0]
     head = "\t".join(c for *_, c in _chunks(lines[top]))
     for k in idx:
