@@ -470,3 +470,11 @@ def test_a_page_s_reason_heading_without_reasons_gives_its_tables_none():
     rows = _toc_rows(PAGED_TOC.replace("无此项预算\n\n不涉及\n\n", ""))
     assert [r[3] for r in rows[1:]] == ["", "", "", "", "", "不涉及"]
     assert rows[-2] == PAGED_ROWS[0]
+
+
+def test_placeholder_reasons_of_a_page_without_empty_tables_go_to_no_row():
+    """A reason column of dashes for a page of non-empty tables: no row's text."""
+    text = PLAIN_TOC.replace("\n是\n", "\n否\n").replace("无此项预算", "/").replace("不涉及", "/")
+    rows = _toc_rows(text)
+    assert [r[3] for r in rows[1:]] == ["", "", "", ""]
+    assert [r[1] for r in rows[1:]] == [r[1] for r in PLAIN_ROWS]

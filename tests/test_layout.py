@@ -1004,3 +1004,26 @@ def test_a_reading_that_joins_two_amounts_leaves_the_table_unread():
     lines = tab_separated_lines(text, None, unread)
     assert not any(c.count(".") >= 2 for ln in lines for c in ln.split("\t"))
     assert len(unread) == 1 and "财政拨款收支总表" in unread[0]
+
+
+def test_names_cut_beside_whole_amounts_are_read():
+    """A narrow 万元 收支总表 whose names wrap after two characters but whose amounts,
+    short as they are, are whole: its rows are told apart by them, and it is read."""
+    table = "\n".join(
+        [
+            "表1",
+            "2024年单位综合预算收支总表",
+            "单位：万元",
+            _row(("项目", 0, "l"), ("预算数", 6, "r"), ("项目", 18, "l"), ("预算数", 24, "r")),
+            _row(("1、财", 0, "l"), ("45.91", 6, "r"), ("1、一", 18, "l"), ("20.00", 24, "r")),
+            _row(("政拨", 0, "l"), ("般公", 18, "l")),
+            _row(("款", 0, "l"), ("共服", 18, "l")),
+            _row(("2、事", 0, "l"), ("5.00", 6, "r"), ("2、教", 18, "l"), ("30.91", 24, "r")),
+            _row(("业收", 0, "l"), ("育支", 18, "l")),
+            _row(("入", 0, "l"), ("出", 18, "l")),
+            _row(("合计", 0, "l"), ("50.91", 6, "r"), ("合计", 18, "l"), ("50.91", 24, "r")),
+        ]
+    )
+    got = rows(tab_separated(table))
+    assert ["合计", "50.91", "合计", "50.91"] in got
+    assert any("45.91" in r and "20.00" in r for r in got)

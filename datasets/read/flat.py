@@ -1061,7 +1061,7 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
             j += 1
             continue
         flagged = _FLAG_AFTER.match(s)
-        if flagged and items and width_of(flagged.group(1)) <= (cap or 32) + 4:
+        if flagged and items and "  " not in s and width_of(flagged.group(1)) <= (cap or 32) + 4:
             # A title's line and its row's 是/否 read as one line (the flag's cell level
             # with the title's line): two cells.
             items += [(j, flagged.group(1)), (j, flagged.group(2))]
@@ -1117,7 +1117,8 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
                     row[3] = reason
             # With no table waiting for its reason, the text is the last row's (the
             # rest of a title cut by the page break, after the column names again).
-            p = q if empty else p + 1
+            cut = len(reasons) == 1 and not _TITLE.search(rows[-1][1][1])
+            p = p + 1 if not empty and cut else q
             continue
         elif rows and _squashed(s) in names:
             pass  # a piece of the header printed again, its cells and a row's interleaved

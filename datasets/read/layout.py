@@ -711,6 +711,7 @@ def _unread(lines: list[str], idx: list[int], grid: bool) -> str:
 _NUMERIC = re.compile(r"^[\d,.]+$")
 _PIECES_OF_TWO = re.compile(r"^(?=(?:\D*\d){6})[\d,]*\.[\d,]*\.[\d.,]*$")  # six digits or more, two points
 _GROUP_CUT = re.compile(r",\d{0,2}$")
+_CUT_PIECE = re.compile(r"^\d+[.,]$|^\d{1,3}(?:,\d{3})*,\d{1,2}$|^0[\d.]")  # 653. 45,9 00
 _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
 
 
@@ -718,13 +719,17 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     """Whether the table's cells are so narrow (a Word table of eight columns on a
     portrait page) that its rows cannot be told apart for sure: three numbered items
     cut after two characters or fewer (1、财 / 政拨 / 款) where no amount is printed
-    wider than five characters (1028 / 6872), or two amounts printed over three lines
+    wider than five characters and some are cut (1028 / 6872, 2161 / 00), or two
+    amounts printed over three lines
     (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
     belongs to is then a guess. (Names cut so beside whole amounts are read.)"""
     chunks = {k: _chunks(lines[k]) for k in idx}
     pieces = {k: [(a, t) for a, _, t in chunks[k] if _NUMERIC.match(t)] for k in idx}
     cut = 0
-    if max((len(t) for k in idx for _, t in pieces[k]), default=0) <= 5:
+    # (Amounts none of them cut, however short (45.91 in a 万元 table), tell rows apart.)
+    if max((len(t) for k in idx for _, t in pieces[k]), default=0) <= 5 and any(
+        _CUT_PIECE.match(t) for k in idx for _, t in pieces[k]
+    ):
         for k in idx:
             for a, b, t in chunks[k]:
                 if b - a <= 6 and _ITEM_LABEL.match(t) and len(t) > 2:
@@ -752,12 +757,13 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
 
 def _unread_message(lines: list[str], start: int) -> str:
     """The message for a table left unread, named by its id and title above it."""
-    above = [lines[k].strip() for k in range(max(0, start - 4), start)]
-    title = " ".join(s for s in above if s and (s.startswith(("表", "附表")) or s.endswith("表"))) or "?"
+    above = sorted(k for k in range(start - 1, max(-1, start - 9), -1) if lines[k].strip())[-4:]
+    named = [lines[k].strip() for k in above if re.match(r"^\s*附?表", lines[k]) or lines[k].rstrip().endswith("表")]
+    zh, en = (" ".join(named),) * 2 if named else ("（标题未识别）", "(title not found)")
     return (
-        f"表格未能可靠读取 {title}：单元格过窄，名称和金额折行，行无法可靠区分，请读取 PDF 原件"
-        f" / table {title} not read: cells so narrow that names and amounts wrap and rows cannot be told apart"
-        " (read the PDF itself)"
+        f"表格未能可靠读取 {zh}：单元格过窄，名称和金额折行，无法分清各行，请查阅 PDF 原件"
+        f" / table {en} not read: its cells are so narrow that names and amounts wrap and its rows cannot be"
+        " told apart (check the PDF itself)"
     )
 
 
