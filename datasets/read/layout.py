@@ -61,7 +61,6 @@ _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
 )  # a cell of its own
 _GAP = re.compile(r"\S {2,}\S")
-_UNIT_AFTER = re.compile(r"^[万亿千]$")
 _STOP = re.compile(
     r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*-\s*\d+)?(?:\s+\S*表\s*(?:[(（][^)）]*[)）])?)?\s*$"
     r"|第[一二三四五六七八九十]+部分|目\s*录\s*$"
@@ -267,7 +266,7 @@ def _tabular(line: str) -> bool:
     # Amounts one space from their labels: two or more, or one not ending the line (a
     # sentence wrapped after a figure, 万元 on the next line, is not a row).
     # An amount before its unit cut by the wrap (43.75 万 | 元，比…) is a sentence's.
-    amounts = sum(1 for p, q in zip(parts, [*parts[1:], ""]) if _AMOUNT.match(p) and not _UNIT_AFTER.match(q))
+    amounts = sum(1 for p, q in zip(parts, [*parts[1:], ""]) if _AMOUNT.match(p) and q not in ("万", "亿", "千"))
     # (A comma of a thousands group is no punctuation; a figure with its unit and 、 after
     # it, 0.00 万元、, is a sentence's, as a narrow page wraps it.)
     return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(
