@@ -156,3 +156,30 @@ def test_prf003_reads_a_target_as_python_does(target, flagged):
 
     findings, coverage = run_rules(frames_from_text(_TARGET.format(v=target)), select=["PRF003"])
     assert findings.height == flagged and coverage["outcome"].to_list() == ["fail" if flagged else "pass"]
+
+
+@pytest.mark.parametrize("b, outcome", [("20.00", "pass"), ("15.00", "fail")])
+def test_prf001_reads_a_funds_cell_wrapped_beside_its_unit(b, outcome):
+    """A text conversion of a narrow project table reads the cell 年度资金 / 总额: with
+    资金金额 / （万元） beside it as one label, the unit between its lines: still the
+    project's annual funds."""
+    from anomaly.rules.prf import _PRJ_SUM
+
+    text = _PRJ_SUM.format(b=b).replace(
+        "资金金额 (万元)\t\t年度资金总额:\t\t" + b, "资金金额 年度资金（万元） 总额:\t\t\t" + b
+    )
+    assert "年度资金（万元）" in text
+    findings, coverage = run_rules(frames_from_text(text), select=["PRF001"])
+    assert coverage["outcome"].to_list() == [outcome]
+
+
+@pytest.mark.parametrize("b", ["20.00", "15.00"])
+def test_prf001_leaves_projects_alone_when_a_printed_table_has_no_total_read(b):
+    """A project table whose 年度资金总额 was not read (its cell cut by a page break):
+    the other tables' sum is not the projects', so nothing is compared."""
+    from anomaly.rules.prf import _PRJ_SUM
+
+    text = _PRJ_SUM.format(b=b).replace("年度资金总额:\t\t" + b, "年度资金\t\t" + b)
+    assert text.count("年度资金总额") == 1
+    findings, coverage = run_rules(frames_from_text(text), select=["PRF001"])
+    assert findings.height == 0 and coverage["outcome"].to_list() == ["insufficient_data"]
