@@ -377,7 +377,7 @@ def upkeep(root: Path, caches: list[ContentCache], mine: list[Path]) -> None:
 
 
 def content_hashes(
-    files: list[Source], index: Path | None = None, stats: list[tuple] | None = None
+    files: list[Source], index: Path | None = None, stats: list[tuple] | None = None, where: list[str] | None = None
 ) -> list[str | None]:
     """SHA-1 of each file's bytes, None where the file cannot be read.
 
@@ -385,13 +385,14 @@ def content_hashes(
     time, or a URL's ETag or mtime: sources.stat) are unchanged since the last run keeps
     its hash without being read, as make and rsync decide. Hashing runs in threads:
     hashlib and file reads (and an object store's requests) release the GIL. `stats`:
-    file_stats(files), when the caller has taken them already.
+    file_stats(files), and `where` their locations (sources.location), when the caller
+    has taken them already.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     if not files:
         return []
-    paths = [location(f) for f in files]
+    paths = where or [location(f) for f in files]
     known: dict[tuple, str] = {}
     if index is not None and index.is_file():
         try:  # the index holds every run's files (a shared cache): only these are looked up
@@ -421,14 +422,17 @@ def file_stats(files: list[Source]) -> list[tuple[int | None, int | None]]:
     return [stat(f) for f in files]
 
 
-def save_stat_index(index: Path, files: list[Source], stats: list[tuple], hashes: list[str | None]) -> None:
+def save_stat_index(
+    index: Path, files: list[Source], stats: list[tuple], hashes: list[str | None], where: list[str] | None = None
+) -> None:
     """Remember each file's size and version (as taken before the run read it) with its
     content hash, for the next run. A file without a version (a URL whose filesystem
     tells none) is left out: it is hashed on every run. Other runs' files (runs of other
-    inputs share the cache) are kept while some run saw them in the last KEEP_DAYS."""
+    inputs share the cache) are kept while some run saw them in the last KEEP_DAYS.
+    `where`: the files' locations, if taken already."""
     now = time.time_ns()
     schema = {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String, "used": pl.Int64}
-    paths = [location(f) for f in files]
+    paths = where or [location(f) for f in files]
     frame = pl.DataFrame(
         {
             "path": paths,

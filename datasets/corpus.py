@@ -22,7 +22,12 @@ def unit_id_of(path: Source) -> str:
     """Stable id: the same file at the same place gets the same id on every run.
     (The absolute path, without resolving links: that costs a system call per folder;
     a URL's own text, a file:// URL's path: see sources.location.)"""
-    return hashlib.sha1(location(path).encode()).hexdigest()[:16]
+    return unit_id_at(location(path))
+
+
+def unit_id_at(where: str) -> str:
+    """unit_id_of a source at this location (sources.location)."""
+    return hashlib.sha1(where.encode()).hexdigest()[:16]
 
 
 def document_frames(doc: dict, unit_id: str = "doc", source_path: str = "<doc>") -> dict[str, pl.DataFrame]:
@@ -242,15 +247,20 @@ def parse_files(
 
 
 def cache_split(
-    files: list[Source], ids: list[str], cache: ContentCache, stats: list[tuple] | None = None
+    files: list[Source],
+    ids: list[str],
+    cache: ContentCache,
+    stats: list[tuple] | None = None,
+    where: list[str] | None = None,
 ) -> tuple[pl.DataFrame, list[Source]]:
     """(what the cache holds: content_sha1, _segment, unit_id, source_path; the files it
-    lacks). `ids` are the files' unit ids; `stats` their file_stats, if taken already."""
+    lacks). `ids` are the files' unit ids; `stats` their file_stats and `where` their
+    locations, if taken already."""
     mapping = pl.DataFrame(
         {
             "unit_id": ids,
             "source_path": [str(f) for f in files],
-            "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX, stats=stats),
+            "content_sha1": content_hashes(files, index=cache.dir.parent / STAT_INDEX, stats=stats, where=where),
         },
         schema={"unit_id": pl.String, "source_path": pl.String, "content_sha1": pl.String},
     )

@@ -74,6 +74,32 @@ def test_a_url_folder_lists_like_a_local_folder(tmp_path, memory):
     assert name_of("memory://corpus/中文/报表.xlsx") == "报表.xlsx"
 
 
+def test_a_folder_lists_in_the_order_of_its_paths(tmp_path):
+    """Sorted as Paths compare, part by part: a/y/z before a/y-1/ before a/y.txt."""
+    names = [
+        "a/y.txt",
+        "a/y/z.txt",
+        "a/y-1/z.txt",
+        "a/x.txt",
+        "a.b/x.txt",
+        "ab/x.txt",
+        "a b/x.txt",
+        "Z.txt",
+        "a/y/a.txt",
+    ]
+    for n in names:
+        (tmp_path / n).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / n).write_bytes(b"x")
+    found = discover([tmp_path])
+    assert found == sorted(tmp_path / n for n in names)
+    assert [p.relative_to(tmp_path).as_posix() for p in found][1:5] == [
+        "a/x.txt",
+        "a/y/a.txt",
+        "a/y/z.txt",
+        "a/y-1/z.txt",
+    ]
+
+
 def test_a_memory_corpus_screens_as_its_folder(corpus, local_run, memory, tmp_path):
     upload(corpus, memory, "memory://county")
     files = discover(["memory://county"])

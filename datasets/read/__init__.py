@@ -67,7 +67,10 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
     os.scandir's entries know their type without a stat each (a province's files took
     seconds of stats); hidden files and folders are left out, and links to folders not
     followed."""
-    out = []  # (path's parts, path, key): sorted by parts, as Paths compare, without making Paths first
+    # (sort key, path, key): sorted by parts, as Paths compare, without making Paths
+    # first; the key is the path with each separator made "\0", below every character,
+    # which orders strings as their parts (a list of parts each took 3x as long).
+    out = []
     folders = [str(root)]
     while folders:
         folder = folders.pop()
@@ -86,7 +89,8 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
                     st = os.stat(e.path) if e.is_symlink() else None  # a link: known by what it links to
                 except OSError:
                     continue
-                out.append((e.path.split(os.sep), e.path, (st.st_dev, st.st_ino) if st else (device, e.inode())))
+                key = (st.st_dev, st.st_ino) if st else (device, e.inode())
+                out.append((e.path.replace(os.sep, "\0"), e.path, key))
     out.sort(key=itemgetter(0))
     return [(Path(path), key) for _, path, key in out]
 
