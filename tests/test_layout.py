@@ -1027,3 +1027,14 @@ def test_names_cut_beside_whole_amounts_are_read():
     got = rows(tab_separated(table))
     assert ["合计", "50.91", "合计", "50.91"] in got
     assert any("45.91" in r and "20.00" in r for r in got)
+
+
+def test_a_header_centred_over_the_next_column_in_display_widths_is_read_in_the_grid():
+    """表6 of a generated disclosure as LibreOffice prints it from a Word file, through
+    pdftotext -layout: in display widths its centred 合计 sits over 基本支出's figures and
+    leaves the first column of figures unnamed; pdftotext's grid, read in order, names
+    each (before: 基本支出 项目支出 one name over the last column, and the narrative's
+    figures compared with the wrong column: NAR009)."""
+    got = _fixture_rows("libreoffice_word_pdftotext_centred_header.txt")
+    assert ["科目编码", "科目名称", "合计", "基本支出", "项目支出"] in got
+    assert ["302", "商品和服务支出", "14,923,400", "1,781,000", "13,142,400"] in got

@@ -665,6 +665,18 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
                 _rebuild(lines, a, b, (), grid_doc)
         return None
     rows = built or _rows(lines, idx, reading, order)
+    if reading[0] == 2 and not (built or order or collide or grid_doc) and _unnamed(rows):
+        # A header centred over its columns may sit, in display widths, over the next
+        # column (合计 over 基本支出), leaving a column of figures unnamed: pdftotext's
+        # grid read in order, its cells apart too, where it names every one.
+        grid = grid or _reading(lines, idx, 1, pages)
+        apart = grid is not None and not _collisions(*grid[1:])
+        in_order = _in_order(grid[1], grid[2], grid[3], pages, figures=True, grid=True) if apart else None
+        if in_order is not None:
+            other = _rows(lines, idx, grid, in_order)
+            width = {max((len(cells) for _, cells in r), default=0) for r in (rows, other)}
+            if _unnamed(other) == 0 and len(width) == 1:  # every one named, in as many columns
+                rows, reading, order = other, grid, in_order
     if order is None and len(reading[3]) <= 3:
         rows = _under_their_names(rows)
     npair = _npair(rows)
@@ -837,6 +849,17 @@ def _shown_first(lines: list[str], idx: list[int], shown_reading, shown, grid_re
 def _first_figure_row(rows: list[tuple[int, list[str]]], default: int | None = None) -> int | None:
     """The index of the first row that holds a figure (the rows above are the header)."""
     return next((n for n, (_, cells) in enumerate(rows) if any(_AMOUNT.match(c) for c in cells)), default)
+
+
+def _unnamed(rows: list[tuple[int, list[str]]]) -> int:
+    """How many columns holding figures the header (its last line of two names or more
+    above the first figure) leaves without a name."""
+    first = _first_figure_row(rows)
+    head = next((cells for _, cells in reversed(rows[:first]) if sum(map(bool, cells)) >= 2), None) if first else None
+    if head is None:
+        return 0
+    figures = {j for _, cells in rows[first:] for j, c in enumerate(cells) if _AMOUNT.match(c)}
+    return sum(j >= len(head) or not head[j] for j in figures)
 
 
 _LABEL_NAME = re.compile(r"名称|项目|科目|编码|类别|单位$")
