@@ -1038,3 +1038,23 @@ def test_a_header_centred_over_the_next_column_in_display_widths_is_read_in_the_
     got = _fixture_rows("libreoffice_word_pdftotext_centred_header.txt")
     assert ["科目编码", "科目名称", "合计", "基本支出", "项目支出"] in got
     assert ["302", "商品和服务支出", "14,923,400", "1,781,000", "13,142,400"] in got
+
+
+def test_a_table_printed_a_cell_a_line_with_its_amounts_cut_is_left_unread_and_said_so():
+    """表4 of a generated disclosure written as a Word file, printed to PDF by
+    LibreOffice, through pdftotext -raw: a cell a line, and the amounts wrapped in their
+    narrow cells, their last digits alone on the next line (105272 / 22). Which piece
+    ends which figure, and which row it is, the text does not tell: the table keeps its
+    header and no figure, and says so (before: 1609591 read for 8、社会保障和就业支出,
+    and ARI002 alarmed)."""
+    from datasets.read.layout import tab_separated_lines
+
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_word_pdftotext_raw_narrow_cells.txt").read_text(
+        encoding="utf-8"
+    )
+    unread: list[str] = []
+    got = rows("\n".join(tab_separated_lines(text, None, unread)))
+    assert not any(c[:1].isdigit() for r in got for c in r)
+    assert len(unread) == 1 and unread[0].startswith(
+        "表格未能可靠读取 表 4 2024 年单位综合预算财政拨款收支总表：单元格过窄"
+    )

@@ -726,6 +726,10 @@ _CUT_PIECE = re.compile(r"^\d+[.,]$|^\d{1,3}(?:,\d{3})*,\d{1,2}$|^0[\d.]")  # 65
 _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
 
 
+_LONG_PIECE = re.compile(r"^\d{4,}$")
+_LAST_DIGITS = re.compile(r"^[1-9]\d?$")
+
+
 def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     """Whether the table's cells are so narrow (a Word table of eight columns on a
     portrait page) that its rows cannot be told apart for sure: three numbered items
@@ -733,7 +737,12 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     wider than five characters and some are cut (1028 / 6872, 2161 / 00), or two
     amounts printed over three lines
     (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
-    belongs to is then a guess. (Names cut so beside whole amounts are read.)"""
+    belongs to is then a guess. (Names cut so beside whole amounts are read.) Or, a cell
+    a line (pdftotext -raw, or its default order), two amounts whose last one or two
+    digits are alone on the next line (105272 / 22)."""
+    bare = [lines[k].strip() for k in idx]
+    if sum(bool(_LONG_PIECE.match(a) and _LAST_DIGITS.match(b)) for a, b in zip(bare, bare[1:])) >= 2:
+        return True
     chunks = {k: _chunks(lines[k]) for k in idx}
     pieces = {k: [(a, t) for a, _, t in chunks[k] if _NUMERIC.match(t)] for k in idx}
     cut = 0
@@ -770,7 +779,13 @@ def _unread_message(lines: list[str], start: int) -> str:
     """The message for a table left unread, named by its id and title above it."""
     above = sorted(k for k in range(start - 1, max(-1, start - 9), -1) if lines[k].strip())[-4:]
     named = [lines[k].strip() for k in above if re.match(r"^\s*附?表", lines[k]) or lines[k].rstrip().endswith("表")]
-    zh, en = (" ".join(named),) * 2 if named else ("（标题未识别）", "(title not found)")
+    return narrow_message(" ".join(named))
+
+
+def narrow_message(title: str) -> str:
+    """The message for a table left unread because its cells are too narrow to tell its
+    rows apart, named by its id and title ("" when not found)."""
+    zh, en = (title, title) if title else ("（标题未识别）", "(title not found)")
     return (
         f"表格未能可靠读取 {zh}：单元格过窄，名称和金额折行，无法分清各行，请查阅 PDF 原件"
         f" / table {en} not read: its cells are so narrow that names and amounts wrap and its rows cannot be"
