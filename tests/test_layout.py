@@ -1058,3 +1058,21 @@ def test_a_table_printed_a_cell_a_line_with_its_amounts_cut_is_left_unread_and_s
     assert len(unread) == 1 and unread[0].startswith(
         "表格未能可靠读取 表 4 2024 年单位综合预算财政拨款收支总表：单元格过窄"
     )
+
+
+@pytest.mark.parametrize(
+    "line, below, cut",
+    [
+        ("105272", "22", True),
+        ("32,239,1", "66", True),
+        ("1,781,00", "0", True),
+        ("1,781,000", "0", False),  # whole: the next cell
+        ("32,239,1", "6", False),  # a group of two digits is no amount's rest
+        ("105272", "0", False),  # a whole amount, then a 0 cell
+        ("105272", "                                17", False),  # a page number, centred
+    ],
+)
+def test_an_amounts_rest_alone_below_it(line, below, cut):
+    from datasets.read.layout import _cut_below
+
+    assert _cut_below(line, below) is cut

@@ -728,6 +728,18 @@ _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\
 
 _LONG_PIECE = re.compile(r"^\d{4,}$")
 _LAST_DIGITS = re.compile(r"^[1-9]\d?$")
+_GROUP_OPEN = re.compile(r"^\d{1,3}(?:,\d{3})*,(\d{1,2})$")  # 32,239,1: its last group cut
+
+
+def _cut_below(line: str, below: str) -> bool:
+    """Whether `below`, alone on its line under `line` alone on its own, at its start,
+    is the rest of line's amount: one or two digits after four or more (105272 / 22),
+    or the digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
+    a, b = line.strip(), below.strip()
+    if not b.isdigit() or len(b) > 2 or abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
+        return False  # (a page number, centred, is none)
+    group = _GROUP_OPEN.match(a)
+    return bool(group and len(group.group(1)) + len(b) == 3) or bool(_LONG_PIECE.match(a) and _LAST_DIGITS.match(b))
 
 
 def _too_narrow(lines: list[str], idx: list[int]) -> bool:
@@ -738,10 +750,9 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     amounts printed over three lines
     (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
     belongs to is then a guess. (Names cut so beside whole amounts are read.) Or, a cell
-    a line (pdftotext -raw, or its default order), two amounts whose last one or two
-    digits are alone on the next line (105272 / 22)."""
-    bare = [lines[k].strip() for k in idx]
-    if sum(bool(_LONG_PIECE.match(a) and _LAST_DIGITS.match(b)) for a, b in zip(bare, bare[1:])) >= 2:
+    a line (pdftotext -raw, or its default order), two amounts whose last digits are
+    alone on the next line (105272 / 22, 32,239,1 / 66)."""
+    if sum(_cut_below(lines[a], lines[b]) for a, b in zip(idx, idx[1:])) >= 2:
         return True
     chunks = {k: _chunks(lines[k]) for k in idx}
     pieces = {k: [(a, t) for a, _, t in chunks[k] if _NUMERIC.match(t)] for k in idx}
