@@ -392,7 +392,7 @@ def content_hashes(
 
     if not files:
         return []
-    paths = where or [location(f) for f in files]
+    paths = [location(f) for f in files] if where is None else where
     known: dict[tuple, str] = {}
     if index is not None and index.is_file():
         try:  # the index holds every run's files (a shared cache): only these are looked up
@@ -432,7 +432,7 @@ def save_stat_index(
     `where`: the files' locations, if taken already."""
     now = time.time_ns()
     schema = {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "sha1": pl.String, "used": pl.Int64}
-    paths = where or [location(f) for f in files]
+    paths = [location(f) for f in files] if where is None else where
     frame = pl.DataFrame(
         {
             "path": paths,

@@ -1064,6 +1064,7 @@ def test_a_table_printed_a_cell_a_line_with_its_amounts_cut_is_left_unread_and_s
     "line, below, cut",
     [
         ("105272", "22", True),
+        ("17810", "00", True),
         ("32,239,1", "66", True),
         ("1,781,00", "0", True),
         ("1,781,000", "0", False),  # whole: the next cell

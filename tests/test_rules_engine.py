@@ -174,12 +174,29 @@ def test_prf001_reads_a_funds_cell_wrapped_beside_its_unit(b, outcome):
 
 
 @pytest.mark.parametrize("b", ["20.00", "15.00"])
-def test_prf001_leaves_projects_alone_when_a_printed_table_has_no_total_read(b):
-    """A project table whose 年度资金总额 was not read (its cell cut by a page break):
-    the other tables' sum is not the projects', so nothing is compared."""
+def test_prf001_leaves_projects_alone_when_a_tables_total_label_was_cut(b):
+    """A project table whose 年度资金总额 label a page break cut (年度资金 beside its
+    figure, 总额: on the next page): the other tables' sum is not the projects', so
+    nothing is compared."""
     from anomaly.rules.prf import _PRJ_SUM
 
     text = _PRJ_SUM.format(b=b).replace("年度资金总额:\t\t" + b, "年度资金\t\t" + b)
     assert text.count("年度资金总额") == 1
     findings, coverage = run_rules(frames_from_text(text), select=["PRF001"])
     assert findings.height == 0 and coverage["outcome"].to_list() == ["insufficient_data"]
+
+
+@pytest.mark.parametrize("third", ["年度资金总额:\t\t-", "年度资金总额:\t\t"])
+def test_prf001_a_project_without_its_amount_is_still_a_shortfall(third):
+    """A third project table printing no amount for its 年度资金总额 is not a cut label:
+    the two others' 45.00 against 表1's 50.00 is still a shortfall."""
+    from anomaly.rules.prf import _PRJ_SUM
+
+    text = (
+        _PRJ_SUM.format(b="15.00")
+        + "\n表13-3\n\n2024年单位专项业务经费绩效目标表（3）\n\n项目名称\t\t设备维护\n"
+        + third
+        + "\n"
+    )
+    findings, coverage = run_rules(frames_from_text(text), select=["PRF001"])
+    assert coverage["outcome"].to_list() == ["fail"]

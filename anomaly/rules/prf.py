@@ -40,13 +40,16 @@ _PRJ_SUM = """表1
 """
 
 
+_TOTAL_LABEL = r"年度资金(?:\([千万亿]?元\))?总额"
+
+
 def _projects(ctx: Context) -> pl.DataFrame:
     cells = (
         ctx["cells"]
         .filter(pl.col("value").is_not_null() & pl.col("row_label").str.contains("额", literal=True))
         # On those rows only. A cell wrapped beside 资金金额（万元） may be read with the unit
-        # between its lines: 资金金额 年度资金(万元) 总额:.
-        .filter(pl.col("row_label").str.replace_all(r"\s+", "").str.contains(r"年度资金(?:\([^)]*\))?总额"))
+        # between its lines: 资金金额 年度资金(万元) 总额: (normalised: half-width brackets).
+        .filter(pl.col("row_label").str.replace_all(r"\s+", "").str.contains(_TOTAL_LABEL))
     )
     cells = cells.filter(
         ~pl.col("table_title").fill_null("").str.contains("整体") & ~pl.col("table_id").is_in(["表14", "表15"])
@@ -80,13 +83,15 @@ def prf001(ctx: Context) -> Result:
     budget does not contain.
     """
     p = _projects(ctx)
-    # A project table printed without its total read (a cell cut by a page break in a text
-    # conversion): the others' sum is not the projects' sum, and is not compared.
-    printed_tables = (
+    # A project table whose total's label a page break cut (年度资金 / 总额: apart, in a text
+    # conversion): the others' sum is not the projects', and is not compared.
+    label = pl.col("row_label").str.replace_all(r"\s+", "")
+    cut = (
         ctx["cells"]
-        .filter(pl.col("table_id").str.starts_with("表13") & ~pl.col("table_title").fill_null("").str.contains("整体"))
-        .group_by("unit_id")
-        .agg(printed=pl.col("table_id").n_unique())
+        .filter(pl.col("table_id").str.starts_with("表13") & pl.col("value").is_not_null())
+        .filter(~pl.col("table_title").fill_null("").str.contains("整体"))
+        .filter(label.str.contains("年度资金") & ~label.str.contains(_TOTAL_LABEL))
+        .select("unit_id")
     )
     sums = p.group_by("unit_id").agg(
         pl.col("lo").sum(),
@@ -128,7 +133,7 @@ def prf001(ctx: Context) -> Result:
         pl.col("line").alias("t_line"),
     )
     g = pl.concat([g, t3]).unique("unit_id", keep="first", maintain_order=True)
-    sums = sums.join(printed_tables, on="unit_id", how="left").filter(pl.col("n") >= pl.col("printed").fill_null(0))
+    sums = sums.join(cut, on="unit_id", how="anti")
     j = sums.join(g, on="unit_id").with_columns(
         ((pl.col("lo") <= pl.col("t_hi") + 1e-6) & (pl.col("t_lo") <= pl.col("hi") + 1e-6)).alias("ok")
     )

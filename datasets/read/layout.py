@@ -668,14 +668,15 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
     if reading[0] == 2 and not (built or order or collide or grid_doc) and _unnamed(rows):
         # A header centred over its columns may sit, in display widths, over the next
         # column (合计 over 基本支出), leaving a column of figures unnamed: pdftotext's
-        # grid read in order, its cells apart too, where it names every one.
+        # grid read in order, its cells apart too, where it names every one (a sign of
+        # pdftotext's grid: the table counts so in the document's vote).
         grid = grid or _reading(lines, idx, 1, pages)
         apart = grid is not None and not _collisions(*grid[1:])
         in_order = _in_order(grid[1], grid[2], grid[3], pages, figures=True, grid=True) if apart else None
         if in_order is not None:
             other = _rows(lines, idx, grid, in_order)
-            width = {max((len(cells) for _, cells in r), default=0) for r in (rows, other)}
-            if _unnamed(other) == 0 and len(width) == 1:  # every one named, in as many columns
+            wide = max((len(cells) for _, cells in rows), default=0)
+            if _unnamed(other) == 0 and max((len(cells) for _, cells in other), default=0) == wide:
                 rows, reading, order = other, grid, in_order
     if order is None and len(reading[3]) <= 3:
         rows = _under_their_names(rows)
@@ -727,14 +728,15 @@ _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\
 
 
 _LONG_PIECE = re.compile(r"^\d{4,}$")
-_LAST_DIGITS = re.compile(r"^[1-9]\d?$")
+_LAST_DIGITS = re.compile(r"^(?:[1-9]|\d\d)$")  # not a lone 0: a cell of its own
 _GROUP_OPEN = re.compile(r"^\d{1,3}(?:,\d{3})*,(\d{1,2})$")  # 32,239,1: its last group cut
 
 
 def _cut_below(line: str, below: str) -> bool:
     """Whether `below`, alone on its line under `line` alone on its own, at its start,
-    is the rest of line's amount: one or two digits after four or more (105272 / 22),
-    or the digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
+    is the rest of line's amount: one or two digits, but a lone 0, after four or more
+    (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), or the
+    digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
     a, b = line.strip(), below.strip()
     if not b.isdigit() or len(b) > 2 or abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
         return False  # (a page number, centred, is none)
@@ -790,13 +792,7 @@ def _unread_message(lines: list[str], start: int) -> str:
     """The message for a table left unread, named by its id and title above it."""
     above = sorted(k for k in range(start - 1, max(-1, start - 9), -1) if lines[k].strip())[-4:]
     named = [lines[k].strip() for k in above if re.match(r"^\s*附?表", lines[k]) or lines[k].rstrip().endswith("表")]
-    return narrow_message(" ".join(named))
-
-
-def narrow_message(title: str) -> str:
-    """The message for a table left unread because its cells are too narrow to tell its
-    rows apart, named by its id and title ("" when not found)."""
-    zh, en = (title, title) if title else ("（标题未识别）", "(title not found)")
+    zh, en = (" ".join(named),) * 2 if named else ("（标题未识别）", "(title not found)")
     return (
         f"表格未能可靠读取 {zh}：单元格过窄，名称和金额折行，无法分清各行，请查阅 PDF 原件"
         f" / table {en} not read: its cells are so narrow that names and amounts wrap and its rows cannot be"
