@@ -69,7 +69,8 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
     followed."""
     # (sort key, path, key): sorted by parts, as Paths compare, without making Paths
     # first; the key is the path with each separator made "\0", below every character,
-    # which orders strings as their parts (a list of parts each took 3x as long).
+    # which orders strings as their parts (lists of parts: 100,000 files discovered in
+    # 1.95 s, against 1.50 s).
     out = []
     folders = [str(root)]
     while folders:
