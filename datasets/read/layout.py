@@ -723,13 +723,13 @@ def _unread(lines: list[str], idx: list[int], grid: bool) -> str:
 _NUMERIC = re.compile(r"^[\d,.]+$")
 _PIECES_OF_TWO = re.compile(r"^(?=(?:\D*\d){6})[\d,]*\.[\d,]*\.[\d.,]*$")  # six digits or more, two points
 _GROUP_CUT = re.compile(r",\d{0,2}$")
-_CUT_PIECE = re.compile(r"^\d+[.,]$|^\d{1,3}(?:,\d{3})*,\d{1,2}$|^0[\d.]")  # 653. 45,9 00
+_GROUP_OPEN = re.compile(r"^\d{1,3}(?:,\d{3})*,(\d{1,2})$")  # 32,239,1: its last group cut
+_CUT_PIECE = re.compile(rf"^\d+[.,]$|{_GROUP_OPEN.pattern}|^0[\d.]")  # 653. 45,9 00
 _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
 
 
 _LONG_PIECE = re.compile(r"^\d{4,}$")
 _LAST_DIGITS = re.compile(r"^(?:[1-9]|\d\d)$")  # not a lone 0: a cell of its own
-_GROUP_OPEN = re.compile(r"^\d{1,3}(?:,\d{3})*,(\d{1,2})$")  # 32,239,1: its last group cut
 
 
 def _cut_below(line: str, below: str) -> bool:
