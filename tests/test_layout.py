@@ -1077,3 +1077,16 @@ def test_an_amounts_rest_alone_below_it(line, below, cut):
     from datasets.read.layout import _cut_below
 
     assert _cut_below(line, below) is cut
+
+
+def test_figures_stepping_into_columns_of_their_own_in_display_widths_are_read_in_the_grid():
+    """表13-1's funds of a generated web page printed to PDF by Chromium, through
+    pdftotext -layout: one column of figures, each after a label of another length, so
+    that in display widths each figure is a column of its own and 其他资金's row, finding
+    its figure's column empty above, joined 其中：财政拨款's (before: one row of both
+    labels and 28.25 as 财政拨款's figure, and ARI003 alarmed). pdftotext's grid holds
+    them in one column."""
+    got = _fixture_rows("chromium_pdftotext_stepped_figures.txt")
+    assert ["资金金额（万元）", "年度资金总额：", "88.40"] in got
+    assert ["", "其中：财政拨款", "60.15"] in got
+    assert ["", "其他资金", "28.25"] in got

@@ -678,6 +678,16 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             wide = max((len(cells) for _, cells in rows), default=0)
             if _unnamed(other) == 0 and max((len(cells) for _, cells in other), default=0) == wide:
                 rows, reading, order = other, grid, in_order
+    if reading[0] == 2 and not (built or order or collide or grid_doc) and _stepped(rows):
+        # Figures printed in one column, one a row, after labels of other lengths step
+        # into columns of their own in display widths (年度资金总额 / 其中：财政拨款 /
+        # 其他资金), and a row that finds its column empty joins the row above: pdftotext's
+        # grid by its columns, where they are clean and hold the figures in fewer columns.
+        grid = grid or _reading(lines, idx, 1, pages)
+        if grid is not None and not _collisions(*grid[1:]):
+            other = _rows(lines, idx, grid, None)
+            if len(_figure_columns(other)) < len(_figure_columns(rows)):
+                rows, reading = other, grid
     if order is None and len(reading[3]) <= 3:
         rows = _under_their_names(rows)
     npair = _npair(rows)
@@ -880,8 +890,28 @@ def _unnamed(rows: list[tuple[int, list[str]]]) -> int:
     head = next((cells for _, cells in reversed(rows[:first]) if sum(map(bool, cells)) >= 2), None) if first else None
     if head is None:
         return 0
-    figures = {j for _, cells in rows[first:] for j, c in enumerate(cells) if _AMOUNT.match(c)}
-    return sum(j >= len(head) or not head[j] for j in figures)
+    return sum(j >= len(head) or not head[j] for j in _figure_columns(rows[first:]))
+
+
+def _figure_columns(rows: list[tuple[int, list[str]]]) -> dict[int, list[int]]:
+    """The columns that hold figures, each with the rows (their places) it holds them in."""
+    out: dict[int, list[int]] = {}
+    for n, (_, cells) in enumerate(rows):
+        for j, c in enumerate(cells):
+            if _AMOUNT.match(c):
+                out.setdefault(j, []).append(n)
+    return out
+
+
+def _stepped(rows: list[tuple[int, list[str]]]) -> bool:
+    """Whether two columns or more hold a figure each, and only one, on rows of their
+    own (a figure a row, stepping right or left from row to row)."""
+    columns = _figure_columns(rows)
+    return (
+        len(columns) >= 2
+        and all(len(at) == 1 for at in columns.values())
+        and len({at[0] for at in columns.values()}) >= 2
+    )
 
 
 _LABEL_NAME = re.compile(r"名称|项目|科目|编码|类别|单位$")
