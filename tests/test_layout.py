@@ -1071,6 +1071,9 @@ def test_a_table_printed_a_cell_a_line_with_its_amounts_cut_is_left_unread_and_s
         ("32,239,1", "6", False),  # a group of two digits is no amount's rest
         ("105272", "0", False),  # a whole amount, then a 0 cell
         ("105272", "                                17", False),  # a page number, centred
+        ("112615", "81.00", True),  # 元 cut before its last digits and decimals: 11261581.00
+        ("112615", "0.00", False),  # a whole amount, then a 0.00 cell
+        ("1126.16", "81.00", False),  # two amounts
     ],
 )
 def test_an_amounts_rest_alone_below_it(line, below, cut):

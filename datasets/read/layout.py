@@ -745,11 +745,16 @@ _LAST_DIGITS = re.compile(r"^(?:[1-9]|\d\d)$")  # not a lone 0: a cell of its ow
 def _cut_below(line: str, below: str) -> bool:
     """Whether `below`, alone on its line under `line` alone on its own, at its start,
     is the rest of line's amount: one or two digits, but a lone 0, after four or more
-    (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), or the
-    digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
+    (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), its
+    last digits with the decimals after four or more (112615 / 81.00; not 0.00, a cell of
+    its own), or the digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
     a, b = line.strip(), below.strip()
-    if not b.isdigit() or len(b) > 2 or abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
+    if abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
         return False  # (a page number, centred, is none)
+    if _DECIMAL_REST.match(b) and b[0] != "0":
+        return bool(_LONG_PIECE.match(a))
+    if not b.isdigit() or len(b) > 2:
+        return False
     group = _GROUP_OPEN.match(a)
     return bool(group and len(group.group(1)) + len(b) == 3) or bool(_LONG_PIECE.match(a) and _LAST_DIGITS.match(b))
 
@@ -763,7 +768,7 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
     belongs to is then a guess. (Names cut so beside whole amounts are read.) Or, a cell
     a line (pdftotext -raw, or its default order), two amounts whose last digits are
-    alone on the next line (105272 / 22, 32,239,1 / 66)."""
+    alone on the next line (105272 / 22, 112615 / 81.00, 32,239,1 / 66)."""
     if sum(_cut_below(lines[a], lines[b]) for a, b in zip(idx, idx[1:])) >= 2:
         return True
     chunks = {k: _chunks(lines[k]) for k in idx}
