@@ -1093,3 +1093,27 @@ def test_figures_stepping_into_columns_of_their_own_in_display_widths_are_read_i
     assert ["资金金额（万元）", "年度资金总额：", "88.40"] in got
     assert ["", "其中：财政拨款", "60.15"] in got
     assert ["", "其他资金", "28.25"] in got
+
+
+def test_a_year_before_the_quote_marks_pdftotext_raw_set_apart_starts_no_table():
+    """A Word file printed to PDF by LibreOffice, through pdftotext -raw: 三公's quote
+    marks leave their line with the year before them (2024 “ ”), and the sentence goes
+    on below, its figures a space from their words. The year is no amount: the
+    paragraph stays prose, and the heading below it a heading (before: read as a table
+    down to the next section, whose heading was then missing: CMP003)."""
+    text = "\n".join(
+        [
+            "“ ”",
+            "五、 三公 经费及会议费、培训费等预算情况说明",
+            "2024 “ ”",
+            "年本单位当年一般公共预算 三公 经费预算支出 5.10 万元，较上年预",
+            "算 4.80 万元上升",
+            "0.30 万元（6.3%），主要原因是业务工作量增加。其中：因",
+            "公出国（境）经费 0.00 万元，",
+            "较上年预算无变动；公务接待费 2.40 万元，较上年预算 2.10 万元上升 0.30",
+            "万元（14.3%）。",
+            "六、国有资产占有使用及资产购置情况说明",
+            "截止上年底，本单位共有车辆 2 辆，单价 20 万元以上的设备 1 台（套）。",
+        ]
+    )
+    assert "\t" not in tab_separated(text)

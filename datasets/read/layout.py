@@ -56,6 +56,7 @@ _PRINTED_AMOUNT = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+
 _ROW_FIGURE = re.compile(rf"{_PRINTED_AMOUNT.pattern}|^[-−]?\d{{5,}}$")
 _INDICATOR = re.compile(r"^指标\s*\d+\s*[:：]")
 _TARGET = re.compile(r"^(?:[≥≤><=＝]|\$\\[gl]eq?)?\s*\d[\d,.]*\s*(?:%|％|[\u4e00-\u9fff]{1,3})?\$?$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _DASH = re.compile(r"^[-－—–]+$")  # an empty amount printed as a dash
 _CELL_EDGE = re.compile(
     r"^(?:[-−]?\d[\d,]*(?:\.\d+|(?<=\d\d\d)\.)?|附?表[\d一二三四五六七八九十]+(?:-\d+)?|\d+[、.]?)$"
@@ -265,8 +266,13 @@ def _tabular(line: str) -> bool:
         return True  # a header row of short column names one space apart
     # Amounts one space from their labels: two or more, or one not ending the line (a
     # sentence wrapped after a figure, 万元 on the next line, is not a row).
-    # An amount before its unit cut by the wrap (43.75 万 | 元，比…) is a sentence's.
-    amounts = sum(1 for p, q in zip(parts, [*parts[1:], ""]) if _AMOUNT.match(p) and q not in ("万", "亿", "千"))
+    # An amount before its unit cut by the wrap (43.75 万 | 元，比…) is a sentence's, and
+    # a year before quote marks (2024 “ ”, 三公's set apart by pdftotext -raw) no amount.
+    amounts = sum(
+        1
+        for p, q in zip(parts, [*parts[1:], ""])
+        if _AMOUNT.match(p) and q not in ("万", "亿", "千") and not (_YEAR.match(p) and q[:1] in ("“", "”", '"'))
+    )
     # (A comma of a thousands group is no punctuation; a figure with its unit and 、 after
     # it, 0.00 万元、, is a sentence's, as a narrow page wraps it.)
     return (amounts >= 2 or (amounts == 1 and not _AMOUNT.match(parts[-1]))) and not re.search(
