@@ -1074,6 +1074,9 @@ def test_a_table_printed_a_cell_a_line_with_its_amounts_cut_is_left_unread_and_s
         ("112615", "81.00", True),  # 元 cut before its last digits and decimals: 11261581.00
         ("112615", "0.00", False),  # a whole amount, then a 0.00 cell
         ("1126.16", "81.00", False),  # two amounts
+        ("5074000", ".00", True),  # cut at its decimal point
+        ("467200.", "00", True),
+        ("467200.", "000", False),  # three digits: no 元 amount's decimals
     ],
 )
 def test_an_amounts_rest_alone_below_it(line, below, cut):

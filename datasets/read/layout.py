@@ -745,6 +745,8 @@ _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\
 
 
 _LONG_PIECE = re.compile(r"^\d{4,}$")
+_POINT_REST = re.compile(r"^\.\d{1,2}$")
+_WHOLE_PIECE = re.compile(r"^\d{4,}\.?$")
 _LAST_DIGITS = re.compile(r"^(?:[1-9]|\d\d)$")  # not a lone 0: a cell of its own
 
 
@@ -753,12 +755,15 @@ def _cut_below(line: str, below: str) -> bool:
     is the rest of line's amount: one or two digits, but a lone 0, after four or more
     (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), its
     last digits with the decimals after four or more (112615 / 81.00; not 0.00, a cell of
-    its own), or the digits a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
+    its own), its decimals cut at the point (5074000 / .00, 467200. / 00), or the digits
+    a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
     a, b = line.strip(), below.strip()
     if abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
         return False  # (a page number, centred, is none)
     if _DECIMAL_REST.match(b) and b[0] != "0":
         return bool(_LONG_PIECE.match(a))
+    if _POINT_REST.match(b) or (a.endswith(".") and b.isdigit() and len(b) <= 2):
+        return bool(_WHOLE_PIECE.match(a))  # cut at its decimal point: 5074000 / .00, 467200. / 00
     if not b.isdigit() or len(b) > 2:
         return False
     group = _GROUP_OPEN.match(a)
