@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from datasets.text import WIDTH_TABLE
+from datasets.text import WIDTH_TABLE, squashed
 
 _SPACES = re.compile(r"\s+")
 _SELF = re.compile(r"本单位|本部门|我单位|我部门|本局|我局")
@@ -59,7 +59,7 @@ def copy_marks(paras: list[tuple], name: str | None, original: list[str]) -> lis
     own = _SPACES.sub("", name.translate(WIDTH_TABLE)) if name else None
     out = []
     for text, par, line in paras:
-        compact = "".join(text.split())
+        compact = squashed(text)
         if len(compact) < 5:
             continue
         for m in _RUN.finditer(compact) if _PLACE.search(compact) else ():

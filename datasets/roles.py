@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from datasets.text import squashed
+
 # (role, canonical id, title pattern), tried in order: the first match wins.
 ROLES: list[tuple[str, str, re.Pattern]] = [
     (role, cid, re.compile(pattern))
@@ -54,7 +56,7 @@ def role_of(title: str | None) -> str | None:
     """The role of a table from its title (None when the title names none)."""
     if not title:
         return None
-    t = re.sub(r"\s+", "", title)
+    t = squashed(title)
     for role, _, pattern in ROLES:
         if pattern.search(t):
             return role

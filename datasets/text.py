@@ -107,10 +107,15 @@ TOC_HEAD = re.compile(r"^\s*目\s*录\s*")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
+def squashed(s: str) -> str:
+    """The text without its whitespace (a converter spaces names out: 内 容, 收 入)."""
+    return "".join(s.split())
+
+
 def running_key(line: str) -> str:
     """A running header's or footer's text as it repeats from page to page: whitespace
     and digits aside (page numbers vary; a converter spaces a line wider on a wider page)."""
-    return _DIGIT_RUN.sub("#", "".join(line.split()))
+    return _DIGIT_RUN.sub("#", squashed(line))
 
 
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")

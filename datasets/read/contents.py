@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from datasets.text import TOC_HEAD
+from datasets.text import TOC_HEAD, squashed
 
 _ID = r"附?表\s*(?:\d+(?:\s*-\s*\d+)?|[一二三四五六七八九十]+)"
 _ENTRY = re.compile(rf"^\s*({_ID})(?=\s|$|(?:19|20)\d{{2}}|[\u4e00-\u9fff])")
@@ -59,7 +59,7 @@ def _one_table(lines: list[str], start: int) -> dict[int, str]:
             continue
         m = _ENTRY.match(s)
         if m:
-            tid = "".join(m.group(1).split())
+            tid = squashed(m.group(1))
             if tid in seen or _ALONE.match(s):
                 break  # the first table's heading below the contents
             seen.add(tid)

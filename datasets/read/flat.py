@@ -34,6 +34,7 @@ from operator import itemgetter
 
 from datasets.read.identities import NUMBER, numbering, pair_sums_hold, printed_amount
 from datasets.read.layout import width_of
+from datasets.text import squashed
 
 _AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 _CODE = re.compile(r"^\d{3,9}$")
@@ -370,10 +371,6 @@ def _header_readings(items: list[tuple[int, str]], cap: int | None):
 _WHOLE_HEAD = re.compile(
     r"^(?:预算数|金额|合计|小计|总计|基本支出|项目支出|会议费|培训费|公务接待费|科目名称|科目编码)$"
 )
-
-
-def _squashed(s: str) -> str:
-    return "".join(s.split())
 
 
 def _repeated_header(head: list[str], ahead: list[str]) -> int:
@@ -1086,7 +1083,7 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
     squash = [s for _, s in head_items]
     rows: list[tuple[int, list[str]]] = []
     settled = 0  # rows whose page's reasons were read
-    names = {_squashed(s) for s in squash}  # the column names, spaced or not (内 容)
+    names = {squashed(s) for s in squash}  # the column names, spaced or not (内 容)
     p = first
     while p < len(items):
         skip = _repeated_header(squash, [s for _, s in items[p : p + len(squash)]])
@@ -1104,7 +1101,7 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
             while q < len(items) and not (
                 _TABLE_NO.match(items[q][1])
                 or _REASON_HEAD.match(items[q][1])
-                or _squashed(items[q][1]) in names  # the header again, in pieces among a row's cells
+                or squashed(items[q][1]) in names  # the header again, in pieces among a row's cells
                 or items[q][1] in ("是", "否")  # a row's flag, printed after the heading
             ):
                 q += 1
@@ -1120,7 +1117,7 @@ def _toc(out: list[str], start: int, cap: int | None) -> int:
             cut = len(reasons) == 1 and not _TITLE.search(rows[-1][1][1])
             p = p + 1 if not empty and cut else q
             continue
-        elif rows and _squashed(s) in names:
+        elif rows and squashed(s) in names:
             pass  # a piece of the header printed again, its cells and a row's interleaved
         elif rows:
             row = rows[-1][1]

@@ -31,7 +31,7 @@ from datasets.read.cells import TOTAL as _TOTAL
 from datasets.read.cells import name_ends
 from datasets.read.contents import contents_rows
 from datasets.read.identities import groups_adding_up, is_pair_table, pair_sums_hold
-from datasets.text import running_key
+from datasets.text import running_key, squashed
 
 _FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
@@ -534,12 +534,12 @@ def _reading(lines: list[str], idx: list[int], cjk: int, pages: list[int] = ()):
             first_data -= 1
     head, body = idx[:first_data], idx[first_data:]
     # The header printed again after a page break is no body row (it is dropped below).
-    squashed = {k: re.sub(r"\s+", "", lines[k]) for k in idx}
-    head_texts = {squashed[k]: k for k in head}
-    again = [(head_texts[squashed[k]], k) for k in body if squashed[k] in head_texts]
+    bare = {k: squashed(lines[k]) for k in idx}
+    head_texts = {bare[k]: k for k in head}
+    again = [(head_texts[bare[k]], k) for k in body if bare[k] in head_texts]
     if again and pages:
         _onto_first_page(chunks, idx, again, pages)
-    body = [k for k in body if squashed[k] not in head_texts]
+    body = [k for k in body if bare[k] not in head_texts]
     cover = _cover([chunks[k] for k in body or idx], cjk)
     floor = len(body or idx) // 20
     cols = _columns(cover, floor)
@@ -1005,7 +1005,7 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
         # Up to the header printed again after a page break (its lines are skipped below).
         once: list[int] = []
         for k in head:
-            if any(re.sub(r"\s+", "", lines[k]) == re.sub(r"\s+", "", lines[m]) for m in once):
+            if any(squashed(lines[k]) == squashed(lines[m]) for m in once):
                 break
             once.append(k)
         first = once[0]
@@ -1015,7 +1015,7 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
         if len(rest) >= 2 and max(rest, key=lambda k: len(placed_of[k])) != rest[0]:
             placed_of[rest[0]] = [p for k in rest for p in placed_of[k]]
             merged |= set(rest[1:])
-    head_texts = {re.sub(r"\s+", "", lines[k]) for k in head}
+    head_texts = {squashed(lines[k]) for k in head}
     ncol = len(cols)
     widest = [0] * ncol
     for k in body or idx:
@@ -1048,14 +1048,14 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
     body_lines = set(body)
     for n, k in enumerate(idx):
         in_body = n >= len(head)
-        squashed = re.sub(r"\s+", "", lines[k])
+        bare = squashed(lines[k])
         if k in merged:
-            seen_head.add(squashed)
+            seen_head.add(bare)
             continue
-        if squashed in head_texts and (in_body or squashed in seen_head):
+        if bare in head_texts and (in_body or bare in seen_head):
             broken = bool(rows) and rows[-1][0] in body_lines
             continue  # the header repeated after a page break
-        seen_head.add(squashed)
+        seen_head.add(bare)
         placed = placed_of[k]
         completes = False  # the line holds the rests of every figure the row above cut
         if rows and in_body:
@@ -1269,7 +1269,7 @@ def _by_identities(rows: list[tuple[int, list[str]]]) -> None:
     head = next((n for n, (_, c) in enumerate(rows) if not any(_AMOUNT.match(x) for x in c)), None)
     if head is None:
         return
-    names = [re.sub(r"\s+", "", x) for x in rows[head][1]]
+    names = [squashed(x) for x in rows[head][1]]
     t = next((j for j, x in enumerate(names) if _TOTAL.match(x)), None)
     if t is None:  # the figure column right before 基本支出
         t = next(
