@@ -1120,3 +1120,34 @@ def test_a_year_before_the_quote_marks_pdftotext_raw_set_apart_starts_no_table()
         ]
     )
     assert "\t" not in tab_separated(text)
+
+
+def _raw_table(cells: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The rows and unread tables tab_separated_lines reads from a table printed one
+    cell a line (pdftotext -raw)."""
+    from datasets.read.layout import tab_separated_lines
+
+    unread: list[str] = []
+    return rows("\n".join(tab_separated_lines("\n".join(cells), None, unread))), unread
+
+
+def test_amounts_cut_before_their_decimals_a_cell_a_line_leave_the_table_unread():
+    """元 amounts wrapped in narrow cells, their last digits and decimals, or only the
+    decimals, on the next line (112615 / 81.00, 5074000 / .00): which piece ends which
+    figure the text does not tell."""
+    cells = ["表 7", "单位：元", "科目编码 科目名称 合计 人员经费 公用经费", "合计", "5074000", ".00", "4606800"]
+    cells += [".00", "467200.", "00", "2080505 机关事业", "单位基本", "112615", "81.00", "112615", "81.00"]
+    got, unread = _raw_table(cells)
+    assert len(unread) == 1 and "单元格过窄" in unread[0]
+    assert not any(c[:1].isdigit() for r in got for c in r)
+
+
+def test_whole_amounts_beside_a_column_of_rates_a_cell_a_line_are_no_cut():
+    """A 元 table of whole amounts with a column of shares: the decimals below an amount
+    are the next cell (5074000 / 45.20), not its rest."""
+    cells = ["表 6", "单位：元", "科目编码 科目名称 合计 占比（%）", "2080505 机关事业", "单位基本", "5074000"]
+    cells += ["45.20", "2080506 机关事业", "单位职业", "3000000", "26.70", "2101102 事业单位", "医疗", "3150000"]
+    cells += ["28.10"]
+    got, unread = _raw_table(cells)
+    assert unread == []
+    assert any("5074000" in c for r in got for c in r)

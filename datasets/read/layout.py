@@ -744,30 +744,30 @@ _CUT_PIECE = re.compile(rf"^\d+[.,]$|{_GROUP_OPEN.pattern}|^0[\d.]")  # 653. 45,
 _WHOLE_AMOUNT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d\d)?$|^[1-9]\d*\.\d\d$")
 
 
-_LONG_PIECE = re.compile(r"^\d{4,}$")
 _POINT_REST = re.compile(r"^\.\d{1,2}$")
-_WHOLE_PIECE = re.compile(r"^\d{4,}\.?$")
+_RATE_COLUMN = re.compile(r"[%％率]|占比|比重")  # a column of rates: its decimals are cells
 _LAST_DIGITS = re.compile(r"^(?:[1-9]|\d\d)$")  # not a lone 0: a cell of its own
 
 
-def _cut_below(line: str, below: str) -> bool:
+def _cut_below(line: str, below: str, rates: bool = False) -> bool:
     """Whether `below`, alone on its line under `line` alone on its own, at its start,
     is the rest of line's amount: one or two digits, but a lone 0, after four or more
     (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), its
     last digits with the decimals after four or more (112615 / 81.00; not 0.00, a cell of
-    its own), its decimals cut at the point (5074000 / .00, 467200. / 00), or the digits
-    a cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
+    its own, nor in a table with a column of `rates`, 5074000 / 45.20), its decimals cut at
+    the point (5074000 / .00, 467200. / 00), or the digits a cut thousands group lacks
+    (32,239,1 / 66; 1,781,00 / 0)."""
     a, b = line.strip(), below.strip()
     if abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
         return False  # (a page number, centred, is none)
     if _DECIMAL_REST.match(b) and b[0] != "0":
-        return bool(_LONG_PIECE.match(a))
+        return not rates and bool(_WHOLE.match(a))
     if _POINT_REST.match(b) or (a.endswith(".") and b.isdigit() and len(b) <= 2):
-        return bool(_WHOLE_PIECE.match(a))  # cut at its decimal point: 5074000 / .00, 467200. / 00
+        return bool(_WHOLE.match(a.removesuffix(".")))
     if not b.isdigit() or len(b) > 2:
         return False
     group = _GROUP_OPEN.match(a)
-    return bool(group and len(group.group(1)) + len(b) == 3) or bool(_LONG_PIECE.match(a) and _LAST_DIGITS.match(b))
+    return bool(group and len(group.group(1)) + len(b) == 3) or bool(_WHOLE.match(a) and _LAST_DIGITS.match(b))
 
 
 def _too_narrow(lines: list[str], idx: list[int]) -> bool:
@@ -779,8 +779,9 @@ def _too_narrow(lines: list[str], idx: list[int]) -> bool:
     (6077 / 653. / 00, 45,9 / 14,0 / 66). Which line a piece of a label or of a figure
     belongs to is then a guess. (Names cut so beside whole amounts are read.) Or, a cell
     a line (pdftotext -raw, or its default order), two amounts whose last digits are
-    alone on the next line (105272 / 22, 112615 / 81.00, 32,239,1 / 66)."""
-    if sum(_cut_below(lines[a], lines[b]) for a, b in zip(idx, idx[1:])) >= 2:
+    alone on the next line (105272 / 22, 112615 / 81.00, 5074000 / .00, 32,239,1 / 66)."""
+    rates = any(_RATE_COLUMN.search(lines[k]) for k in idx)
+    if sum(_cut_below(lines[a], lines[b], rates) for a, b in zip(idx, idx[1:])) >= 2:
         return True
     chunks = {k: _chunks(lines[k]) for k in idx}
     pieces = {k: [(a, t) for a, _, t in chunks[k] if _NUMERIC.match(t)] for k in idx}
@@ -920,8 +921,8 @@ def _figure_columns(rows: list[tuple[int, list[str]]]) -> dict[int, list[int]]:
 
 
 def _stepped(rows: list[tuple[int, list[str]]]) -> bool:
-    """Whether two columns or more hold a figure each, and only one, on rows of their
-    own (a figure a row, stepping right or left from row to row)."""
+    """Whether two columns or more hold a figure each, and only one, on two rows or more
+    (a figure a row, stepping right or left from row to row)."""
     columns = _figure_columns(rows)
     return (
         len(columns) >= 2
