@@ -1143,11 +1143,11 @@ def test_amounts_cut_before_their_decimals_a_cell_a_line_leave_the_table_unread(
 
 
 def test_whole_amounts_beside_a_column_of_rates_a_cell_a_line_are_no_cut():
-    """A 元 table of whole amounts with a column of shares: the decimals below an amount
-    are the next cell (5074000 / 45.20), not its rest."""
+    """A 元 table of whole amounts with a column of shares: the decimals or digits below
+    an amount are the next cell (5074000 / 45.20, 3000000 / 26), not its rest."""
     cells = ["表 6", "单位：元", "科目编码 科目名称 合计 占比（%）", "2080505 机关事业", "单位基本", "5074000"]
-    cells += ["45.20", "2080506 机关事业", "单位职业", "3000000", "26.70", "2101102 事业单位", "医疗", "3150000"]
-    cells += ["28.10"]
+    cells += ["45.20", "2080506 机关事业", "单位职业", "3000000", "26", "2101102 事业单位", "医疗", "3150000"]
+    cells += ["28"]
     got, unread = _raw_table(cells)
     assert unread == []
     assert any("5074000" in c for r in got for c in r)

@@ -754,9 +754,9 @@ def _cut_below(line: str, below: str, rates: bool = False) -> bool:
     is the rest of line's amount: one or two digits, but a lone 0, after four or more
     (105272 / 22; whole 万元 amounts a cell a line, 1200 / 34, are taken so too), its
     last digits with the decimals after four or more (112615 / 81.00; not 0.00, a cell of
-    its own, nor in a table with a column of `rates`, 5074000 / 45.20), its decimals cut at
-    the point (5074000 / .00, 467200. / 00), or the digits a cut thousands group lacks
-    (32,239,1 / 66; 1,781,00 / 0)."""
+    its own), neither in a table with a column of `rates` (5074000 / 45.20 or / 45: a
+    share), its decimals cut at the point (5074000 / .00, 467200. / 00), or the digits a
+    cut thousands group lacks (32,239,1 / 66; 1,781,00 / 0)."""
     a, b = line.strip(), below.strip()
     if abs((len(line) - len(line.lstrip())) - (len(below) - len(below.lstrip()))) > 2:
         return False  # (a page number, centred, is none)
@@ -767,7 +767,8 @@ def _cut_below(line: str, below: str, rates: bool = False) -> bool:
     if not b.isdigit() or len(b) > 2:
         return False
     group = _GROUP_OPEN.match(a)
-    return bool(group and len(group.group(1)) + len(b) == 3) or bool(_WHOLE.match(a) and _LAST_DIGITS.match(b))
+    whole = not rates and _WHOLE.match(a) and _LAST_DIGITS.match(b)
+    return bool(group and len(group.group(1)) + len(b) == 3) or bool(whole)
 
 
 def _too_narrow(lines: list[str], idx: list[int]) -> bool:
