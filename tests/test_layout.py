@@ -1151,3 +1151,20 @@ def test_whole_amounts_beside_a_column_of_rates_a_cell_a_line_are_no_cut():
     got, unread = _raw_table(cells)
     assert unread == []
     assert any("5074000" in c for r in got for c in r)
+
+
+def test_a_target_centred_on_a_line_of_its_own_joins_its_row():
+    """表13-1 of a generated disclosure as LibreOffice prints it from a Word file, through
+    pdftotext -layout: a row's cells wrapped over several lines, its target (≥110%)
+    centred on a line of its own between them. It joins the row above, whose target cell
+    is empty, so the indicator's words and its target are read together (before: a row
+    of the target alone, and PRF003 could not see that a 满意度 target exceeds 100%)."""
+    from anomaly.engine import frames_from_text, run_rules
+
+    text = (Path(__file__).parent / "fixtures" / "libreoffice_word_pdftotext_centred_target.txt").read_text(
+        encoding="utf-8"
+    )
+    read = tab_separated(text)
+    assert ["满意度指", "服务对象", "≥110%", "服务对象"] in rows(read)
+    findings, _ = run_rules(frames_from_text(read), select=["PRF003"])
+    assert findings["stated"].to_list() == ["≥110%"]

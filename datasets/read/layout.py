@@ -1169,6 +1169,19 @@ def _rows(lines: list[str], idx: list[int], reading, order) -> list[tuple[int, l
                 )
             )
         )
+        if (
+            not cont
+            and rows
+            and in_body
+            and not gapped
+            and others
+            and all(_TARGET.match(c[2]) and not _AMOUNT.match(c[2]) and not rows[-1][1][j] for j, c in others)
+            and not any(_TARGET.match(c) for c in rows[-1][1])
+        ):
+            # A target alone on a line, its row's other cells wrapped above and below it
+            # (centred in the row's height, as Word prints a 绩效目标表): the row's, whose
+            # target cell is still empty.
+            cont = True
         broken = False
         if rests and (not others or cont or completes):
             for j, c in rests:
