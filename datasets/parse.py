@@ -80,6 +80,22 @@ def parse_document(doc: Document) -> dict:
     return out
 
 
+_INDICATOR_HEADER = re.compile(r"一级指标|二级指标")
+INDICATORS_GAP = 8  # lines at most between a 绩效目标表 and its indicators cut from it
+
+
+def _indicators_below(table: dict, rows: list[list[str]], start: int) -> bool:
+    """Whether a table of neither id nor title starting on line `start` is the rest of
+    `table` (pending) right above it: a performance table's indicators, under their
+    header (一级指标 二级指标 …)."""
+    return (
+        table["keep_text"]
+        and start - table["end"] <= INDICATORS_GAP
+        and bool(rows)
+        and bool(_INDICATOR_HEADER.search("".join(rows[0])))
+    )
+
+
 def parse_text(text: str, partial: bool = False) -> dict:
     """`partial`: the reader left part of the text unread (Document.problems)."""
     original = split_lines(text)
@@ -134,6 +150,15 @@ def parse_text(text: str, partial: bool = False) -> dict:
         for k in range(max(0, start - 6), start):
             if tables._TABLE_ID.match(norm[k].strip()) or tables._UNIT_LINE.search(norm[k]):
                 prose[k] = False
+        if tid is None and title is None and pending and _indicators_below(pending[-1], rows, start):
+            # A 绩效目标表's indicators cut from it (by a page break and the spill of a
+            # cell above them): the rest of that table, its rows numbered on.
+            last = pending[-1]
+            tables.add_cells(read, len(pending) - 1, rows, raw_rows, line_idx, first_row=len(last["rows"]))
+            last["rows"] = last["rows"] + rows
+            last["filled"] = last["filled"] or any(map(any, rows))
+            last["end"] = end
+            continue
         performance = (tid or "").startswith(("表13", "表14", "表15")) or "绩效" in (title or "")
         tables.add_cells(read, len(pending), rows, raw_rows, line_idx)
         pending.append(
@@ -145,6 +170,7 @@ def parse_text(text: str, partial: bool = False) -> dict:
                 "filled": any(map(any, rows)),  # a filled cell: the table has cells in the long form
                 "rows": rows,
                 "note": _note_after(norm, end),
+                "end": end,
             }
         )
 

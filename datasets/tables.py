@@ -295,11 +295,17 @@ TABLES = {
 
 
 def add_cells(
-    read: dict[str, dict[str, list]], t: int, rows: list[list[str]], raw_rows: list[list[str]], lines: list[int]
+    read: dict[str, dict[str, list]],
+    t: int,
+    rows: list[list[str]],
+    raw_rows: list[list[str]],
+    lines: list[int],
+    first_row: int = 0,
 ) -> None:
-    """Append one table to read["rows"] (ROWS but d and page) and read["filled"]
-    (FILLED); `lines` 0-based. Per row, never per cell (compress picks the filled
-    cells): the long form is made by polars, a batch of documents at a time."""
+    """Append one table, or its rest from row `first_row` on, to read["rows"] (ROWS but d
+    and page) and read["filled"] (FILLED); `lines` 0-based. Per row, never per cell
+    (compress picks the filled cells): the long form is made by polars, a batch of
+    documents at a time."""
     out_rows, filled = read["rows"], read["filled"]
     a_t, a_row, a_line, a_length, a_head = (out_rows[k].append for k in ("t", "row", "line", "length", "head"))
     a_rix, a_col, a_cell, a_text = (filled[k].extend for k in FILLED)
@@ -307,7 +313,7 @@ def add_cells(
     for r, (cells, raw, line) in enumerate(zip(rows, raw_rows, lines)):
         n = len(cells)
         a_t(t)
-        a_row(r)
+        a_row(first_row + r)
         a_line(line + 1)
         a_length(n)
         a_head(cells[0])

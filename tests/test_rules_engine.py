@@ -158,6 +158,35 @@ def test_prf003_reads_a_target_as_python_does(target, flagged):
     assert findings.height == flagged and coverage["outcome"].to_list() == ["fail" if flagged else "pass"]
 
 
+def test_a_performance_tables_indicators_cut_from_it_stay_its_rows():
+    """A text conversion whose 绩效目标表 a page break cut under its 年度目标, that cell's
+    rest spilt between the parts as lines of text: the indicators, a table of neither id
+    nor title under their header (一级指标 二级指标 …), are the rest of 表13-1, their rows
+    numbered on (before: an unnamed 表?1, which PRF003 does not read)."""
+    text = "\n".join(
+        [
+            "表13-1",
+            "2025年单位专项业务经费绩效目标表（1）",
+            "项目名称\t乡村道路养护经费",
+            "资金金额（万元）\t年度资金总额：\t88.40",
+            "总体目标\t年度目标",
+            "目标1：\t",
+            "保障道路",
+            "养护顺利实施。",
+            "",
+            "绩效指标\t一级指标\t二级指标\t指标内容\t指标值",
+            "\t产出指标\t数量指标\t完成养护里程\t≥12公里",
+            "\t满意度指标\t服务对象满意度指标\t群众满意度\t≥120%",
+        ]
+    )
+    frames = frames_from_text(text)
+    cells = frames["cells"]
+    assert set(cells["table_id"]) == {"表13-1"}
+    assert cells.filter(pl.col("text") == "≥120%")["row"].item() == cells["row"].max() > 3
+    findings, _ = run_rules(frames, select=["PRF003"])
+    assert findings["stated"].to_list() == ["≥120%"]
+
+
 @pytest.mark.parametrize("b, outcome", [("20.00", "pass"), ("15.00", "fail")])
 def test_prf001_reads_a_funds_cell_wrapped_beside_its_unit(b, outcome):
     """A text conversion of a narrow project table reads the cell 年度资金 / 总额: with
