@@ -68,9 +68,9 @@ def _files_under(root: Path) -> list[tuple[Path, tuple]]:
     seconds of stats); hidden files and folders are left out, and links to folders not
     followed."""
     # (sort key, path, key): sorted by parts, as Paths compare, without making Paths
-    # first; the key is the path with each separator made "\0", below every character,
-    # which orders strings as their parts (lists of parts: 100,000 files discovered in
-    # 1.95 s, against 1.50 s).
+    # first; the sort key is the path with each separator made "\0", below every
+    # character, which orders strings as their parts do (100,000 files discovered in
+    # 1.50 s, against 1.95 s sorting by lists of parts).
     out = []
     folders = [str(root)]
     while folders:

@@ -684,7 +684,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
             wide = max((len(cells) for _, cells in rows), default=0)
             if _unnamed(other) == 0 and max((len(cells) for _, cells in other), default=0) == wide:
                 rows, reading, order = other, grid, in_order
-    if reading[0] == 2 and not (built or order or collide or grid_doc) and _stepped(rows):
+    if reading[0] == 2 and not (built or order or collide or grid_doc) and _stepped(figures := _figure_columns(rows)):
         # Figures printed in one column, one a row, after labels of other lengths step
         # into columns of their own in display widths (年度资金总额 / 其中：财政拨款 /
         # 其他资金), and a row that finds its column empty joins the row above: pdftotext's
@@ -692,7 +692,7 @@ def _rebuild(lines: list[str], start: int, stop: int, pages: list[int] = (), gri
         grid = grid or _reading(lines, idx, 1, pages)
         if grid is not None and not _collisions(*grid[1:]):
             other = _rows(lines, idx, grid, None)
-            if len(_figure_columns(other)) < len(_figure_columns(rows)):
+            if len(_figure_columns(other)) < len(figures):
                 rows, reading = other, grid
     if order is None and len(reading[3]) <= 3:
         rows = _under_their_names(rows)
@@ -921,10 +921,10 @@ def _figure_columns(rows: list[tuple[int, list[str]]]) -> dict[int, list[int]]:
     return out
 
 
-def _stepped(rows: list[tuple[int, list[str]]]) -> bool:
-    """Whether two columns or more hold a figure each, and only one, on two rows or more
-    (a figure a row, stepping right or left from row to row)."""
-    columns = _figure_columns(rows)
+def _stepped(columns: dict[int, list[int]]) -> bool:
+    """Whether, of a table's figure columns (_figure_columns), two or more hold a figure
+    each, and only one, on two rows or more (a figure a row, stepping right or left from
+    row to row)."""
     return (
         len(columns) >= 2
         and all(len(at) == 1 for at in columns.values())
