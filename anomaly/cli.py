@@ -122,6 +122,27 @@ def _discovered(inputs: tuple, lang: str) -> list:
         raise click.UsageError(exc.message(lang)) from None
 
 
+def _known_codes(select: list[str] | None, ignore: list[str] | None, lang: str) -> None:
+    """A --select or --ignore code that names no rule is a usage error: a typo must not
+    run no checks and report a clean county."""
+    from anomaly.engine import unknown
+
+    bad = unknown(select) + unknown(ignore)
+    if bad:
+        raise click.UsageError(
+            f"未知的规则代码或类别：{', '.join(bad)}（全部规则见 anomaly rules）"
+            if lang == "zh"
+            else f"unknown rule codes or families: {', '.join(bad)} (see `anomaly rules` for all of them)"
+        )
+
+
+def _missing(inputs: tuple) -> list:
+    """The local inputs that do not exist (a share not mounted, a mistyped folder)."""
+    from datasets.read.sources import is_url
+
+    return [p for p in inputs if not is_url(p) and not os.path.exists(p)]
+
+
 def _codes(value: str | None) -> list[str] | None:
     return [c.strip().upper() for c in value.split(",") if c.strip()] if value else None
 
@@ -256,6 +277,7 @@ def screen(
     from datasets.read.sources import absolute, source_of
     from reports.terminal import summary_lines
 
+    _known_codes(_codes(select), _codes(ignore), lang)
     if not inputs:
         from datasets.synthetic import demo_corpus
 
@@ -272,6 +294,13 @@ def screen(
     if cluster:  # workers on other machines find the files by absolute path (or by URL)
         inputs = tuple(map(absolute, inputs))
     files = _discovered(inputs, lang)
+    for missing in _missing(inputs):  # kept as a failed file (every input is accounted for), but said now
+        click.echo(
+            f"警告：输入路径不存在：{missing}（计为未能读取的文件）"
+            if lang == "zh"
+            else f"warning: no such input path: {missing} (counted as a file not read)",
+            err=True,
+        )
     if not files:
         where = ", ".join(map(str, inputs))
         raise click.UsageError(f"未找到输入文件：{where}" if lang == "zh" else f"no input files found in: {where}")

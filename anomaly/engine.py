@@ -176,6 +176,12 @@ def selected(select: list[str] | None = None, ignore: list[str] | None = None) -
     return out
 
 
+def unknown(codes: list[str] | None) -> list[str]:
+    """The codes that name no rule, as code or family prefix (a typo: PTC for PCT)."""
+    known = [r.code for r in catalog()]
+    return [c for c in codes or [] if not any(k.startswith(c.strip().upper()) for k in known)]
+
+
 def describe(code: str, lang: str = "zh") -> str:
     """The rule's documentation with its bad and good examples, as plain text."""
     r = get(code)

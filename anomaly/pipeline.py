@@ -210,7 +210,12 @@ def _screen(
     findings = with_keys(findings, units)
     triage_db = options.triage_db or os.environ.get("ANOMALY_DB") or out_dir / "triage.sqlite"
     findings = apply_triage(findings, decisions(triage_db))
-    findings, changes = history.compare(findings, units, history.previous(out_dir))
+    # A night on which not a single input could be read (a share not mounted) is no
+    # night of the history: compared with it, the next run would call every finding new.
+    none_read = units.height > 0 and units.filter(pl.col("parse_status") != "failed").height == 0
+    findings, changes = history.compare(findings, units, None if none_read else history.previous(out_dir))
+    if none_read:
+        changes["not_recorded"] = True
     active = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
     ranking = rank(units, active, scores, lang=options.lang)
     t = lap("scoring", t)
@@ -280,7 +285,8 @@ def _screen(
     lap("reports", t)
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_tables(out_dir, run)
-    history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
+    if not none_read:
+        history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
     return replace(run, excerpts=None)  # they are read from the spill folder, removed on return
 
 

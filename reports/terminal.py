@@ -95,6 +95,8 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
                 gone_findings=changes["gone_findings"],
             )
         )
+    if changes.get("not_recorded"):
+        lines.append(t(lang, "summary_not_recorded"))
     if manifest.get("dismissed"):
         lines.append(t(lang, "summary_dismissed", n=manifest["dismissed"]))
     leads = (

@@ -129,6 +129,30 @@ def test_exit_status(tmp_path):
     assert r.exit_code == 2
 
 
+def test_a_mistyped_rule_code_is_a_usage_error(tmp_path):
+    r = CliRunner().invoke(main, ["screen", str(tmp_path), "--out", str(tmp_path / "o"), "--select", "PTC"])
+    assert r.exit_code == 2 and "PTC" in r.output and "未知" in r.output
+    r = CliRunner().invoke(main, ["screen", str(tmp_path), "--out", str(tmp_path / "o"), "--ignore", "PCT002,UNT9"])
+    assert r.exit_code == 2 and "UNT9" in r.output and "PCT002" not in r.output.split("：")[-1]
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_night_that_reads_nothing_is_not_kept_in_the_history(corpus, tmp_path):
+    out = tmp_path / "night"
+    first = CliRunner().invoke(main, ["screen", str(corpus), "--out", str(out), "--workers", "1"])
+    assert first.exit_code == 0, first.output
+    missing = tmp_path / "share-not-mounted"
+    r = CliRunner().invoke(main, ["screen", str(missing), "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 1 and "输入路径不存在" in r.output and str(missing) in r.output
+    assert "未计入历史" in r.output
+    assert len(list((out / "history").iterdir())) == 1  # the first night only
+    again = CliRunner().invoke(main, ["screen", str(corpus), "--out", str(out), "--workers", "1"])
+    assert again.exit_code == 0, again.output
+    findings = pl.read_parquet(out / "findings.parquet")
+    assert findings.height and not findings["is_new"].any()  # compared with the first night, not the empty one
+    assert "新增问题 0，消失的问题 0" in again.output
+
+
 def test_rules_catalog_lists_every_family():
     r = CliRunner().invoke(main, ["rules"])
     assert r.exit_code == 0
