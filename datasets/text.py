@@ -69,8 +69,16 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+# No table row is longer: a whole disclosure pasted on one line, its tables' tabs kept,
+# is prose (read as one row it made a table of 70,000 cells, which the checks that pair
+# a row's cells took 10 GB to compare).
+ROW_CHARS = 5000
+
+
 def is_table_row(line: str) -> bool:
     s = line.strip()
+    if len(s) > ROW_CHARS:
+        return False
     return "\t" in line.strip("\n") and len(s) > 0 or (s.startswith("|") and s.count("|") >= 2)
 
 

@@ -282,3 +282,22 @@ def test_documents_are_kept_for_folders_holding_a_file_of_tables_only():
         "报表.xlsx",
     ]
     assert frame.row(0, named=True)["line_pages"] == [1, 1] and frame.row(0, named=True)["notes"] == ["n"]
+
+
+def test_a_disclosure_pasted_on_one_line_is_prose_not_a_file_of_tables(tmp_path):
+    # Its tables' tabs kept, the one line was a table row of thousands of cells: a file
+    # of tables only, joined to the unit's own narrative, whose checks then paired the
+    # row's cells (10 GB for a 3 MB file).
+    folder = tmp_path / "in"
+    generate_corpus(folder, units=1, seed=5)  # tables tab-separated (seed 4: markdown)
+    (text,) = [p for p in folder.rglob("*.txt")]
+    pasted = text.read_text(encoding="utf-8").replace("\n", " ")
+    assert "\t" in pasted
+    (text.parent / "pasted.txt").write_text(pasted * 3, encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["screen", str(folder), "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    units = pl.read_parquet(out / "units.parquet")
+    assert units.height == 2 and units["source_files"].list.len().to_list() == [1, 1]  # nothing joined
+    one_line = units.filter(pl.col("source_path").str.ends_with("pasted.txt")).row(0, named=True)
+    assert one_line["n_lines"] == 1 and one_line["n_cells"] == 0 and one_line["n_claims"] > 50
