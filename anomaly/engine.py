@@ -182,17 +182,39 @@ def unknown(codes: list[str] | None) -> list[str]:
     return [c for c in codes or [] if not any(k.startswith(c.strip().upper()) for k in known)]
 
 
+def _chinese(paragraph: str) -> bool:
+    """Whether a paragraph is written in Chinese (English ones quote a few Chinese words)."""
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in paragraph)
+    return cjk > sum(ch.isascii() and ch.isalpha() for ch in paragraph)
+
+
+def explanation(rule: Rule, lang: str = "zh") -> str:
+    """The rule's documentation in one language: its docstring's Chinese paragraphs (what
+    it checks; 查什么, 为什么重要) for zh, its English ones for en."""
+    paragraphs = [p.strip() for p in rule.doc.split("\n\n") if p.strip()]
+    mine = [p for p in paragraphs if _chinese(p) == (lang == "zh")] or paragraphs
+    # A paragraph on one line (the page and the sheet wrap it): Chinese lines join as they are.
+    glue = "" if lang == "zh" else " "
+    return "\n\n".join(glue.join(p.split()) if lang == "en" else glue.join(p.splitlines()) for p in mine)
+
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
 def describe(code: str, lang: str = "zh") -> str:
     """The rule's documentation with its bad and good examples, as plain text."""
     r = get(code)
-    head = f"{r.code} [{r.severity}] {r.title_zh} / {r.title_en}"
-    parts = [head, "=" * min(len(head) * 2, 78), "", r.doc]
+    if lang == "zh":
+        head = f"{r.code} [{SEVERITY_ZH[r.severity]}] {r.title_zh}"
+    else:
+        head = f"{r.code} [{r.severity}] {r.title_en}"
+    parts = [head, "=" * min(len(head) * 2, 78), "", explanation(r, lang)]
     if r.check is None:
         parts += [
             "",
-            "（由评分/跨单位比对模块计算，不在 run_rules 中执行）"
+            "（在所有单位读完后，由同类比较或跨单位比对得出，不是逐份文件的检查）"
             if lang == "zh"
-            else "(computed by the scoring / cross-unit module, not by run_rules)",
+            else "(found once every unit is read, by comparing units, not by a check of each file)",
         ]
     for ex, zh, en in ((r.bad, "会被标记的例子", "Flagged example"), (r.good, "不会被标记的例子", "Passing example")):
         if ex is None:
@@ -201,7 +223,7 @@ def describe(code: str, lang: str = "zh") -> str:
             "",
             (zh if lang == "zh" else en)
             + (f"（{ex.note}）" if ex.note and lang == "zh" else f" ({ex.note})" if ex.note else "")
-            + ":",
+            + ("：" if lang == "zh" else ":"),
             "",
         ]
         parts += ["    " + line for line in ex.text.strip("\n").splitlines()]

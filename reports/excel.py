@@ -43,6 +43,8 @@ _EXCEL_EPOCH_DAYS = 25569
 RANKING_SHEET = [
     "rank",
     "unit_name",
+    "year",
+    "doc_kind",
     "errors",
     "warnings",
     "infos",
@@ -162,14 +164,11 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str, str]]:
 
 def _rules_frame(lang: str) -> pl.DataFrame:
     """One row per rule: code, family, severity, title, what it catches and why."""
-    from anomaly.engine import catalog
+    from anomaly.engine import catalog, explanation
 
     rows = []
     for r in catalog():
-        first, _, rest = r.doc.partition("\n")
-        # Docstrings open with a Chinese sentence, then explain in English.
-        explanation = first.strip() if lang == "zh" else " ".join(rest.split()) or first.strip()
-        rows.append((r.code, r.family, r.severity, r.title(lang), explanation))
+        rows.append((r.code, r.family, r.severity, r.title(lang), explanation(r, lang).replace("\n\n", "\n")))
     return pl.DataFrame(rows, schema=RULES_SHEET, orient="row")
 
 

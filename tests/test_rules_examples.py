@@ -38,3 +38,11 @@ def test_describe_shows_examples():
     text = describe("PCT002")
     assert "PCT002" in text and "96.2%" in text
     assert "Passing example" in describe("PCT002", lang="en")
+
+
+def test_describe_speaks_one_language():
+    # An analyst reading Chinese gets the Chinese explanation, not the English one after it.
+    zh, en = describe("PCT002"), describe("PCT002", lang="en")
+    assert zh.startswith("PCT002 [错误]") and "会被标记的例子：" in zh
+    assert "Catches" not in zh and "Why it matters" not in zh
+    assert en.startswith("PCT002 [error]") and "Catches" in en and "增减率应为" not in en

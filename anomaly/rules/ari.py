@@ -53,6 +53,11 @@ def ari001(ctx: Context) -> Result:
     """表1/表4 每个栏目组（收入、支出功能分类、部门经济分类、政府经济分类）的一级类别
     （1、2、… 或 一、二、…）之和应等于该组的本年收入合计/本年支出合计。
 
+    查什么：表1（收支总表）和表4（财政拨款收支总表）中，收入、支出功能分类、部门经济分类、
+    政府经济分类各栏目组的一级类别之和，与该组的本年收入合计或本年支出合计不符。只汇总一级类别，(1)(2)等明细和
+    “其中”行不重复计入，空格按0计；按印刷位数的舍入区间比较，n项之和允许n个半位的舍入差，舍入差异不报。
+    为什么重要：收支总表是核对其他所有数字的基准，合计不等于各类之和，说明某一类填错或漏填。
+
     Catches: in 表1 and 表4, the numbered top-level classes of a column group (income;
     expenditure by function; by 部门 and 政府 economic class) do not add up to that
     group's 本年收入合计 / 本年支出合计. Only one level is summed (sub-items (1)(2) and
@@ -145,6 +150,11 @@ _T1_SUB = """表1
 def ari002(ctx: Context) -> Result:
     """表1/表4 中一级类别（1、…）的金额应等于其下 (1)(2)… 明细之和（“其中”行不计）。
 
+    查什么：表1、表4中一级类别（如“1、人员经费和公用经费支出”）的金额，与其下(1)(2)……明细之和不符。
+    仅在类别和至少一项明细都有金额时比较（只列类别、未列明细不算错），“其中”行为备注项，不计入；
+    同一栏目组有多个“一、”级标题时，标题与其下“1、”级类别之和也一并核对。为什么重要：小计与自身明细相互矛盾，
+    说明有单元格录入错误，而总计层面可能把它掩盖。
+
     Catches: a numbered class of 表1/表4 (e.g. 1、人员经费和公用经费支出) whose sub-items
     (1)(2)… do not add up to it. Compared only where the class and at least one sub-item
     carry an amount (a class shown without breakdown is not an error); 其中 rows are
@@ -228,6 +238,11 @@ _PROJECT = """表13-1
 )
 def ari003(ctx: Context) -> Result:
     """项目（专项业务经费）绩效目标表中，年度资金总额应等于“其中：财政拨款”加“其他资金”。
+
+    查什么：项目（专项业务经费）绩效目标表（表13-x等）中，年度资金总额不等于同一列的“其中：财政拨款”加
+    “其他资金”（“其他资金”空白按0计）；表中只有一个年度资金总额时，不论其位于哪一列都核对
+    （跨页续表的单元格可能错列）。为什么重要：年度资金总额是设定绩效目标的依据，它与自身资金来源对不上，
+    说明金额或资金来源必有一处填错。
 
     Catches: in a project performance table (表13-x and alike), 年度资金总额 differs
     from 财政拨款 + 其他资金 printed in the same column (an empty 其他资金 counts as 0);

@@ -85,6 +85,11 @@ def _title_key(e: pl.Expr) -> pl.Expr:
 def cmp001(ctx: Context) -> Result:
     """目录中“是否空表”为“否”的报表，正文中应当出现。
 
+    查什么：目录中“是否空表”标为“否”的报表，正文中却没有。报表按编号（表13以表13-1等形式出现即算）或按标题
+    （如未标“表14”的整体支出绩效目标表）识别，只读取了部分内容的文件中正文印有其编号和标题也算；
+    每个单位只报一条，列出全部缺失报表，便于一次性要求补充；文中有无法识别名称的报表且数量与缺失数相当时，
+    判为数据不足而不报。为什么重要：目录是单位自己对公开内容的声明，目录有而正文无，即为应公开而未公开。
+
     Catches: tables the 目录 declares non-empty (否) that the document does not contain.
     A table counts as present under its number (表13 is present as 表13-1 …) or by its
     title (the 整体支出绩效目标表 printed without 表14), or, in a document only partly
@@ -204,6 +209,9 @@ def cmp001(ctx: Context) -> Result:
 def cmp002(ctx: Context) -> Result:
     """目录声明为空表（是）的报表，应在“公开空表理由”中说明原因。
 
+    查什么：目录中声明为空表（“是”）的报表，“公开空表理由”一栏却为空。为什么重要：空表只有在说明理由（如
+    “不涉及”“无此项支出”）时才允许公开；没有理由，空表本身就无从解释。
+
     Catches: a table declared empty (是) in the 目录 with the 公开空表理由 column left
     blank. Why it matters: publishing an empty table is allowed only with a reason
     (不涉及, 无此项支出); without one, the emptiness itself is unexplained.
@@ -287,6 +295,10 @@ _SECTIONS_DOC = """第一部分 单位概况
 )
 def cmp003(ctx: Context) -> Result:
     """预算公开说明应包含人员情况、收支说明、“三公”经费、国有资产、政府采购、绩效目标、公用经费等部分。
+
+    查什么：单位预算公开说明缺少规定部分——人员情况、收支说明、“三公”经费、国有资产占有使用、政府采购、
+    绩效目标、公用经费——全文既无该部分标题，也找不到相应数字。仅对结构可辨识（至少具备其中三个部分）的文件判断，
+    片段或其他类型的文件不报。为什么重要：公开规定要求这些部分必须披露，缺少某一部分即为应公开而未公开的信息。
 
     Catches: a required part of the 单位预算公开说明 that has neither a heading nor its
     figures anywhere: 人员情况, 收支说明, “三公”经费, 国有资产占有使用, 政府采购, 绩效目标,

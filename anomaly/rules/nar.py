@@ -200,6 +200,10 @@ _T1 = """2024 年本单位预算收入 {inc} 万元，较上年减少 10.00 万�
 def nar001(ctx: Context) -> Result:
     """文中“本单位预算收入/支出”总额应等于表1的本年收入合计/本年支出合计（或收入总计）。
 
+    查什么：说明中“本单位预算收入/预算支出”总额，与表1的本年收入合计（本年支出合计）和收入总计（支出总计）
+    均不相符。按印刷位数的舍入区间比较（如587.34万元代表[587.335, 587.345]万元，可与5873362.00元相符），
+    舍入差异不报。为什么重要：说明中的总额是整份公开的首要数字，必须与报表一致，不一致说明其中一方未随之更新。
+
     Catches: the narrative's 本单位预算收入 / 预算支出 that matches neither 表1's 本年收入合计
     (本年支出合计) nor its 收入总计 (支出总计), comparing e.g. 587.34万元 ([587.335,
     587.345]万元) with 5873362.00元 through the printed decimals. Why it matters: the headline figure
@@ -274,6 +278,11 @@ _FUNC = (
 def nar002(ctx: Context) -> Result:
     """文中按功能科目（7位编码）列出的金额，按类（前3位）汇总后应等于表1支出功能分类对应类级金额。
 
+    查什么：说明中按功能科目（7位编码）列出的金额按类（前3位，如201一般公共服务支出）汇总后，
+    与表1支出功能分类的类级金额不符。仅在可比时判断：单位收入全部为一般公共预算拨款（否则表1还含政府性基金、
+    事业收入等，说明中的一般公共预算数字本应小于表1），且表1各类之和等于合计；已由表5逐行核对（NAR006）
+    标记的科目，其所在类不再重复报告。为什么重要：说明是对报表的解释，两者不一致，必有一方错报了资金投向。
+
     Catches: the narrative's 功能 items (行政运行（2010301）… 万元, 住房公积金（2210201）…) summed by class
     (201 一般公共服务 …) that differ from 表1's class amounts. Judged only where comparable:
     the unit's income is all 一般公共预算拨款 (the narrative items are 一般公共预算 figures,
@@ -318,6 +327,11 @@ _ECON = (
 )
 def nar003(ctx: Context) -> Result:
     """文中部门预算经济分类类级科目（301、302、303…）的金额应等于表1部门经济分类各明细之和。
+
+    查什么：说明中部门经济分类类级科目（如302商品和服务支出）的金额，与表1中相应明细行（人员经费和公用经费、
+    专项业务经费下的“(2)商品和服务支出”等）之和不符，常见情形是把资本性支出（基本建设）的金额并入302。
+    仅在单位收入全部为一般公共预算拨款、且表1明细之和等于该组合计时判断；已由表6核对（NAR009）标记的类不重复报告。
+    为什么重要：经济分类反映钱花在什么上，302正是公用经费所在的科目。
 
     Catches: a narrative 商品和服务支出(302) that differs from the sum of 表1's
     (2)商品和服务支出 rows (under 人员经费和公用经费 and under 专项业务经费); in the seed
@@ -374,6 +388,11 @@ _GOV = """2024 年本单位预算收入 100.00 万元，较上年减少 10.00 �
 def nar004(ctx: Context) -> Result:
     """文中政府预算经济分类类级科目（501、502、504…）的金额应等于表1政府经济分类对应类级金额。
 
+    查什么：说明中政府经济分类类级科目（如502机关商品和服务支出）的金额，与表1同名类级金额不符
+    （504机关资本性支出（二）在表1中印作“机关资本性支出（基本建设）”）。仅在单位收入全部为一般公共预算拨款、
+    且表1各类之和等于该组合计时判断；已由表6核对（NAR009）标记的类不重复报告。为什么重要：
+    政府经济分类反映资金的经济性质，说明与报表不一致，说明其中一方填错或未随之更新。
+
     Catches: a 50x item of the narrative (机关商品和服务支出(502) … 万元) that differs from
     表1's class of the same name (2、机关商品和服务支出 … 元). 504 is 机关资本性支出
     （二）, printed in 表1 as 机关资本性支出（基本建设）. Judged only where the unit's income is
@@ -410,6 +429,11 @@ _PF = _T1.format(inc="100.00") + "\n本单位当年公用经费预算安排{pf}�
 )
 def nar005(ctx: Context) -> Result:
     """文中公用经费应等于表1“人员经费和公用经费支出”下的商品和服务支出（可含其资本性支出）。
+
+    查什么：说明中的公用经费，既不等于表1“1、人员经费和公用经费支出”（基本支出）下的“(2)商品和服务支出”，
+    也不等于其与该类资本性支出之和。仅在单位收入全部为一般公共预算拨款时判断（说明中的公用经费是一般公共预算口径）；
+    已由表7/表8核对（NAR007）标记的，不重复报告。为什么重要：公用经费是单位的日常运转经费，
+    是监督部门在单位之间横向比较的重点。
 
     Catches: 公用经费 in the text that matches neither 表1's (2)商品和服务支出 under
     1、人员经费和公用经费支出 (基本支出) nor that plus the class's 资本性支出. Judged only
@@ -526,6 +550,10 @@ _X1 = """表1
 def xtb001(ctx: Context) -> Result:
     """表1（及表4）的本年收入合计与各支出栏的本年支出合计应彼此相等。
 
+    查什么：收支总表（表1、表4）的四个栏目组——收入、支出功能分类、部门经济分类、
+    政府经济分类——的合计彼此不一致。为什么重要：各种支出口径反映的是同一笔钱，某一组合计不同，
+    说明有金额遗漏或重复计算。
+
     Catches: a summary table whose four column groups (income; expenditure by function,
     by 部门 and by 政府 economic class) do not share one total. Why it matters: each
     expenditure view must account for the same money; a group with a different total
@@ -590,6 +618,10 @@ _X2 = (
 )
 def xtb002(ctx: Context) -> Result:
     """单位收入全部为财政拨款时，表4（财政拨款收支总表）的合计与各类金额应与表1相同。
+
+    查什么：表1收入全部为财政拨款的单位，其表4（财政拨款收支总表）的合计及各编号类别与表1不同；
+    有事业收入或上级补助收入的单位两表本应不同，不适用。类别在同类栏目组内按名称匹配，缺少的金额按0计。
+    为什么重要：同一笔钱在两张表中印出两个数，说明有一张表未更新。
 
     Catches: 表4's totals and numbered classes that differ from 表1's, for a unit whose
     表1 income is all 财政拨款. A unit with 事业收入 or 上级补助 rightly differs and is
@@ -683,6 +715,9 @@ _X3 = (
 )
 def xtb003(ctx: Context) -> Result:
     """表2（收入总表）的合计应等于表1的本年收入合计（或收入总计）。
+
+    查什么：表2（收入总表）合计列的金额（取合计行，只有一个单位行时取该行），
+    与表1的本年收入合计和收入总计均不相符。为什么重要：表2是按来源对同一收入的分解，合计不同说明有一张表未更新。
 
     Catches: the 合计 column of 表2 (its 合计 row, or its single unit row) that matches
     neither 表1's 本年收入合计 nor its 收入总计. Why it matters: 表2 breaks the same income

@@ -164,6 +164,11 @@ _SG = "本年度一般公共预算“三公”经费安排47.20万元，比上�
 def pct001(ctx: Context) -> Result:
     """增减百分比应等于增减额除以上年数（按印刷位数的舍入区间比较）。
 
+    查什么：“增加/减少”后所印百分比不等于增减额除以上年数，且不属于已单独列名的两类错误（本年数/上年数见PCT002，
+    增减额/本年数见PCT003）。按印刷位数的舍入区间比较，如印一位小数的0.7%代表[0.65%, 0.75%]，
+    实际0.62%不在区间内即报告；所述增减额本身有误（YOY001）时，百分比与所述增减额或本年数减上年数之一相符即通过。
+    为什么重要：百分比是各类汇总材料最常引用的数字。
+
     Catches: a percentage printed after 增加/减少 that is not change / prior, and is not
     one of the named mistakes PCT002 (current/prior) or PCT003 (change/current), e.g.
     公务用车运行维护费 减少0.15万元（0.7%） where 0.15/24.21 = 0.62% (0.7 printed with one
@@ -201,6 +206,11 @@ def pct001(ctx: Context) -> Result:
 def pct002(ctx: Context) -> Result:
     """增减后括注的百分比等于本年数/上年数（如下降1.85万元却写96.2%），而增减率应为增减额/上年数。
 
+    查什么：增减后括注的百分比实为本年数/上年数（两年之比），而非增减额/上年数，如“47.20万元，
+    比上年预算49.05万元下降1.85万元（96.2%）”，96.2%=47.20/49.05，正确降幅应为3.8%。
+    这是对增减率概念的系统性误解，常在同一单位的多段文字及套用同一模板的多个单位中重复出现，
+    故与一般数值错误分开列示。为什么重要：“96.2%”会被读成“压减了96.2%”，传达的信息严重失真。
+
     Catches: 三公…47.20万元，比上年预算49.05万元下降1.85万元（96.2%）: 96.2% is
     47.20/49.05, the ratio of the two years, printed where the change (1.85/49.05 = 3.8%)
     belongs (the seed's 三公 total, line 190, makes this mistake). Named separately from a
@@ -229,6 +239,9 @@ def pct002(ctx: Context) -> Result:
 )
 def pct003(ctx: Context) -> Result:
     """增减率应以上年数为基数；以本年数为基数（增减额/本年数）是常见错误。
+
+    查什么：增减百分比等于增减额/本年数，而不是增减额/上年数（如由25.00减少5.00至20.00，应写20.0%却写成25.0%）。
+    为什么重要：基数决定所报增减幅度的大小；基数用错，降幅会被夸大，增幅会被缩小。
 
     Catches: a percentage equal to change / current instead of change / prior (减少5.00
     from 25.00 to 20.00 printed as 25.0% instead of 20.0%). Why it matters: the base

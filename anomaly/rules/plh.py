@@ -44,6 +44,12 @@ def _outside_empty_tables(ctx: Context, df: pl.DataFrame) -> pl.DataFrame:
 def plh001(ctx: Context) -> Result:
     """文中或表中留有模板占位符：XX、××、□□、待填、待定、请填写、下划线空格，以及数字位置上的X、×、**、＿＿、0000。
 
+    查什么：文中或表中残留的各类模板占位符，如“设×个内设机构”“设备**台”“政府采购预算XXX万元”
+    “设备0000台”“＿＿万元”，指标值写“待填”“待定”，或表格单元格只有X、**、□□。单个X或×、**、
+    下划线和0000只在数字应出现的位置（计量单位或量词之前，或单独成格）才计，因此加粗标记、
+    公式中的乘号和表格分隔线不会误报；目录声明为空表的表格骨架中的占位符不报。为什么重要：
+    模板未填写意味着该数字从未提供，占位处的内容不构成公开。
+
     Catches: template residue in every form clerks leave: an equipment count left as XX
     (seed line 194), 设×个内设机构, 设备**台, 政府采购预算XXX万元, 设备0000台, ＿＿万元, 待填 or
     待定 as a target value, a table cell that is only X, ** or □□. A single X or ×, **,
@@ -83,6 +89,10 @@ _TEMPLATE_ROW = r"^\s*(?:(?:指标|目标)\s*\d+\s*[:：]\s*)+$"
 )
 def plh002(ctx: Context) -> Result:
     """未声明为空表的表格中出现只有“指标1:”“目标1:”而无内容的模板行。
+
+    查什么：未声明为空表的绩效表中，出现只有模板文字“指标1:”“目标1:”而其后没有任何内容的行；
+    目录声明为空表的表格骨架不报，只读取了部分内容的文件中，文字延续到下一行的“目标1:”视为折行单元格。
+    每张表报一条，注明行数。为什么重要：从未填写的目标无法考核。
 
     Catches: a row of a performance table that is just the template's 指标1: / 目标1:
     with nothing after it, in a table the 目录 does not declare empty (a declared-empty

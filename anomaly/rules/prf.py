@@ -75,6 +75,11 @@ def _projects(ctx: Context) -> pl.DataFrame:
 def prf001(ctx: Context) -> Result:
     """各项目（专项业务经费）绩效目标表的年度资金总额之和，应等于表1的专项业务经费支出。
 
+    查什么：各项目（专项业务经费）绩效目标表（表13-1、表13-2……）的年度资金总额之和，
+    与表1的专项业务经费支出不符。n张表之和允许n个半位的舍入差，例如5张表以0.01万元印出、合计173.31万元，
+    与1,733,186元一致，不报。为什么重要：每个项目都应设定绩效目标；合计不足说明有项目未设目标，
+    超出说明有项目金额不在预算之内。
+
     Catches: the 年度资金总额 of the project tables (表13-1, 表13-2 …) not adding up to
     表1's 专项业务经费支出 (n tables carry n half units: five project tables printed to
     0.01万元 that add up to 173.31万元 are consistent with 1,733,186元, as the seed's five
@@ -184,6 +189,10 @@ _OVERALL = """表1
 def prf002(ctx: Context) -> Result:
     """整体支出绩效目标表覆盖单位全部支出，其金额合计应等于表1的本年支出合计。
 
+    查什么：整体支出绩效目标表的金额合计与单位预算总额（表1本年支出合计）不符，例如只填了专项业务经费173.32万元，
+    而预算总额为587.34万元。取合计行上最大的金额比较（该表的列在格式转换中常发生错位）。为什么重要：
+    整体绩效目标必须覆盖全部预算，只覆盖项目支出的表会使其余大部分资金没有绩效目标。
+
     Catches: the 整体支出绩效目标表's 金额合计 that differs from the unit's total budget
     (e.g. 173.32万元, only the 专项业务经费, against a budget of 587.34万元; the seed's
     表14 has this defect). The largest amount on the 合计 row is taken (columns of this
@@ -256,6 +265,10 @@ _TARGET = """表13-1
 )
 def prf003(ctx: Context) -> Result:
     """满意度、合格率、覆盖率等比率型指标的目标值不可能超过100%。
+
+    查什么：满意度、合格率、覆盖率、完成率、到位率等“部分占整体”的比率型指标，目标值超过100%（如满意度≥120%）；
+    ≥100%不报，增长率等可以超过100%的比率不判断。指标名称须能从表中读出，读不出的判为数据不足。为什么重要：
+    不可能实现的目标说明绩效目标未经认真研究，也无法评价。
 
     Catches: a target above 100% for an indicator that is a share of a whole (满意度,
     合格率, 覆盖率, 完成率, 到位率 …), e.g. 满意度 ≥120%. ≥100% is fine; growth rates
@@ -347,6 +360,10 @@ _INDICATOR = r"^\s*指标\s*\d+\s*[:：]\s*\S"
 )
 def prf004(ctx: Context) -> Result:
     """绩效目标表中写了指标内容（指标1: …）却没有填写指标值。
+
+    查什么：绩效目标表（表13-x、整体支出及其他绩效表，未声明为空表）中，某行写了指标内容（“指标N:……”）
+    且该内容位于该行最后一格，即未填写指标值。每张表报一条，注明行数。为什么重要：没有指标值的指标在年终无法考核，
+    而这正是绩效目标表的意义所在。
 
     Catches: a row of a performance table (表13-x, 整体支出 and other 绩效 tables, not
     declared empty) whose indicator (指标N: text) is the last cell of its row: no target

@@ -31,6 +31,12 @@ def _half(dec: pl.Expr) -> pl.Expr:
 def san001(ctx: Context) -> Result:
     """“三公”经费合计应等于因公出国（境）费、公务接待费、公务用车购置费、公务用车运行维护费之和（本年与上年分别核对）。
 
+    查什么：本年（以及各项均列明上年数或写明“无变动”时的上年）“三公”经费合计，不等于因公出国（境）费、
+    公务接待费、公务用车购置费、公务用车运行维护费四项之和；按舍入区间比较，n项允许n个半位的舍入差，舍入差异不报。
+    单位写错的项目（如万元段落中公务接待费写成元）按段落单位理解，该错误只由UNT001报告一次；合并列示的
+    “公务用车购置及运行费”代表两项车辆费用；缺项时仅在现有各项之和超过合计时报告。为什么重要：
+    “三公”经费是公开中最受关注的数字，各项合不上说明至少有一项错报。
+
     Catches: the 三公 total of the year (and of last year, where every part states it or
     says 无变动) that is not the sum of its four parts within rounding (n parts, n half
     units). A part printed in the wrong unit (公务接待费 in 元 among 万元, as in the seed) is
@@ -256,6 +262,10 @@ def _parts_rule(ctx: Context, total: str, zh: str, en: str) -> Result:
 def stf001(ctx: Context) -> Result:
     """人员编制总数应等于行政编制与事业编制之和。
 
+    查什么：人员编制总数不等于其后所列各类编制之和，如“编制42人，其中行政编制34人、事业编制11人”（34+11=45≠42）；
+    按惯例“其中”所列视为完整，行政、事业、工勤及下一个总数之前的其他人数均计入。只列一类时，若为行政、
+    事业或工勤编制（即单位唯一类别）也比较，任何一类大于总数均报告。为什么重要：编制人数是核定人均预算的依据。
+
     Catches: 编制 42 人，其中行政编制 34 人、事业编制 11 人 (34 + 11 = 45 ≠ 42). Every part
     listed after the total counts (行政, 事业, 工勤, and any other 人 figure before the next
     total), since a 其中 list is complete by convention. A single part is judged when it is
@@ -277,6 +287,9 @@ def stf001(ctx: Context) -> Result:
 def stf002(ctx: Context) -> Result:
     """实有人员总数应等于行政与事业实有人员之和。
 
+    查什么：实有人员总数不等于其后所列各类实有人数之和，如“实有人员38人，其中行政32人、事业9人”（32+9=41≠38），
+    各类人数的计入方式与编制核对（STF001）相同。为什么重要：实有人数是单位之间各项人均指标比较的基数。
+
     Catches: 实有人员 38 人，其中行政 32 人、事业 9 人 (32 + 9 = 41 ≠ 38), parts counted as
     for STF001. Why it matters: actual staff is the base of every per-staff comparison
     between units.
@@ -294,6 +307,9 @@ def stf002(ctx: Context) -> Result:
 )
 def stf003(ctx: Context) -> Result:
     """实有人员多于人员编制（超编），或数字填反。
+
+    查什么：实有人员多于人员编制（超编）。为什么重要：超编本身就是预算审核应关注的问题，
+    而更常见的情况是两个数字填反或录错。
 
     Catches: 实有人员 above 人员编制 (超编). Why it matters: over-staffing is itself a
     finding for budget review, and more often the two numbers are swapped or mistyped.

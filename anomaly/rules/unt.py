@@ -23,6 +23,12 @@ _NAMES = {"current": ("本年数", "current"), "prior": ("上年数", "prior"), 
 def unt001(ctx: Context) -> Result:
     """同一句中各金额单位不一致、且只有按上下文单位理解时数字才自洽，说明单位写错。
 
+    查什么：金额所印单位与同句内容矛盾，如“公务接待费3.74元，较上年5.12万元减少1.39万元”——按万元理解，
+    5.12−3.74=1.38，在舍入范围内与1.39相符，按所印单位则相差一万倍。没有增减额印证时也报告：
+    同一事项的两个数字数值大小相当而单位相差千倍以上，或一行中同量级的万元数字之间夹着一个仅几元的金额（如
+    “会议费3.05元，较上年持平”）；按所印单位本就正确的混合单位（5000元……0.80万元）不报。为什么重要：
+    万元与元混淆，会使该项目及由其汇总的每个合计放大或缩小一万倍。
+
     Catches: a figure printed in a unit that its own sentence contradicts (the seed's
     公务接待费, line 190), e.g. 公务接待费3.74元，较上年5.12万元减少1.39万元 — read in 万元,
     5.12 − 3.74 = 1.38 ≈ 1.39 holds within rounding; read as printed, 3.74元 is 10^4 off.
@@ -133,6 +139,10 @@ def _lone_yuan(ctx: Context) -> list[dict]:
 )
 def unt002(ctx: Context) -> Result:
     """与带单位的金额同句出现、自身却没有单位的金额（如“较上年5.12减少1.38万元”）。
+
+    查什么：金额句中其他金额都带“元/万元”，某个数字却未标单位（如“较上年5.12减少1.38万元”）。
+    核对时按该句的单位理解，因此属于表述缺陷，以低严重程度提示。为什么重要：没有单位的数字正是万元/元混淆的诱因，
+    读者无法判断其所指。
 
     Catches: a figure of a money sentence printed without 元/万元 while the others carry
     one (the seed's 三公 paragraph has one, line 190). The checks read it in the sentence's unit, so this is a

@@ -38,6 +38,13 @@ def _pair(first: str, second: str, name2: str = "凤县人民政府办公室") -
 def xyr001(ctx: Context) -> Result:
     """说明中写明的上年数（“三公”经费及各项、会议费、培训费、公用经费）应等于同一单位上年公开说明所列的本年数。
 
+    查什么：说明中写明的上年数（“三公”经费及各项、会议费、培训费、公用经费），
+    与同一单位上年公开说明所列的本年数不符；单位名称在不同年度印法略有差异（如“凤县人民政府办公室”与
+    “凤县政府办公室”）仍视为同一单位。按舍入区间比较，舍入差异不报；
+    任一年度文件自身核对已有疑问的数字不参与比较，所述增减额有误（YOY001）的，
+    按所印数和由另两个数推得的数分别比较。为什么重要：上年数的表述与当时公开的不同，会使本年增减看起来与实际不符，
+    而单看任何一份文件都发现不了。
+
     Computed on the client (anomaly/years.py) from every disclosure's compact
     statements: a budget is paired with the budget of the year before of the same
     unit_key (the name normalised for printed variations: 凤县人民政府办公室 and
@@ -69,6 +76,12 @@ def xyr001(ctx: Context) -> Result:
 )
 def xyr002(ctx: Context) -> Result:
     """由本年数与增减额推得的上年数（收支总额、财政拨款、一般公共预算、功能和经济科目各项）应等于上年公开说明所列的本年数。
+
+    查什么：由本年数和增减额推得的上年数（收支总额、财政拨款、一般公共预算、功能和经济科目各项），
+    与同一单位上年公开说明所列的本年数不符，如“行政运行（2010301）126.10万元，
+    比2023年预算增加15.70万元”推得2023年为110.40万元；按两个印刷数字的舍入区间比较，舍入差异不报。
+    推得的上年数依赖所述增减额（增减额另由YOY规则核对），故定为警告而非错误。为什么重要：
+    分项说明的基数若不是上年已公开的预算，就掩盖了资金的实际流向。
 
     Computed on the client like XYR001, for the figures whose last-year value a
     disclosure does not print but implies: 行政运行（2010301）126.10万元，比2023年预算增加

@@ -41,6 +41,11 @@ def change_consistent() -> pl.Expr:
 def yoy001(ctx: Context) -> Result:
     """文中写明本年数、上年数和增减额时，增减额应等于两者之差（按印刷位数的舍入区间比较）。
 
+    查什么：同一句中写明本年数、上年数和增减额时，增减额不等于本年数减上年数，如“会议费3.15万元，
+    比上年3.42万元下降0.72万元”（应为0.27）。按印刷位数的舍入区间比较（47.20与49.05、增减1.84视为一致），
+    数字按该句自身单位理解，单位写错（万元中夹着3.74元）的留给单位核对规则（UNT）报告。为什么重要：
+    增减额是读者和审核人员引用的数字，增减额错误会误述当年的预算安排。
+
     Catches: a sentence that gives this year's figure, last year's figure and the change,
     where the change is not current − prior: 会议费3.15万元，比上年3.42万元下降0.72万元
     (3.42 − 3.15 = 0.27). Compared with rounding intervals (47.20 vs 49.05 with a change
@@ -91,6 +96,9 @@ _DIR = "本年度公用经费安排6.30万元，比上年8.15万元{word}1.85万
 )
 def yoy002(ctx: Context) -> Result:
     """“增加/减少/无变动”应与本年数、上年数的大小关系一致。
+
+    查什么：本年数低于上年数却写“增加”，高于上年数却写“减少”，或两者之差超出舍入范围仍写“无变动/持平”。
+    为什么重要：增减用语是读者最直接获取的结论，实为增加却写“减少”，会掩盖支出增长。
 
     Catches: 增加 where this year's figure is below last year's, 减少 where it is above,
     无变动/持平 where the two differ by more than rounding. Why it matters: the word is
@@ -234,6 +242,11 @@ def item_groups(ctx: Context) -> pl.DataFrame:
 def yoy003(ctx: Context) -> Result:
     """按功能科目（7位编码）或经济科目（30x、50x）逐项列出的增减额，其代数和应等于
     一般公共预算支出的总增减额。
+
+    查什么：按功能科目（7位编码）、部门经济分类（30x）或政府经济分类（50x）逐项列出的增减额，
+    其代数和不等于所分解总额的增减额（如各项合计为增加，总额却为减少）。仅在各项本年数之和等于该总额（即分解完整）、
+    且每一项都写明增减（“无变动”按0计）时判断。为什么重要：分项增减与总增减对不上，说明至少有一项（或总额）
+    的增减额有误，对年度变化的解释也就不可信。
 
     Catches: the items of a breakdown (功能 items with 7-digit codes, 部门经济 30x, 政府经济
     50x) whose signed changes do not add up to the stated change of the total they break
