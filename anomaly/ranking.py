@@ -33,6 +33,8 @@ RANKING_COLUMNS = [
     "peer_score",
     "peer_group",
     "infos",
+    "year",  # a unit's disclosures of several years and kinds are rows apart: which one this is
+    "doc_kind",
 ]
 TOP_RULES = 3
 # A pure outlier's reasons name its features from this peer score up (0.5 is the OUT001
@@ -133,7 +135,15 @@ def rank(
         else pl.lit(None, dtype=pl.String).alias("explanation"),
     )
     frame = (
-        units.select("unit_id", "source_path", "unit_name", "parse_status", "parse_error")
+        units.select(
+            "unit_id",
+            "source_path",
+            "unit_name",
+            "parse_status",
+            "parse_error",
+            pl.col("year") if "year" in units.columns else pl.lit(None, pl.Int64).alias("year"),
+            pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, pl.String).alias("doc_kind"),
+        )
         .join(_counts(findings), on="unit_id", how="left")
         .join(_top_rules(findings, lang), on="unit_id", how="left")
         .join(sc, on="unit_id", how="left")

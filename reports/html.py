@@ -528,6 +528,7 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
         rank_cols = rank_cols.with_columns(peer_group=pl.lit(None, pl.String))
     u = units.select(
         *UNITS_COLUMNS,
+        pl.col("doc_kind") if "doc_kind" in units.columns else pl.lit(None, pl.String).alias("doc_kind"),
         pl.col("peer_group").alias("_u_peer")
         if "peer_group" in units.columns
         else pl.lit(None, pl.String).alias("_u_peer"),
@@ -589,6 +590,7 @@ def _unit_rows(units, findings, ranking, coverage, features) -> pl.DataFrame:
         "parse_status",
         "parse_error",
         "year",
+        "doc_kind",
         *FIGURE_COLUMNS,
         *(f"cov_{o}" for o in OUTCOMES),
     ]

@@ -99,12 +99,20 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
         lines.append(t(lang, "summary_not_recorded"))
     if manifest.get("dismissed"):
         lines.append(t(lang, "summary_dismissed", n=manifest["dismissed"]))
+    name = pl.coalesce("unit_name", FILE_NAME)
+    if {"year", "doc_kind"} <= set(ranking.columns) and ranking.select("year", "doc_kind").n_unique() > 1:
+        # Several years or kinds: a unit's disclosures are told apart by theirs (2024 预算).
+        kind = pl.col("doc_kind").replace_strict(
+            {k: t(lang, f"doc_{k}") for k in ("budget", "final")}, default=None, return_dtype=pl.String
+        )
+        period = pl.concat_str([pl.col("year").cast(pl.String), kind], separator=" ", ignore_nulls=True)
+        name = pl.concat_str([name, period], separator=" ", ignore_nulls=True)
     leads = (
         ranking.sort("rank", nulls_last=True)
         .head(top)
         .select(
             "rank",
-            pl.coalesce("unit_name", FILE_NAME).alias("name"),
+            name.alias("name"),
             pl.col("errors").fill_null(0),
             pl.col("warnings").fill_null(0),
             pl.col("reasons").fill_null(""),
@@ -112,7 +120,7 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
     )
     if top > 0 and leads.height and not none_read:
         lines.append(t(lang, "summary_top", n=leads.height))
-        rows = [(r, truncate(n, 30), e, w, why) for r, n, e, w, why in leads.rows()]
+        rows = [(r, truncate(n, 40), e, w, why) for r, n, e, w, why in leads.rows()]
         name_w = max(display_width(r[1]) for r in rows)
         for rank, name, errors, warnings, reasons in rows:
             name = name + " " * (name_w - display_width(name))  # align the counts

@@ -132,3 +132,17 @@ def test_without_findings_or_scores():
     u, _, _ = make()
     r = rank(u, None, None)
     assert r.height == u.height and r["unit_id"].n_unique() == u.height
+
+
+def test_each_row_says_which_year_and_kind_of_disclosure_it_is():
+    # A unit's budgets and final accounts of several years are rows apart; the contract's
+    # columns keep their places, year and doc_kind come after them.
+    u = units(
+        [
+            {"unit_id": "b24", "source_path": "/c/b24.txt", "unit_name": "甲局", "parse_status": "ok", "year": 2024},
+            {"unit_id": "f23", "source_path": "/c/f23.txt", "unit_name": "甲局", "parse_status": "ok", "year": 2023},
+        ]
+    ).with_columns(doc_kind=pl.Series(["budget", "final"]))
+    r = rank(u, None, None)
+    assert r.columns[: len(CONTRACT)] == CONTRACT and r.columns[-2:] == ["year", "doc_kind"]
+    assert dict(zip(r["unit_id"], zip(r["year"], r["doc_kind"]))) == {"b24": (2024, "budget"), "f23": (2023, "final")}

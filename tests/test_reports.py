@@ -431,8 +431,8 @@ BROWSER_PROBE = """<script>
     box.value = "审计局"; box.dispatchEvent(new Event("input"));
     out.search_names = col(2);
     box.value = ""; box.dispatchEvent(new Event("input"));
-    document.querySelectorAll("#ranking th")[4].click();  // errors: descending first
-    out.errors_sorted = col(5).map(Number);
+    document.querySelectorAll("#ranking th")[5].click();  // errors: descending first
+    out.errors_sorted = col(6).map(Number);
     location.hash = "#unit=" + encodeURIComponent(window.__unit);
   } catch (e) { out.errors.push(String(e)); }
   setTimeout(function () {

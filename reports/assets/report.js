@@ -141,7 +141,7 @@
 
   // ---- list state, kept in the address -------------------------------------
   // key in the address -> default
-  var FILTERS = { fam: "", sev: "", tri: "", who: "", isnew: "", county: "", kind: "", peer: "", q: "" };
+  var FILTERS = { fam: "", sev: "", tri: "", who: "", isnew: "", period: "", county: "", kind: "", peer: "", q: "" };
   var VIEW = { sort: "rank", dir: "1", page: "0", all: "" };
   var state = {};
   function resetState() {
@@ -167,10 +167,15 @@
   function anyFilter() { return Object.keys(FILTERS).some(function (k) { return state[k] !== FILTERS[k]; }); }
 
   var SORTABLE = [
-    ["rank", "num"], ["unit_name", ""], ["county", "nowrap"], ["kind", "nowrap"], ["errors", "num"], ["warnings", "num"],
+    ["rank", "num"], ["unit_name", ""], ["year", "nowrap"], ["county", "nowrap"], ["kind", "nowrap"], ["errors", "num"], ["warnings", "num"],
     ["reasons", ""], ["parse_status", ""], ["score", "num score"]
   ];
-  var HEAD_LABEL = { county: "county", kind: "kind" };
+  var HEAD_LABEL = { year: "year", county: "county", kind: "kind" };
+  // A unit's disclosures of several years, budgets and finals, are rows apart: "2024 预算".
+  function periodOf(u) {
+    if (u[UC.year] === null || u[UC.year] === undefined) return "";
+    return u[UC.year] + (u[UC.doc_kind] ? " " + t(u[UC.doc_kind] === "final" ? "doc_final" : "doc_budget") : "");
+  }
 
   // Lower-cased search text, built on the first search.
   var unitHay = null, findingHay = null;
@@ -209,6 +214,7 @@
     var out = [];
     for (var i = 0; i < units.length; i++) {
       var u = units[i];
+      if (state.period && periodOf(u) !== state.period) continue;
       if (state.county && u[UC.county] !== state.county) continue;
       if (state.kind && u[UC.kind] !== state.kind) continue;
       if (state.peer && u[UC.peer_group] !== state.peer) continue;
@@ -249,10 +255,12 @@
           t("start_unreadable", { n: unreadable.length, failed: failed, partial: unreadable.length - failed }))));
     }
     var ranked = units.map(function (u, i) { return i; }).filter(function (i) { return units[i][UC.rank] !== null && units[i][UC.parse_status] !== "failed"; });
+    var severalPeriods = periods().length > 1;
     ranked.slice(0, TOP_LEADS).forEach(function (i) {
       var u = units[i];
       add(leads, el("li", null,
-        el("a", { href: unitHref(u[UC.unit_id]) }, el("b", { cls: "rk", text: "#" + u[UC.rank] }), " ", unitLabel(u)),
+        el("a", { href: unitHref(u[UC.unit_id]) }, el("b", { cls: "rk", text: "#" + u[UC.rank] }), " ", unitLabel(u),
+          severalPeriods && periodOf(u) ? el("span", { cls: "period", text: " " + periodOf(u) }) : null),
         el("span", { cls: "why1", text: u[UC.reasons] || "" })));
     });
     function stat(label, value, onclick, note) {
@@ -379,6 +387,12 @@
     return Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, LOCALE); }).map(function (p) { return [p, p]; });
   }
 
+  function periods() {
+    var seen = {};
+    units.forEach(function (u) { var p = periodOf(u); if (p) seen[p] = 1; });
+    return Object.keys(seen).sort().reverse().map(function (p) { return [p, p]; });
+  }
+
   function renderRanking() {
     function select(key, allLabel, options) {
       var s = el("select", { "aria-label": allLabel, "data-filter": key,
@@ -415,6 +429,7 @@
         select("tri", t("all_triage"), TRIAGE.map(function (s) { return [s, t(s)]; })),
         SRV ? select("who", t("srv_all_who"), [["mine", t("srv_mine")], ["undecided", t("undecided")], ["others", t("srv_others")]]) : null,
         select("isnew", t("all_new"), [["1", t("only_new")]]),
+        select("period", t("all_years"), periods()),
         select("county", t("all_counties"), distinct("county")),
         select("kind", t("all_kinds"), distinct("kind")),
         select("peer", t("all_peer_groups"), distinct("peer_group")),
@@ -454,6 +469,7 @@
         el("td", { cls: "name" }, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id }),
           assigned[i] && assigned[i][0] ? el("span", { cls: "assignee", text: " · " + t("srv_assigned_short", { who: assigned[i][0] }) }) : null,
           perFinding && matchCount[i] ? el("span", { cls: "matches", title: t("matching"), text: " (" + matchCount[i] + ")" }) : null),
+        el("td", { cls: "nowrap", text: periodOf(u) || t("none") }),
         el("td", { cls: "nowrap", text: u[UC.county] || t("none") }),
         el("td", { cls: "nowrap", text: u[UC.kind] || t("none") }),
         el("td", { cls: "num" + (errs ? " count-err" : ""), text: fmt(errs) }),
@@ -486,13 +502,13 @@
   }
   function exportCsv() {
     var rows = filtered();
-    var head = [COLS.rank, COLS.unit_name, t("county"), t("kind"), COLS.peer_group, COLS.errors, COLS.warnings,
+    var head = [COLS.rank, COLS.unit_name, t("year"), t("county"), t("kind"), COLS.peer_group, COLS.errors, COLS.warnings,
       t("matching"), t("csv_findings"), COLS.reasons, COLS.parse_status, COLS.source_path, COLS.unit_id, COLS.score];
     var lines = [head.map(csvCell).join(",")];
     rows.forEach(function (i) {
       var u = units[i], codes = {};
       unitFindings[i].forEach(function (f) { if (findingPasses(f)) codes[f[FC.rule]] = 1; });
-      lines.push([u[UC.rank], unitLabel(u), u[UC.county], u[UC.kind], u[UC.peer_group], u[UC.errors], u[UC.warnings],
+      lines.push([u[UC.rank], unitLabel(u), periodOf(u), u[UC.county], u[UC.kind], u[UC.peer_group], u[UC.errors], u[UC.warnings],
         matchCount[i], Object.keys(codes).sort().join(" "), u[UC.reasons], t(u[UC.parse_status]), u[UC.source_path],
         u[UC.unit_id], u[UC.score]].map(csvCell).join(","));
     });
