@@ -131,6 +131,10 @@ def locate(hay: str, evidence: str | None, stated: str | None):
         span = whole.span()
         inside = [p for p in places if span[0] <= p[0] and p[1] <= span[1]]
         if inside:
+            if figure.endswith("%"):  # a change's percentage, in brackets after it, not a rate before it
+                inside.sort(
+                    key=lambda p: not (p[0] > 0 and hay[p[0] - 1] in "(（")
+                )  # (完成预算的41.90%，减少2.33(41.90%))
             return "figure", inside[0], [span]
         return "evidence", span, [span]
     # Not in one piece (a table row read in another order, a sentence cut by a footer):

@@ -43,6 +43,17 @@ def test_select_ignore_and_lang():
     assert "current/prior" in en["message"][0]
 
 
+def test_a_final_accounts_percentage_is_measured_against_the_initial_budget():
+    text = "培训费支出决算为1.68万元，比年初预算4.01万元减少2.33万元（41.90%）。"
+    f, _ = run_rules(frames_from_text(text), select=["PCT002"])
+    assert "决算数与年初预算数之比" in f["message"][0] and "上年" not in f["message"][0]
+    assert f["expected"][0] == "58.10%（减少额/上年数）"  # as before: the fingerprint hashes it
+    en, _ = run_rules(frames_from_text(text), select=["PCT002"], lang="en")
+    assert "actual/initial budget" in en["message"][0]
+    budget, _ = run_rules(frames_from_text(TEXT), select=["PCT002"])
+    assert "本年数与上年数之比" in budget["message"][0]
+
+
 def test_fingerprint_ignores_unit_and_line():
     a = run_rules(frames_from_text(TEXT, unit_id="x"), select=["PCT002"])[0]
     b = run_rules(frames_from_text("\n\n\n" + TEXT, unit_id="y"), select=["PCT002"])[0]

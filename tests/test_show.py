@@ -154,6 +154,13 @@ def test_locate_prefers_the_figure_inside_the_evidence():
     assert locate(hay, "完全不同的文字", None) is None
 
 
+def test_locate_boxes_the_percentage_of_the_change_not_a_rate_before_it():
+    evidence = "培训费支出决算为1.68万元，完成年初预算的41.90%，比年初预算4.01万元减少2.33万元（41.90%）"
+    hay = normalize("二、" + evidence + "。")
+    what, (start, end), _ = locate(hay, evidence, "41.90%")
+    assert what == "figure" and hay[start:end] == "41.90%" and hay[start - 1] == "("
+
+
 # ---------------------------------------------------------------- anomaly show
 
 

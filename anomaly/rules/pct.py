@@ -150,6 +150,16 @@ def _changeword(r: dict) -> str:
     return "减少额" if r["direction"] == "decrease" else "增加额"
 
 
+def _against(r: dict) -> tuple[str, str, str, str, str]:
+    """What the claim measures against what, for its message: (zh figure, zh base, en
+    figure, en base, en base's): a 决算's 比年初预算 is the year's spending against its
+    initial budget, not against last year. (The expected column keeps 上年数: the
+    findings' fingerprints, which analysts' decisions are kept by, hash it.)"""
+    if "年初" in (r.get("basis") or ""):
+        return "决算数", "年初预算数", "actual", "initial budget", "the initial budget's"
+    return "本年数", "上年数", "current", "prior", "last year's"
+
+
 _SG = "本年度一般公共预算“三公”经费安排47.20万元，比上年预算49.05万元下降1.85万元（{pct}）。"
 
 
@@ -188,8 +198,8 @@ def pct001(ctx: Context) -> Result:
                 f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数{also}）",
                 f"{_pct(r['exp_pct'], d)} (change/prior{also_en})",
             ),
-            f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷上年数{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
-            f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of last year's {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
+            f"{r['label']}的增减百分比应为{_pct(r['exp_pct'], d)}（{_changeword(r)}÷{_against(r)[1]}{fmt(r['prior_shown'], 2)}），文中为{_stated(r)}。",
+            f"{r['label']}: the change is {_pct(r['exp_pct'], d)} of {_against(r)[4]} {fmt(r['prior_shown'], 2)}, but the text prints {_stated(r)}.",
         )
 
     return _verdict_result(ctx, "PCT001", words)
@@ -222,8 +232,8 @@ def pct002(ctx: Context) -> Result:
     def words(r: dict, d: int) -> tuple[str, str, str]:
         return (
             (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）", f"{_pct(r['exp_pct'], d)} (change/prior)"),
-            f"{r['label']}括注的{_stated(r)}是本年数与上年数之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
-            f"{r['label']}: {_stated(r)} is current/prior ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
+            f"{r['label']}括注的{_stated(r)}是{_against(r)[0]}与{_against(r)[1]}之比（{_pct(r['ratio_pct'], d)}），增减率应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is {_against(r)[2]}/{_against(r)[3]} ({_pct(r['ratio_pct'], d)}); the percentage change is {_pct(r['exp_pct'], d)}.",
         )
 
     return _verdict_result(ctx, "PCT002", words)
@@ -252,8 +262,8 @@ def pct003(ctx: Context) -> Result:
     def words(r: dict, d: int) -> tuple[str, str, str]:
         return (
             (f"{_pct(r['exp_pct'], d)}（{_changeword(r)}/上年数）", f"{_pct(r['exp_pct'], d)} (change/prior)"),
-            f"{r['label']}的{_stated(r)}是以本年数为基数（{_pct(r['base_pct'], d)}），以上年数为基数应为{_pct(r['exp_pct'], d)}。",
-            f"{r['label']}: {_stated(r)} is change/current ({_pct(r['base_pct'], d)}); on last year's base it is {_pct(r['exp_pct'], d)}.",
+            f"{r['label']}的{_stated(r)}是以{_against(r)[0]}为基数（{_pct(r['base_pct'], d)}），以{_against(r)[1]}为基数应为{_pct(r['exp_pct'], d)}。",
+            f"{r['label']}: {_stated(r)} is change/{_against(r)[2]} ({_pct(r['base_pct'], d)}); on {_against(r)[4]} base it is {_pct(r['exp_pct'], d)}.",
         )
 
     return _verdict_result(ctx, "PCT003", words)
