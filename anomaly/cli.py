@@ -281,13 +281,18 @@ def screen(
     if not inputs:
         from datasets.synthetic import demo_corpus
 
-        # Said before the corpus is made: on first use that takes a minute, with no output.
         click.echo(
-            "未指定输入，使用内置演示语料（首次使用时生成，约需一分钟）"
-            if lang == "zh"
-            else "No input given; screening the bundled demo corpus (made on first use, about a minute)"
+            "未指定输入，使用内置演示语料" if lang == "zh" else "No input given; screening the bundled demo corpus"
         )
-        demo = demo_corpus(fmt="mixed")  # as a county folder is: mostly PDFs
+
+        def making() -> None:  # on first use it takes a minute, with no other output
+            click.echo(
+                "正在生成演示语料（仅首次使用时，约需一分钟）……"
+                if lang == "zh"
+                else "Making the demo corpus (on first use only, about a minute)..."
+            )
+
+        demo = demo_corpus(fmt="mixed", making=making)  # as a county folder is: mostly PDFs
         click.echo(("演示语料：" if lang == "zh" else "Demo corpus: ") + str(demo))
         inputs = (demo,)
     inputs = tuple(map(source_of, inputs))

@@ -54,6 +54,18 @@ def test_a_final_accounts_percentage_is_measured_against_the_initial_budget():
     assert "本年数与上年数之比" in budget["message"][0]
 
 
+def test_a_percentage_cut_off_is_a_note_and_one_off_by_more_a_warning():
+    def pct001(pct):
+        text = f"公务用车运行维护费31.77万元，较上年31.89万元减少0.12万元（{pct}）。"
+        f, _ = run_rules(frames_from_text(text), select=["PCT001"])
+        return f.select("severity", "message").rows()
+
+    assert pct001("0.4%") == []  # 0.376% rounded
+    ((severity, message),) = pct001("0.3%")  # cut off
+    assert severity == "info" and "截去尾数" in message
+    assert [s for s, _ in pct001("0.2%")] == ["warning"]
+
+
 def test_fingerprint_ignores_unit_and_line():
     a = run_rules(frames_from_text(TEXT, unit_id="x"), select=["PCT002"])[0]
     b = run_rules(frames_from_text("\n\n\n" + TEXT, unit_id="y"), select=["PCT002"])[0]

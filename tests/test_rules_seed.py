@@ -43,6 +43,11 @@ def test_expected_findings(findings):
     assert EXPECTED <= got, EXPECTED - got
 
 
+def test_a_percentage_cut_off_rather_than_rounded_is_a_note(findings):
+    severity = dict(findings.filter(pl.col("rule") == "PCT001").select("stated", "severity").rows())
+    assert severity == {"0.3%": "info", "7.3%": "warning"}  # 0.376% cut to 0.3%; 7.04% is no 7.3%
+
+
 def test_itemised_changes(findings):
     rows = _rows(findings, "YOY003")
     lines = sorted(r[0] for r in rows)

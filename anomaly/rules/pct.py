@@ -42,7 +42,10 @@ def classified(ctx: Context) -> pl.DataFrame:
         # Intervals are materialised as columns step by step: one nested expression for
         # everything costs polars ~0.4 s of planning per call, whatever the data size.
         c, q = _column(c, "q", printed(pl.col("pct"), pl.col("pct_dec").fill_null(0)))
-        tests = {"ok": [], "ratio": [], "base": []}
+        # The same percentage cut off rather than rounded (0.376% printed 0.3%): [0.3, 0.4).
+        unit = pl.lit(10.0).pow(-pl.col("pct_dec").fill_null(0).cast(pl.Float64))
+        c, cut = _column(c, "cut", Interval(pl.col("pct"), pl.col("pct") + unit * (1 - 1e-9)))
+        tests = {"ok": [], "ratio": [], "base": [], "cut": []}
         for rd in ("yuan", "ctx"):
             c, pri = _column(c, f"pri_{rd}", _prior(rd))
             c, cur = _column(c, f"cur_{rd}", fig("current", rd))
@@ -68,6 +71,14 @@ def classified(ctx: Context) -> pl.DataFrame:
                     False
                 )
             )
+            cut_either = (has_chg & overlaps(cut, ratio(chg, pri).scale(100.0))) | (
+                has_both & overlaps(cut, ratio(diff, pri).scale(100.0))
+            )
+            tests["cut"].append(
+                (
+                    pos_p & pl.when(agree).then(overlaps(cut, ratio(joint, pri).scale(100.0))).otherwise(cut_either)
+                ).fill_null(False)
+            )
             tests["ratio"].append(
                 (pos_p & pl.col("current").is_not_null() & overlaps(q, ratio(cur, pri).scale(100.0))).fill_null(False)
             )
@@ -88,6 +99,7 @@ def classified(ctx: Context) -> pl.DataFrame:
             pl.any_horizontal(tests["ok"]).alias("t_ok"),
             pl.any_horizontal(tests["ratio"]).alias("t_ratio"),
             pl.any_horizontal(tests["base"]).alias("t_base"),
+            pl.any_horizontal(tests["cut"]).alias("t_cut"),
         )
         verdict = (
             pl.when(~pl.col("judgeable"))
@@ -134,7 +146,12 @@ def _verdict_result(ctx: Context, code: str, words) -> Result:
     hits = []
     for r in c.filter(pl.col("verdict") == code).iter_rows(named=True):
         expected, zh, en = words(r, r["pct_dec"] or 0)
-        hits.append(hit(r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r), expected, zh, en))
+        h = hit(r["unit_id"], r["change_line"] or r["line"], r["text"], _stated(r), expected, zh, en)
+        if code == "PCT001" and r["t_cut"]:  # cut off, not rounded: worth a note, not an analyst's time
+            h["severity"] = "info"
+            h["message_zh"] = h["message_zh"].removesuffix("。") + "；按截去尾数（而非四舍五入）计则与文中相符。"
+            h["message_en"] = h["message_en"].removesuffix(".") + "; it matches if cut off rather than rounded."
+        hits.append(h)
     return Result(hits, _status(ctx, c, code))
 
 

@@ -30,6 +30,7 @@ import random
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from datasets.synthetic import copies as cpy
@@ -954,7 +955,7 @@ DEMO_SEED = 2024
 DEMO_YEARS = [2023, 2024, 2025]  # each unit's budgets and 决算 of three years, as a county publishes them
 
 
-def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
+def demo_corpus(dest: Path | None = None, fmt: str = "txt", making: Callable[[], None] | None = None) -> Path:
     """Path of the demo corpus (one county, 150 units, seed 2024: budgets and 决算 of
     DEMO_YEARS), generating it if needed.
 
@@ -962,6 +963,7 @@ def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
     $XDG_CACHE_HOME/anomaly/demo-<version> (default ~/.cache; "-<fmt>" appended for
     formats other than txt). It is written to a temporary folder and renamed, so an
     interrupted run never leaves a half corpus; an incomplete folder is regenerated.
+    `making` is called first when it is (a caller's notice: it takes a minute).
     """
     if dest is None:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -969,6 +971,8 @@ def demo_corpus(dest: Path | None = None, fmt: str = "txt") -> Path:
     dest = Path(dest)
     if _demo_complete(dest, fmt):
         return dest
+    if making is not None:
+        making()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=dest.parent))
     try:
