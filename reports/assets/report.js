@@ -615,12 +615,16 @@
     if (ex !== null && ex !== undefined) {
       var first = D.excerpts[ex][0], lines = D.excerpts[ex][1], last = first + lines.length - 1;
       var ns = needles(f);
-      add(body, el("h4", { text: f[FC.page] !== null ? t("source_lines_page", { file: file, page: f[FC.page], from: first, to: last })
+      // A workbook's rows were read as lines of text: its excerpt is numbered by the
+      // sheet's row, on the row of the finding, not by lines the analyst cannot find.
+      var place = f[FC.place], at = place ? place.lastIndexOf("!") : -1, sheetRow = at >= 0 ? place.slice(at + 1) : "";
+      add(body, el("h4", { text: sheetRow ? t("source_rows", { file: file, sheet: place.slice(0, at), row: sheetRow })
+        : f[FC.page] !== null ? t("source_lines_page", { file: file, page: f[FC.page], from: first, to: last })
         : t("source_lines", { file: file, from: first, to: last }) }));
       var tbl = el("table", { cls: "excerpt" });
       lines.forEach(function (text, k) {
         var no = first + k, hit = no === line;
-        add(tbl, el("tr", { cls: hit ? "hit" : "" }, el("td", { cls: "ln", text: String(no) }),
+        add(tbl, el("tr", { cls: hit ? "hit" : "" }, el("td", { cls: "ln", text: sheetRow ? (hit ? sheetRow : "") : String(no) }),
           el("td", { cls: "src" }, hit ? highlighted(text, ns) : text)));
       });
       add(body, tbl);
