@@ -18,3 +18,11 @@ def test_a_template_cell_whose_sentence_goes_on_in_the_next_row_is_a_wrapped_cel
 def test_template_rows_one_after_another_are_still_template_rows():
     found = _plh002("目标 1：\t\n目标 2：\t")
     assert found["stated"].to_list() == ["2行仅有模板文字"]
+
+
+def test_a_placeholders_quote_is_quoted_as_the_window_it_is():
+    text = "截止上年底，本单位共有车辆22辆，单价20万元以上的设备XX台（套）。当年部门预算安排购置车辆0辆。\n"
+    findings, _ = run_rules(frames_from_text(text), select=["PLH001"])
+    (message,) = findings["message"].to_list()
+    assert message.startswith("第1行留有模板占位符“XX”：“") and message.endswith("”")
+    assert "设备XX台" in message and not message.endswith("。")

@@ -68,8 +68,9 @@ def plh001(ctx: Context) -> Result:
             r["text"],
             r["key"],
             ("实际数字或内容", "the actual figure or text"),
-            f"第{r['line']}行留有模板占位符“{r['key']}”：{r['text']}。",
-            f"Line {r['line']} still holds the template placeholder '{r['key']}': {r['text']}.",
+            # The quote is a window of the line, cut anywhere: quoted as such, not ended as a sentence.
+            f"第{r['line']}行留有模板占位符“{r['key']}”：“{r['text']}”",
+            f"Line {r['line']} still holds the template placeholder '{r['key']}': \"{r['text']}\"",
         )
         for r in m.iter_rows(named=True)
     ]
