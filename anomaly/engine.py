@@ -194,8 +194,7 @@ def explanation(rule: Rule, lang: str = "zh") -> str:
     paragraphs = [p.strip() for p in rule.doc.split("\n\n") if p.strip()]
     mine = [p for p in paragraphs if _chinese(p) == (lang == "zh")] or paragraphs
     # A paragraph on one line (the page and the sheet wrap it): Chinese lines join as they are.
-    glue = "" if lang == "zh" else " "
-    return "\n\n".join(glue.join(p.split()) if lang == "en" else glue.join(p.splitlines()) for p in mine)
+    return "\n\n".join(" ".join(p.split()) if lang == "en" else "".join(p.splitlines()) for p in mine)
 
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
