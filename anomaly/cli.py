@@ -457,14 +457,31 @@ def triage(
     )
 
 
+def _accounts_db(db: str | None, out_dir: Path | None) -> str:
+    """The store the accounts are in: --db, $ANOMALY_DB, else OUT/triage.sqlite as `serve
+    OUT` reads it (OUT: anomaly-out). A folder that is not there is a usage error, said
+    plainly, not a database error."""
+    from anomaly import store
+
+    db = db or store.default_db(out_dir)
+    if "://" not in db and not Path(db).parent.is_dir():
+        raise click.UsageError(
+            text(
+                f"报告文件夹 {Path(db).parent} 不存在：请给出 anomaly serve 所用的报告文件夹，或用 --db 指定核查记录库",
+                f"no folder {Path(db).parent}: name the report folder anomaly serve is given, or the store with --db",
+            )
+        )
+    return db
+
+
 def _store_option(f):
     return click.option(
         "--db",
         "db",
         metavar=text("路径|网址", "PATH|URL"),
         help=text(
-            "核查记录库：SQLite 文件或数据库网址（默认：$ANOMALY_DB，否则 anomaly-out/triage.sqlite）。",
-            "The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else anomaly-out/triage.sqlite).",
+            "核查记录库：SQLite 文件或数据库网址（默认：$ANOMALY_DB，否则 输出/triage.sqlite，输出默认 anomaly-out）。",
+            "The triage store: a SQLite file or a database URL (default: $ANOMALY_DB, else OUT/triage.sqlite; OUT: anomaly-out).",
         ),
     )(f)
 
@@ -489,6 +506,7 @@ def users() -> None:
     ),
 )
 @click.argument("name")
+@click.argument("out_dir", required=False, type=click.Path(path_type=Path), metavar=text("[输出]", "[OUT]"))
 @click.option(
     "--role",
     type=click.Choice(["analyst", "reviewer"]),
@@ -503,16 +521,16 @@ def users() -> None:
 )
 @_store_option
 @_lang_option
-def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> None:
+def users_add(name: str, out_dir: Path | None, role: str, password_stdin: bool, db: str | None) -> None:
     from anomaly import store
 
+    db = _accounts_db(db, out_dir)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(text("密码", "Password"), hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
         raise click.UsageError(text("密码太短（至少 8 个字符）", "password too short (8 characters at least)"))
-    db = db or store.default_db()
     new = store.set_user(store.engine_for(db), name, password, role)
     if LANG == "zh":
         click.echo(f"已{'添加' if new else '更新'}账户 {name}（{role}），记录库 {db}")
@@ -521,12 +539,13 @@ def users_add(name: str, role: str, password_stdin: bool, db: str | None) -> Non
 
 
 @users.command("list", help=text("列出账户。", "List the accounts."))
+@click.argument("out_dir", required=False, type=click.Path(path_type=Path), metavar=text("[输出]", "[OUT]"))
 @_store_option
 @_lang_option
-def users_list(db: str | None) -> None:
+def users_list(out_dir: Path | None, db: str | None) -> None:
     from anomaly import store
 
-    for u in store.users(store.engine_for(db or store.default_db())):
+    for u in store.users(store.engine_for(_accounts_db(db, out_dir))):
         click.echo(f"{u['name']}  {u['role']}  {u['created_at']}")
 
 
@@ -536,21 +555,21 @@ def users_list(db: str | None) -> None:
         """在浏览器中核查一次运行的报告：确认、排除、重新打开、备注与分派。
 
     \b
-    anomaly users add alice                 # 然后
+    anomaly users add alice 输出            # 然后
     anomaly serve 输出                      # http://127.0.0.1:8000
     anomaly serve 输出 --db postgresql://anomaly@dbhost/anomaly --host 0.0.0.0
 
-    决定写入下一次 anomaly screen --triage-db 读取的同一记录库。会话密钥在启动时生成
+    决定写入下一次 anomaly screen --triage-db 读取的同一记录库；之后写入该输出文件夹的新一次筛查无需重启即可看到。会话密钥在启动时生成
     （设 $ANOMALY_SECRET 可在重启后保留会话，或在多台服务器间共用）。""",
         """Serve a run's report for triage: confirm, dismiss, reopen, notes and assignments.
 
     \b
-    anomaly users add alice                 # then
+    anomaly users add alice OUT             # then
     anomaly serve OUT                       # http://127.0.0.1:8000
     anomaly serve OUT --db postgresql://anomaly@dbhost/anomaly --host 0.0.0.0
 
-    Decisions go to the same store the next `anomaly screen --triage-db` reads. The
-    session secret is made at start-up ($ANOMALY_SECRET to keep sessions across restarts
+    Decisions go to the same store the next `anomaly screen --triage-db` reads, and a
+    new screen into OUT is served without a restart. The session secret is made at start-up ($ANOMALY_SECRET to keep sessions across restarts
     or share them among several servers).""",
     ),
 )

@@ -79,6 +79,33 @@ class Run:
         return cls(page=page, lang=lang, keys=keys, findings=findings, unit_keys=unit_keys)
 
 
+class Latest:
+    """The run in a folder, loaded again once a new screen has written it there: a team's
+    server stays up from night to night. manifest.json is written last, so a run is
+    whole once it changes; a run that cannot be read yet (a screen mid-way) leaves the
+    one served before in place."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.stamp = self._stamp()
+        self.run = Run.load(out_dir)
+
+    def _stamp(self) -> int | None:
+        try:
+            return (self.out_dir / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def __call__(self) -> Run:
+        stamp = self._stamp()
+        if stamp != self.stamp:
+            try:
+                self.run, self.stamp = Run.load(self.out_dir), stamp
+            except (OSError, ValueError, pl.exceptions.PolarsError):
+                pass
+        return self.run
+
+
 def create_app(
     out_dir: Path,
     db: str | Path | None = None,
@@ -90,9 +117,9 @@ def create_app(
     """The web application serving the run in ``out_dir`` with the store ``db``."""
     out_dir = Path(out_dir)
     engine = store.engine_for(db or store.default_db(out_dir))
-    run = Run.load(out_dir)
+    latest = Latest(out_dir)
     signer = URLSafeTimedSerializer(secret or secrets.token_hex(32), salt="anomaly-session")
-    text = STRINGS[lang_of(run.lang)]
+    text = STRINGS[lang_of(latest().lang)]
 
     # ---- sessions --------------------------------------------------------------
     def session_of(request: Request) -> dict | None:
@@ -132,6 +159,7 @@ def create_app(
 
     # ---- the page --------------------------------------------------------------
     def state() -> dict:
+        run = latest()
         decided = store.decisions(engine, include_reopened=True)
         rows = run.findings.join(decided, on=list(store.KEY), how="inner").select(
             "finding_id", "decision", "note", "decided_by", "decided_at", "version"
@@ -159,8 +187,14 @@ def create_app(
             return secured(RedirectResponse("/login", status_code=303))
         config = {"user": user, "role": role, "csrf": session["c"], "proxy": bool(trust_header)}
         config |= await run_in_threadpool(state)
-        body = run.page.replace(CSP, SERVED_CSP, 1).replace(
-            _DATA_TAG, f'<script type="application/json" id="serve-config">{safe_json(config)}</script>\n{_DATA_TAG}', 1
+        body = (
+            latest()
+            .page.replace(CSP, SERVED_CSP, 1)
+            .replace(
+                _DATA_TAG,
+                f'<script type="application/json" id="serve-config">{safe_json(config)}</script>\n{_DATA_TAG}',
+                1,
+            )
         )
         return secured(with_session(HTMLResponse(body), session))
 
@@ -174,7 +208,7 @@ def create_app(
     def login_page(session: dict, error: str | None = None, name: str = "", status: int = 200) -> Response:
         esc = html.escape
         body = f"""<!DOCTYPE html>
-<html lang="{"zh-CN" if run.lang == "zh" else "en"}"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if latest().lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(text["srv_login"])}</title>
 <style>body{{font:15px system-ui,sans-serif;display:flex;justify-content:center;margin-top:12vh}}
 form{{display:grid;gap:10px;min-width:280px}}input,button{{font:inherit;padding:6px}}.err{{color:#c62828}}</style>
@@ -242,7 +276,7 @@ form{{display:grid;gap:10px;min-width:280px}}input,button{{font:inherit;padding:
         user, body, refused = await writer(request)
         if refused:
             return refused
-        key = run.keys.get(str(body.get("finding_id")))
+        key = latest().keys.get(str(body.get("finding_id")))
         decision = body.get("decision")
         version = body.get("version")
         note = body.get("note")
@@ -264,7 +298,7 @@ form{{display:grid;gap:10px;min-width:280px}}input,button{{font:inherit;padding:
         user, body, refused = await writer(request)
         if refused:
             return refused
-        unit_key = run.unit_keys.get(str(body.get("unit_id")))
+        unit_key = latest().unit_keys.get(str(body.get("unit_id")))
         assignee, version = body.get("assignee"), body.get("version")
         if unit_key is None or not isinstance(version, int) or not (assignee is None or isinstance(assignee, str)):
             return secured(JSONResponse({"error": "bad request"}, status_code=400))

@@ -89,6 +89,21 @@ def test_accounts_hash_and_check_passwords(store_db):
     assert stored.startswith("$argon2") and "another" not in stored
 
 
+def test_accounts_are_made_in_the_store_serve_reads(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANOMALY_DB", raising=False)
+    out = tmp_path / "night"
+    out.mkdir()
+    r = CliRunner().invoke(main, ["users", "add", "alice", str(out), "--password-stdin"], input="alice-password\n")
+    assert r.exit_code == 0, r.output
+    assert [u["name"] for u in store.users(store.engine_for(store.default_db(out)))] == ["alice"]
+    listed = CliRunner().invoke(main, ["users", "list", str(out)])
+    assert listed.exit_code == 0 and listed.output.startswith("alice  analyst")
+    missing = CliRunner().invoke(
+        main, ["users", "add", "bob", str(tmp_path / "nowhere"), "--password-stdin"], input="x" * 9
+    )
+    assert missing.exit_code == 2 and "不存在" in missing.output and "Traceback" not in missing.output
+
+
 def test_an_old_triage_file_is_upgraded_in_place(tmp_path):
     path = tmp_path / "triage.sqlite"
     with sqlite3.connect(path) as db:  # the schema before the store
@@ -197,6 +212,26 @@ def test_sign_in_then_decide_then_see_it(app_for, served_run):
     r = client.post("/api/decide", json=body, headers={"X-CSRF-Token": cfg["csrf"]})
     assert r.status_code == 200 and r.json()["version"] == 1
     assert [fid, "dismissed", "口径差异", "alice"] == config(client)["decisions"][0][:4]
+
+
+def test_a_new_screen_is_served_without_a_restart(store_db, served_run, tmp_path):
+    # The server stays up from night to night: the next screen into its folder is what it serves.
+    corpus, out = served_run.parent / "corpus", tmp_path / "out"
+    first = CliRunner().invoke(main, ["screen", str(corpus), "--out", str(out), "--workers", "1", "--select", "PCT"])
+    assert first.exit_code == 0, first.output
+    engine = store.engine_for(store_db)
+    store.set_user(engine, "alice", "alice-password", "analyst")
+    client = TestClient(create_app(out, db=store_db, login_delay=DELAY), base_url="https://testserver")
+    login(client, "alice", "alice-password")
+    before = set(pl.read_parquet(out / "findings.parquet")["finding_id"])
+    again = CliRunner().invoke(main, ["screen", str(corpus), "--out", str(out), "--workers", "1"])
+    assert again.exit_code == 0, again.output
+    new = [f for f in pl.read_parquet(out / "findings.parquet")["finding_id"] if f not in before]
+    assert new
+    cfg = config(client)
+    assert new[0] in client.get("/").text
+    body = {"finding_id": new[0], "decision": "confirmed", "note": None, "version": 0}
+    assert client.post("/api/decide", json=body, headers={"X-CSRF-Token": cfg["csrf"]}).status_code == 200
 
 
 def test_no_write_without_a_session_or_a_csrf_token(app_for, served_run):
