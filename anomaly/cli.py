@@ -360,17 +360,15 @@ STORE_HELP = text(
 @click.argument("finding_ids", nargs=-1)
 @click.option(
     "--dismiss",
-    "decision",
-    flag_value="dismissed",
+    is_flag=True,
     help=text("不是问题：以后的运行不再列为线索。", "Not a problem: drop it from the leads on later runs."),
 )
 @click.option(
     "--confirm",
-    "decision",
-    flag_value="confirmed",
+    is_flag=True,
     help=text("确有问题：保留，并标为已确认。", "A real problem: keep it, marked as confirmed."),
 )
-@click.option("--reset", "decision", flag_value="reset", help=text("撤销决定。", "Forget the decision."))
+@click.option("--reset", is_flag=True, help=text("撤销决定。", "Forget the decision."))
 @click.option("--note", help=text("理由（显示在报告中）。", "Why (shown in the report)."))
 @click.option("--by", "by", help=text("决定人（默认：登录名）。", "Who decided (default: the login name)."))
 @click.option("--db", "db_path", metavar=text("路径|网址", "PATH|URL"), help=STORE_HELP)
@@ -396,7 +394,9 @@ STORE_HELP = text(
 def triage(
     out_dir: Path,
     finding_ids: tuple[str, ...],
-    decision: str | None,
+    dismiss: bool,
+    confirm: bool,
+    reset: bool,
     note: str | None,
     by: str | None,
     db_path: str | None,
@@ -409,6 +409,12 @@ def triage(
     from anomaly import triage as memory
 
     db = db_path or store.default_db(out_dir)
+    chosen_flags = [d for d, on in (("dismissed", dismiss), ("confirmed", confirm), ("reset", reset)) if on]
+    if len(chosen_flags) > 1:
+        raise click.UsageError(
+            text("--dismiss、--confirm、--reset 只能选一个", "choose one of --dismiss, --confirm, --reset, not several")
+        )
+    decision = chosen_flags[0] if chosen_flags else None
     if export_path:
         n = memory.export_audit(db, export_path)
         click.echo(text(f"已导出 {n} 条审计记录 -> {export_path}", f"{n} audit row(s) -> {export_path}"))

@@ -111,8 +111,13 @@ def record(
     by = by or getpass.getuser()
     engine = store.engine_for(db)
     keys = findings.select(KEY).unique().rows()
+    # The same decision again without a note keeps the note it had (another decision's
+    # note would explain the wrong thing).
+    kept = {
+        tuple(r[:4]): r[5] for r in store.decisions(engine).select(*KEY, "decision", "note").rows() if r[4] == decision
+    }
     for key in keys:
-        store.decide(engine, key, decision, note, by, seen_version=None)
+        store.decide(engine, key, decision, note if note is not None else kept.get(tuple(key)), by, seen_version=None)
     return len(keys)
 
 

@@ -122,3 +122,17 @@ def test_triage_list_prints_finding_ids(corpus, tmp_path):
     listed = CliRunner().invoke(main, ["triage", str(out), "--list"])
     assert listed.exit_code == 0 and listed.output.startswith(target["finding_id"]), listed.output
     assert "dismissed" in listed.output and "口径差异" in listed.output
+
+
+def test_one_decision_at_a_time_and_the_same_decision_keeps_its_note(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    fid = a_finding_with_a_line(out)["finding_id"]
+    both = CliRunner().invoke(main, ["triage", str(out), fid, "--confirm", "--dismiss"])
+    assert both.exit_code == 2 and "--dismiss" in both.output
+    CliRunner().invoke(main, ["triage", str(out), fid, "--dismiss", "--note", "口径差异"])
+    CliRunner().invoke(main, ["triage", str(out), fid, "--dismiss"])  # again, by someone who adds no note
+    assert "口径差异" in CliRunner().invoke(main, ["triage", str(out), "--list"]).output
+    CliRunner().invoke(main, ["triage", str(out), fid, "--confirm"])  # the dismissal's reason no longer applies
+    listed = CliRunner().invoke(main, ["triage", str(out), "--list"]).output
+    assert "confirmed" in listed and "口径差异" not in listed
