@@ -208,13 +208,8 @@ def describe(code: str, lang: str = "zh") -> str:
     else:
         head = f"{r.code} [{r.severity}] {r.title_en}"
     parts = [head, "=" * min(len(head) * 2, 78), "", explanation(r, lang)]
-    if r.check is None:
-        parts += [
-            "",
-            "（在所有单位读完后，由同类比较或跨单位比对得出，不是逐份文件的检查）"
-            if lang == "zh"
-            else "(found once every unit is read, by comparing units, not by a check of each file)",
-        ]
+    if r.check is None and lang == "zh":  # the English paragraphs say so themselves
+        parts += ["", "（在所有单位读完后，由同类比较或跨单位比对得出，不是逐份文件的检查）"]
     for ex, zh, en in ((r.bad, "会被标记的例子", "Flagged example"), (r.good, "不会被标记的例子", "Passing example")):
         if ex is None:
             continue

@@ -58,13 +58,16 @@ def ari001(ctx: Context) -> Result:
     “其中”行不重复计入，空格按0计；按印刷位数的舍入区间比较，n项之和允许n个半位的舍入差，舍入差异不报。
     为什么重要：收支总表是核对其他所有数字的基准，合计不等于各类之和，说明某一类填错或漏填。
 
-    Catches: in 表1 and 表4, the numbered top-level classes of a column group (income;
-    expenditure by function; by 部门 and 政府 economic class) do not add up to that
-    group's 本年收入合计 / 本年支出合计. Only one level is summed (sub-items (1)(2) and
-    其中 rows are parts of parts); empty cells count as 0; n parts carry n half units of
-    rounding. Why it matters: the summary table is the backbone every other figure is
-    read against; a total that is not the sum of its classes means a class was mistyped
-    or left out.
+    Catches: in 表1 (the summary table of income and expenditure) and 表4 (the same summary for fiscal
+    appropriations only), the numbered top-level classes of a column group do not add up to that group's
+    total of the year (本年收入合计 for income, 本年支出合计 for expenditure). The column groups are
+    income; expenditure by function; expenditure by departmental (部门) economic class; and expenditure
+    by government (政府) economic class. Only one level is summed: sub-items (1)(2) and 其中 ("of
+    which") rows are parts of parts and are not added again. Empty cells count as 0. Each printed figure
+    may be off by half a unit of its last printed digit, so a sum of n parts may be off by n such half
+    units; differences within that rounding margin are not reported. Why it matters: the summary table
+    is the backbone every other figure is read against; a total that is not the sum of its classes means
+    a class was mistyped or left out.
     """
     g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]))
     valued = g.filter(pl.col("value_yuan").is_not_null())
@@ -155,12 +158,13 @@ def ari002(ctx: Context) -> Result:
     同一栏目组有多个“一、”级标题时，标题与其下“1、”级类别之和也一并核对。为什么重要：小计与自身明细相互矛盾，
     说明有单元格录入错误，而总计层面可能把它掩盖。
 
-    Catches: a numbered class of 表1/表4 (e.g. 1、人员经费和公用经费支出) whose sub-items
-    (1)(2)… do not add up to it. Compared only where the class and at least one sub-item
-    carry an amount (a class shown without breakdown is not an error); 其中 rows are
-    memo items and are not summed. Where a group has several 一、 heads, the heads are
-    compared with their 1、 classes too. Why it matters: a subtotal that its own items
-    contradict points at a mistyped cell that the grand total may hide.
+    Catches: a numbered class of 表1 or 表4 (the summary tables of income and expenditure, the second
+    for fiscal appropriations only), e.g. 1、人员经费和公用经费支出 (staff and running costs), whose
+    sub-items (1)(2)… do not add up to it. Compared only where the class and at least one sub-item carry
+    an amount (a class shown without a breakdown is not an error); 其中 ("of which") rows are memo items
+    and are not summed. Where a column group has several top-level heads numbered 一、二、…, each head
+    is also compared with the sum of the classes numbered 1、2、… under it. Why it matters: a subtotal
+    that its own items contradict points at a mistyped cell that the grand total may hide.
     """
     g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("level") >= 0))
     keys = ["unit_id", "table_id", "group_index"]
@@ -244,12 +248,13 @@ def ari003(ctx: Context) -> Result:
     （跨页续表的单元格可能错列）。为什么重要：年度资金总额是设定绩效目标的依据，它与自身资金来源对不上，
     说明金额或资金来源必有一处填错。
 
-    Catches: in a project performance table (表13-x and alike), 年度资金总额 differs
-    from 财政拨款 + 其他资金 printed in the same column (an empty 其他资金 counts as 0);
-    in a table with one 年度资金总额, in any column (a table continued on the next page
-    may come back with its cells in other columns).
-    Why it matters: the project's amount is what the performance targets are set for;
-    when its own sources disagree, either the amount or the funding is wrong.
+    Catches: in a project performance table (表13-1, 表13-2 … and similar tables that set the targets of
+    one project), the total annual funds (年度资金总额) differ from the fiscal appropriations (财政拨款)
+    plus other funds (其他资金) printed in the same column; an empty 其他资金 counts as 0. Where a table
+    has a single 年度资金总额, it is checked whichever column it stands in, since a table continued on
+    the next page may come back with its cells in other columns. Why it matters: the project's amount is
+    what its performance targets are set for; when its own sources disagree, either the amount or the
+    funding is wrong.
     """
     # (A label holding none of 额, 款, 金 cannot name a role: the regexes below skip it.)
     cells = ctx["cells"].filter(pl.col("value").is_not_null() & pl.col("row_label").str.contains("[额款金]"))

@@ -90,16 +90,18 @@ def cmp001(ctx: Context) -> Result:
     每个单位只报一条，列出全部缺失报表，便于一次性要求补充；文中有无法识别名称的报表且数量与缺失数相当时，
     判为数据不足而不报。为什么重要：目录是单位自己对公开内容的声明，目录有而正文无，即为应公开而未公开。
 
-    Catches: tables the 目录 declares non-empty (否) that the document does not contain.
-    A table counts as present under its number (表13 is present as 表13-1 …) or by its
-    title (the 整体支出绩效目标表 printed without 表14), or, in a document only partly
-    read, by its id and title printed in the body though its cells were not read. One
-    finding per unit listing every missing table — an analyst asks for the missing
-    tables in one request. Seed:
-    表2, 表3, 表5, 表6, 表7, 表8, 表10, 表12. If the document has tables the parser could
-    not name, as many as are missing, the unit is insufficient data, not a finding (a
-    nameless piece of a performance table stands only for a missing performance table).
-    Why it matters: the 目录 is the unit's own statement of what it publishes.
+    Catches: tables that the 目录 (the table of contents, which marks each table as empty or not)
+    declares non-empty (否) but that the document does not contain. A table counts as present under its
+    number (表13 is present as 表13-1 …), under its title (the whole-unit performance table,
+    整体支出绩效目标表, printed without its number 表14), or, in a document that could be read only in
+    part, by its number and title printed in the body even though its cells could not be read. One
+    finding per unit lists every missing table, so that an analyst can ask for all of them in one
+    request; a real disclosure we studied lacked eight declared tables (表2, 表3, 表5, 表6, 表7, 表8,
+    表10 and 表12). If the document holds tables whose name could not be identified, as many as are
+    missing, the unit is reported as insufficient data rather than as a finding (an unnamed table that
+    looks like part of a performance table can stand only for a missing performance table). Why it
+    matters: the 目录 is the unit's own statement of what it publishes; a table listed there but absent
+    was due and was not disclosed.
     """
     toc = ctx["toc"].filter(~pl.col("declared_empty").fill_null(False))
     # The 目录 names tables as printed (表七, 附表1-3): match them by the printed id.
@@ -212,9 +214,10 @@ def cmp002(ctx: Context) -> Result:
     查什么：目录中声明为空表（“是”）的报表，“公开空表理由”一栏却为空。为什么重要：空表只有在说明理由（如
     “不涉及”“无此项支出”）时才允许公开；没有理由，空表本身就无从解释。
 
-    Catches: a table declared empty (是) in the 目录 with the 公开空表理由 column left
-    blank. Why it matters: publishing an empty table is allowed only with a reason
-    (不涉及, 无此项支出); without one, the emptiness itself is unexplained.
+    Catches: a table that the 目录 (the table of contents) declares empty (是) while its column for the
+    reason an empty table is published (公开空表理由) is left blank. Why it matters: publishing an empty
+    table is allowed only with a reason, such as 不涉及 (does not apply to this unit) or 无此项支出 (no
+    such spending); without one, the emptiness itself is unexplained.
     """
     toc = ctx["toc"]
     bad = toc.filter(
@@ -300,12 +303,14 @@ def cmp003(ctx: Context) -> Result:
     绩效目标、公用经费——全文既无该部分标题，也找不到相应数字。仅对结构可辨识（至少具备其中三个部分）的文件判断，
     片段或其他类型的文件不报。为什么重要：公开规定要求这些部分必须披露，缺少某一部分即为应公开而未公开的信息。
 
-    Catches: a required part of the 单位预算公开说明 that has neither a heading nor its
-    figures anywhere: 人员情况, 收支说明, “三公”经费, 国有资产占有使用, 政府采购, 绩效目标,
-    公用经费. Judged only for documents that have a recognisable structure (at least
-    three of these parts), so a fragment or a different kind of document is not
-    reported. Why it matters: the 公开 rules make these parts mandatory; a missing part
-    is information the unit did not disclose.
+    Catches: a required part of the unit's budget disclosure statement (单位预算公开说明) that has
+    neither a heading nor its figures anywhere in the document. The required parts are: staff
+    (人员情况), income and expenditure (收支说明), the 三公 expenses (“三公”经费: official travel
+    abroad, official vehicles and official receptions), state assets held and used (国有资产占有使用),
+    government procurement (政府采购), performance targets (绩效目标) and running costs (公用经费).
+    Judged only for documents that have a recognisable structure (at least three of these parts), so a
+    fragment or a different kind of document is not reported. Why it matters: the disclosure (公开)
+    rules make these parts mandatory; a missing part is information the unit did not disclose.
     """
     marks = ctx["marks"].filter(pl.col("kind") == "section").select("unit_id", pl.col("key")).unique()
     extra = []

@@ -18,13 +18,18 @@ def out001(ctx: Context) -> Result:
     （其中含固定部分）；最大偏离度结合全部特征的综合异常评分达到阈值时报告，阈值按正常文件误报率不超过0.5%设定，
     低于同类则不报。为什么重要：一个数字可能在文件内部完全自洽，却仍不合常理。
 
-    Computed by the scoring module (features/, anomaly/scoring.py), not by run_rules:
-    each cost is compared, as a multiple, with the units of the same sort (e.g. 教育支出·小学),
-    falling back to coarser groups where fewer than 12 units state it; reception and 三公
-    per head are first corrected for size (they have a fixed part). It fires where the
-    largest deviation, plus the isolation forest's view of all features together,
-    reaches a threshold chosen on generated corpora for at most 0.5% of clean documents
-    alarmed. Why it matters: a figure can be internally consistent and still implausible.
+    Catches: a unit whose costs are far above those of comparable units, for example its budget per
+    head, reception spending per head or vehicle running cost per vehicle. Found by comparing the units
+    with one another once all documents are read, not by checking each file. Each cost is compared, as a
+    multiple, with the units of the same sort (e.g. 教育支出·小学, primary schools under education
+    spending), falling back to broader groups where fewer than 12 units of that sort state the figure.
+    Reception and 三公 (the three official expenses: travel abroad, official vehicles, official
+    receptions) per head are first corrected for the unit's size, since part of them is fixed however
+    many staff a unit has. A figure that the unit's own checks dispute is left out. The check fires
+    where the largest deviation, plus a statistical outlier score (an isolation forest) of all the costs
+    together, reaches a threshold set, on test collections of simulated disclosures, so that at most
+    0.5% of error-free documents are flagged. Only costs above the peers count. Why it matters: a figure
+    can be internally consistent and still implausible.
 
     Bad: 公务接待费/实有人数 0.60万元, 为同类中位数 0.20万元 的 3.0 倍 (乡镇, 60 个单位).
     Good: 公务接待费/实有人数 0.05万元 (below its peers: spending little is not a lead).
@@ -39,9 +44,16 @@ def cpy001(ctx: Context) -> Result:
     查什么：本单位的主要数字（收支、人员、“三公”经费等）与另一单位完全相同，即套用他单位模板后未更新数字。
     为什么重要：与其他单位完全相同的预算，不可能是本单位自己的预算。
 
-    Computed by the cross-unit copy module, not by run_rules. Catches a disclosure that
-    repeats another unit's figures: a template copied without updating. Why it matters:
-    a unit's budget that is another unit's cannot be its own.
+    Catches: a disclosure whose main figures repeat another unit's exactly: a template copied without
+    updating. Found by comparing the units with one another once all documents are read, not by checking
+    each file. The figures compared are the total budget, authorised and actual staff, retirees,
+    vehicles, the 三公 total (the three official expenses: travel abroad, official vehicles, official
+    receptions) of this year and last year and its parts, meeting and training costs, running costs
+    (公用经费) and every functional item with a 7-digit code. Amounts are rounded to 100 yuan, so the
+    same figures printed in 元 (yuan) in one document and in 万元 (10,000 yuan) in another still match.
+    Units with fewer than 8 non-zero figures are not compared: two empty or nearly empty templates look
+    alike without anyone copying. Why it matters: a unit's budget that is another unit's cannot be its
+    own.
     """
     return Result()
 
@@ -60,13 +72,22 @@ def cpy002(ctx: Context) -> Result:
     仅单位名称不同。不跨年度比较，因为短句及其数字跨年偶然重复很常见，本单位各年之间的比较由上年数核对规则（XYR）
     负责。为什么重要：不同单位之间数字和理由逐字相同，说明文字系抄录而来，其中的数字很可能并非本单位的。
 
-    CPY002, CPY004 and CPY005 compare a disclosure with the other units' of the same
-    year and kind (预算 with 预算, 决算 with 决算): across years a short sentence and its
-    figures recur by chance, and a unit's own other years are XYR's to compare.
+    CPY002, CPY004 and CPY005 compare a disclosure only with other units' disclosures of the same year
+    and kind (budgets, 预算, with budgets; final accounts, 决算, with final accounts): across years a
+    short sentence and its figures recur by chance, and comparing a unit with its own other years is the
+    job of the XYR checks. Both units of a pair are reported, each naming the other, since a shared text
+    or table does not tell which unit copied; two disclosures under the same unit name (one document
+    stored twice) are not compared.
 
-    Computed by the cross-unit copy module from the paragraph fingerprints in marks, not
-    by run_rules. Why it matters: verbatim figures and reasons across units mean the text
-    was copied, and its figures are likely not this unit's.
+    Catches: paragraphs with figures that are word for word the same as another unit's. Found by
+    comparing the units with one another once all documents are read, not by checking each file. A pair
+    of units is reported when they share at least 3 substantial paragraphs that show an amount, a count
+    or a percentage, and those paragraphs hold at least 3 distinct figures (years and zeros aside): one
+    total that happens to round to the same 万元 (10,000 yuan) in two units, repeated in three short
+    sentences, is a coincidence, not a copy. A paragraph printed word for word by more than 5 units is
+    common template text (a glossary entry, a table note) and is ignored. Why it matters: verbatim
+    figures and reasons across units mean the text was copied, and its figures are likely not this
+    unit's.
     """
     return Result()
 
@@ -80,15 +101,18 @@ def cpy003(ctx: Context) -> Result:
     以及网页或PDF页脚中门户网站的主办单位信息也不计。为什么重要：这是套用模板未更新的最有力迹象，
     其中的数字很可能也是那家单位的；只有印出他单位名称的一方被标记。
 
-    Computed by the cross-unit copy module from the organisation names each document
-    prints (marks kind "name"). A name after words such as 经, 由, 根据, 接受, 主管 names a
-    body the unit deals with, not itself, and is not evidence; a name printed otherwise
-    by more than MAX_NAME_HOLDERS units is a body they all name (县财政局). A school
-    printing 县教育局的主要职责是 is caught although every school names 教育局 after 接受.
-    A county portal's footer printed with a web page or its PDF (主办单位：县人民政府办公室
-    网站标识码…) is the site's, not the unit's text, and gives no name.
-    Why it matters: the strongest sign of a template copied without updating; its
-    figures are likely the other unit's too. Only the unit that prints the name gets it.
+    Catches: a disclosure that prints the full name of another unit in the same screening, a name that
+    few units print: that unit's template, copied without changing the name. Found by comparing the
+    units with one another once all documents are read, not by checking each file. A name after words
+    such as 经 (through), 由 (by), 根据 (according to), 接受 (under) or 主管 (in charge of) names a body
+    the unit deals with, not itself, and is not evidence; a name printed otherwise by more than 3 units
+    is a body they all name (县财政局, the county finance bureau). A school printing
+    县教育局的主要职责是 ("the main duties of the county education bureau are") is caught although every
+    school names 教育局 after 接受. A county portal's footer printed with a web page or its PDF
+    (主办单位：县人民政府办公室 网站标识码…, the site's operator and site code) belongs to the site, not
+    to the unit's text, and gives no name. Why it matters: the strongest sign of a template copied
+    without updating; its figures are likely the other unit's too. Only the unit that prints the name is
+    reported.
 
     Fails (甲镇卫生院's disclosure): 「2024年华溪县乙镇卫生院当年一般公共预算“三公”经费预算支出6.54万元…」
     Passes: 「本单位预算经华溪县财政局审核后报华溪县人民政府批准。」 (a superior body)
@@ -104,14 +128,15 @@ def cpy004(ctx: Context) -> Result:
     （空表、小表之间不抄也会相似）不比较，被多家单位共同持有的金额也不计；与每个相同的单位各报一条。为什么重要：
     表格抄自其他单位而说明是本单位自己写的，两者必然矛盾，该表也不是本单位的预算。
 
-    Computed by the cross-unit copy module from a key of each table's amounts. Tables
-    with fewer than MIN_TABLE_FIGURES distinct non-zero amounts, or whose amounts carry
-    fewer than MIN_TABLE_DIGITS significant digits together, are skipped (empty and
-    tiny tables look alike without anyone copying; a 表8 of three 7-digit amounts does
-    not), and so are amounts held by more than MAX_HOLDERS units. Every other holder is
-    named (one finding per unit and other unit). Why it matters: a table copied from
-    another unit while the narrative is the unit's own disagrees with it, and is not the
-    unit's budget.
+    Catches: a table whose amounts, in order, are the same as those of a table of another unit. Found by
+    comparing the units with one another once all documents are read, not by checking each file. Amounts
+    are rounded to 100 yuan, so a table printed in 元 (yuan) matches the same table printed in 万元
+    (10,000 yuan). Tables with fewer than 3 distinct non-zero amounts, or whose amounts carry fewer than
+    12 significant digits together, are skipped: empty and tiny tables look alike without anyone
+    copying, while a 表8 of three 7-digit amounts does not. Tables that more than 5 units print alike
+    are skipped too (common template content). Every other unit holding the table is named, in one
+    finding per pair of units. Why it matters: a table copied from another unit while the narrative is
+    the unit's own disagrees with the narrative, and is not the unit's budget.
 
     Fails: 表7 of two units with the same eight amounts (3,120,000.00, 2,480,000.00, …).
     Passes: two units whose 表12 holds only 0.00 and 1.20 (too few figures to tell).
@@ -135,15 +160,18 @@ def cpy005(ctx: Context) -> Result:
     被多数单位印出的文字视为通用表述。为什么重要：改了单位名称的他单位“三公”或收支段落，保留的是那家单位的数字，
     并非本单位的预算。
 
-    Computed by the cross-unit copy module from sentence keys (marks kind "sentence":
-    sentences, not paragraphs, since a copy and its source break a paragraph
-    differently). The pair's shared sentences must print amounts (not percentages,
-    which the amounts give) of MIN_SENTENCE_DIGITS significant digits together: two
-    units' 公务接待费 0.93 and 0.79 万元 agree by chance. The same wording with other
-    figures typed in is not evidence: units filling one county template word alike
-    without copying. Text printed by more than MAX_HOLDERS units is boilerplate. Why it
-    matters: the 三公 or 收支 paragraph of another unit, renamed, keeps that unit's
-    figures, which are not the unit's budget.
+    Catches: sentences with amounts that read word for word like another unit's once each unit's own
+    name (and self-references such as 本单位, "this unit") is taken out. Found by comparing the units
+    with one another once all documents are read, not by checking each file. Sentences are compared, not
+    paragraphs, since a copy and its source break paragraphs differently. The shared sentences must
+    print amounts (percentages do not count, as they follow from the amounts) with at least 9
+    significant digits together, or 7 when two sentences or more match: two units' reception costs
+    (公务接待费) of 0.93 and 0.79 万元 (10,000 yuan) can agree by chance. The same wording with other
+    figures typed in is not evidence: units filling in one county template word alike without copying.
+    Text printed by more than 5 units is boilerplate and is ignored. Why it matters: the 三公 paragraph
+    (the three official expenses: travel abroad, official vehicles, official receptions) or the income
+    and expenditure (收支) paragraph of another unit, renamed, keeps that unit's figures, which are not
+    this unit's budget.
 
     Fails: 「2024年华溪县甲局当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」
     when 乙局 printed 「2024年本单位当年一般公共预算“三公”经费预算支出12.40万元，较上年13.10万元减少0.70万元…」.

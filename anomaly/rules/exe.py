@@ -41,16 +41,23 @@ def exe001(ctx: Context) -> Result:
     任一文件自身核对已标记的数字不参与比较。为什么重要：决算若以不同于已公开预算的数字作对照，
     会使预算执行情况显得比实际更好（或更差），而单看任何一份文件都发现不了。
 
-    Computed on the client (anomaly/execution.py): a 决算 is paired with the budget
-    disclosure of the same unit_key and year (a key held by two disclosures of one year
-    and kind is not matched). Each 年初预算数 it prints (年初预算为X万元, 比年初预算X万元
-    减少…) or implies (支出决算Y万元，比年初预算减少Z万元) is compared with the figure the
-    budget states for the same item, with the rounding intervals of both; a figure on a
-    line either document's own checks flag is left out. The finding quotes the 决算's
-    sentence and gives the budget's file and line.
-    Why it matters: a 决算 measured against a budget other than the one published makes
-    the unit's execution look better (or worse) than it was, and no single document
-    shows it.
+    Catches: final accounts (决算, the report of what was actually spent) that give an original budget
+    figure (年初预算数) other than the one the same unit's budget disclosure of that year published.
+    Found by comparing the unit's two documents once all files are read, not by checking one file. The
+    final accounts are paired with the budget of the same unit and year, the unit's name matched
+    allowing for the usual printed variations (凤县人民政府办公室 and 凤县政府办公室 are one unit);
+    where two disclosures of one year and kind carry the same name, neither is paired. Each original
+    budget figure the final accounts print (年初预算为X万元, "the original budget was X";
+    比年初预算X万元减少…, "less than the original budget of X") or imply
+    (支出决算Y万元，比年初预算减少Z万元: spending of Y, Z less than the original budget, which was
+    therefore Y + Z) is compared with the figure the budget states for the same item, within the
+    rounding of both documents' printed digits. The items are the income and expenditure totals, general
+    public budget spending and its functional items, 三公 (the three official expenses: travel abroad,
+    official vehicles, official receptions) and its parts, meeting and training costs, and running costs
+    (公用经费). A figure on a line that either document's own checks flag is left out. The finding
+    quotes the sentence of the final accounts and gives the budget's file and line. Why it matters:
+    final accounts measured against a budget other than the one published make the unit's execution look
+    better (or worse) than it was, and no single document shows it.
 
     Fails: 2024 决算: 会议费年初预算为3.20万元 — the 2024 budget said 2.70万元.
     Passes: 会议费年初预算为2.70万元 (the unit printed as 凤县政府办公室 in its 决算).
@@ -116,12 +123,17 @@ def exe002(ctx: Context) -> Result:
     常见的错误——把增减额占年初预算的比例（如4.82/35.38=13.62%）写在完成率的位置——单独点明。为什么重要：
     完成率是人大和审计引用决算时最常用的数字。
 
-    Catches: a completion rate that is not 决算数/年初预算数, e.g. “三公”经费支出决算为
-    30.56万元，完成年初预算的13.62%，比年初预算35.38万元减少4.82万元: 30.56/35.38 = 86.38%.
-    Names the usual slip separately: the change against the budget (4.82/35.38 = 13.62%)
-    printed where the completion rate belongs. The 年初预算数 is the one printed in the
-    same clause (年初预算为X万元 or 比年初预算X万元), or implied by the stated difference.
-    Why it matters: the completion rate is the figure 人大 and 审计 quote from a 决算.
+    Catches: in final accounts (决算, the report of what was actually spent), a completion rate
+    (完成年初预算的X%, "X% of the original budget achieved") that is not the final figure (决算数)
+    divided by the original budget figure (年初预算数). For example,
+    “三公”经费支出决算为30.56万元，完成年初预算的13.62%，比年初预算35.38万元减少4.82万元 (三公 spending
+    of 30.56, said to be 13.62% of the original budget, and 4.82 less than that budget of 35.38) should
+    give 30.56/35.38 = 86.38%. The usual slip is named separately: the change against the budget
+    (4.82/35.38 = 13.62%) printed where the completion rate belongs. The original budget is the one
+    printed in the same clause (年初预算为X万元 or 比年初预算X万元), or implied by the stated
+    difference. Figures are compared within the rounding of their printed digits. Why it matters: the
+    completion rate is the figure the people's congress (人大) and the auditors (审计) quote from final
+    accounts.
 
     Fails: 完成年初预算的13.62% where 30.56/35.38 = 86.38%.
     Passes: 完成年初预算的86.38%.

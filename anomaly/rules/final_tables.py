@@ -209,15 +209,21 @@ def ari004(ctx: Context) -> Result:
     本年支出合计不等于其上各行之和。n项之和允许n个半位的舍入差，空格按0计。为什么重要：
     决算表是反映全年实际支出的依据，类款与其明细矛盾，说明有单元格填错。
 
-    Catches: in a 决算's coded tables (一般公共预算财政拨款支出决算表, 基本支出决算表, 政府性
-    基金 and 国有资本经营 决算表), a 类 or 款 row whose amount in a column is not the sum of
-    its 项 (by 科目编码: 2010301 belongs to 20103 where that row is printed, else to 201),
-    or a 合计 that is not the sum of the top codes; a 合计 column (the “三公”经费支出决算表's)
-    that is not the sum of the columns to its right (其中 columns not counted); in the
-    收入支出决算总表, a 本年收入合计 / 本年支出合计 that is not the sum of the rows above
-    it. n parts carry n half units of
-    rounding; an empty cell counts as 0. Why it matters: the 决算 tables are what the
-    year's spending is read from; a class its items contradict means a mistyped cell.
+    Catches: in the coded tables of the final accounts (决算, the report of what was actually received
+    and spent in the year) — the general public budget spending table (一般公共预算财政拨款支出决算表),
+    the basic spending table (基本支出决算表), and the tables for government funds (政府性基金) and
+    state capital operations (国有资本经营) — a class (类) or section (款) row whose amount in a column
+    is not the sum of its items (项). Items belong to a row by their classification code (科目编码):
+    2010301 belongs to 20103 where that row is printed, otherwise to 201. Also caught: a total (合计)
+    that is not the sum of the top-level codes; a 合计 column, as in the 三公 table of the final
+    accounts (“三公”经费支出决算表; 三公 being the three official expenses: travel abroad, official
+    vehicles and official receptions), that is not the sum of the columns to its right (其中 "of which"
+    columns are not counted); and, in the overall income and expenditure table (收入支出决算总表), a
+    total income or expenditure of the year (本年收入合计 / 本年支出合计) that is not the sum of the
+    rows above it. Each printed figure may be off by half a unit of its last printed digit, so a sum of
+    n parts may be off by n half units; an empty cell counts as 0. Why it matters: the final accounts
+    tables are what the year's spending is read from; a class that its items contradict means a mistyped
+    cell.
 
     Fails: 201 一般公共服务支出 决算数 1,290,000.00 while 行政运行 880,000.00 + 事业运行 310,000.00 = 1,190,000.00.
     Passes: the same with 1,190,000.00.
@@ -282,11 +288,13 @@ def xtb004(ctx: Context) -> Result:
     与一般公共预算财政拨款支出决算表决算数列的合计不符（按决算模板，当年一般公共预算拨款全额列支，
     未支出部分予以收回，不在本表结转）。为什么重要：两张表依据同一账簿填列，数字不同说明更正后有一张表未同步更新。
 
-    Catches: the 决算数 of the 收入支出决算总表's 一般公共预算财政拨款收入 row differing from
-    the 合计 of the 一般公共预算财政拨款支出决算表's 决算数 column (the 决算 template spends
-    the year's 一般公共预算 allocation in full: what is not spent is returned, not carried
-    in this table). Why it matters: the two tables are filled from the same ledger; a
-    different figure means one was not updated after a correction.
+    Catches: in final accounts (决算, the report of what was actually received and spent), the final
+    figure (决算数) of the general public budget appropriation income row (一般公共预算财政拨款收入) in
+    the overall income and expenditure table (收入支出决算总表) differs from the total (合计) of the
+    决算数 column in the general public budget spending table (一般公共预算财政拨款支出决算表). The
+    final accounts template treats the year's general public budget allocation as spent in full: what is
+    not spent is returned, not carried over in this table. Why it matters: the two tables are filled
+    from the same ledger; a different figure means one was not updated after a correction.
 
     Fails: 总表 一般公共预算财政拨款收入 1,580,000.00 against the 支出决算表 合计 1,480,000.00.
     Passes: the same with 1,480,000.00.

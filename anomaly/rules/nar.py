@@ -204,10 +204,13 @@ def nar001(ctx: Context) -> Result:
     均不相符。按印刷位数的舍入区间比较（如587.34万元代表[587.335, 587.345]万元，可与5873362.00元相符），
     舍入差异不报。为什么重要：说明中的总额是整份公开的首要数字，必须与报表一致，不一致说明其中一方未随之更新。
 
-    Catches: the narrative's 本单位预算收入 / 预算支出 that matches neither 表1's 本年收入合计
-    (本年支出合计) nor its 收入总计 (支出总计), comparing e.g. 587.34万元 ([587.335,
-    587.345]万元) with 5873362.00元 through the printed decimals. Why it matters: the headline figure
-    of the disclosure must be the table's; a mismatch means one of them is stale.
+    Catches: the unit's budget income or expenditure stated in the narrative (本单位预算收入 / 预算支出)
+    that matches neither the total of the year in 表1, the summary table of income and expenditure
+    (本年收入合计 / 本年支出合计), nor its grand total, which also counts carry-overs (收入总计 /
+    支出总计). Figures are compared through their printed decimals: 587.34万元 (万元 = 10,000 yuan)
+    stands for anything from 587.335 to 587.345万元, and so agrees with 5873362.00元; rounding
+    differences are not reported. Why it matters: the headline figure of the disclosure must be the
+    table's; a mismatch means one of them is stale.
     """
     c = money_claims(ctx).filter(
         pl.col("item").is_in(["income_total", "expenditure_total"]) & pl.col("current").is_not_null()
@@ -283,15 +286,18 @@ def nar002(ctx: Context) -> Result:
     事业收入等，说明中的一般公共预算数字本应小于表1），且表1各类之和等于合计；已由表5逐行核对（NAR006）
     标记的科目，其所在类不再重复报告。为什么重要：说明是对报表的解释，两者不一致，必有一方错报了资金投向。
 
-    Catches: the narrative's 功能 items (行政运行（2010301）… 万元, 住房公积金（2210201）…) summed by class
-    (201 一般公共服务 …) that differ from 表1's class amounts. Judged only where comparable:
-    the unit's income is all 一般公共预算拨款 (the narrative items are 一般公共预算 figures,
-    while 表1 also holds 政府性基金, 事业收入 … : 城乡社区支出 items of 2,490.95万元 rightly
-    fall short of a 表1 class of 4,170.95万元 that includes 1,680万元 of fund money) and
-    表1's recognised classes add up to its total. A class with an item that NAR006 flags
-    against its 表5 row is left to NAR006 (one finding per wrong claim). Why it matters:
-    the narrative explains the tables; if they disagree, one of them misreports where the
-    money goes.
+    Catches: the narrative's functional items (功能 classification: what the money is for, e.g.
+    行政运行（2010301）… 万元, 住房公积金（2210201）…), summed by class (the first three digits of the
+    code, e.g. 201 一般公共服务, general public services), that differ from the class amounts of 表1
+    (the summary table of income and expenditure). Judged only where the two are comparable. First, the
+    unit's income must be all general public budget appropriation (一般公共预算拨款): the narrative
+    items are general public budget figures, while 表1 also holds government funds (政府性基金), income
+    from the unit's own services (事业收入) and so on; urban and rural community items (城乡社区支出) of
+    2,490.95万元 rightly fall short of a 表1 class of 4,170.95万元 that includes 1,680万元 of fund
+    money. Second, 表1's recognised classes must add up to its total. A class with an item that NAR006
+    flags against its row in 表5 (general public budget spending by function) is left to NAR006 (one
+    finding per wrong claim). Why it matters: the narrative explains the tables; if they disagree, one
+    of them misreports where the money goes.
     """
     c = money_claims(ctx).filter((pl.col("code").str.len_chars() == 7) & pl.col("current").is_not_null())
     return _narrative_vs_table(
@@ -333,13 +339,15 @@ def nar003(ctx: Context) -> Result:
     仅在单位收入全部为一般公共预算拨款、且表1明细之和等于该组合计时判断；已由表6核对（NAR009）标记的类不重复报告。
     为什么重要：经济分类反映钱花在什么上，302正是公用经费所在的科目。
 
-    Catches: a narrative 商品和服务支出(302) that differs from the sum of 表1's
-    (2)商品和服务支出 rows (under 人员经费和公用经费 and under 专项业务经费); in the seed
-    (line 164) the text folds the 资本性支出（基本建设） amount into 302. Judged only where the unit's
-    income is all 一般公共预算拨款 (no 政府性基金, as for NAR002) and 表1's recognised
-    sub-items add up to the group total. A class
-    NAR009 flags against its 表6 row is left to NAR009. Why it matters: the economic
-    classes tell what the money buys; 302 is where 公用经费 sits.
+    Catches: a narrative figure for goods and services (商品和服务支出, departmental economic class 302)
+    that differs from the sum of the (2)商品和服务支出 rows of 表1 (the summary table of income and
+    expenditure), under staff and running costs (人员经费和公用经费) and under project funds
+    (专项业务经费). A common cause, seen in a real disclosure we studied: the text folds the capital
+    spending on construction (资本性支出（基本建设）) into 302. Judged only where the unit's income is
+    all general public budget appropriation (一般公共预算拨款; no government funds, 政府性基金, as for
+    NAR002) and 表1's recognised sub-items add up to the group total. A class that NAR009 flags against
+    its row in 表6 (general public budget spending by economic class) is left to NAR009. Why it matters:
+    the economic classes tell what the money buys; 302 is where running costs (公用经费) sit.
     """
     c = money_claims(ctx).filter(
         (pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("3") & pl.col("current").is_not_null()
@@ -393,12 +401,16 @@ def nar004(ctx: Context) -> Result:
     且表1各类之和等于该组合计时判断；已由表6核对（NAR009）标记的类不重复报告。为什么重要：
     政府经济分类反映资金的经济性质，说明与报表不一致，说明其中一方填错或未随之更新。
 
-    Catches: a 50x item of the narrative (机关商品和服务支出(502) … 万元) that differs from
-    表1's class of the same name (2、机关商品和服务支出 … 元). 504 is 机关资本性支出
-    （二）, printed in 表1 as 机关资本性支出（基本建设）. Judged only where the unit's income is
-    all 一般公共预算拨款 (as for NAR002) and 表1's recognised classes add up to the group
-    total. A class NAR009
-    flags against its 表6 row is left to NAR009.
+    Catches: an item of the government economic classification (政府经济分类, codes 50x) in the
+    narrative, e.g. 机关商品和服务支出(502) … 万元 (goods and services of government bodies), that
+    differs from the class of the same name in 表1, the summary table of income and expenditure
+    (2、机关商品和服务支出 … 元). 504 is 机关资本性支出（二） (capital spending of government bodies,
+    part two), printed in 表1 as 机关资本性支出（基本建设） (capital spending on construction). Judged
+    only where the unit's income is all general public budget appropriation (一般公共预算拨款, as for
+    NAR002) and 表1's recognised classes add up to the group total. A class that NAR009 flags against
+    its row in 表6 (general public budget spending by economic class) is left to NAR009. Why it matters:
+    the government economic classes show the economic nature of the money; when the narrative and the
+    table disagree, one of them is wrong or was not updated.
     """
     c = money_claims(ctx).filter(
         (pl.col("code").str.len_chars() == 3) & pl.col("code").str.starts_with("5") & pl.col("current").is_not_null()
@@ -435,11 +447,13 @@ def nar005(ctx: Context) -> Result:
     已由表7/表8核对（NAR007）标记的，不重复报告。为什么重要：公用经费是单位的日常运转经费，
     是监督部门在单位之间横向比较的重点。
 
-    Catches: 公用经费 in the text that matches neither 表1's (2)商品和服务支出 under
-    1、人员经费和公用经费支出 (基本支出) nor that plus the class's 资本性支出. Judged only
-    where the unit's income is all 一般公共预算拨款 (the narrative figure is 一般公共预算). The
-    seed's 公用经费 (line 206) agrees with its 表1. A claim NAR007 flags against 表7/表8 is left to
-    NAR007 (outcome not_applicable). Why it matters: 公用经费 is the running-cost line
+    Catches: running costs (公用经费) stated in the text that match neither the (2)商品和服务支出 (goods
+    and services) row of 表1, the summary table of income and expenditure, under
+    1、人员经费和公用经费支出 (staff and running costs, i.e. basic spending, 基本支出), nor that amount
+    plus the same class's capital spending (资本性支出). Judged only where the unit's income is all
+    general public budget appropriation (一般公共预算拨款), since the narrative figure is a general
+    public budget figure. A claim that NAR007 flags against 表7/表8 (the basic spending tables) is left
+    to NAR007 and reported as not applicable here. Why it matters: 公用经费 is the running-cost line
     that oversight compares across units.
     """
     fiscal = all_fiscal(ctx).filter("all_gpb").select("unit_id")
@@ -554,10 +568,11 @@ def xtb001(ctx: Context) -> Result:
     政府经济分类——的合计彼此不一致。为什么重要：各种支出口径反映的是同一笔钱，某一组合计不同，
     说明有金额遗漏或重复计算。
 
-    Catches: a summary table whose four column groups (income; expenditure by function,
-    by 部门 and by 政府 economic class) do not share one total. Why it matters: each
-    expenditure view must account for the same money; a group with a different total
-    has lost or double-counted an amount.
+    Catches: a summary table (表1 for all income and expenditure, or 表4 for fiscal appropriations)
+    whose four column groups — income; expenditure by function; by departmental (部门) economic class;
+    and by government (政府) economic class — do not share one total. Why it matters: each expenditure
+    view must account for the same money; a group with a different total has lost or double-counted an
+    amount.
     """
     g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("level") == 9))
     g = g.unique(["unit_id", "table_id", "group_index"], keep="first")
@@ -623,11 +638,13 @@ def xtb002(ctx: Context) -> Result:
     有事业收入或上级补助收入的单位两表本应不同，不适用。类别在同类栏目组内按名称匹配，缺少的金额按0计。
     为什么重要：同一笔钱在两张表中印出两个数，说明有一张表未更新。
 
-    Catches: 表4's totals and numbered classes that differ from 表1's, for a unit whose
-    表1 income is all 财政拨款. A unit with 事业收入 or 上级补助 rightly differs and is
-    not applicable. Classes are matched by name within the same kind of column group
-    (an absent amount counts as 0). Why it matters: the same money printed twice with
-    two values means one table was not updated.
+    Catches: totals and numbered classes of 表4 (the summary table of fiscal appropriations,
+    财政拨款收支总表) that differ from those of 表1 (the summary table of all income and expenditure),
+    for a unit whose 表1 income is all fiscal appropriations (财政拨款). A unit with income from its own
+    services (事业收入) or subsidies from a higher-level unit (上级补助) rightly differs and is not
+    applicable. Classes are matched by name within the same kind of column group; an absent amount
+    counts as 0. Why it matters: the same money printed twice with two values means one table was not
+    updated.
     """
     fiscal = all_fiscal(ctx)
     g = grid(ctx).filter(pl.col("table_id").is_in(["表1", "表4"]) & (pl.col("kind") != "income"))
@@ -719,9 +736,10 @@ def xtb003(ctx: Context) -> Result:
     查什么：表2（收入总表）合计列的金额（取合计行，只有一个单位行时取该行），
     与表1的本年收入合计和收入总计均不相符。为什么重要：表2是按来源对同一收入的分解，合计不同说明有一张表未更新。
 
-    Catches: the 合计 column of 表2 (its 合计 row, or its single unit row) that matches
-    neither 表1's 本年收入合计 nor its 收入总计. Why it matters: 表2 breaks the same income
-    down by source; a different total means one table was not updated.
+    Catches: the total (合计) column of 表2 (income by source, 收入总表), read on its 合计 row or on its
+    single unit row, that matches neither the total income of the year (本年收入合计) in 表1, the
+    summary table of income and expenditure, nor its grand total (收入总计). Why it matters: 表2 breaks
+    the same income down by source; a different total means one table was not updated.
     """
     cells = ctx["cells"].filter(pl.col("table_id") == "表2")
     head = (

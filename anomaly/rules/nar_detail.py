@@ -292,14 +292,16 @@ def nar006(ctx: Context) -> Result:
     表5中没有该编码的不判断，没有表5的不适用，政府性基金和国有资本经营部分的科目跳过。为什么重要：
     说明是对报表的逐行解释，某一科目与其所在行不符，即错报了资金投向。
 
-    Catches: a narrative 功能 item whose figure (万元, printed decimals) does not meet the
-    合计 of the 表5 row with the same 7-digit code (元 or 万元, its own decimals). 表5
-    covers 一般公共预算 only, so it is comparable for every unit, also those with 事业收入
-    for which the class check against 表1 (NAR002) is not applicable. A code absent from
-    表5 is not judged (insufficient data); a unit without 表5 is not applicable; items of
-    the 政府性基金 / 国有资本 parts are skipped. When this rule flags an item, NAR002 does
-    not report its class again. Why it matters: the narrative explains the table line by
-    line; an item that differs from its row misreports where the money goes.
+    Catches: a functional item of the narrative (功能 classification: what the money is for, with a
+    7-digit code) whose figure, in 万元 (10,000 yuan) to its printed decimals, does not meet the total
+    (合计) of the row with the same code in 表5 (general public budget spending by function), read in 元
+    (yuan) or 万元 to its own decimals. 表5 covers the general public budget (一般公共预算) only, so it
+    is comparable for every unit, including those with income from their own services (事业收入), for
+    which the class check against 表1, the summary table (NAR002), does not apply. A code absent from
+    表5 is not judged (insufficient data); a unit without 表5 is not applicable; items of the government
+    fund (政府性基金) and state capital (国有资本) parts of the narrative are skipped. When this rule
+    flags an item, NAR002 does not report its class again. Why it matters: the narrative explains the
+    table line by line; an item that differs from its row misreports where the money goes.
     """
     return _code_rule(ctx, "t5", "（按功能分类）", "by function")
 
@@ -338,10 +340,14 @@ def nar009(ctx: Context) -> Result:
     没有表6的不适用；本规则已标记的类，NAR003、NAR004不再重复报告。为什么重要：经济分类反映钱花在什么上，
     说明与明细表不一致，必有一方错报了资金用途。
 
-    Catches: 商品和服务支出（302）25.00万元 in the text while the 表6 row 302 totals
-    200,000元 (20.00万元). Comparable for every unit that prints 表6 (it covers 一般公共预算 only). A
-    code absent from 表6 is not judged; a unit without 表6 is not applicable. When this
-    rule flags a class, NAR003 / NAR004 do not report it again.
+    Catches: an economic class in the text that differs from its row in 表6 (general public budget
+    spending by economic class), e.g. 商品和服务支出（302）25.00万元 (goods and services, 25.00 万元 =
+    250,000 yuan) while the 表6 row 302 totals 200,000元 (20.00万元). The classes are those of the
+    departmental (301, 302, 303 …) and government (501, 502 …) economic classifications. Comparable for
+    every unit that prints 表6, since it covers the general public budget (一般公共预算) only. A code
+    absent from 表6 is not judged; a unit without 表6 is not applicable. When this rule flags a class,
+    NAR003 / NAR004 do not report it again. Why it matters: the economic classes tell what the money
+    buys; when the text and the detail table disagree, one of them misreports it.
     """
     return _code_rule(ctx, "t6", "（按经济分类）", "by economic class")
 
@@ -456,13 +462,17 @@ def nar007(ctx: Context) -> Result:
     表中没有上述数字的判为数据不足。为什么重要：公用经费是单位的日常运转经费和横向比较的重点，
     说明与基本支出明细表不一致，说明其中一方填错或未随之更新。
 
-    Catches: 公用经费 in the text (本单位当年公用经费预算安排13.58万元) that matches none of:
-    表7's 合计 row in the 公用经费 column (or the sum of its 7-digit rows), 表8's 合计 row
-    in a 公用经费 column, 表8's row 302 商品和服务支出, or 302 plus 310 资本性支出. These
-    tables are 一般公共预算 basic spending, so every unit that prints them is judged (NAR005
-    against 表1 only applies to units funded entirely by 一般公共预算拨款, and does not repeat a
-    claim this rule flags). A unit without 表7 and 表8 is not applicable; one whose tables
-    have none of these figures is insufficient data.
+    Catches: running costs (公用经费) in the text (e.g. 本单位当年公用经费预算安排13.58万元, "this
+    year's running costs are budgeted at 13.58万元") that match none of: the total (合计) row of 表7
+    (general public budget basic spending by function) in the 公用经费 column, or the sum of its 7-digit
+    rows; the 合计 row of 表8 (basic spending by economic class) in a 公用经费 column; 表8's row 302
+    商品和服务支出 (goods and services); or 302 plus 310 资本性支出 (capital spending). These tables
+    cover general public budget (一般公共预算) basic spending, so every unit that prints them is judged
+    (NAR005, against 表1, the summary table, applies only to units funded entirely by general public
+    budget appropriation, and does not repeat a claim this rule flags). A unit without 表7 and 表8 is
+    not applicable; one whose tables have none of these figures is insufficient data. Why it matters:
+    running costs are the unit's day-to-day operating money and a focus of comparison across units; when
+    the text and the basic spending tables disagree, one of them is wrong or was not updated.
     """
     per = public_funds_comparison(ctx)
     hits = []
@@ -602,14 +612,16 @@ def nar008(ctx: Context) -> Result:
     各项之和与合计的核对由SAN001负责。为什么重要：“三公”经费是公开中最受关注的数字，
     而表12的数字是汇入本级政府“三公”经费总数的口径。
 
-    Catches: a 三公 figure of the text (公务接待费1.76万元) that differs from the column of
-    the same name in 表12 (公务接待费 16,700元). The table is matched by its title (“三公”);
-    its columns (or rows, for a table laid out vertically) by their names; a combined
-    公务用车购置及运行维护费 is compared with the table's 小计. A unit without 表12 is not
-    applicable; a 表12 whose columns match no narrative item is insufficient data. The
-    sum of the parts against the total is SAN001's; this rule compares each figure with
-    the table. Why it matters: 三公 is the most scrutinised figure of a disclosure, and the
-    table is what is compiled into the government's totals.
+    Catches: a 三公 figure of the text (the three official expenses: travel abroad, official vehicles,
+    official receptions; e.g. 公务接待费1.76万元, reception costs) that differs from the column of the
+    same name in 表12, the 三公 table (公务接待费 16,700元). The 三公 total, its parts, and meeting
+    (会议费) and training (培训费) costs are compared. The table is recognised by 三公 in its title; its
+    columns (or rows, for a table laid out vertically) by their names; a combined vehicle figure
+    (公务用车购置及运行维护费, purchase and running) is compared with the table's subtotal (小计). A
+    unit without 表12 is not applicable; a 表12 whose columns match no narrative item is insufficient
+    data. Whether the parts add up to the total is checked by SAN001; this rule compares each figure
+    with the table. Why it matters: 三公 is the most scrutinised figure of a disclosure, and the table
+    is what is compiled into the government's totals.
     """
     cmp = sangong_comparison(ctx)
     hits = []

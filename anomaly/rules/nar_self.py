@@ -101,14 +101,17 @@ def nar010(ctx: Context) -> Result:
     报表缺失的文件同样可以核对；已由表1核对（NAR001）标记的总额不重复报告。为什么重要：
     来源构成说明预算靠哪些资金安排，合不上说明总额或某一来源未随之更新。
 
-    Catches: 预算收入, 预算支出, 财政拨款收入 or 财政拨款支出 followed by 其中 and two or
-    more sources (一般公共预算拨款、政府性基金拨款、上级补助、事业收入、上年结转 …) whose sum
-    does not meet the total (rounding intervals of every printed figure). One listed source
-    is judged only if it exceeds the total (a part larger than its whole is impossible;
-    fewer parts may be a partial list). A total NAR001 flags against 表1 is left to NAR001.
-    Works without any table, so a disclosure whose 报表 are missing is still checked. Why it
-    matters: the sources are how the budget is funded; when they do not add up, either the
-    total or a source was not updated.
+    Catches: a total in the narrative — budget income or expenditure (预算收入, 预算支出), or fiscal
+    appropriation income or expenditure (财政拨款收入, 财政拨款支出) — followed by 其中 ("of which") and
+    two or more sources (一般公共预算拨款 general public budget appropriation, 政府性基金拨款 government
+    fund appropriation, 上级补助 subsidies from a higher-level unit, 事业收入 income from the unit's own
+    services, 上年结转 carry-over from last year …) whose sum does not meet the total, allowing for the
+    rounding of every printed figure. A single listed source is judged only if it exceeds the total: a
+    part larger than its whole is impossible, while fewer parts may be a partial list. A total that
+    NAR001 flags against 表1 (the summary table of income and expenditure) is left to NAR001. Works
+    without any table, so a disclosure whose tables (报表) are missing is still checked. Why it matters:
+    the sources are how the budget is funded; when they do not add up, either the total or a source was
+    not updated.
     """
     s = source_lists(ctx)
     s = s.join(_flagged_lines(nar001(ctx)), on=["unit_id", "line"], how="anti")
@@ -150,11 +153,12 @@ def nar011(ctx: Context) -> Result:
     由NAR001分别与表1比较并指出哪一个有误。为什么重要：预算必须收支平衡，出现两个不同的总额说明其中一个未更新，
     而没有报表时别无其他线索可以判断。
 
-    Catches: 预算收入450.00万元 … 预算支出440.00万元 in a document where 表1 cannot be read
-    (where it can, NAR001 compares each with the table and names the wrong one). A
-    difference equal to a 上年结转 stated in the text is accepted (some disclosures count
-    the carry-over on one side only). Why it matters: a budget balances; two totals mean
-    one was not updated, and without tables nothing else shows which.
+    Catches: budget income and budget expenditure stated in the narrative that differ
+    (预算收入450.00万元 … 预算支出440.00万元), in a document where 表1 (the summary table of income and
+    expenditure) cannot be read; where it can, NAR001 compares each with the table and names the wrong
+    one. A difference equal to a carry-over from last year (上年结转) stated in the text is accepted,
+    since some disclosures count the carry-over on one side only. Why it matters: a budget balances; two
+    totals mean one was not updated, and without tables nothing else shows which.
     """
     c = money_claims(ctx).filter(pl.col("current").is_not_null()).sort("claim_id")
     cur = fig("current")
@@ -238,14 +242,15 @@ def nar012(ctx: Context) -> Result:
     这是发现科目金额或总额录入错误的主要手段。
 
     Catches: a total followed by a run of coded items (行政运行（2010301）…, 工资福利支出(301) …,
-    机关商品和服务支出(502) …, also in the 政府性基金 section) whose amounts do not add up to
-    it. Whether the list claims to be complete is read from its wording: after 其中, or
-    with no such word, a list of items coded in one classification is a breakdown of the
-    whole (every yuan has a 功能 and an 经济 code) and must equal the total; after 主要用于 /
-    包括 / 重点 it names the main uses only, and is judged only if it exceeds the total (a
-    part larger than its whole is impossible in any case). Items a table rule flags (NAR002
-    to NAR004 against 表1, NAR006 / NAR009 against 表5 / 表6) are left to it. Why it matters:
-    where no table is read, this is what catches a mistyped item or total.
+    机关商品和服务支出(502) …, also in the government fund section, 政府性基金) whose amounts do not add
+    up to it. Whether the list claims to be complete is read from its wording: after 其中 ("of which"),
+    or with no such word, a list of items coded in one classification is a breakdown of the whole (every
+    yuan has both a functional, 功能, and an economic, 经济, code) and must equal the total; after
+    主要用于 ("mainly used for"), 包括 ("including") or 重点 ("chiefly") it names the main uses only,
+    and is judged only if it exceeds the total (a part larger than its whole is impossible in any case).
+    Items that a table check flags (NAR002 to NAR004 against 表1, the summary table; NAR006 / NAR009
+    against the detail tables 表5 / 表6) are left to that check. Why it matters: where no table is read,
+    this is what catches a mistyped item or total.
     """
     g = item_groups(ctx)
     c = money_claims(ctx).filter(pl.col("item").is_in(_LIST_TOTALS) & pl.col("current").is_not_null())

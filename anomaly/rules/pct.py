@@ -196,13 +196,14 @@ def pct001(ctx: Context) -> Result:
     实际0.62%不在区间内即报告；所述增减额本身有误（YOY001）时，百分比与所述增减额或本年数减上年数之一相符即通过。
     为什么重要：百分比是各类汇总材料最常引用的数字。
 
-    Catches: a percentage printed after 增加/减少 that is not change / prior, and is not
-    one of the named mistakes PCT002 (current/prior) or PCT003 (change/current), e.g.
-    公务用车运行维护费 减少0.15万元（0.7%） where 0.15/24.21 = 0.62% (0.7 printed with one
-    decimal stands for [0.65, 0.75], which 0.62 does not meet; the seed has such a case in
-    its 三公 paragraph, line 190). Where the stated change itself is wrong (YOY001), a
-    percentage matching either the stated change or current − prior passes. Why it
-    matters: percentages are what summaries quote.
+    Catches: a percentage printed after 增加/减少 (increase/decrease) that is not the change divided by
+    last year's figure, and is not one of the mistakes named separately, PCT002 (current/prior) or
+    PCT003 (change/current). E.g. 公务用车运行维护费 减少0.15万元（0.7%） (vehicle running costs down
+    0.15, 0.7%) where 0.15/24.21 = 0.62%: 0.7 printed with one decimal stands for anything from 0.65 to
+    0.75, which 0.62 does not meet. A real disclosure we studied has such a case in its paragraph on
+    三公 (the three official expenses: travel abroad, official vehicles, official receptions). Where the
+    stated change is itself wrong (YOY001), a percentage matching either the stated change or current −
+    prior passes. Why it matters: percentages are what summaries quote.
     """
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
@@ -238,12 +239,12 @@ def pct002(ctx: Context) -> Result:
     这是对增减率概念的系统性误解，常在同一单位的多段文字及套用同一模板的多个单位中重复出现，
     故与一般数值错误分开列示。为什么重要：“96.2%”会被读成“压减了96.2%”，传达的信息严重失真。
 
-    Catches: 三公…47.20万元，比上年预算49.05万元下降1.85万元（96.2%）: 96.2% is
-    47.20/49.05, the ratio of the two years, printed where the change (1.85/49.05 = 3.8%)
-    belongs (the seed's 三公 total, line 190, makes this mistake). Named separately from a
-    plain wrong value because it is a systematic misunderstanding (often repeated across
-    a unit's paragraphs and across units filled from one template). Why it matters:
-    96.2% reads as "cut by 96.2%", a wildly wrong message.
+    Catches: 三公…47.20万元，比上年预算49.05万元下降1.85万元（96.2%） (the three official expenses at
+    47.20, down 1.85 from last year's budget of 49.05, "96.2%"): 96.2% is 47.20/49.05, the ratio of the
+    two years, printed where the change (1.85/49.05 = 3.8%) belongs. A real disclosure we studied makes
+    this mistake in its 三公 total. Named separately from a plain wrong value because it is a systematic
+    misunderstanding, often repeated across a unit's paragraphs and across units that filled in one
+    template. Why it matters: 96.2% reads as "cut by 96.2%", a wildly wrong message.
     """
 
     def words(r: dict, d: int) -> tuple[str, str, str]:
@@ -270,10 +271,9 @@ def pct003(ctx: Context) -> Result:
     查什么：增减百分比等于增减额/本年数，而不是增减额/上年数（如由25.00减少5.00至20.00，应写20.0%却写成25.0%）。
     为什么重要：基数决定所报增减幅度的大小；基数用错，降幅会被夸大，增幅会被缩小。
 
-    Catches: a percentage equal to change / current instead of change / prior (减少5.00
-    from 25.00 to 20.00 printed as 25.0% instead of 20.0%). Why it matters: the base
-    decides the size of the reported cut or growth; on the wrong base decreases look
-    larger and increases smaller.
+    Catches: a percentage equal to change / current instead of change / prior, e.g. a decrease (减少) of
+    5.00 from 25.00 to 20.00 printed as 25.0% instead of 20.0%. Why it matters: the base decides the
+    size of the reported cut or growth; on the wrong base decreases look larger and increases smaller.
     """
 
     def words(r: dict, d: int) -> tuple[str, str, str]:

@@ -50,14 +50,15 @@ def plh001(ctx: Context) -> Result:
     公式中的乘号和表格分隔线不会误报；目录声明为空表的表格骨架中的占位符不报。为什么重要：
     模板未填写意味着该数字从未提供，占位处的内容不构成公开。
 
-    Catches: template residue in every form clerks leave: an equipment count left as XX
-    (seed line 194), 设×个内设机构, 设备**台, 政府采购预算XXX万元, 设备0000台, ＿＿万元, 待填 or
-    待定 as a target value, a table cell that is only X, ** or □□. A single X or ×, **,
-    __ and 0000 count only where a figure stands (before a unit or measure word, or as a
-    whole cell), so markdown bold (**公用经费**), a formula's × (人数×定额, $\\times$) and
-    table pipes never alarm (datasets/placeholders.py). Placeholders inside a table the
-    目录 declares empty (a blank skeleton) are not reported. Why it matters: an unfilled
-    template means a figure was never supplied; whatever stands there is not a disclosure.
+    Catches: template residue in every form clerks leave: an equipment count left as XX (as in a real
+    disclosure we studied), 设×个内设机构 ("× internal departments"), 设备**台 ("** pieces of
+    equipment"), 政府采购预算XXX万元 (procurement budget XXX), 设备0000台, ＿＿万元, 待填 (to be filled
+    in) or 待定 (to be decided) as a target value, a table cell that is only X, ** or □□. A single X or
+    ×, **, __ and 0000 count only where a figure stands (before a unit or measure word, or as a whole
+    cell), so markdown bold (**公用经费**), a formula's × (人数×定额, $\\times$) and table pipes never
+    raise an alarm. Placeholders inside a table that the 目录 (table of contents) declares empty, i.e. a
+    blank skeleton, are not reported. Why it matters: an unfilled template means a figure was never
+    supplied; whatever stands there is not a disclosure.
     """
     m = ctx["marks"].filter(pl.col("kind") == "placeholder")
     m = _outside_empty_tables(ctx, m).sort("unit_id", "line")
@@ -95,11 +96,11 @@ def plh002(ctx: Context) -> Result:
     目录声明为空表的表格骨架不报，只读取了部分内容的文件中，文字延续到下一行的“目标1:”视为折行单元格。
     每张表报一条，注明行数。为什么重要：从未填写的目标无法考核。
 
-    Catches: a row of a performance table that is just the template's 指标1: / 目标1:
-    with nothing after it, in a table the 目录 does not declare empty (a declared-empty
-    skeleton such as the seed's 表15 passes; in a document read only in part, a 目标1:
-    whose sentence goes on in the next line's row is a wrapped cell). One finding per
-    table, naming how many rows. Why it matters: targets that were never written
+    Catches: a row of a performance table that is just the template's 指标1: / 目标1: ("indicator 1:" /
+    "target 1:") with nothing after it, in a table that the 目录 (table of contents) does not declare
+    empty. A declared-empty skeleton, such as a blank 表15, passes; in a document that could be read
+    only in part, a 目标1: whose sentence goes on in the next line's row is a wrapped cell, not an empty
+    one. One finding per table, naming how many rows. Why it matters: targets that were never written
     cannot be assessed.
     """
     cells = ctx["cells"]

@@ -80,12 +80,13 @@ def prf001(ctx: Context) -> Result:
     与1,733,186元一致，不报。为什么重要：每个项目都应设定绩效目标；合计不足说明有项目未设目标，
     超出说明有项目金额不在预算之内。
 
-    Catches: the 年度资金总额 of the project tables (表13-1, 表13-2 …) not adding up to
-    表1's 专项业务经费支出 (n tables carry n half units: five project tables printed to
-    0.01万元 that add up to 173.31万元 are consistent with 1,733,186元, as the seed's five
-    are with its 表1). Why it matters: every project must carry performance targets; a
-    shortfall means projects without targets, an excess means project amounts that the
-    budget does not contain.
+    Catches: the total annual funds (年度资金总额) of the project performance tables (表13-1, 表13-2 …,
+    one per project) not adding up to the project funds (专项业务经费支出) in 表1, the summary table of
+    income and expenditure. Each table's figure may be off by half a unit of its last printed digit, so
+    n tables may be off by n half units: five project tables printed to 0.01万元 (100 yuan) that add up
+    to 173.31万元 are consistent with 1,733,186元. Why it matters: every project must carry performance
+    targets; a shortfall means projects without targets, an excess means project amounts that the budget
+    does not contain.
     """
     p = _projects(ctx)
     # A project table whose total's label a page break cut (年度资金 / 总额: apart, in a text
@@ -193,11 +194,13 @@ def prf002(ctx: Context) -> Result:
     而预算总额为587.34万元。取合计行上最大的金额比较（该表的列在格式转换中常发生错位）。为什么重要：
     整体绩效目标必须覆盖全部预算，只覆盖项目支出的表会使其余大部分资金没有绩效目标。
 
-    Catches: the 整体支出绩效目标表's 金额合计 that differs from the unit's total budget
-    (e.g. 173.32万元, only the 专项业务经费, against a budget of 587.34万元; the seed's
-    表14 has this defect). The largest amount on the 合计 row is taken (columns of this
-    table are often shifted in conversion). Why it matters: the whole-unit targets must cover the whole budget; a
-    table covering only projects leaves two thirds of the money without targets.
+    Catches: the total amount (金额合计) of the whole-unit performance table (整体支出绩效目标表,
+    usually 表14) that differs from the unit's total budget (本年支出合计, the total expenditure of the
+    year in 表1, the summary table of income and expenditure), e.g. 173.32万元, only the project funds
+    (专项业务经费), against a budget of 587.34万元; a real disclosure we studied has this defect. The
+    largest amount on the total (合计) row is taken, since the columns of this table are often shifted
+    when a document is converted. Why it matters: the whole-unit targets must cover the whole budget; a
+    table covering only projects leaves much of the money (two thirds in this example) without targets.
     """
     cells = ctx["cells"].filter(
         pl.col("value").is_not_null()
@@ -270,13 +273,13 @@ def prf003(ctx: Context) -> Result:
     ≥100%不报，增长率等可以超过100%的比率不判断。指标名称须能从表中读出，读不出的判为数据不足。为什么重要：
     不可能实现的目标说明绩效目标未经认真研究，也无法评价。
 
-    Catches: a target above 100% for an indicator that is a share of a whole (满意度,
-    合格率, 覆盖率, 完成率, 到位率 …), e.g. 满意度 ≥120%. ≥100% is fine; growth rates
-    (增长率) and other ratios that can exceed 100% are not judged. Why it matters: an
-    impossible target shows the targets were not thought through, and cannot be
-    evaluated. The indicator's words must be readable from the table: the parser keeps a
-    label cell only when it holds a digit (指标1: …), so rows such as 服务对象满意度 | ≥200%
-    are insufficient data until it keeps every label.
+    Catches: a target above 100% for an indicator that is a share of a whole (满意度 satisfaction,
+    合格率 pass rate, 覆盖率 coverage, 完成率 completion rate, 到位率 rate of funds in place …), e.g.
+    满意度 ≥120%. ≥100% is fine; growth rates (增长率) and other ratios that can exceed 100% are not
+    judged. The indicator's name must be readable from the table: for now the tool reads an indicator's
+    label only when it holds a number (指标1: …), so a row such as 服务对象满意度 | ≥200% is reported as
+    insufficient data. Why it matters: an impossible target shows the targets were not thought through,
+    and cannot be evaluated.
     """
     cells = ctx["cells"]
     perf = cells.filter(
@@ -365,11 +368,11 @@ def prf004(ctx: Context) -> Result:
     且该内容位于该行最后一格，即未填写指标值。每张表报一条，注明行数。为什么重要：没有指标值的指标在年终无法考核，
     而这正是绩效目标表的意义所在。
 
-    Catches: a row of a performance table (表13-x, 整体支出 and other 绩效 tables, not
-    declared empty) whose indicator (指标N: text) is the last cell of its row: no target
-    value was given. One finding per table, naming how many rows. Why it matters: an
-    indicator without a target cannot be assessed at the end of the year, which is the
-    point of the performance table.
+    Catches: a row of a performance table (the project tables 表13-x, the whole-unit 整体支出 table and
+    other performance, 绩效, tables not declared empty) whose indicator (指标N: text) is the last cell
+    of its row: no target value was given. One finding per table, naming how many rows. Why it matters:
+    an indicator without a target cannot be assessed at the end of the year, which is the point of the
+    performance table.
     """
     cells = ctx["cells"]
     perf = cells.filter(

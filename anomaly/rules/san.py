@@ -37,13 +37,16 @@ def san001(ctx: Context) -> Result:
     “公务用车购置及运行费”代表两项车辆费用；缺项时仅在现有各项之和超过合计时报告。为什么重要：
     “三公”经费是公开中最受关注的数字，各项合不上说明至少有一项错报。
 
-    Catches: the 三公 total of the year (and of last year, where every part states it or
-    says 无变动) that is not the sum of its four parts within rounding (n parts, n half
-    units). A part printed in the wrong unit (公务接待费 in 元 among 万元, as in the seed) is
-    read in the paragraph's unit here, so the slip is reported once, by UNT001. A combined
-    公务用车购置及运行费 stands for both vehicle parts. If a part is missing, only a sum of
-    the present parts above the total is flagged. Why it matters: 三公 is the most
-    scrutinised figure of a disclosure; parts that do not add up mean one is misreported.
+    Catches: the 三公 total (the three official expenses: travel abroad, official vehicles, official
+    receptions) of the year, and of last year where every part states it or says 无变动 (unchanged),
+    that is not the sum of its four parts — travel abroad (因公出国（境）费), receptions (公务接待费),
+    vehicle purchase (公务用车购置费) and vehicle running (公务用车运行维护费) — within rounding (n
+    parts may be off by n half units of their last printed digit). A part printed in the wrong unit
+    (公务接待费 in 元, yuan, among figures in 万元, 10,000 yuan) is read in the paragraph's unit here,
+    so the slip is reported once, by UNT001. A combined 公务用车购置及运行费 stands for both vehicle
+    parts. If a part is missing, only a sum of the present parts above the total is flagged. Why it
+    matters: 三公 is the most scrutinised figure of a disclosure; parts that do not add up mean one is
+    misreported.
     """
     c = money_claims(ctx)
     tot = (
@@ -266,12 +269,14 @@ def stf001(ctx: Context) -> Result:
     按惯例“其中”所列视为完整，行政、事业、工勤及下一个总数之前的其他人数均计入。只列一类时，若为行政、
     事业或工勤编制（即单位唯一类别）也比较，任何一类大于总数均报告。为什么重要：编制人数是核定人均预算的依据。
 
-    Catches: 编制 42 人，其中行政编制 34 人、事业编制 11 人 (34 + 11 = 45 ≠ 42). Every part
-    listed after the total counts (行政, 事业, 工勤, and any other 人 figure before the next
-    total), since a 其中 list is complete by convention. A single part is judged when it is
-    行政, 事业 or 工勤 (the unit's only category: 编制 12 人，其中行政编制 14 人), and any
-    single part larger than the total is flagged (impossible in any case). Why it
-    matters: staff numbers drive per-capita budgets.
+    Catches: authorised staff (编制, the posts a unit is allowed) that differ from the sum of their
+    parts, e.g. 编制 42 人，其中行政编制 34 人、事业编制 11 人 (42 posts, of which 34 civil-service and
+    11 public-institution posts: 34 + 11 = 45 ≠ 42). Every part listed after the total counts (行政
+    civil service, 事业 public institution, 工勤 support staff, and any other 人 "persons" figure before
+    the next total), since a 其中 ("of which") list is complete by convention. A single part is judged
+    when it is 行政, 事业 or 工勤, being then the unit's only category (编制 12 人，其中行政编制 14 人),
+    and any single part larger than the total is flagged (impossible in any case). Why it matters: staff
+    numbers drive per-capita budgets.
     """
     return _parts_rule(ctx, "staff_authorized", "人员编制", "Authorised staff")
 
@@ -290,9 +295,10 @@ def stf002(ctx: Context) -> Result:
     查什么：实有人员总数不等于其后所列各类实有人数之和，如“实有人员38人，其中行政32人、事业9人”（32+9=41≠38），
     各类人数的计入方式与编制核对（STF001）相同。为什么重要：实有人数是单位之间各项人均指标比较的基数。
 
-    Catches: 实有人员 38 人，其中行政 32 人、事业 9 人 (32 + 9 = 41 ≠ 38), parts counted as
-    for STF001. Why it matters: actual staff is the base of every per-staff comparison
-    between units.
+    Catches: actual staff (实有人员, the people actually employed) that differ from the sum of their
+    parts, e.g. 实有人员 38 人，其中行政 32 人、事业 9 人 (38 people, of which 32 civil service and 9
+    public institution: 32 + 9 = 41 ≠ 38); parts are counted as for STF001 (authorised staff). Why it
+    matters: actual staff is the base of every per-staff comparison between units.
     """
     return _parts_rule(ctx, "staff_actual", "实有人员", "Actual staff")
 
@@ -311,8 +317,9 @@ def stf003(ctx: Context) -> Result:
     查什么：实有人员多于人员编制（超编）。为什么重要：超编本身就是预算审核应关注的问题，
     而更常见的情况是两个数字填反或录错。
 
-    Catches: 实有人员 above 人员编制 (超编). Why it matters: over-staffing is itself a
-    finding for budget review, and more often the two numbers are swapped or mistyped.
+    Catches: actual staff (实有人员) above authorised staff (人员编制), i.e. over-staffing (超编). Why
+    it matters: over-staffing is itself a finding for budget review, and more often the two numbers are
+    swapped or mistyped.
     """
     s = _staff(ctx)
     if "staff_actual" not in s.columns or "staff_authorized" not in s.columns:

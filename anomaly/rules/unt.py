@@ -29,15 +29,16 @@ def unt001(ctx: Context) -> Result:
     “会议费3.05元，较上年持平”）；按所印单位本就正确的混合单位（5000元……0.80万元）不报。为什么重要：
     万元与元混淆，会使该项目及由其汇总的每个合计放大或缩小一万倍。
 
-    Catches: a figure printed in a unit that its own sentence contradicts (the seed's
-    公务接待费, line 190), e.g. 公务接待费3.74元，较上年5.12万元减少1.39万元 — read in 万元,
-    5.12 − 3.74 = 1.38 ≈ 1.39 holds within rounding; read as printed, 3.74元 is 10^4 off.
-    Also flagged without a change to confirm it: two figures of one subject whose printed
-    numbers are of the same size but whose units put them 1,000× or more apart; and a
-    lone amount of a few 元 (会议费3.05元，较上年持平) among same-sized 万元 figures on
-    its line. Mixed units that are right as printed (5000元 … 0.80万元 … 0.30万元) pass.
-    Why it matters: a 万元/元 slip understates or overstates
-    the item 10,000-fold in every total built from it.
+    Catches: a figure printed in a unit that its own sentence contradicts, e.g.
+    公务接待费3.74元，较上年5.12万元减少1.39万元 (reception costs of 3.74 yuan, 1.39 万元 less than last
+    year's 5.12 万元; 万元 = 10,000 yuan): read in 万元, 5.12 − 3.74 = 1.38 ≈ 1.39 holds within
+    rounding; read as printed, 3.74元 is 10^4 off. A real disclosure we studied has this slip in its
+    reception costs. Also flagged without a change to confirm it: two figures of one subject whose
+    printed numbers are of the same size but whose units put them 1,000× or more apart; and a lone
+    amount of a few 元 (会议费3.05元，较上年持平: meeting costs of 3.05 yuan, unchanged) among
+    same-sized 万元 figures on its line. Mixed units that are right as printed (5000元 … 0.80万元 …
+    0.30万元) pass. Why it matters: a 万元/元 slip understates or overstates the item 10,000-fold in
+    every total built from it.
     """
     c = money_claims(ctx).filter(pl.col("mixed"))
     n_present = sum(pl.col(f).is_not_null().cast(pl.Int32) for f in FIGS)
@@ -144,9 +145,11 @@ def unt002(ctx: Context) -> Result:
     核对时按该句的单位理解，因此属于表述缺陷，以低严重程度提示。为什么重要：没有单位的数字正是万元/元混淆的诱因，
     读者无法判断其所指。
 
-    Catches: a figure of a money sentence printed without 元/万元 while the others carry
-    one (the seed's 三公 paragraph has one, line 190). The checks read it in the sentence's unit, so this is a
-    presentation defect, reported at low severity. Why it matters: a bare number invites
+    Catches: a figure in a sentence about money printed without 元 (yuan) or 万元 (10,000 yuan) while
+    the others carry one, e.g. 较上年5.12减少1.38万元 ("1.38万元 less than last year's 5.12"); a real
+    disclosure we studied has one in its paragraph on 三公 (the three official expenses: travel abroad,
+    official vehicles, official receptions). The other checks read such a figure in the sentence's unit,
+    so this is a presentation defect, reported at low severity. Why it matters: a bare number invites
     exactly the 元/万元 confusion UNT001 catches, and a reader cannot tell which is meant.
     """
     c = money_claims(ctx)

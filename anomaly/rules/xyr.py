@@ -45,19 +45,22 @@ def xyr001(ctx: Context) -> Result:
     按所印数和由另两个数推得的数分别比较。为什么重要：上年数的表述与当时公开的不同，会使本年增减看起来与实际不符，
     而单看任何一份文件都发现不了。
 
-    Computed on the client (anomaly/years.py) from every disclosure's compact
-    statements: a budget is paired with the budget of the year before of the same
-    unit_key (the name normalised for printed variations: 凤县人民政府办公室 and
-    凤县政府办公室 are one unit; a key held by two disclosures of one year is not
-    matched). Compared with rounding intervals. A figure its own document's checks
-    dispute, in either year, is left out (that finding is the lead): the clause a
-    finding quotes, not the rest of its line; every 三公 figure of the year a SAN finding
-    names. A figure whose stated change disagrees (YOY001) is still compared under both
-    readings, as printed and as its other two figures imply: the other year's figure
-    meeting neither says which is wrong. The finding
-    quotes this year's sentence and gives last year's file and line.
-    Why it matters: 上年预算数 restated differently from what was published makes the
-    year's change look other than it is, and no single document shows it.
+    Catches: a figure for last year in this year's budget disclosure (三公 — the three official
+    expenses: travel abroad, official vehicles, official receptions — and its parts, meeting and
+    training costs, running costs, 公用经费) that differs from what the same unit's disclosure of last
+    year published for its own year. Found by comparing the unit's disclosures of successive years once
+    all files are read, not by checking one file. A budget is paired with the budget of the year before
+    of the same unit, the name matched allowing for printed variations (凤县人民政府办公室 and
+    凤县政府办公室 are one unit); where two disclosures of one year carry the same name, neither is
+    paired. Figures are compared within rounding. A figure that its own document's checks dispute, in
+    either year, is left out, since that finding is the lead: the clause the finding quotes, not the
+    rest of its line, and every 三公 figure of a year whose 三公 total SAN001 flags. A figure whose
+    stated change disagrees with its other two figures (YOY001) is still compared, under both readings:
+    as printed, and as its other two figures imply; it is reported only when the other year's figure
+    meets neither, which then tells which is wrong. The finding quotes this year's sentence and gives
+    last year's file and line. Why it matters: last year's budget figure (上年预算数) restated
+    differently from what was published makes the year's change look other than it is, and no single
+    document shows it.
 
     Fails: 2024: 会议费2.68万元，比2023年预算3.20万元减少0.52万元 — the 2023 disclosure said 2.70万元.
     Passes: the same with 比2023年预算2.70万元减少0.02万元 (printed as 凤县政府办公室 in 2024).
@@ -83,13 +86,15 @@ def xyr002(ctx: Context) -> Result:
     推得的上年数依赖所述增减额（增减额另由YOY规则核对），故定为警告而非错误。为什么重要：
     分项说明的基数若不是上年已公开的预算，就掩盖了资金的实际流向。
 
-    Computed on the client like XYR001, for the figures whose last-year value a
-    disclosure does not print but implies: 行政运行（2010301）126.10万元，比2023年预算增加
-    15.70万元 says 2023 was 110.40万元. Compared with the intervals of both printed
-    figures. A warning, not an error: the implied figure depends on the stated change,
-    which YOY checks on its own.
-    Why it matters: an itemisation whose base is not last year's published budget hides
-    where the money moved.
+    Catches: a figure for last year that a disclosure does not print but implies by the stated change,
+    and that differs from what the same unit's disclosure of last year published:
+    行政运行（2010301）126.10万元，比2023年预算增加15.70万元 (126.10, up 15.70 on the 2023 budget) says
+    2023 was 110.40万元. The items are the income and expenditure totals, fiscal appropriations, the
+    general public budget, and the functional and economic items. Found, as for XYR001, by comparing the
+    unit's disclosures of successive years once all files are read. Compared within the rounding of both
+    printed figures. A warning, not an error: the implied figure depends on the stated change, which the
+    YOY checks verify on their own. Why it matters: an itemisation whose base is not last year's
+    published budget hides where the money moved.
 
     Fails: 2024 行政运行 126.10万元，比2023年预算增加15.70万元 — the 2023 disclosure said 120.40万元.
     Passes: the same with 增加5.70万元.

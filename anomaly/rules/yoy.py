@@ -46,12 +46,12 @@ def yoy001(ctx: Context) -> Result:
     数字按该句自身单位理解，单位写错（万元中夹着3.74元）的留给单位核对规则（UNT）报告。为什么重要：
     增减额是读者和审核人员引用的数字，增减额错误会误述当年的预算安排。
 
-    Catches: a sentence that gives this year's figure, last year's figure and the change,
-    where the change is not current − prior: 会议费3.15万元，比上年3.42万元下降0.72万元
-    (3.42 − 3.15 = 0.27). Compared with rounding intervals (47.20 vs 49.05 with a change
-    of 1.84 is consistent), and with the figures read in the sentence's own unit, so a
-    unit slip (3.74元 among 万元) is left to UNT. Why it matters: the change is what
-    readers and reviewers quote; a wrong change misstates the year's decision.
+    Catches: a sentence that gives this year's figure, last year's figure and the change, where the
+    change is not current − prior: 会议费3.15万元，比上年3.42万元下降0.72万元 (meeting costs of 3.15,
+    down 0.72 from 3.42 last year, while 3.42 − 3.15 = 0.27). Compared within rounding (47.20 against
+    49.05 with a change of 1.84 is consistent), and with the figures read in the sentence's own unit, so
+    a unit slip (3.74元, yuan, among figures in 万元, 10,000 yuan) is left to UNT001. Why it matters:
+    the change is what readers and reviewers quote; a wrong change misstates the year's decision.
     """
     c = money_claims(ctx).filter(
         pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("change").is_not_null()
@@ -100,9 +100,9 @@ def yoy002(ctx: Context) -> Result:
     查什么：本年数低于上年数却写“增加”，高于上年数却写“减少”，或两者之差超出舍入范围仍写“无变动/持平”。
     为什么重要：增减用语是读者最直接获取的结论，实为增加却写“减少”，会掩盖支出增长。
 
-    Catches: 增加 where this year's figure is below last year's, 减少 where it is above,
-    无变动/持平 where the two differ by more than rounding. Why it matters: the word is
-    what a reader takes away; a 减少 that is really an increase hides growth.
+    Catches: 增加 (increase) where this year's figure is below last year's, 减少 (decrease) where it is
+    above, 无变动/持平 (unchanged) where the two differ by more than rounding. Why it matters: the word
+    is what a reader takes away; a 减少 that is really an increase hides growth.
     """
     c = money_claims(ctx).filter(
         pl.col("current").is_not_null() & pl.col("prior").is_not_null() & pl.col("direction").is_not_null()
@@ -248,14 +248,14 @@ def yoy003(ctx: Context) -> Result:
     且每一项都写明增减（“无变动”按0计）时判断。为什么重要：分项增减与总增减对不上，说明至少有一项（或总额）
     的增减额有误，对年度变化的解释也就不可信。
 
-    Catches: the items of a breakdown (功能 items with 7-digit codes, 部门经济 30x, 政府经济
-    50x) whose signed changes do not add up to the stated change of the total they break
-    down (the seed's nine 功能 items, lines 138 ff., add up to an increase while the total
-    fell).
-    Compared only where the items' current figures add up to that total, i.e. the
-    breakdown is complete, and every item states its change (无变动 counts as 0). Why it
-    matters: an itemisation that does not reconcile means at least one item's change (or
-    the total's) is wrong, and the explanation of the year's change cannot be trusted.
+    Catches: the items of a breakdown — functional items with 7-digit codes (功能), departmental
+    economic classes 30x (部门经济) or government economic classes 50x (政府经济) — whose changes on
+    last year, with their signs, do not add up to the stated change of the total they break down; in a
+    real disclosure we studied, nine functional items add up to an increase while the total fell.
+    Compared only where the items' current figures add up to that total, i.e. the breakdown is complete,
+    and every item states its change (无变动, unchanged, counts as 0). Why it matters: an itemisation
+    that does not reconcile means at least one item's change (or the total's) is wrong, and the
+    explanation of the year's change cannot be trusted.
     """
     groups = item_groups(ctx).filter(pl.col("n") >= 2)
     mc = money_claims(ctx)
