@@ -213,9 +213,12 @@ def _screen(
     # A night on which not a single input could be read (a share not mounted) is no
     # night of the history: compared with it, the next run would call every finding new.
     none_read = units.height > 0 and units.filter(pl.col("parse_status") != "failed").height == 0
-    findings, changes = history.compare(findings, units, None if none_read else history.previous(out_dir))
+    compared_with, same_files_as = (None, None) if none_read else history.base(out_dir, units)
+    findings, changes = history.compare(findings, units, compared_with)
     if none_read:
         changes["not_recorded"] = True
+    if same_files_as:
+        changes["same_files_as"] = same_files_as
     active = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
     ranking = rank(units, active, scores, lang=options.lang)
     t = lap("scoring", t)
@@ -286,7 +289,7 @@ def _screen(
     manifest["elapsed_s"] = round(time.perf_counter() - t0, 3)
     write_tables(out_dir, run)
     if not none_read:
-        history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"))
+        history.archive(out_dir, started.strftime("%Y%m%dT%H%M%S.%fZ"), units, compared_with)
     return replace(run, excerpts=None)  # they are read from the spill folder, removed on return
 
 

@@ -95,6 +95,8 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
                 gone_findings=changes["gone_findings"],
             )
         )
+    if changes.get("same_files_as"):
+        lines.append(t(lang, "summary_same_files", prev=changes["same_files_as"]))
     if changes.get("not_recorded"):
         lines.append(t(lang, "summary_not_recorded"))
     if manifest.get("dismissed"):

@@ -48,12 +48,33 @@ def test_second_run_reports_changes_and_nothing_new(corpus, tmp_path):
     screen(corpus, out)
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert first["changes"]["previous_run"] is None
+    target = next(iter(sorted(corpus.rglob("*.txt"))))
+    rewrite(target, lambda lines: lines.append("（本说明已于次日更正。）"))  # the next night: one file changed
     output = screen(corpus, out)
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m["changes"]["new_findings"] == 0 and m["changes"]["gone_findings"] == 0
     assert "与上次运行" in output
     assert len(list((out / "history").iterdir())) == 2
     assert not pl.read_parquet(out / "findings.parquet")["is_new"].any()
+
+
+def test_a_run_of_the_same_files_keeps_what_is_new_since_last_night(corpus, tmp_path):
+    # Run again the same day (to apply analysts' decisions), the night's new leads stay new.
+    out = tmp_path / "out"
+    screen(corpus, out)
+    night1 = sorted((out / "history").iterdir())[-1].name
+    victim = sorted(corpus.rglob("*.txt"))[0]
+    rewrite(
+        victim, lambda lines: lines.append("本单位2024年培训费预算支出1.50万元，较上年2.00万元减少0.50万元（40.0%）。")
+    )
+    screen(corpus, out)
+    new = pl.read_parquet(out / "findings.parquet").filter("is_new")["finding_id"].to_list()
+    assert new  # the PCT finding the night brought
+    output = screen(corpus, out)
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["changes"]["previous_run"] == night1 and m["changes"]["same_files_as"]
+    assert pl.read_parquet(out / "findings.parquet").filter("is_new")["finding_id"].to_list() == new
+    assert "完全相同" in output
 
 
 def test_dismissed_finding_leaves_the_ranking_but_not_the_report(corpus, tmp_path):
