@@ -303,6 +303,12 @@ form{{display:grid;gap:10px;min-width:280px}}input,button{{font:inherit;padding:
         if unit_key is None or not isinstance(version, int) or not (assignee is None or isinstance(assignee, str)):
             return secured(JSONResponse({"error": "bad request"}, status_code=400))
         assignee = (assignee or "").strip()[:200] or None
+        if assignee is not None and not trust_header:  # behind a proxy, its names need no account
+            analysts = await run_in_threadpool(
+                lambda: {u["name"] for u in store.users(engine) if u["role"] == "analyst"}
+            )
+            if assignee not in analysts:  # a typo, or a reviewer, who cannot decide
+                return secured(JSONResponse({"error": "unknown analyst"}, status_code=422))
         try:
             row = await run_in_threadpool(store.assign, engine, unit_key, assignee, user, version)
         except store.Conflict as exc:

@@ -328,6 +328,21 @@ def test_assignments_are_optimistic_too(app_for, served_run):
     assert config(client)["assignments"][unit] == ["bob", 1]
 
 
+def test_leads_are_assigned_to_analysts_only(app_for, served_run):
+    client = app_for()
+    login(client, "alice", "alice-password")
+    h = {"X-CSRF-Token": config(client)["csrf"]}
+    unit = pl.read_parquet(served_run / "units.parquet")["unit_id"][0]
+    for who in ("bobb", "rita"):  # a typo; a reviewer, who cannot decide
+        r = client.post("/api/assign", json={"unit_id": unit, "assignee": who, "version": 0}, headers=h)
+        assert r.status_code == 422
+    assert unit not in config(client)["assignments"]
+    assert (
+        client.post("/api/assign", json={"unit_id": unit, "assignee": "bob", "version": 0}, headers=h).status_code
+        == 200
+    )
+
+
 def test_a_trusted_proxy_header_names_the_user(app_for, served_run):
     client = app_for(trust_header="X-Remote-User")
     assert client.get("/").status_code == 401  # the proxy sent no name

@@ -118,7 +118,9 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": SRV.csrf }, body: JSON.stringify(body) })
       .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, body: j }; }); });
   }
-  function srvError(status) { return t(status === 403 ? "srv_forbidden" : status === 401 ? "srv_logged_out" : "srv_failed", { status: status }); }
+  function srvError(status) {
+    return t(status === 403 ? "srv_forbidden" : status === 401 ? "srv_logged_out" : status === 422 ? "srv_unknown_analyst" : "srv_failed", { status: status });
+  }
   var cropOf = new Map();  // finding row -> picture of its evidence (top leads only)
   var counts = { errUnits: 0, isNew: 0, undecided: 0, dismissed: 0, anyNew: false };
   var errSeen = {};
