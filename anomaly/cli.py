@@ -429,10 +429,17 @@ def triage(
             decided = decided.join(ids, on=memory.KEY, how="left")
         else:
             decided = decided.with_columns(finding_id=pl.lit(None, dtype=pl.String))
+        words = {"dismissed": text("已排除", "dismissed"), "confirmed": text("已确认", "confirmed")}
+        click.echo(
+            text(
+                "问题编号    决定时间（本地）  决定    单位 年度 规则  决定人  理由",
+                "finding     decided (local)   decision   unit year rule  by  note",
+            )
+        )
         for r in decided.iter_rows(named=True):
             click.echo(
-                f"{r['finding_id'] or '-':<10}  {r['decided_at']}  {r['decision']:<9}  {r['unit_key']} {r['year']} "
-                f"{r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
+                f"{r['finding_id'] or '-':<10}  {_local_time(r['decided_at'])}  {words.get(r['decision'], r['decision'])}  "
+                f"{r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
             )
         return
     if not finding_ids or decision is None:
@@ -461,6 +468,16 @@ def triage(
             f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.",
         )
     )
+
+
+def _local_time(iso: str | None) -> str:
+    """A stored UTC time as this machine's local time, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return iso or ""
 
 
 def _accounts_db(db: str | None, out_dir: Path | None) -> str:

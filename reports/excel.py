@@ -113,7 +113,7 @@ WRAPPED = {"reasons", "message", "stated", "expected", "evidence", "parse_error"
 WRAP_WIDTHS = {"message": 40, "evidence": 40, "stated": 24, "expected": 28, "explanation": 70}
 MAX_LINES = 10  # a row grows to fit its wrapped text, up to this many lines
 LINE_HEIGHT = 15
-DATES = {"triage_at"}
+DATES = {"triage_at", "audit_at"}
 WAN_COLUMNS = {"total_budget_wan", "sangong_total_wan", "sangong_prior_wan"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -137,7 +137,9 @@ def _sheets(run: ReportInput) -> list[tuple[str, pl.DataFrame, str, str]]:
     units = conform(run.units, UNITS_COLUMNS).with_columns(named)
     # Amounts in 万元, the unit analysts read budgets in; the 元 columns stay in the Parquet files.
     units = units.with_columns(
-        (pl.col(f"{c}_yuan") / 1e4).alias(f"{c}_wan")
+        (pl.col(f"{c}_yuan") / 1e4)
+        .round(6)
+        .alias(f"{c}_wan")  # 元 to the fen, without float's tail (9.530000000000001)
         for c in ("total_budget", "sangong_total", "sangong_prior")
         if f"{c}_yuan" in units.columns
     )
@@ -227,6 +229,8 @@ def _localize(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         ("severity", ("error", "warning", "info")),
         ("parse_status", ("ok", "partial", "failed")),
         ("triage", ("dismissed", "confirmed")),
+        ("audit_before", ("dismissed", "confirmed")),
+        ("audit_after", ("dismissed", "confirmed")),
         ("doc_kind", ("budget", "final")),
     ):
         labels[col] = {k: t(lang, "doc_" + k if col == "doc_kind" else k) for k in keys}

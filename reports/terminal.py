@@ -49,6 +49,9 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
     status = dict(units.group_by("parse_status").len().rows())
     manifest = run.manifest or {}
     n_files = manifest.get("inputs_seen", units.height)
+    # Dismissed findings are counted apart (summary_dismissed), as the report counts them.
+    if "triage" in findings.columns:
+        findings = findings.filter(pl.col("triage").is_null() | (pl.col("triage") != "dismissed"))
     sev = dict(findings.group_by("severity").len().rows())
     report_dir = Path(report_dir)
 

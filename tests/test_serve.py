@@ -152,7 +152,8 @@ def test_the_nightly_run_reads_the_same_store(served_run, store_db, tmp_path):
         assert "处理记录" in names
         sheets = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
         last = max(sheets, key=lambda n: int(n.rsplit("sheet", 1)[1].split(".")[0]))  # the audit sheet is last
-        assert "口径差异" in z.read(last).decode()
+        sheet = z.read(last).decode()
+        assert "口径差异" in sheet and "已排除" in sheet and ">dismissed<" not in sheet  # in the workbook's language
 
 
 def test_the_export_keeps_formulas_as_text(tmp_path):

@@ -90,7 +90,10 @@ def test_dismissed_finding_leaves_the_ranking_but_not_the_report(corpus, tmp_pat
     # Re-flow the source: break the evidence line in two. The decision must still apply.
     path = next(p for p in corpus.rglob("*.txt") if str(p) == target["source_path"])
     rewrite(path, lambda lines: lines.insert(0, ""))  # every line moves down by one
-    screen(corpus, out)
+    output = screen(corpus, out)
+    # The terminal counts the findings as the report does: the dismissed one apart.
+    n = pl.read_parquet(out / "findings.parquet").filter(pl.col("triage").is_null()).height
+    assert f"问题：共 {n} 条" in output and "已排除（分析人员标记为非问题）：1 条" in output
 
     f = (
         pl.read_parquet(out / "findings.parquet")
@@ -141,8 +144,9 @@ def test_triage_list_prints_finding_ids(corpus, tmp_path):
     target = a_finding_with_a_line(out)
     CliRunner().invoke(main, ["triage", str(out), target["finding_id"], "--dismiss", "--note", "口径差异"])
     listed = CliRunner().invoke(main, ["triage", str(out), "--list"])
-    assert listed.exit_code == 0 and listed.output.startswith(target["finding_id"]), listed.output
-    assert "dismissed" in listed.output and "口径差异" in listed.output
+    head, first = listed.output.splitlines()[:2]
+    assert listed.exit_code == 0 and head.startswith("问题编号") and first.startswith(target["finding_id"])
+    assert "已排除" in first and "口径差异" in first and "T" not in first.split()[1]  # local date and time, not ISO
 
 
 def test_one_decision_at_a_time_and_the_same_decision_keeps_its_note(corpus, tmp_path):
@@ -156,4 +160,4 @@ def test_one_decision_at_a_time_and_the_same_decision_keeps_its_note(corpus, tmp
     assert "口径差异" in CliRunner().invoke(main, ["triage", str(out), "--list"]).output
     CliRunner().invoke(main, ["triage", str(out), fid, "--confirm"])  # the dismissal's reason no longer applies
     listed = CliRunner().invoke(main, ["triage", str(out), "--list"]).output
-    assert "confirmed" in listed and "口径差异" not in listed
+    assert "已确认" in listed and "口径差异" not in listed
