@@ -407,6 +407,7 @@ def triage(
 
     from anomaly import store
     from anomaly import triage as memory
+    from reports.model import local_time
 
     db = db_path or store.default_db(out_dir)
     chosen_flags = [d for d, on in (("dismissed", dismiss), ("confirmed", confirm), ("reset", reset)) if on]
@@ -438,7 +439,7 @@ def triage(
         )
         for r in decided.iter_rows(named=True):
             click.echo(
-                f"{r['finding_id'] or '-':<10}  {_local_time(r['decided_at'])}  {words.get(r['decision'], r['decision'])}  "
+                f"{r['finding_id'] or '-':<10}  {local_time(r['decided_at'])}  {words.get(r['decision'], r['decision'])}  "
                 f"{r['unit_key']} {r['year']} {r['rule']}  {r['decided_by'] or ''}  {r['note'] or ''}"
             )
         return
@@ -468,16 +469,6 @@ def triage(
             f"{n} decision(s) saved in {db}; they apply from the next `anomaly screen` run.",
         )
     )
-
-
-def _local_time(iso: str | None) -> str:
-    """A stored UTC time as this machine's local time, to the minute."""
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return iso or ""
 
 
 def _accounts_db(db: str | None, out_dir: Path | None) -> str:

@@ -49,17 +49,31 @@ def compare(findings: pl.DataFrame, units: pl.DataFrame, prev: Path | None) -> t
     if prev is None:
         return findings.with_columns(is_new=pl.lit(None, pl.Boolean)), {"previous_run": None}
     old = pl.read_parquet(prev / "findings.parquet", columns=["finding_id", "unit_id"])
-    old_units = pl.read_csv(prev / "ranking.csv", columns=["unit_id"], schema_overrides={"unit_id": pl.String})
+    old_units = pl.read_csv(
+        prev / "ranking.csv", columns=["unit_id", "unit_name", "source_path"], schema_overrides={"unit_id": pl.String}
+    )
     out = findings.with_columns(is_new=~pl.col("finding_id").is_in(old["finding_id"].implode()))
     gone = old.filter(~pl.col("finding_id").is_in(findings["finding_id"].implode()))
     new_units = units.filter(~pl.col("unit_id").is_in(old_units["unit_id"].implode()))
+    gone_units = old_units.filter(~pl.col("unit_id").is_in(units["unit_id"].implode()))
     return out, {
         "previous_run": prev.name,
         "new_units": new_units.height,
         "new_findings": int(out["is_new"].sum()),
         "gone_findings": gone.height,
-        "gone_units": old_units.filter(~pl.col("unit_id").is_in(units["unit_id"].implode())).height,
+        "gone_units": gone_units.height,
+        # Which ones, by name (else file), the first NAMED of each: what an analyst asks next.
+        "new_unit_names": _names(new_units),
+        "gone_unit_names": _names(gone_units),
     }
+
+
+NAMED = 10
+
+
+def _names(units: pl.DataFrame) -> list[str]:
+    file = pl.col("source_path").str.replace(r"^.*[/\\]", "")
+    return units.head(NAMED).select(pl.coalesce("unit_name", file))["unit_name"].to_list()
 
 
 def archive(out_dir: Path, stamp: str, units: pl.DataFrame, compared_with: Path | None) -> None:

@@ -243,6 +243,14 @@ def _screen(
         "findings": findings.height,
         "dismissed": findings.height - active.height,
         "changes": changes,
+        # The same file under two names (a copy in the folder, a re-upload): read and
+        # ranked twice, and a peer counted twice.
+        "duplicate_files": units.filter(pl.col("content_sha1").is_not_null())
+        .group_by("content_sha1")
+        .agg(pl.col("source_path").sort())
+        .filter(pl.col("source_path").list.len() > 1)
+        .sort("source_path")["source_path"]
+        .to_list(),
         "unit_keys": {  # the same unit across years and kinds (unit_key); uncertain ones are not matched
             "keys": units["unit_key"].drop_nulls().n_unique(),
             "across_years": units.filter(pl.col("unit_key").is_not_null())

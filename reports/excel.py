@@ -29,7 +29,7 @@ from datasets.read.cells import column_letters
 from reports.audit_sheet import audit_sheets
 from reports.files import write_atomic
 from reports.i18n import FAMILIES, column, lang_of, t
-from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
+from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform, local_time
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767
@@ -364,7 +364,7 @@ def _summary_sheet(run: ReportInput, lang: str) -> str:
     ]
     if changes.get("previous_run"):
         rows += [
-            (t(lang, "xl_previous_run"), changes["previous_run"]),
+            (t(lang, "xl_previous_run"), local_time(changes["previous_run"])),
             (t(lang, "xl_new_findings"), changes.get("new_findings")),
             (t(lang, "xl_gone_findings"), changes.get("gone_findings")),
         ]

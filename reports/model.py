@@ -87,6 +87,21 @@ class ReportInput:
     source_cache: Path | None = None
 
 
+def local_time(stamp: str | None) -> str:
+    """A UTC time (ISO, or a history folder's name: 20261203T175429.720150Z) as this
+    machine's local time, to the minute; what it cannot read, as it is."""
+    from datetime import UTC, datetime
+
+    try:
+        if stamp and stamp.endswith("Z") and "T" in stamp and "-" not in stamp:
+            when = datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
+        else:
+            when = datetime.fromisoformat(stamp)
+        return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return stamp or ""
+
+
 def conform(frame: pl.DataFrame | None, columns: dict) -> pl.DataFrame:
     """``frame`` with the contract ``columns`` first, in order, then its extra columns.
 

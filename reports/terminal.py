@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from reports.i18n import lang_of, one_language, t
-from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform
+from reports.model import FILE_NAME, FINDINGS_COLUMNS, RANKING_COLUMNS, UNITS_COLUMNS, ReportInput, conform, local_time
 
 
 def display_width(text: str) -> int:
@@ -92,14 +92,28 @@ def summary_lines(run: ReportInput, report_dir: Path, top: int = 10, width: int 
             t(
                 lang,
                 "summary_changes",
-                prev=changes["previous_run"],
+                prev=local_time(changes["previous_run"]),
                 new_units=changes["new_units"],
                 new_findings=changes["new_findings"],
                 gone_findings=changes["gone_findings"],
             )
         )
+        sep = "、" if lang == "zh" else ", "
+        for key, count, names in (
+            ("summary_new_units", "new_units", "new_unit_names"),
+            ("summary_gone_units", "gone_units", "gone_unit_names"),
+        ):
+            if changes.get(names):
+                n = changes[count]
+                more = t(lang, "summary_and_more") if n > len(changes[names]) else ""
+                lines.append(truncate(t(lang, key, n=n) + sep.join(changes[names]) + more, width - 1))
+    for group in (manifest.get("duplicate_files") or [])[:UNREAD_SHOWN]:
+        names = [Path(p).name for p in group]
+        lines.append(
+            truncate(t(lang, "summary_duplicates", files=("、" if lang == "zh" else ", ").join(names)), width - 1)
+        )
     if changes.get("same_files_as"):
-        lines.append(t(lang, "summary_same_files", prev=changes["same_files_as"]))
+        lines.append(t(lang, "summary_same_files", prev=local_time(changes["same_files_as"])))
     if changes.get("not_recorded"):
         lines.append(t(lang, "summary_not_recorded"))
     if manifest.get("dismissed"):

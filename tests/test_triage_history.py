@@ -1,6 +1,7 @@
 """Nightly runs: what is new since the last run, and analysts' decisions that survive re-flowed text."""
 
 import json
+import re
 
 import polars as pl
 import pytest
@@ -161,3 +162,20 @@ def test_one_decision_at_a_time_and_the_same_decision_keeps_its_note(corpus, tmp
     CliRunner().invoke(main, ["triage", str(out), fid, "--confirm"])  # the dismissal's reason no longer applies
     listed = CliRunner().invoke(main, ["triage", str(out), "--list"]).output
     assert "已确认" in listed and "口径差异" not in listed
+
+
+def test_a_night_names_the_units_gone_and_the_files_read_twice(corpus, tmp_path):
+    out = tmp_path / "out"
+    screen(corpus, out)
+    units = pl.read_parquet(out / "units.parquet")
+    gone, twice = sorted(corpus.rglob("*.txt"))[:2]
+    gone_name = units.filter(pl.col("source_path") == str(gone))["unit_name"][0]
+    gone.unlink()
+    (twice.parent / ("副本-" + twice.name)).write_bytes(twice.read_bytes())
+    output = screen(corpus, out)
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["changes"]["gone_units"] == 1 and m["changes"]["gone_unit_names"] == [gone_name]
+    assert f"消失的单位（1，本次未读到其文件）：{gone_name}" in output
+    assert m["duplicate_files"] == [sorted([str(twice), str(twice.parent / ("副本-" + twice.name))])]
+    assert "内容相同的文件（重复读入）" in output and "副本-" + twice.name in output
+    assert re.search(r"与上次运行（\d{4}-\d\d-\d\d \d\d:\d\d）相比", output)  # local time, not the folder's UTC name
