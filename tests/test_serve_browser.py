@@ -89,3 +89,35 @@ def test_dismiss_in_the_browser_then_a_colleague_sees_it(server):
             assert "alice" in theirs.locator(".decided").inner_text()
         finally:
             browser.close()
+
+
+def test_a_colleagues_decision_shows_without_a_reload(server):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            bob = browser.new_context().new_page()
+            bob.clock.install()  # the page's timers, moved on below by hand
+            sign_in(bob, server, "bob")
+            bob.click("#ranking tbody tr.lead a")
+            finding = bob.locator(".finding[data-finding]").first
+            fid = finding.get_attribute("data-finding")
+            typed = bob.locator(".finding[data-finding]").nth(1).locator("textarea.triage-note")
+
+            alice = browser.new_context().new_page()
+            sign_in(alice, server, "alice")
+            alice.goto(bob.url)
+            alice.wait_for_selector(f'.finding[data-finding="{fid}"]')
+            alice.locator(f'.finding[data-finding="{fid}"] button[data-act=confirmed]').click()
+            alice.locator(f'.finding[data-finding="{fid}"].confirmed').wait_for()
+
+            typed.fill("写了一半")  # bob is typing: his page waits
+            bob.clock.run_for(31_000)
+            bob.wait_for_timeout(500)
+            assert bob.locator(f'.finding[data-finding="{fid}"].confirmed').count() == 0
+            typed.fill("")
+            bob.locator("body").click(position={"x": 5, "y": 5})
+            bob.clock.run_for(31_000)
+            bob.locator(f'.finding[data-finding="{fid}"].confirmed').wait_for(timeout=5000)
+            assert "alice" in bob.locator(f'.finding[data-finding="{fid}"] .decided').inner_text()
+        finally:
+            browser.close()

@@ -113,6 +113,25 @@
     Object.keys(st.assignments).forEach(function (uid) { if (byId[uid] !== undefined) assigned[byId[uid]] = st.assignments[uid]; });
   }
   if (SRV) applyState(SRV);
+  // Colleagues' decisions and assignments, every half minute: shown when this analyst is
+  // not typing (a note or an assignee half written is never replaced).
+  var POLL_MS = 30000;
+  function poll() {
+    fetch("/api/state", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (st) {
+      if (!st) return;
+      var before = JSON.stringify([SRV.decisions, SRV.assignments]), now = JSON.stringify([st.decisions, st.assignments]);
+      var typing = document.activeElement && /^(TEXTAREA|INPUT)$/.test(document.activeElement.tagName)
+        || Array.prototype.some.call(document.querySelectorAll("textarea.triage-note"), function (n) { return n.value !== n.defaultValue; });
+      if (before === now || typing) return;
+      SRV.decisions = st.decisions; SRV.assignments = st.assignments; SRV.users = st.users;
+      applyState(st);
+      listView = null;
+      var y = window.scrollY;
+      route();
+      window.scrollTo(0, y);
+    }, function () {});
+  }
+  if (SRV) setInterval(poll, POLL_MS);
   function post(path, body) {
     return fetch(path, { method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": SRV.csrf }, body: JSON.stringify(body) })
@@ -688,7 +707,7 @@
   function triageControls(f, box, conflict) {
     if (SRV.role !== "analyst") return el("div", { cls: "triage-ro note", text: t("srv_read_only") });
     var note = el("textarea", { cls: "triage-note", rows: "2", maxlength: "2000", placeholder: t("srv_note"), "aria-label": t("srv_note") });
-    note.value = f[FC.triage_note] || "";
+    note.defaultValue = note.value = f[FC.triage_note] || "";
     var msg = el("div", { cls: "triage-msg", role: "status" }, conflict || null);
     function act(decision) {
       post("/api/decide", { finding_id: f[FC.finding_id], decision: decision, note: note.value, version: versionOf.get(f) || 0 })
@@ -698,8 +717,12 @@
             listView = null;  // counts and filters are rebuilt on the way back to the list
             var c = r.status === 409 ? t("srv_conflict", { by: f[FC.triage_by] || t("none"), at: localTime(f[FC.triage_at]),
               decision: f[FC.triage] ? t(f[FC.triage]) : t("undecided") }) : null;
+            var typed = note.value;
             var fresh = renderFinding(f, c);
             box.replaceWith(fresh);
+            // Theirs is shown above; the note this analyst typed stays in the box, to choose again.
+            var again = fresh.querySelector("textarea.triage-note");
+            if (r.status === 409 && again && typed) again.value = typed;
             return;
           }
           msg.textContent = srvError(r.status);
