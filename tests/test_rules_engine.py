@@ -252,3 +252,14 @@ def test_prf001_a_project_without_its_amount_is_still_a_shortfall(third):
     )
     findings, coverage = run_rules(frames_from_text(text), select=["PRF001"])
     assert coverage["outcome"].to_list() == ["fail"]
+
+
+def test_income_and_expenditure_changes_are_compared_in_budgets_only():
+    body = (
+        "2024年本单位预算收入493.22万元，较上年增加37.94万元。2024年本单位预算支出493.22万元，较上年增加47.94万元。\n"
+    )
+    budget = frames_from_text("清河县示例局\n2024年单位预算公开说明\n\n四、收支说明\n" + body)
+    final = frames_from_text("清河县示例局\n2024年单位决算公开说明\n\n四、收支说明\n" + body)
+    assert final["units"]["doc_kind"][0] == "final"
+    assert run_rules(budget, select=["YOY004"])[0]["stated"].to_list() == ["预算支出增减 +47.94万元"]
+    assert run_rules(final, select=["YOY004"])[0].height == 0  # a 决算's income and expenditure need not be equal

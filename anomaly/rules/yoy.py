@@ -320,4 +320,100 @@ def yoy003(ctx: Context) -> Result:
     return Result(hits, status)
 
 
-__all__ = ["yoy001", "yoy002", "yoy003", "printed"]
+_BALANCED = "2024年本单位预算收入493.22万元，较上年增加37.94万元。2024年本单位预算支出493.22万元，较上年增加{chg}万元。"
+
+
+@rule(
+    "YOY004",
+    "error",
+    "预算收入与预算支出的增减额不一致",
+    "Budget income and budget expenditure changed by different amounts",
+    bad=_BALANCED.format(chg="47.94"),
+    good=_BALANCED.format(chg="37.94"),
+)
+def yoy004(ctx: Context) -> Result:
+    """预算收支平衡：本单位预算收入与预算支出相等时，二者较上年的增减额也应相同。
+
+    查什么：预算公开说明中，本单位预算收入与预算支出本年数相等（按舍入区间），且二者都写明了较上年的增减，
+    但增减额（连同方向）不同，如收入、支出均为493.22万元，收入较上年增加37.94万元，支出却增加47.94万元。
+    预算每年都收支平衡，上年的收入与支出也相等，两个增减额必然相同；比较基数不同（如一为上年预算、一为上年决算）的不比，
+    决算（收支不必相等）不比。为什么重要：两个增减额中至少一个有误，对外说明的预算变化因而自相矛盾。
+
+    Catches: a budget disclosure whose budget income and budget expenditure are equal this year (within
+    rounding) and both state their change on last year, but by different amounts or directions: both
+    493.22万元 (万元: ten thousand yuan), income up 37.94 and expenditure up 47.94. A budget balances every
+    year, so last year's income and expenditure were equal too and the two changes must be the same.
+    Changes measured against different bases (last year's budget against last year's final accounts) are
+    not compared, nor are final accounts (决算), whose income and expenditure need not be equal. Why it
+    matters: at least one of the two changes is wrong, and the published account of how the budget
+    changed contradicts itself.
+    """
+    budgets = ctx.units.filter(pl.col("doc_kind").fill_null("budget") != "final").select("unit_id")
+    c = (
+        money_claims(ctx)
+        .filter(
+            pl.col("item").is_in(["income_total", "expenditure_total"])
+            & pl.col("current").is_not_null()
+            & (
+                (pl.col("direction") == "flat")
+                | (pl.col("direction").is_in(["increase", "decrease"]) & pl.col("change").is_not_null())
+            )
+        )
+        .join(budgets, on="unit_id", how="semi")
+    )
+    cur = fig("current")
+    sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)
+    chg = signed(fig("change"), sign)
+    flat = pl.col("direction") == "flat"
+    c = (
+        c.sort("claim_id")
+        .unique(["unit_id", "item"], keep="first", maintain_order=True)
+        .select(
+            "unit_id",
+            "item",
+            "line",
+            "text",
+            pl.col("basis").fill_null(""),
+            cur.lo.alias("lo"),
+            cur.hi.alias("hi"),
+            pl.when(flat).then(0.0).otherwise(chg.lo).alias("d_lo"),
+            pl.when(flat).then(0.0).otherwise(chg.hi).alias("d_hi"),
+            pl.when(flat).then(0.0).otherwise(sign * pl.col("change_yuan")).alias("d"),
+            pl.col("change_line").fill_null(pl.col("line")).alias("d_line"),
+        )
+    )
+    inc = c.filter(pl.col("item") == "income_total").drop("item")
+    exp = c.filter(pl.col("item") == "expenditure_total").drop("item")
+    tol = 1e-6
+    j = inc.join(exp, on="unit_id", suffix="_e").filter(
+        (pl.col("lo") <= pl.col("hi_e") + tol)
+        & (pl.col("lo_e") <= pl.col("hi") + tol)
+        & (pl.col("basis") == pl.col("basis_e"))
+    )
+    j = j.with_columns(
+        ((pl.col("d_lo") <= pl.col("d_hi_e") + tol) & (pl.col("d_lo_e") <= pl.col("d_hi") + tol)).alias("ok")
+    )
+    hits = []
+    for r in j.filter(~pl.col("ok")).iter_rows(named=True):
+        (i_zh, i_en), (e_zh, e_en) = (
+            (f"{v / 1e4:+.2f}万元", ("+" if v >= 0 else "") + amount(v, "万元", 2, "en")) for v in (r["d"], r["d_e"])
+        )
+        hits.append(
+            hit(
+                r["unit_id"],
+                r["d_line_e"],
+                f"{r['text']} | {r['text_e']}",
+                (f"预算支出增减 {e_zh}", f"budget expenditure changed by {e_en}"),
+                (
+                    f"预算收入增减 {i_zh}（收支相等，增减应相同）",
+                    f"budget income changed by {i_en} (equal totals, equal changes)",
+                ),
+                f"本单位预算收入与预算支出本年相等，但收入较上年增减{i_zh}，支出增减{e_zh}：预算收支每年平衡，二者应相同，其中至少一个有误。",
+                f"Budget income and expenditure are equal this year, but income changed by {i_en} and expenditure "
+                f"by {e_en}: a budget balances every year, so the two changes must be the same; one is wrong.",
+            )
+        )
+    return Result(hits, ctx.status(j.filter("ok")["unit_id"], "pass"))
+
+
+__all__ = ["yoy001", "yoy002", "yoy003", "yoy004", "printed"]
