@@ -95,7 +95,9 @@ def _top_rules(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
         .filter(pl.col("sev") <= 1)
         .sort(["unit_id", "sev", "n", "rule"], descending=[False, False, True, False])
         .with_columns(
-            text=pl.format("{}({})", pl.col("title").fill_null(pl.col("rule")), pl.col("rule"))
+            text=pl.format(
+                "{} ({})" if lang == "en" else "{}({})", pl.col("title").fill_null(pl.col("rule")), pl.col("rule")
+            )
             + pl.when(pl.col("n") > 1)
             .then(pl.format(t["count"].replace("{}", "{}"), pl.col("n")))
             .otherwise(pl.lit(""))

@@ -68,7 +68,10 @@
   function localTime(iso) {
     if (!iso) return "";
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? String(iso) : d.toLocaleString(LOCALE, { hour12: false });
+    if (isNaN(d.getTime())) return String(iso);
+    // 2026-12-03 17:35 in either language (en-US would print 12/3/2026, read as March by many).
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
   }
   function badge(kind, label) { return el("span", { cls: "badge " + kind, text: label }); }
   function unitLabel(u) {
@@ -323,6 +326,7 @@
     var covTotal = OUTCOMES.reduce(function (s, k) { return s + (o.coverage[k] || 0); }, 0);
     var sec = el("section", { id: "overview" },
       el("h2", { text: t("overview") }),
+      t("glossary") ? el("p", { cls: "note", text: t("glossary") }) : null,
       el("div", { cls: "cards" },
         el("div", { cls: "card" }, el("div", { cls: "label", text: t("units_screened") }), el("div", { cls: "big", text: fmt(o.units) }),
           stackBar(o.status, ["ok", "partial", "failed"], statusColors, { ok: t("ok"), partial: t("partial"), failed: t("failed") })),
