@@ -493,7 +493,7 @@
         el("td", { cls: "num", text: u[UC.rank] === null ? t("none") : u[UC.rank] }),
         el("td", { cls: "name" }, el("a", { href: unitHref(id), text: unitLabel(u), title: u[UC.source_path] || id }),
           assigned[i] && assigned[i][0] ? el("span", { cls: "assignee", text: " · " + t("srv_assigned_short", { who: assigned[i][0] }) }) : null,
-          perFinding && matchCount[i] ? el("span", { cls: "matches", title: t("matching"), text: " (" + matchCount[i] + ")" }) : null),
+          perFinding && matchCount[i] ? el("span", { cls: "matches", title: t("matching"), text: " " + t("matches_n", { n: matchCount[i] }) }) : null),
         el("td", { cls: "nowrap", text: periodOf(u) || t("none") }),
         el("td", { cls: "nowrap", text: u[UC.county] || t("none") }),
         el("td", { cls: "nowrap", text: u[UC.kind] || t("none") }),
