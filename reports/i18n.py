@@ -140,7 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "only_new": "仅本次新增",
         "all_counties": "全部县区",
         "all_years": "全部年度",
-        "glossary": "",
+        "glossary": "金额以万元计（1万元＝10,000元）；“三公”经费指因公出国（境）费、公务用车购置及运行费、公务接待费；决算是当年支出与预算的对照。",
         "all_kinds": "全部单位类型",
         "county": "县区",
         "kind": "单位类型",

@@ -326,7 +326,7 @@
     var covTotal = OUTCOMES.reduce(function (s, k) { return s + (o.coverage[k] || 0); }, 0);
     var sec = el("section", { id: "overview" },
       el("h2", { text: t("overview") }),
-      t("glossary") ? el("p", { cls: "note", text: t("glossary") }) : null,
+      el("p", { cls: "note", text: t("glossary") }),
       el("div", { cls: "cards" },
         el("div", { cls: "card" }, el("div", { cls: "label", text: t("units_screened") }), el("div", { cls: "big", text: fmt(o.units) }),
           stackBar(o.status, ["ok", "partial", "failed"], statusColors, { ok: t("ok"), partial: t("partial"), failed: t("failed") })),
