@@ -36,7 +36,7 @@ import hashlib
 
 import polars as pl
 
-from anomaly.engine import FINDING_COLUMNS
+from anomaly.engine import FINDING_COLUMNS, file_name
 from anomaly.money import wan_expr
 
 MIN_FIGURES = 8
@@ -144,7 +144,9 @@ def _finish(frame: pl.DataFrame, rule: str, lang: str) -> pl.DataFrame:
             family=pl.lit("CPY"),
             severity=pl.lit("warning"),
             title=pl.lit(TITLES[rule].get(lang, TITLES[rule]["zh"])),
-            fingerprint=_sha(pl.format("{}|{}|{}", pl.lit(rule), pl.col("unit_id"), pl.col("other_path"))),
+            fingerprint=_sha(
+                pl.format("{}|{}|{}", pl.lit(rule), file_name("source_path"), file_name("other_path").fill_null(""))
+            ),
             place=pl.lit(None, dtype=pl.String),
         )
         .select([*FINDING_COLUMNS, *_PAIR])

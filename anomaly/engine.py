@@ -269,6 +269,13 @@ def statuses(*parts: pl.DataFrame | None) -> pl.DataFrame:
 _WS = re.compile(r"\s+")
 
 
+def file_name(column: str) -> pl.Expr:
+    """A path's last part: what a cross-document finding's fingerprint names a file by, so
+    that analysts' decisions hold when the same files are named by another path (relative
+    or absolute, a share mounted elsewhere, a cluster's workers)."""
+    return pl.col(column).str.replace(r"^.*[/\\]", "")
+
+
 def fingerprint(code: str, evidence: str | None, stated: str | None, expected: str | None) -> str:
     """Stable across runs and re-flowed text: rule, whitespace-free evidence, stated, expected."""
     key = "\x1f".join([code, _WS.sub("", evidence or ""), stated or "", expected or ""])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from anomaly.engine import file_name
 from anomaly.years import _wan, cross_findings, item_name, judged, midpoints
 
 TITLES = {
@@ -97,7 +98,9 @@ def exe_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
             other_year=pl.col("year"),
         )
     )
-    findings = cross_findings(out, pl.format("EXE001|{}|{}|{}", "unit_id", "key", "budget_path"))
+    findings = cross_findings(
+        out, pl.format("EXE001|{}|{}|{}", file_name("source_path"), "key", file_name("budget_path"))
+    )
     # Coverage: fail / pass where a 年初预算数 was compared; insufficient_data for a 决算
     # with no budget of its year (or nothing comparable); budgets: not applicable.
     r = compared.group_by("unit_id").agg(fail=(~pl.col("meets")).any())

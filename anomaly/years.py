@@ -27,7 +27,7 @@ import hashlib
 
 import polars as pl
 
-from anomaly.engine import FINDING_COLUMNS
+from anomaly.engine import FINDING_COLUMNS, file_name
 from anomaly.intervals import ABS_TOL, REL_TOL, printed
 from anomaly.money import wan
 
@@ -469,7 +469,9 @@ def xyr_findings(units: pl.DataFrame, stated: pl.DataFrame, lang: str = "zh") ->
             other_year=pl.col("prev_year"),
         )
     )
-    findings = cross_findings(out, pl.format("{}|{}|{}|{}", "rule", "unit_id", "key", "prev_path"))
+    findings = cross_findings(
+        out, pl.format("{}|{}|{}|{}", "rule", file_name("source_path"), "key", file_name("prev_path"))
+    )
     # Coverage: fail / pass where a figure was compared; insufficient_data where the
     # unit has no budget of the year before (or nothing comparable); finals: n/a.
     judged_rules = compared.group_by("unit_id", "rule").agg(fail=(~pl.col("meets")).any())

@@ -171,3 +171,28 @@ def test_sangong_disputed_last_year_keeps_two_readings(tp, tc, rp, rc, flagged):
 
     findings, _ = _screen_pair(_pair(_SAN_2023, _SAN_2024.format(tp=tp, tc=tc, rp=rp, rc=rc)))
     assert findings["rule"].to_list() == (["XYR001"] if flagged else [])
+
+
+def test_cross_document_findings_keep_their_ids_whatever_path_names_the_files(tmp_path):
+    # Copies, last year's disclosure and the year's budget are named in the evidence by
+    # path; analysts' decisions, kept by finding id, must hold when the same files are
+    # named relative or absolute (a cron line rewritten, a share mounted elsewhere).
+    import subprocess
+    import sys
+
+    from datasets.synthetic import generate_corpus
+
+    generate_corpus(tmp_path / "c" / "years", units=20, seed=7, years=[2024, 2025], finals=True)
+    generate_corpus(tmp_path / "c" / "copies", units=40, seed=3)
+    run = [sys.executable, "-m", "anomaly.cli", "screen"]
+    subprocess.run([*run, "c", "--out", "o1", "--workers", "1"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(
+        [*run, str(tmp_path / "c"), "--out", str(tmp_path / "o2"), "--workers", "1"],
+        cwd="/",
+        check=True,
+        capture_output=True,
+    )
+    a, b = (pl.read_parquet(tmp_path / o / "findings.parquet") for o in ("o1", "o2"))
+    assert {"CPY", "XYR", "EXE"} <= set(a["family"])
+    assert a["source_path"][0] != b["source_path"][0]  # the paths differ ...
+    assert sorted(a["finding_id"]) == sorted(b["finding_id"])  # ... the ids do not
