@@ -54,7 +54,9 @@ def compare(findings: pl.DataFrame, units: pl.DataFrame, prev: Path | None) -> t
     )
     out = findings.with_columns(is_new=~pl.col("finding_id").is_in(old["finding_id"].implode()))
     gone = old.filter(~pl.col("finding_id").is_in(findings["finding_id"].implode()))
-    new_units = units.filter(~pl.col("unit_id").is_in(old_units["unit_id"].implode()))
+    # A file that could not be read is no new unit: the summary names it among those not read.
+    read = units.filter(pl.col("parse_status") != "failed") if "parse_status" in units.columns else units
+    new_units = read.filter(~pl.col("unit_id").is_in(old_units["unit_id"].implode()))
     gone_units = old_units.filter(~pl.col("unit_id").is_in(units["unit_id"].implode()))
     return out, {
         "previous_run": prev.name,

@@ -478,22 +478,23 @@ def _int(v: float | None) -> int | None:
 
 
 def _status(unit: dict, claims: list, roles_read: list[str], toc: list) -> None:
-    """ok / partial / failed, with what could not be read."""
-    missing = []
+    """ok / partial / failed, with what could not be read ("中文 / English", each half
+    whole: reports show one, datasets.read's reasons are written so)."""
+    missing = []  # (Chinese, English)
     if unit["unit_name"] is None:
-        missing.append("单位名称 unit name")
+        missing.append(("单位名称", "unit name"))
     if unit["year"] is None:
-        missing.append("预算年度 year")
+        missing.append(("预算年度", "year"))
     if unit["staff_authorized"] is None and unit["staff_actual"] is None:
-        missing.append("人员情况 staff")
+        missing.append(("人员情况", "staff"))
     if not any(c["item"] in ("income_total", "expenditure_total", "fiscal_income", "gpb_expenditure") for c in claims):
-        missing.append("收支总体情况 budget totals")
+        missing.append(("收支总体情况", "budget totals"))
     if unit["sangong_total_yuan"] is None:
-        missing.append("三公经费 sangong")
+        missing.append(("三公经费", "sangong"))
     if "表1" not in roles_read and "决1" not in roles_read:  # 决1: a 决算's 收入支出决算总表
-        missing.append("表1 收支总表 table 1")
+        missing.append(("表1 收支总表", "table 1"))
     if not toc:
-        missing.append("目录 table of contents")
+        missing.append(("目录", "table of contents"))
     found = len(claims) + len(roles_read) + len(toc)
     if found == 0 or (len(missing) >= 6 and unit["year"] is None):
         unit["parse_status"] = "failed"
@@ -502,7 +503,8 @@ def _status(unit: dict, claims: list, roles_read: list[str], toc: list) -> None:
         )
     elif missing:
         unit["parse_status"] = "partial"
-        unit["parse_error"] = "未能读取 / not found: " + "; ".join(missing)
+        zh, en = "、".join(z for z, _ in missing), ", ".join(e for _, e in missing)
+        unit["parse_error"] = f"未能读取：{zh} / not found: {en}"
         if len(claims) < 5 and roles_read:  # a 报表 file whose 说明 was not found with it
             unit["parse_error"] = "只有报表，没有说明文字 / tables only, no narrative; " + unit["parse_error"]
     else:

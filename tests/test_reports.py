@@ -398,6 +398,12 @@ def test_summary_names_the_files_not_read_in_the_runs_language(run):
             "未能读取 / not found: 表1 收支总表",
             "未能读取 / not found: 表1 收支总表",
         ),
+        # The parser's own reasons: each half whole.
+        (
+            "未能读取：表1 收支总表、目录 / not found: table 1, table of contents",
+            "未能读取：表1 收支总表、目录",
+            "not found: table 1, table of contents",
+        ),
         ("空文件 / empty; 删除 3 个空字符 / 3 NULs removed", "空文件; 删除 3 个空字符", "empty; 3 NULs removed"),
     ],
 )

@@ -172,8 +172,10 @@ def test_a_night_names_the_units_gone_and_the_files_read_twice(corpus, tmp_path)
     gone_name = units.filter(pl.col("source_path") == str(gone))["unit_name"][0]
     gone.unlink()
     (twice.parent / ("副本-" + twice.name)).write_bytes(twice.read_bytes())
+    (twice.parent / "空.txt").write_bytes(b"")  # not read: no new unit
     output = screen(corpus, out)
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["changes"]["new_units"] == 1 and "空.txt" not in m["changes"]["new_unit_names"]
     assert m["changes"]["gone_units"] == 1 and m["changes"]["gone_unit_names"] == [gone_name]
     assert f"消失的单位（1，本次未读到其文件）：{gone_name}" in output
     assert m["duplicate_files"] == [sorted([str(twice), str(twice.parent / ("副本-" + twice.name))])]
