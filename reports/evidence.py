@@ -217,6 +217,8 @@ class _Page:
         """(what is boxed, the evidence's lines and a margin, full width, boxed in ``red``
         on a copy of ``image``), or None when the evidence is not on this page."""
         hit = locate(self.hay, evidence, stated)
+        if hit and hit[0] == "figure":
+            hit = (hit[0], self._in_its_column(hit[1], evidence, stated), hit[2])
         boxes = self.boxes(hit[1]) if hit else []
         if not boxes:
             return None
@@ -233,6 +235,35 @@ class _Page:
         for x0, y0, x1, y1 in boxes:
             draw.rectangle((x0 - dx, y0 - dy, x1 + dx, y1 + dy), outline=red, width=width)
         return hit[0], image.crop((0, top, image.width, bottom))
+
+    def _in_its_column(self, span: tuple[int, int], evidence: str | None, stated: str | None) -> tuple[int, int]:
+        """The figure of ``span``, or the same figure elsewhere on its row under the column
+        group the evidence names: a 收支总表's totals repeat along a row (本年支出合计 545.25
+        in every group), and the text alone cannot tell which is the finding's."""
+        figure = figure_of(stated, evidence)
+        row = self.boxes(span)[:1]
+        if not figure or not row:
+            return span
+
+        def on_row(box: tuple[int, int, int, int]) -> bool:
+            return min(box[3], row[0][3]) - max(box[1], row[0][1]) > 0.5 * (row[0][3] - row[0][1])
+
+        same = [(o, b[0][0]) for o in occurrences(self.hay, figure) if (b := self.boxes(o)[:1]) and on_row(b[0])]
+        if len(same) < 2:
+            return span
+        # The group's name (部门预算支出经济分类科目), by its first characters (a header wraps),
+        # printed above the row: the group's figures stand from its left edge on.
+        for name in (w for part in _PIECES.split(unicodedata.normalize("NFKC", evidence or "")) for w in part.split()):
+            if len(name) < 6 or _FIGURES_ONLY.fullmatch(name):
+                continue
+            heads = [b[0] for m in _pattern(name[:6]).finditer(self.hay) if (b := self.boxes(m.span())[:1])]
+            above = [b for b in heads if b[3] <= row[0][1]]
+            if above:
+                left = max(above, key=lambda b: b[3])[0]  # the nearest header above, if printed again
+                right_of = [(x - left, o) for o, x in same if x >= left - 2 * self.scale]
+                if right_of:
+                    return min(right_of)[1]
+        return span
 
     def close(self) -> None:
         self.text.close()

@@ -408,3 +408,25 @@ def test_tables_keep_page_after_line(tmp_path):
     with zipfile.ZipFile(tmp_path / "out" / "report.xlsx") as z:
         sheet = z.read("xl/worksheets/sheet3.xml").decode("utf-8")  # after 概况 and 排名
     assert sheet.index("<t>行号</t>") < sheet.index("<t>页码</t>")
+
+
+def test_show_boxes_a_total_in_the_column_group_the_finding_names(tmp_path):
+    # A 收支总表 prints its 本年支出合计 in every group of a row: the box goes on the one under
+    # the group the evidence names, not on the first.
+    pdf = tmp_path / "in" / "总表.pdf"
+    pdf.parent.mkdir(parents=True)
+    c = canvas.Canvas(str(pdf), pagesize=landscape(A4))
+    c.setFont(FONT, 10)
+    for x, name in ((40, "支出功能分类科目"), (300, "部门预算支出经济分类科目"), (560, "政府预算支出经济分类科目")):
+        c.drawString(x, 500, name)
+        c.drawString(x, 460, "本年支出合计")
+        c.drawString(x + 120, 460, "545.25")
+    c.showPage()
+    c.save()
+    evidence = "表4 部门预算支出经济分类科目(按大类)：本年支出合计 545.25"
+    out = write_screen(tmp_path / "out", pdf, evidence, "本年支出合计 545.25万元", page=1)
+    png = tmp_path / "box.png"
+    assert show(FID, "--out-dir", str(out), "--out", str(png)).exit_code == 0
+    x0, _, x1, _ = red_box(Image.open(png))
+    left = (300 + 120) * SCALE
+    assert left - 10 <= x0 and x1 <= left + pdfmetrics.stringWidth("545.25", FONT, 10) * SCALE + 10
