@@ -167,6 +167,7 @@ def create_app(
         assigned = store.assignments(engine)
         by_key = {r[0]: [r[1], r[4]] for r in assigned.rows()}
         return {
+            "run": latest.stamp,  # which run the state is of: a page of an older one says so
             "decisions": rows.rows(),
             "assignments": {uid: by_key[k] for uid, k in run.unit_keys.items() if k in by_key},
             "users": [u["name"] for u in store.users(engine) if u["role"] == "analyst"],

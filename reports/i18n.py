@@ -185,6 +185,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "reasons_more": "原因",
         # --- anomaly serve (issue #17): triage in the served report, accounts, audit
         "srv_login": "登录",
+        "srv_newer_run": "新一次筛查的结果已经生成，此页面仍是上一次的。",
+        "srv_reload": "刷新页面",
         "srv_name": "用户名",
         "srv_password": "密码",
         "srv_wrong_password": "用户名或密码错误",
@@ -388,6 +390,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "reasons_more": "Reasons",
         # --- anomaly serve (issue #17): triage in the served report, accounts, audit
         "srv_login": "Sign in",
+        "srv_newer_run": "A newer screen has landed; this page still shows the one before.",
+        "srv_reload": "Reload",
         "srv_name": "User name",
         "srv_password": "Password",
         "srv_wrong_password": "Wrong user name or password",

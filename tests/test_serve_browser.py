@@ -121,3 +121,21 @@ def test_a_colleagues_decision_shows_without_a_reload(server):
             assert "alice" in bob.locator(f'.finding[data-finding="{fid}"] .decided').inner_text()
         finally:
             browser.close()
+
+
+def test_a_page_of_an_older_run_says_a_newer_one_landed(server, served_run):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            alice = browser.new_context().new_page()
+            alice.clock.install()
+            sign_in(alice, server, "alice")
+            assert alice.locator("#newer-run").count() == 0
+            manifest = served_run / "manifest.json"  # a new screen writes it last (the shared run's bytes kept)
+            st = manifest.stat()
+            os.utime(manifest, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+            alice.clock.run_for(31_000)
+            alice.locator("#newer-run").wait_for(timeout=5000)
+            assert "上一次" in alice.inner_text("#newer-run")
+        finally:
+            browser.close()

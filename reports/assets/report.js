@@ -122,6 +122,11 @@
   function poll() {
     fetch("/api/state", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (st) {
       if (!st) return;
+      if (st.run !== SRV.run && !document.getElementById("newer-run")) {  // a new screen landed: this page is its older one
+        var bar = el("div", { id: "newer-run", cls: "newer-run", role: "status" }, t("srv_newer_run"), " ",
+          el("a", { href: location.href, text: t("srv_reload"), onclick: function (e) { e.preventDefault(); location.reload(); } }));
+        document.body.insertBefore(bar, document.body.firstChild);
+      }
       var before = JSON.stringify([SRV.decisions, SRV.assignments]), now = JSON.stringify([st.decisions, st.assignments]);
       var typing = document.activeElement && /^(TEXTAREA|INPUT)$/.test(document.activeElement.tagName)
         || Array.prototype.some.call(document.querySelectorAll("textarea.triage-note"), function (n) { return n.value !== n.defaultValue; });
