@@ -24,5 +24,5 @@ def test_a_placeholders_quote_is_quoted_as_the_window_it_is():
     text = "截止上年底，本单位共有车辆22辆，单价20万元以上的设备XX台（套）。当年部门预算安排购置车辆0辆。\n"
     findings, _ = run_rules(frames_from_text(text), select=["PLH001"])
     (message,) = findings["message"].to_list()
-    assert message.startswith("第1行留有模板占位符“XX”：“") and message.endswith("”")
+    assert message.startswith("留有模板占位符“XX”：“") and message.endswith("”")  # the line is the finding's own
     assert "设备XX台" in message and not message.endswith("。")

@@ -69,9 +69,11 @@ def plh001(ctx: Context) -> Result:
             r["text"],
             r["key"],
             ("实际数字或内容", "the actual figure or text"),
-            # The quote is a window of the line, cut anywhere: quoted as such, not ended as a sentence.
-            f"第{r['line']}行留有模板占位符“{r['key']}”：“{r['text']}”",
-            f"Line {r['line']} still holds the template placeholder '{r['key']}': \"{r['text']}\"",
+            # The quote is a window of the line, cut anywhere: quoted as such, not ended as a
+            # sentence. No line number: the finding's own names the file's line, page or sheet
+            # row (the parser's line is another in a disclosure read from several files).
+            f"留有模板占位符“{r['key']}”：“{r['text']}”",
+            f"The template placeholder '{r['key']}' is still there: \"{r['text']}\"",
         )
         for r in m.iter_rows(named=True)
     ]

@@ -224,6 +224,10 @@ def item_groups(ctx: Context) -> pl.DataFrame:
             pl.col("d_hi").sum(),
             pl.col("d_val").sum(),
             pl.col("has_change").all().alias("all_changes"),
+            # Items new this year (上年度无预算: the change is the whole amount).
+            ((pl.col("direction") == "increase") & ((pl.col("change_yuan") - pl.col("current_yuan")).abs() < 0.5))
+            .sum()
+            .alias("n_new"),
             pl.col("text").first().alias("first_text"),
             pl.col("text").str.join(" … ").alias("all_text"),
         )
@@ -245,7 +249,8 @@ def yoy003(ctx: Context) -> Result:
 
     查什么：按功能科目（7位编码）、部门经济分类（30x）或政府经济分类（50x）逐项列出的增减额，
     其代数和不等于所分解总额的增减额（如各项合计为增加，总额却为减少）。仅在各项本年数之和等于该总额（即分解完整）、
-    且每一项都写明增减（“无变动”按0计）时判断。为什么重要：分项增减与总增减对不上，说明至少有一项（或总额）
+    且每一项都写明增减（“无变动”按0计）时判断。列出的科目中有本年新增的（上年为0）时只作警告：科目调整后，
+    上年另有科目本年未列出，同样会对不上。为什么重要：分项增减与总增减对不上，说明至少有一项（或总额）
     的增减额有误，对年度变化的解释也就不可信。
 
     Catches: the items of a breakdown — functional items with 7-digit codes (功能), departmental
@@ -253,7 +258,9 @@ def yoy003(ctx: Context) -> Result:
     last year, with their signs, do not add up to the stated change of the total they break down; in a
     real disclosure we studied, nine functional items add up to an increase while the total fell.
     Compared only where the items' current figures add up to that total, i.e. the breakdown is complete,
-    and every item states its change (无变动, unchanged, counts as 0). Why it matters: an itemisation
+    and every item states its change (无变动, unchanged, counts as 0). Where some listed items are new
+    this year (nothing last year), it is a warning: after codes were reorganised, last year's codes that
+    are not listed this year leave the same gap. Why it matters: an itemisation
     that does not reconcile means at least one item's change (or the total's) is wrong, and the
     explanation of the year's change cannot be trusted.
     """
@@ -300,6 +307,16 @@ def yoy003(ctx: Context) -> Result:
         s, t = r["d_val"] / 1e4, r["tc_val"] / 1e4
         s_en, t_en = (("+" if v >= 0 else "") + amount(v, "万元", 2, "en") for v in (s, t))
         lines = f"{r['first_line']}–{r['last_line']}"
+        # Codes new this year suggest a reorganisation: last year's codes not listed this
+        # year (their amount 0 now) would leave the same gap without a wrong figure.
+        maybe = r["n_new"] > 0
+        note_zh = f"其中{r['n_new']}项为本年新增科目；若上年另有科目本年未列出，也会如此，请核对。" if maybe else ""
+        note_en = (
+            f" {plural(r['n_new'], 'item')} new this year: codes of last year not listed this year would"
+            " leave the same gap; check."
+            if maybe
+            else ""
+        )
         hits.append(
             hit(
                 r["unit_id"],
@@ -310,8 +327,9 @@ def yoy003(ctx: Context) -> Result:
                     f"items' changes {s_en} ({plural(r['n'], 'item')}, lines {lines})",
                 ),
                 (f"总增减 {t:+.2f}万元（第{r['t_line']}行）", f"total change {t_en} (line {r['t_line']})"),
-                f"按{zh}列出的{r['n']}项增减额合计{s:+.2f}万元，与{r['t_label']}的增减额{t:+.2f}万元不符。",
-                f"The {plural(r['n'], en + ' item')}' changes add up to {s_en}, but {r['t_label']} changed by {t_en}.",
+                f"按{zh}列出的{r['n']}项增减额合计{s:+.2f}万元，与{r['t_label']}的增减额{t:+.2f}万元不符。{note_zh}",
+                f"The {plural(r['n'], en + ' item')}' changes add up to {s_en}, but {r['t_label']} changed by {t_en}.{note_en}",
+                **({"severity": "warning"} if maybe else {}),
             )
         )
     status = pl.concat(
