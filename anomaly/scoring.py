@@ -318,25 +318,61 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
         )
     )
     fmt = lambda e: format_expr(e, pl.col("feature").replace(TIMED_SCORING_COLUMNS), lang)  # noqa: E731
+    value, median = fmt(pl.col("value")), fmt(pl.col("peer_median"))
+    # A change's multiple is of the levels it leads to (+265.8% against +1.3%: 3.6×), not
+    # of the two percentages: said so, lest 3.6× read as a rate 3.6 times the peers'.
+    growth = pl.col("feature").is_in(GROWTH)
     if lang == "en":
-        text = pl.format(
-            "{} {}, {}× the peer median {} ({}, {} units)",
-            "name",
-            fmt(pl.col("value")),
-            "times",
-            fmt(pl.col("peer_median")),
-            "peer_group",
-            "peer_n",
+        text = (
+            pl.when(growth)
+            .then(
+                pl.format(
+                    "{} {}, the peer median {}: {}× the peers' level after the change ({}, {} units)",
+                    "name",
+                    value,
+                    median,
+                    "times",
+                    "peer_group",
+                    "peer_n",
+                )
+            )
+            .otherwise(
+                pl.format(
+                    "{} {}, {}× the peer median {} ({}, {} units)",
+                    "name",
+                    value,
+                    "times",
+                    median,
+                    "peer_group",
+                    "peer_n",
+                )
+            )
         )
     else:
-        text = pl.format(
-            "{} {}，为同类中位数 {} 的 {} 倍（{}，{} 个单位）",
-            "name",
-            fmt(pl.col("value")),
-            fmt(pl.col("peer_median")),
-            "times",
-            "peer_group",
-            "peer_n",
+        text = (
+            pl.when(growth)
+            .then(
+                pl.format(
+                    "{} {}，同类中位数 {}：变动后的水平为同类的 {} 倍（{}，{} 个单位）",
+                    "name",
+                    value,
+                    median,
+                    "times",
+                    "peer_group",
+                    "peer_n",
+                )
+            )
+            .otherwise(
+                pl.format(
+                    "{} {}，为同类中位数 {} 的 {} 倍（{}，{} 个单位）",
+                    "name",
+                    value,
+                    median,
+                    "times",
+                    "peer_group",
+                    "peer_n",
+                )
+            )
         )
     return rows.with_columns(text=text)
 
@@ -357,13 +393,21 @@ def _out_findings(units: pl.DataFrame, named: pl.DataFrame, scores: pl.DataFrame
     # A unit far below its peers on a lower-side feature is "far from" them, not "above".
     if lang == "en":
         msg = ("Far above its peers ({}, {} units): {}", "Far from its peers ({}, {} units): {}")
-        st = pl.format("{} {} ({}× the peer median)", "name", fmt(pl.col("value")), "times")
+        st = (
+            pl.when(pl.col("feature").is_in(GROWTH))
+            .then(pl.format("{} {} ({}× the peers' level after the change)", "name", fmt(pl.col("value")), "times"))
+            .otherwise(pl.format("{} {} ({}× the peer median)", "name", fmt(pl.col("value")), "times"))
+        )
         exp = pl.format("{}: peer median {}, 90% of peers at most {}", "plain", *map(fmt, _TYPICAL))
         exp_under = pl.format("{}: peer median {}", "plain", fmt(pl.col("peer_median")))
         sep, ev_sep = ", ", "; "
     else:
         msg = ("与同类单位（{}，{} 个）相比明显偏高：{}", "与同类单位（{}，{} 个）相比明显偏离：{}")
-        st = pl.format("{} {}（同类中位数的 {} 倍）", "name", fmt(pl.col("value")), "times")
+        st = (
+            pl.when(pl.col("feature").is_in(GROWTH))
+            .then(pl.format("{} {}（变动后的水平为同类的 {} 倍）", "name", fmt(pl.col("value")), "times"))
+            .otherwise(pl.format("{} {}（同类中位数的 {} 倍）", "name", fmt(pl.col("value")), "times"))
+        )
         exp = pl.format("{}：同类中位数 {}，九成同类不超过 {}", "plain", *map(fmt, _TYPICAL))
         exp_under = pl.format("{}：同类中位数 {}", "plain", fmt(pl.col("peer_median")))
         sep, ev_sep = "、", "；"

@@ -123,7 +123,10 @@ def test_growth_far_above_peers_named_and_ordinary_growth_not():
     row = out.filter(pl.col("unit_id") == "u003").row(0, named=True)
     assert "相比明显偏高" in row["message"] and "总预算增幅偏高" in row["message"]
     assert row["stated"].startswith("总预算增幅偏高 +200.0%")
+    # The multiple is of the levels (3.0 / 1.06), said so: not +200% as 2.9 times the peers' +6%.
+    assert "变动后的水平为同类的 2.9 倍" in row["stated"] and "变动后的水平为同类的" in row["evidence"]
     _, _, out_en = score_wide(timed, units, lang="en")
     assert "budget growth far above peers" in out_en.filter(pl.col("unit_id") == "u003")["message"].item()
+    assert "the peers' level after the change" in out_en.filter(pl.col("unit_id") == "u003")["stated"].item()
     _, _, out_single = score_wide(single, units)
     assert out_single["unit_id"].to_list() == ["u007"]
