@@ -322,58 +322,21 @@ def _named(dev_long: pl.DataFrame, long: pl.DataFrame, lang: str) -> pl.DataFram
     # A change's multiple is of the levels it leads to (+265.8% against +1.3%: 3.6×), not
     # of the two percentages: said so, lest 3.6× read as a rate 3.6 times the peers'.
     growth = pl.col("feature").is_in(GROWTH)
-    if lang == "en":
-        text = (
-            pl.when(growth)
-            .then(
-                pl.format(
-                    "{} {}, the peer median {}: {}× the peers' level after the change ({}, {} units)",
-                    "name",
-                    value,
-                    median,
-                    "times",
-                    "peer_group",
-                    "peer_n",
-                )
-            )
-            .otherwise(
-                pl.format(
-                    "{} {}, {}× the peer median {} ({}, {} units)",
-                    "name",
-                    value,
-                    "times",
-                    median,
-                    "peer_group",
-                    "peer_n",
-                )
-            )
-        )
-    else:
-        text = (
-            pl.when(growth)
-            .then(
-                pl.format(
-                    "{} {}，同类中位数 {}：变动后的水平为同类的 {} 倍（{}，{} 个单位）",
-                    "name",
-                    value,
-                    median,
-                    "times",
-                    "peer_group",
-                    "peer_n",
-                )
-            )
-            .otherwise(
-                pl.format(
-                    "{} {}，为同类中位数 {} 的 {} 倍（{}，{} 个单位）",
-                    "name",
-                    value,
-                    median,
-                    "times",
-                    "peer_group",
-                    "peer_n",
-                )
-            )
-        )
+
+    def said(template: str) -> pl.Expr:  # each template: name, value, median, times, group, its size
+        return pl.format(template, "name", value, median, "times", "peer_group", "peer_n")
+
+    plain, changed = {
+        "en": (
+            "{} {}: the peer median {}, {}× it ({}, {} units)",
+            "{} {}: the peer median {}, {}× the peers' level after the change ({}, {} units)",
+        ),
+        "zh": (
+            "{} {}，为同类中位数 {} 的 {} 倍（{}，{} 个单位）",
+            "{} {}，同类中位数 {}：变动后的水平为同类的 {} 倍（{}，{} 个单位）",
+        ),
+    }["en" if lang == "en" else "zh"]
+    text = pl.when(growth).then(said(changed)).otherwise(said(plain))
     return rows.with_columns(text=text)
 
 
