@@ -35,6 +35,8 @@ EXPECTED = {
     ("PRF002", 484, "金额合计 199.82万元"),
     ("NAR003", 164, "302 205.22万元"),  # 表1's 商品和服务支出 rows add up to 200.59万元
     ("PRF004", 392, "3项指标无指标值"),  # 表13-2 成本指标 指标1-3 have no target value
+    ("PRF005", 420, "成本指标 ≥5万元"),  # 表13-3: a cost indicator as a minimum (the 时效 row above it is not one)
+    ("PRF005", 446, "成本指标 ≥23.12万元、≥8.65万元、≥13.23万元"),  # 表13-4: the three cost rows
 }
 
 

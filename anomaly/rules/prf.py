@@ -405,3 +405,100 @@ def prf004(ctx: Context) -> Result:
         for r in per.iter_rows(named=True)
     ]
     return Result(hits, ctx.status(perf.select("unit_id").unique()["unit_id"], "pass"))
+
+
+_COST = """表13-1
+
+2024年单位专项业务经费绩效目标表（1）
+
+项目名称		公车运行经费		
+资金金额 (万元)		年度资金总额:		45.00
+绩效指标	一级指标	二级指标	指标内容	指标值
+	产出指标	时效指标	指标1: 本年度完成支出。	≥45万元
+		成本指标	指标1: 公车燃油及过路过桥费。	{v}
+			指标2: 公车维修费。	≤8.65万元
+	效益指标	经济效益指标	指标1: 节约运行成本。	≥10万元
+"""
+# A 二级指标 other than cost: a row naming one is no longer in the 成本指标 block.
+_OTHER_KIND = "数量指标|质量指标|时效指标|效益指标|满意度指标|影响指标"
+_AT_LEAST = r"≥|\\geq|>=|不低于|不少于|以上|大于"
+
+
+@rule(
+    "PRF005",
+    "warning",
+    "成本指标以下限（≥）表示",
+    "Cost indicator set as a minimum (≥) instead of a ceiling",
+    bad=_COST.format(v="≥23.12万元"),
+    good=_COST.format(v="≤23.12万元"),
+)
+def prf005(ctx: Context) -> Result:
+    """绩效目标表中成本指标是花费的上限，应写“≤”；写成“≥X万元”是把控制成本写成了至少要花多少。
+
+    查什么：专项业务经费绩效目标表、整体支出绩效目标表中，二级指标“成本指标”下的指标值写成下限，
+    即以“≥”“不低于”“以上”等给出的金额（如“≥23.12万元”）；同一指标块延续到下一个二级指标为止。
+    比率（%）不判断。每张表报告一次，列出各项。为什么重要：成本指标用于约束花费，写成下限等于要求
+    至少花到该数，既无法据以控制成本，也说明绩效目标照抄模板、未经思考。
+
+    Catches: in a performance table (绩效目标表), the targets under the second-level indicator 成本指标
+    (cost) given as a minimum amount, with ≥, 不低于 (not less than) or 以上 (or more): ≥23.12万元 (万元:
+    ten thousand yuan). The cost block runs down the table until the next second-level indicator.
+    Rates (%) are not judged. One finding per table, listing the rows. Why it matters: a cost
+    indicator caps spending; as a minimum it asks the project to spend at least that much, which
+    controls nothing and shows a target copied without thought.
+    """
+    cells = ctx["cells"]
+    perf = cells.filter(
+        pl.col("table_id").str.starts_with("表13")
+        | pl.col("table_id").is_in(["表14", "表15"])
+        | pl.col("table_title").fill_null("").str.contains("绩效")
+    )
+    keys = ["unit_id", "table_id"]
+    heads = perf.filter(pl.col("text").str.contains("成本指标")).select(*keys, "col").unique(keys, keep="first")
+    # The second-level indicators down the cost head's column: each target takes the last
+    # one at or above its row, as the merged cell reads.
+    kinds = perf.join(heads, on=[*keys, "col"], how="semi").select(*keys, "row", kind=pl.col("text")).sort(*keys, "row")
+    targets = (
+        perf.join(heads.select(keys), on=keys, how="semi")
+        .filter(
+            pl.col("text").str.contains(_AT_LEAST)
+            & pl.col("text").str.contains("元")
+            & ~pl.col("text").str.contains(r"≤|\\leq|<|以下|以内|不超过|不高于|%|％")
+        )
+        .sort(*keys, "row")
+    )
+    # A row that names another kind of indicator anywhere is out of the cost block.
+    other_rows = perf.filter(pl.col("text").str.contains(_OTHER_KIND)).select(*keys, "row").unique()
+    found = (
+        targets.join_asof(kinds, on="row", by=keys, strategy="backward")
+        .filter(pl.col("kind").fill_null("").str.contains("成本指标"))
+        .join(other_rows, on=[*keys, "row"], how="anti")
+    )
+    hits = []
+    for (uid, tid), rows in found.sort(*keys, "row").group_by(keys, maintain_order=True):
+        values = rows["text"].str.strip_chars().to_list()
+        listed = "、".join(values)
+        hits.append(
+            hit(
+                uid,
+                rows["line"][0],
+                f"{tid} 成本指标：{listed}",
+                (f"成本指标 {listed}", f"cost indicators {', '.join(values)}"),
+                ("成本指标应为上限（≤）", "a cost indicator is a ceiling (≤)"),
+                f"{tid}的{len(values)}项成本指标以下限给出（{listed}）：成本指标应是花费的上限（≤）。",
+                f"{tid}: {plural(len(values), 'cost indicator')} set as a minimum ({', '.join(values)}); "
+                "a cost indicator caps spending (≤).",
+            )
+        )
+    judged = perf.join(heads.select(keys), on=keys, how="semi").select("unit_id").unique()
+    has_perf = perf.select("unit_id").unique()
+    return Result(
+        hits,
+        pl.concat(
+            [
+                ctx.status(judged["unit_id"], "pass"),
+                ctx.status(has_perf["unit_id"], "insufficient_data"),
+                ctx.status(ctx.units.join(has_perf, on="unit_id", how="anti")["unit_id"], "not_applicable"),
+            ]
+        ),
+    )
