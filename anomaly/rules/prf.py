@@ -483,10 +483,11 @@ def prf005(ctx: Context) -> Result:
                 uid,
                 rows["line"][0],
                 f"{tid} 成本指标：{listed}",
-                (f"成本指标 {listed}", f"cost indicators {', '.join(values)}"),
+                # In English the amounts stay in the evidence, as printed (万元).
+                (f"成本指标 {listed}", f"{plural(len(values), 'cost indicator')} as a minimum (≥)"),
                 ("成本指标应为上限（≤）", "a cost indicator is a ceiling (≤)"),
                 f"{tid}的{len(values)}项成本指标以下限给出（{listed}）：成本指标应是花费的上限（≤）。",
-                f"{tid}: {plural(len(values), 'cost indicator')} set as a minimum ({', '.join(values)}); "
+                f"{tid}: {plural(len(values), 'cost indicator')} set as a minimum (≥, see the evidence); "
                 "a cost indicator caps spending (≤).",
             )
         )
