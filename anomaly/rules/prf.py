@@ -470,7 +470,8 @@ def prf005(ctx: Context) -> Result:
     # A row that names another kind of indicator anywhere is out of the cost block.
     other_rows = perf.filter(pl.col("text").str.contains(_OTHER_KIND)).select(*keys, "row").unique()
     found = (
-        targets.join_asof(kinds, on="row", by=keys, strategy="backward")
+        # (Both sorted by table and row above: polars cannot check it within groups, and says so.)
+        targets.join_asof(kinds, on="row", by=keys, strategy="backward", check_sortedness=False)
         .filter(pl.col("kind").fill_null("").str.contains("成本指标"))
         .join(other_rows, on=[*keys, "row"], how="anti")
     )
