@@ -110,3 +110,14 @@ def corpus(reference) -> Path:
 @pytest.fixture(scope="module")
 def local_run(reference) -> Path:
     return reference[1]
+
+
+def chromium_dom(url: str, profile, binary: str = "chromium") -> str:
+    """The DOM headless Chromium makes of ``url`` once its scripts ran (3 s of virtual time),
+    with its own profile folder."""
+    import subprocess
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    args += ["--disable-component-update", "--disable-sync", f"--user-data-dir={profile}"]
+    args += ["--virtual-time-budget=3000", "--dump-dom", url]
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=120).stdout

@@ -7,11 +7,11 @@ import html as html_lib
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import chromium_dom
 
 from reports.html import DIST_POINTS, build_payload, render_html
 from reports.i18n import STRINGS
@@ -376,25 +376,7 @@ def probe(page: str, tmp_path: Path, phase: int, hash_: str = "") -> dict:
     ).replace("</body>", PROBE + "</body>")
     path = tmp_path / f"probe{phase}.html"
     path.write_text(page, encoding="utf-8")
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / f'profile{phase}'}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            path.as_uri() + hash_,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = chromium_dom(path.as_uri() + hash_, tmp_path / f"profile{phase}", CHROMIUM)
     m = re.search(r'data-probe="([^"]*)"', dom)
     assert m, dom[-2000:]
     out = json.loads(html_lib.unescape(m.group(1)))

@@ -7,7 +7,6 @@ import html as html_lib
 import json
 import re
 import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -15,6 +14,7 @@ from xml.etree import ElementTree
 
 import polars as pl
 import pytest
+from conftest import chromium_dom
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -468,26 +468,7 @@ def test_page_script_in_chromium(tmp_path):
     ).replace("</body>", BROWSER_PROBE + "</body>")
     path = tmp_path / "probe.html"
     path.write_text(page, encoding="utf-8")
-    profile = tmp_path / "profile"
-    dom = subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = chromium_dom(path.as_uri(), tmp_path / "profile")
     m = re.search(r'data-probe="([^"]*)"', dom)
     assert m, dom[-2000:]
     probe = json.loads(html_lib.unescape(m.group(1)))

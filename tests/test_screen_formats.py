@@ -129,7 +129,8 @@ def test_the_report_numbers_a_workbook_findings_source_by_its_sheet_row(screened
     # Its rows were read as lines of text, whose numbers an analyst cannot find in the book.
     import html as html_lib
     import shutil
-    import subprocess
+
+    from conftest import chromium_dom
 
     if not shutil.which("chromium"):
         pytest.skip("needs chromium")
@@ -137,22 +138,7 @@ def test_the_report_numbers_a_workbook_findings_source_by_its_sheet_row(screened
     f = pl.read_parquet(out / "findings.parquet")
     in_book = f.filter(pl.col("place").str.contains(r"!\d+$")).row(0, named=True)
     sheet, row = in_book["place"].rsplit("!", 1)
-    dom = subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            (out / "report.html").as_uri() + "#unit=" + in_book["unit_id"],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = chromium_dom((out / "report.html").as_uri() + "#unit=" + in_book["unit_id"], tmp_path / "profile")
     dom = html_lib.unescape(dom)
     assert f"工作表「{sheet}」第 {row} 行及其上下" in dom
     assert re.search(rf'<tr class="hit"><td class="ln">{row}</td>', dom), dom[-3000:]

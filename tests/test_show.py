@@ -11,7 +11,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from conftest import chromium_dom
 from PIL import Image, ImageChops
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -368,25 +368,7 @@ def test_report_page_link_in_chromium(tmp_path):
     run, _ = paged_run(tmp_path)
     report = tmp_path / "out" / "report.html"
     write_html(report, run)
-    dom = subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            report.as_uri() + "#unit=" + run.ranking["unit_id"][0],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = chromium_dom(report.as_uri() + "#unit=" + run.ranking["unit_id"][0], tmp_path / "profile")
     links = re.findall(r'<a href="([^"]*)"[^>]*>第 2 页</a>', dom)
     assert links and all(html_lib.unescape(h).endswith("#page=2") for h in links)
     assert all(html_lib.unescape(h).startswith("./../in/a%22b%3Cc%3E%23%3F%3Ax/") for h in links)
