@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from anomaly.engine import file_name
+
 KEEP = 60  # runs kept; older ones are removed
 
 
@@ -74,8 +76,7 @@ NAMED = 10
 
 
 def _names(units: pl.DataFrame) -> list[str]:
-    file = pl.col("source_path").str.replace(r"^.*[/\\]", "")
-    return units.head(NAMED).select(pl.coalesce("unit_name", file))["unit_name"].to_list()
+    return units.head(NAMED).select(pl.coalesce("unit_name", file_name("source_path")))["unit_name"].to_list()
 
 
 def archive(out_dir: Path, stamp: str, units: pl.DataFrame, compared_with: Path | None) -> None:
